@@ -1,0 +1,92 @@
+//! The command line: clap definitions and dispatch. One file per subcommand; each parses its
+//! arguments, calls one library function and hands the report to [`output::emit`].
+//!
+//! Exit codes: 0 nothing failed (warnings allowed); 1 a check failed or an input is invalid;
+//! 2 the tool could not run (usage error, unreadable file).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+mod explain;
+mod login;
+pub(crate) mod output;
+mod reference;
+mod token;
+mod verify;
+mod workflow;
+
+/// Exit code: the tool could not run.
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ghcr-doctor",
+    version,
+    about = "Find out why a CI job cannot push to or pull from ghcr.io, and prove a pushed image is complete.",
+    long_about = None,
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub global: output::GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Can this credential pull and push these images? (login, pull and push probes)
+    #[command(after_help = "Example:\n  ghcr-doctor check ghcr.io/octo-org/app:latest")]
+    Check(check::Args),
+    /// Inspect a token offline: kind, format, checksum, pasting defects.
+    #[command(
+        after_help = "Examples:\n  ghcr-doctor token                 # GHCR_TOKEN, then GITHUB_TOKEN\n  printf '%s' \"$TOKEN\" | ghcr-doctor token --stdin"
+    )]
+    Token(token::Args),
+    /// Validate and normalise image references.
+    #[command(
+        name = "ref",
+        after_help = "Example:\n  ghcr-doctor ref ghcr.io/MyOrg/App:1.0"
+    )]
+    Ref(reference::Args),
+    /// Name the cause of every registry error in a message or a CI log.
+    #[command(after_help = "Example:\n  ghcr-doctor explain build.log")]
+    Explain(explain::Args),
+    /// Lint GitHub Actions workflows for mistakes that break pushes to ghcr.io.
+    #[command(after_help = "Example:\n  ghcr-doctor workflow .github/workflows")]
+    Workflow(workflow::Args),
+    /// Prove that a pushed image is there and complete, without downloading it.
+    #[command(after_help = "Example:\n  ghcr-doctor verify ghcr.io/octo-org/app:latest")]
+    Verify(verify::Args),
+    /// Choose a credential, prove it, and write it to docker's config.
+    #[command(
+        after_help = "Example:\n  ghcr-doctor login ghcr.io --for-push ghcr.io/octo-org/app:latest"
+    )]
+    Login(login::Args),
+}
+
+pub(crate) fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    output::init(&cli.global);
+    let Some(command) = cli.command else {
+        return output::usage_error("no command given; run `ghcr-doctor --help`");
+    };
+    match command {
+        Command::Check(args) => check::run(args, &cli.global),
+        Command::Token(args) => token::run(args, &cli.global),
+        Command::Ref(args) => reference::run(args, &cli.global),
+        Command::Explain(args) => explain::run(args, &cli.global),
+        Command::Workflow(args) => workflow::run(args, &cli.global),
+        Command::Verify(args) => verify::run(args, &cli.global),
+        Command::Login(args) => login::run(args, &cli.global),
+    }
+}

@@ -1,0 +1,107 @@
+//! Output options shared by every subcommand, and the one place that prints a report.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use ghcr_doctor::report::{self, Format, Report, Style};
+
+use super::EXIT_ERROR;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CliFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+    Github,
+}
+
+impl From<CliFormat> for Format {
+    fn from(f: CliFormat) -> Self {
+        match f {
+            CliFormat::Text => Format::Text,
+            CliFormat::Json => Format::Json,
+            CliFormat::Markdown => Format::Markdown,
+            CliFormat::Sarif => Format::Sarif,
+            CliFormat::Github => Format::Github,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
+pub(crate) struct GlobalArgs {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub format: CliFormat,
+
+    /// When to colour text output (`auto`: on a terminal, unless NO_COLOR is set).
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Show debug traces on standard error (-vv for HTTP traces). Secrets are always redacted.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Sets up the language and debug traces for this process.
+pub(crate) fn init(global: &GlobalArgs) {
+    ghcr_doctor::message::set_language(&ghcr_doctor::message::language_from_env());
+    let filter = match global.verbose {
+        0 => std::env::var("RUST_LOG").unwrap_or_else(|_| "off".into()),
+        1 => "ghcr_doctor=debug".into(),
+        _ => "ghcr_doctor=trace".into(),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}
+
+fn style(global: &GlobalArgs) -> Style {
+    let color = match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    Style { color }
+}
+
+/// Prints `report` in the chosen format and returns its exit code.
+pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match report::render(report, global.format.into(), style(global), &mut out) {
+        Ok(()) => {
+            let _ = out.flush();
+            ExitCode::from(report.exit_code())
+        }
+        Err(e) => usage_error(&e.to_string()),
+    }
+}
+
+/// Prints an error that stopped the tool and returns exit code 2.
+pub(crate) fn usage_error(message: &str) -> ExitCode {
+    eprintln!("{}: {message}", ghcr_doctor::t!("common.error-prefix"));
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// The answer of a subcommand that is not built yet.
+pub(crate) fn not_implemented(command: &str) -> ExitCode {
+    usage_error(&ghcr_doctor::t!(
+        "common.not-implemented",
+        command = command
+    ))
+}

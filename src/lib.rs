@@ -1,0 +1,15 @@
+//! ghcr-doctor: finds out why a CI job cannot push to or pull from ghcr.io (or any OCI
+//! registry), and proves that a pushed image is complete.
+//!
+//! The library holds all logic; the `ghcr-doctor` binary only parses arguments, calls one
+//! function here and renders the [`report::Report`] it gets back. Nothing in the library
+//! prints.
+
+pub mod catalog;
+pub mod credentials;
+pub mod finding;
+pub mod message;
+pub mod reference;
+pub mod report;
+pub mod secret;
+pub mod token;

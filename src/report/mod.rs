@@ -1,0 +1,113 @@
+//! The report of one command run, and its renderers.
+//!
+//! A [`Report`] is data: the command's findings plus command-specific fields. Each output
+//! format is its own module with a pure function from the report to a writer, so a format
+//! never changes what was found.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value};
+
+use crate::finding::{Finding, Status};
+
+pub mod json;
+pub mod text;
+
+/// The output formats. Not every command supports every format yet; [`render`] says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+    Github,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+        }
+    }
+}
+
+/// How renderers draw (colour only on a terminal and when `NO_COLOR` is unset).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+/// What one command found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The subcommand (`check`, `token`, `ref`, ...).
+    pub command: String,
+    pub findings: Vec<Finding>,
+    /// Command-specific top-level JSON fields (`token`, `references`, ...).
+    pub extra: Map<String, Value>,
+}
+
+impl Report {
+    pub fn new(command: impl Into<String>) -> Self {
+        Report {
+            command: command.into(),
+            findings: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// True when no finding failed (warnings, notes and skips allowed).
+    pub fn ok(&self) -> bool {
+        !self.findings.iter().any(Finding::is_failure)
+    }
+
+    /// How many findings have this status.
+    pub fn count(&self, status: Status) -> usize {
+        self.findings.iter().filter(|f| f.status == status).count()
+    }
+
+    /// The process exit code for this report: 0 when nothing failed, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if self.ok() { 0 } else { 1 }
+    }
+}
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the {format} format is not available for `{command}` yet")]
+    Unsupported {
+        format: &'static str,
+        command: String,
+    },
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// Renders `report` in `format` to `out`.
+pub fn render(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
+    match format {
+        Format::Text => text::render(report, style, out)?,
+        Format::Json => json::render(report, out)?,
+        other => {
+            return Err(RenderError::Unsupported {
+                format: other.as_str(),
+                command: report.command.clone(),
+            });
+        }
+    }
+    Ok(())
+}

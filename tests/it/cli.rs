@@ -1,0 +1,29 @@
+//! The command line as a whole: help, usage errors, exit codes.
+
+use crate::support::{ghcr_doctor, stderr};
+
+#[test]
+fn help_lists_every_subcommand() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = ghcr_doctor(home.path())
+        .arg("--help")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for sub in [
+        "check", "token", "ref", "explain", "workflow", "verify", "login",
+    ] {
+        assert!(text.contains(sub), "--help lacks {sub}: {text}");
+    }
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error_with_exit_2() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = ghcr_doctor(home.path())
+        .args(["ref", "--no-such-flag"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

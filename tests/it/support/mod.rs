@@ -1,0 +1,60 @@
+//! Test harness shared by every module.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A command for the `ghcr-doctor` binary with a scrubbed environment: nothing from the
+/// developer's shell (GITHUB_*, GH_*, GHCR_*, DOCKER_*, RUNNER_*, ACTIONS_*, REGISTRY_*,
+/// HOME, proxies) leaks in. `home` becomes HOME, so no real docker config is read.
+pub fn ghcr_doctor(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ghcr-doctor"));
+    cmd.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    cmd.env("HOME", home);
+    cmd.env("NO_COLOR", "1");
+    cmd.env("LANG", "C.UTF-8");
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `cmd` with `input` on standard input.
+pub fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn ghcr-doctor");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input).expect("write stdin");
+    }
+    child.wait_with_output().expect("wait for ghcr-doctor")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Parses standard output as a JSON v1 document and checks its envelope.
+pub fn json(output: &Output) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(output)));
+    assert_eq!(v["schema"], "ghcr-doctor/v1", "schema field");
+    assert!(v["findings"].is_array(), "findings array");
+    assert!(v["ok"].is_boolean(), "ok field");
+    v
+}
