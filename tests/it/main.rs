@@ -5,4 +5,5 @@
 mod catalog;
 mod cli;
 mod messages;
+mod registry_harness;
 mod support;

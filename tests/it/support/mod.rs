@@ -3,6 +3,9 @@
 #![allow(dead_code)]
 
 use std::io::Write;
+pub mod image;
+pub mod registry;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -1,0 +1,874 @@
+//! The HTTP layer: one pooled client with the project's safety rules built in.
+//!
+//! - Credentials ([`Auth`]) are attached only to HTTPS URLs or loopback hosts, unless the
+//!   caller allowed plain HTTP explicitly (`--plain-http`).
+//! - Redirects are followed here, not by reqwest, so that credentials are re-attached only
+//!   when the redirect stays on the same scheme, host and port (blob downloads redirect to
+//!   storage hosts), and an HTTPS → HTTP downgrade is refused.
+//! - Bodies are read with a cap; error bodies and manifests can never exhaust memory.
+//! - 429, 502, 503 and 504 are retried at most [`Options::retries`] times, honouring
+//!   `Retry-After` (capped), and every response says how many attempts it took.
+//! - Network failures are classified into the catalog's cause ids (`network-dns`, ...).
+//! - Traces (`-vv`, `RUST_LOG=ghcr_doctor=trace`) show method, URL, status and headers with
+//!   `Authorization` and cookies as `<redacted>`; bodies are never traced.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use url::Url;
+
+use crate::secret::{REDACTED, Secret};
+
+/// Connection and request settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Limit for one request, from connecting to the last byte of the body.
+    pub timeout: Duration,
+    /// Send credentials over plain HTTP to hosts that are not loopback.
+    pub plain_http: bool,
+    /// Extra CA certificates (PEM bundle) trusted besides the system's.
+    pub ca_file: Option<PathBuf>,
+    /// How many times 429/502/503/504 are retried (attempts = retries + 1).
+    pub retries: u32,
+    /// The longest wait honoured from `Retry-After`.
+    pub max_retry_wait: Duration,
+    /// The most redirects followed for one request.
+    pub max_redirects: u32,
+    /// Proxy settings, normally read from the environment.
+    pub proxy: ProxyConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(10),
+            plain_http: false,
+            ca_file: None,
+            retries: 3,
+            max_retry_wait: Duration::from_secs(10),
+            max_redirects: 5,
+            proxy: ProxyConfig::default(),
+        }
+    }
+}
+
+/// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`, as the tool honours them.
+#[derive(Debug, Clone, Default)]
+pub struct ProxyConfig {
+    pub https: Option<String>,
+    pub http: Option<String>,
+    pub no_proxy: Vec<String>,
+}
+
+impl ProxyConfig {
+    /// Reads the proxy variables (upper or lower case; lower case wins, as in curl).
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| {
+            get(&name.to_ascii_lowercase())
+                .or_else(|| get(name))
+                .filter(|v| !v.trim().is_empty())
+        };
+        let all = var("ALL_PROXY");
+        ProxyConfig {
+            https: var("HTTPS_PROXY").or_else(|| all.clone()),
+            http: var("HTTP_PROXY").or(all),
+            no_proxy: var("NO_PROXY")
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_ascii_lowercase())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The proxy a request to `url` goes through, if any. Loopback never uses a proxy.
+    pub fn proxy_for(&self, url: &Url) -> Option<&str> {
+        let host = url
+            .host_str()?
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        if is_loopback_host(host) || self.bypassed(host, url.port_or_known_default()) {
+            return None;
+        }
+        match url.scheme() {
+            "https" => self.https.as_deref(),
+            "http" => self.http.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn bypassed(&self, host: &str, port: Option<u16>) -> bool {
+        let host = host.to_ascii_lowercase();
+        self.no_proxy.iter().any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let (name, entry_port) = match entry.rsplit_once(':') {
+                Some((n, p)) if !n.contains(':') || n.ends_with(']') => (n, p.parse::<u16>().ok()),
+                _ => (entry.as_str(), None),
+            };
+            if entry_port.is_some() && entry_port != port {
+                return false;
+            }
+            let name = name.trim_start_matches("*.").trim_start_matches('.');
+            let name = name.trim_start_matches('[').trim_end_matches(']');
+            host == name || host.ends_with(&format!(".{name}"))
+        })
+    }
+}
+
+/// Redacts user information in a proxy URL so it can be shown.
+pub fn display_proxy(proxy: &str) -> String {
+    match Url::parse(proxy) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            format!(
+                "{} (credentials {REDACTED})",
+                u.as_str().trim_end_matches('/')
+            )
+        }
+        Ok(u) => u.as_str().trim_end_matches('/').to_owned(),
+        Err(_) => REDACTED.to_owned(),
+    }
+}
+
+/// True for `localhost`, 127.0.0.0/8 and ::1.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Credentials for one request.
+#[derive(Debug, Clone, Default)]
+pub enum Auth {
+    #[default]
+    None,
+    Basic {
+        username: String,
+        password: Secret,
+    },
+    Bearer(Secret),
+}
+
+impl Auth {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Auth::None)
+    }
+
+    fn header_value(&self) -> Option<HeaderValue> {
+        use base64::Engine as _;
+        let raw = match self {
+            Auth::None => return None,
+            Auth::Basic { username, password } => {
+                let pair = Secret::new(format!("{username}:{}", password.expose()));
+                let encoded = Secret::new(
+                    base64::engine::general_purpose::STANDARD.encode(pair.expose().as_bytes()),
+                );
+                Secret::new(format!("Basic {}", encoded.expose()))
+            }
+            Auth::Bearer(token) => Secret::new(format!("Bearer {}", token.expose())),
+        };
+        let mut value = HeaderValue::from_str(raw.expose()).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+}
+
+/// One request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    pub auth: Auth,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn new(method: Method, url: Url) -> Self {
+        Request {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            auth: Auth::None,
+            body: None,
+        }
+    }
+
+    pub fn get(url: Url) -> Self {
+        Self::new(Method::GET, url)
+    }
+
+    pub fn header(mut self, name: HeaderName, value: &str) -> Self {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.insert(name, v);
+        }
+        self
+    }
+
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+}
+
+/// What to do when a body is longer than the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// Keep the first `limit` bytes and mark the response truncated (error bodies).
+    Truncate,
+    /// Fail with [`Error::BodyTooLarge`] (manifests, token responses).
+    Fail,
+}
+
+/// How much of a body to read.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit {
+    pub bytes: usize,
+    pub overflow: Overflow,
+}
+
+impl BodyLimit {
+    /// Error bodies: 64 KiB, truncated.
+    pub const ERROR: BodyLimit = BodyLimit {
+        bytes: 64 * 1024,
+        overflow: Overflow::Truncate,
+    };
+    /// Manifests and indexes: 4 MiB, larger is an error.
+    pub const MANIFEST: BodyLimit = BodyLimit {
+        bytes: 4 * 1024 * 1024,
+        overflow: Overflow::Fail,
+    };
+    /// Token and API answers: 1 MiB, larger is an error.
+    pub const JSON: BodyLimit = BodyLimit {
+        bytes: 1024 * 1024,
+        overflow: Overflow::Fail,
+    };
+    /// Read no body (HEAD, or when only headers matter).
+    pub const NONE: BodyLimit = BodyLimit {
+        bytes: 0,
+        overflow: Overflow::Truncate,
+    };
+}
+
+/// One response, body read up to its limit.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// True when the body was cut at the limit.
+    pub truncated: bool,
+    /// The URL that answered (after redirects).
+    pub url: Url,
+    /// How many attempts it took (1 without retries).
+    pub attempts: u32,
+    /// The statuses of the attempts that were retried.
+    pub retried: Vec<u16>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every value of a header (a response may carry several `WWW-Authenticate`).
+    pub fn header_all(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+
+    /// The body as text, lossily.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Why a request got no HTTP answer. Each variant maps to a cause id.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    #[error("cannot resolve host {host}: {detail}")]
+    Dns { host: String, detail: String },
+    #[error("connection to {host} refused")]
+    Refused { host: String },
+    #[error("no answer from {host} within {seconds} s")]
+    Timeout { host: String, seconds: u64 },
+    #[error("TLS with {host} failed: {detail}")]
+    Tls { host: String, detail: String },
+    #[error("proxy {proxy} failed for {host}: {detail}")]
+    Proxy {
+        proxy: String,
+        host: String,
+        detail: String,
+    },
+    #[error("connection to {host} failed: {detail}")]
+    Connection { host: String, detail: String },
+    #[error(
+        "refusing to send credentials to {url} over plain HTTP (only loopback hosts are allowed without --plain-http)"
+    )]
+    InsecureCredentials { url: String },
+    #[error("refusing redirect from {from} to {to}: {reason}")]
+    Redirect {
+        from: String,
+        to: String,
+        reason: String,
+    },
+    #[error("{url} answered with a body over {limit} bytes")]
+    BodyTooLarge { url: String, limit: usize },
+    #[error("invalid request: {detail}")]
+    Invalid { detail: String },
+}
+
+impl Error {
+    /// The catalog cause id for this failure.
+    pub fn cause(&self) -> &'static str {
+        match self {
+            Error::Dns { .. } => "network-dns",
+            Error::Refused { .. } => "network-refused",
+            Error::Timeout { .. } => "network-timeout",
+            Error::Tls { .. } => "network-tls",
+            Error::Proxy { .. } => "network-proxy",
+            Error::Connection { .. } => "network-refused",
+            Error::InsecureCredentials { .. } => "network-tls",
+            Error::Redirect { .. } | Error::BodyTooLarge { .. } | Error::Invalid { .. } => {
+                "registry-denied"
+            }
+        }
+    }
+}
+
+/// The shared client. Cheap to clone; clones share the connection pool.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: reqwest::Client,
+    options: Options,
+}
+
+impl Client {
+    pub fn new(options: Options) -> Result<Client, Error> {
+        let proxy_config = options.proxy.clone();
+        let proxy = reqwest::Proxy::custom(move |url: &reqwest::Url| {
+            proxy_config.proxy_for(url).and_then(|p| Url::parse(p).ok())
+        });
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("ghcr-doctor/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .proxy(proxy)
+            .timeout(options.timeout)
+            .connect_timeout(options.timeout)
+            .pool_max_idle_per_host(32);
+        if let Some(path) = &options.ca_file {
+            let pem = std::fs::read(path).map_err(|e| Error::Invalid {
+                detail: format!("cannot read CA file {}: {e}", path.display()),
+            })?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::Invalid {
+                    detail: format!("CA file {} holds no PEM certificate: {e}", path.display()),
+                })?;
+            if certs.is_empty() {
+                return Err(Error::Invalid {
+                    detail: format!("CA file {} holds no PEM certificate", path.display()),
+                });
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        let inner = builder.build().map_err(|e| Error::Invalid {
+            detail: e.to_string(),
+        })?;
+        Ok(Client { inner, options })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// True when credentials may be sent to `url`.
+    pub fn may_send_credentials(&self, url: &Url) -> bool {
+        url.scheme() == "https"
+            || url.host_str().is_some_and(is_loopback_host)
+            || self.options.plain_http
+    }
+
+    /// Sends `request`, following same-origin-safe redirects and retrying transient
+    /// statuses, and reads the body up to `limit`.
+    pub async fn send(&self, request: Request, limit: BodyLimit) -> Result<Response, Error> {
+        if !request.auth.is_none() && !self.may_send_credentials(&request.url) {
+            return Err(Error::InsecureCredentials {
+                url: request.url.to_string(),
+            });
+        }
+        let mut attempts = 0;
+        let mut retried = Vec::new();
+        loop {
+            attempts += 1;
+            let mut response = self.send_following_redirects(&request, limit).await?;
+            let status = response.status.as_u16();
+            let transient = matches!(status, 429 | 502 | 503 | 504);
+            if transient && attempts <= self.options.retries {
+                retried.push(status);
+                let wait = retry_after(&response.headers)
+                    .unwrap_or_else(|| Duration::from_millis(200 * (1 << (attempts - 1))))
+                    .min(self.options.max_retry_wait);
+                tracing::debug!(
+                    status,
+                    attempt = attempts,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            response.attempts = attempts;
+            response.retried = retried;
+            return Ok(response);
+        }
+    }
+
+    async fn send_following_redirects(
+        &self,
+        request: &Request,
+        limit: BodyLimit,
+    ) -> Result<Response, Error> {
+        let mut url = request.url.clone();
+        let mut method = request.method.clone();
+        let mut auth_allowed = true;
+        for _ in 0..=self.options.max_redirects {
+            let mut builder = self.inner.request(method.clone(), url.clone());
+            let mut headers = request.headers.clone();
+            if auth_allowed && let Some(value) = request.auth.header_value() {
+                headers.insert(header::AUTHORIZATION, value);
+            }
+            trace_request(&method, &url, &headers);
+            builder = builder.headers(headers);
+            if let Some(body) = &request.body {
+                builder = builder.body(body.clone());
+            }
+            let response = builder.send().await.map_err(|e| self.classify(&url, &e))?;
+            let status = response.status();
+            trace_response(&url, status, response.headers());
+            if status.is_redirection()
+                && let Some(location) = response.headers().get(header::LOCATION)
+            {
+                let location = location.to_str().unwrap_or_default();
+                let next = url.join(location).map_err(|e| Error::Redirect {
+                    from: redact_url(&url),
+                    to: location.chars().take(200).collect(),
+                    reason: e.to_string(),
+                })?;
+                if url.scheme() == "https" && next.scheme() != "https" {
+                    return Err(Error::Redirect {
+                        from: redact_url(&url),
+                        to: redact_url(&next),
+                        reason: "it downgrades HTTPS to plain HTTP".into(),
+                    });
+                }
+                if !same_origin(&url, &next) {
+                    // Storage hosts get no credentials: the redirect URL carries its own
+                    // signature.
+                    auth_allowed = false;
+                }
+                if status == StatusCode::SEE_OTHER {
+                    method = Method::GET;
+                }
+                url = next;
+                continue;
+            }
+            let headers = response.headers().clone();
+            let (body, truncated) = read_body(response, limit, &url, self).await?;
+            return Ok(Response {
+                status,
+                headers,
+                body,
+                truncated,
+                url,
+                attempts: 1,
+                retried: Vec::new(),
+            });
+        }
+        Err(Error::Redirect {
+            from: redact_url(&request.url),
+            to: redact_url(&url),
+            reason: format!("more than {} redirects", self.options.max_redirects),
+        })
+    }
+
+    /// Turns a transport error into a classified [`Error`].
+    fn classify(&self, url: &Url, error: &reqwest::Error) -> Error {
+        let host = url
+            .host_str()
+            .map(|h| match url.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_owned(),
+            })
+            .unwrap_or_default();
+        let chain = error_chain(error);
+        let lower = chain.to_ascii_lowercase();
+        if error.is_timeout() || lower.contains("timed out") {
+            return Error::Timeout {
+                host,
+                seconds: self.options.timeout.as_secs().max(1),
+            };
+        }
+        if let Some(proxy) = self.options.proxy.proxy_for(url) {
+            return Error::Proxy {
+                proxy: display_proxy(proxy),
+                host,
+                detail: chain,
+            };
+        }
+        if lower.contains("dns error")
+            || lower.contains("failed to lookup address")
+            || lower.contains("name or service not known")
+            || lower.contains("no address associated")
+        {
+            return Error::Dns {
+                host,
+                detail: chain,
+            };
+        }
+        if lower.contains("connection refused") {
+            return Error::Refused { host };
+        }
+        if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake")
+            || lower.contains("unknownissuer")
+        {
+            return Error::Tls {
+                host,
+                detail: chain,
+            };
+        }
+        Error::Connection {
+            host,
+            detail: chain,
+        }
+    }
+}
+
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: BodyLimit,
+    url: &Url,
+    client: &Client,
+) -> Result<(Vec<u8>, bool), Error> {
+    let mut body = Vec::new();
+    if limit.bytes == 0 {
+        return Ok((body, false));
+    }
+    loop {
+        let chunk = response
+            .chunk()
+            .await
+            .map_err(|e| client.classify(url, &e))?;
+        let Some(chunk) = chunk else { break };
+        if body.len() + chunk.len() > limit.bytes {
+            match limit.overflow {
+                Overflow::Truncate => {
+                    let room = limit.bytes - body.len();
+                    body.extend_from_slice(&chunk[..room]);
+                    return Ok((body, true));
+                }
+                Overflow::Fail => {
+                    return Err(Error::BodyTooLarge {
+                        url: redact_url(url),
+                        limit: limit.bytes,
+                    });
+                }
+            }
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str().map(str::to_ascii_lowercase) == b.host_str().map(str::to_ascii_lowercase)
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// The error and its sources as one line.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(e) = source {
+        let s = e.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
+/// A URL safe to show: user information and the query's signature-like parameters removed.
+pub fn redact_url(url: &Url) -> String {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    if u.query().is_some() {
+        let kept: Vec<(String, String)> = u
+            .query_pairs()
+            .map(|(k, v)| {
+                let sensitive = [
+                    "sig",
+                    "signature",
+                    "token",
+                    "x-amz-signature",
+                    "x-goog-signature",
+                    "key",
+                ]
+                .iter()
+                .any(|s| k.to_ascii_lowercase().contains(s));
+                let v = if sensitive {
+                    REDACTED.to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    u.to_string()
+}
+
+fn redacted_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let sensitive = matches!(
+                name.as_str(),
+                "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+            ) || value.is_sensitive();
+            let shown = if sensitive {
+                REDACTED.to_owned()
+            } else {
+                value
+                    .to_str()
+                    .unwrap_or("<binary>")
+                    .chars()
+                    .take(300)
+                    .collect()
+            };
+            (name.as_str().to_owned(), shown)
+        })
+        .collect()
+}
+
+fn trace_request(method: &Method, url: &Url, headers: &HeaderMap) {
+    if tracing::enabled!(tracing::Level::TRACE) {
+        tracing::trace!(
+            "> {method} {} {:?}",
+            redact_url(url),
+            redacted_headers(headers)
+        );
+    } else {
+        tracing::debug!("> {method} {}", redact_url(url));
+    }
+}
+
+fn trace_response(url: &Url, status: StatusCode, headers: &HeaderMap) {
+    if tracing::enabled!(tracing::Level::TRACE) {
+        tracing::trace!(
+            "< {} {} {:?}",
+            status.as_u16(),
+            redact_url(url),
+            redacted_headers(headers)
+        );
+    } else {
+        tracing::debug!("< {} {}", status.as_u16(), redact_url(url));
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate_to_unix(value)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(Duration::from_secs(when.saturating_sub(now)))
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
+fn httpdate_to_unix(s: &str) -> Option<u64> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    if parts.len() != 6 || parts[5] != "GMT" {
+        return None;
+    }
+    let day: u64 = parts[1].parse().ok()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == parts[2])? as u64
+        + 1;
+    let year: u64 = parts[3].parse().ok()?;
+    let hms: Vec<u64> = parts[4]
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if hms.len() != 3 || !(1..=31).contains(&day) || year < 1970 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
+}
+
+/// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: u64, m: u64, d: u64) -> u64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe).saturating_sub(719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).expect("test url")
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "localhost",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+            "::1",
+            "a.localhost",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in ["ghcr.io", "10.0.0.1", "localhost.example.com", "[::2]"] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn no_proxy_matching() {
+        let p = ProxyConfig {
+            https: Some("http://proxy:3128".into()),
+            http: None,
+            no_proxy: vec![
+                ".internal".into(),
+                "ghcr.io".into(),
+                "reg.example:5000".into(),
+            ],
+        };
+        assert_eq!(
+            p.proxy_for(&url("https://api.github.com/")),
+            Some("http://proxy:3128")
+        );
+        assert_eq!(p.proxy_for(&url("https://ghcr.io/v2/")), None);
+        assert_eq!(p.proxy_for(&url("https://pkg.ghcr.io/v2/")), None);
+        assert_eq!(p.proxy_for(&url("https://a.internal/")), None);
+        assert_eq!(p.proxy_for(&url("https://reg.example:5000/")), None);
+        assert_eq!(
+            p.proxy_for(&url("https://reg.example/")),
+            Some("http://proxy:3128")
+        );
+        assert_eq!(p.proxy_for(&url("https://127.0.0.1:5000/")), None);
+        assert_eq!(p.proxy_for(&url("http://example.com/")), None);
+    }
+
+    #[test]
+    fn proxy_from_env_prefers_lowercase_and_all_proxy() {
+        let env = |k: &str| match k {
+            "https_proxy" => Some("http://lower:1".to_owned()),
+            "HTTPS_PROXY" => Some("http://upper:1".to_owned()),
+            "ALL_PROXY" => Some("http://all:1".to_owned()),
+            "NO_PROXY" => Some(" a.com , b.com ".to_owned()),
+            _ => None,
+        };
+        let p = ProxyConfig::from_env(env);
+        assert_eq!(p.https.as_deref(), Some("http://lower:1"));
+        assert_eq!(p.http.as_deref(), Some("http://all:1"));
+        assert_eq!(p.no_proxy, vec!["a.com", "b.com"]);
+    }
+
+    #[test]
+    fn proxy_credentials_are_not_shown() {
+        let shown = display_proxy("http://user:hunter2@proxy.corp:3128");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("user"),
+            "{shown}"
+        );
+        assert!(shown.contains("proxy.corp:3128"));
+    }
+
+    #[test]
+    fn redacted_url_hides_signatures_and_userinfo() {
+        let u = url("https://u:p@storage.example/blob?X-Amz-Signature=abc&expires=5");
+        let s = redact_url(&u);
+        assert!(!s.contains("abc") && !s.contains("u:p"), "{s}");
+        assert!(s.contains("expires=5"));
+    }
+
+    #[test]
+    fn basic_header_is_sensitive_and_traces_redact_it() {
+        let auth = Auth::Basic {
+            username: "me".into(),
+            password: Secret::new("ghp_secret"),
+        };
+        let value = auth.header_value().expect("header");
+        assert!(value.is_sensitive());
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, value);
+        let shown = format!("{:?}", redacted_headers(&headers));
+        assert!(
+            shown.contains(REDACTED) && !shown.contains("Basic"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), None);
+        assert_eq!(
+            httpdate_to_unix("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+    }
+
+    #[test]
+    fn credentials_only_over_https_or_loopback() {
+        let client = Client::new(Options::default()).expect("client");
+        assert!(client.may_send_credentials(&url("https://ghcr.io/token")));
+        assert!(client.may_send_credentials(&url("http://127.0.0.1:5000/v2/")));
+        assert!(!client.may_send_credentials(&url("http://registry.example/v2/")));
+    }
+}
