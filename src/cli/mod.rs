@@ -65,6 +65,14 @@ pub(crate) enum Command {
         after_help = "Example:\n  ghcr-doctor login ghcr.io --for-push ghcr.io/octo-org/app:latest"
     )]
     Login(login::Args),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  ghcr-doctor completions bash > /etc/bash_completion.d/ghcr-doctor"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 pub(crate) fn main() -> ExitCode {
@@ -88,5 +96,10 @@ pub(crate) fn main() -> ExitCode {
         Command::Workflow(args) => workflow::run(args, &cli.global),
         Command::Verify(args) => verify::run(args, &cli.global),
         Command::Login(args) => login::run(args, &cli.global),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "ghcr-doctor", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }

@@ -27,3 +27,20 @@ fn unknown_flag_is_a_usage_error_with_exit_2() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn completions_name_the_subcommands() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = ghcr_doctor(home.path())
+            .args(["completions", shell])
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("verify") && text.contains("workflow"),
+            "{shell}"
+        );
+    }
+}
