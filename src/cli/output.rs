@@ -47,9 +47,30 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 
+    /// GitHub Actions mode (masks, annotations, outputs, step summary). Default: on when
+    /// GITHUB_ACTIONS=true.
+    #[arg(long, global = true, overrides_with = "no_github_actions")]
+    pub github_actions: bool,
+
+    /// Turn GitHub Actions mode off even inside Actions.
+    #[arg(long, global = true, overrides_with = "github_actions")]
+    pub no_github_actions: bool,
+
     /// Show debug traces on standard error (-vv for HTTP traces). Secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl GlobalArgs {
+    /// `Some(true)`/`Some(false)` when forced on the command line, `None` to detect.
+    #[allow(dead_code)]
+    pub(crate) fn github_actions_override(&self) -> Option<bool> {
+        match (self.github_actions, self.no_github_actions) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// Sets up the language and debug traces for this process.
