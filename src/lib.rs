@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod credentials;
 pub mod finding;
 pub mod http;
+pub mod login;
 pub mod message;
 pub mod reference;
 pub mod report;
