@@ -5,4 +5,5 @@
 mod catalog;
 mod cli;
 mod messages;
+mod reference;
 mod support;
