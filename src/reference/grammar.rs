@@ -190,14 +190,19 @@ pub(super) fn check_domain(s: &str, span: Span) -> Result<(), ReferenceError> {
                 t!("reference.error.domain-char", char = c, domain = host),
             );
         }
-        if label.is_empty() || label.starts_with('-') || label.ends_with('-') {
+        if label.is_empty() {
+            // Point at the dot next to the missing part (`ghcr..io`, `.ghcr.io`, `ghcr.io.`).
+            let dot = if at.0 > start { at.0 - 1 } else { at.0 };
             return bad(
                 Reason::InvalidDomain,
-                if label.is_empty() {
-                    (at.0.saturating_sub(1).max(start), (at.0 + 1).min(end))
-                } else {
-                    at
-                },
+                (dot, (dot + 1).min(end)),
+                t!("reference.error.domain-empty-label", domain = host),
+            );
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return bad(
+                Reason::InvalidDomain,
+                at,
                 t!("reference.error.domain-label", label = label, domain = host),
             );
         }

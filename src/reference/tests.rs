@@ -227,6 +227,11 @@ fn bad_registry_hosts() {
     assert_eq!(marked(input, &e), "%eth0");
 
     assert_eq!(err("-ghcr.io/o/app").reason, Reason::InvalidDomain);
+    let input = "ghcr..io/o/app";
+    let e = err(input);
+    assert_eq!(e.reason, Reason::InvalidDomain);
+    assert!(e.message.contains("empty part"), "{}", e.message);
+    assert_eq!(e.span, Some((4, 5)));
     assert_eq!(err("[::1]").reason, Reason::MissingName);
     assert_eq!(err("[::1]:5000").reason, Reason::MissingName);
 }
