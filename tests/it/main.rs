@@ -5,5 +5,6 @@
 mod catalog;
 mod cli;
 mod messages;
+mod reference;
 mod registry_harness;
 mod support;

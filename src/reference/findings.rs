@@ -1,0 +1,162 @@
+//! The `ref` command's findings: one `reference-valid` finding per input, and the
+//! `references` field of the JSON report.
+
+use serde_json::{Value, json};
+
+use super::{Reference, ReferenceError, Span};
+use crate::catalog;
+use crate::finding::{Finding, Status};
+use crate::report::Report;
+use crate::{t, tl};
+
+/// The check id of every finding this module makes.
+pub const CHECK: &str = "reference-valid";
+
+/// The `ref` command: one `reference-valid` finding per input, plus the `references` field.
+pub fn report(inputs: &[String]) -> Report {
+    let mut report = Report::new("ref");
+    let mut rows = Vec::new();
+    for input in inputs {
+        let target = display_target(input);
+        match Reference::parse(input) {
+            Ok(r) => {
+                rows.push(json!({
+                    "input": input, "valid": true, "normalized": r.to_string(),
+                    "domain": r.domain(), "repository": r.repository(),
+                    "tag": r.tag(), "digest": r.digest(), "cause": null,
+                }));
+                report.push(valid_finding(input, target, &r));
+            }
+            Err(e) => {
+                rows.push(json!({
+                    "input": input, "valid": false, "normalized": null, "domain": null,
+                    "repository": null, "tag": null, "digest": null, "cause": e.cause,
+                }));
+                report.push(invalid_finding(input, target, &e));
+            }
+        }
+    }
+    report.extra.insert("references".into(), Value::Array(rows));
+    report
+}
+
+fn valid_finding(input: &str, target: String, r: &Reference) -> Finding {
+    let mut parts = String::new();
+    if let Some(tag) = r.tag() {
+        parts.push_str(&t!("reference.valid-tag", tag = tag));
+    }
+    if let Some(digest) = r.digest() {
+        parts.push_str(&t!("reference.valid-digest", digest = digest));
+    }
+    let message = t!(
+        "reference.valid",
+        normalized = r,
+        domain = r.domain(),
+        repository = r.repository(),
+        parts = parts
+    );
+    let mut finding = Finding::new(CHECK, Status::Pass, target, message)
+        .with_evidence("normalized", r.to_string())
+        .with_evidence("domain", r.domain())
+        .with_evidence("repository", r.repository())
+        .with_evidence("tag", r.tag())
+        .with_evidence("digest", r.digest())
+        .with_evidence("familiar", r.familiar());
+    if let Some(lower) = uppercase_namespace(input, r) {
+        // docker reads a capitalised first component as a registry host (`MyOrg/app` is the
+        // host `MyOrg`), which is almost never what the user meant.
+        finding.status = Status::Warn;
+        finding.message = t!(
+            "reference.uppercase-namespace",
+            domain = r.domain(),
+            normalized = r
+        );
+        finding.fix = vec![t!("reference.fix.suggestion", suggestion = lower)];
+        finding = finding.with_evidence("suggestion", lower);
+    }
+    finding
+}
+
+/// The lowercase Docker Hub form when the domain is a capitalised first component that is
+/// not a host name at all.
+fn uppercase_namespace(input: &str, r: &Reference) -> Option<String> {
+    let domain = r.domain();
+    let capitalised_word = domain.bytes().any(|b| b.is_ascii_uppercase())
+        && !domain.contains(['.', ':', '['])
+        && domain != "localhost";
+    if !capitalised_word || !input.starts_with(domain) {
+        return None;
+    }
+    let lower = format!("{}{}", domain.to_ascii_lowercase(), &input[domain.len()..]);
+    Reference::parse(&lower).is_ok().then_some(lower)
+}
+
+fn invalid_finding(input: &str, target: String, e: &ReferenceError) -> Finding {
+    let mut fix = Vec::new();
+    if let Some(s) = &e.suggestion {
+        fix.push(t!("reference.fix.suggestion", suggestion = s));
+    }
+    let key = format!("reference.fix.{}", e.reason.id());
+    if crate::message::exists(&key) {
+        fix.extend(crate::message::lines(&key, &[]));
+    } else if e.reason == super::Reason::Uppercase {
+        fix.extend(
+            catalog::cause(e.cause)
+                .map(|c| c.fix.clone())
+                .unwrap_or_default(),
+        );
+    }
+    if fix.is_empty() {
+        fix = tl!("reference.fix.generic");
+    }
+    let mut finding = Finding::new(CHECK, Status::Fail, target, e.message.clone())
+        .with_fix(fix)
+        .with_cause(e.cause)
+        .with_evidence("reason", e.reason.id());
+    if let Some(span) = e.span {
+        finding = finding
+            .with_evidence("span", json!([span.0, span.1]))
+            .with_evidence("pointer", pointer(input, span));
+    }
+    if let Some(s) = &e.suggestion {
+        finding = finding.with_evidence("suggestion", s.as_str());
+    }
+    finding
+}
+
+/// How many columns a character takes in [`display_target`].
+fn width(c: char) -> usize {
+    if c.is_control() {
+        c.escape_debug().count()
+    } else {
+        1
+    }
+}
+
+/// The input as shown in a report line: control characters (a pasted newline) escaped so
+/// the line stays one line.
+pub fn display_target(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A caret line that sits under [`display_target`]`(input)` and marks `span`
+/// (`        ^^^^^^^^^`); an empty span gets one caret.
+pub fn pointer(input: &str, span: Span) -> String {
+    let start = span.0.min(input.len());
+    let end = span.1.clamp(start, input.len());
+    let (Some(before), Some(marked)) = (input.get(..start), input.get(start..end)) else {
+        return String::new();
+    };
+    let lead: usize = before.chars().map(width).sum();
+    let marks: usize = marked.chars().map(width).sum::<usize>().max(1);
+    format!("{}{}", " ".repeat(lead), "^".repeat(marks))
+}
