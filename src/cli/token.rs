@@ -1,16 +1,141 @@
-//! `ghcr-doctor token`.
+//! `ghcr-doctor token`: inspect a token offline, or (`--registry`) show what credential
+//! discovery would use for a registry.
+//!
+//! The token comes from standard input, an environment variable or a file, never from the
+//! command line: no option takes its value, and a stray argument is refused without being
+//! echoed (it may be a token).
 
+use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use ghcr_doctor::credentials::{self, Env, Options};
+use ghcr_doctor::secret::Secret;
+use ghcr_doctor::t;
+use ghcr_doctor::token::{self, TokenKind};
 
 use super::output::{self, GlobalArgs};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Arguments (not implemented yet).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    /// Read the token from standard input. One trailing newline is ignored, as
+    /// `docker login --password-stdin` does.
+    #[arg(long, conflicts_with_all = ["from_env", "from_file"])]
+    stdin: bool,
+
+    /// Read the token from this environment variable [default: GHCR_TOKEN, then GITHUB_TOKEN].
+    #[arg(long, value_name = "NAME", conflicts_with = "from_file")]
+    from_env: Option<String>,
+
+    /// Read the token from this file. One trailing newline is ignored.
+    #[arg(long, value_name = "PATH")]
+    from_file: Option<PathBuf>,
+
+    /// Show what credential discovery would use for this registry (standard input, token
+    /// variables, docker and podman configuration, credential helpers).
+    #[arg(long, value_name = "HOST", conflicts_with = "from_file")]
+    registry: Option<String>,
+
+    /// With --registry: the user name to pair with a token from standard input or the
+    /// environment [default: GHCR_USERNAME, then GITHUB_ACTOR].
+    #[arg(long, value_name = "USER", requires = "registry")]
+    username: Option<String>,
+
+    /// Catches stray arguments so that a token typed here is refused without being echoed.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+    stray: Vec<String>,
 }
 
-pub(crate) fn run(_args: Args, _global: &GlobalArgs) -> ExitCode {
-    output::not_implemented("token")
+/// A variable name as a shell would accept it.
+fn is_variable_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !TokenKind::of(name).is_github()
+}
+
+/// Drops the single trailing newline (and then carriage return) that
+/// `docker login --password-stdin` drops, so `echo "$TOKEN" |` is not reported.
+fn strip_one_newline(mut s: String) -> Secret {
+    if s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+    Secret::new(s)
+}
+
+fn read_stdin() -> Result<Secret, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| t!("token.cli.stdin-unreadable", error = e))?;
+    // Bytes that are not UTF-8 become U+FFFD, which inspection reports as non-ASCII.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    zeroize::Zeroize::zeroize(&mut bytes);
+    Ok(strip_one_newline(text))
+}
+
+pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
+    if !args.stray.is_empty() {
+        return output::usage_error(&t!("token.cli.argument-refused"));
+    }
+    if let Some(name) = &args.from_env
+        && !is_variable_name(name)
+    {
+        return output::usage_error(&t!("token.cli.env-name-invalid"));
+    }
+    if let Some(registry) = &args.registry {
+        if !credentials::host::is_plausible(registry) {
+            return output::usage_error(&t!("token.cli.registry-invalid"));
+        }
+        let stdin_secret = if args.stdin {
+            match read_stdin() {
+                Ok(s) => Some(s),
+                Err(e) => return output::usage_error(&e),
+            }
+        } else {
+            None
+        };
+        let options = Options {
+            registry: registry.clone(),
+            token_env: args.from_env.map(|n| vec![n]),
+            username: args.username,
+            stdin_secret,
+            env: Env::from_process(),
+            helper_timeout: None,
+        };
+        return output::emit(&token::report_registry(&options), global);
+    }
+    let report = if args.stdin {
+        match read_stdin() {
+            Ok(secret) => token::report_value("stdin", secret.expose()),
+            Err(e) => return output::usage_error(&e),
+        }
+    } else if let Some(path) = &args.from_file {
+        let shown = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(mut bytes) => {
+                let secret = strip_one_newline(String::from_utf8_lossy(&bytes).into_owned());
+                zeroize::Zeroize::zeroize(&mut bytes);
+                token::report_value(&format!("file:{shown}"), secret.expose())
+            }
+            // A path that is really a token must not be echoed in the error.
+            Err(_) if TokenKind::of(&shown).is_github() && !shown.contains('/') => {
+                return output::usage_error(&t!("token.cli.file-looks-like-token"));
+            }
+            Err(e) => {
+                return output::usage_error(&t!(
+                    "common.input-unreadable",
+                    path = shown,
+                    error = e
+                ));
+            }
+        }
+    } else {
+        token::report_env(&Env::from_process(), args.from_env.map(|n| vec![n]))
+    };
+    output::emit(&report, global)
 }

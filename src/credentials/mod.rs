@@ -3,17 +3,38 @@
 //!
 //! Order: `--password-stdin`, then the token variables (`GHCR_TOKEN`, then `GITHUB_TOKEN`, or
 //! `--token-env`), then the docker config (`$DOCKER_CONFIG/config.json` or
-//! `~/.docker/config.json`: `credHelpers`, `credsStore`, `auths`), then podman's `auth.json`.
-//!
-//! NOTE: interface first; config files and helpers land with the foundation work.
+//! `~/.docker/config.json`: `credHelpers`, then `credsStore`, then `auths`), then podman's
+//! `auth.json` (`REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json`,
+//! `~/.config/containers/auth.json`). The first source that yields a credential wins; every
+//! problem met on the way is a finding, so a user learns why an earlier source was passed
+//! over.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Status};
 use crate::secret::Secret;
+use crate::t;
+use crate::token::TokenKind;
+
+mod config;
+pub mod helper;
+pub mod host;
+
+use config::{Entry, Flavor, Load};
 
 /// The variables tried, in order, when `--token-env` is not given.
 pub const DEFAULT_TOKEN_ENV: [&str; 2] = ["GHCR_TOKEN", "GITHUB_TOKEN"];
+
+/// The variables tried, in order, for the user name when `--username` is not given.
+pub const USERNAME_ENV: [&str; 2] = ["GHCR_USERNAME", "GITHUB_ACTOR"];
+
+/// The check ids this module produces (documented in `docs/checks/credentials.md`).
+pub const CHECK_SOURCE: &str = "credential-source";
+pub const CHECK_ENV: &str = "credential-env";
+pub const CHECK_CONFIG: &str = "credential-config";
+pub const CHECK_HELPER: &str = "credential-helper";
 
 /// A snapshot of the environment variables discovery may read (tests build their own).
 #[derive(Debug, Clone, Default)]
@@ -52,6 +73,16 @@ impl Env {
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.vars.insert(name.into(), value.into());
     }
+
+    /// Every variable (credential helpers run with exactly these).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// A variable that is set and not empty.
+    fn non_empty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
 }
 
 /// A credential for one registry, with where it came from.
@@ -60,8 +91,8 @@ pub struct Credential {
     /// The user name for HTTP Basic; `None` when only a token is known.
     pub username: Option<String>,
     pub secret: Secret,
-    /// Where it came from: `stdin`, `env:GHCR_TOKEN`, `docker-config:auths`, `helper:NAME`,
-    /// `podman:auth.json`.
+    /// Where it came from: `stdin`, `env:GHCR_TOKEN`, `docker-config:auths`,
+    /// `docker-config:identitytoken`, `helper:NAME`, `podman:auth.json`.
     pub source: String,
     /// True when the secret is an OAuth2 identity (refresh) token rather than a password.
     pub identity_token: bool,
@@ -79,6 +110,8 @@ pub struct Options {
     /// The secret read from standard input (`--password-stdin`).
     pub stdin_secret: Option<Secret>,
     pub env: Env,
+    /// How long a credential helper may run; [`helper::DEFAULT_TIMEOUT`] when `None`.
+    pub helper_timeout: Option<Duration>,
 }
 
 /// The outcome: the credential to use (if any) and findings about every source looked at.
@@ -88,40 +121,509 @@ pub struct Discovery {
     pub findings: Vec<Finding>,
 }
 
-/// Finds the credential for `options.registry`.
-pub fn discover(options: &Options) -> Discovery {
-    let username = options
-        .username
-        .clone()
-        .or_else(|| options.env.get("GHCR_USERNAME").map(str::to_owned))
-        .or_else(|| options.env.get("GITHUB_ACTOR").map(str::to_owned));
-    if let Some(secret) = &options.stdin_secret {
-        return Discovery {
-            credential: Some(Credential {
-                username,
-                secret: secret.clone(),
-                source: "stdin".into(),
-                identity_token: false,
-            }),
-            findings: Vec::new(),
-        };
-    }
-    let names: Vec<String> = options
+/// One token variable, in the order tried, with its secret or why it was passed over.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub name: String,
+    pub state: CandidateState,
+}
+
+#[derive(Debug, Clone)]
+pub enum CandidateState {
+    /// Set and not blank (it may still carry pasting defects: inspect it).
+    Usable(Secret),
+    /// Not set.
+    Unset,
+    /// Set to an empty or whitespace-only value (what a missing GitHub secret expands to).
+    Empty,
+}
+
+/// The variable names tried for the token, in order.
+pub fn token_env_names(options: &Options) -> Vec<String> {
+    options
         .token_env
         .clone()
-        .unwrap_or_else(|| DEFAULT_TOKEN_ENV.iter().map(|s| (*s).to_owned()).collect());
-    for name in names {
-        if let Some(value) = options.env.get(&name).filter(|v| !v.trim().is_empty()) {
-            return Discovery {
-                credential: Some(Credential {
-                    username,
-                    secret: Secret::new(value),
-                    source: format!("env:{name}"),
-                    identity_token: false,
-                }),
-                findings: Vec::new(),
+        .unwrap_or_else(|| DEFAULT_TOKEN_ENV.iter().map(|s| (*s).to_owned()).collect())
+}
+
+/// Every token variable in order, with its secret or why it is skipped (for `login`, which
+/// may try more than one).
+pub fn env_candidates(options: &Options) -> Vec<Candidate> {
+    token_env_names(options)
+        .into_iter()
+        .map(|name| {
+            let state = match options.env.get(&name) {
+                None => CandidateState::Unset,
+                Some(v) if v.trim().is_empty() => CandidateState::Empty,
+                Some(v) => CandidateState::Usable(Secret::new(v)),
             };
+            Candidate { name, state }
+        })
+        .collect()
+}
+
+/// The user name for credentials that do not carry one: `--username`, then `GHCR_USERNAME`,
+/// then `GITHUB_ACTOR`.
+pub fn username(options: &Options) -> Option<String> {
+    options
+        .username
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| {
+            USERNAME_ENV
+                .iter()
+                .find_map(|n| options.env.non_empty(n).map(str::to_owned))
+        })
+}
+
+/// A user name fit for output: one that looks like a token (pasted into the wrong field) is
+/// replaced by `<redacted>`.
+pub fn display_username(username: &str) -> String {
+    if TokenKind::of(username).is_github() {
+        crate::secret::REDACTED.to_owned()
+    } else {
+        username.to_owned()
+    }
+}
+
+/// Where docker reads its configuration: `$DOCKER_CONFIG/config.json`, else
+/// `$HOME/.docker/config.json`.
+pub fn docker_config_path(env: &Env) -> Option<PathBuf> {
+    if let Some(dir) = env.non_empty("DOCKER_CONFIG") {
+        return Some(PathBuf::from(dir).join("config.json"));
+    }
+    env.non_empty("HOME")
+        .map(|home| PathBuf::from(home).join(".docker").join("config.json"))
+}
+
+/// Where podman looks for `auth.json`, in order.
+pub fn podman_auth_paths(env: &Env) -> Vec<PathBuf> {
+    if let Some(file) = env.non_empty("REGISTRY_AUTH_FILE") {
+        return vec![PathBuf::from(file)];
+    }
+    let mut out = Vec::new();
+    if let Some(dir) = env.non_empty("XDG_RUNTIME_DIR") {
+        out.push(PathBuf::from(dir).join("containers").join("auth.json"));
+    }
+    if let Some(dir) = env.non_empty("XDG_CONFIG_HOME") {
+        out.push(PathBuf::from(dir).join("containers").join("auth.json"));
+    } else if let Some(home) = env.non_empty("HOME") {
+        out.push(
+            PathBuf::from(home)
+                .join(".config")
+                .join("containers")
+                .join("auth.json"),
+        );
+    }
+    out
+}
+
+/// Finds the credential for `options.registry`.
+pub fn discover(options: &Options) -> Discovery {
+    let mut d = Discovery::default();
+    let registry = host::canonical(&options.registry);
+    let found = from_stdin(options, &mut d)
+        .or_else(|| from_env(options, &mut d))
+        .or_else(|| from_docker(options, &registry, &mut d))
+        .or_else(|| from_podman(options, &registry, &mut d));
+    match found {
+        Some(credential) => {
+            d.findings.push(source_finding(&credential, &registry));
+            d.credential = Some(credential);
+        }
+        None => d.findings.push(
+            Finding::new(
+                CHECK_SOURCE,
+                Status::Fail,
+                registry.as_str(),
+                t!(
+                    "credentials.none",
+                    registry = registry,
+                    names = token_env_names(options).join(", ")
+                ),
+            )
+            .with_cause("no-credentials"),
+        ),
+    }
+    d
+}
+
+fn source_finding(c: &Credential, registry: &str) -> Finding {
+    let kind = TokenKind::of(c.secret.expose());
+    let user = c
+        .username
+        .as_deref()
+        .map(display_username)
+        .unwrap_or_else(|| t!("credentials.no-username"));
+    let mut f = Finding::new(
+        CHECK_SOURCE,
+        Status::Pass,
+        registry,
+        t!(
+            "credentials.found",
+            source = c.source,
+            username = user,
+            kind = kind.as_str(),
+            length = c.secret.expose().chars().count()
+        ),
+    )
+    .with_evidence("source", c.source.as_str())
+    .with_evidence("kind", kind.as_str())
+    .with_evidence("length", c.secret.expose().chars().count())
+    .with_evidence("identity_token", c.identity_token);
+    if let Some(u) = &c.username {
+        f = f.with_evidence("username", display_username(u));
+    }
+    f
+}
+
+fn from_stdin(options: &Options, d: &mut Discovery) -> Option<Credential> {
+    let secret = options.stdin_secret.as_ref()?;
+    if secret.expose().trim().is_empty() {
+        d.findings.push(
+            Finding::new(
+                CHECK_ENV,
+                Status::Fail,
+                "stdin",
+                t!("credentials.stdin-empty"),
+            )
+            .with_cause("secret-empty"),
+        );
+        return None;
+    }
+    Some(Credential {
+        username: username(options),
+        secret: secret.clone(),
+        source: "stdin".into(),
+        identity_token: false,
+    })
+}
+
+fn from_env(options: &Options, d: &mut Discovery) -> Option<Credential> {
+    let explicit = options.token_env.is_some();
+    for candidate in env_candidates(options) {
+        let target = format!("env:{}", candidate.name);
+        match candidate.state {
+            CandidateState::Usable(secret) => {
+                return Some(Credential {
+                    username: username(options),
+                    secret,
+                    source: target,
+                    identity_token: false,
+                });
+            }
+            CandidateState::Empty => d.findings.push(
+                Finding::new(
+                    CHECK_ENV,
+                    Status::Warn,
+                    &target,
+                    t!("credentials.env-empty", name = candidate.name),
+                )
+                .with_cause("secret-empty")
+                .with_evidence("variable", candidate.name.as_str()),
+            ),
+            // The default names are optional; a name the user chose must be set.
+            CandidateState::Unset if explicit => d.findings.push(
+                Finding::new(
+                    CHECK_ENV,
+                    Status::Warn,
+                    &target,
+                    t!("credentials.env-unset", name = candidate.name),
+                )
+                .with_evidence("variable", candidate.name.as_str()),
+            ),
+            CandidateState::Unset => {}
         }
     }
-    Discovery::default()
+    None
+}
+
+fn from_docker(options: &Options, registry: &str, d: &mut Discovery) -> Option<Credential> {
+    let path = docker_config_path(&options.env)?;
+    let file = match config::load(&path, Flavor::Docker) {
+        Load::Missing => {
+            if options.env.non_empty("DOCKER_CONFIG").is_some() {
+                d.findings.push(
+                    Finding::new(
+                        CHECK_CONFIG,
+                        Status::Info,
+                        path.display().to_string(),
+                        t!("credentials.docker-config-missing", path = path.display()),
+                    )
+                    .with_evidence("file", path.display().to_string()),
+                );
+            }
+            return None;
+        }
+        Load::Broken(f) => {
+            d.findings.push(f);
+            return None;
+        }
+        Load::Loaded(file) => file,
+    };
+    from_file(options, registry, &file, d)
+}
+
+fn from_podman(options: &Options, registry: &str, d: &mut Discovery) -> Option<Credential> {
+    for path in podman_auth_paths(&options.env) {
+        match config::load(&path, Flavor::Podman) {
+            Load::Missing => continue,
+            Load::Broken(f) => d.findings.push(f),
+            Load::Loaded(file) => {
+                if let Some(c) = from_file(options, registry, &file, d) {
+                    return Some(c);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The credential one config file gives for `registry`, as docker (or podman) would use it.
+fn from_file(
+    options: &Options,
+    registry: &str,
+    file: &config::ConfigFile,
+    d: &mut Discovery,
+) -> Option<Credential> {
+    let display = file.path.display().to_string();
+    d.findings.extend(file.type_problems());
+    let entry = file.entry_for(registry);
+    let (entry_source, identity_source) = match file.flavor {
+        Flavor::Docker => ("docker-config:auths", "docker-config:identitytoken"),
+        Flavor::Podman => ("podman:auth.json", "podman:auth.json"),
+    };
+    if let Some((helper_name, via)) = file.helper_for(registry) {
+        let timeout = options.helper_timeout.unwrap_or(helper::DEFAULT_TIMEOUT);
+        let server = host::server_address(registry);
+        match helper::get(&helper_name, &server, &options.env, timeout) {
+            Ok(helper::Answer::Found {
+                username,
+                secret,
+                identity_token,
+            }) => {
+                return Some(Credential {
+                    username,
+                    secret,
+                    source: format!("helper:{helper_name}"),
+                    identity_token,
+                });
+            }
+            Ok(helper::Answer::NotFound) => {
+                if let Some((key, Entry::Empty)) = &entry {
+                    d.findings
+                        .push(empty_entry(&display, key, registry, Some(&helper_name)));
+                }
+            }
+            Err(e) => d
+                .findings
+                .push(helper_finding(&e, &helper_name, via, &display)),
+        }
+        // docker never falls back from a configured helper to the file's own entries.
+        if let Some((key, Entry::Password { .. } | Entry::IdentityToken { .. })) = &entry {
+            d.findings.push(
+                Finding::new(
+                    CHECK_CONFIG,
+                    Status::Info,
+                    &display,
+                    t!(
+                        "credentials.entry-ignored",
+                        path = display,
+                        key = key,
+                        helper = helper_name
+                    ),
+                )
+                .with_evidence("file", display.as_str())
+                .with_evidence("key", key.as_str()),
+            );
+        }
+        return None;
+    }
+    let (key, entry) = entry?;
+    match entry {
+        Entry::Password { username, secret } => Some(Credential {
+            username,
+            secret,
+            source: entry_source.into(),
+            identity_token: false,
+        }),
+        Entry::IdentityToken { username, secret } => Some(Credential {
+            username,
+            secret,
+            source: identity_source.into(),
+            identity_token: true,
+        }),
+        Entry::Empty => {
+            d.findings.push(empty_entry(&display, &key, registry, None));
+            None
+        }
+        Entry::Broken(f) => {
+            d.findings.push(*f);
+            None
+        }
+    }
+}
+
+/// `"ghcr.io": {}` with nothing behind it: docker believes it is logged in and sends no or
+/// stale credentials, which ghcr.io answers with `denied: denied` even for public images.
+fn empty_entry(path: &str, key: &str, registry: &str, helper: Option<&str>) -> Finding {
+    let message = match helper {
+        Some(h) => t!(
+            "credentials.entry-empty-helper",
+            path = path,
+            key = key,
+            helper = h
+        ),
+        None => t!("credentials.entry-empty", path = path, key = key),
+    };
+    Finding::new(CHECK_CONFIG, Status::Warn, path, message)
+        .with_cause("stale-credentials")
+        .with_evidence("file", path)
+        .with_evidence("key", key)
+        .with_evidence("registry", registry)
+}
+
+fn helper_finding(e: &helper::HelperError, name: &str, via: &str, path: &str) -> Finding {
+    use helper::HelperError as E;
+    let program = helper::program(name);
+    let (message, problem) = match e {
+        E::NotOnPath { .. } => (
+            t!(
+                "credentials.helper-not-on-path",
+                program = program,
+                via = via,
+                path = path
+            ),
+            "not-on-path",
+        ),
+        E::Spawn { reason, .. } => (
+            t!(
+                "credentials.helper-spawn",
+                program = program,
+                error = reason
+            ),
+            "spawn",
+        ),
+        E::Failed {
+            code, first_line, ..
+        } => (
+            t!(
+                "credentials.helper-failed",
+                program = program,
+                code = code.map_or_else(|| t!("credentials.signal"), |c| c.to_string()),
+                line = first_line
+            ),
+            "failed",
+        ),
+        E::TimedOut { timeout, .. } => (
+            t!(
+                "credentials.helper-timeout",
+                program = program,
+                seconds = format!("{:.1}", timeout.as_secs_f64())
+            ),
+            "timeout",
+        ),
+        E::BadAnswer { .. } => (
+            t!("credentials.helper-bad-answer", program = program),
+            "bad-answer",
+        ),
+    };
+    let mut f = Finding::new(
+        CHECK_HELPER,
+        Status::Fail,
+        format!("helper:{name}"),
+        message,
+    )
+    .with_evidence("helper", program.as_str())
+    .with_evidence("configured_by", via)
+    .with_evidence("file", path)
+    .with_evidence("problem", problem);
+    if let E::Failed { code, .. } = e {
+        f = f.with_evidence("exit_code", *code);
+    }
+    let fix = match e {
+        E::NotOnPath { .. } => crate::tl!(
+            "credentials.fix.helper-not-on-path",
+            program = program,
+            via = via,
+            path = path
+        ),
+        _ => crate::tl!(
+            "credentials.fix.helper-broken",
+            program = program,
+            path = path
+        ),
+    };
+    f.with_fix(fix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(pairs: &[(&str, &str)]) -> Options {
+        Options {
+            registry: "ghcr.io".into(),
+            env: Env::from_pairs(pairs.iter().copied()),
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn candidates_are_ordered_and_say_why_they_are_skipped() {
+        let o = opts(&[("GHCR_TOKEN", "  "), ("GITHUB_TOKEN", "ghs_x")]);
+        let c = env_candidates(&o);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].name, "GHCR_TOKEN");
+        assert!(matches!(c[0].state, CandidateState::Empty));
+        assert!(matches!(&c[1].state, CandidateState::Usable(s) if s.expose() == "ghs_x"));
+        let c = env_candidates(&opts(&[]));
+        assert!(c.iter().all(|c| matches!(c.state, CandidateState::Unset)));
+    }
+
+    #[test]
+    fn username_order() {
+        let mut o = opts(&[("GHCR_USERNAME", "a"), ("GITHUB_ACTOR", "b")]);
+        assert_eq!(username(&o).as_deref(), Some("a"));
+        o.username = Some("c".into());
+        assert_eq!(username(&o).as_deref(), Some("c"));
+        assert_eq!(
+            username(&opts(&[("GITHUB_ACTOR", "b")])).as_deref(),
+            Some("b")
+        );
+        assert_eq!(username(&opts(&[("GHCR_USERNAME", "")])), None);
+    }
+
+    #[test]
+    fn a_token_in_the_username_is_not_shown() {
+        assert_eq!(
+            display_username("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"),
+            crate::secret::REDACTED
+        );
+        assert_eq!(display_username("octocat"), "octocat");
+    }
+
+    #[test]
+    fn config_paths_come_from_env() {
+        let e = Env::from_pairs([("HOME", "/h")]);
+        assert_eq!(
+            docker_config_path(&e),
+            Some(PathBuf::from("/h/.docker/config.json"))
+        );
+        let e = Env::from_pairs([("HOME", "/h"), ("DOCKER_CONFIG", "/d")]);
+        assert_eq!(
+            docker_config_path(&e),
+            Some(PathBuf::from("/d/config.json"))
+        );
+        let e = Env::from_pairs([("HOME", "/h"), ("XDG_RUNTIME_DIR", "/run/user/1")]);
+        assert_eq!(
+            podman_auth_paths(&e),
+            vec![
+                PathBuf::from("/run/user/1/containers/auth.json"),
+                PathBuf::from("/h/.config/containers/auth.json")
+            ]
+        );
+        let e = Env::from_pairs([("REGISTRY_AUTH_FILE", "/a.json"), ("XDG_RUNTIME_DIR", "/r")]);
+        assert_eq!(podman_auth_paths(&e), vec![PathBuf::from("/a.json")]);
+    }
 }
