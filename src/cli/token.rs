@@ -53,6 +53,7 @@ fn is_variable_name(name: &str) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !TokenKind::of(name).is_github()
+        && token::scrub(name) == name
 }
 
 /// Drops the single trailing newline (and then carriage return) that
@@ -115,7 +116,8 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             Err(e) => return output::usage_error(&e),
         }
     } else if let Some(path) = &args.from_file {
-        let shown = path.display().to_string();
+        // A path is shown, unless it looks like a token typed in the wrong place.
+        let shown = token::scrub(&path.display().to_string());
         match std::fs::read(path) {
             Ok(mut bytes) => {
                 let secret = strip_one_newline(String::from_utf8_lossy(&bytes).into_owned());
@@ -123,7 +125,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
                 token::report_value(&format!("file:{shown}"), secret.expose())
             }
             // A path that is really a token must not be echoed in the error.
-            Err(_) if TokenKind::of(&shown).is_github() && !shown.contains('/') => {
+            Err(_) if TokenKind::of(&path.display().to_string()).is_github() => {
                 return output::usage_error(&t!("token.cli.file-looks-like-token"));
             }
             Err(e) => {

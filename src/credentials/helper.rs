@@ -103,6 +103,30 @@ fn read_all(mut from: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
     rx
 }
 
+/// Starts the helper. A helper installed a moment ago (by a setup step running in parallel)
+/// can still be open for writing somewhere, which Linux reports as ETXTBSY: retry briefly.
+fn spawn(path: &Path, env: &Env) -> std::io::Result<std::process::Child> {
+    const TEXT_FILE_BUSY: i32 = 26;
+    let mut attempt = 0;
+    loop {
+        let result = Command::new(path)
+            .arg("get")
+            .env_clear()
+            .envs(env.iter())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        match result {
+            Err(e) if e.raw_os_error() == Some(TEXT_FILE_BUSY) && attempt < 20 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Asks helper `name` for the credential of `server`.
 pub fn get(name: &str, server: &str, env: &Env, timeout: Duration) -> Result<Answer, HelperError> {
     let program = program(name);
@@ -110,18 +134,10 @@ pub fn get(name: &str, server: &str, env: &Env, timeout: Duration) -> Result<Ans
         return Err(HelperError::NotOnPath { program });
     };
     tracing::debug!(helper = %program, server, "asking credential helper");
-    let mut child = Command::new(&path)
-        .arg("get")
-        .env_clear()
-        .envs(env.iter())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| HelperError::Spawn {
-            program: program.clone(),
-            reason: e.to_string(),
-        })?;
+    let mut child = spawn(&path, env).map_err(|e| HelperError::Spawn {
+        program: program.clone(),
+        reason: e.to_string(),
+    })?;
     if let Some(mut stdin) = child.stdin.take() {
         // A helper that exits without reading closes the pipe; that is its answer, not ours.
         let _ = stdin.write_all(server.as_bytes());

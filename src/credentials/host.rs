@@ -55,7 +55,10 @@ pub fn is_plausible(registry: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         && !name.starts_with(['.', '-']);
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
-    name_ok && port_ok
+    // docker's rule for the first path component being a registry: it has a dot or a port,
+    // or is `localhost`. Anything else (a word, a password) is not a host.
+    let hostlike = name.contains('.') || port.is_some() || name == "localhost";
+    name_ok && port_ok && hostlike && crate::token::scrub(registry) == registry
 }
 
 #[cfg(test)]
@@ -111,6 +114,8 @@ mod tests {
             "ghcr.io:",
             "ghcr io",
             "-x",
+            "Xk9vQ2mZ7pL4wR8tY3nB6cD1fG5h",
+            "ghcr",
         ] {
             assert!(!is_plausible(bad), "{bad}");
         }

@@ -4,5 +4,7 @@
 
 mod catalog;
 mod cli;
+mod credentials;
 mod messages;
 mod support;
+mod token;
