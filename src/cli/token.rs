@@ -56,27 +56,12 @@ fn is_variable_name(name: &str) -> bool {
         && token::scrub(name) == name
 }
 
-/// Drops the single trailing newline (and then carriage return) that
-/// `docker login --password-stdin` drops, so `echo "$TOKEN" |` is not reported.
-fn strip_one_newline(mut s: String) -> Secret {
-    if s.ends_with('\n') {
-        s.pop();
-        if s.ends_with('\r') {
-            s.pop();
-        }
-    }
-    Secret::new(s)
-}
-
 fn read_stdin() -> Result<Secret, String> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
         .map_err(|e| t!("token.cli.stdin-unreadable", error = e))?;
-    // Bytes that are not UTF-8 become U+FFFD, which inspection reports as non-ASCII.
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    zeroize::Zeroize::zeroize(&mut bytes);
-    Ok(strip_one_newline(text))
+    Ok(credentials::stdin_password(&mut bytes))
 }
 
 pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
@@ -120,8 +105,9 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         let shown = token::scrub(&path.display().to_string());
         match std::fs::read(path) {
             Ok(mut bytes) => {
-                let secret = strip_one_newline(String::from_utf8_lossy(&bytes).into_owned());
-                zeroize::Zeroize::zeroize(&mut bytes);
+                // A file written by `echo` or an editor ends with one newline, which
+                // `docker login --password-stdin < FILE` drops too.
+                let secret = credentials::stdin_password(&mut bytes);
                 token::report_value(&format!("file:{shown}"), secret.expose())
             }
             // A path that is really a token must not be echoed in the error.

@@ -138,6 +138,22 @@ pub enum CandidateState {
     Empty,
 }
 
+/// The password read from standard input, as `docker login --password-stdin` reads it:
+/// exactly one trailing newline (and then one carriage return) is dropped, so
+/// `echo "$TOKEN" |` works; anything else is kept for inspection to report. Bytes that are
+/// not UTF-8 become U+FFFD, which inspection reports as non-ASCII. The buffer is zeroed.
+pub fn stdin_password(bytes: &mut Vec<u8>) -> Secret {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    zeroize::Zeroize::zeroize(bytes);
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Secret::new(text)
+}
+
 /// The variable names tried for the token, in order.
 pub fn token_env_names(options: &Options) -> Vec<String> {
     options
@@ -579,6 +595,23 @@ mod tests {
         assert!(matches!(&c[1].state, CandidateState::Usable(s) if s.expose() == "ghs_x"));
         let c = env_candidates(&opts(&[]));
         assert!(c.iter().all(|c| matches!(c.state, CandidateState::Unset)));
+    }
+
+    #[test]
+    fn stdin_password_drops_exactly_one_newline() {
+        let read = |s: &str| {
+            stdin_password(&mut s.as_bytes().to_vec())
+                .expose()
+                .to_owned()
+        };
+        assert_eq!(read("tok\n"), "tok");
+        assert_eq!(read("tok\r\n"), "tok");
+        assert_eq!(read("tok\n\n"), "tok\n");
+        assert_eq!(read("tok "), "tok ");
+        assert_eq!(read("tok"), "tok");
+        let mut bytes = b"tok\n".to_vec();
+        let _ = stdin_password(&mut bytes);
+        assert!(bytes.is_empty() || bytes.iter().all(|b| *b == 0));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod format;
 mod pasting;
 pub mod report;
 
+pub use findings::Verdict;
 pub use format::{Format, FormatProblem, checksum_matches};
 pub use pasting::{Cleaned, Defect, clean};
 pub use report::{report_env, report_registry, report_value};

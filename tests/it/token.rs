@@ -428,3 +428,57 @@ fn stdin_and_from_env_conflict() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn every_check_id_has_a_docs_section() {
+    use ghcr_doctor::{credentials, token};
+    let cases = [
+        ("docs/checks/token.md", token::CHECK_PRESENT),
+        ("docs/checks/token.md", token::CHECK_PASTING),
+        ("docs/checks/token.md", token::CHECK_FORMAT),
+        ("docs/checks/token.md", token::CHECK_VERDICT),
+        ("docs/checks/credentials.md", credentials::CHECK_SOURCE),
+        ("docs/checks/credentials.md", credentials::CHECK_ENV),
+        ("docs/checks/credentials.md", credentials::CHECK_CONFIG),
+        ("docs/checks/credentials.md", credentials::CHECK_HELPER),
+    ];
+    for (file, id) in cases {
+        let text = std::fs::read_to_string(crate::support::root().join(file)).expect("read docs");
+        assert!(
+            text.lines().any(|l| l == format!("## {id}")),
+            "{file} has no section for {id}"
+        );
+    }
+}
+
+#[test]
+fn every_defect_and_verdict_is_documented() {
+    let text = std::fs::read_to_string(crate::support::root().join("docs/checks/token.md"))
+        .expect("read docs");
+    for id in [
+        "leading-whitespace",
+        "trailing-whitespace",
+        "trailing-newline",
+        "carriage-return",
+        "quotes",
+        "bearer-prefix",
+        "token-prefix",
+        "assignment-prefix",
+        "inner-whitespace",
+        "non-ascii",
+        "fine-grained-unsupported",
+        "refresh-unusable",
+        "installation-in-actions",
+        "needs-package-scopes",
+        "user-to-server-undocumented",
+        "legacy-format",
+        "not-github",
+        "other-registry-password",
+        "github-token-elsewhere",
+    ] {
+        assert!(
+            text.contains(&format!("`{id}`")),
+            "docs/checks/token.md lacks `{id}`"
+        );
+    }
+}
