@@ -56,12 +56,27 @@ fn is_variable_name(name: &str) -> bool {
         && token::scrub(name) == name
 }
 
-fn read_stdin() -> Result<Secret, String> {
+/// The most a token source may hold: tokens are at most a few hundred characters, so more
+/// means the wrong file or stream, which is refused rather than read whole.
+const MAX_TOKEN_BYTES: u64 = 64 * 1024;
+
+/// Reads at most [`MAX_TOKEN_BYTES`] (one more to notice an overflow).
+fn read_limited(from: impl Read) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| t!("token.cli.stdin-unreadable", error = e))?;
-    Ok(credentials::stdin_password(&mut bytes))
+    from.take(MAX_TOKEN_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TOKEN_BYTES {
+        zeroize::Zeroize::zeroize(&mut bytes);
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+fn read_stdin() -> Result<Secret, String> {
+    match read_limited(std::io::stdin().lock()) {
+        Ok(Some(mut bytes)) => Ok(credentials::stdin_password(&mut bytes)),
+        Ok(None) => Err(t!("token.cli.too-large", source = "stdin")),
+        Err(e) => Err(t!("token.cli.stdin-unreadable", error = e)),
+    }
 }
 
 pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
@@ -103,8 +118,11 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     } else if let Some(path) = &args.from_file {
         // A path is shown, unless it looks like a token typed in the wrong place.
         let shown = token::scrub(&path.display().to_string());
-        match std::fs::read(path) {
-            Ok(mut bytes) => {
+        match std::fs::File::open(path).and_then(read_limited) {
+            Ok(None) => {
+                return output::usage_error(&t!("token.cli.too-large", source = shown));
+            }
+            Ok(Some(mut bytes)) => {
                 // A file written by `echo` or an editor ends with one newline, which
                 // `docker login --password-stdin < FILE` drops too.
                 let secret = credentials::stdin_password(&mut bytes);

@@ -152,6 +152,14 @@ fn defect_message(d: &Defect) -> String {
             codepoint = format!("U+{cp:04X}")
         ),
         Defect::NonAscii { position, .. } => t!("token.defect.non-ascii", position = position),
+        Defect::ControlCharacter {
+            position,
+            codepoint,
+        } => t!(
+            "token.defect.control-character",
+            position = position,
+            codepoint = format!("U+{codepoint:04X}")
+        ),
     }
 }
 
@@ -161,6 +169,12 @@ fn defect_evidence(d: &Defect, mut f: Finding) -> Finding {
         Defect::TrailingNewline { count } => f.with_evidence("count", *count),
         Defect::AssignmentPrefix { name } => f.with_evidence("name", name.as_str()),
         Defect::InnerWhitespace { position } => f.with_evidence("position", *position),
+        Defect::ControlCharacter {
+            position,
+            codepoint,
+        } => f
+            .with_evidence("position", *position)
+            .with_evidence("codepoint", format!("U+{codepoint:04X}")),
         Defect::NonAscii {
             position,
             codepoint,

@@ -33,6 +33,9 @@ pub enum Defect {
         position: usize,
         codepoint: Option<u32>,
     },
+    /// An ASCII control character (NUL, ESC, ...) inside the token: binary junk or a
+    /// terminal escape copied along.
+    ControlCharacter { position: usize, codepoint: u32 },
 }
 
 impl Defect {
@@ -49,6 +52,7 @@ impl Defect {
             Defect::AssignmentPrefix { .. } => "assignment-prefix",
             Defect::InnerWhitespace { .. } => "inner-whitespace",
             Defect::NonAscii { .. } => "non-ascii",
+            Defect::ControlCharacter { .. } => "control-character",
         }
     }
 
@@ -181,13 +185,29 @@ pub fn clean(raw: &str) -> Cleaned {
         }
     }
     let mut value = String::with_capacity(s.len());
-    for (index, c) in s.chars().enumerate() {
+    let mut chars = s.chars().enumerate().peekable();
+    while let Some((index, c)) = chars.next() {
         let position = index + 1;
         if c == '\r' {
             continue;
         }
         if c.is_whitespace() {
             note(&mut defects, Defect::InnerWhitespace { position });
+            continue;
+        }
+        if c.is_ascii_control() {
+            note(
+                &mut defects,
+                Defect::ControlCharacter {
+                    position,
+                    codepoint: u32::from(c),
+                },
+            );
+            // A terminal colour code (`ESC [ 0 m`, copied from a CI log) goes as a whole.
+            if c == '\u{1b}' && chars.next_if(|(_, c)| *c == '[').is_some() {
+                while chars.next_if(|(_, c)| !('@'..='~').contains(c)).is_some() {}
+                chars.next();
+            }
             continue;
         }
         if !c.is_ascii() {
@@ -246,6 +266,8 @@ mod tests {
             (format!("export GHCR_TOKEN={T}"), "assignment-prefix"),
             (format!("{}\u{200B}{}", &T[..10], &T[10..]), "non-ascii"),
             (format!("\u{FEFF}{T}"), "leading-whitespace"),
+            (format!("{T}\0"), "control-character"),
+            (format!("\u{1b}[0m{T}"), "control-character"),
         ];
         for (raw, id) in cases {
             assert_eq!(ids(&raw), vec![id], "{raw:?}");

@@ -77,15 +77,13 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
         );
     }
     if empty.is_empty() {
-        let names = credentials::token_env_names(&options).join(", ");
+        let names = credentials::token_env_names(&options);
+        let message = match names.as_slice() {
+            [one] => t!("token.present-unset", name = one),
+            many => t!("token.present-none", names = many.join(", ")),
+        };
         report.push(
-            Finding::new(
-                CHECK_PRESENT,
-                Status::Fail,
-                "env",
-                t!("token.present-none", names = names),
-            )
-            .with_cause("no-credentials"),
+            Finding::new(CHECK_PRESENT, Status::Fail, "env", message).with_cause("no-credentials"),
         );
     }
     report.extra.insert("token".into(), Value::Null);

@@ -136,6 +136,12 @@ fn fine_grained_names_its_cause_and_refresh_has_its_own_fix() {
         .find(|f| f.check == "token-ghcr-verdict")
         .expect("verdict");
     assert!(!verdict.fix.is_empty());
+    // Workflow expressions survive the message placeholders.
+    assert!(
+        verdict.fix[0].contains("`${{ secrets.GITHUB_TOKEN }}`"),
+        "{}",
+        verdict.fix[0]
+    );
     assert!(verdict.message.contains("refresh"), "{}", verdict.message);
 }
 
@@ -203,6 +209,10 @@ fn every_pasting_defect_is_named_and_the_kind_still_found() {
         (
             format!("{}\u{200B}{}", &CLASSIC[..12], &CLASSIC[12..]),
             "non-ascii",
+        ),
+        (
+            format!("{}\0{}", &CLASSIC[..12], &CLASSIC[12..]),
+            "control-character",
         ),
     ];
     for (raw, defect) in cases {
@@ -466,6 +476,7 @@ fn every_defect_and_verdict_is_documented() {
         "assignment-prefix",
         "inner-whitespace",
         "non-ascii",
+        "control-character",
         "fine-grained-unsupported",
         "refresh-unusable",
         "installation-in-actions",
