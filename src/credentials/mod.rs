@@ -235,13 +235,42 @@ pub fn podman_auth_paths(env: &Env) -> Vec<PathBuf> {
 }
 
 /// Finds the credential for `options.registry`.
+///
+/// Config files after the winning source are still read (never their helpers run), so a
+/// stale or broken entry that `docker pull` in the same job would trip over is reported, and
+/// so is a credential that exists but is not the one used.
 pub fn discover(options: &Options) -> Discovery {
     let mut d = Discovery::default();
     let registry = host::canonical(&options.registry);
-    let found = from_stdin(options, &mut d)
-        .or_else(|| from_env(options, &mut d))
-        .or_else(|| from_docker(options, &registry, &mut d))
-        .or_else(|| from_podman(options, &registry, &mut d));
+    let mut found = from_stdin(options, &mut d).or_else(|| from_env(options, &mut d));
+    for (path, flavor) in config_files(&options.env) {
+        tracing::debug!(file = %path.display(), "reading registry configuration");
+        let file = match config::load(&path, flavor) {
+            Load::Missing => {
+                if flavor == Flavor::Docker && options.env.non_empty("DOCKER_CONFIG").is_some() {
+                    d.findings.push(
+                        Finding::new(
+                            CHECK_CONFIG,
+                            Status::Info,
+                            path.display().to_string(),
+                            t!("credentials.docker-config-missing", path = path.display()),
+                        )
+                        .with_evidence("file", path.display().to_string()),
+                    );
+                }
+                continue;
+            }
+            Load::Broken(f) => {
+                d.findings.push(f);
+                continue;
+            }
+            Load::Loaded(file) => file,
+        };
+        match &found {
+            None => found = from_file(options, &registry, &file, &mut d),
+            Some(used) => shadowed(&registry, &file, used, &options.env, &mut d),
+        }
+    }
     match found {
         Some(credential) => {
             d.findings.push(source_finding(&credential, &registry));
@@ -262,6 +291,64 @@ pub fn discover(options: &Options) -> Discovery {
         ),
     }
     d
+}
+
+/// The configuration files, in the order they are consulted.
+fn config_files(env: &Env) -> Vec<(PathBuf, Flavor)> {
+    docker_config_path(env)
+        .map(|p| (p, Flavor::Docker))
+        .into_iter()
+        .chain(
+            podman_auth_paths(env)
+                .into_iter()
+                .map(|p| (p, Flavor::Podman)),
+        )
+        .collect()
+}
+
+/// A file that comes after the credential in use: its problems, checked without running
+/// helpers (a helper missing from PATH still breaks `docker pull` and `docker login` in the
+/// same job, so it is a warning), and any credential in it that is passed over.
+fn shadowed(
+    registry: &str,
+    file: &config::ConfigFile,
+    used: &Credential,
+    env: &Env,
+    d: &mut Discovery,
+) {
+    let display = file.path.display().to_string();
+    d.findings.extend(file.type_problems());
+    let helper = file.helper_for(registry);
+    if let Some((name, via)) = &helper {
+        let program = helper::program(name);
+        if helper::find(&program, env).is_none() {
+            let mut f = helper_finding(
+                &helper::HelperError::NotOnPath { program },
+                name,
+                via,
+                &display,
+            );
+            f.status = Status::Warn;
+            d.findings.push(f);
+        }
+        // The helper decides; the file's entries do not matter to docker.
+        return;
+    }
+    match file.entry_for(registry) {
+        Some((key, Entry::Empty)) => d.findings.push(empty_entry(&display, &key, registry, None)),
+        Some((_, Entry::Broken(f))) => d.findings.push(*f),
+        Some((key, Entry::Password { .. } | Entry::IdentityToken { .. })) => d.findings.push(
+            Finding::new(
+                CHECK_SOURCE,
+                Status::Info,
+                &display,
+                t!("credentials.passed-over", key = key, used = used.source),
+            )
+            .with_evidence("file", display.as_str())
+            .with_evidence("key", key.as_str()),
+        ),
+        None => {}
+    }
 }
 
 fn source_finding(c: &Credential, registry: &str) -> Finding {
@@ -349,47 +436,6 @@ fn from_env(options: &Options, d: &mut Discovery) -> Option<Credential> {
                 .with_evidence("variable", candidate.name.as_str()),
             ),
             CandidateState::Unset => {}
-        }
-    }
-    None
-}
-
-fn from_docker(options: &Options, registry: &str, d: &mut Discovery) -> Option<Credential> {
-    let path = docker_config_path(&options.env)?;
-    let file = match config::load(&path, Flavor::Docker) {
-        Load::Missing => {
-            if options.env.non_empty("DOCKER_CONFIG").is_some() {
-                d.findings.push(
-                    Finding::new(
-                        CHECK_CONFIG,
-                        Status::Info,
-                        path.display().to_string(),
-                        t!("credentials.docker-config-missing", path = path.display()),
-                    )
-                    .with_evidence("file", path.display().to_string()),
-                );
-            }
-            return None;
-        }
-        Load::Broken(f) => {
-            d.findings.push(f);
-            return None;
-        }
-        Load::Loaded(file) => file,
-    };
-    from_file(options, registry, &file, d)
-}
-
-fn from_podman(options: &Options, registry: &str, d: &mut Discovery) -> Option<Credential> {
-    for path in podman_auth_paths(&options.env) {
-        match config::load(&path, Flavor::Podman) {
-            Load::Missing => continue,
-            Load::Broken(f) => d.findings.push(f),
-            Load::Loaded(file) => {
-                if let Some(c) = from_file(options, registry, &file, d) {
-                    return Some(c);
-                }
-            }
         }
     }
     None

@@ -201,6 +201,55 @@ fn env_wins_over_docker_config() {
         d.credential.as_ref().expect("credential").source,
         "env:GHCR_TOKEN"
     );
+    // The credential passed over is named, so "which one is used?" has an answer.
+    let passed: Vec<&Finding> = d
+        .findings
+        .iter()
+        .filter(|f| f.check == "credential-source" && f.status == Status::Info)
+        .collect();
+    assert_eq!(passed.len(), 1, "{:#?}", d.findings);
+    assert!(passed[0].message.contains("env:GHCR_TOKEN"));
+}
+
+#[test]
+fn problems_behind_the_used_credential_are_still_reported_without_running_helpers() {
+    let fx = Fixture::new();
+    let marker = fx.dir.path().join("helper-ran");
+    fx.helper("spy", &format!("touch '{}'\nexit 1", marker.display()));
+    fx.docker_config(
+        r#"{"auths":{"ghcr.io":{}},"credHelpers":{"ghcr.io":"spy"},"credsStore":"desktop"}"#,
+    );
+    let d = credentials::discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
+    assert_eq!(
+        d.credential.as_ref().expect("credential").source,
+        "env:GHCR_TOKEN"
+    );
+    assert!(
+        !marker.exists(),
+        "a helper ran for a source that was not needed"
+    );
+    assert!(
+        d.findings.iter().all(|f| f.status != Status::Fail),
+        "{:#?}",
+        d.findings
+    );
+
+    // A stale entry and a missing helper behind the used credential are warnings: docker in
+    // the same job still trips over them.
+    let fx = Fixture::new();
+    fx.docker_config(r#"{"auths":{"ghcr.io":{}}}"#);
+    let d = credentials::discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
+    let c = find(&d, "credential-config");
+    assert_eq!(c.len(), 1, "{:#?}", d.findings);
+    assert_eq!(c[0].cause.as_deref(), Some("stale-credentials"));
+
+    let fx = Fixture::new();
+    fx.docker_config(r#"{"credsStore":"desktop"}"#);
+    let d = credentials::discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
+    let h = find(&d, "credential-helper");
+    assert_eq!(h.len(), 1, "{:#?}", d.findings);
+    assert_eq!(h[0].status, Status::Warn);
+    assert_eq!(h[0].evidence["problem"], "not-on-path");
 }
 
 #[test]
