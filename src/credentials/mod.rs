@@ -9,20 +9,25 @@
 //! problem met on the way is a finding, so a user learns why an earlier source was passed
 //! over.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::finding::{Finding, Status};
 use crate::secret::Secret;
 use crate::t;
-use crate::token::TokenKind;
 
 mod config;
+mod env;
+mod findings;
 pub mod helper;
 pub mod host;
 
 use config::{Entry, Flavor, Load};
+pub use env::{
+    Candidate, CandidateState, Env, display_username, docker_config_path, env_candidates,
+    podman_auth_paths, stdin_password, token_env_names, username,
+};
+use findings::{empty_entry, helper_finding, source_finding};
 
 /// The variables tried, in order, when `--token-env` is not given.
 pub const DEFAULT_TOKEN_ENV: [&str; 2] = ["GHCR_TOKEN", "GITHUB_TOKEN"];
@@ -35,56 +40,6 @@ pub const CHECK_SOURCE: &str = "credential-source";
 pub const CHECK_ENV: &str = "credential-env";
 pub const CHECK_CONFIG: &str = "credential-config";
 pub const CHECK_HELPER: &str = "credential-helper";
-
-/// A snapshot of the environment variables discovery may read (tests build their own).
-#[derive(Debug, Clone, Default)]
-pub struct Env {
-    vars: HashMap<String, String>,
-}
-
-impl Env {
-    /// The current process's environment.
-    pub fn from_process() -> Self {
-        Env {
-            vars: std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .collect(),
-        }
-    }
-
-    pub fn from_pairs<I, K, V>(pairs: I) -> Self
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
-        Env {
-            vars: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str)
-    }
-
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.vars.insert(name.into(), value.into());
-    }
-
-    /// Every variable (credential helpers run with exactly these).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    /// A variable that is set and not empty.
-    fn non_empty(&self, name: &str) -> Option<&str> {
-        self.get(name).filter(|v| !v.is_empty())
-    }
-}
-
 /// A credential for one registry, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Credential {
@@ -120,120 +75,6 @@ pub struct Discovery {
     pub credential: Option<Credential>,
     pub findings: Vec<Finding>,
 }
-
-/// One token variable, in the order tried, with its secret or why it was passed over.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub name: String,
-    pub state: CandidateState,
-}
-
-#[derive(Debug, Clone)]
-pub enum CandidateState {
-    /// Set and not blank (it may still carry pasting defects: inspect it).
-    Usable(Secret),
-    /// Not set.
-    Unset,
-    /// Set to an empty or whitespace-only value (what a missing GitHub secret expands to).
-    Empty,
-}
-
-/// The password read from standard input, as `docker login --password-stdin` reads it:
-/// exactly one trailing newline (and then one carriage return) is dropped, so
-/// `echo "$TOKEN" |` works; anything else is kept for inspection to report. Bytes that are
-/// not UTF-8 become U+FFFD, which inspection reports as non-ASCII. The buffer is zeroed.
-pub fn stdin_password(bytes: &mut Vec<u8>) -> Secret {
-    let mut text = String::from_utf8_lossy(bytes).into_owned();
-    zeroize::Zeroize::zeroize(bytes);
-    if text.ends_with('\n') {
-        text.pop();
-        if text.ends_with('\r') {
-            text.pop();
-        }
-    }
-    Secret::new(text)
-}
-
-/// The variable names tried for the token, in order.
-pub fn token_env_names(options: &Options) -> Vec<String> {
-    options
-        .token_env
-        .clone()
-        .unwrap_or_else(|| DEFAULT_TOKEN_ENV.iter().map(|s| (*s).to_owned()).collect())
-}
-
-/// Every token variable in order, with its secret or why it is skipped (for `login`, which
-/// may try more than one).
-pub fn env_candidates(options: &Options) -> Vec<Candidate> {
-    token_env_names(options)
-        .into_iter()
-        .map(|name| {
-            let state = match options.env.get(&name) {
-                None => CandidateState::Unset,
-                Some(v) if v.trim().is_empty() => CandidateState::Empty,
-                Some(v) => CandidateState::Usable(Secret::new(v)),
-            };
-            Candidate { name, state }
-        })
-        .collect()
-}
-
-/// The user name for credentials that do not carry one: `--username`, then `GHCR_USERNAME`,
-/// then `GITHUB_ACTOR`.
-pub fn username(options: &Options) -> Option<String> {
-    options
-        .username
-        .clone()
-        .filter(|u| !u.trim().is_empty())
-        .or_else(|| {
-            USERNAME_ENV
-                .iter()
-                .find_map(|n| options.env.non_empty(n).map(str::to_owned))
-        })
-}
-
-/// A user name fit for output: one that looks like a token or a generated password (pasted
-/// into the wrong field) is replaced by `<redacted>`.
-pub fn display_username(username: &str) -> String {
-    if TokenKind::of(username).is_github() || crate::token::scrub(username) != username {
-        crate::secret::REDACTED.to_owned()
-    } else {
-        username.to_owned()
-    }
-}
-
-/// Where docker reads its configuration: `$DOCKER_CONFIG/config.json`, else
-/// `$HOME/.docker/config.json`.
-pub fn docker_config_path(env: &Env) -> Option<PathBuf> {
-    if let Some(dir) = env.non_empty("DOCKER_CONFIG") {
-        return Some(PathBuf::from(dir).join("config.json"));
-    }
-    env.non_empty("HOME")
-        .map(|home| PathBuf::from(home).join(".docker").join("config.json"))
-}
-
-/// Where podman looks for `auth.json`, in order.
-pub fn podman_auth_paths(env: &Env) -> Vec<PathBuf> {
-    if let Some(file) = env.non_empty("REGISTRY_AUTH_FILE") {
-        return vec![PathBuf::from(file)];
-    }
-    let mut out = Vec::new();
-    if let Some(dir) = env.non_empty("XDG_RUNTIME_DIR") {
-        out.push(PathBuf::from(dir).join("containers").join("auth.json"));
-    }
-    if let Some(dir) = env.non_empty("XDG_CONFIG_HOME") {
-        out.push(PathBuf::from(dir).join("containers").join("auth.json"));
-    } else if let Some(home) = env.non_empty("HOME") {
-        out.push(
-            PathBuf::from(home)
-                .join(".config")
-                .join("containers")
-                .join("auth.json"),
-        );
-    }
-    out
-}
-
 /// Finds the credential for `options.registry`.
 ///
 /// Config files after the winning source are still read (never their helpers run), so a
@@ -350,36 +191,6 @@ fn shadowed(
         None => {}
     }
 }
-
-fn source_finding(c: &Credential, registry: &str) -> Finding {
-    let kind = TokenKind::of(c.secret.expose());
-    let user = c
-        .username
-        .as_deref()
-        .map(display_username)
-        .unwrap_or_else(|| t!("credentials.no-username"));
-    let mut f = Finding::new(
-        CHECK_SOURCE,
-        Status::Pass,
-        registry,
-        t!(
-            "credentials.found",
-            source = c.source,
-            username = user,
-            kind = kind.as_str(),
-            length = c.secret.expose().chars().count()
-        ),
-    )
-    .with_evidence("source", c.source.as_str())
-    .with_evidence("kind", kind.as_str())
-    .with_evidence("length", c.secret.expose().chars().count())
-    .with_evidence("identity_token", c.identity_token);
-    if let Some(u) = &c.username {
-        f = f.with_evidence("username", display_username(u));
-    }
-    f
-}
-
 fn from_stdin(options: &Options, d: &mut Discovery) -> Option<Credential> {
     let secret = options.stdin_secret.as_ref()?;
     if secret.expose().trim().is_empty() {
@@ -524,99 +335,6 @@ fn from_file(
             None
         }
     }
-}
-
-/// `"ghcr.io": {}` with nothing behind it: docker believes it is logged in and sends no or
-/// stale credentials, which ghcr.io answers with `denied: denied` even for public images.
-fn empty_entry(path: &str, key: &str, registry: &str, helper: Option<&str>) -> Finding {
-    let message = match helper {
-        Some(h) => t!(
-            "credentials.entry-empty-helper",
-            path = path,
-            key = key,
-            helper = h
-        ),
-        None => t!("credentials.entry-empty", path = path, key = key),
-    };
-    Finding::new(CHECK_CONFIG, Status::Warn, path, message)
-        .with_cause("stale-credentials")
-        .with_evidence("file", path)
-        .with_evidence("key", key)
-        .with_evidence("registry", registry)
-}
-
-fn helper_finding(e: &helper::HelperError, name: &str, via: &str, path: &str) -> Finding {
-    use helper::HelperError as E;
-    let program = helper::program(name);
-    let (message, problem) = match e {
-        E::NotOnPath { .. } => (
-            t!(
-                "credentials.helper-not-on-path",
-                program = program,
-                via = via,
-                path = path
-            ),
-            "not-on-path",
-        ),
-        E::Spawn { reason, .. } => (
-            t!(
-                "credentials.helper-spawn",
-                program = program,
-                error = reason
-            ),
-            "spawn",
-        ),
-        E::Failed {
-            code, first_line, ..
-        } => (
-            t!(
-                "credentials.helper-failed",
-                program = program,
-                code = code.map_or_else(|| t!("credentials.signal"), |c| c.to_string()),
-                line = first_line
-            ),
-            "failed",
-        ),
-        E::TimedOut { timeout, .. } => (
-            t!(
-                "credentials.helper-timeout",
-                program = program,
-                seconds = format!("{:.1}", timeout.as_secs_f64())
-            ),
-            "timeout",
-        ),
-        E::BadAnswer { .. } => (
-            t!("credentials.helper-bad-answer", program = program),
-            "bad-answer",
-        ),
-    };
-    let mut f = Finding::new(
-        CHECK_HELPER,
-        Status::Fail,
-        format!("helper:{name}"),
-        message,
-    )
-    .with_evidence("helper", program.as_str())
-    .with_evidence("configured_by", via)
-    .with_evidence("file", path)
-    .with_evidence("problem", problem);
-    if let E::Failed { code, .. } = e {
-        f = f.with_evidence("exit_code", *code);
-    }
-    let fix = match e {
-        E::NotOnPath { .. } => crate::tl!(
-            "credentials.fix.helper-not-on-path",
-            program = program,
-            via = via,
-            path = path
-        ),
-        _ => crate::tl!(
-            "credentials.fix.helper-broken",
-            program = program,
-            path = path
-        ),
-    };
-    f.with_fix(fix)
 }
 
 #[cfg(test)]
