@@ -4,10 +4,10 @@
 use super::{CHECK_CONFIG, CHECK_HELPER, CHECK_SOURCE, Credential, display_username, helper};
 use crate::finding::{Finding, Status};
 use crate::t;
-use crate::token::TokenKind;
 
 pub(super) fn source_finding(c: &Credential, registry: &str) -> Finding {
-    let kind = TokenKind::of(c.secret.expose());
+    // The kind of the value with pasting defects removed, as `token` reports it.
+    let kind = crate::token::inspect(c.secret.expose()).kind;
     let user = c
         .username
         .as_deref()
