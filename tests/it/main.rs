@@ -4,7 +4,9 @@
 
 mod catalog;
 mod cli;
+mod credentials;
 mod messages;
 mod reference;
 mod registry_harness;
 mod support;
+mod token;

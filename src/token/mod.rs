@@ -1,0 +1,253 @@
+//! Token inspection, offline: kind by prefix, format and checksum, pasting defects, and the
+//! verdict for ghcr.io. Never reveals the value beyond the kind's own prefix.
+//!
+//! [`inspect`] is pure: it takes the value as supplied and returns an [`Inspection`], which
+//! holds only facts (kind, lengths, defects, format) and turns them into findings with
+//! [`Inspection::findings`]. `ghcr-doctor token` and the offline step of `check` both use it.
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+
+mod findings;
+mod format;
+mod pasting;
+pub mod report;
+
+pub use findings::Verdict;
+pub use format::{Format, FormatProblem, checksum_matches};
+pub use pasting::{Cleaned, Defect, clean};
+pub use report::{report_env, report_registry, report_value};
+
+/// The check ids this module produces (documented in `docs/checks/token.md`).
+pub const CHECK_PRESENT: &str = "token-present";
+pub const CHECK_PASTING: &str = "token-pasting";
+pub const CHECK_FORMAT: &str = "token-format";
+pub const CHECK_VERDICT: &str = "token-ghcr-verdict";
+
+/// What kind of credential a token is, from its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenKind {
+    /// `ghp_`: personal access token (classic).
+    ClassicPat,
+    /// `github_pat_`: fine-grained personal access token (not accepted by ghcr.io).
+    FineGrainedPat,
+    /// `gho_`: OAuth access token (for example from `gh auth token`).
+    Oauth,
+    /// `ghu_`: GitHub App user-to-server token.
+    UserToServer,
+    /// `ghs_`: GitHub App installation token; GITHUB_TOKEN in Actions.
+    Installation,
+    /// `ghr_`: GitHub App refresh token (cannot authenticate).
+    Refresh,
+    /// 40 hexadecimal characters: a token in GitHub's pre-2021 format.
+    LegacyHex,
+    /// Anything else: a password or token for another registry.
+    Unknown,
+}
+
+impl TokenKind {
+    /// The stable kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::ClassicPat => "classic-pat",
+            TokenKind::FineGrainedPat => "fine-grained-pat",
+            TokenKind::Oauth => "oauth",
+            TokenKind::UserToServer => "user-to-server",
+            TokenKind::Installation => "installation",
+            TokenKind::Refresh => "refresh",
+            TokenKind::LegacyHex => "legacy-hex",
+            TokenKind::Unknown => "unknown",
+        }
+    }
+
+    /// True for the kinds GitHub issues (everything but `Unknown`).
+    pub fn is_github(self) -> bool {
+        self != TokenKind::Unknown
+    }
+
+    /// The prefix that names the kind (`ghp_`, `github_pat_`), empty for the kinds without
+    /// one. This is the only part of a token the tool ever shows.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TokenKind::ClassicPat => "ghp_",
+            TokenKind::FineGrainedPat => "github_pat_",
+            TokenKind::Oauth => "gho_",
+            TokenKind::UserToServer => "ghu_",
+            TokenKind::Installation => "ghs_",
+            TokenKind::Refresh => "ghr_",
+            TokenKind::LegacyHex | TokenKind::Unknown => "",
+        }
+    }
+
+    /// The kind of `token` judged by its prefix alone (surrounding whitespace ignored).
+    pub fn of(token: &str) -> TokenKind {
+        let t = token.trim();
+        if t.starts_with("github_pat_") {
+            TokenKind::FineGrainedPat
+        } else if t.starts_with("ghp_") {
+            TokenKind::ClassicPat
+        } else if t.starts_with("gho_") {
+            TokenKind::Oauth
+        } else if t.starts_with("ghu_") {
+            TokenKind::UserToServer
+        } else if t.starts_with("ghs_") {
+            TokenKind::Installation
+        } else if t.starts_with("ghr_") {
+            TokenKind::Refresh
+        } else if t.len() == 40 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            TokenKind::LegacyHex
+        } else {
+            TokenKind::Unknown
+        }
+    }
+}
+
+/// Everything [`inspect`] learned about a token. Holds no part of the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// The kind of the cleaned value (pasting defects removed), so a user with a quoted
+    /// classic token learns both the defect and the kind.
+    pub kind: TokenKind,
+    /// The length of the value as supplied, in characters.
+    pub length: usize,
+    /// The length after removing the pasting defects, in characters.
+    pub cleaned_length: usize,
+    /// Empty or whitespace only: nothing else was judged.
+    pub empty: bool,
+    /// Pasting defects, in the order found.
+    pub defects: Vec<Defect>,
+    /// The format of the cleaned value for its kind.
+    pub format: Format,
+}
+
+/// Inspects a token as supplied (whitespace, quotes and prefixes included). Pure and offline.
+pub fn inspect(raw: &str) -> Inspection {
+    let length = raw.chars().count();
+    let cleaned = clean(raw);
+    let value = cleaned.value.expose();
+    if value.is_empty() {
+        return Inspection {
+            kind: TokenKind::Unknown,
+            length,
+            cleaned_length: 0,
+            empty: true,
+            defects: Vec::new(),
+            format: Format::NotChecked,
+        };
+    }
+    let kind = TokenKind::of(value);
+    Inspection {
+        kind,
+        length,
+        cleaned_length: value.chars().count(),
+        empty: false,
+        format: format::check(kind, value),
+        defects: cleaned.defects,
+    }
+}
+
+impl Inspection {
+    /// The findings for this token, found at `target` (`env:GHCR_TOKEN`, `stdin`), judged
+    /// for `registry` (`ghcr.io` unless discovery was asked about another registry).
+    pub fn findings(&self, target: &str, registry: &str) -> Vec<Finding> {
+        findings::all(self, target, registry)
+    }
+
+    /// The top-level `token` object of the JSON output: `{"kind", "length", "source"}`.
+    pub fn summary(&self, source: &str) -> serde_json::Value {
+        serde_json::json!({
+            "kind": self.kind.as_str(),
+            "length": self.length,
+            "source": source,
+        })
+    }
+}
+
+/// True for hosts that accept GitHub tokens the way ghcr.io does.
+pub fn is_github_registry(registry: &str) -> bool {
+    let host = registry.trim().to_ascii_lowercase();
+    host == "ghcr.io" || host == "docker.pkg.github.com"
+}
+
+/// Replaces anything in `text` that looks like a secret (GitHub tokens, JWTs, long
+/// base64-like runs) with `<redacted>`, for showing text that came from elsewhere (a
+/// credential helper's error output).
+pub fn scrub(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if looks_secret(word) {
+            out.push_str(crate::secret::REDACTED);
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+fn looks_secret(word: &str) -> bool {
+    let core = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || "+/=_-.".contains(c)));
+    if core.is_empty() {
+        return false;
+    }
+    if TokenKind::of(core).is_github() && core.len() > 8 {
+        return true;
+    }
+    // A run of token-like characters long enough to be a password, a JWT or base64 of one,
+    // mixing character classes the way generated secrets do. Paths, words joined by `-` or
+    // `_` and sentences do not match.
+    core.starts_with("eyJ")
+        || core
+            .split(|c: char| !(c.is_ascii_alphanumeric() || "+=".contains(c)))
+            .any(|run| {
+                let digits = run.bytes().any(|b| b.is_ascii_digit());
+                let upper = run.bytes().any(|b| b.is_ascii_uppercase());
+                let lower = run.bytes().any(|b| b.is_ascii_lowercase());
+                run.len() >= 20
+                    && (usize::from(digits) + usize::from(upper) + usize::from(lower)) >= 2
+            })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_by_prefix() {
+        assert_eq!(TokenKind::of("ghp_x"), TokenKind::ClassicPat);
+        assert_eq!(TokenKind::of("github_pat_x"), TokenKind::FineGrainedPat);
+        assert_eq!(TokenKind::of("gho_x"), TokenKind::Oauth);
+        assert_eq!(TokenKind::of("ghu_x"), TokenKind::UserToServer);
+        assert_eq!(TokenKind::of("ghs_x"), TokenKind::Installation);
+        assert_eq!(TokenKind::of("ghr_x"), TokenKind::Refresh);
+        assert_eq!(
+            TokenKind::of("0123456789abcdef0123456789abcdef01234567"),
+            TokenKind::LegacyHex
+        );
+        assert_eq!(TokenKind::of("hunter2"), TokenKind::Unknown);
+        assert_eq!(
+            TokenKind::of("ghpM7H4jxUDDWHP4kZ6A4dxl"),
+            TokenKind::Unknown
+        );
+    }
+
+    #[test]
+    fn scrub_hides_tokens_and_long_runs_but_keeps_prose() {
+        let line = "error: bad token 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 for user octo";
+        let s = scrub(line);
+        assert!(!s.contains("M7H4"), "{s}");
+        assert!(s.contains("error: bad token"), "{s}");
+        assert!(s.contains("for user octo"), "{s}");
+        let s = scrub("secret=\"dGhpcyBpcyBhIHZlcnkgc2VjcmV0IHBhc3N3b3Jk\"");
+        assert!(!s.contains("dGhpcy"), "{s}");
+        let s = scrub("exec: not found in /usr/local/bin/docker-credential-desktop");
+        assert_eq!(
+            s,
+            "exec: not found in /usr/local/bin/docker-credential-desktop"
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! The report of `ghcr-doctor token`: one token from standard input, a file or the
+//! environment, or (`--registry`) the credential discovery would pick for a registry.
+
+use serde_json::Value;
+
+use super::{CHECK_PRESENT, inspect};
+use crate::credentials::{self, CandidateState, Env, Options};
+use crate::finding::{Finding, Status};
+use crate::report::Report;
+use crate::t;
+
+/// The registry a bare token is judged for.
+const GHCR: &str = "ghcr.io";
+
+const COMMAND: &str = "token";
+
+/// Inspects `raw`, found at `source` (`stdin`, `file:PATH`), for ghcr.io.
+pub fn report_value(source: &str, raw: &str) -> Report {
+    let insp = inspect(raw);
+    let mut report = Report::new(COMMAND);
+    report.findings = insp.findings(source, GHCR);
+    report.extra.insert("token".into(), insp.summary(source));
+    report
+}
+
+/// Inspects the first usable variable of `names` (default: `GHCR_TOKEN`, then
+/// `GITHUB_TOKEN`), saying which variables were empty and skipped.
+pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
+    let options = Options {
+        registry: GHCR.into(),
+        token_env: names,
+        env: env.clone(),
+        ..Options::default()
+    };
+    let mut report = Report::new(COMMAND);
+    let mut empty: Vec<String> = Vec::new();
+    for candidate in credentials::env_candidates(&options) {
+        match candidate.state {
+            CandidateState::Usable(secret) => {
+                let source = format!("env:{}", candidate.name);
+                for name in &empty {
+                    report.push(
+                        Finding::new(
+                            CHECK_PRESENT,
+                            Status::Warn,
+                            format!("env:{name}"),
+                            t!(
+                                "token.present-empty-skipped",
+                                name = name,
+                                used = candidate.name
+                            ),
+                        )
+                        .with_cause("secret-empty")
+                        .with_evidence("variable", name.as_str()),
+                    );
+                }
+                let insp = inspect(secret.expose());
+                report.findings.extend(insp.findings(&source, GHCR));
+                report.extra.insert("token".into(), insp.summary(&source));
+                return report;
+            }
+            CandidateState::Empty => empty.push(candidate.name),
+            CandidateState::Unset => {}
+        }
+    }
+    for name in &empty {
+        let target = format!("env:{name}");
+        report.push(
+            Finding::new(
+                CHECK_PRESENT,
+                Status::Fail,
+                &target,
+                t!("token.present-empty", source = target),
+            )
+            .with_cause("secret-empty")
+            .with_evidence("variable", name.as_str()),
+        );
+    }
+    if empty.is_empty() {
+        let names = credentials::token_env_names(&options);
+        let message = match names.as_slice() {
+            [one] => t!("token.present-unset", name = one),
+            many => t!("token.present-none", names = many.join(", ")),
+        };
+        report.push(
+            Finding::new(CHECK_PRESENT, Status::Fail, "env", message).with_cause("no-credentials"),
+        );
+    }
+    report.extra.insert("token".into(), Value::Null);
+    report
+}
+
+/// What credential discovery would use for `options.registry`, inspected for that registry.
+pub fn report_registry(options: &Options) -> Report {
+    let registry = credentials::host::canonical(&options.registry);
+    let discovery = credentials::discover(options);
+    let mut report = Report::new(COMMAND);
+    report.findings = discovery.findings;
+    let Some(credential) = discovery.credential else {
+        report.extra.insert("token".into(), Value::Null);
+        return report;
+    };
+    let insp = inspect(credential.secret.expose());
+    // `credential-source` already said where the token is and what it is.
+    report.findings.extend(
+        insp.findings(&credential.source, &registry)
+            .into_iter()
+            .filter(|f| !(f.check == CHECK_PRESENT && f.status == Status::Pass)),
+    );
+    let mut summary = insp.summary(&credential.source);
+    if let Value::Object(map) = &mut summary {
+        map.insert("registry".into(), Value::from(registry));
+        map.insert(
+            "username".into(),
+            credential.username.as_deref().map_or(Value::Null, |u| {
+                Value::from(credentials::display_username(u))
+            }),
+        );
+        map.insert(
+            "identity_token".into(),
+            Value::from(credential.identity_token),
+        );
+    }
+    report.extra.insert("token".into(), summary);
+    report
+}
