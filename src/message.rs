@@ -136,32 +136,28 @@ pub fn keys(lang: &str) -> Vec<String> {
     keys
 }
 
-/// Fills `{name}` placeholders. `{{` and `}}` stand for literal braces.
+/// Fills `{name}` placeholders: `name` made of letters, digits, `_` and `-`, and given in
+/// `args`. Every other brace is literal, so GitHub expressions such as
+/// `${{ github.repository }}` need no escaping in message files.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
-    while let Some(open) = rest.find(['{', '}']) {
+    while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let tail = &rest[open..];
-        if let Some(after) = tail.strip_prefix("{{") {
-            out.push('{');
-            rest = after;
-            continue;
-        }
-        if let Some(after) = tail.strip_prefix("}}") {
-            out.push('}');
-            rest = after;
-            continue;
-        }
-        if tail.starts_with('{')
-            && let Some(close) = tail.find('}')
-            && let Some((_, value)) = args.iter().find(|(n, _)| *n == &tail[1..close])
+        let name_len = tail[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(tail.len() - 1);
+        let name = &tail[1..1 + name_len];
+        if name_len > 0
+            && tail[1 + name_len..].starts_with('}')
+            && let Some((_, value)) = args.iter().find(|(n, _)| *n == name)
         {
             out.push_str(&value.to_string());
-            rest = &tail[close + 1..];
+            rest = &tail[name_len + 2..];
             continue;
         }
-        out.push_str(&tail[..1]);
+        out.push('{');
         rest = &tail[1..];
     }
     out.push_str(rest);
@@ -233,8 +229,11 @@ mod tests {
     fn fill_replaces_named_placeholders_and_keeps_unknown_ones() {
         let n = 3;
         assert_eq!(
-            fill("{a} and {b} and {{c}} {missing}", &[("a", &"x"), ("b", &n)]),
-            "x and 3 and {c} {missing}"
+            fill(
+                "{a} and {b} and {missing} ${{ github.repository }}",
+                &[("a", &"x"), ("b", &n)]
+            ),
+            "x and 3 and {missing} ${{ github.repository }}"
         );
     }
 
