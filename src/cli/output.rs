@@ -4,7 +4,10 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use ghcr_doctor::actions::Runner;
+use ghcr_doctor::credentials::Env;
 use ghcr_doctor::report::{self, Format, Report, Style};
+use ghcr_doctor::secret::Secret;
 
 use super::EXIT_ERROR;
 
@@ -39,9 +42,9 @@ pub(crate) enum ColorChoice {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Output")]
 pub(crate) struct GlobalArgs {
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value = "text")]
-    pub format: CliFormat,
+    /// Output format [default: text; github inside GitHub Actions].
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<CliFormat>,
 
     /// When to colour text output (`auto`: on a terminal, unless NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value = "auto")]
@@ -63,7 +66,6 @@ pub(crate) struct GlobalArgs {
 
 impl GlobalArgs {
     /// `Some(true)`/`Some(false)` when forced on the command line, `None` to detect.
-    #[allow(dead_code)]
     pub(crate) fn github_actions_override(&self) -> Option<bool> {
         match (self.github_actions, self.no_github_actions) {
             (true, _) => Some(true),
@@ -71,6 +73,37 @@ impl GlobalArgs {
             _ => None,
         }
     }
+
+    /// The GitHub Actions runner as seen from this process.
+    pub(crate) fn runner(&self) -> Runner {
+        Runner::from_env(&Env::from_process(), self.github_actions_override())
+    }
+
+    /// The format to render: the one asked for, else `github` inside Actions, else `text`.
+    pub(crate) fn format(&self) -> Format {
+        match self.format {
+            Some(f) => f.into(),
+            None if self.runner().active => Format::Github,
+            None => Format::Text,
+        }
+    }
+}
+
+/// In GitHub Actions, tells the runner to mask every secret; call it as soon as secrets are
+/// known, before anything else is printed.
+#[allow(dead_code)] // used by the commands that hold secrets (login, check, verify)
+pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
+    if !global.runner().active {
+        return;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for secret in secrets {
+        if let Some(line) = ghcr_doctor::actions::mask_command(secret) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    let _ = out.flush();
 }
 
 /// Sets up the language and debug traces for this process.
@@ -100,17 +133,39 @@ fn style(global: &GlobalArgs) -> Style {
     Style { color }
 }
 
-/// Prints `report` in the chosen format and returns its exit code.
+/// Prints `report` in the chosen format and returns its exit code. Inside GitHub Actions it
+/// also writes the step outputs (`ok` and the report's own) and appends the Markdown report
+/// to the step summary.
 pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match report::render(report, global.format.into(), style(global), &mut out) {
-        Ok(()) => {
-            let _ = out.flush();
-            ExitCode::from(report.exit_code())
-        }
-        Err(e) => usage_error(&e.to_string()),
+    if let Err(e) = report::render(report, global.format(), style(global), &mut out) {
+        return usage_error(&e.to_string());
     }
+    let _ = out.flush();
+    let runner = global.runner();
+    if runner.active {
+        let mut outputs = report.outputs.clone();
+        outputs.push(("ok".into(), report.ok().to_string()));
+        for (name, value) in &outputs {
+            if let Err(e) = runner.set_output(name, value) {
+                eprintln!(
+                    "{}: GITHUB_OUTPUT: {e}",
+                    ghcr_doctor::t!("common.error-prefix")
+                );
+            }
+        }
+        let mut summary = Vec::new();
+        if report::render(report, Format::Markdown, Style::default(), &mut summary).is_ok()
+            && let Err(e) = runner.append_summary(&String::from_utf8_lossy(&summary))
+        {
+            eprintln!(
+                "{}: GITHUB_STEP_SUMMARY: {e}",
+                ghcr_doctor::t!("common.error-prefix")
+            );
+        }
+    }
+    ExitCode::from(report.exit_code())
 }
 
 /// Prints an error that stopped the tool and returns exit code 2.

@@ -49,6 +49,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Command-specific top-level JSON fields (`token`, `references`, ...).
     pub extra: Map<String, Value>,
+    /// Step outputs for GitHub Actions (`auth-method`, `username`, `digest`); `ok` is added
+    /// by the caller from [`Report::ok`].
+    pub outputs: Vec<(String, String)>,
 }
 
 impl Report {
@@ -57,6 +60,7 @@ impl Report {
             command: command.into(),
             findings: Vec::new(),
             extra: Map::new(),
+            outputs: Vec::new(),
         }
     }
 
