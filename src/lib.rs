@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod credentials;
 pub mod finding;
+pub mod github;
 pub mod http;
 pub mod message;
 pub mod reference;
