@@ -4,6 +4,7 @@
 
 mod catalog;
 mod cli;
+mod github;
 mod messages;
 mod registry_harness;
 mod support;
