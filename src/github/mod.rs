@@ -11,6 +11,7 @@
 mod assess;
 mod denial;
 pub mod headers;
+mod judge;
 pub mod repo_locator;
 pub mod scopes;
 

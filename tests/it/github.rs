@@ -309,6 +309,13 @@ async fn fine_grained_token_is_unsupported_for_ghcr() {
     );
     assert_eq!(find(&a, "github-package").status, Status::Skip);
     assert!(a.facts.fine_grained && a.facts.scopes.is_none());
+    // The packages API refuses fine-grained tokens, so it is not asked.
+    assert!(
+        fake.requests()
+            .await
+            .iter()
+            .all(|r| !r.url.path().contains("/packages/"))
+    );
     assert_eq!(
         combine_denial(
             Operation::Push,
@@ -354,6 +361,13 @@ async fn installation_token_is_expected_not_a_failure() {
     );
     assert!(a.facts.installation);
     assert!(a.findings.iter().all(|f| f.status != Status::Fail));
+    // The setting is never readable with a GITHUB_TOKEN, so it is not asked for.
+    assert!(
+        fake.requests()
+            .await
+            .iter()
+            .all(|r| !r.url.path().ends_with("/permissions/workflow"))
+    );
     assert_eq!(
         combine_denial(
             Operation::Push,
