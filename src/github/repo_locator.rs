@@ -451,6 +451,35 @@ mod tests {
     }
 
     #[test]
+    fn origin_from_git_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("git is installed");
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        git(&[
+            "remote",
+            "add",
+            "origin",
+            "ssh://git@github.com/acme/app.git",
+        ]);
+        let sub = dir.path().join("src");
+        std::fs::create_dir(&sub).expect("mkdir");
+        assert_eq!(
+            origin_url(&sub).as_deref(),
+            Some("ssh://git@github.com/acme/app.git")
+        );
+    }
+
+    #[test]
     fn worktree_git_file_leads_to_the_common_config() {
         let dir = tempfile::tempdir().expect("tempdir");
         let main = dir.path().join("main/.git");

@@ -183,6 +183,7 @@ async fn classic_token_without_write_packages_names_the_scope_and_where() {
         Some("token-missing-scope"),
         &["lacks write:packages", "push", "repo, read:packages"],
     );
+    assert!(!scopes.message.contains("does not include package scopes"));
     assert!(
         scopes.fix[0].contains("/settings/tokens") && scopes.fix[0].contains("write:packages"),
         "{:?}",
@@ -799,4 +800,21 @@ fn every_check_id_has_a_docs_section() {
             "docs/checks/github.md has no section `## {id}`"
         );
     }
+}
+
+#[test]
+fn the_assessment_future_can_run_on_any_worker() {
+    // `check` runs the assessment beside its registry probes, possibly on another task.
+    fn assert_send<T: Send>(_: &T) {}
+    let client = http::Client::new(http::Options::default()).expect("client");
+    let credential = Credential {
+        username: None,
+        secret: Secret::new("ghp_x"),
+        source: "stdin".into(),
+        identity_token: false,
+    };
+    let inputs = Inputs::new("https://api.github.com", &credential, "ghcr.io");
+    let future = github::assess(&client, &inputs);
+    assert_send(&future);
+    drop(future);
 }

@@ -156,7 +156,8 @@ impl Judge<'_> {
                     )
                     .with_evidence("scopes", scopes.as_slice().to_vec());
             }
-            let message = if scopes.grants("repo") {
+            // `repo` is the scope people expect to cover packages; say that it does not.
+            let message = if scopes.grants("repo") && !scopes.grants(READ_PACKAGES) {
                 t!(
                     "github.token-scopes.missing-repo-only",
                     scope = scope,
