@@ -818,3 +818,73 @@ fn the_assessment_future_can_run_on_any_worker() {
     assert_send(&future);
     drop(future);
 }
+
+#[tokio::test]
+async fn a_hostile_or_broken_api_gives_skips_not_panics() {
+    let fake = GithubFake::start().await;
+    let hostile = wiremock::MockServer::start().await;
+    use wiremock::matchers::path;
+    use wiremock::{Mock, ResponseTemplate};
+    // /user: 200 with a body that is not JSON.
+    Mock::given(path("/user"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>hello</html>"))
+        .mount(&hostile)
+        .await;
+    // The repository: a body over the 1 MiB JSON cap.
+    Mock::given(path("/repos/acme/app"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'['; 2 * 1024 * 1024]))
+        .mount(&hostile)
+        .await;
+    // Everything else: a server error.
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(503).set_body_string("upstream down"))
+        .with_priority(10)
+        .mount(&hostile)
+        .await;
+    let mut case = Case::new(fake::CLASSIC_WRITE);
+    case.api_url = Some(hostile.uri());
+    let a = case.run(&fake).await;
+    assert!(
+        a.findings.iter().all(|f| f.status == Status::Skip),
+        "{:#?}",
+        a.findings
+    );
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Skip,
+        None,
+        &["answered 200", "not the documented JSON"],
+    );
+    assert_finding(
+        find(&a, "github-repo-access"),
+        Status::Skip,
+        None,
+        &["could not be reached", "1048576 bytes"],
+    );
+    assert_finding(
+        find(&a, "github-workflow-permissions"),
+        Status::Skip,
+        None,
+        &["answered 503"],
+    );
+    assert!(fake.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_api_names_the_network_cause() {
+    let fake = GithubFake::start().await;
+    // A loopback port nobody listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let mut case = Case::new(fake::CLASSIC_WRITE);
+    case.api_url = Some(format!("http://127.0.0.1:{port}"));
+    let a = case.run(&fake).await;
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Skip,
+        Some("network-refused"),
+        &["could not be reached"],
+    );
+}

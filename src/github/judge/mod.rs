@@ -98,8 +98,11 @@ impl Judge<'_> {
         }
     }
 
+    /// A request that got no usable answer. Transport failures name their network cause;
+    /// a refused redirect or an oversized body is GitHub's side misbehaving, which the
+    /// registry-oriented causes would misdescribe, so those carry none.
     pub(crate) fn network(&self, check: &str, target: &str, error: &http::Error) -> Finding {
-        self.skip(
+        let f = self.skip(
             check,
             target,
             t!(
@@ -107,8 +110,16 @@ impl Judge<'_> {
                 api = self.inputs.api_url,
                 error = error
             ),
-        )
-        .with_cause(error.cause())
+        );
+        match error {
+            http::Error::Dns { .. }
+            | http::Error::Refused { .. }
+            | http::Error::Timeout { .. }
+            | http::Error::Tls { .. }
+            | http::Error::Proxy { .. }
+            | http::Error::Connection { .. } => f.with_cause(error.cause()),
+            _ => f,
+        }
     }
 
     pub(crate) fn sso(&self, check: &str, target: &str, url: Option<&str>) -> Finding {
