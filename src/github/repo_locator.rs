@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 
 use super::ImageRepo;
 use crate::credentials::Env;
+use crate::t;
 
 /// `OWNER/NAME` as GitHub allows them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -131,6 +132,27 @@ pub enum LocateError {
     Flag(RepoNameError),
     #[error("GITHUB_REPOSITORY: {0}")]
     Env(RepoNameError),
+}
+
+impl LocateError {
+    /// The error for the user, with what a valid value looks like.
+    pub fn message(&self) -> String {
+        let (origin, e) = match self {
+            LocateError::Flag(e) => ("--repo", e),
+            LocateError::Env(e) => ("GITHUB_REPOSITORY", e),
+        };
+        let reason = match e.reason {
+            "owner" => t!("github.repo-name.owner"),
+            "name" => t!("github.repo-name.name"),
+            _ => t!("github.repo-name.shape"),
+        };
+        t!(
+            "github.repo-name.invalid",
+            origin = origin,
+            input = e.input,
+            reason = reason
+        )
+    }
 }
 
 /// The repository in the documented order. An explicit but malformed `--repo` or
@@ -447,7 +469,14 @@ mod tests {
             env: Some(&env),
             ..Sources::default()
         };
-        assert!(matches!(locate(&sources), Err(LocateError::Env(_))));
+        let err = locate(&sources).expect_err("invalid env");
+        assert!(matches!(err, LocateError::Env(_)));
+        let message = err.message();
+        assert!(
+            message.contains("GITHUB_REPOSITORY") && message.contains("no-slash"),
+            "{message}"
+        );
+        assert!(message.contains("OWNER/NAME"), "{message}");
     }
 
     #[test]
