@@ -395,6 +395,15 @@ impl Client {
         &self.options
     }
 
+    /// A client sharing this one's connection pool that retries `retries` times instead.
+    /// GitHub's API asks clients not to retry a secondary rate limit before `Retry-After`
+    /// has passed, which can be minutes; its client uses no retries and reports the limit.
+    pub fn with_retries(&self, retries: u32) -> Client {
+        let mut client = self.clone();
+        client.options.retries = retries;
+        client
+    }
+
     /// True when credentials may be sent to `url`.
     pub fn may_send_credentials(&self, url: &Url) -> bool {
         url.scheme() == "https"

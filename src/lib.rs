@@ -9,6 +9,7 @@ pub mod actions;
 pub mod catalog;
 pub mod credentials;
 pub mod finding;
+pub mod github;
 pub mod http;
 pub mod login;
 pub mod message;

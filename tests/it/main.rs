@@ -5,6 +5,7 @@
 mod catalog;
 mod cli;
 mod credentials;
+mod github;
 mod messages;
 mod reference;
 mod registry_harness;

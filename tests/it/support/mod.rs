@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
+pub mod github_fake;
 pub mod image;
 pub mod registry;
 

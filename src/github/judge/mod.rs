@@ -1,0 +1,142 @@
+//! Judging GitHub's answers: one file per check turns replies into findings; this file
+//! holds what they share (the finding stamp, skips, network errors, SSO).
+
+mod package;
+mod repo;
+mod token;
+
+use crate::finding::{Finding, Status};
+use crate::github::headers::Expiry;
+use crate::github::{Failure, Reply};
+use crate::http;
+use crate::{t, tl};
+
+use super::assess::Inputs;
+
+pub(crate) type Answer<T> = Result<Reply<T>, http::Error>;
+
+/// Turns answers into findings for one set of inputs.
+pub(crate) struct Judge<'a> {
+    pub(crate) inputs: &'a Inputs<'a>,
+    /// The web host for settings URLs (`github.com`).
+    pub(crate) web: String,
+}
+
+impl Judge<'_> {
+    pub(crate) fn token_target(&self) -> String {
+        self.inputs.credential.source.clone()
+    }
+
+    pub(crate) fn finding(
+        &self,
+        check: &str,
+        status: Status,
+        target: &str,
+        message: String,
+    ) -> Finding {
+        Finding::new(check, status, target, message)
+            .with_evidence("api_url", self.inputs.api_url)
+            .with_evidence("token_kind", self.inputs.kind.as_str())
+    }
+
+    pub(crate) fn skip(&self, check: &str, target: &str, message: String) -> Finding {
+        self.finding(check, Status::Skip, target, message)
+    }
+
+    /// The skip (or SSO failure) for an answer that says nothing about the check itself.
+    pub(crate) fn not_judged(
+        &self,
+        check: &str,
+        target: &str,
+        status: u16,
+        failure: &Failure,
+    ) -> Finding {
+        match failure {
+            Failure::RateLimited {
+                reset, retry_after, ..
+            } => {
+                let message = match (retry_after, reset) {
+                    (Some(seconds), _) => {
+                        t!("github.skip.rate-limited-retry", seconds = seconds)
+                    }
+                    (None, Some(reset)) => t!(
+                        "github.skip.rate-limited-reset",
+                        reset = Expiry {
+                            unix: i64::try_from(*reset).unwrap_or(i64::MAX)
+                        }
+                        .display()
+                    ),
+                    (None, None) => t!("github.skip.rate-limited"),
+                };
+                self.skip(check, target, message)
+                    .with_fix(tl!("github.fix.rate-limited"))
+                    .with_cause("rate-limited")
+                    .with_evidence("status", status)
+            }
+            Failure::SsoRequired { url } => self.sso(check, target, url.as_deref()),
+            Failure::BadCredentials { .. } => {
+                self.skip(check, target, t!("github.skip.token-rejected"))
+            }
+            Failure::NotFound => self.skip(
+                check,
+                target,
+                t!(
+                    "github.skip.unexpected",
+                    status = status,
+                    message = "Not Found"
+                ),
+            ),
+            Failure::NotAccessible { message, .. }
+            | Failure::Forbidden { message }
+            | Failure::Unexpected { message, .. } => self
+                .skip(
+                    check,
+                    target,
+                    t!("github.skip.unexpected", status = status, message = message),
+                )
+                .with_evidence("status", status),
+        }
+    }
+
+    /// A request that got no usable answer. Transport failures name their network cause;
+    /// a refused redirect or an oversized body is GitHub's side misbehaving, which the
+    /// registry-oriented causes would misdescribe, so those carry none.
+    pub(crate) fn network(&self, check: &str, target: &str, error: &http::Error) -> Finding {
+        let f = self.skip(
+            check,
+            target,
+            t!(
+                "github.skip.network",
+                api = self.inputs.api_url,
+                error = error
+            ),
+        );
+        match error {
+            http::Error::Dns { .. }
+            | http::Error::Refused { .. }
+            | http::Error::Timeout { .. }
+            | http::Error::Tls { .. }
+            | http::Error::Proxy { .. }
+            | http::Error::Connection { .. } => f.with_cause(error.cause()),
+            _ => f,
+        }
+    }
+
+    pub(crate) fn sso(&self, check: &str, target: &str, url: Option<&str>) -> Finding {
+        let message = match url {
+            Some(url) => t!("github.sso-required", target = target, url = url),
+            None => t!(
+                "github.sso-required-no-url",
+                target = target,
+                web = self.web
+            ),
+        };
+        let mut f = self
+            .finding(check, Status::Fail, target, message)
+            .with_cause("sso-not-authorized");
+        if let Some(url) = url {
+            f = f.with_evidence("sso_url", url);
+        }
+        f
+    }
+}

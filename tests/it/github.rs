@@ -1,0 +1,890 @@
+//! `ghcr_doctor::github` against the in-process fake of GitHub's REST API: one token of
+//! each kind GitHub documents, the findings it yields, and the token staying inside.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ghcr_doctor::credentials::Credential;
+use ghcr_doctor::finding::{Finding, Status};
+use ghcr_doctor::github::{
+    self, GithubAssessment, ImageRepo, Inputs, LocatedRepo, Operation, PackageState, RepoName,
+    RepoSource, combine_denial,
+};
+use ghcr_doctor::http;
+use ghcr_doctor::secret::Secret;
+
+use crate::support::github_fake::{self as fake, GithubFake};
+
+/// One assessment request.
+struct Case {
+    token: &'static str,
+    images: Vec<&'static str>,
+    repo: Option<&'static str>,
+    need_push: bool,
+    in_actions: bool,
+    api_url: Option<String>,
+}
+
+impl Case {
+    fn new(token: &'static str) -> Case {
+        Case {
+            token,
+            images: vec!["acme/app"],
+            repo: Some("acme/app"),
+            need_push: true,
+            in_actions: false,
+            api_url: None,
+        }
+    }
+
+    fn images(mut self, images: &[&'static str]) -> Case {
+        self.images = images.to_vec();
+        self
+    }
+
+    fn repo(mut self, repo: Option<&'static str>) -> Case {
+        self.repo = repo;
+        self
+    }
+
+    fn pull(mut self) -> Case {
+        self.need_push = false;
+        self
+    }
+
+    fn in_actions(mut self) -> Case {
+        self.in_actions = true;
+        self
+    }
+
+    async fn run(&self, fake: &GithubFake) -> GithubAssessment {
+        let client = http::Client::new(http::Options::default()).expect("http client");
+        self.run_with(fake, &client).await
+    }
+
+    async fn run_with(&self, fake: &GithubFake, client: &http::Client) -> GithubAssessment {
+        let credential = Credential {
+            username: None,
+            secret: Secret::new(self.token),
+            source: "env:GHCR_TOKEN".into(),
+            identity_token: false,
+        };
+        let images: Vec<ImageRepo> = self
+            .images
+            .iter()
+            .map(|i| ImageRepo::new("ghcr.io", *i))
+            .collect();
+        let located = self.repo.map(|r| LocatedRepo {
+            repo: RepoName::parse(r).expect("repo name"),
+            source: RepoSource::Flag,
+        });
+        let api_url = self.api_url.clone().unwrap_or_else(|| fake.url());
+        let mut inputs = Inputs::new(&api_url, &credential, "ghcr.io");
+        inputs.images = &images;
+        inputs.repo = located.as_ref();
+        inputs.need_push = self.need_push;
+        inputs.in_actions = self.in_actions;
+        inputs.now = fake.now;
+        github::assess(client, &inputs).await
+    }
+}
+
+fn find<'a>(a: &'a GithubAssessment, check: &str) -> &'a Finding {
+    a.findings
+        .iter()
+        .find(|f| f.check == check)
+        .unwrap_or_else(|| panic!("no {check} finding in {:#?}", a.findings))
+}
+
+fn all<'a>(a: &'a GithubAssessment, check: &str) -> Vec<&'a Finding> {
+    a.findings.iter().filter(|f| f.check == check).collect()
+}
+
+fn assert_finding(f: &Finding, status: Status, cause: Option<&str>, contains: &[&str]) {
+    assert_eq!(f.status, status, "{f:#?}");
+    assert_eq!(f.cause.as_deref(), cause, "{f:#?}");
+    for needle in contains {
+        assert!(
+            f.message.contains(needle),
+            "message of {} lacks {needle:?}: {}",
+            f.check,
+            f.message
+        );
+    }
+}
+
+#[tokio::test]
+async fn classic_token_with_write_packages() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::CLASSIC_WRITE).run(&fake).await;
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Pass,
+        None,
+        &[fake::LOGIN],
+    );
+    assert_finding(
+        find(&a, "github-token-scopes"),
+        Status::Pass,
+        None,
+        &["write:packages", "push"],
+    );
+    let repo = find(&a, "github-repo-access");
+    assert_finding(
+        repo,
+        Status::Pass,
+        None,
+        &["acme/app", "push permission: yes"],
+    );
+    assert_eq!(repo.evidence["push"], true);
+    assert_finding(
+        find(&a, "github-package"),
+        Status::Pass,
+        None,
+        &["acme/app", "public", "linked to acme/app"],
+    );
+    assert_finding(
+        find(&a, "github-workflow-permissions"),
+        Status::Warn,
+        Some("workflow-missing-packages-write"),
+        &["read-only", "packages: write"],
+    );
+    assert_eq!(a.facts.login.as_deref(), Some(fake::LOGIN));
+    assert!(
+        a.facts
+            .scopes
+            .as_ref()
+            .is_some_and(|s| s.lists("write:packages"))
+    );
+    assert_eq!(
+        a.facts.default_workflow_permissions.as_deref(),
+        Some("read")
+    );
+    assert!(!a.facts.installation && !a.facts.fine_grained && !a.facts.rate_limited);
+    // The token has the scope, so a write_package denial is the package's access list.
+    assert_eq!(
+        combine_denial(
+            Operation::Push,
+            "denied: permission_denied: write_package",
+            &a.facts
+        ),
+        Some("package-access-not-granted")
+    );
+}
+
+#[tokio::test]
+async fn classic_token_without_write_packages_names_the_scope_and_where() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::CLASSIC_READ).run(&fake).await;
+    let scopes = find(&a, "github-token-scopes");
+    assert_finding(
+        scopes,
+        Status::Fail,
+        Some("token-missing-scope"),
+        &["lacks write:packages", "push", "repo, read:packages"],
+    );
+    assert!(!scopes.message.contains("does not include package scopes"));
+    assert!(
+        scopes.fix[0].contains("/settings/tokens") && scopes.fix[0].contains("write:packages"),
+        "{:?}",
+        scopes.fix
+    );
+    assert_eq!(scopes.evidence["missing_scope"], "write:packages");
+    // read:packages is enough to look the package up.
+    assert_eq!(find(&a, "github-package").status, Status::Pass);
+    assert_eq!(
+        combine_denial(
+            Operation::Push,
+            "denied: permission_denied: The token provided does not match expected scopes.",
+            &a.facts
+        ),
+        Some("token-missing-scope")
+    );
+    // The same token may pull.
+    let pull = Case::new(fake::CLASSIC_READ).pull().run(&fake).await;
+    assert_finding(
+        find(&pull, "github-token-scopes"),
+        Status::Pass,
+        None,
+        &["read:packages", "pull"],
+    );
+    assert_finding(
+        find(&pull, "github-workflow-permissions"),
+        Status::Pass,
+        None,
+        &["enough to pull"],
+    );
+}
+
+#[tokio::test]
+async fn repo_scope_alone_is_not_a_package_scope() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::CLASSIC_REPO_ONLY).run(&fake).await;
+    assert_finding(
+        find(&a, "github-token-scopes"),
+        Status::Fail,
+        Some("token-missing-scope"),
+        &["repo scope it has does not include package scopes"],
+    );
+    assert_finding(
+        find(&a, "github-package"),
+        Status::Skip,
+        None,
+        &["lacks read:packages"],
+    );
+    assert_eq!(a.facts.packages[0].state, PackageState::Unknown);
+}
+
+#[tokio::test]
+async fn oauth_token_gets_the_gh_refresh_fix() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::OAUTH_NO_PACKAGES).run(&fake).await;
+    let scopes = find(&a, "github-token-scopes");
+    assert_eq!(scopes.cause.as_deref(), Some("token-missing-scope"));
+    let host = fake.url().trim_start_matches("http://").to_owned();
+    assert_eq!(
+        scopes.fix[0],
+        format!("Run `gh auth refresh -h {host} --scopes write:packages`.")
+    );
+}
+
+#[tokio::test]
+async fn expired_token_is_expired_not_just_invalid() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::EXPIRED).run(&fake).await;
+    let valid = find(&a, "github-token-valid");
+    assert_finding(valid, Status::Fail, Some("token-expired"), &["expired on"]);
+    assert!(a.facts.expired);
+    assert_eq!(a.facts.token_accepted, Some(false));
+    for check in [
+        "github-token-scopes",
+        "github-repo-access",
+        "github-package",
+    ] {
+        assert_finding(find(&a, check), Status::Skip, None, &["did not accept"]);
+    }
+    assert_eq!(
+        combine_denial(Operation::Push, "denied: denied", &a.facts),
+        Some("token-expired")
+    );
+}
+
+#[tokio::test]
+async fn token_expiring_in_three_days_is_a_warning_with_the_date() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::EXPIRING).run(&fake).await;
+    let valid = find(&a, "github-token-valid");
+    let date = &fake::expiry_header(fake.now + 3 * 86_400 + 3600)[..16];
+    assert_finding(valid, Status::Warn, None, &[date, "in 3 days"]);
+    assert!(valid.fix[0].contains("/settings/tokens"), "{:?}", valid.fix);
+    assert!(!a.facts.expired);
+    assert!(a.facts.expiry.is_some());
+}
+
+#[tokio::test]
+async fn bad_credentials_are_token_invalid() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::BAD).run(&fake).await;
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Fail,
+        Some("token-invalid"),
+        &["Bad credentials", "expired, revoked or mistyped"],
+    );
+    assert_eq!(
+        combine_denial(Operation::Push, "unauthorized", &a.facts),
+        Some("token-invalid")
+    );
+}
+
+#[tokio::test]
+async fn fine_grained_token_is_unsupported_for_ghcr() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::FINE_GRAINED).run(&fake).await;
+    assert_eq!(find(&a, "github-token-valid").status, Status::Pass);
+    assert_finding(
+        find(&a, "github-token-scopes"),
+        Status::Fail,
+        Some("token-fine-grained-unsupported"),
+        &["fine-grained"],
+    );
+    assert_eq!(find(&a, "github-package").status, Status::Skip);
+    assert!(a.facts.fine_grained && a.facts.scopes.is_none());
+    // The packages API refuses fine-grained tokens, so it is not asked.
+    assert!(
+        fake.requests()
+            .await
+            .iter()
+            .all(|r| !r.url.path().contains("/packages/"))
+    );
+    assert_eq!(
+        combine_denial(
+            Operation::Push,
+            "permission_denied: The token provided does not match expected scopes.",
+            &a.facts
+        ),
+        Some("token-fine-grained-unsupported")
+    );
+}
+
+#[tokio::test]
+async fn installation_token_is_expected_not_a_failure() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::INSTALLATION).in_actions().run(&fake).await;
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Pass,
+        None,
+        &[
+            "installation token",
+            "Resource not accessible by integration",
+        ],
+    );
+    assert_finding(
+        find(&a, "github-token-scopes"),
+        Status::Skip,
+        None,
+        &["permissions, not scopes"],
+    );
+    let repo = find(&a, "github-repo-access");
+    assert_finding(repo, Status::Pass, None, &["push permission: unknown"]);
+    assert_finding(
+        find(&a, "github-package"),
+        Status::Info,
+        None,
+        &["workflow token cannot see package acme/app", "acme/app"],
+    );
+    assert_finding(
+        find(&a, "github-workflow-permissions"),
+        Status::Skip,
+        None,
+        &["GITHUB_TOKEN cannot read"],
+    );
+    assert!(a.facts.installation);
+    assert!(a.findings.iter().all(|f| f.status != Status::Fail));
+    // The setting is never readable with a GITHUB_TOKEN, so it is not asked for.
+    assert!(
+        fake.requests()
+            .await
+            .iter()
+            .all(|r| !r.url.path().ends_with("/permissions/workflow"))
+    );
+    assert_eq!(
+        combine_denial(
+            Operation::Push,
+            "denied: installation not allowed to Write organization package",
+            &a.facts
+        ),
+        Some("workflow-missing-packages-write")
+    );
+}
+
+#[tokio::test]
+async fn sso_required_names_the_authorisation_url() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::SSO).run(&fake).await;
+    assert_eq!(find(&a, "github-token-valid").status, Status::Pass);
+    assert_eq!(find(&a, "github-token-scopes").status, Status::Pass);
+    for check in ["github-repo-access", "github-package"] {
+        let f = find(&a, check);
+        assert_finding(
+            f,
+            Status::Fail,
+            Some("sso-not-authorized"),
+            &[fake::SSO_URL],
+        );
+        assert_eq!(f.evidence["sso_url"], fake::SSO_URL);
+    }
+    assert!(a.facts.sso_required);
+    assert_eq!(a.facts.sso_url.as_deref(), Some(fake::SSO_URL));
+    assert_eq!(
+        combine_denial(Operation::Push, "denied", &a.facts),
+        Some("sso-not-authorized")
+    );
+}
+
+#[tokio::test]
+async fn primary_rate_limit_is_a_skip_not_a_token_failure() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::RATE_LIMITED).run(&fake).await;
+    let valid = find(&a, "github-token-valid");
+    assert_finding(
+        valid,
+        Status::Skip,
+        Some("rate-limited"),
+        &[
+            "rate limit",
+            "used up until",
+            "says nothing about the token",
+        ],
+    );
+    assert!(
+        valid.fix.iter().any(|l| l.contains("1,000")),
+        "{:?}",
+        valid.fix
+    );
+    assert!(
+        a.findings.iter().all(|f| f.status == Status::Skip),
+        "{:#?}",
+        a.findings
+    );
+    assert!(a.facts.rate_limited);
+    assert_eq!(a.facts.token_accepted, None);
+    assert_eq!(combine_denial(Operation::Push, "denied", &a.facts), None);
+}
+
+#[tokio::test]
+async fn secondary_rate_limit_is_a_skip_and_is_not_retried() {
+    let fake = GithubFake::start().await;
+    let started = Instant::now();
+    let a = Case::new(fake::SECONDARY).run(&fake).await;
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Skip,
+        Some("rate-limited"),
+        &["secondary rate limit", "retry after 60 s"],
+    );
+    assert!(a.findings.iter().all(|f| f.status == Status::Skip));
+    // One request per endpoint: no retry waited for Retry-After (the default client
+    // would retry a 429 three times).
+    let user_requests = fake
+        .requests()
+        .await
+        .iter()
+        .filter(|r| r.url.path() == "/user")
+        .count();
+    assert_eq!(user_requests, 1);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn package_linked_elsewhere_or_unlinked_warns_in_a_job() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::CLASSIC_WRITE)
+        .images(&[
+            "acme/tools/web",
+            "acme/orphan",
+            "acme/app",
+            "acme/tools/web",
+        ])
+        .in_actions()
+        .run(&fake)
+        .await;
+    let packages = all(&a, "github-package");
+    assert_eq!(
+        packages.len(),
+        3,
+        "duplicates are asked once: {packages:#?}"
+    );
+    let web = packages
+        .iter()
+        .find(|f| f.target == "ghcr.io/acme/tools/web")
+        .expect("tools/web finding");
+    assert_finding(
+        web,
+        Status::Warn,
+        Some("package-access-not-granted"),
+        &[
+            "linked to acme/other, not to acme/app",
+            "Manage Actions access",
+        ],
+    );
+    let settings = format!(
+        "https://{}/orgs/acme/packages/container/tools%2Fweb/settings",
+        fake.url().trim_start_matches("http://")
+    );
+    assert_eq!(web.fix[0], format!("Open {settings}."));
+    assert!(web.fix[1].contains("acme/app") && web.fix[1].contains("Write"));
+    let orphan = packages
+        .iter()
+        .find(|f| f.target == "ghcr.io/acme/orphan")
+        .expect("orphan finding");
+    assert_finding(
+        orphan,
+        Status::Warn,
+        Some("package-access-not-granted"),
+        &["not linked to any repository"],
+    );
+    let app = packages
+        .iter()
+        .find(|f| f.target == "ghcr.io/acme/app")
+        .expect("app finding");
+    assert_eq!(app.status, Status::Pass);
+    assert!(a.facts.packages.iter().any(|p| p.name == "tools/web"
+        && p.state
+            == PackageState::Found {
+                owner_kind: "organization",
+                visibility: Some("private".into()),
+                linked_repository: Some("acme/other".into()),
+            }));
+    // Outside a job the same mismatch is only a note.
+    let local = Case::new(fake::CLASSIC_WRITE)
+        .images(&["acme/tools/web"])
+        .run(&fake)
+        .await;
+    assert_eq!(find(&local, "github-package").status, Status::Info);
+}
+
+#[tokio::test]
+async fn user_owned_and_missing_packages() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::CLASSIC_WRITE)
+        .images(&["alice/blog", "acme/new-thing"])
+        .repo(Some("alice/blog"))
+        .run(&fake)
+        .await;
+    let blog = all(&a, "github-package")
+        .into_iter()
+        .find(|f| f.target == "ghcr.io/alice/blog")
+        .expect("blog");
+    assert_finding(blog, Status::Pass, None, &["linked to alice/blog"]);
+    assert_eq!(blog.evidence["owner_kind"], "user");
+    let new = all(&a, "github-package")
+        .into_iter()
+        .find(|f| f.target == "ghcr.io/acme/new-thing")
+        .expect("new-thing");
+    assert_finding(
+        new,
+        Status::Info,
+        None,
+        &["does not exist yet", "first push"],
+    );
+    assert!(
+        a.facts
+            .packages
+            .iter()
+            .any(|p| p.name == "new-thing" && p.state == PackageState::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn repository_cases() {
+    let fake = GithubFake::start().await;
+    let renamed = Case::new(fake::CLASSIC_WRITE)
+        .repo(Some("acme/old-name"))
+        .run(&fake)
+        .await;
+    assert_finding(
+        find(&renamed, "github-repo-access"),
+        Status::Warn,
+        None,
+        &["acme/old-name is now acme/new-name"],
+    );
+    let readonly = Case::new(fake::CLASSIC_WRITE)
+        .repo(Some("acme/readonly"))
+        .run(&fake)
+        .await;
+    assert_finding(
+        find(&readonly, "github-repo-access"),
+        Status::Warn,
+        None,
+        &["no write role"],
+    );
+    let missing = Case::new(fake::CLASSIC_WRITE)
+        .repo(Some("acme/nope"))
+        .run(&fake)
+        .await;
+    assert_finding(
+        find(&missing, "github-repo-access"),
+        Status::Warn,
+        None,
+        &["404", "acme/nope"],
+    );
+    assert_finding(
+        find(&missing, "github-workflow-permissions"),
+        Status::Skip,
+        None,
+        &["admin rights"],
+    );
+    let none = Case::new(fake::CLASSIC_WRITE).repo(None).run(&fake).await;
+    for check in ["github-repo-access", "github-workflow-permissions"] {
+        assert_finding(
+            find(&none, check),
+            Status::Skip,
+            None,
+            &["--repo OWNER/NAME"],
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_request_carries_githubs_headers_and_goes_out_at_once() {
+    let fake = GithubFake::start().await;
+    let a = Case::new(fake::CLASSIC_WRITE)
+        .images(&["acme/app", "acme/orphan"])
+        .run(&fake)
+        .await;
+    assert_eq!(a.findings.len(), 6);
+    let requests = fake.requests().await;
+    // user + repo + workflow permissions + 2 × (org, user) per package.
+    assert_eq!(requests.len(), 7, "{requests:#?}");
+    for r in &requests {
+        let h = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(h("accept"), Some("application/vnd.github+json"));
+        assert_eq!(h("x-github-api-version"), Some("2022-11-28"));
+        assert_eq!(
+            h("authorization"),
+            Some(format!("Bearer {}", fake::CLASSIC_WRITE).as_str())
+        );
+    }
+    let mut paths: Vec<String> = requests.iter().map(|r| r.url.path().to_owned()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "/orgs/acme/packages/container/app",
+            "/orgs/acme/packages/container/orphan",
+            "/repos/acme/app",
+            "/repos/acme/app/actions/permissions/workflow",
+            "/user",
+            "/users/acme/packages/container/app",
+            "/users/acme/packages/container/orphan",
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_run_concurrently_not_one_after_another() {
+    // Seven requests that each take 1 s: all at once they take one round trip; two
+    // sequential rounds (or more) would take 2 s or more. A structural check, not a timing
+    // goal: the margin below one extra round trip is wide.
+    const SLOW: &str = "ghp_fakeSlowAnswers00000000000000000000";
+    let fake = GithubFake::start().await;
+    fake.slow(SLOW, Duration::from_millis(1000)).await;
+    let started = Instant::now();
+    let a = Case::new(SLOW)
+        .images(&["acme/app", "acme/orphan"])
+        .run(&fake)
+        .await;
+    let elapsed = started.elapsed();
+    assert_eq!(fake.requests().await.len(), 7);
+    assert!(!a.findings.is_empty());
+    assert!(
+        elapsed < Duration::from_millis(1900),
+        "took {elapsed:?}: the requests ran sequentially"
+    );
+}
+
+#[tokio::test]
+async fn token_is_not_sent_to_another_host_on_redirect() {
+    let fake = GithubFake::start().await;
+    let other = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(404))
+        .mount(&other)
+        .await;
+    // The API redirects the repository to another origin (another port on loopback).
+    fake.redirect(
+        "/repos/acme/elsewhere",
+        &format!("{}/repositories/9", other.uri()),
+    )
+    .await;
+    let a = Case::new(fake::CLASSIC_WRITE)
+        .repo(Some("acme/elsewhere"))
+        .run(&fake)
+        .await;
+    assert_eq!(find(&a, "github-repo-access").status, Status::Warn);
+    let elsewhere = other.received_requests().await.unwrap_or_default();
+    assert_eq!(elsewhere.len(), 1, "the redirect was followed");
+    assert!(
+        elsewhere[0].headers.get("authorization").is_none(),
+        "the token went to another host: {:?}",
+        elsewhere[0].headers
+    );
+    // A same-origin redirect (a renamed repository) keeps the token: see repository_cases.
+    assert!(
+        fake.requests()
+            .await
+            .iter()
+            .all(|r| r.headers.contains_key("authorization"))
+    );
+}
+
+#[tokio::test]
+async fn plain_http_api_url_is_refused_before_any_request() {
+    let fake = GithubFake::start().await;
+    let mut case = Case::new(fake::CLASSIC_WRITE);
+    case.api_url = Some("http://api.github.example".into());
+    let a = case.run(&fake).await;
+    assert_eq!(a.findings.len(), 5);
+    for f in &a.findings {
+        assert_finding(f, Status::Skip, None, &["plain HTTP", "unencrypted"]);
+    }
+    assert!(!a.facts.consulted);
+    assert!(fake.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_token_that_is_not_githubs_is_not_sent_to_github() {
+    let fake = GithubFake::start().await;
+    let a = Case::new("dckr_pat_someDockerHubToken").run(&fake).await;
+    let ids: Vec<&str> = a.findings.iter().map(|f| f.check.as_str()).collect();
+    assert_eq!(ids, github::CHECK_IDS);
+    for f in &a.findings {
+        assert_finding(f, Status::Skip, None, &["not a GitHub token"]);
+    }
+    assert!(fake.requests().await.is_empty());
+}
+
+/// A `tracing` writer that collects everything into one buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("capture lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_token_never_appears_in_findings_facts_debug_or_traces() {
+    let fake = GithubFake::start().await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The current-thread test runtime polls every request on this thread.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let client = http::Client::new(http::Options::default()).expect("client");
+    let mut shown = String::new();
+    for token in fake::ALL_TOKENS {
+        let a = Case::new(token)
+            .images(&["acme/app", "acme/tools/web"])
+            .in_actions()
+            .run_with(&fake, &client)
+            .await;
+        let report = ghcr_doctor::report::Report {
+            findings: a.findings.clone(),
+            ..ghcr_doctor::report::Report::new("check")
+        };
+        let mut json = Vec::new();
+        ghcr_doctor::report::json::render(&report, &mut json).expect("json");
+        ghcr_doctor::report::text::render(
+            &report,
+            ghcr_doctor::report::Style::default(),
+            &mut json,
+        )
+        .expect("text");
+        shown.push_str(&String::from_utf8_lossy(&json));
+        shown.push_str(&format!("{a:?}\n{:#?}\n", a.facts));
+        shown.push_str(&serde_json::to_string(&a).expect("serialize assessment"));
+    }
+    let traces = String::from_utf8_lossy(&captured.0.lock().expect("lock")).into_owned();
+    assert!(traces.contains("/user"), "traces were captured: {traces}");
+    assert!(
+        traces.contains("<redacted>"),
+        "authorization shown redacted"
+    );
+    for token in fake::ALL_TOKENS {
+        // The distinctive part after the prefix, so a prefix mention is not a false alarm.
+        let body = &token[token.len() - 30..];
+        assert!(!shown.contains(body), "token {token} leaked into output");
+        assert!(!traces.contains(body), "token {token} leaked into traces");
+    }
+}
+
+#[test]
+fn every_check_id_has_a_docs_section() {
+    let docs = std::fs::read_to_string(crate::support::root().join("docs/checks/github.md"))
+        .expect("docs/checks/github.md");
+    for id in github::CHECK_IDS {
+        assert!(
+            docs.lines().any(|l| l == format!("## {id}")),
+            "docs/checks/github.md has no section `## {id}`"
+        );
+    }
+}
+
+#[test]
+fn the_assessment_future_can_run_on_any_worker() {
+    // `check` runs the assessment beside its registry probes, possibly on another task.
+    fn assert_send<T: Send>(_: &T) {}
+    let client = http::Client::new(http::Options::default()).expect("client");
+    let credential = Credential {
+        username: None,
+        secret: Secret::new("ghp_x"),
+        source: "stdin".into(),
+        identity_token: false,
+    };
+    let inputs = Inputs::new("https://api.github.com", &credential, "ghcr.io");
+    let future = github::assess(&client, &inputs);
+    assert_send(&future);
+    drop(future);
+}
+
+#[tokio::test]
+async fn a_hostile_or_broken_api_gives_skips_not_panics() {
+    let fake = GithubFake::start().await;
+    let hostile = wiremock::MockServer::start().await;
+    use wiremock::matchers::path;
+    use wiremock::{Mock, ResponseTemplate};
+    // /user: 200 with a body that is not JSON.
+    Mock::given(path("/user"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>hello</html>"))
+        .mount(&hostile)
+        .await;
+    // The repository: a body over the 1 MiB JSON cap.
+    Mock::given(path("/repos/acme/app"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'['; 2 * 1024 * 1024]))
+        .mount(&hostile)
+        .await;
+    // Everything else: a server error.
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(503).set_body_string("upstream down"))
+        .with_priority(10)
+        .mount(&hostile)
+        .await;
+    let mut case = Case::new(fake::CLASSIC_WRITE);
+    case.api_url = Some(hostile.uri());
+    let a = case.run(&fake).await;
+    assert!(
+        a.findings.iter().all(|f| f.status == Status::Skip),
+        "{:#?}",
+        a.findings
+    );
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Skip,
+        None,
+        &["answered 200", "not the documented JSON"],
+    );
+    assert_finding(
+        find(&a, "github-repo-access"),
+        Status::Skip,
+        None,
+        &["could not be reached", "1048576 bytes"],
+    );
+    assert_finding(
+        find(&a, "github-workflow-permissions"),
+        Status::Skip,
+        None,
+        &["answered 503"],
+    );
+    assert!(fake.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_api_names_the_network_cause() {
+    let fake = GithubFake::start().await;
+    // A loopback port nobody listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let mut case = Case::new(fake::CLASSIC_WRITE);
+    case.api_url = Some(format!("http://127.0.0.1:{port}"));
+    let a = case.run(&fake).await;
+    assert_finding(
+        find(&a, "github-token-valid"),
+        Status::Skip,
+        Some("network-refused"),
+        &["could not be reached"],
+    );
+}

@@ -1,0 +1,445 @@
+//! An in-process fake of GitHub's REST API on a loopback port, answering each token the way
+//! GitHub documents it (status, body and the token headers).
+//!
+//! Route table, per token (the `Authorization: Bearer` value decides):
+//!
+//! | token | `GET /user` | repos, packages, workflow permissions |
+//! |---|---|---|
+//! | [`CLASSIC_WRITE`] | 200, `X-OAuth-Scopes: repo, write:packages` | the data below |
+//! | [`CLASSIC_READ`] | 200, `repo, read:packages` | the data below |
+//! | [`CLASSIC_REPO_ONLY`] | 200, `repo, workflow` | repos; packages 403 (needs `read:packages`) |
+//! | [`OAUTH_NO_PACKAGES`] | 200, `gist, read:org, repo` | repos; packages 403 |
+//! | [`EXPIRING`] | 200, `write:packages`, expiry in 3 days | the data below |
+//! | [`EXPIRED`] | 401 `Bad credentials`, expiry in the past | 401 |
+//! | [`FINE_GRAINED`] | 200, no `X-OAuth-Scopes` | repos; packages and workflow 403 "by personal access token" |
+//! | [`INSTALLATION`] | 403 `Resource not accessible by integration` | repo 200 without `permissions`; packages 404; workflow 403 |
+//! | [`SSO`] | 200, `write:packages` | `acme` repos and org packages 403 + `X-GitHub-SSO: required; url=...` |
+//! | [`RATE_LIMITED`] | 403 `API rate limit exceeded`, `X-RateLimit-Remaining: 0` | same |
+//! | [`SECONDARY`] | 429 secondary rate limit, `Retry-After: 60` | same |
+//! | [`BAD`] and any other token | 401 `Bad credentials` | 401 |
+//!
+//! Data: repository `acme/app` (push: true; default workflow permissions `read`),
+//! `acme/readonly` (push: false), `acme/old-name` (301 to `/repositories/42`, which is
+//! `acme/new-name`). Container packages: `orgs/acme/app` → `acme/app`,
+//! `orgs/acme/tools/web` → `acme/other`, `orgs/acme/orphan` → unlinked,
+//! `users/alice/blog` → `alice/blog`. Everything else is 404.
+
+#![allow(dead_code)]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const CLASSIC_WRITE: &str = "ghp_fakeClassicWritePackages00000000000";
+pub const CLASSIC_READ: &str = "ghp_fakeClassicReadPackages000000000000";
+pub const CLASSIC_REPO_ONLY: &str = "ghp_fakeClassicRepoOnly0000000000000000";
+pub const OAUTH_NO_PACKAGES: &str = "gho_fakeOauthNoPackages0000000000000000";
+pub const EXPIRING: &str = "ghp_fakeExpiringSoon0000000000000000000";
+pub const EXPIRED: &str = "ghp_fakeExpired000000000000000000000000";
+pub const FINE_GRAINED: &str =
+    "github_pat_11FAKEFAKE0fakefakefake_fakefakefakefakefakefakefakefakefakefakefakefakefakefake00";
+pub const INSTALLATION: &str = "ghs_fakeInstallationToken00000000000000";
+pub const SSO: &str = "ghp_fakeSsoNotAuthorized000000000000000";
+pub const RATE_LIMITED: &str = "ghp_fakeRateLimited00000000000000000000";
+pub const SECONDARY: &str = "ghp_fakeSecondaryLimit00000000000000000";
+pub const BAD: &str = "ghp_fakeBadCredentials00000000000000000";
+
+/// Every token the fake knows.
+pub const ALL_TOKENS: [&str; 12] = [
+    CLASSIC_WRITE,
+    CLASSIC_READ,
+    CLASSIC_REPO_ONLY,
+    OAUTH_NO_PACKAGES,
+    EXPIRING,
+    EXPIRED,
+    FINE_GRAINED,
+    INSTALLATION,
+    SSO,
+    RATE_LIMITED,
+    SECONDARY,
+    BAD,
+];
+
+/// The SSO authorisation URL the fake hands out.
+pub const SSO_URL: &str = "https://github.com/orgs/acme/sso?authorization_request=AbC123";
+
+/// The login every user token belongs to.
+pub const LOGIN: &str = "octocat";
+
+const PACKAGES: [(&str, &str, &str, Option<&str>, &str); 4] = [
+    ("orgs", "acme", "app", Some("acme/app"), "public"),
+    ("orgs", "acme", "tools/web", Some("acme/other"), "private"),
+    ("orgs", "acme", "orphan", None, "private"),
+    ("users", "alice", "blog", Some("alice/blog"), "public"),
+];
+
+/// A running fake.
+pub struct GithubFake {
+    server: MockServer,
+    /// The Unix time the fake took as "now" (expiry headers are relative to it).
+    pub now: i64,
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .expect("clock after 1970")
+}
+
+/// `2021-10-07 19:07:53 UTC`, GitHub's form of the expiry header.
+pub fn expiry_header(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil date from days (Howard Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// A JSON answer with the headers GitHub puts on every answer.
+fn answer(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header("content-type", "application/json; charset=utf-8")
+        .insert_header("x-github-media-type", "github.v3; format=json")
+        .insert_header("x-ratelimit-limit", "5000")
+        .insert_header("x-ratelimit-remaining", "4990")
+        .insert_header("x-ratelimit-used", "10")
+        .insert_header("x-ratelimit-resource", "core")
+        .set_body_json(body)
+}
+
+fn error(status: u16, message: &str) -> ResponseTemplate {
+    answer(
+        status,
+        json!({
+            "message": message,
+            "documentation_url": "https://docs.github.com/rest",
+            "status": status.to_string(),
+        }),
+    )
+}
+
+fn user_body() -> Value {
+    json!({ "login": LOGIN, "id": 583231, "type": "User", "site_admin": false })
+}
+
+fn repo_body(full_name: &str, permissions: Option<bool>) -> Value {
+    let (owner, name) = full_name.split_once('/').expect("owner/name");
+    let mut body = json!({
+        "id": 42,
+        "name": name,
+        "full_name": full_name,
+        "private": false,
+        "visibility": "public",
+        "owner": { "login": owner, "type": "Organization" },
+    });
+    if let Some(push) = permissions {
+        body["permissions"] =
+            json!({ "admin": push, "maintain": push, "push": push, "triage": true, "pull": true });
+    }
+    body
+}
+
+fn package_body(kind: &str, owner: &str, name: &str, linked: Option<&str>, vis: &str) -> Value {
+    let mut body = json!({
+        "id": 7,
+        "name": name,
+        "package_type": "container",
+        "owner": { "login": owner, "type": if kind == "orgs" { "Organization" } else { "User" } },
+        "visibility": vis,
+        "html_url": format!("https://github.com/{kind}/{owner}/packages/container/package/{}", name.replace('/', "%2F")),
+    });
+    if let Some(full_name) = linked {
+        body["repository"] =
+            json!({ "id": 42, "name": full_name.split('/').nth(1), "full_name": full_name });
+    }
+    body
+}
+
+impl GithubFake {
+    pub async fn start() -> GithubFake {
+        let server = MockServer::start().await;
+        let fake = GithubFake {
+            server,
+            now: unix_now(),
+        };
+        fake.mount_all().await;
+        fake
+    }
+
+    /// The API base, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Every request received so far.
+    pub async fn requests(&self) -> Vec<Request> {
+        self.server.received_requests().await.unwrap_or_default()
+    }
+
+    /// Answers every request for `token` with `template` (after the specific routes).
+    async fn fallback(&self, token: &str, template: ResponseTemplate) {
+        Mock::given(header("authorization", bearer(token).as_str()))
+            .respond_with(template)
+            .with_priority(9)
+            .mount(&self.server)
+            .await;
+    }
+
+    async fn route(&self, token: &str, p: &str, template: ResponseTemplate) {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .and(header("authorization", bearer(token).as_str()))
+            .respond_with(template)
+            .mount(&self.server)
+            .await;
+    }
+
+    async fn user(&self, token: &str, scopes: Option<&str>, expiry: Option<i64>) {
+        let mut template = answer(200, user_body());
+        if let Some(s) = scopes {
+            template = template
+                .insert_header("x-oauth-scopes", s)
+                .insert_header("x-accepted-oauth-scopes", "");
+        }
+        if let Some(e) = expiry {
+            template =
+                template.insert_header("github-authentication-token-expiration", expiry_header(e));
+        }
+        self.route(token, "/user", template).await;
+    }
+
+    /// Repositories as a user token with `scopes` sees them.
+    async fn repos(&self, token: &str, scopes: Option<&str>) {
+        let with_scopes = |t: ResponseTemplate| match scopes {
+            Some(s) => t.insert_header("x-oauth-scopes", s),
+            None => t,
+        };
+        self.route(
+            token,
+            "/repos/acme/app",
+            with_scopes(answer(200, repo_body("acme/app", Some(true)))),
+        )
+        .await;
+        self.route(
+            token,
+            "/repos/acme/readonly",
+            with_scopes(answer(200, repo_body("acme/readonly", Some(false)))),
+        )
+        .await;
+        self.route(
+            token,
+            "/repos/acme/old-name",
+            ResponseTemplate::new(301)
+                .insert_header("location", "/repositories/42")
+                .set_body_json(
+                    json!({ "message": "Moved Permanently", "url": "/repositories/42" }),
+                ),
+        )
+        .await;
+        self.route(
+            token,
+            "/repositories/42",
+            with_scopes(answer(200, repo_body("acme/new-name", Some(true)))),
+        )
+        .await;
+    }
+
+    async fn packages(&self, token: &str, scopes: &str) {
+        for (kind, owner, name, linked, vis) in PACKAGES {
+            let p = format!(
+                "/{kind}/{owner}/packages/container/{}",
+                name.replace('/', "%2F")
+            );
+            self.route(
+                token,
+                &p,
+                answer(200, package_body(kind, owner, name, linked, vis))
+                    .insert_header("x-oauth-scopes", scopes),
+            )
+            .await;
+        }
+    }
+
+    async fn workflow(&self, token: &str) {
+        self.route(
+            token,
+            "/repos/acme/app/actions/permissions/workflow",
+            answer(
+                200,
+                json!({ "default_workflow_permissions": "read", "can_approve_pull_request_reviews": false }),
+            ),
+        )
+        .await;
+    }
+
+    /// Packages endpoints refused for a classic token without `read:packages`.
+    async fn packages_need_scope(&self, token: &str, scopes: &str) {
+        Mock::given(method("GET"))
+            .and(path_regex(r"^/(orgs|users)/[^/]+/packages/"))
+            .and(header("authorization", bearer(token).as_str()))
+            .respond_with(
+                error(
+                    403,
+                    "You need at least read:packages scope to list packages.",
+                )
+                .insert_header("x-oauth-scopes", scopes)
+                .insert_header("x-accepted-oauth-scopes", "read:packages"),
+            )
+            .mount(&self.server)
+            .await;
+    }
+
+    async fn mount_all(&self) {
+        // Full user tokens.
+        for (token, scopes, expiry) in [
+            (CLASSIC_WRITE, "repo, write:packages", None),
+            (CLASSIC_READ, "repo, read:packages", None),
+            (
+                EXPIRING,
+                "write:packages",
+                Some(self.now + 3 * 86_400 + 3600),
+            ),
+        ] {
+            self.user(token, Some(scopes), expiry).await;
+            self.repos(token, Some(scopes)).await;
+            self.packages(token, scopes).await;
+            self.workflow(token).await;
+            self.fallback(token, error(404, "Not Found")).await;
+        }
+        for (token, scopes) in [
+            (CLASSIC_REPO_ONLY, "repo, workflow"),
+            (OAUTH_NO_PACKAGES, "gist, read:org, repo"),
+        ] {
+            self.user(token, Some(scopes), None).await;
+            self.repos(token, Some(scopes)).await;
+            self.packages_need_scope(token, scopes).await;
+            self.workflow(token).await;
+            self.fallback(token, error(404, "Not Found")).await;
+        }
+
+        // Expired: refused everywhere, with the past expiry.
+        self.fallback(
+            EXPIRED,
+            error(401, "Bad credentials").insert_header(
+                "github-authentication-token-expiration",
+                expiry_header(self.now - 2 * 86_400),
+            ),
+        )
+        .await;
+
+        // Fine-grained: no scopes header; no packages API, no admin settings.
+        self.user(FINE_GRAINED, None, None).await;
+        self.repos(FINE_GRAINED, None).await;
+        self.fallback(
+            FINE_GRAINED,
+            error(403, "Resource not accessible by personal access token"),
+        )
+        .await;
+
+        // Installation token (GITHUB_TOKEN of acme/app).
+        self.route(
+            INSTALLATION,
+            "/user",
+            error(403, "Resource not accessible by integration"),
+        )
+        .await;
+        self.route(
+            INSTALLATION,
+            "/repos/acme/app",
+            answer(200, repo_body("acme/app", None)),
+        )
+        .await;
+        self.route(
+            INSTALLATION,
+            "/repos/acme/app/actions/permissions/workflow",
+            error(403, "Resource not accessible by integration"),
+        )
+        .await;
+        self.fallback(INSTALLATION, error(404, "Not Found")).await;
+
+        // SSO: the user is fine; the acme organisation is behind SAML.
+        self.user(SSO, Some("repo, write:packages"), None).await;
+        let sso = error(
+            403,
+            "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
+        )
+        .insert_header("x-github-sso", format!("required; url={SSO_URL}").as_str())
+        .insert_header("x-oauth-scopes", "repo, write:packages");
+        for prefix in [r"^/repos/acme/", r"^/orgs/acme/"] {
+            Mock::given(path_regex(prefix))
+                .and(header("authorization", bearer(SSO).as_str()))
+                .respond_with(sso.clone())
+                .mount(&self.server)
+                .await;
+        }
+        self.fallback(SSO, error(404, "Not Found")).await;
+
+        // Primary rate limit used up.
+        let reset = (self.now + 1800).to_string();
+        self.fallback(
+            RATE_LIMITED,
+            error(403, "API rate limit exceeded for user ID 583231.")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-used", "5000")
+                .insert_header("x-ratelimit-reset", reset.as_str()),
+        )
+        .await;
+
+        // Secondary rate limit.
+        self.fallback(
+            SECONDARY,
+            error(
+                429,
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            )
+            .insert_header("retry-after", "60"),
+        )
+        .await;
+
+        // Anything else, BAD included.
+        Mock::given(method("GET"))
+            .respond_with(error(401, "Bad credentials"))
+            .with_priority(10)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// Answers `GET p` for every token with a 301 to `location`.
+    pub async fn redirect(&self, p: &str, location: &str) {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ResponseTemplate::new(301).insert_header("location", location))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// Delays every answer for `token` by `delay` (on top of the normal routes).
+    pub async fn slow(&self, token: &str, delay: Duration) {
+        Mock::given(header("authorization", bearer(token).as_str()))
+            .respond_with(error(404, "Not Found").set_delay(delay))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+    }
+}
