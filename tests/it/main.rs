@@ -6,6 +6,7 @@ mod catalog;
 mod cli;
 mod credentials;
 mod github;
+mod hostile;
 mod messages;
 mod reference;
 mod registry_harness;

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 pub mod github_fake;
+pub mod hostile;
 pub mod image;
 pub mod registry;
 
