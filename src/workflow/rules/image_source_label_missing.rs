@@ -1,0 +1,42 @@
+//! `image-source-label-missing`: a job that builds and pushes to ghcr.io without
+//! docker/metadata-action or an `org.opencontainers.image.source` label; the first push
+//! then creates a package that is not linked to the repository.
+
+use crate::finding::{Finding, Status};
+use crate::workflow::rules::{finding, job_target};
+use crate::workflow::{Analysis, Repo};
+use crate::{t, tl};
+
+const ID: &str = "image-source-label-missing";
+const LABEL: &str = "org.opencontainers.image.source";
+
+pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
+    for (job, scan) in an.wf.jobs.iter().zip(&an.scans) {
+        if !scan.builds || scan.metadata || !scan.pushes_ghcr() {
+            continue;
+        }
+        let mut labelled = false;
+        job.node.walk_scalars(&mut |_, text| labelled |= text.contains(LABEL));
+        let env_labelled = an
+            .wf
+            .env
+            .iter()
+            .chain(job.env.iter())
+            .any(|(_, v)| v.as_str().is_some_and(|s| s.contains(LABEL)));
+        if labelled || env_labelled {
+            continue;
+        }
+        out.push(
+            finding(
+                an,
+                ID,
+                Status::Info,
+                job_target(job.id),
+                an.wf.source.mark_span(job.key.span),
+                t!("workflow.label.missing", job = job.id),
+                false,
+            )
+            .with_fix(tl!("workflow.label.fix")),
+        );
+    }
+}
