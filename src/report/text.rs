@@ -1,7 +1,8 @@
 //! Text output: a checklist, one line per finding, with the fix under each failure.
 //!
 //! `✓` pass, `✗` fail, `!` warning, `i` note, `–` skipped. Colour only when [`Style::color`]
-//! is set (the CLI sets it for terminals without `NO_COLOR`).
+//! is set (the CLI sets it for terminals without `NO_COLOR`). A finding whose evidence has a
+//! `snippet` (a source line with a caret underline) gets it printed under its line.
 
 use std::io::{self, Write};
 
@@ -69,6 +70,12 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
         line.push_str(&paint(style, "2", &format!(" ({cause})")));
     }
     writeln!(out, "{line}")?;
+    // A source snippet (the line and a caret underline) shows where a file finding points.
+    if let Some(snippet) = f.evidence.get("snippet").and_then(|v| v.as_str()) {
+        for l in snippet.lines() {
+            writeln!(out, "    {}", paint(style, "2", l))?;
+        }
+    }
     if matches!(f.status, Status::Fail | Status::Warn) && !f.fix.is_empty() {
         let heading = t!("report.fix-heading");
         for step in &f.fix {

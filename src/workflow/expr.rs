@@ -77,7 +77,10 @@ impl Vars {
             return self.expand_depth(v, true, depth + 1);
         }
         // Normalise spacing so later matching sees one spelling.
-        if expr.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        if expr
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
             return format!("${{{{ {expr} }}}}");
         }
         raw.to_owned()

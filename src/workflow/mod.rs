@@ -188,11 +188,7 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), WorkflowErr
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|f| {
-                    f.is_file()
-                        && f.extension()
-                            .is_some_and(|e| e == "yml" || e == "yaml")
-                })
+                .filter(|f| f.is_file() && f.extension().is_some_and(|e| e == "yml" || e == "yaml"))
                 .collect();
             found.sort();
             if found.is_empty() {
@@ -459,9 +455,5 @@ fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
 /// them further (the zero-config mode reads `${{ github.repository }}` from the git remote).
 pub fn pushed_images(paths: &[PathBuf]) -> Result<Vec<PushedImage>, WorkflowError> {
     let (loaded, _, _) = load_all(paths)?;
-    Ok(analyse(&loaded)
-        .iter()
-        .flatten()
-        .flat_map(pushed)
-        .collect())
+    Ok(analyse(&loaded).iter().flatten().flat_map(pushed).collect())
 }

@@ -49,8 +49,7 @@ impl Registry {
         if first.contains('$') {
             return Registry::Unknown;
         }
-        if s.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost")
-        {
+        if s.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost") {
             Registry::Known(normalize_host(first))
         } else {
             Registry::Known("docker.io".into())
@@ -300,7 +299,9 @@ impl Scanner<'_, '_> {
                     }
                 }
             }
-            "docker/build-push-action" | "docker/bake-action" => self.build_push(step, action, vars),
+            "docker/build-push-action" | "docker/bake-action" => {
+                self.build_push(step, action, vars)
+            }
             "redhat-actions/push-to-registry" => {
                 let registry = step.input("registry").map(text).unwrap_or_default();
                 let image = step.input("image").map(text).unwrap_or_default();
@@ -346,11 +347,9 @@ impl Scanner<'_, '_> {
             other if other.contains("login") => {
                 // Another login action (podman-login, a local composite): count it as a
                 // login to its `registry:` input, or to an unknown registry.
-                let registry = step
-                    .input("registry")
-                    .map_or(Registry::Unknown, |r| {
-                        Registry::of_server(&vars.expand(&text(r), false))
-                    });
+                let registry = step.input("registry").map_or(Registry::Unknown, |r| {
+                    Registry::of_server(&vars.expand(&text(r), false))
+                });
                 self.out.logins.push(Login {
                     seq,
                     step: step.index,
@@ -428,10 +427,7 @@ impl Scanner<'_, '_> {
         for key in ["cache-from", "cache-to"] {
             if let Some(node) = step.input(key) {
                 for line in text(node).lines() {
-                    if let Some(r) = line
-                        .split(',')
-                        .find_map(|f| f.trim().strip_prefix("ref="))
-                    {
+                    if let Some(r) = line.split(',').find_map(|f| f.trim().strip_prefix("ref=")) {
                         self.out.refs.push(self.image(node, r, vars, false));
                     }
                 }
@@ -539,7 +535,9 @@ impl Scanner<'_, '_> {
         let prog = words[0].rsplit('/').next().unwrap_or_default();
         let args = &words[1..];
         match prog {
-            "docker" | "podman" | "buildah" | "nerdctl" => self.container_cli(ctx, prog, args, vars),
+            "docker" | "podman" | "buildah" | "nerdctl" => {
+                self.container_cli(ctx, prog, args, vars)
+            }
             "docker-compose" if args.iter().any(|a| a == "push") => {
                 self.unknown_push(ctx, "docker-compose push")
             }
@@ -626,14 +624,7 @@ impl Scanner<'_, '_> {
         });
     }
 
-    fn shell_push(
-        &mut self,
-        ctx: &Ctx<'_, '_>,
-        tool: &str,
-        word: &str,
-        inline: bool,
-        vars: &Vars,
-    ) {
+    fn shell_push(&mut self, ctx: &Ctx<'_, '_>, tool: &str, word: &str, inline: bool, vars: &Vars) {
         let image = self.shell_image(ctx, word, vars);
         self.push_ref(ctx.step, ctx.seq, image, tool, None, inline);
     }
@@ -691,7 +682,14 @@ impl Scanner<'_, '_> {
             "login" => {
                 let pos = positionals(
                     rest,
-                    &["-u", "--username", "-p", "--password", "--authfile", "--cert-dir"],
+                    &[
+                        "-u",
+                        "--username",
+                        "-p",
+                        "--password",
+                        "--authfile",
+                        "--cert-dir",
+                    ],
                 );
                 self.shell_login(ctx, &format!("{prog} login"), pos.first().copied(), vars);
                 self.login_password(ctx, rest, &format!("{prog} login"));
@@ -745,7 +743,10 @@ impl Scanner<'_, '_> {
                     }
                     "bake" => {
                         self.out.builds = true;
-                        if tail.iter().any(|a| a == "--push" || a.contains("push=true")) {
+                        if tail
+                            .iter()
+                            .any(|a| a == "--push" || a.contains("push=true"))
+                        {
                             let tags: Vec<&str> = flag_values(tail, &["--set"])
                                 .into_iter()
                                 .filter_map(|s| s.split_once(".tags=").map(|(_, v)| v))
@@ -805,7 +806,10 @@ impl Scanner<'_, '_> {
         let rest = &args[1..];
         match sub {
             "login" => {
-                let pos = positionals(rest, &["-u", "--username", "-p", "--password", "--authfile"]);
+                let pos = positionals(
+                    rest,
+                    &["-u", "--username", "-p", "--password", "--authfile"],
+                );
                 self.shell_login(ctx, "skopeo login", pos.first().copied(), vars);
                 self.login_password(ctx, rest, "skopeo login");
             }
@@ -860,7 +864,16 @@ impl Scanner<'_, '_> {
             return;
         };
         let rest = &args[1..];
-        let value_flags = ["--platform", "-t", "--tag", "--new_tag", "-f", "--new_layer", "-b", "--base"];
+        let value_flags = [
+            "--platform",
+            "-t",
+            "--tag",
+            "--new_tag",
+            "-f",
+            "--new_layer",
+            "-b",
+            "--base",
+        ];
         match sub {
             "auth" if rest.first().is_some_and(|s| s == "login") => {
                 let pos = positionals(&rest[1..], &["-u", "--username", "-p", "--password"]);
@@ -918,9 +931,16 @@ impl Scanner<'_, '_> {
             "--format",
         ];
         let inline = rest.iter().any(|a| {
-            ["-u", "--username", "--password-stdin", "--identity-token", "-p", "--password"]
-                .iter()
-                .any(|f| a == f || a.starts_with(&format!("{f}=")))
+            [
+                "-u",
+                "--username",
+                "--password-stdin",
+                "--identity-token",
+                "-p",
+                "--password",
+            ]
+            .iter()
+            .any(|f| a == f || a.starts_with(&format!("{f}=")))
         });
         match sub {
             "login" => {
@@ -956,7 +976,16 @@ impl Scanner<'_, '_> {
                 self.login_password(ctx, &rest[1..], "helm registry login");
             }
             "push" => {
-                let pos = positionals(rest, &["--cert-file", "--key-file", "--ca-file", "--username", "--password"]);
+                let pos = positionals(
+                    rest,
+                    &[
+                        "--cert-file",
+                        "--key-file",
+                        "--ca-file",
+                        "--username",
+                        "--password",
+                    ],
+                );
                 if let Some(remote) = pos.get(1) {
                     let remote = remote.strip_prefix("oci://").unwrap_or(remote);
                     let inline = rest.iter().any(|a| a.starts_with("--username"));
@@ -1019,10 +1048,17 @@ impl Scanner<'_, '_> {
                 self.login_password(ctx, &args[1..], "ko login");
             }
             "build" | "publish" | "resolve" | "apply" | "create" => {
-                if args.iter().any(|a| a == "--push=false" || a == "--local" || a == "-L") {
+                if args
+                    .iter()
+                    .any(|a| a == "--push=false" || a == "--local" || a == "-L")
+                {
                     return;
                 }
-                match vars.env.get("KO_DOCKER_REPO").or(vars.locals.get("KO_DOCKER_REPO")) {
+                match vars
+                    .env
+                    .get("KO_DOCKER_REPO")
+                    .or(vars.locals.get("KO_DOCKER_REPO"))
+                {
                     Some(repo) => {
                         let repo = repo.clone();
                         self.shell_push(ctx, &format!("ko {sub}"), &repo, false, vars);
@@ -1081,7 +1117,10 @@ fn strip_prefixes(words: &[String]) -> &[String] {
             | "while" | "until" | "nohup" => w = &w[1..],
             "env" => {
                 w = &w[1..];
-                while w.first().is_some_and(|a| assignment(a).is_some() || a.starts_with('-')) {
+                while w
+                    .first()
+                    .is_some_and(|a| assignment(a).is_some() || a.starts_with('-'))
+                {
                     w = &w[1..];
                 }
             }
@@ -1102,8 +1141,16 @@ fn skip_global_flags(args: &[String]) -> &[String] {
         }
         let takes_value = matches!(
             first.as_str(),
-            "--config" | "-c" | "--context" | "-H" | "--host" | "-l" | "--log-level" | "--root"
-                | "--storage-driver" | "--runroot"
+            "--config"
+                | "-c"
+                | "--context"
+                | "-H"
+                | "--host"
+                | "-l"
+                | "--log-level"
+                | "--root"
+                | "--storage-driver"
+                | "--runroot"
         );
         a = &a[if takes_value { 2.min(a.len()) } else { 1 }..];
     }
@@ -1194,15 +1241,30 @@ mod tests {
 
     #[test]
     fn registries_of_references() {
-        assert_eq!(Registry::of_reference("ghcr.io/o/n:1"), Registry::Known("ghcr.io".into()));
-        assert_eq!(Registry::of_reference("GHCR.IO/o/n"), Registry::Known("ghcr.io".into()));
-        assert_eq!(Registry::of_reference("o/n"), Registry::Known("docker.io".into()));
-        assert_eq!(Registry::of_reference("nginx"), Registry::Known("docker.io".into()));
+        assert_eq!(
+            Registry::of_reference("ghcr.io/o/n:1"),
+            Registry::Known("ghcr.io".into())
+        );
+        assert_eq!(
+            Registry::of_reference("GHCR.IO/o/n"),
+            Registry::Known("ghcr.io".into())
+        );
+        assert_eq!(
+            Registry::of_reference("o/n"),
+            Registry::Known("docker.io".into())
+        );
+        assert_eq!(
+            Registry::of_reference("nginx"),
+            Registry::Known("docker.io".into())
+        );
         assert_eq!(
             Registry::of_reference("localhost:5000/n"),
             Registry::Known("localhost:5000".into())
         );
-        assert_eq!(Registry::of_reference("${{ env.R }}/o/n"), Registry::Unknown);
+        assert_eq!(
+            Registry::of_reference("${{ env.R }}/o/n"),
+            Registry::Unknown
+        );
         assert_eq!(
             Registry::of_reference("docker://ghcr.io/o/n"),
             Registry::Known("ghcr.io".into())
@@ -1220,7 +1282,7 @@ mod tests {
             .map(|s| (*s).to_string())
             .collect();
         assert_eq!(flag_values(&args, &["-t", "--tag"]), vec!["a", "b", "c"]);
-        assert_eq!(positionals(&args, &["-t"]), vec![".", ]);
+        assert_eq!(positionals(&args, &["-t"]), vec![".",]);
     }
 
     #[test]

@@ -300,7 +300,8 @@ mod tests {
 
     #[test]
     fn splits_on_separators_and_keeps_lines() {
-        let cmds = commands("echo a && docker push \"ghcr.io/o/n:1\"; echo b\n\ndocker push x | tee log");
+        let cmds =
+            commands("echo a && docker push \"ghcr.io/o/n:1\"; echo b\n\ndocker push x | tee log");
         let w: Vec<_> = cmds.iter().map(|c| c.words.join(" ")).collect();
         assert_eq!(
             w,
@@ -321,7 +322,15 @@ mod tests {
         let cmds = commands("docker buildx build . \\\n  --push \\\n  -t ghcr.io/o/n\necho done");
         assert_eq!(
             cmds[0].words,
-            vec!["docker", "buildx", "build", ".", "--push", "-t", "ghcr.io/o/n"]
+            vec![
+                "docker",
+                "buildx",
+                "build",
+                ".",
+                "--push",
+                "-t",
+                "ghcr.io/o/n"
+            ]
         );
         assert_eq!(cmds[0].head, "docker buildx build .");
         assert_eq!(cmds[1].line, 3);
@@ -340,7 +349,9 @@ mod tests {
 
     #[test]
     fn redirections_and_heredocs() {
-        let w = words("echo \"IMAGE=ghcr.io/o/n\" >> \"$GITHUB_ENV\"\ncat <<EOF > f\ndocker push nope\nEOF\necho after 2>&1");
+        let w = words(
+            "echo \"IMAGE=ghcr.io/o/n\" >> \"$GITHUB_ENV\"\ncat <<EOF > f\ndocker push nope\nEOF\necho after 2>&1",
+        );
         assert_eq!(w[0], vec!["echo", "IMAGE=ghcr.io/o/n", ">>", "$GITHUB_ENV"]);
         assert!(w.iter().all(|c| !c.contains(&"nope".to_string())), "{w:?}");
         assert_eq!(w.last().map(|c| c[0].as_str()), Some("echo"));

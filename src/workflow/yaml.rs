@@ -149,8 +149,8 @@ mod tests {
 
     #[test]
     fn scalars_keep_their_text_and_span() {
-        let docs = parse("on: push\njobs:\n  b:\n    x: true\n    t: \"ghcr.io/a\"\n")
-            .expect("parses");
+        let docs =
+            parse("on: push\njobs:\n  b:\n    x: true\n    t: \"ghcr.io/a\"\n").expect("parses");
         let root = &docs[0];
         let t = root
             .get("jobs")
@@ -159,7 +159,10 @@ mod tests {
             .expect("t");
         assert_eq!(t.as_str(), Some("ghcr.io/a"));
         assert_eq!(t.span.start, Pos { line: 5, col: 8 });
-        let x = root.get("jobs").and_then(|j| j.get("b")).and_then(|b| b.get("x"));
+        let x = root
+            .get("jobs")
+            .and_then(|j| j.get("b"))
+            .and_then(|b| b.get("x"));
         assert_eq!(x.and_then(Node::as_str), Some("true"));
     }
 

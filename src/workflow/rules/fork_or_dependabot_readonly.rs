@@ -58,7 +58,11 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
                     Status::Warn,
                     job_target(job.id),
                     checkout,
-                    t!("workflow.fork.target", job = job.id, checkout = checkout.line),
+                    t!(
+                        "workflow.fork.target",
+                        job = job.id,
+                        checkout = checkout.line
+                    ),
                     false,
                 )
                 .with_fix(tl!("workflow.fork.fix-target"))
@@ -68,13 +72,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
     }
 }
 
-fn called(
-    an: &Analysis<'_>,
-    repo: &Repo<'_>,
-    job: &Job<'_>,
-    uses: &str,
-    out: &mut Vec<Finding>,
-) {
+fn called(an: &Analysis<'_>, repo: &Repo<'_>, job: &Job<'_>, uses: &str, out: &mut Vec<Finding>) {
     let Some(callee) = repo.callee(an, uses) else {
         return;
     };
@@ -167,9 +165,9 @@ fn split_top(e: &str, op: &str) -> Vec<String> {
 }
 
 fn guard(e: &str) -> bool {
-    split_top(e, "||").iter().all(|d| {
-        split_top(d, "&&").iter().any(|a| atom(a))
-    })
+    split_top(e, "||")
+        .iter()
+        .all(|d| split_top(d, "&&").iter().any(|a| atom(a)))
 }
 
 fn atom(a: &str) -> bool {
@@ -205,7 +203,8 @@ fn atom(a: &str) -> bool {
         return false;
     }
     // `github.event_name == 'pull_request...'` runs on pull requests: no guard.
-    !(a.contains("github.event_name=='pull_request") || a.contains("'pull_request'==github.event_name"))
+    !(a.contains("github.event_name=='pull_request")
+        || a.contains("'pull_request'==github.event_name"))
 }
 
 #[cfg(test)]

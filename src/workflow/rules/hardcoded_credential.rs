@@ -20,8 +20,7 @@ const ID: &str = "hardcoded-credential";
 fn token_pattern() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")
-        .ok()
+        Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})").ok()
     })
     .as_ref()
 }
@@ -38,7 +37,10 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
     an.wf.root.walk_scalars(&mut |node, text| {
         let Some(re) = re else { return };
         for m in re.find_iter(text) {
-            let mark = an.wf.source.locate(node.span, node.span.start.line, m.as_str());
+            let mark = an
+                .wf
+                .source
+                .locate(node.span, node.span.start.line, m.as_str());
             if !seen.insert((mark.line, mark.col)) {
                 continue;
             }
@@ -63,35 +65,41 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             );
         }
     });
-    let mut literal = |target: String, mark: Mark, place: &str, length: usize, out: &mut Vec<Finding>| {
-        if !seen.insert((mark.line, mark.col)) {
-            return;
-        }
-        out.push(
-            finding(
-                an,
-                ID,
-                Status::Fail,
-                target,
-                mark,
-                t!("workflow.credential.literal", place = place, length = length),
-                true,
-            )
-            .with_fix(fix())
-            .with_evidence("length", length),
-        );
-    };
+    let mut literal =
+        |target: String, mark: Mark, place: &str, length: usize, out: &mut Vec<Finding>| {
+            if !seen.insert((mark.line, mark.col)) {
+                return;
+            }
+            out.push(
+                finding(
+                    an,
+                    ID,
+                    Status::Fail,
+                    target,
+                    mark,
+                    t!(
+                        "workflow.credential.literal",
+                        place = place,
+                        length = length
+                    ),
+                    true,
+                )
+                .with_fix(fix())
+                .with_evidence("length", length),
+            );
+        };
     // Passwords given to logins.
     for (job, scan) in an.wf.jobs.iter().zip(&an.scans) {
         for l in &scan.literals {
             literal(job_target(job.id), l.mark, &l.place, l.length, out);
         }
         // `container:` and `services:` registry credentials.
-        let containers = job
-            .node
-            .get("container")
-            .into_iter()
-            .chain(job.node.get("services").into_iter().flat_map(|s| s.map().iter().map(|(_, v)| v)));
+        let containers = job.node.get("container").into_iter().chain(
+            job.node
+                .get("services")
+                .into_iter()
+                .flat_map(|s| s.map().iter().map(|(_, v)| v)),
+        );
         for c in containers {
             if let Some(p) = c.get("credentials").and_then(|cr| cr.get("password"))
                 && let Some(value) = p.as_str()

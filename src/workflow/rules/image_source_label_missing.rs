@@ -16,7 +16,8 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             continue;
         }
         let mut labelled = false;
-        job.node.walk_scalars(&mut |_, text| labelled |= text.contains(LABEL));
+        job.node
+            .walk_scalars(&mut |_, text| labelled |= text.contains(LABEL));
         let env_labelled = an
             .wf
             .env

@@ -23,9 +23,7 @@ pub(super) fn needs_login(registry: &Registry) -> bool {
 /// The first push to ghcr.io with no login at all before it.
 fn first_without_login(scan: &JobScan) -> Option<&Push> {
     scan.pushes.iter().find(|p| {
-        p.registry.is(GHCR)
-            && !p.inline_credentials
-            && !scan.logins.iter().any(|l| l.seq < p.seq)
+        p.registry.is(GHCR) && !p.inline_credentials && !scan.logins.iter().any(|l| l.seq < p.seq)
     })
 }
 

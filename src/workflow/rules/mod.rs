@@ -27,13 +27,19 @@ pub const RULES: &[(&str, Rule)] = &[
         "workflow-missing-packages-write",
         workflow_missing_packages_write::check,
     ),
-    ("fork-or-dependabot-readonly", fork_or_dependabot_readonly::check),
+    (
+        "fork-or-dependabot-readonly",
+        fork_or_dependabot_readonly::check,
+    ),
     ("login-missing", login_missing::check),
     ("login-registry-mismatch", login_registry_mismatch::check),
     ("reference-uppercase", reference_uppercase::check),
     ("hardcoded-credential", hardcoded_credential::check),
     ("secret-fallback", secret_fallback::check),
-    ("image-source-label-missing", image_source_label_missing::check),
+    (
+        "image-source-label-missing",
+        image_source_label_missing::check,
+    ),
 ];
 
 /// Builds a finding of `check` at `mark`, with the cause of the same id and the source line

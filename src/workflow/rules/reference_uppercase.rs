@@ -52,7 +52,10 @@ fn reference(an: &Analysis<'_>, job: &str, r: &ImageRef) -> Option<Finding> {
         );
     }
     let context = expr::cased_context(path)?;
-    let mut fix = tl!("workflow.uppercase.fix-metadata", image = r.raw);
+    let mut fix = tl!(
+        "workflow.uppercase.fix-metadata",
+        image = image_name(&r.raw)
+    );
     fix.extend(tl!("workflow.uppercase.fix-shell"));
     Some(
         finding(
@@ -61,7 +64,11 @@ fn reference(an: &Analysis<'_>, job: &str, r: &ImageRef) -> Option<Finding> {
             Status::Warn,
             job_target(job),
             r.mark,
-            t!("workflow.uppercase.context", image = r.raw, context = context),
+            t!(
+                "workflow.uppercase.context",
+                image = r.raw,
+                context = context
+            ),
             false,
         )
         .with_fix(fix)
@@ -103,13 +110,17 @@ fn inside(ranges: &[(usize, usize)], i: usize) -> bool {
     ranges.iter().any(|(a, b)| (*a..*b).contains(&i))
 }
 
-/// The repository path of a reference: without transport, registry host, tag or digest.
-fn repository_path(raw: &str) -> &str {
-    let s = raw.trim();
-    let s = s
-        .strip_prefix("docker://")
-        .or_else(|| s.strip_prefix("oci://"))
-        .unwrap_or(s);
+/// The byte range of the repository path in a reference: without transport, registry host,
+/// tag or digest.
+fn path_range(raw: &str) -> (usize, usize) {
+    let lead = raw.len() - raw.trim_start().len();
+    let trimmed = raw.trim();
+    let prefix = ["docker://", "oci://"]
+        .iter()
+        .find(|p| trimmed.starts_with(**p))
+        .map_or(0, |p| p.len());
+    let base = lead + prefix;
+    let s = &trimmed[prefix..];
     let ranges = expression_ranges(s);
     let slashes: Vec<usize> = s
         .match_indices('/')
@@ -132,10 +143,18 @@ fn repository_path(raw: &str) -> &str {
             break;
         }
     }
-    if start > end {
-        return "";
-    }
-    &s[start..end]
+    (base + start.min(end), base + end)
+}
+
+fn repository_path(raw: &str) -> &str {
+    let (a, b) = path_range(raw);
+    raw.get(a..b).unwrap_or_default()
+}
+
+/// The reference without its tag or digest (what metadata-action's `images:` takes).
+fn image_name(raw: &str) -> &str {
+    let (_, end) = path_range(raw);
+    raw.get(..end).unwrap_or(raw)
 }
 
 fn strip_expressions(s: &str) -> String {
@@ -148,11 +167,10 @@ fn strip_expressions(s: &str) -> String {
 
 fn lowercase_outside_expressions(s: &str) -> String {
     let ranges = expression_ranges(s);
-    let path = repository_path(s);
-    let offset = path.as_ptr() as usize - s.as_ptr() as usize;
+    let (start, end) = path_range(s);
     s.char_indices()
         .map(|(i, c)| {
-            if i >= offset && i < offset + path.len() && !inside(&ranges, i) {
+            if i >= start && i < end && !inside(&ranges, i) {
                 c.to_ascii_lowercase()
             } else {
                 c
@@ -170,17 +188,14 @@ fn to_lower(an: &Analysis<'_>, node: &Node, key: Option<&str>, out: &mut Vec<Fin
                 return;
             };
             let in_expression = key == Some("if")
-                || lower[..i].rfind("${{").is_some_and(|o| {
-                    lower[..i].rfind("}}").is_none_or(|c| c < o)
-                });
+                || lower[..i]
+                    .rfind("${{")
+                    .is_some_and(|o| lower[..i].rfind("}}").is_none_or(|c| c < o));
             if !in_expression {
                 return;
             }
             let text = &s[i..i + "tolower(".len()];
-            let mark = an
-                .wf
-                .source
-                .locate(node.span, node.span.start.line, text);
+            let mark = an.wf.source.locate(node.span, node.span.start.line, text);
             out.push(
                 finding(
                     an,
@@ -216,11 +231,18 @@ mod tests {
         );
         assert_eq!(repository_path("${{ env.R }}/o/n:t"), "o/n");
         assert_eq!(repository_path("localhost:5000/n:t"), "n");
+        assert_eq!(
+            image_name("ghcr.io/${{ github.repository }}:latest"),
+            "ghcr.io/${{ github.repository }}"
+        );
     }
 
     #[test]
     fn literal_capitals_ignore_expressions_and_tags() {
-        assert_eq!(strip_expressions("ghcr.io/${{ github.repository }}"), "ghcr.io/");
+        assert_eq!(
+            strip_expressions("ghcr.io/${{ github.repository }}"),
+            "ghcr.io/"
+        );
         assert_eq!(
             lowercase_outside_expressions("ghcr.io/Octo/${{ matrix.Name }}:V1"),
             "ghcr.io/octo/${{ matrix.Name }}:V1"

@@ -31,7 +31,10 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             let (Some(all), Some(first)) = (c.get(0), c.get(1)) else {
                 continue;
             };
-            let mark = an.wf.source.locate(node.span, node.span.start.line, all.as_str());
+            let mark = an
+                .wf
+                .source
+                .locate(node.span, node.span.start.line, all.as_str());
             out.push(
                 finding(
                     an,

@@ -10,7 +10,9 @@ use crate::{t, tl};
 const ID: &str = "workflow-missing-packages-write";
 
 fn block_value(p: &Permissions<'_>) -> String {
-    p.value.as_str().map_or_else(|| "{}".to_owned(), str::to_owned)
+    p.value
+        .as_str()
+        .map_or_else(|| "{}".to_owned(), str::to_owned)
 }
 
 pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) {
@@ -30,7 +32,11 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
             (Some(p), _) => {
                 let at = p.key.span.start.line;
                 let fix = if p.is_mapping {
-                    t!("workflow.packages-write.fix-add-job", job = job.id, line = at)
+                    t!(
+                        "workflow.packages-write.fix-add-job",
+                        job = job.id,
+                        line = at
+                    )
                 } else {
                     t!(
                         "workflow.packages-write.fix-replace-job",
@@ -59,7 +65,11 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
             (None, Some(p)) => {
                 let at = p.key.span.start.line;
                 let fix = if p.is_mapping {
-                    t!("workflow.packages-write.fix-add-workflow", job = job.id, line = at)
+                    t!(
+                        "workflow.packages-write.fix-add-workflow",
+                        job = job.id,
+                        line = at
+                    )
                 } else {
                     t!(
                         "workflow.packages-write.fix-replace-workflow",
@@ -90,7 +100,11 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
                 if wf.is_reusable_only() {
                     continue;
                 }
-                let mut fix = tl!("workflow.packages-write.fix-new-block", job = job.id, line = line);
+                let mut fix = tl!(
+                    "workflow.packages-write.fix-new-block",
+                    job = job.id,
+                    line = line
+                );
                 fix.extend(tl!("workflow.packages-write.fix-default"));
                 out.push(
                     finding(
