@@ -6,3 +6,4 @@ mod catalog;
 mod cli;
 mod messages;
 mod support;
+mod workflow;
