@@ -27,6 +27,10 @@ const RUNNER_VARS: &[(&str, &str)] = &[
 
 const MAX_DEPTH: usize = 8;
 
+/// Expansions stop growing past this many bytes: env values that refer to each other many
+/// times (or `A=$A$A` repeated in a script) would otherwise grow without bound.
+const MAX_LEN: usize = 16 * 1024;
+
 impl Vars {
     /// Expands GitHub expressions (and, with `shell`, shell variables) in `text`.
     pub fn expand(&self, text: &str, shell: bool) -> String {
@@ -40,6 +44,9 @@ impl Vars {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(i) = rest.find('$') {
+            if out.len() > MAX_LEN {
+                break;
+            }
             out.push_str(&rest[..i]);
             let tail = &rest[i..];
             if let Some(inner) = tail.strip_prefix("${{") {
@@ -220,6 +227,15 @@ mod tests {
             v.expand("ghcr.io/${GITHUB_REPOSITORY,,}", true),
             "ghcr.io/${GITHUB_REPOSITORY,,}"
         );
+    }
+
+    #[test]
+    fn mutual_references_stay_bounded() {
+        let refs = "${{ env.B }}".repeat(100);
+        let inner = "${{ env.C }}".repeat(100);
+        let v = vars(&[("A", &refs), ("B", &inner), ("C", "ghcr.io/o/n")]);
+        let out = v.expand("${{ env.A }}", false);
+        assert!(out.len() < 64 * 1024, "{}", out.len());
     }
 
     #[test]

@@ -85,7 +85,11 @@ impl Source {
         };
         for n in (from..=last).chain(first..from) {
             let text = self.line(n);
-            let skip_chars = if n == first { span.start.col - 1 } else { 0 };
+            let skip_chars = if n == first {
+                span.start.col.saturating_sub(1)
+            } else {
+                0
+            };
             let skip_bytes = text
                 .char_indices()
                 .nth(skip_chars)
