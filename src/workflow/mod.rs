@@ -143,7 +143,13 @@ fn load(path: &Path) -> Result<Loaded, WorkflowError> {
             .strip_prefix(r)
             .map(display)
             .unwrap_or_else(|_| display(path)),
-        None => display(path),
+        // Followed reusable workflows come as canonical paths: show them relative to the
+        // working directory when they are below it.
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| std::fs::canonicalize(cwd).ok())
+            .and_then(|cwd| path.strip_prefix(&cwd).ok().map(display))
+            .unwrap_or_else(|| display(path)),
     };
     let (text, docs) = match String::from_utf8(bytes) {
         Ok(text) => {

@@ -116,27 +116,45 @@ impl Source {
     ///
     /// `mask` hides the marked text (a hard-coded credential) in the copy shown.
     pub fn snippet(&self, mark: Mark, mask: bool) -> String {
-        let mut text: String = self.line(mark.line).replace('\t', " ");
+        let mut chars: Vec<char> = self
+            .line(mark.line)
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let start = (mark.col.max(1) - 1).min(chars.len());
         let width = mark.end_col.saturating_sub(mark.col).max(1);
+        let end = (start + width).min(chars.len());
         if mask {
-            let chars: Vec<char> = text.chars().collect();
-            let start = (mark.col - 1).min(chars.len());
-            let end = (start + width).min(chars.len());
-            text = chars[..start]
-                .iter()
-                .chain("*".repeat(end - start).chars().collect::<Vec<_>>().iter())
-                .chain(chars[end..].iter())
-                .collect();
+            for c in &mut chars[start..end] {
+                *c = '*';
+            }
         }
+        // Long lines (minified JSON, one-line scripts) are cut to a window around the mark.
+        let from = start.saturating_sub(WINDOW_BEFORE);
+        let to = chars.len().min(start.max(end) + WINDOW_AFTER);
+        let mut text: String = chars[from..to].iter().collect();
+        let mut caret_at = start - from;
+        if from > 0 {
+            text.insert(0, '…');
+            caret_at += 1;
+        }
+        if to < chars.len() {
+            text.push('…');
+        }
+        let carets = width.min(WINDOW_AFTER);
         let number = mark.line.to_string();
         let gutter = " ".repeat(number.len());
         format!(
             "{number} | {text}\n{gutter} | {}{}",
-            " ".repeat(mark.col.saturating_sub(1)),
-            "^".repeat(width)
+            " ".repeat(caret_at),
+            "^".repeat(carets)
         )
     }
 }
+
+/// How many characters of a long line a snippet shows before and after the mark.
+const WINDOW_BEFORE: usize = 40;
+const WINDOW_AFTER: usize = 80;
 
 #[cfg(test)]
 mod tests {
@@ -182,5 +200,26 @@ mod tests {
         assert!(!s.contains("hunter2"), "{s}");
         assert!(s.ends_with(&format!("{}^^^^^^^", " ".repeat(10))), "{s}");
         assert!(src.snippet(m, false).contains("hunter2"));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_mark() {
+        let line = format!("{}TARGET{}", "a".repeat(500), "b".repeat(500));
+        let src = Source::new(line);
+        let s = src.snippet(
+            Mark {
+                line: 1,
+                col: 501,
+                end_col: 507,
+            },
+            false,
+        );
+        let first = s.lines().next().unwrap_or_default();
+        assert!(first.chars().count() < 140, "{s}");
+        let lines: Vec<&str> = s.lines().collect();
+        let at = lines[0]
+            .find("TARGET")
+            .map(|b| lines[0][..b].chars().count());
+        assert_eq!(lines[1].find('^'), at, "{s}");
     }
 }
