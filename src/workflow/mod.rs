@@ -403,12 +403,18 @@ pub fn check(paths: &[PathBuf]) -> Result<Report, WorkflowError> {
                         .as_ref()
                         .map(|l| (l.line.unwrap_or(0), l.column.unwrap_or(0)))
                 });
+                // A job that calls a local reusable workflow pushes when the callee does.
                 let pushing: Vec<&str> = an
                     .wf
                     .jobs
                     .iter()
                     .zip(&an.scans)
-                    .filter(|(_, s)| s.pushes_ghcr())
+                    .filter(|(j, s)| {
+                        s.pushes_ghcr()
+                            || j.uses
+                                .and_then(|(u, _)| repo.callee(an, u))
+                                .is_some_and(|c| c.scans.iter().any(JobScan::pushes_ghcr))
+                    })
                     .map(|(j, _)| j.id)
                     .collect();
                 let summary = if pushing.is_empty() {

@@ -157,10 +157,27 @@ fn caller(
     match job.effective_permissions(wf) {
         Some(p) if p.packages == Level::Write => {}
         Some(p) => {
-            let at = if job.permissions.is_some() {
-                p.key.span.start.line
+            let at = p.key.span.start.line;
+            let fix = if job.permissions.is_some() {
+                t!(
+                    "workflow.packages-write.fix-caller-add",
+                    job = job.id,
+                    line = at,
+                    callee = callee_name
+                )
+            } else if p.is_mapping {
+                t!(
+                    "workflow.packages-write.fix-add-workflow",
+                    job = job.id,
+                    line = at
+                )
             } else {
-                job.key.span.start.line
+                t!(
+                    "workflow.packages-write.fix-replace-workflow",
+                    value = block_value(&p),
+                    job = job.id,
+                    line = at
+                )
             };
             out.push(
                 finding(
@@ -178,12 +195,7 @@ fn caller(
                     ),
                     false,
                 )
-                .with_fix([t!(
-                    "workflow.packages-write.fix-caller-add",
-                    job = job.id,
-                    line = at,
-                    callee = callee_name
-                )]),
+                .with_fix([fix]),
             );
         }
         None => {
