@@ -59,7 +59,13 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
     let mark = paint(style, color_code(f.status), mark(f.status));
     let check = paint(style, "1", &f.check);
     let mut line = format!("{mark} {check}");
-    if !f.target.is_empty() {
+    // A file finding's target is usually its file, already shown by the location.
+    let target_is_file = f
+        .location
+        .as_ref()
+        .and_then(|l| l.file.as_deref())
+        .is_some_and(|file| file == f.target);
+    if !f.target.is_empty() && !target_is_file {
         line.push_str(&format!(" [{}]", f.target));
     }
     if let Some(loc) = location(f) {
