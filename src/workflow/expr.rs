@@ -238,6 +238,17 @@ mod tests {
         assert!(out.len() < 64 * 1024, "{}", out.len());
     }
 
+    proptest::proptest! {
+        /// Any text expands without panicking, whatever its `$`, braces and multi-byte
+        /// characters.
+        #[test]
+        fn any_text_expands(text in "[a-zé{}$,@L. ]{0,80}") {
+            let v = vars(&[("A", "x${A}"), ("B", "é")]);
+            let _ = v.expand(&text, true);
+            let _ = v.expand(&text, false);
+        }
+    }
+
     #[test]
     fn self_reference_stops() {
         let v = vars(&[("A", "${{ env.A }}x")]);

@@ -151,6 +151,11 @@ fn load(path: &Path) -> Result<Loaded, WorkflowError> {
             .and_then(|cwd| path.strip_prefix(&cwd).ok().map(display))
             .unwrap_or_else(|| display(path)),
     };
+    Ok(parse(canonical, file, root, bytes))
+}
+
+/// Parses one file's bytes.
+fn parse(canonical: PathBuf, file: String, root: Option<PathBuf>, bytes: Vec<u8>) -> Loaded {
     let (text, docs) = match String::from_utf8(bytes) {
         Ok(text) => {
             let docs = yaml::parse(&text).map_err(Problem::Syntax);
@@ -158,13 +163,13 @@ fn load(path: &Path) -> Result<Loaded, WorkflowError> {
         }
         Err(_) => (String::new(), Err(Problem::NotUtf8)),
     };
-    Ok(Loaded {
+    Loaded {
         canonical,
         file,
         root,
         source: Source::new(text),
         docs,
-    })
+    }
 }
 
 /// Expands the paths given into workflow files (folders: their `*.yml`/`*.yaml`, sorted).
@@ -304,7 +309,12 @@ fn file_finding(file: &str, status: Status, message: String) -> Finding {
 /// Checks the workflow files at `paths` (default `.github/workflows`).
 pub fn check(paths: &[PathBuf]) -> Result<Report, WorkflowError> {
     let (loaded, empty, calls) = load_all(paths)?;
-    let slots = analyse(&loaded);
+    Ok(report(&loaded, empty, &calls))
+}
+
+/// Runs every rule on the loaded files and builds the report.
+fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
+    let slots = analyse(loaded);
     // Rules see every workflow that parsed; keep their indices to map back to files.
     let mut index = vec![None; slots.len()];
     let mut analyses = Vec::new();
@@ -322,7 +332,7 @@ pub fn check(paths: &[PathBuf]) -> Result<Report, WorkflowError> {
     let repo = Repo {
         analyses: &analyses,
         by_path,
-        calls: &calls,
+        calls,
     };
 
     let mut report = Report::new("workflow");
@@ -441,7 +451,7 @@ pub fn check(paths: &[PathBuf]) -> Result<Report, WorkflowError> {
                 .collect(),
         ),
     );
-    Ok(report)
+    report
 }
 
 fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
@@ -468,4 +478,62 @@ fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
 pub fn pushed_images(paths: &[PathBuf]) -> Result<Vec<PushedImage>, WorkflowError> {
     let (loaded, _, _) = load_all(paths)?;
     Ok(analyse(&loaded).iter().flatten().flat_map(pushed).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check_text(text: &str) -> Report {
+        let loaded = vec![parse(
+            PathBuf::from("/x/.github/workflows/f.yml"),
+            ".github/workflows/f.yml".into(),
+            None,
+            text.as_bytes().to_vec(),
+        )];
+        report(&loaded, Vec::new(), &Calls::new())
+    }
+
+    const TEMPLATE: &str = "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  b:\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GHCR_TOKEN || secrets.GITHUB_TOKEN }}\n      - run: |\n          docker build -t ghcr.io/O/n . && \\\n            docker push \"ghcr.io/O/n\" | tee log\n";
+
+    #[test]
+    fn the_template_finds_what_it_should() {
+        let r = check_text(TEMPLATE);
+        let checks: Vec<&str> = r.findings.iter().map(|f| f.check.as_str()).collect();
+        for c in [
+            "workflow-missing-packages-write",
+            "fork-or-dependabot-readonly",
+            "reference-uppercase",
+            "secret-fallback",
+            "image-source-label-missing",
+        ] {
+            assert!(checks.contains(&c), "{c} missing from {checks:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any text, even broken YAML or shell, gives a report, never a panic or a hang.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            let _ = check_text(&text);
+        }
+
+        /// Cutting the template anywhere (broken YAML, unterminated quotes, half a script)
+        /// gives a report whose every location lies inside the file.
+        #[test]
+        fn truncated_workflows_point_inside_the_file(cut in 0usize..TEMPLATE.len(), junk in "[ \\-:|\"'$({\\\\\n]{0,8}") {
+            let mut text: String = TEMPLATE.chars().take(cut).collect();
+            text.push_str(&junk);
+            let lines = text.lines().count().max(1) + 1;
+            let r = check_text(&text);
+            for f in &r.findings {
+                if let Some(line) = f.location.as_ref().and_then(|l| l.line) {
+                    prop_assert!(line >= 1 && line <= lines, "{} at line {line} of {lines}", f.check);
+                }
+            }
+        }
+    }
 }

@@ -357,6 +357,17 @@ mod tests {
         assert_eq!(w.last().map(|c| c[0].as_str()), Some("echo"));
     }
 
+    proptest::proptest! {
+        /// Any script splits without panicking, and every command's line is in the script.
+        #[test]
+        fn any_script_splits(script in "[a-z $(){}'\"\\\\|&;<>#=\n-]{0,200}") {
+            let lines = script.matches('\n').count();
+            for c in commands(&script) {
+                proptest::prop_assert!(c.line <= lines);
+            }
+        }
+    }
+
     #[test]
     fn unterminated_quotes_do_not_hang() {
         let w = words("echo \"unterminated\ndocker push");
