@@ -83,6 +83,8 @@ pub struct Analysis<'a> {
     pub wf: Workflow<'a>,
     /// One scan per job, in `wf.jobs` order.
     pub scans: Vec<JobScan>,
+    /// Where credentials are written in the file; snippets mask them.
+    pub secrets: Vec<source::Mark>,
     canonical: &'a Path,
 }
 
@@ -287,10 +289,15 @@ fn analyse(loaded: &[Loaded]) -> Vec<Option<Analysis<'_>>> {
         .map(|l| {
             let root = l.docs.as_ref().ok()?.first()?;
             let wf = Workflow::from_root(&l.file, &l.source, root)?;
-            let scans = wf.jobs.iter().map(|j| push::scan(&wf, j)).collect();
+            let scans: Vec<JobScan> = wf.jobs.iter().map(|j| push::scan(&wf, j)).collect();
+            let secrets = scans
+                .iter()
+                .flat_map(|s| s.literals.iter().map(|l| l.mark))
+                .collect();
             Some(Analysis {
                 wf,
                 scans,
+                secrets,
                 canonical: &l.canonical,
             })
         })
@@ -365,7 +372,7 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
                         column: Some(mark.col),
                         end_column: Some(mark.end_col),
                     })
-                    .with_evidence("snippet", l.source.snippet(mark, false))
+                    .with_evidence("snippet", l.source.snippet(mark, &[]))
                     .with_fix([t!(
                         "workflow.yaml.syntax-fix",
                         line = mark.line,

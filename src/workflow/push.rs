@@ -208,6 +208,7 @@ pub fn scan(wf: &Workflow<'_>, job: &Job<'_>) -> JobScan {
     for step in &job.steps {
         s.step(step);
     }
+    s.container_credentials(job);
     s.out
 }
 
@@ -235,6 +236,28 @@ impl Scanner<'_, '_> {
             env,
             outputs: self.outputs.clone(),
             locals: HashMap::new(),
+        }
+    }
+
+    /// `container:` and `services:` registry credentials written in the file.
+    fn container_credentials(&mut self, job: &Job<'_>) {
+        let services = job.node.get("services").map(Node::map).unwrap_or_default();
+        let containers = job
+            .node
+            .get("container")
+            .into_iter()
+            .chain(services.iter().map(|(_, v)| v));
+        for c in containers {
+            if let Some(p) = c.get("credentials").and_then(|cr| cr.get("password"))
+                && let Some(value) = p.as_str()
+                && is_literal_credential(value)
+            {
+                self.out.literals.push(Literal {
+                    mark: self.mark(p),
+                    place: "credentials.password".into(),
+                    length: value.chars().count(),
+                });
+            }
         }
     }
 

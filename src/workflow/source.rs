@@ -1,6 +1,20 @@
 //! A workflow file's text, kept to turn spans into exact positions and source snippets.
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 use super::yaml::{Pos, Span};
+
+/// GitHub tokens by their documented prefixes (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`,
+/// `github_pat_`); `None` only if the pattern failed to compile.
+pub fn token_pattern() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})").ok()
+    })
+    .as_ref()
+}
 
 /// Where a finding points: start and end on one line (columns 1-based, end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,18 +128,32 @@ impl Source {
     ///      |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
     /// ```
     ///
-    /// `mask` hides the marked text (a hard-coded credential) in the copy shown.
-    pub fn snippet(&self, mark: Mark, mask: bool) -> String {
-        let mut chars: Vec<char> = self
-            .line(mark.line)
+    /// `secrets` are spans of credentials written in the file: those on the shown line are
+    /// replaced by `*`, and so is anything on it that looks like a GitHub token, so a snippet
+    /// never carries a credential whatever the finding is about.
+    pub fn snippet(&self, mark: Mark, secrets: &[Mark]) -> String {
+        let line = self.line(mark.line);
+        let mut chars: Vec<char> = line
             .chars()
             .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
         let start = (mark.col.max(1) - 1).min(chars.len());
         let width = mark.end_col.saturating_sub(mark.col).max(1);
         let end = (start + width).min(chars.len());
-        if mask {
-            for c in &mut chars[start..end] {
+        let mut hide: Vec<(usize, usize)> = secrets
+            .iter()
+            .filter(|m| m.line == mark.line)
+            .map(|m| (m.col.max(1) - 1, m.end_col.max(1) - 1))
+            .collect();
+        if let Some(re) = token_pattern() {
+            for m in re.find_iter(line) {
+                let a = line[..m.start()].chars().count();
+                hide.push((a, a + m.as_str().chars().count()));
+            }
+        }
+        for (a, b) in hide {
+            let b = b.min(chars.len());
+            for c in chars.iter_mut().take(b).skip(a) {
                 *c = '*';
             }
         }
@@ -196,10 +224,28 @@ mod tests {
             col: 11,
             end_col: 18,
         };
-        let s = src.snippet(m, true);
+        let s = src.snippet(m, &[m]);
         assert!(!s.contains("hunter2"), "{s}");
         assert!(s.ends_with(&format!("{}^^^^^^^", " ".repeat(10))), "{s}");
-        assert!(src.snippet(m, false).contains("hunter2"));
+        assert!(src.snippet(m, &[]).contains("hunter2"));
+    }
+
+    #[test]
+    fn tokens_are_masked_in_any_snippet() {
+        let token = format!("ghp_{}", "a1B2".repeat(9));
+        let src = Source::new(format!(
+            "run: docker login -p {token} ghcr.io && docker push X\n"
+        ));
+        let s = src.snippet(
+            Mark {
+                line: 1,
+                col: 6,
+                end_col: 12,
+            },
+            &[],
+        );
+        assert!(!s.contains(&token), "{s}");
+        assert!(s.contains("docker login -p ****"), "{s}");
     }
 
     #[test]
@@ -212,7 +258,7 @@ mod tests {
                 col: 501,
                 end_col: 507,
             },
-            false,
+            &[],
         );
         let first = s.lines().next().unwrap_or_default();
         assert!(first.chars().count() < 140, "{s}");

@@ -351,6 +351,7 @@ fn a_written_credential_never_appears_in_any_output() {
         let out = ghcr_doctor(home.path())
             .args(["--format", format, "workflow"])
             .arg(fixture("hardcoded-password.yml"))
+            .arg(fixture("login-literal-password.yml"))
             .output()
             .expect("run");
         assert_eq!(out.status.code(), Some(1), "{format}");
@@ -360,6 +361,7 @@ fn a_written_credential_never_appears_in_any_output() {
             "ghp_0123456789abcdefghijABCDEFGHIJ012345",
             "hunter2hunter2",
             "builder-password-1",
+            "s3cretpassw0rd",
         ] {
             assert!(!all.contains(secret), "{format} shows {secret}");
         }

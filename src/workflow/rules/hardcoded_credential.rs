@@ -3,27 +3,15 @@
 //! snippet masks the value.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
-
-use regex::Regex;
 
 use crate::finding::{Finding, Status};
 use crate::token::TokenKind;
-use crate::workflow::push::is_literal_credential;
 use crate::workflow::rules::{finding, job_target};
-use crate::workflow::source::Mark;
+use crate::workflow::source::{Mark, token_pattern};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
 const ID: &str = "hardcoded-credential";
-
-fn token_pattern() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})").ok()
-    })
-    .as_ref()
-}
 
 pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
@@ -88,31 +76,10 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
                 .with_evidence("length", length),
             );
         };
-    // Passwords given to logins.
+    // Passwords given to logins and to `container:`/`services:` credentials.
     for (job, scan) in an.wf.jobs.iter().zip(&an.scans) {
         for l in &scan.literals {
             literal(job_target(job.id), l.mark, &l.place, l.length, out);
-        }
-        // `container:` and `services:` registry credentials.
-        let containers = job.node.get("container").into_iter().chain(
-            job.node
-                .get("services")
-                .into_iter()
-                .flat_map(|s| s.map().iter().map(|(_, v)| v)),
-        );
-        for c in containers {
-            if let Some(p) = c.get("credentials").and_then(|cr| cr.get("password"))
-                && let Some(value) = p.as_str()
-                && is_literal_credential(value)
-            {
-                literal(
-                    job_target(job.id),
-                    an.wf.source.mark_span(p.span),
-                    "credentials.password",
-                    value.chars().count(),
-                    out,
-                );
-            }
         }
     }
 }

@@ -43,7 +43,7 @@ pub const RULES: &[(&str, Rule)] = &[
 ];
 
 /// Builds a finding of `check` at `mark`, with the cause of the same id and the source line
-/// as a snippet (masked when it shows a credential).
+/// as a snippet (credentials on it masked; `mask` masks the marked text itself too).
 pub(crate) fn finding(
     an: &Analysis<'_>,
     check: &str,
@@ -61,7 +61,13 @@ pub(crate) fn finding(
             column: Some(mark.col),
             end_column: Some(mark.end_col),
         })
-        .with_evidence("snippet", an.wf.source.snippet(mark, mask))
+        .with_evidence("snippet", {
+            let mut secrets = an.secrets.clone();
+            if mask {
+                secrets.push(mark);
+            }
+            an.wf.source.snippet(mark, &secrets)
+        })
 }
 
 /// `jobs.<id>`, the target of a job's findings.
