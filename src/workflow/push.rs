@@ -289,9 +289,10 @@ impl Scanner<'_, '_> {
         let uses_node = step.uses.map(|(_, n)| n).unwrap_or(step.node);
         match action {
             "docker/login-action" => {
-                let (registry, implicit_hub) = match step.input("registry") {
-                    Some(r) if !r.is_null() => {
-                        (Registry::of_server(&vars.expand(&text(r), false)), false)
+                // An absent or empty `registry:` means Docker Hub.
+                let (registry, implicit_hub) = match step.input("registry").map(text) {
+                    Some(r) if !r.trim().is_empty() => {
+                        (Registry::of_server(&vars.expand(&r, false)), false)
                     }
                     _ => (Registry::Known("docker.io".into()), true),
                 };
@@ -666,7 +667,7 @@ impl Scanner<'_, '_> {
     }
 
     /// Checks a login command's password: `-p VALUE` or `echo VALUE | ... --password-stdin`.
-    fn login_password(&mut self, ctx: &Ctx<'_, '_>, args: &[String], what: &str) {
+    fn login_password(&mut self, ctx: &Ctx<'_, '_>, args: &[String], what: &str, vars: &Vars) {
         let mut literal = None;
         if let Some(p) = flag_values(args, &["-p", "--password"]).first() {
             literal = Some(((*p).to_owned(), format!("{what} --password")));
@@ -683,14 +684,16 @@ impl Scanner<'_, '_> {
                 .collect();
             literal = Some((value.join(" "), format!("echo … | {what} --password-stdin")));
         }
+        // `-p "$PASSWORD"` is as written as `-p hunter2` when PASSWORD is set in `env:`
+        // to a literal; the finding then points at the use.
         if let Some((value, place)) = literal
-            && is_literal_credential(&value)
+            && is_literal_credential(&vars.expand(&value, true))
         {
             let mark = self.wf.source.locate(ctx.run.span, ctx.line, &value);
             self.out.literals.push(Literal {
                 mark,
                 place,
-                length: value.chars().count(),
+                length: vars.expand(&value, true).chars().count(),
             });
         }
     }
@@ -715,7 +718,7 @@ impl Scanner<'_, '_> {
                     ],
                 );
                 self.shell_login(ctx, &format!("{prog} login"), pos.first().copied(), vars);
-                self.login_password(ctx, rest, &format!("{prog} login"));
+                self.login_password(ctx, rest, &format!("{prog} login"), vars);
             }
             "push" => {
                 let pos = positionals(
@@ -843,7 +846,7 @@ impl Scanner<'_, '_> {
                     &["-u", "--username", "-p", "--password", "--authfile"],
                 );
                 self.shell_login(ctx, "skopeo login", pos.first().copied(), vars);
-                self.login_password(ctx, rest, "skopeo login");
+                self.login_password(ctx, rest, "skopeo login", vars);
             }
             "copy" => {
                 let pos = positionals(
@@ -910,7 +913,7 @@ impl Scanner<'_, '_> {
             "auth" if rest.first().is_some_and(|s| s == "login") => {
                 let pos = positionals(&rest[1..], &["-u", "--username", "-p", "--password"]);
                 self.shell_login(ctx, "crane auth login", pos.first().copied(), vars);
-                self.login_password(ctx, &rest[1..], "crane auth login");
+                self.login_password(ctx, &rest[1..], "crane auth login", vars);
             }
             "push" => {
                 let pos = positionals(rest, &value_flags);
@@ -978,7 +981,7 @@ impl Scanner<'_, '_> {
             "login" => {
                 let pos = positionals(rest, &value_flags);
                 self.shell_login(ctx, "oras login", pos.first().copied(), vars);
-                self.login_password(ctx, rest, "oras login");
+                self.login_password(ctx, rest, "oras login", vars);
             }
             "push" | "attach" | "tag" => {
                 let pos = positionals(rest, &value_flags);
@@ -1005,7 +1008,7 @@ impl Scanner<'_, '_> {
             "registry" if rest.first().is_some_and(|s| s == "login") => {
                 let pos = positionals(&rest[1..], &["-u", "--username", "-p", "--password"]);
                 self.shell_login(ctx, "helm registry login", pos.first().copied(), vars);
-                self.login_password(ctx, &rest[1..], "helm registry login");
+                self.login_password(ctx, &rest[1..], "helm registry login", vars);
             }
             "push" => {
                 let pos = positionals(
@@ -1056,7 +1059,7 @@ impl Scanner<'_, '_> {
             "login" => {
                 let pos = positionals(rest, &["-u", "--username", "-p", "--password"]);
                 self.shell_login(ctx, "cosign login", pos.first().copied(), vars);
-                self.login_password(ctx, rest, "cosign login");
+                self.login_password(ctx, rest, "cosign login", vars);
             }
             "sign" | "attest" => {
                 let pos = positionals(rest, &value_flags);
@@ -1077,7 +1080,7 @@ impl Scanner<'_, '_> {
             "login" => {
                 let pos = positionals(&args[1..], &["-u", "--username", "-p", "--password"]);
                 self.shell_login(ctx, "ko login", pos.first().copied(), vars);
-                self.login_password(ctx, &args[1..], "ko login");
+                self.login_password(ctx, &args[1..], "ko login", vars);
             }
             "build" | "publish" | "resolve" | "apply" | "create" => {
                 if args
