@@ -85,6 +85,8 @@ pub struct Analysis<'a> {
     pub scans: Vec<JobScan>,
     /// Where credentials are written in the file; snippets mask them.
     pub secrets: Vec<source::Mark>,
+    /// The repository root, when the file sits in `<root>/.github/workflows/`.
+    pub root: Option<&'a Path>,
     canonical: &'a Path,
 }
 
@@ -298,6 +300,7 @@ fn analyse(loaded: &[Loaded]) -> Vec<Option<Analysis<'_>>> {
                 wf,
                 scans,
                 secrets,
+                root: l.root.as_deref(),
                 canonical: &l.canonical,
             })
         })

@@ -132,6 +132,9 @@ pub struct JobScan {
     pub refs: Vec<ImageRef>,
     /// The job builds an image (build-push, bake, `docker build`, ...).
     pub builds: bool,
+    /// The Dockerfiles the job builds, relative to the repository root, when written
+    /// literally (`file:`, `-f`, or `Dockerfile` in the build context).
+    pub dockerfiles: Vec<String>,
     /// The job runs docker/metadata-action.
     pub metadata: bool,
     pub literals: Vec<Literal>,
@@ -258,6 +261,32 @@ impl Scanner<'_, '_> {
                     length: value.chars().count(),
                 });
             }
+        }
+    }
+
+    /// Records the Dockerfile a build reads, when its path is written literally.
+    fn dockerfile(&mut self, context: &str, file: &str) {
+        let path = if file.trim().is_empty() {
+            let context = context.trim();
+            if context.is_empty() || context == "." {
+                "Dockerfile".to_owned()
+            } else {
+                format!("{}/Dockerfile", context.trim_end_matches('/'))
+            }
+        } else {
+            file.trim().to_owned()
+        };
+        let path = path.trim_start_matches("./").to_owned();
+        // Remote contexts and expressions cannot be read.
+        if path.contains('$')
+            || path.contains("://")
+            || path.starts_with('/')
+            || path.contains("..")
+        {
+            return;
+        }
+        if !self.out.dockerfiles.contains(&path) {
+            self.out.dockerfiles.push(path);
         }
     }
 
@@ -408,6 +437,11 @@ impl Scanner<'_, '_> {
 
     fn build_push(&mut self, step: &Step<'_>, action: &str, vars: &Vars) {
         self.out.builds = true;
+        if action == "docker/build-push-action" {
+            let context = step.input("context").map(text).unwrap_or_default();
+            let file = step.input("file").map(text).unwrap_or_default();
+            self.dockerfile(&vars.expand(&context, false), &vars.expand(&file, false));
+        }
         let seq = (step.index, 0);
         let push_node = step.input("push");
         let push_text = push_node.map(text).unwrap_or_default();
@@ -818,6 +852,36 @@ impl Scanner<'_, '_> {
 
     fn build_command(&mut self, ctx: &Ctx<'_, '_>, tool: &str, args: &[String], vars: &Vars) {
         self.out.builds = true;
+        let file = flag_values(args, &["-f", "--file"])
+            .first()
+            .copied()
+            .unwrap_or_default();
+        let value_flags = [
+            "-t",
+            "--tag",
+            "-f",
+            "--file",
+            "-o",
+            "--output",
+            "--platform",
+            "--label",
+            "--build-arg",
+            "--cache-from",
+            "--cache-to",
+            "--target",
+            "--secret",
+            "--ssh",
+            "--network",
+            "--progress",
+            "--builder",
+            "--metadata-file",
+            "--iidfile",
+        ];
+        let context = positionals(args, &value_flags)
+            .first()
+            .copied()
+            .unwrap_or(".");
+        self.dockerfile(&vars.expand(context, true), &vars.expand(file, true));
         let tags = flag_values(args, &["-t", "--tag"]);
         let outputs = flag_values(args, &["-o", "--output"]);
         let pushes = args.iter().any(|a| a == "--push")

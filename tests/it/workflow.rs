@@ -445,3 +445,41 @@ fn a_reusable_workflow_is_followed_from_its_caller() {
         "{f}"
     );
 }
+
+#[test]
+fn a_source_label_in_the_dockerfile_counts() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let repo = tempfile::tempdir().expect("tempdir");
+    let dir = repo.path().join(".github/workflows");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::copy(
+        fixture("docker-docs-multi-registry.yml"),
+        dir.join("ci.yml"),
+    )
+    .expect("copy");
+    let labels = |out: &std::process::Output| {
+        json(out)["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|f| f["check"] == "image-source-label-missing")
+                    .count()
+            })
+            .unwrap_or_default()
+    };
+    let run = || {
+        ghcr_doctor(home.path())
+            .args(["--format", "json", "workflow"])
+            .current_dir(repo.path())
+            .output()
+            .expect("run")
+    };
+    std::fs::write(repo.path().join("Dockerfile"), "FROM alpine:3.20\n").expect("write");
+    assert_eq!(labels(&run()), 1, "no label anywhere");
+    std::fs::write(
+        repo.path().join("Dockerfile"),
+        "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/user/app\n",
+    )
+    .expect("write");
+    assert_eq!(labels(&run()), 0, "the Dockerfile sets the label");
+}
