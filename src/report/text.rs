@@ -1,8 +1,9 @@
-//! Text output: a checklist, one line per finding, with the fix under each failure.
+//! Text output: a checklist, one line per finding, with the fix under each problem.
 //!
-//! `✓` pass, `✗` fail, `!` warning, `i` note, `–` skipped. Colour only when [`Style::color`]
-//! is set (the CLI sets it for terminals without `NO_COLOR`). A finding whose evidence has a
-//! `snippet` (a source line with a caret underline) gets it printed under its line.
+//! `✓` pass, `✗` fail, `!` warning, `i` note, `–` skipped; failures, warnings and notes get
+//! their fix steps. Colour only when [`Style::color`] is set (the CLI sets it for terminals
+//! without `NO_COLOR`). A finding whose evidence has a `snippet` (a source line with a caret
+//! underline) gets it printed under its line.
 
 use std::io::{self, Write};
 
@@ -82,7 +83,7 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
             writeln!(out, "    {}", paint(style, "2", l))?;
         }
     }
-    if matches!(f.status, Status::Fail | Status::Warn) && !f.fix.is_empty() {
+    if matches!(f.status, Status::Fail | Status::Warn | Status::Info) && !f.fix.is_empty() {
         let heading = t!("report.fix-heading");
         for step in &f.fix {
             writeln!(
@@ -113,4 +114,31 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
     );
     writeln!(out)?;
     writeln!(out, "{summary}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+
+    #[test]
+    fn snippets_and_note_fixes_are_printed_under_the_finding() {
+        let f = Finding::new("secret-fallback", Status::Info, "ci.yml", "falls back")
+            .with_location(Location {
+                file: Some("ci.yml".into()),
+                line: Some(3),
+                column: Some(5),
+                end_column: Some(7),
+            })
+            .with_evidence("snippet", "3 | a: b\n  |     ^^")
+            .with_fix(["use one secret"]);
+        let mut out = Vec::new();
+        render_finding(&f, Style::default(), &mut out).expect("render");
+        let text = String::from_utf8(out).expect("utf8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "i secret-fallback ci.yml:3:5: falls back");
+        assert_eq!(lines[1], "    3 | a: b");
+        assert_eq!(lines[2], "      |     ^^");
+        assert!(lines[3].contains("use one secret"), "{text}");
+    }
 }
