@@ -170,9 +170,28 @@ fn guard(e: &str) -> bool {
         .all(|d| split_top(d, "&&").iter().any(|a| atom(a)))
 }
 
+/// True when the parentheses in `s` never close more than they opened (so `(s)` is one
+/// group, not `(a) == (b)`).
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
 fn atom(a: &str) -> bool {
     if let Some(inner) = a.strip_prefix('(').and_then(|s| s.strip_suffix(')'))
-        && split_top(inner, ")").len() == 1
+        && balanced(inner)
     {
         return guard(inner);
     }
@@ -222,6 +241,7 @@ mod tests {
             "startsWith(github.ref, 'refs/tags/')",
             "github.ref == 'refs/heads/main' && success()",
             "!github.event.pull_request.head.repo.fork",
+            "(github.event_name == 'push') || (github.event_name == 'release')",
         ] {
             assert!(is_fork_guard(e), "{e}");
         }
@@ -236,6 +256,7 @@ mod tests {
             "github.event_name == 'push' || github.event_name == 'pull_request'",
             "always()",
             "true",
+            "(github.event_name == 'push') || (success())",
         ] {
             assert!(!is_fork_guard(e), "{e}");
         }
