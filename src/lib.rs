@@ -17,3 +17,4 @@ pub mod reference;
 pub mod report;
 pub mod secret;
 pub mod token;
+pub mod workflow;

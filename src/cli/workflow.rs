@@ -1,16 +1,20 @@
 //! `ghcr-doctor workflow`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::output::{self, GlobalArgs};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Arguments (not implemented yet).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    /// Workflow files or folders to check (a folder means its *.yml and *.yaml files).
+    /// Default: .github/workflows.
+    paths: Vec<PathBuf>,
 }
 
-pub(crate) fn run(_args: Args, _global: &GlobalArgs) -> ExitCode {
-    output::not_implemented("workflow")
+pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
+    match ghcr_doctor::workflow::check(&args.paths) {
+        Ok(report) => output::emit(&report, global),
+        Err(e) => output::usage_error(&e.to_string()),
+    }
 }

@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 
 use crate::finding::{Finding, Status};
 
+pub mod github;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 /// The output formats. Not every command supports every format yet; [`render`] says so.
@@ -106,6 +108,8 @@ pub fn render(
     match format {
         Format::Text => text::render(report, style, out)?,
         Format::Json => json::render(report, out)?,
+        Format::Sarif => sarif::render(report, out)?,
+        Format::Github => github::render(report, out)?,
         other => {
             return Err(RenderError::Unsupported {
                 format: other.as_str(),

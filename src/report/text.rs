@@ -1,7 +1,9 @@
-//! Text output: a checklist, one line per finding, with the fix under each failure.
+//! Text output: a checklist, one line per finding, with the fix under each problem.
 //!
-//! `✓` pass, `✗` fail, `!` warning, `i` note, `–` skipped. Colour only when [`Style::color`]
-//! is set (the CLI sets it for terminals without `NO_COLOR`).
+//! `✓` pass, `✗` fail, `!` warning, `i` note, `–` skipped; failures, warnings and notes get
+//! their fix steps. Colour only when [`Style::color`] is set (the CLI sets it for terminals
+//! without `NO_COLOR`). A finding whose evidence has a `snippet` (a source line with a caret
+//! underline) gets it printed under its line.
 
 use std::io::{self, Write};
 
@@ -58,7 +60,13 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
     let mark = paint(style, color_code(f.status), mark(f.status));
     let check = paint(style, "1", &f.check);
     let mut line = format!("{mark} {check}");
-    if !f.target.is_empty() {
+    // A file finding's target is usually its file, already shown by the location.
+    let target_is_file = f
+        .location
+        .as_ref()
+        .and_then(|l| l.file.as_deref())
+        .is_some_and(|file| file == f.target);
+    if !f.target.is_empty() && !target_is_file {
         line.push_str(&format!(" [{}]", f.target));
     }
     if let Some(loc) = location(f) {
@@ -69,7 +77,13 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
         line.push_str(&paint(style, "2", &format!(" ({cause})")));
     }
     writeln!(out, "{line}")?;
-    if matches!(f.status, Status::Fail | Status::Warn) && !f.fix.is_empty() {
+    // A source snippet (the line and a caret underline) shows where a file finding points.
+    if let Some(snippet) = f.evidence.get("snippet").and_then(|v| v.as_str()) {
+        for l in snippet.lines() {
+            writeln!(out, "    {}", paint(style, "2", l))?;
+        }
+    }
+    if matches!(f.status, Status::Fail | Status::Warn | Status::Info) && !f.fix.is_empty() {
         let heading = t!("report.fix-heading");
         for step in &f.fix {
             writeln!(
@@ -100,4 +114,31 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
     );
     writeln!(out)?;
     writeln!(out, "{summary}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+
+    #[test]
+    fn snippets_and_note_fixes_are_printed_under_the_finding() {
+        let f = Finding::new("secret-fallback", Status::Info, "ci.yml", "falls back")
+            .with_location(Location {
+                file: Some("ci.yml".into()),
+                line: Some(3),
+                column: Some(5),
+                end_column: Some(7),
+            })
+            .with_evidence("snippet", "3 | a: b\n  |     ^^")
+            .with_fix(["use one secret"]);
+        let mut out = Vec::new();
+        render_finding(&f, Style::default(), &mut out).expect("render");
+        let text = String::from_utf8(out).expect("utf8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "i secret-fallback ci.yml:3:5: falls back");
+        assert_eq!(lines[1], "    3 | a: b");
+        assert_eq!(lines[2], "      |     ^^");
+        assert!(lines[3].contains("use one secret"), "{text}");
+    }
 }

@@ -12,3 +12,4 @@ mod reference;
 mod registry_harness;
 mod support;
 mod token;
+mod workflow;

@@ -1,0 +1,120 @@
+//! GitHub Actions annotations: one workflow command per finding, so a CI log shows each
+//! problem on the file and line it names.
+//!
+//! `::error` for failures, `::warning` for warnings, `::notice` for notes; passes and skips
+//! are plain lines. Escaping follows the workflow-command rules: in the message `%`, CR and
+//! LF are percent-encoded; in properties also `:` and `,`. A finding without a location gets
+//! no `file`/`line` properties.
+
+use std::io::{self, Write};
+
+use super::{Report, Style, text};
+use crate::finding::{Finding, Status};
+use crate::t;
+
+/// The workflow command of a status, when it has one.
+fn command(status: Status) -> Option<&'static str> {
+    match status {
+        Status::Fail => Some("error"),
+        Status::Warn => Some("warning"),
+        Status::Info => Some("notice"),
+        Status::Pass | Status::Skip => None,
+    }
+}
+
+/// Escapes a command's message (`data`).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn annotation(f: &Finding, cmd: &str) -> String {
+    let mut props = Vec::new();
+    if let Some(loc) = &f.location
+        && let Some(file) = &loc.file
+    {
+        props.push(format!("file={}", escape_property(file)));
+        if let Some(line) = loc.line {
+            props.push(format!("line={line}"));
+            if let Some(col) = loc.column {
+                props.push(format!("col={col}"));
+                if let Some(end) = loc.end_column {
+                    props.push(format!("endColumn={end}"));
+                }
+            }
+        }
+    }
+    props.push(format!("title={}", escape_property(&f.check)));
+    let mut message = f.message.clone();
+    if !f.target.is_empty() {
+        message = format!("[{}] {message}", f.target);
+    }
+    let heading = t!("report.fix-heading");
+    for step in &f.fix {
+        message.push_str(&format!("\n{heading}: {step}"));
+    }
+    format!("::{cmd} {}::{}", props.join(","), escape_data(&message))
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return writeln!(out, "{}", t!("report.no-findings"));
+    }
+    for f in &report.findings {
+        match command(f.status) {
+            Some(cmd) => writeln!(out, "{}", annotation(f, cmd))?,
+            None => text::render_finding(f, Style::default(), out)?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+
+    #[test]
+    fn escapes_data_and_properties() {
+        assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+
+    #[test]
+    fn one_annotation_per_problem_and_plain_passes() {
+        let mut r = Report::new("workflow");
+        r.push(
+            Finding::new(
+                "login-missing",
+                Status::Fail,
+                "jobs.build",
+                "no login, here",
+            )
+            .with_location(Location {
+                file: Some("dir,x/ci.yml".into()),
+                line: Some(3),
+                column: Some(5),
+                end_column: Some(9),
+            })
+            .with_fix(["log in:\nfirst"]),
+        );
+        r.push(Finding::new("secret-fallback", Status::Info, "", "note"));
+        r.push(Finding::new("workflow-yaml", Status::Pass, "f.yml", "read"));
+        let mut out = Vec::new();
+        render(&r, &mut out).expect("render");
+        let text = String::from_utf8(out).expect("utf8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "::error file=dir%2Cx/ci.yml,line=3,col=5,endColumn=9,title=login-missing::[jobs.build] no login, here%0Afix: log in:%0Afirst"
+        );
+        assert_eq!(lines[1], "::notice title=secret-fallback::note");
+        assert!(lines[2].contains("workflow-yaml") && !lines[2].starts_with("::"));
+    }
+}

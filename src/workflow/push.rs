@@ -1,0 +1,1396 @@
+//! Push and login detection: walks a job's steps in order and records every login, every
+//! push and every image name it builds, from actions' inputs and from `run:` scripts.
+
+use std::collections::HashMap;
+
+use super::expr::Vars;
+use super::model::{Job, Step, Workflow};
+use super::shell::{self, Command};
+use super::source::Mark;
+use super::yaml::Node;
+
+/// A registry host, or unknown when it comes from an expression the tool cannot resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registry {
+    Known(String),
+    Unknown,
+}
+
+impl Registry {
+    pub fn is(&self, host: &str) -> bool {
+        matches!(self, Registry::Known(h) if h == host)
+    }
+
+    /// Reads the registry of a login target (`ghcr.io`, `https://index.docker.io/v1/`).
+    pub fn of_server(raw: &str) -> Registry {
+        let s = raw.trim();
+        if s.is_empty() || s.contains('$') {
+            return Registry::Unknown;
+        }
+        let s = s
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_start_matches("oci://");
+        let host = s.split('/').next().unwrap_or_default();
+        Registry::Known(normalize_host(host))
+    }
+
+    /// Reads the registry of an image reference (`ghcr.io/o/n:1`, `docker://...`, `o/n`).
+    pub fn of_reference(raw: &str) -> Registry {
+        let s = raw.trim();
+        let s = s
+            .strip_prefix("docker://")
+            .or_else(|| s.strip_prefix("oci://"))
+            .unwrap_or(s);
+        if s.is_empty() {
+            return Registry::Unknown;
+        }
+        let first = s.split('/').next().unwrap_or_default();
+        if first.contains('$') {
+            return Registry::Unknown;
+        }
+        if s.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost") {
+            Registry::Known(normalize_host(first))
+        } else {
+            Registry::Known("docker.io".into())
+        }
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            Registry::Known(h) => h.clone(),
+            Registry::Unknown => "?".into(),
+        }
+    }
+}
+
+fn normalize_host(host: &str) -> String {
+    let h = host.to_ascii_lowercase();
+    match h.as_str() {
+        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" | "docker.io" => {
+            "docker.io".into()
+        }
+        _ => h,
+    }
+}
+
+/// The position of a step or command in the job: (step index, command index).
+pub type Seq = (usize, usize);
+
+/// A login to a registry.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub seq: Seq,
+    pub step: usize,
+    pub registry: Registry,
+    pub mark: Mark,
+    /// docker/login-action without `registry:` (Docker Hub by default).
+    pub implicit_hub: bool,
+    /// The action or command (`docker/login-action`, `docker login`).
+    pub tool: String,
+}
+
+/// An image name as written, after env expansion (other expressions kept raw).
+#[derive(Debug, Clone)]
+pub struct ImageRef {
+    pub raw: String,
+    pub mark: Mark,
+    /// Comes from docker/metadata-action's `images:` (which lowercases it).
+    pub lowercased_by_tool: bool,
+}
+
+/// A push to a registry.
+#[derive(Debug, Clone)]
+pub struct Push {
+    pub seq: Seq,
+    pub step: usize,
+    pub mark: Mark,
+    pub registry: Registry,
+    pub image: Option<ImageRef>,
+    pub tool: String,
+    /// The `push:` input when it is an expression (`${{ github.event_name != 'pull_request' }}`).
+    pub condition: Option<String>,
+    /// The command carries its own credentials (`skopeo copy --dest-creds`, `oras push -u`).
+    pub inline_credentials: bool,
+}
+
+/// A credential written literally where a login takes it.
+#[derive(Debug, Clone)]
+pub struct Literal {
+    pub mark: Mark,
+    /// What holds it (`password` input, `docker login -p`).
+    pub place: String,
+    pub length: usize,
+}
+
+/// What one job does with registries.
+#[derive(Debug, Clone, Default)]
+pub struct JobScan {
+    pub logins: Vec<Login>,
+    pub pushes: Vec<Push>,
+    /// Every image name the job builds, tags, caches or pushes (for the case check).
+    pub refs: Vec<ImageRef>,
+    /// The job builds an image (build-push, bake, `docker build`, ...).
+    pub builds: bool,
+    /// The Dockerfiles the job builds, relative to the repository root, when written
+    /// literally (`file:`, `-f`, or `Dockerfile` in the build context).
+    pub dockerfiles: Vec<String>,
+    /// The job runs docker/metadata-action.
+    pub metadata: bool,
+    pub literals: Vec<Literal>,
+    /// The `ref:` of an actions/checkout step that checks out the pull request's head.
+    pub checkout_pr_head: Option<Mark>,
+}
+
+impl JobScan {
+    /// True when the job pushes to ghcr.io, or logs in to ghcr.io and pushes somewhere the
+    /// tool cannot resolve.
+    pub fn pushes_ghcr(&self) -> bool {
+        self.ghcr_pushes().next().is_some()
+    }
+
+    /// The pushes that go (or, through a ghcr.io login, probably go) to ghcr.io.
+    pub fn ghcr_pushes(&self) -> impl Iterator<Item = &Push> {
+        let ghcr_login = self.logins.iter().any(|l| l.registry.is(GHCR));
+        self.pushes
+            .iter()
+            .filter(move |p| p.registry.is(GHCR) || (ghcr_login && p.registry == Registry::Unknown))
+    }
+}
+
+pub const GHCR: &str = "ghcr.io";
+
+fn text(node: &Node) -> String {
+    node.as_str().map(str::to_owned).unwrap_or_default()
+}
+
+/// Splits a list input (newlines or commas), dropping empties and `# comments`.
+fn list_items(value: &str) -> Vec<&str> {
+    value
+        .split(['\n', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !s.starts_with('#'))
+        .collect()
+}
+
+/// metadata-action `images:` lines: `ghcr.io/o/n` or `name=ghcr.io/o/n,enable=...`.
+fn metadata_images(value: &str) -> Vec<&str> {
+    value
+        .lines()
+        .flat_map(|line| {
+            let line = line.trim();
+            if line.contains("name=") {
+                line.split(',')
+                    .filter_map(|f| f.trim().strip_prefix("name="))
+                    .collect::<Vec<_>>()
+            } else {
+                line.split(',').map(str::trim).collect()
+            }
+        })
+        .filter(|s| !s.is_empty() && !s.starts_with('#'))
+        .collect()
+}
+
+fn is_expression(s: &str) -> bool {
+    s.trim_start().starts_with("${{")
+}
+
+/// Walks one job.
+pub fn scan(wf: &Workflow<'_>, job: &Job<'_>) -> JobScan {
+    let mut s = Scanner {
+        wf,
+        out: JobScan::default(),
+        base: HashMap::new(),
+        written_env: HashMap::new(),
+        outputs: HashMap::new(),
+        meta: HashMap::new(),
+    };
+    for (k, v) in wf.env.iter().chain(job.env.iter()) {
+        s.base.insert((*k).to_owned(), text(v));
+    }
+    for step in &job.steps {
+        s.step(step);
+    }
+    s.container_credentials(job);
+    s.out
+}
+
+struct Scanner<'w, 'a> {
+    wf: &'w Workflow<'a>,
+    out: JobScan,
+    /// Workflow and job env.
+    base: HashMap<String, String>,
+    /// Values earlier steps wrote to `$GITHUB_ENV`.
+    written_env: HashMap<String, String>,
+    /// Values earlier steps wrote to `$GITHUB_OUTPUT`, keyed `ID.NAME`.
+    outputs: HashMap<String, String>,
+    /// metadata-action step id → its images.
+    meta: HashMap<String, Vec<ImageRef>>,
+}
+
+impl Scanner<'_, '_> {
+    fn vars(&self, step: &Step<'_>) -> Vars {
+        let mut env = self.base.clone();
+        env.extend(self.written_env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for (k, v) in &step.env {
+            env.insert((*k).to_owned(), text(v));
+        }
+        Vars {
+            env,
+            outputs: self.outputs.clone(),
+            locals: HashMap::new(),
+        }
+    }
+
+    /// `container:` and `services:` registry credentials written in the file.
+    fn container_credentials(&mut self, job: &Job<'_>) {
+        let services = job.node.get("services").map(Node::map).unwrap_or_default();
+        let containers = job
+            .node
+            .get("container")
+            .into_iter()
+            .chain(services.iter().map(|(_, v)| v));
+        for c in containers {
+            if let Some(p) = c.get("credentials").and_then(|cr| cr.get("password"))
+                && let Some(value) = p.as_str()
+                && is_literal_credential(value)
+            {
+                self.out.literals.push(Literal {
+                    mark: self.mark(p),
+                    place: "credentials.password".into(),
+                    length: value.chars().count(),
+                });
+            }
+        }
+    }
+
+    /// Records the Dockerfile a build reads, when its path is written literally.
+    fn dockerfile(&mut self, context: &str, file: &str) {
+        let path = if file.trim().is_empty() {
+            let context = context.trim();
+            if context.is_empty() || context == "." {
+                "Dockerfile".to_owned()
+            } else {
+                format!("{}/Dockerfile", context.trim_end_matches('/'))
+            }
+        } else {
+            file.trim().to_owned()
+        };
+        let path = path.trim_start_matches("./").to_owned();
+        // Remote contexts and expressions cannot be read.
+        if path.contains('$')
+            || path.contains("://")
+            || path.starts_with('/')
+            || path.contains("..")
+        {
+            return;
+        }
+        if !self.out.dockerfiles.contains(&path) {
+            self.out.dockerfiles.push(path);
+        }
+    }
+
+    fn mark(&self, node: &Node) -> Mark {
+        self.wf.source.mark_span(node.span)
+    }
+
+    fn step(&mut self, step: &Step<'_>) {
+        let vars = self.vars(step);
+        if let Some(action) = step.action() {
+            self.action(step, &action, &vars);
+        }
+        if let Some(run) = step.run {
+            self.run(step, run, vars);
+        }
+    }
+
+    fn image(&self, node: &Node, item: &str, vars: &Vars, shell: bool) -> ImageRef {
+        let from = node.span.start.line;
+        ImageRef {
+            raw: vars.expand(item, shell),
+            mark: self.wf.source.locate(node.span, from, item),
+            lowercased_by_tool: false,
+        }
+    }
+
+    fn action(&mut self, step: &Step<'_>, action: &str, vars: &Vars) {
+        let seq = (step.index, 0);
+        let uses_node = step.uses.map(|(_, n)| n).unwrap_or(step.node);
+        match action {
+            "docker/login-action" => {
+                // An absent or empty `registry:` means Docker Hub.
+                let (registry, implicit_hub) = match step.input("registry").map(text) {
+                    Some(r) if !r.trim().is_empty() => {
+                        (Registry::of_server(&vars.expand(&r, false)), false)
+                    }
+                    _ => (Registry::Known("docker.io".into()), true),
+                };
+                self.out.logins.push(Login {
+                    seq,
+                    step: step.index,
+                    registry,
+                    mark: self.mark(uses_node),
+                    implicit_hub,
+                    tool: action.to_owned(),
+                });
+                if let Some(p) = step.input("password") {
+                    self.literal_input(p, "password", vars);
+                }
+            }
+            "docker/metadata-action" => {
+                self.out.metadata = true;
+                if let Some(images) = step.input("images") {
+                    let list: Vec<ImageRef> = metadata_images(&text(images))
+                        .into_iter()
+                        .map(|i| ImageRef {
+                            lowercased_by_tool: true,
+                            ..self.image(images, i, vars, false)
+                        })
+                        .collect();
+                    if let Some(id) = step.id {
+                        self.meta.insert(id.to_owned(), list);
+                    }
+                }
+            }
+            "docker/build-push-action" | "docker/bake-action" => {
+                self.build_push(step, action, vars)
+            }
+            "redhat-actions/push-to-registry" => {
+                let registry = step.input("registry").map(text).unwrap_or_default();
+                let image = step.input("image").map(text).unwrap_or_default();
+                let node = step.input("image").unwrap_or(uses_node);
+                let raw = vars.expand(
+                    &if registry.is_empty() {
+                        image
+                    } else {
+                        format!("{}/{image}", registry.trim_end_matches('/'))
+                    },
+                    false,
+                );
+                let inline = step.input("password").is_some();
+                self.push_ref(
+                    step,
+                    seq,
+                    ImageRef {
+                        raw,
+                        mark: self.mark(node),
+                        lowercased_by_tool: false,
+                    },
+                    action,
+                    None,
+                    inline,
+                );
+            }
+            "actions/checkout" => {
+                if let Some(r) = step.input("ref") {
+                    let t = text(r);
+                    if [
+                        "pull_request.head.sha",
+                        "pull_request.head.ref",
+                        "github.head_ref",
+                        "refs/pull/",
+                    ]
+                    .iter()
+                    .any(|p| t.contains(p))
+                    {
+                        self.out.checkout_pr_head = Some(self.mark(r));
+                    }
+                }
+            }
+            other if other.contains("login") => {
+                // Another login action (podman-login, a local composite): count it as a
+                // login to its `registry:` input, or to an unknown registry.
+                let registry = step.input("registry").map_or(Registry::Unknown, |r| {
+                    Registry::of_server(&vars.expand(&text(r), false))
+                });
+                self.out.logins.push(Login {
+                    seq,
+                    step: step.index,
+                    registry,
+                    mark: self.mark(uses_node),
+                    implicit_hub: false,
+                    tool: other.to_owned(),
+                });
+                if let Some(p) = step.input("password") {
+                    self.literal_input(p, "password", vars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records a `password:` input that is written literally (or via `vars.`).
+    fn literal_input(&mut self, node: &Node, place: &str, vars: &Vars) {
+        let raw = text(node);
+        if raw.trim().is_empty() {
+            return;
+        }
+        let expanded = vars.expand(&raw, false);
+        if is_literal_credential(&expanded) {
+            self.out.literals.push(Literal {
+                mark: self.mark(node),
+                place: place.to_owned(),
+                length: raw.chars().count(),
+            });
+        }
+    }
+
+    fn build_push(&mut self, step: &Step<'_>, action: &str, vars: &Vars) {
+        self.out.builds = true;
+        if action == "docker/build-push-action" {
+            let context = step.input("context").map(text).unwrap_or_default();
+            let file = step.input("file").map(text).unwrap_or_default();
+            self.dockerfile(&vars.expand(&context, false), &vars.expand(&file, false));
+        }
+        let seq = (step.index, 0);
+        let push_node = step.input("push");
+        let push_text = push_node.map(text).unwrap_or_default();
+        let outputs = step.input("outputs").map(text).unwrap_or_default();
+        let pushes = push_text.trim() == "true"
+            || is_expression(&push_text)
+            || outputs.contains("push=true")
+            || outputs.contains("type=registry");
+        let condition = is_expression(&push_text).then(|| push_text.trim().to_owned());
+        let mut images: Vec<ImageRef> = Vec::new();
+        if let Some(tags) = step.input("tags") {
+            let value = text(tags);
+            for item in list_items(&value) {
+                if let Some(id) = metadata_step(item)
+                    && let Some(list) = self.meta.get(id)
+                {
+                    images.extend(list.iter().cloned());
+                    continue;
+                }
+                images.push(self.image(tags, item, vars, false));
+            }
+        }
+        if let Some(set) = step.input("set") {
+            for line in text(set).lines() {
+                if let Some((_, v)) = line.split_once(".tags=") {
+                    images.push(self.image(set, v.trim(), vars, false));
+                }
+            }
+        }
+        if outputs.contains("name=")
+            && let Some(node) = step.input("outputs")
+        {
+            for field in outputs.split(',') {
+                if let Some(name) = field.trim().strip_prefix("name=") {
+                    for n in name.split(['"', ',']).filter(|s| !s.is_empty()) {
+                        images.push(self.image(node, n, vars, false));
+                    }
+                }
+            }
+        }
+        for key in ["cache-from", "cache-to"] {
+            if let Some(node) = step.input(key) {
+                for line in text(node).lines() {
+                    if let Some(r) = line.split(',').find_map(|f| f.trim().strip_prefix("ref=")) {
+                        self.out.refs.push(self.image(node, r, vars, false));
+                    }
+                }
+            }
+        }
+        // Unresolved expressions (`${{ matrix.tags }}`) name no image the tool can see.
+        images.retain(|i| !is_expression(&i.raw));
+        self.out.refs.extend(images.iter().cloned());
+        if !pushes {
+            return;
+        }
+        let mark = push_node
+            .map(|n| self.mark(n))
+            .unwrap_or_else(|| self.mark(step.uses.map(|(_, n)| n).unwrap_or(step.node)));
+        if images.is_empty() {
+            self.out.pushes.push(Push {
+                seq,
+                step: step.index,
+                mark,
+                registry: Registry::Unknown,
+                image: None,
+                tool: action.to_owned(),
+                condition,
+                inline_credentials: false,
+            });
+            return;
+        }
+        for image in images {
+            self.out.pushes.push(Push {
+                seq,
+                step: step.index,
+                mark,
+                registry: Registry::of_reference(&image.raw),
+                image: Some(image),
+                tool: action.to_owned(),
+                condition: condition.clone(),
+                inline_credentials: false,
+            });
+        }
+    }
+
+    fn push_ref(
+        &mut self,
+        step: &Step<'_>,
+        seq: Seq,
+        image: ImageRef,
+        tool: &str,
+        condition: Option<String>,
+        inline_credentials: bool,
+    ) {
+        self.out.refs.push(image.clone());
+        self.out.pushes.push(Push {
+            seq,
+            step: step.index,
+            mark: image.mark,
+            registry: Registry::of_reference(&image.raw),
+            image: Some(image),
+            tool: tool.to_owned(),
+            condition,
+            inline_credentials,
+        });
+    }
+
+    fn run(&mut self, step: &Step<'_>, run: &Node, mut vars: Vars) {
+        let script = text(run);
+        let commands = shell::commands(&script);
+        let start = run.span.start.line;
+        for (n, cmd) in commands.iter().enumerate() {
+            let head_mark = self.wf.source.locate(run.span, start + cmd.line, &cmd.head);
+            let ctx = Ctx {
+                step,
+                seq: (step.index, n + 1),
+                run,
+                line: head_mark.line,
+                mark: head_mark,
+                previous: n.checked_sub(1).and_then(|p| commands.get(p)),
+            };
+            self.command(&ctx, cmd, &mut vars);
+        }
+    }
+
+    fn command(&mut self, ctx: &Ctx<'_, '_>, cmd: &Command, vars: &mut Vars) {
+        let words = strip_prefixes(&cmd.words);
+        if words.is_empty() {
+            return;
+        }
+        // Assignments (`IMAGE=...`, `export IMAGE=...`).
+        let assign_words: &[String] = if words[0] == "export" || words[0] == "declare" {
+            &words[1..]
+        } else {
+            words
+        };
+        if !assign_words.is_empty() && assign_words.iter().all(|w| assignment(w).is_some()) {
+            for w in assign_words {
+                if let Some((k, v)) = assignment(w) {
+                    let value = vars.expand(v, true);
+                    vars.locals.insert(k.to_owned(), value);
+                }
+            }
+            return;
+        }
+        if self.file_command(ctx, words, vars) {
+            return;
+        }
+        let prog = words[0].rsplit('/').next().unwrap_or_default();
+        let args = &words[1..];
+        match prog {
+            "docker" | "podman" | "buildah" | "nerdctl" => {
+                self.container_cli(ctx, prog, args, vars)
+            }
+            "docker-compose" if args.iter().any(|a| a == "push") => {
+                self.unknown_push(ctx, "docker-compose push")
+            }
+            "skopeo" => self.skopeo(ctx, args, vars),
+            "crane" => self.crane(ctx, args, vars),
+            "oras" => self.oras(ctx, args, vars),
+            "helm" => self.helm(ctx, args, vars),
+            "cosign" => self.cosign(ctx, args, vars),
+            "ko" => self.ko(ctx, args, vars),
+            "goreleaser"
+                if args.first().is_some_and(|a| a == "release")
+                    && !args
+                        .iter()
+                        .any(|a| a == "--snapshot" || a.contains("skip=publish")) =>
+            {
+                self.unknown_push(ctx, "goreleaser release");
+            }
+            _ => {}
+        }
+    }
+
+    /// `echo "NAME=value" >> $GITHUB_ENV` / `$GITHUB_OUTPUT`, and `::set-output`.
+    fn file_command(&mut self, ctx: &Ctx<'_, '_>, words: &[String], vars: &Vars) -> bool {
+        if words[0] != "echo" && words[0] != "printf" {
+            return false;
+        }
+        let redirect = words.iter().position(|w| w == ">>" || w == ">");
+        let target = redirect.and_then(|r| words.get(r + 1)).map(String::as_str);
+        let payload: Vec<&str> = words[1..redirect.unwrap_or(words.len())]
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        let payload = payload.join(" ");
+        if let Some(rest) = payload.strip_prefix("::set-output name=")
+            && let Some((name, value)) = rest.split_once("::")
+            && let Some(id) = ctx.step.id
+        {
+            self.outputs
+                .insert(format!("{id}.{name}"), vars.expand(value, true));
+            return true;
+        }
+        let Some(target) = target else {
+            return false;
+        };
+        let Some((name, value)) = payload.split_once('=') else {
+            return false;
+        };
+        let value = vars.expand(value, true);
+        if target.contains("GITHUB_ENV") {
+            self.written_env.insert(name.trim().to_owned(), value);
+            true
+        } else if target.contains("GITHUB_OUTPUT") {
+            if let Some(id) = ctx.step.id {
+                self.outputs.insert(format!("{id}.{}", name.trim()), value);
+            }
+            true
+        } else {
+            false
+        }
+    }
+
+    fn shell_image(&self, ctx: &Ctx<'_, '_>, word: &str, vars: &Vars) -> ImageRef {
+        let word = word.strip_prefix("docker://").unwrap_or(word);
+        ImageRef {
+            raw: vars.expand(word, true),
+            mark: self.wf.source.locate(ctx.run.span, ctx.line, word),
+            lowercased_by_tool: false,
+        }
+    }
+
+    fn shell_login(&mut self, ctx: &Ctx<'_, '_>, tool: &str, server: Option<&str>, vars: &Vars) {
+        let registry = match server {
+            Some(s) => Registry::of_server(&vars.expand(s, true)),
+            None => Registry::Known("docker.io".into()),
+        };
+        self.out.logins.push(Login {
+            seq: ctx.seq,
+            step: ctx.step.index,
+            registry,
+            mark: ctx.mark,
+            implicit_hub: false,
+            tool: tool.to_owned(),
+        });
+    }
+
+    fn shell_push(&mut self, ctx: &Ctx<'_, '_>, tool: &str, word: &str, inline: bool, vars: &Vars) {
+        let image = self.shell_image(ctx, word, vars);
+        self.push_ref(ctx.step, ctx.seq, image, tool, None, inline);
+    }
+
+    fn unknown_push(&mut self, ctx: &Ctx<'_, '_>, tool: &str) {
+        self.out.pushes.push(Push {
+            seq: ctx.seq,
+            step: ctx.step.index,
+            mark: ctx.mark,
+            registry: Registry::Unknown,
+            image: None,
+            tool: tool.to_owned(),
+            condition: None,
+            inline_credentials: false,
+        });
+    }
+
+    /// Checks a login command's password: `-p VALUE` or `echo VALUE | ... --password-stdin`.
+    fn login_password(&mut self, ctx: &Ctx<'_, '_>, args: &[String], what: &str, vars: &Vars) {
+        let mut literal = None;
+        if let Some(p) = flag_values(args, &["-p", "--password"]).first() {
+            literal = Some(((*p).to_owned(), format!("{what} --password")));
+        } else if args.iter().any(|a| a == "--password-stdin")
+            && let Some(prev) = ctx.previous
+            && prev.piped
+            && let Some(first) = prev.words.first()
+            && (first == "echo" || first == "printf")
+        {
+            let value: Vec<&str> = prev.words[1..]
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !w.starts_with('-'))
+                .collect();
+            literal = Some((value.join(" "), format!("echo … | {what} --password-stdin")));
+        }
+        // `-p "$PASSWORD"` is as written as `-p hunter2` when PASSWORD is set in `env:`
+        // to a literal; the finding then points at the use.
+        if let Some((value, place)) = literal
+            && is_literal_credential(&vars.expand(&value, true))
+        {
+            let mark = self.wf.source.locate(ctx.run.span, ctx.line, &value);
+            self.out.literals.push(Literal {
+                mark,
+                place,
+                length: vars.expand(&value, true).chars().count(),
+            });
+        }
+    }
+
+    fn container_cli(&mut self, ctx: &Ctx<'_, '_>, prog: &str, args: &[String], vars: &Vars) {
+        let args = skip_global_flags(args);
+        let Some(sub) = args.first().map(String::as_str) else {
+            return;
+        };
+        let rest = &args[1..];
+        match sub {
+            "login" => {
+                let pos = positionals(
+                    rest,
+                    &[
+                        "-u",
+                        "--username",
+                        "-p",
+                        "--password",
+                        "--authfile",
+                        "--cert-dir",
+                    ],
+                );
+                self.shell_login(ctx, &format!("{prog} login"), pos.first().copied(), vars);
+                self.login_password(ctx, rest, &format!("{prog} login"), vars);
+            }
+            "push" => {
+                let pos = positionals(
+                    rest,
+                    &[
+                        "--platform",
+                        "--creds",
+                        "--authfile",
+                        "--format",
+                        "-f",
+                        "--digestfile",
+                        "--sign-by",
+                        "--retry",
+                        "--retry-delay",
+                        "--cert-dir",
+                        "--compression-format",
+                    ],
+                );
+                // podman/buildah `push SRC DEST`: DEST is where it goes.
+                let target = if prog != "docker" && pos.len() >= 2 {
+                    pos[1]
+                } else {
+                    pos.first().copied().unwrap_or_default()
+                };
+                if !target.is_empty() {
+                    let inline = rest.iter().any(|a| a.starts_with("--creds"));
+                    self.shell_push(ctx, &format!("{prog} push"), target, inline, vars);
+                }
+            }
+            "build" | "bud" => self.build_command(ctx, &format!("{prog} {sub}"), rest, vars),
+            "image" if rest.first().is_some_and(|s| s == "build") => {
+                self.build_command(ctx, &format!("{prog} image build"), &rest[1..], vars)
+            }
+            "image" | "manifest" if rest.first().is_some_and(|s| s == "push") => {
+                let pos = positionals(&rest[1..], &["--format", "-f", "--creds", "--authfile"]);
+                if let Some(target) = pos.last() {
+                    self.shell_push(ctx, &format!("{prog} {sub} push"), target, false, vars);
+                }
+            }
+            "buildx" => {
+                let Some(action) = rest.first().map(String::as_str) else {
+                    return;
+                };
+                let tail = &rest[1..];
+                match action {
+                    "build" | "b" => {
+                        self.build_command(ctx, &format!("{prog} buildx build"), tail, vars)
+                    }
+                    "bake" => {
+                        self.out.builds = true;
+                        if tail
+                            .iter()
+                            .any(|a| a == "--push" || a.contains("push=true"))
+                        {
+                            let tags: Vec<&str> = flag_values(tail, &["--set"])
+                                .into_iter()
+                                .filter_map(|s| s.split_once(".tags=").map(|(_, v)| v))
+                                .collect();
+                            if tags.is_empty() {
+                                self.unknown_push(ctx, "docker buildx bake --push");
+                            }
+                            for t in tags {
+                                self.shell_push(ctx, "docker buildx bake --push", t, false, vars);
+                            }
+                        }
+                    }
+                    "imagetools" if tail.first().is_some_and(|s| s == "create") => {
+                        if tail.iter().any(|a| a == "--dry-run") {
+                            return;
+                        }
+                        let tags = flag_values(&tail[1..], &["-t", "--tag"]);
+                        // Tags generated by a command substitution (`$(jq ... "-t " ...)`)
+                        // still push, somewhere the tool cannot see.
+                        if tags.is_empty() {
+                            self.unknown_push(ctx, "docker buildx imagetools create");
+                        }
+                        for t in tags {
+                            self.shell_push(ctx, "docker buildx imagetools create", t, false, vars);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "tag" => {
+                let pos = positionals(rest, &[]);
+                if let Some(dst) = pos.get(1) {
+                    let image = self.shell_image(ctx, dst, vars);
+                    self.out.refs.push(image);
+                }
+            }
+            "compose" if rest.iter().any(|a| a == "push") => {
+                self.unknown_push(ctx, &format!("{prog} compose push"))
+            }
+            _ => {}
+        }
+    }
+
+    fn build_command(&mut self, ctx: &Ctx<'_, '_>, tool: &str, args: &[String], vars: &Vars) {
+        self.out.builds = true;
+        let file = flag_values(args, &["-f", "--file"])
+            .first()
+            .copied()
+            .unwrap_or_default();
+        let value_flags = [
+            "-t",
+            "--tag",
+            "-f",
+            "--file",
+            "-o",
+            "--output",
+            "--platform",
+            "--label",
+            "--build-arg",
+            "--cache-from",
+            "--cache-to",
+            "--target",
+            "--secret",
+            "--ssh",
+            "--network",
+            "--progress",
+            "--builder",
+            "--metadata-file",
+            "--iidfile",
+        ];
+        let context = positionals(args, &value_flags)
+            .first()
+            .copied()
+            .unwrap_or(".");
+        self.dockerfile(&vars.expand(context, true), &vars.expand(file, true));
+        let tags = flag_values(args, &["-t", "--tag"]);
+        let outputs = flag_values(args, &["-o", "--output"]);
+        let pushes = args.iter().any(|a| a == "--push")
+            || outputs
+                .iter()
+                .any(|o| o.contains("push=true") || o.contains("type=registry"));
+        for t in tags {
+            if pushes {
+                self.shell_push(ctx, &format!("{tool} --push"), t, false, vars);
+            } else {
+                let image = self.shell_image(ctx, t, vars);
+                self.out.refs.push(image);
+            }
+        }
+    }
+
+    fn skopeo(&mut self, ctx: &Ctx<'_, '_>, args: &[String], vars: &Vars) {
+        let Some(sub) = args.first().map(String::as_str) else {
+            return;
+        };
+        let rest = &args[1..];
+        match sub {
+            "login" => {
+                let pos = positionals(
+                    rest,
+                    &["-u", "--username", "-p", "--password", "--authfile"],
+                );
+                self.shell_login(ctx, "skopeo login", pos.first().copied(), vars);
+                self.login_password(ctx, rest, "skopeo login", vars);
+            }
+            "copy" => {
+                let pos = positionals(
+                    rest,
+                    &[
+                        "--src-creds",
+                        "--dest-creds",
+                        "--creds",
+                        "--authfile",
+                        "--src-authfile",
+                        "--dest-authfile",
+                        "--format",
+                        "-f",
+                        "--override-arch",
+                        "--override-os",
+                        "--override-variant",
+                        "--multi-arch",
+                        "--sign-by",
+                        "--src-username",
+                        "--src-password",
+                        "--dest-username",
+                        "--dest-password",
+                        "--src-registry-token",
+                        "--dest-registry-token",
+                        "--retry-times",
+                        "--dest-compress-format",
+                        "--digestfile",
+                        "--src-cert-dir",
+                        "--dest-cert-dir",
+                    ],
+                );
+                if let Some(dst) = pos.get(1)
+                    && dst.starts_with("docker://")
+                {
+                    let inline = rest.iter().any(|a| {
+                        a.starts_with("--dest-creds")
+                            || a.starts_with("--creds")
+                            || a.starts_with("--dest-username")
+                            || a.starts_with("--dest-registry-token")
+                    });
+                    self.shell_push(ctx, "skopeo copy", dst, inline, vars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn crane(&mut self, ctx: &Ctx<'_, '_>, args: &[String], vars: &Vars) {
+        let Some(sub) = args.first().map(String::as_str) else {
+            return;
+        };
+        let rest = &args[1..];
+        let value_flags = [
+            "--platform",
+            "-t",
+            "--tag",
+            "--new_tag",
+            "-f",
+            "--new_layer",
+            "-b",
+            "--base",
+        ];
+        match sub {
+            "auth" if rest.first().is_some_and(|s| s == "login") => {
+                let pos = positionals(&rest[1..], &["-u", "--username", "-p", "--password"]);
+                self.shell_login(ctx, "crane auth login", pos.first().copied(), vars);
+                self.login_password(ctx, &rest[1..], "crane auth login", vars);
+            }
+            "push" => {
+                let pos = positionals(rest, &value_flags);
+                if let Some(dst) = pos.get(1) {
+                    self.shell_push(ctx, "crane push", dst, false, vars);
+                }
+            }
+            "copy" | "cp" => {
+                let pos = positionals(rest, &value_flags);
+                if let Some(dst) = pos.get(1) {
+                    self.shell_push(ctx, "crane copy", dst, false, vars);
+                }
+            }
+            "tag" => {
+                let pos = positionals(rest, &value_flags);
+                if let Some(src) = pos.first() {
+                    self.shell_push(ctx, "crane tag", src, false, vars);
+                }
+            }
+            "append" | "mutate" | "index" | "rebase" | "flatten" => {
+                for t in flag_values(rest, &["-t", "--tag", "--new_tag"]) {
+                    self.shell_push(ctx, &format!("crane {sub}"), t, false, vars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn oras(&mut self, ctx: &Ctx<'_, '_>, args: &[String], vars: &Vars) {
+        let Some(sub) = args.first().map(String::as_str) else {
+            return;
+        };
+        let rest = &args[1..];
+        let value_flags = [
+            "-u",
+            "--username",
+            "-p",
+            "--password",
+            "-a",
+            "--annotation",
+            "--annotation-file",
+            "--artifact-type",
+            "--config",
+            "--export-manifest",
+            "--registry-config",
+            "--identity-token",
+            "--concurrency",
+            "--platform",
+            "--subject",
+            "--format",
+        ];
+        let inline = rest.iter().any(|a| {
+            [
+                "-u",
+                "--username",
+                "--password-stdin",
+                "--identity-token",
+                "-p",
+                "--password",
+            ]
+            .iter()
+            .any(|f| a == f || a.starts_with(&format!("{f}=")))
+        });
+        match sub {
+            "login" => {
+                let pos = positionals(rest, &value_flags);
+                self.shell_login(ctx, "oras login", pos.first().copied(), vars);
+                self.login_password(ctx, rest, "oras login", vars);
+            }
+            "push" | "attach" | "tag" => {
+                let pos = positionals(rest, &value_flags);
+                if let Some(dst) = pos.first() {
+                    self.shell_push(ctx, &format!("oras {sub}"), dst, inline, vars);
+                }
+            }
+            "cp" | "copy" => {
+                let pos = positionals(rest, &value_flags);
+                if let Some(dst) = pos.get(1) {
+                    self.shell_push(ctx, "oras cp", dst, inline, vars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn helm(&mut self, ctx: &Ctx<'_, '_>, args: &[String], vars: &Vars) {
+        let Some(sub) = args.first().map(String::as_str) else {
+            return;
+        };
+        let rest = &args[1..];
+        match sub {
+            "registry" if rest.first().is_some_and(|s| s == "login") => {
+                let pos = positionals(&rest[1..], &["-u", "--username", "-p", "--password"]);
+                self.shell_login(ctx, "helm registry login", pos.first().copied(), vars);
+                self.login_password(ctx, &rest[1..], "helm registry login", vars);
+            }
+            "push" => {
+                let pos = positionals(
+                    rest,
+                    &[
+                        "--cert-file",
+                        "--key-file",
+                        "--ca-file",
+                        "--username",
+                        "--password",
+                    ],
+                );
+                if let Some(remote) = pos.get(1) {
+                    let remote = remote.strip_prefix("oci://").unwrap_or(remote);
+                    let inline = rest.iter().any(|a| a.starts_with("--username"));
+                    self.shell_push(ctx, "helm push", remote, inline, vars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn cosign(&mut self, ctx: &Ctx<'_, '_>, args: &[String], vars: &Vars) {
+        let Some(sub) = args.first().map(String::as_str) else {
+            return;
+        };
+        let rest = &args[1..];
+        let value_flags = [
+            "--key",
+            "-a",
+            "--annotations",
+            "--predicate",
+            "--type",
+            "--identity-token",
+            "--output-signature",
+            "--output-certificate",
+            "--registry-username",
+            "--registry-password",
+            "--certificate",
+            "--certificate-chain",
+            "--bundle",
+            "--oidc-issuer",
+            "--oidc-client-id",
+            "--fulcio-url",
+            "--rekor-url",
+        ];
+        match sub {
+            "login" => {
+                let pos = positionals(rest, &["-u", "--username", "-p", "--password"]);
+                self.shell_login(ctx, "cosign login", pos.first().copied(), vars);
+                self.login_password(ctx, rest, "cosign login", vars);
+            }
+            "sign" | "attest" => {
+                let pos = positionals(rest, &value_flags);
+                if let Some(image) = pos.last() {
+                    let inline = rest.iter().any(|a| a.starts_with("--registry-username"));
+                    self.shell_push(ctx, &format!("cosign {sub}"), image, inline, vars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn ko(&mut self, ctx: &Ctx<'_, '_>, args: &[String], vars: &Vars) {
+        let Some(sub) = args.first().map(String::as_str) else {
+            return;
+        };
+        match sub {
+            "login" => {
+                let pos = positionals(&args[1..], &["-u", "--username", "-p", "--password"]);
+                self.shell_login(ctx, "ko login", pos.first().copied(), vars);
+                self.login_password(ctx, &args[1..], "ko login", vars);
+            }
+            "build" | "publish" | "resolve" | "apply" | "create" => {
+                if args
+                    .iter()
+                    .any(|a| a == "--push=false" || a == "--local" || a == "-L")
+                {
+                    return;
+                }
+                match vars
+                    .env
+                    .get("KO_DOCKER_REPO")
+                    .or(vars.locals.get("KO_DOCKER_REPO"))
+                {
+                    Some(repo) => {
+                        let repo = repo.clone();
+                        self.shell_push(ctx, &format!("ko {sub}"), &repo, false, vars);
+                    }
+                    None => self.unknown_push(ctx, &format!("ko {sub}")),
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where one command sits, for marks and ordering.
+struct Ctx<'s, 'n> {
+    step: &'s Step<'n>,
+    seq: Seq,
+    run: &'n Node,
+    line: usize,
+    mark: Mark,
+    previous: Option<&'s Command>,
+}
+
+/// `steps.ID.outputs.tags` (or `.json`, `.labels`) → `ID`.
+fn metadata_step(item: &str) -> Option<&str> {
+    let i = item.find("steps.")?;
+    let rest = &item[i + 6..];
+    let (id, tail) = rest.split_once('.')?;
+    tail.starts_with("outputs.").then_some(id)
+}
+
+/// `NAME=value` → (NAME, value).
+fn assignment(word: &str) -> Option<(&str, &str)> {
+    let (name, value) = word.split_once('=')?;
+    (!name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some((name, value))
+}
+
+/// Drops words that only wrap the real command: `sudo -E`, `time`, `then`, `do`, `env A=B`,
+/// leading `A=B` assignments when a command follows.
+fn strip_prefixes(words: &[String]) -> &[String] {
+    let mut w = words;
+    loop {
+        let Some(first) = w.first().map(String::as_str) else {
+            return w;
+        };
+        match first {
+            "sudo" => {
+                w = &w[1..];
+                while w.first().is_some_and(|a| a.starts_with('-')) {
+                    w = &w[1..];
+                }
+            }
+            "time" | "exec" | "command" | "then" | "do" | "else" | "!" | "{" | "(" | "if"
+            | "while" | "until" | "nohup" => w = &w[1..],
+            "env" => {
+                w = &w[1..];
+                while w
+                    .first()
+                    .is_some_and(|a| assignment(a).is_some() || a.starts_with('-'))
+                {
+                    w = &w[1..];
+                }
+            }
+            _ if assignment(first).is_some() && w.iter().any(|a| assignment(a).is_none()) => {
+                w = &w[1..]
+            }
+            _ => return w,
+        }
+    }
+}
+
+/// Skips `docker --config DIR -D ...` global flags before the subcommand.
+fn skip_global_flags(args: &[String]) -> &[String] {
+    let mut a = args;
+    while let Some(first) = a.first() {
+        if !first.starts_with('-') {
+            break;
+        }
+        let takes_value = matches!(
+            first.as_str(),
+            "--config"
+                | "-c"
+                | "--context"
+                | "-H"
+                | "--host"
+                | "-l"
+                | "--log-level"
+                | "--root"
+                | "--storage-driver"
+                | "--runroot"
+        );
+        a = &a[if takes_value { 2.min(a.len()) } else { 1 }..];
+    }
+    a
+}
+
+/// Positional arguments, skipping flags and the values of `value_flags`.
+fn positionals<'w>(args: &'w [String], value_flags: &[&str]) -> Vec<&'w str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if a == "--" {
+            out.extend(args[i + 1..].iter().map(String::as_str));
+            break;
+        }
+        if a == ">" || a == ">>" || a == "<<" {
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') && a.len() > 1 {
+            i += if value_flags.contains(&a) { 2 } else { 1 };
+            continue;
+        }
+        out.push(a);
+        i += 1;
+    }
+    out
+}
+
+/// The values of a flag: `-t X`, `--tag X`, `--tag=X`, `-tX`.
+fn flag_values<'w>(args: &'w [String], names: &[&str]) -> Vec<&'w str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if names.contains(&a) {
+            if let Some(v) = args.get(i + 1) {
+                out.push(v.as_str());
+            }
+            i += 2;
+            continue;
+        }
+        for n in names {
+            if let Some(v) = a.strip_prefix(n) {
+                if let Some(v) = v.strip_prefix('=') {
+                    out.push(v);
+                } else if !n.starts_with("--") && !v.is_empty() && n.len() == 2 {
+                    out.push(v);
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// True when a password value is written in the file rather than taken from a secret, the
+/// job's token, a step output or an input. `vars.` counts as written: configuration
+/// variables are stored and shown in clear.
+pub fn is_literal_credential(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return false;
+    }
+    if !v.contains('$') {
+        return true;
+    }
+    if v.contains("secrets.")
+        || v.contains("github.token")
+        || v.contains("steps.")
+        || v.contains("needs.")
+        || v.contains("inputs.")
+        || v.contains("matrix.")
+    {
+        return false;
+    }
+    if v.contains("vars.") {
+        return true;
+    }
+    // A shell variable or another expression: its value comes from elsewhere.
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registries_of_references() {
+        assert_eq!(
+            Registry::of_reference("ghcr.io/o/n:1"),
+            Registry::Known("ghcr.io".into())
+        );
+        assert_eq!(
+            Registry::of_reference("GHCR.IO/o/n"),
+            Registry::Known("ghcr.io".into())
+        );
+        assert_eq!(
+            Registry::of_reference("o/n"),
+            Registry::Known("docker.io".into())
+        );
+        assert_eq!(
+            Registry::of_reference("nginx"),
+            Registry::Known("docker.io".into())
+        );
+        assert_eq!(
+            Registry::of_reference("localhost:5000/n"),
+            Registry::Known("localhost:5000".into())
+        );
+        assert_eq!(
+            Registry::of_reference("${{ env.R }}/o/n"),
+            Registry::Unknown
+        );
+        assert_eq!(
+            Registry::of_reference("docker://ghcr.io/o/n"),
+            Registry::Known("ghcr.io".into())
+        );
+        assert_eq!(
+            Registry::of_server("https://index.docker.io/v1/"),
+            Registry::Known("docker.io".into())
+        );
+    }
+
+    #[test]
+    fn flags_and_positionals() {
+        let args: Vec<String> = ["-t", "a", "--tag=b", "-tc", ".", "--push"]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        assert_eq!(flag_values(&args, &["-t", "--tag"]), vec!["a", "b", "c"]);
+        assert_eq!(positionals(&args, &["-t"]), vec![".",]);
+    }
+
+    #[test]
+    fn literal_credentials() {
+        assert!(is_literal_credential("hunter2"));
+        assert!(is_literal_credential("${{ vars.PASSWORD }}"));
+        assert!(!is_literal_credential("${{ secrets.GITHUB_TOKEN }}"));
+        assert!(!is_literal_credential("${{ github.token }}"));
+        assert!(!is_literal_credential("$TOKEN"));
+        assert!(!is_literal_credential(""));
+    }
+}

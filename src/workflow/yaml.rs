@@ -1,0 +1,187 @@
+//! YAML with positions: saphyr's marked nodes turned into a small tree whose every node
+//! knows where it starts and ends in the file.
+
+use saphyr::{LoadableYamlNode, MarkedYamlOwned, ScalarOwned, YamlDataOwned};
+
+/// A position in a file: line and column, both 1-based, the column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A range in a file; `end` is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+/// What a node holds. Scalars keep their text (`true`, `1`, `ghcr.io/x`): workflow inputs are
+/// strings to GitHub whatever YAML type they parse as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Scalar(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+/// One YAML node and its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+/// A YAML syntax error and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl Node {
+    /// The value under `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key node and the value under `key` when this node is a mapping.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.map()
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// The scalar text, if this node is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The entries of a mapping (empty for anything else).
+    pub fn map(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(m) => m,
+            _ => &[],
+        }
+    }
+
+    /// The items of a sequence (empty for anything else).
+    pub fn seq(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(s) => s,
+            _ => &[],
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// Calls `f` on every scalar below this node (keys excluded), depth first.
+    pub fn walk_scalars<'a>(&'a self, f: &mut dyn FnMut(&'a Node, &'a str)) {
+        match &self.value {
+            Value::Scalar(s) => f(self, s),
+            Value::Seq(items) => items.iter().for_each(|n| n.walk_scalars(f)),
+            Value::Map(entries) => entries.iter().for_each(|(_, v)| v.walk_scalars(f)),
+            Value::Null => {}
+        }
+    }
+}
+
+fn pos(m: &saphyr::Marker) -> Pos {
+    Pos {
+        line: m.line(),
+        col: m.col() + 1,
+    }
+}
+
+fn convert(node: MarkedYamlOwned) -> Node {
+    let span = Span {
+        start: pos(&node.span.start),
+        end: pos(&node.span.end),
+    };
+    let value = match node.data {
+        YamlDataOwned::Value(scalar) => match scalar {
+            ScalarOwned::Null => Value::Null,
+            ScalarOwned::Boolean(b) => Value::Scalar(b.to_string()),
+            ScalarOwned::Integer(i) => Value::Scalar(i.to_string()),
+            ScalarOwned::FloatingPoint(f) => Value::Scalar(f.to_string()),
+            ScalarOwned::String(s) => Value::Scalar(s),
+        },
+        YamlDataOwned::Representation(s, _, _) => Value::Scalar(s),
+        YamlDataOwned::Sequence(items) => Value::Seq(items.into_iter().map(convert).collect()),
+        YamlDataOwned::Mapping(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (convert(k), convert(v)))
+                .collect(),
+        ),
+        YamlDataOwned::Tagged(_, inner) => return convert(*inner),
+        YamlDataOwned::Alias(_) | YamlDataOwned::BadValue => Value::Null,
+    };
+    Node { span, value }
+}
+
+/// Parses every document in `text`. Nesting is bounded by saphyr's recursion limit, so hostile
+/// input yields an error, not a stack overflow.
+pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    match MarkedYamlOwned::load_from_str(text) {
+        Ok(docs) => Ok(docs.into_iter().map(convert).collect()),
+        Err(e) => Err(SyntaxError {
+            pos: Pos {
+                line: e.marker().line().max(1),
+                col: e.marker().col() + 1,
+            },
+            message: e.info().to_owned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_keep_their_text_and_span() {
+        let docs =
+            parse("on: push\njobs:\n  b:\n    x: true\n    t: \"ghcr.io/a\"\n").expect("parses");
+        let root = &docs[0];
+        let t = root
+            .get("jobs")
+            .and_then(|j| j.get("b"))
+            .and_then(|b| b.get("t"))
+            .expect("t");
+        assert_eq!(t.as_str(), Some("ghcr.io/a"));
+        assert_eq!(t.span.start, Pos { line: 5, col: 8 });
+        let x = root
+            .get("jobs")
+            .and_then(|j| j.get("b"))
+            .and_then(|b| b.get("x"));
+        assert_eq!(x.and_then(Node::as_str), Some("true"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse("on: push\njobs:\n  a: [1, 2\n  b: 3\n").expect_err("invalid");
+        assert_eq!(err.pos.line, 4);
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn aliases_resolve_to_their_anchor() {
+        let docs = parse("a: &x ghcr.io/o/n\nb: *x\n").expect("parses");
+        assert_eq!(docs[0].get("b").and_then(Node::as_str), Some("ghcr.io/o/n"));
+    }
+}
