@@ -64,6 +64,11 @@ impl Registry {
     }
 }
 
+/// This repository's own action: `uses: ./` (in this repository) or `OWNER/ghcr-doctor@REF`.
+fn is_ghcr_doctor_action(action: &str) -> bool {
+    action == "./" || action == "." || action.ends_with("/ghcr-doctor")
+}
+
 fn normalize_host(host: &str) -> String {
     let h = host.to_ascii_lowercase();
     match h.as_str() {
@@ -397,6 +402,22 @@ impl Scanner<'_, '_> {
                     }
                 }
             }
+            other
+                if is_ghcr_doctor_action(other)
+                    && step
+                        .input("command")
+                        .is_some_and(|c| text(c).trim() == "login") =>
+            {
+                // ghcr-doctor's own action logs in to ghcr.io with GHCR_TOKEN or GITHUB_TOKEN.
+                self.out.logins.push(Login {
+                    seq,
+                    step: step.index,
+                    registry: Registry::Known(GHCR.into()),
+                    mark: self.mark(uses_node),
+                    implicit_hub: false,
+                    tool: "ghcr-doctor login".to_owned(),
+                });
+            }
             other if other.contains("login") => {
                 // Another login action (podman-login, a local composite): count it as a
                 // login to its `registry:` input, or to an unknown registry.
@@ -598,6 +619,12 @@ impl Scanner<'_, '_> {
             }
             "docker-compose" if args.iter().any(|a| a == "push") => {
                 self.unknown_push(ctx, "docker-compose push")
+            }
+            "ghcr-doctor" if args.first().is_some_and(|a| a == "login") => {
+                // `ghcr-doctor login [REGISTRY]`: ghcr.io unless another registry is named.
+                let pos = positionals(&args[1..], &["--username", "--token-env", "--for-push"]);
+                let server = pos.first().copied().unwrap_or(GHCR);
+                self.shell_login(ctx, "ghcr-doctor login", Some(server), vars);
             }
             "skopeo" => self.skopeo(ctx, args, vars),
             "crane" => self.crane(ctx, args, vars),

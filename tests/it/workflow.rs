@@ -483,3 +483,31 @@ fn a_source_label_in_the_dockerfile_counts() {
     .expect("write");
     assert_eq!(labels(&run()), 0, "the Dockerfile sets the label");
 }
+
+/// The publishing example in `examples/` is what the README recommends: the linter must find
+/// nothing wrong in it.
+#[test]
+fn the_publishing_example_reports_nothing() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = ghcr_doctor(home.path())
+        .current_dir(crate::support::root())
+        .args(["workflow", "--format", "json", "examples/"])
+        .output()
+        .expect("run");
+    let doc = crate::support::json(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stdout(&out)
+    );
+    let problems: Vec<_> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] != "pass")
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let pushed = doc["pushed_images"].as_array().expect("pushed_images");
+    assert!(!pushed.is_empty(), "the example pushes images: {doc}");
+}
