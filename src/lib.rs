@@ -13,6 +13,7 @@ pub mod github;
 pub mod http;
 pub mod login;
 pub mod message;
+pub mod project;
 pub mod reference;
 pub mod report;
 pub mod secret;
