@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod credentials;
+pub mod explain;
 pub mod finding;
 pub mod message;
 pub mod reference;
