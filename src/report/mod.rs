@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::finding::{Finding, Status};
 
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 /// The output formats. Not every command supports every format yet; [`render`] says so.
@@ -102,6 +103,7 @@ pub fn render(
     match format {
         Format::Text => text::render(report, style, out)?,
         Format::Json => json::render(report, out)?,
+        Format::Markdown => markdown::render(report, out)?,
         other => {
             return Err(RenderError::Unsupported {
                 format: other.as_str(),
