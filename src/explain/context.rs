@@ -204,6 +204,7 @@ pub(crate) enum Trigger {
     PermissionsBlock,
     LoginSucceeded,
     LoginAttempt,
+    PushTarget,
 }
 
 /// Literals (lowercase) that announce context.
@@ -231,6 +232,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("helm registry login", Trigger::LoginAttempt),
     ("crane auth login", Trigger::LoginAttempt),
     ("oras login", Trigger::LoginAttempt),
+    // Lines that name the registry being pushed to or pulled from, so an error line without
+    // a host (`no basic auth credentials`) is tied to the right registry.
+    ("the push refers to repository", Trigger::PushTarget),
+    (" token for ", Trigger::PushTarget),
+    ("pulling from ", Trigger::PushTarget),
 ];
 
 /// How many lines after `GITHUB_TOKEN Permissions` may hold the `Packages:` line.
@@ -246,6 +252,7 @@ pub(crate) struct Tracker {
     login_hosts: u8,
     first_login_success: Option<usize>,
     hosts_seen: u8,
+    target: Option<Host>,
 }
 
 impl Tracker {
@@ -321,6 +328,12 @@ impl Tracker {
                 self.signals.insert(Signal::LoginAttempted);
                 self.first_login_success.get_or_insert(line_no);
             }
+            Trigger::PushTarget => {
+                if let Some(host) = Host::detect(cleaned) {
+                    self.target = Some(host);
+                    self.hosts_seen |= host.bit();
+                }
+            }
             Trigger::LoginAttempt => {
                 self.signals.insert(Signal::LoginAttempted);
                 if let Some(host) = Host::detect(cleaned) {
@@ -344,6 +357,12 @@ impl Tracker {
             s.insert(Signal::PackagesNone);
         }
         s
+    }
+
+    /// The registry last named as the target of a push or pull (`The push refers to
+    /// repository [...]`, buildx `[auth] ... token for ghcr.io`).
+    pub(crate) fn target(&self) -> Option<Host> {
+        self.target
     }
 
     /// The registry family when the log names exactly one.

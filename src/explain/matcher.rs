@@ -174,7 +174,13 @@ impl Matcher {
     pub(crate) fn best(&self, candidates: &[usize], cleaned: &str) -> Option<LineMatch> {
         let mut registry_context: Option<bool> = None;
         let mut confirmed: Vec<(usize, String, String, usize)> = Vec::new();
-        for segment in scan::segments(cleaned) {
+        let mut segments = scan::segments(cleaned);
+        // A message may itself hold an escaped `\n` (Go quotes a header value with a
+        // newline in it); try the whole line after its parts.
+        if segments.len() > 1 {
+            segments.push(cleaned);
+        }
+        for segment in segments {
             let lower = segment.to_ascii_lowercase();
             for &i in candidates {
                 let entry = &self.entries[i];

@@ -9,6 +9,9 @@
 
 use std::collections::HashMap;
 use std::io::{self, Read};
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use serde_json::{Map, Value};
 
@@ -134,6 +137,23 @@ struct Seen {
     others: Vec<String>,
 }
 
+/// Hides credentials a log line may carry (a token echoed by a script, an Authorization
+/// header in a Go error or a curl trace), so evidence never repeats a secret.
+fn redact(text: &str) -> String {
+    static SECRET: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = SECRET.get_or_init(|| {
+        Regex::new(
+            r"(?i)(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|\b(?:basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,})",
+        )
+        .ok()
+    });
+    match re {
+        Some(re) => re.replace_all(text, "<redacted>").into_owned(),
+        // Without the pattern nothing can be checked: show no text rather than a secret.
+        None => String::new(),
+    }
+}
+
 fn excerpt(segment: &str, start: usize) -> String {
     if segment.chars().count() <= EXCERPT {
         return segment.to_owned();
@@ -197,7 +217,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let Some(found) = m.best(&candidates, &cleaned) else {
             return;
         };
-        let host = Host::detect(&found.segment).or_else(|| Host::detect(&cleaned));
+        let host = Host::detect(&found.segment)
+            .or_else(|| Host::detect(&cleaned))
+            .or_else(|| tracker.target());
         if let Some(h) = host {
             tracker.saw_host(h);
         }
@@ -223,8 +245,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         first_line: no,
                         lines: vec![no],
                         count: 1,
-                        text: excerpt(&found.segment, found.start),
-                        matched: found.matched,
+                        text: redact(&excerpt(&found.segment, found.start)),
+                        matched: redact(&found.matched),
                         host,
                         truncated,
                         others: found.others,
@@ -468,6 +490,19 @@ mod tests {
             Some("token-invalid")
         );
         assert_eq!(classify("everything is fine", &plain), None);
+    }
+
+    #[test]
+    fn evidence_never_repeats_a_credential() {
+        let log = "echo ghp_0123456789abcdefghijABCDEFGHIJ012345 | docker login: Error response from daemon: Get \"https://ghcr.io/v2/\": denied: denied\n\
+                   net/http: invalid header field value \"Basic b2N0bzpnaHBfc2VjcmV0c2VjcmV0c2VjcmV0\\n\" for key Authorization\n";
+        let s = scan(log.as_bytes()).expect("scan");
+        assert_eq!(s.explanations.len(), 2, "{s:?}");
+        for e in &s.explanations {
+            assert!(!e.text.contains("ghp_0123"), "{}", e.text);
+            assert!(!e.text.contains("b2N0bzpn"), "{}", e.text);
+            assert!(e.text.contains("<redacted>"), "{}", e.text);
+        }
     }
 
     #[test]

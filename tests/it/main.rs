@@ -4,5 +4,6 @@
 
 mod catalog;
 mod cli;
+mod explain;
 mod messages;
 mod support;
