@@ -280,17 +280,19 @@ impl Tracker {
         }
     }
 
-    /// Records a context literal found on line `line_no`. `raw` is the line, `end` the byte
-    /// just after the literal, `cleaned` the line without prefixes and colours.
+    /// Records a context literal found on line `line_no`. `raw` is the line, `start..end`
+    /// the literal's bytes, `cleaned` the line without prefixes and colours.
     pub(crate) fn trigger(
         &mut self,
         trigger: Trigger,
         line_no: usize,
         raw: &[u8],
+        start: usize,
         end: usize,
         cleaned: &str,
     ) {
         let next = raw.get(end).copied();
+        let before = start.checked_sub(1).and_then(|i| raw.get(i)).copied();
         match trigger {
             Trigger::PullRequest => {
                 // `pull_request_target` runs with the base repository's token and secrets.
@@ -306,12 +308,8 @@ impl Tracker {
             }
             Trigger::ClassicPat | Trigger::OauthToken => {
                 let body = raw.get(end..end + 36).unwrap_or_default();
-                // The literal is 4 bytes; a word character before it means another word.
-                let start = end.saturating_sub(4);
-                let start_ok = start == 0
-                    || !raw
-                        .get(start - 1)
-                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+                // A word character before the prefix means it is part of another word.
+                let start_ok = !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
                 if start_ok && body.len() == 36 && body.iter().all(u8::is_ascii_alphanumeric) {
                     self.signals.insert(if trigger == Trigger::ClassicPat {
                         Signal::ClassicPat
@@ -334,6 +332,8 @@ impl Tracker {
                     self.hosts_seen |= host.bit();
                 }
             }
+            // `may require 'docker login'` in docker's pull error is advice, not a login.
+            Trigger::LoginAttempt if matches!(before, Some(b'\'' | b'"')) => {}
             Trigger::LoginAttempt => {
                 self.signals.insert(Signal::LoginAttempted);
                 if let Some(host) = Host::detect(cleaned) {
@@ -419,26 +419,58 @@ mod tests {
     #[test]
     fn permissions_block_without_packages_means_none() {
         let mut t = Tracker::default();
-        t.trigger(Trigger::PermissionsBlock, 1, b"", 0, "");
+        t.trigger(Trigger::PermissionsBlock, 1, b"", 0, 0, "");
         t.permissions_line("Contents: read");
         t.permissions_line("Metadata: read");
         t.permissions_line("##[endgroup]");
         assert!(t.global().contains(Signal::PackagesNone));
         let mut t = Tracker::default();
-        t.trigger(Trigger::PermissionsBlock, 1, b"", 0, "");
+        t.trigger(Trigger::PermissionsBlock, 1, b"", 0, 0, "");
         t.permissions_line("Packages: write");
         assert!(t.global().contains(Signal::PackagesWrite));
         assert!(!t.global().contains(Signal::PackagesNone));
     }
 
     #[test]
+    fn docker_advice_to_log_in_is_not_a_login() {
+        let mut t = Tracker::default();
+        let raw =
+            b"pull access denied for x, repository does not exist or may require 'docker login'";
+        let start = 68;
+        assert_eq!(&raw[start..start + 12], b"docker login");
+        t.trigger(Trigger::LoginAttempt, 1, raw, start, start + 12, "");
+        assert!(!t.global().contains(Signal::LoginAttempted));
+        let raw = b"Run echo $T | docker login ghcr.io -u octocat --password-stdin";
+        t.trigger(
+            Trigger::LoginAttempt,
+            1,
+            raw,
+            13,
+            25,
+            "docker login ghcr.io",
+        );
+        assert!(t.global().contains(Signal::LoginAttempted));
+    }
+
+    #[test]
+    fn classic_token_needs_its_full_shape() {
+        let mut t = Tracker::default();
+        let raw = b"xghp_0123456789abcdefghijABCDEFGHIJ012345";
+        t.trigger(Trigger::ClassicPat, 1, raw, 1, 5, "");
+        assert!(!t.global().contains(Signal::ClassicPat));
+        let raw = b"ghp_0123456789abcdefghijABCDEFGHIJ012345";
+        t.trigger(Trigger::ClassicPat, 1, raw, 0, 4, "");
+        assert!(t.global().contains(Signal::ClassicPat));
+    }
+
+    #[test]
     fn pull_request_target_is_not_a_pull_request() {
         let mut t = Tracker::default();
         let raw = b"eventName: pull_request_target";
-        t.trigger(Trigger::PullRequest, 1, raw, 23, "");
+        t.trigger(Trigger::PullRequest, 1, raw, 0, 23, "");
         assert!(!t.global().contains(Signal::PullRequest));
         let raw = b"eventName: pull_request";
-        t.trigger(Trigger::PullRequest, 1, raw, 23, "");
+        t.trigger(Trigger::PullRequest, 1, raw, 0, 23, "");
         assert!(t.global().contains(Signal::PullRequest));
     }
 }

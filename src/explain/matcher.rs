@@ -151,8 +151,8 @@ impl Matcher {
     }
 
     /// The patterns whose literal occurs in `line`, and the context triggers with the byte
-    /// offset just after each.
-    pub(crate) fn hits(&self, line: &[u8]) -> (Vec<usize>, Vec<(Trigger, usize)>) {
+    /// offsets of each (start, just after the end).
+    pub(crate) fn hits(&self, line: &[u8]) -> (Vec<usize>, Vec<(Trigger, usize, usize)>) {
         let mut patterns = Vec::new();
         let mut triggers = Vec::new();
         for m in self.ac.find_overlapping_iter(line) {
@@ -163,7 +163,7 @@ impl Matcher {
                             patterns.push(i);
                         }
                     }
-                    Kind::Trigger(t) => triggers.push((t, m.end())),
+                    Kind::Trigger(t) => triggers.push((t, m.start(), m.end())),
                 }
             }
         }

@@ -208,8 +208,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         }
         let (candidates, triggers) = m.hits(line);
         let cleaned = scan::clean(line);
-        for (trigger, end) in triggers {
-            tracker.trigger(trigger, no, line, end, &cleaned);
+        for (trigger, start, end) in triggers {
+            tracker.trigger(trigger, no, line, start, end, &cleaned);
         }
         if candidates.is_empty() {
             return;
