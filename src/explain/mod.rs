@@ -16,6 +16,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 pub mod context;
+mod image;
 mod matcher;
 pub mod rank;
 pub mod scan;
@@ -33,6 +34,10 @@ use crate::token::TokenKind;
 
 /// The check id of every explain finding.
 pub const CHECK: &str = "explain";
+
+/// At most this many distinct (message, image) pairs are told apart; beyond that, further
+/// images are counted under their message without an image, so memory stays bounded.
+const MAX_DISTINCT: usize = 1000;
 
 /// At most this many line numbers are kept per message.
 const MAX_LINES_KEPT: usize = 20;
@@ -67,6 +72,8 @@ pub struct Explanation {
     pub pattern: String,
     /// The tools that print this wording (from the catalog).
     pub printed_by: String,
+    /// The image the message names (`host/path[:tag]`), when it names one.
+    pub image: Option<String>,
     weight: u8,
     weak: bool,
 }
@@ -127,6 +134,7 @@ pub struct Classification {
 /// Accumulates one distinct message while the log streams by.
 struct Seen {
     entry: usize,
+    image: Option<String>,
     first_line: usize,
     lines: Vec<usize>,
     count: usize,
@@ -190,8 +198,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         });
     };
     let mut tracker = context::Tracker::default();
-    let mut seen: HashMap<usize, Seen> = HashMap::new();
-    let mut order: Vec<usize> = Vec::new();
+    let mut seen: HashMap<(usize, Option<String>), Seen> = HashMap::new();
+    let mut order: Vec<(usize, Option<String>)> = Vec::new();
     let stats = scan::for_each_line(reader, |no, raw, truncated| {
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(raw));
@@ -223,7 +231,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if let Some(h) = host {
             tracker.saw_host(h);
         }
-        match seen.get_mut(&found.entry) {
+        let mut image = image::image_of(&found.segment).map(|i| redact(&i));
+        if image.is_some() && seen.len() >= MAX_DISTINCT {
+            image = None;
+        }
+        let key = (found.entry, image);
+        match seen.get_mut(&key) {
             Some(s) => {
                 s.count += 1;
                 if s.lines.len() < MAX_LINES_KEPT {
@@ -237,11 +250,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 }
             }
             None => {
-                order.push(found.entry);
+                order.push(key.clone());
                 seen.insert(
-                    found.entry,
+                    key.clone(),
                     Seen {
                         entry: found.entry,
+                        image: key.1,
                         first_line: no,
                         lines: vec![no],
                         count: 1,
@@ -257,8 +271,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     })?;
 
     let mut explanations = Vec::new();
-    for entry in order {
-        let Some(s) = seen.remove(&entry) else {
+    for key in order {
+        let Some(s) = seen.remove(&key) else {
             continue;
         };
         let e = &m.entries[s.entry];
@@ -278,6 +292,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             truncated: s.truncated,
             pattern: format!("{}#{}", e.cause.id, e.index),
             printed_by: e.pattern.printed_by.clone(),
+            image: s.image,
             weight: e.pattern.weight,
             weak: e.pattern.weak,
         });
@@ -343,7 +358,11 @@ pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
         let titles: Vec<String> = e.alternatives.iter().map(|a| title(a)).collect();
         message.push_str(&t!("explain.also-possible", causes = titles.join("; ")));
     }
-    let target = input.map_or_else(|| t!("explain.stdin"), str::to_owned);
+    let target = e
+        .image
+        .clone()
+        .or_else(|| input.map(str::to_owned))
+        .unwrap_or_else(|| t!("explain.stdin"));
     let mut f = Finding::new(CHECK, Status::Fail, target, message)
         .with_cause(&e.cause)
         .with_location(Location::line(input.map(str::to_owned), e.line))
@@ -358,6 +377,9 @@ pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
         )
         .with_evidence("printed_by", e.printed_by.clone())
         .with_evidence("pattern", e.pattern.clone());
+    if let Some(image) = &e.image {
+        f = f.with_evidence("image", image.clone());
+    }
     if let Some(h) = e.host {
         f = f.with_evidence("registry", h.signal().name().trim_start_matches("host-"));
     }

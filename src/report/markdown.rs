@@ -103,13 +103,18 @@ fn fix_section(f: &Finding) -> String {
     s.push_str(&escape(&f.message));
     s.push_str("\n\n");
     if let Some(cause) = &f.cause {
-        let title = crate::catalog::cause(cause).map_or("", |c| c.title.as_str());
+        let entry = crate::catalog::cause(cause);
         s.push_str(&format!(
             "{}: {} {}\n\n",
             t!("markdown.cause"),
             cause_link(cause),
-            escape(title)
+            escape(entry.map_or("", |c| c.title.as_str()))
         ));
+        // Why it happens, from the catalog, so the summary reads on its own.
+        if let Some(c) = entry {
+            s.push_str(&escape(c.explanation.trim()));
+            s.push_str("\n\n");
+        }
     }
     if let Some(text) = f.evidence.get("text").and_then(|v| v.as_str()) {
         s.push_str(&format!("> {}\n\n", code(text)));
@@ -219,6 +224,11 @@ mod tests {
         assert!(md.contains("| ❌ fail | `explain` | build.log | build.log:12 | the push was denied | [`workflow-missing-packages-write`](docs/causes.md#workflow-missing-packages-write) |"), "{md}");
         assert!(md.contains("| ✅ pass | `token-format` |"), "{md}");
         assert!(md.contains("1. Add to the pushing job"), "{md}");
+        let why = crate::catalog::cause("workflow-missing-packages-write")
+            .expect("cause")
+            .explanation
+            .clone();
+        assert!(md.contains(&escape(why.trim())), "explanation: {md}");
         assert!(md.contains("&lt;b&gt;x&lt;/b&gt; \\| y"), "{md}");
         assert!(!md.contains("<b>"), "{md}");
     }
