@@ -74,3 +74,21 @@ else
   echo "wall: $(echo "$end - $start" | bc) s (install GNU time for peak memory)"
 fi
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('findings:', [(f['cause'], f['evidence']['count']) for f in d['findings']])" "$work/explain.json"
+
+# The worst case: every line is the same registry error (a retry loop), so every line goes
+# through cleaning and confirmation.
+worst="$work/explain-worst-${size_mb}mb.log"
+if [ ! -s "$worst" ]; then
+  python3 - "$worst" "$size_mb" <<'PY'
+import sys
+path, size_mb = sys.argv[1], int(sys.argv[2])
+line = "2024-05-14T08:21:00.1234567Z #12 ERROR: failed to push ghcr.io/octo-org/app:main: denied: installation not allowed to Write organization package\n"
+with open(path, "w") as f:
+    f.write(line * (size_mb * 1024 * 1024 // len(line)))
+PY
+fi
+echo "worst case: $worst (every line an error)"
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -v "$bin" explain --format json "$worst" >/dev/null 2>"$work/time-worst.txt" || true
+  grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time" "$work/time-worst.txt"
+fi

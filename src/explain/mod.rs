@@ -12,7 +12,6 @@ use std::io::{self, Read};
 use std::sync::OnceLock;
 
 use regex::Regex;
-
 use serde_json::{Map, Value};
 
 pub mod context;
@@ -22,7 +21,6 @@ pub mod rank;
 pub mod scan;
 
 pub use context::{Host, Signal, Signals};
-pub use matcher::BuildError;
 pub use rank::Ranked;
 pub use scan::Stats;
 
@@ -131,6 +129,9 @@ pub struct Classification {
     pub ranked_by: Vec<Signal>,
 }
 
+/// A distinct error: the catalog pattern and the image the line names.
+type Key = (usize, Option<String>);
+
 /// Accumulates one distinct message while the log streams by.
 struct Seen {
     entry: usize,
@@ -198,8 +199,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         });
     };
     let mut tracker = context::Tracker::default();
-    let mut seen: HashMap<(usize, Option<String>), Seen> = HashMap::new();
-    let mut order: Vec<(usize, Option<String>)> = Vec::new();
+    let mut seen: HashMap<Key, Seen> = HashMap::new();
+    let mut order: Vec<Key> = Vec::new();
+    // The last error line (without its timestamp) and its key.
+    let mut last: Option<(Vec<u8>, Key)> = None;
     let stats = scan::for_each_line(reader, |no, raw, truncated| {
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(raw));
@@ -212,6 +215,19 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             raw
         };
         if !m.quick(line) {
+            return;
+        }
+        // A flood of the same error (a retry loop, one line per blob) is counted without
+        // matching it again; only the timestamp differs between its lines.
+        let body = scan::without_timestamp(line);
+        if let Some((text, key)) = &last
+            && text.as_slice() == body
+            && let Some(s) = seen.get_mut(key)
+        {
+            s.count += 1;
+            if s.lines.len() < MAX_LINES_KEPT {
+                s.lines.push(no);
+            }
             return;
         }
         let (candidates, triggers) = m.hits(line);
@@ -236,6 +252,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             image = None;
         }
         let key = (found.entry, image);
+        last = Some((body.to_vec(), key.clone()));
         match seen.get_mut(&key) {
             Some(s) => {
                 s.count += 1;

@@ -125,9 +125,8 @@ pub fn strip_ansi(line: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Strips a GitHub Actions timestamp (`2024-05-01T10:00:00.1234567Z `).
-fn strip_timestamp(s: &str) -> &str {
-    let b = s.as_bytes();
+/// The line without a leading GitHub Actions timestamp (`2024-05-01T10:00:00.1234567Z `).
+pub fn without_timestamp(b: &[u8]) -> &[u8] {
     let digits =
         |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     if b.len() >= 20
@@ -141,9 +140,17 @@ fn strip_timestamp(s: &str) -> &str {
         && b[13] == b':'
         && let Some(z) = b.iter().take(40).position(|c| *c == b'Z')
     {
-        return s[z + 1..].trim_start_matches(' ');
+        let rest = &b[z + 1..];
+        let spaces = rest.iter().take_while(|c| **c == b' ').count();
+        return &rest[spaces..];
     }
-    s
+    b
+}
+
+fn strip_timestamp(s: &str) -> &str {
+    let rest = without_timestamp(s.as_bytes());
+    // The timestamp is ASCII, so the cut is on a character boundary.
+    s.get(s.len() - rest.len()..).unwrap_or(s)
 }
 
 /// Strips the runner's and the workflow commands' prefixes: `##[error]`, `##[warning]`,
