@@ -1,6 +1,7 @@
 //! `ghcr-doctor explain [FILE|-]`: name the cause of every registry error in a log.
 
 use std::fs::File;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use ghcr_doctor::report::Format;
@@ -23,7 +24,14 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             Ok(file) => ghcr_doctor::explain::scan(file),
             Err(e) => Err(e),
         },
-        None => ghcr_doctor::explain::scan(std::io::stdin().lock()),
+        None => {
+            let stdin = std::io::stdin();
+            // Without a pipe the command would seem to hang: say what it waits for.
+            if stdin.is_terminal() {
+                eprintln!("{}", ghcr_doctor::t!("explain.reading-stdin"));
+            }
+            ghcr_doctor::explain::scan(stdin.lock())
+        }
     };
     let scan = match scanned {
         Ok(scan) => scan,

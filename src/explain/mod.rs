@@ -342,10 +342,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
 /// was stored. `installation not allowed to Create organization package` names
 /// `workflow-missing-packages-write` first unless `hints.signals` holds
 /// [`Signal::PackagesWrite`] (then `package-creation-restricted`). `denied: denied` names
-/// `stale-credentials` for stored credentials and `token-invalid` for a given token.
+/// `stale-credentials` for stored credentials and `token-invalid` for a given token. A raw
+/// JSON error body is read as `code: message` lines, the way clients print it.
 pub fn classify(message: &str, hints: &Hints) -> Option<Classification> {
     let host = hints.host.as_deref().and_then(Host::detect);
-    let scan = scan_with(message.as_bytes(), hints.signals(), host).ok()?;
+    let text = envelope_text(message).unwrap_or_else(|| message.to_owned());
+    let scan = scan_with(text.as_bytes(), hints.signals(), host).ok()?;
     let best = scan
         .explanations
         .into_iter()
@@ -355,6 +357,22 @@ pub fn classify(message: &str, hints: &Hints) -> Option<Classification> {
         alternatives: best.alternatives,
         ranked_by: best.ranked_by,
     })
+}
+
+/// A registry's JSON error body (`{"errors":[{"code":"DENIED","message":"..."}]}`) as the
+/// lines clients print for it (`denied: ...`), which is the wording the catalog knows.
+fn envelope_text(body: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(body.trim()).ok()?;
+    let errors = v.get("errors")?.as_array()?;
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let code = e.get("code").and_then(Value::as_str).unwrap_or_default();
+            let message = e.get("message").and_then(Value::as_str).unwrap_or_default();
+            format!("{}: {message}", code.to_ascii_lowercase())
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 fn title(id: &str) -> String {
@@ -529,6 +547,34 @@ mod tests {
             Some("token-invalid")
         );
         assert_eq!(classify("everything is fine", &plain), None);
+        // Raw JSON bodies read like the clients' wording.
+        assert_eq!(
+            classify(
+                r#"{"errors":[{"code":"DENIED","message":"permission_denied: write_package"}]}"#,
+                &plain
+            )
+            .map(|c| c.cause)
+            .as_deref(),
+            Some("package-access-not-granted")
+        );
+        assert_eq!(
+            classify(
+                r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[]}]}"#,
+                &plain
+            )
+            .map(|c| c.cause)
+            .as_deref(),
+            Some("registry-unauthorized")
+        );
+        assert_eq!(
+            classify(
+                r#"{"errors":[{"code":"DENIED","message":"invalid token"}]}"#,
+                &plain
+            )
+            .map(|c| c.cause)
+            .as_deref(),
+            Some("registry-token-exchange-skipped")
+        );
     }
 
     #[test]
