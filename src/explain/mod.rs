@@ -389,6 +389,10 @@ pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
     if e.count > 1 {
         message.push_str(&t!("explain.seen", count = e.count));
     }
+    if !e.ranked_by.is_empty() {
+        let names: Vec<&str> = e.ranked_by.iter().map(|s| s.name()).collect();
+        message.push_str(&t!("explain.ranked-by", signals = names.join(", ")));
+    }
     if !e.alternatives.is_empty() {
         let titles: Vec<String> = e.alternatives.iter().map(|a| title(a)).collect();
         message.push_str(&t!("explain.also-possible", causes = titles.join("; ")));
