@@ -1,9 +1,10 @@
 //! The catalog of causes: the single source of every explanation and fix the tool gives.
 //!
 //! `catalog/causes.toml` is embedded at build time. Each entry has a stable kebab-case id,
-//! a title, an explanation, fix steps and sources. `explain` matches log text against it,
-//! `check`, `workflow` and `verify` name its ids in their findings, and `docs/causes.md` is
-//! generated from it (a test keeps the file in step).
+//! a title, an explanation, fix steps, sources, and the log messages that name it
+//! (`[[cause.pattern]]`). `explain` matches log text against those patterns, `check`,
+//! `workflow` and `verify` name the ids in their findings, and `docs/causes.md` is generated
+//! from it (a test keeps the file in step).
 
 use std::sync::OnceLock;
 
@@ -26,24 +27,103 @@ pub struct Cause {
     /// Where the wording and the cause come from (issues, docs, code).
     #[serde(default)]
     pub sources: Vec<String>,
+    /// The messages that make this cause the first suspect (`[[cause.pattern]]`).
+    #[serde(default, rename = "pattern")]
+    pub patterns: Vec<Pattern>,
 }
 
+/// A message, as a tool prints it, that points at a cause.
+///
+/// `literal` is found case-insensitively by one multi-pattern search over every pattern; only
+/// lines that contain it are tested against `regex`. The cause that owns the pattern is the
+/// first suspect; `alternatives` are the other suspects in order, and `rank` rules reorder
+/// them when the rest of the log tells more (a pull request, the token's kind, ...).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    /// A fragment every occurrence contains, matched ignoring ASCII case.
+    #[serde(rename = "match")]
+    pub literal: String,
+    /// A regular expression (case-insensitive) that confirms the message; when absent the
+    /// literal alone decides.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// When several patterns match one line, the highest weight wins (specific messages
+    /// outweigh generic ones). Default 50.
+    #[serde(default = "default_weight")]
+    pub weight: u8,
+    /// A generic message (`403 Forbidden` without a body) that is dropped when a specific
+    /// message in the same log already names one of its suspects.
+    #[serde(default)]
+    pub weak: bool,
+    /// The message is generic outside registries (`connection refused`, `429`): it counts
+    /// only when the same line also names a registry (see `registry_context`).
+    #[serde(default)]
+    pub needs_registry_context: bool,
+    /// Other suspects, most likely first.
+    #[serde(default)]
+    pub alternatives: Vec<String>,
+    /// Context rules, tried in order; the first whose signals are all present puts its cause
+    /// first.
+    #[serde(default)]
+    pub rank: Vec<RankRule>,
+    /// The tools that print this wording.
+    pub printed_by: String,
+    /// Where the wording was seen (issue, documentation, source file).
+    pub source: String,
+}
+
+/// "When the log shows all of `when`, the first suspect is `first`."
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankRule {
+    /// Context signal names (see `explain::context::Signal`).
+    pub when: Vec<String>,
+    /// The cause id that becomes the first suspect.
+    pub first: String,
+}
+
+fn default_weight() -> u8 {
+    50
+}
+
+/// The whole catalog file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CatalogFile {
-    cause: Vec<Cause>,
+pub struct Catalog {
+    /// Fragments that tie a line to a container registry (`/v2/`, `ghcr.io`, ...), for
+    /// patterns with `needs_registry_context`.
+    #[serde(default)]
+    pub registry_context: Vec<String>,
+    /// Every cause, in catalog order.
+    pub cause: Vec<Cause>,
 }
 
-/// Parses the embedded catalog. Errors are reported by the test suite; at run time a broken
-/// catalog yields an empty list rather than a crash.
+/// Parses catalog text into causes. Errors are reported by the test suite; at run time a
+/// broken catalog yields an empty list rather than a crash.
 pub fn parse(text: &str) -> Result<Vec<Cause>, toml::de::Error> {
-    toml::from_str::<CatalogFile>(text).map(|f| f.cause)
+    parse_catalog(text).map(|c| c.cause)
+}
+
+/// Parses catalog text, registry context included.
+pub fn parse_catalog(text: &str) -> Result<Catalog, toml::de::Error> {
+    toml::from_str::<Catalog>(text)
+}
+
+/// The embedded catalog.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        parse_catalog(CAUSES_TOML).unwrap_or(Catalog {
+            registry_context: Vec::new(),
+            cause: Vec::new(),
+        })
+    })
 }
 
 /// Every cause, in catalog order.
 pub fn causes() -> &'static [Cause] {
-    static CAUSES: OnceLock<Vec<Cause>> = OnceLock::new();
-    CAUSES.get_or_init(|| parse(CAUSES_TOML).unwrap_or_default())
+    &catalog().cause
 }
 
 /// The cause with this id.
@@ -77,6 +157,23 @@ pub fn markdown() -> String {
         out.push_str("Fix:\n\n");
         for (i, step) in c.fix.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, step));
+        }
+        if !c.patterns.is_empty() {
+            out.push_str("\nRecognised in logs (`ghcr-doctor explain`):\n\n");
+            for p in &c.patterns {
+                out.push_str(&format!(
+                    "- `{}` ({}; seen in {})",
+                    p.literal.replace('`', "'"),
+                    p.printed_by,
+                    p.source
+                ));
+                if !p.alternatives.is_empty() {
+                    let alts: Vec<String> =
+                        p.alternatives.iter().map(|a| format!("`{a}`")).collect();
+                    out.push_str(&format!("; also possible: {}", alts.join(", ")));
+                }
+                out.push('\n');
+            }
         }
         if !c.sources.is_empty() {
             out.push_str("\nSources: ");

@@ -1,16 +1,55 @@
-//! `ghcr-doctor explain`.
+//! `ghcr-doctor explain [FILE|-]`: name the cause of every registry error in a log.
 
+use std::fs::File;
+use std::io::IsTerminal;
 use std::process::ExitCode;
+
+use ghcr_doctor::report::Format;
 
 use super::output::{self, GlobalArgs};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Arguments (not implemented yet).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    /// A pasted error or a whole CI log; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    file: Option<String>,
 }
 
-pub(crate) fn run(_args: Args, _global: &GlobalArgs) -> ExitCode {
-    output::not_implemented("explain")
+/// Exit 0 whether or not errors were found (finding them is the command's job); 2 when the
+/// input cannot be read.
+pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
+    let name = args.file.as_deref().filter(|f| *f != "-");
+    let scanned = match name {
+        Some(path) => match File::open(path) {
+            Ok(file) => ghcr_doctor::explain::scan(file),
+            Err(e) => Err(e),
+        },
+        None => {
+            let stdin = std::io::stdin();
+            // Without a pipe the command would seem to hang: say what it waits for.
+            if stdin.is_terminal() {
+                eprintln!("{}", ghcr_doctor::t!("explain.reading-stdin"));
+            }
+            ghcr_doctor::explain::scan(stdin.lock())
+        }
+    };
+    let scan = match scanned {
+        Ok(scan) => scan,
+        Err(e) => {
+            return output::usage_error(&ghcr_doctor::t!(
+                "common.input-unreadable",
+                path = name.unwrap_or("stdin"),
+                error = e
+            ));
+        }
+    };
+    if scan.explanations.is_empty() && Format::from(global.format) == Format::Text {
+        println!("{}", ghcr_doctor::explain::nothing_found(&scan.stats));
+        return ExitCode::SUCCESS;
+    }
+    let report = ghcr_doctor::explain::report(&scan, name);
+    if output::emit(&report, global) == ExitCode::from(super::EXIT_ERROR) {
+        return ExitCode::from(super::EXIT_ERROR);
+    }
+    ExitCode::SUCCESS
 }

@@ -12,6 +12,7 @@ use crate::finding::{Finding, Status};
 
 pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -110,12 +111,7 @@ pub fn render(
         Format::Json => json::render(report, out)?,
         Format::Sarif => sarif::render(report, out)?,
         Format::Github => github::render(report, out)?,
-        other => {
-            return Err(RenderError::Unsupported {
-                format: other.as_str(),
-                command: report.command.clone(),
-            });
-        }
+        Format::Markdown => markdown::render(report, out)?,
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 mod catalog;
 mod cli;
 mod credentials;
+mod explain;
 mod github;
 mod hostile;
 mod messages;

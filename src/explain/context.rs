@@ -1,0 +1,476 @@
+//! Log-wide context: facts found anywhere in a log that change which cause is most likely.
+//!
+//! A message such as `installation not allowed to Write organization package` has several
+//! causes; the rest of the log often tells them apart: the runner's `GITHUB_TOKEN
+//! Permissions` block, a `pull_request` event, Dependabot, the kind of token, a successful
+//! login, the registry host. Each fact is a [`Signal`]; catalog `rank` rules name them.
+
+use std::fmt;
+
+/// One fact about the run, by its stable kebab-case name (used in `catalog/causes.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Signal {
+    /// The run is a `pull_request` event (`eventName: pull_request`, `refs/pull/N/merge`).
+    PullRequest,
+    /// The run was triggered by Dependabot (`dependabot[bot]`, `refs/heads/dependabot/`).
+    Dependabot,
+    /// A fine-grained personal access token (`github_pat_`) appears.
+    FineGrainedPat,
+    /// A classic personal access token (`ghp_`) appears.
+    ClassicPat,
+    /// An OAuth token (`gho_`, e.g. from `gh auth token`) appears.
+    OauthToken,
+    /// The credential is an App installation token (GITHUB_TOKEN); only from `check` hints.
+    InstallationToken,
+    /// The runner's `GITHUB_TOKEN Permissions` block says `Packages: read`.
+    PackagesRead,
+    /// The runner's `GITHUB_TOKEN Permissions` block says `Packages: write`.
+    PackagesWrite,
+    /// The runner's `GITHUB_TOKEN Permissions` block has `Packages: none` or no packages line.
+    PackagesNone,
+    /// The log logs in to a registry (`docker login`, `Logging into ghcr.io...`).
+    LoginAttempted,
+    /// `Login Succeeded` appears before the error.
+    LoginSucceeded,
+    /// Logins were seen, but none to the registry of the error.
+    LoginOtherHost,
+    /// The error concerns ghcr.io.
+    HostGhcr,
+    /// The error concerns Docker Hub.
+    HostDockerhub,
+    /// The error concerns registry.gitlab.com.
+    HostGitlab,
+    /// The error concerns quay.io.
+    HostQuay,
+    /// The error concerns Amazon ECR.
+    HostEcr,
+}
+
+impl Signal {
+    /// Every signal, in a stable order.
+    pub const ALL: [Signal; 17] = [
+        Signal::PullRequest,
+        Signal::Dependabot,
+        Signal::FineGrainedPat,
+        Signal::ClassicPat,
+        Signal::OauthToken,
+        Signal::InstallationToken,
+        Signal::PackagesRead,
+        Signal::PackagesWrite,
+        Signal::PackagesNone,
+        Signal::LoginAttempted,
+        Signal::LoginSucceeded,
+        Signal::LoginOtherHost,
+        Signal::HostGhcr,
+        Signal::HostDockerhub,
+        Signal::HostGitlab,
+        Signal::HostQuay,
+        Signal::HostEcr,
+    ];
+
+    /// The stable kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::PullRequest => "pull-request",
+            Signal::Dependabot => "dependabot",
+            Signal::FineGrainedPat => "fine-grained-pat",
+            Signal::ClassicPat => "classic-pat",
+            Signal::OauthToken => "oauth-token",
+            Signal::InstallationToken => "installation-token",
+            Signal::PackagesRead => "packages-read",
+            Signal::PackagesWrite => "packages-write",
+            Signal::PackagesNone => "packages-none",
+            Signal::LoginAttempted => "login-attempted",
+            Signal::LoginSucceeded => "login-succeeded",
+            Signal::LoginOtherHost => "login-other-host",
+            Signal::HostGhcr => "host-ghcr",
+            Signal::HostDockerhub => "host-dockerhub",
+            Signal::HostGitlab => "host-gitlab",
+            Signal::HostQuay => "host-quay",
+            Signal::HostEcr => "host-ecr",
+        }
+    }
+
+    /// The signal with this name.
+    pub fn from_name(name: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of signals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Signals(u32);
+
+impl Signals {
+    pub fn insert(&mut self, s: Signal) {
+        self.0 |= s.bit();
+    }
+
+    pub fn contains(self, s: Signal) -> bool {
+        self.0 & s.bit() != 0
+    }
+
+    pub fn union(self, other: Signals) -> Signals {
+        Signals(self.0 | other.0)
+    }
+
+    /// The signals in the set, in [`Signal::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Signal> {
+        Signal::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+}
+
+/// A registry family, recognised by host name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Host {
+    Ghcr,
+    DockerHub,
+    Gitlab,
+    Quay,
+    Ecr,
+}
+
+impl Host {
+    const ALL: [Host; 5] = [
+        Host::Ghcr,
+        Host::DockerHub,
+        Host::Gitlab,
+        Host::Quay,
+        Host::Ecr,
+    ];
+
+    /// Fragments (lowercase) that name the family in a log line.
+    fn needles(self) -> &'static [&'static str] {
+        match self {
+            Host::Ghcr => &["ghcr.io", "docker.pkg.github.com"],
+            Host::DockerHub => &["docker.io", "docker hub", "hub.docker.com"],
+            Host::Gitlab => &["registry.gitlab.com", "gitlab"],
+            Host::Quay => &["quay.io"],
+            Host::Ecr => &[".dkr.ecr.", "ecr.aws"],
+        }
+    }
+
+    /// The signal that names this family.
+    pub fn signal(self) -> Signal {
+        match self {
+            Host::Ghcr => Signal::HostGhcr,
+            Host::DockerHub => Signal::HostDockerhub,
+            Host::Gitlab => Signal::HostGitlab,
+            Host::Quay => Signal::HostQuay,
+            Host::Ecr => Signal::HostEcr,
+        }
+    }
+
+    /// The family named first in `text` (any case), if any.
+    pub fn detect(text: &str) -> Option<Host> {
+        let lower = text.to_ascii_lowercase();
+        Host::ALL
+            .into_iter()
+            .filter_map(|h| {
+                h.needles()
+                    .iter()
+                    .filter_map(|n| lower.find(n))
+                    .min()
+                    .map(|pos| (pos, h))
+            })
+            .min_by_key(|(pos, _)| *pos)
+            .map(|(_, h)| h)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// What a context literal announces; the scanner finds the literals with the same
+/// multi-pattern search as the catalog's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trigger {
+    PullRequest,
+    Dependabot,
+    FineGrainedPat,
+    ClassicPat,
+    OauthToken,
+    PermissionsBlock,
+    LoginSucceeded,
+    LoginAttempt,
+    PushTarget,
+}
+
+/// Literals (lowercase) that announce context.
+pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
+    ("eventname: pull_request", Trigger::PullRequest),
+    ("event_name: pull_request", Trigger::PullRequest),
+    ("github_event_name=pull_request", Trigger::PullRequest),
+    ("github_event_name: pull_request", Trigger::PullRequest),
+    ("\"event_name\": \"pull_request", Trigger::PullRequest),
+    ("refs/pull/", Trigger::PullRequest),
+    ("dependabot[bot]", Trigger::Dependabot),
+    ("refs/heads/dependabot/", Trigger::Dependabot),
+    ("github_actor=dependabot", Trigger::Dependabot),
+    ("github_pat_", Trigger::FineGrainedPat),
+    ("ghp_", Trigger::ClassicPat),
+    ("gho_", Trigger::OauthToken),
+    ("github_token permissions", Trigger::PermissionsBlock),
+    ("login succeeded", Trigger::LoginSucceeded),
+    ("logging into ", Trigger::LoginAttempt),
+    ("docker login", Trigger::LoginAttempt),
+    ("podman login", Trigger::LoginAttempt),
+    ("buildah login", Trigger::LoginAttempt),
+    ("skopeo login", Trigger::LoginAttempt),
+    ("nerdctl login", Trigger::LoginAttempt),
+    ("helm registry login", Trigger::LoginAttempt),
+    ("crane auth login", Trigger::LoginAttempt),
+    ("oras login", Trigger::LoginAttempt),
+    // Lines that name the registry being pushed to or pulled from, so an error line without
+    // a host (`no basic auth credentials`) is tied to the right registry.
+    ("the push refers to repository", Trigger::PushTarget),
+    (" token for ", Trigger::PushTarget),
+    ("pulling from ", Trigger::PushTarget),
+];
+
+/// How many lines after `GITHUB_TOKEN Permissions` may hold the `Packages:` line.
+const PERMISSIONS_BLOCK_LINES: u32 = 40;
+
+/// Collects context while the log streams by.
+#[derive(Debug, Default)]
+pub(crate) struct Tracker {
+    signals: Signals,
+    block_left: u32,
+    block_seen: bool,
+    block_packages: bool,
+    login_hosts: u8,
+    first_login_success: Option<usize>,
+    hosts_seen: u8,
+    target: Option<Host>,
+}
+
+impl Tracker {
+    /// True while the lines of a `GITHUB_TOKEN Permissions` block are expected.
+    pub(crate) fn in_permissions_block(&self) -> bool {
+        self.block_left > 0
+    }
+
+    /// Feeds one cleaned line of the permissions block.
+    pub(crate) fn permissions_line(&mut self, line: &str) {
+        self.block_left = self.block_left.saturating_sub(1);
+        let l = line.trim().to_ascii_lowercase();
+        if l.contains("##[endgroup]") || l.is_empty() {
+            self.block_left = 0;
+            return;
+        }
+        if let Some(value) = l.strip_prefix("packages:") {
+            self.block_packages = true;
+            self.block_left = 0;
+            match value.trim() {
+                "write" => self.signals.insert(Signal::PackagesWrite),
+                "read" => self.signals.insert(Signal::PackagesRead),
+                _ => self.signals.insert(Signal::PackagesNone),
+            }
+        }
+    }
+
+    /// Records a context literal found on line `line_no`. `raw` is the line, `start..end`
+    /// the literal's bytes, `cleaned` the line without prefixes and colours.
+    pub(crate) fn trigger(
+        &mut self,
+        trigger: Trigger,
+        line_no: usize,
+        raw: &[u8],
+        start: usize,
+        end: usize,
+        cleaned: &str,
+    ) {
+        let next = raw.get(end).copied();
+        let before = start.checked_sub(1).and_then(|i| raw.get(i)).copied();
+        match trigger {
+            Trigger::PullRequest => {
+                // `pull_request_target` runs with the base repository's token and secrets.
+                if !matches!(next, Some(b'_')) {
+                    self.signals.insert(Signal::PullRequest);
+                }
+            }
+            Trigger::Dependabot => self.signals.insert(Signal::Dependabot),
+            Trigger::FineGrainedPat => {
+                if next.is_some_and(|b| b.is_ascii_alphanumeric()) {
+                    self.signals.insert(Signal::FineGrainedPat);
+                }
+            }
+            Trigger::ClassicPat | Trigger::OauthToken => {
+                let body = raw.get(end..end + 36).unwrap_or_default();
+                // A word character before the prefix means it is part of another word.
+                let start_ok = !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+                if start_ok && body.len() == 36 && body.iter().all(u8::is_ascii_alphanumeric) {
+                    self.signals.insert(if trigger == Trigger::ClassicPat {
+                        Signal::ClassicPat
+                    } else {
+                        Signal::OauthToken
+                    });
+                }
+            }
+            Trigger::PermissionsBlock => {
+                self.block_left = PERMISSIONS_BLOCK_LINES;
+                self.block_seen = true;
+            }
+            Trigger::LoginSucceeded => {
+                self.signals.insert(Signal::LoginAttempted);
+                self.first_login_success.get_or_insert(line_no);
+            }
+            Trigger::PushTarget => {
+                if let Some(host) = Host::detect(cleaned) {
+                    self.target = Some(host);
+                    self.hosts_seen |= host.bit();
+                }
+            }
+            // `may require 'docker login'` in docker's pull error is advice, not a login.
+            Trigger::LoginAttempt if matches!(before, Some(b'\'' | b'"')) => {}
+            Trigger::LoginAttempt => {
+                self.signals.insert(Signal::LoginAttempted);
+                if let Some(host) = Host::detect(cleaned) {
+                    self.login_hosts |= host.bit();
+                }
+            }
+        }
+    }
+
+    /// Notes a registry family named on a line with an error.
+    pub(crate) fn saw_host(&mut self, host: Host) {
+        self.hosts_seen |= host.bit();
+    }
+
+    /// The signals that hold for the whole log.
+    pub(crate) fn global(&self) -> Signals {
+        let mut s = self.signals;
+        // The runner prints every granted permission; a block without a `Packages:` line
+        // means the job's token has no packages permission at all.
+        if self.block_seen && !self.block_packages && self.block_left == 0 {
+            s.insert(Signal::PackagesNone);
+        }
+        s
+    }
+
+    /// The registry last named as the target of a push or pull (`The push refers to
+    /// repository [...]`, buildx `[auth] ... token for ghcr.io`).
+    pub(crate) fn target(&self) -> Option<Host> {
+        self.target
+    }
+
+    /// The registry family when the log names exactly one.
+    pub(crate) fn only_host(&self) -> Option<Host> {
+        let seen = self.hosts_seen | self.login_hosts;
+        Host::ALL.into_iter().find(|h| seen == h.bit())
+    }
+
+    /// The signals for an error first seen on `line` about `host`.
+    pub(crate) fn for_error(&self, line: usize, host: Option<Host>) -> Signals {
+        let mut s = self.global();
+        if self.first_login_success.is_some_and(|l| l < line) {
+            s.insert(Signal::LoginSucceeded);
+        }
+        if let Some(h) = host {
+            s.insert(h.signal());
+            if self.login_hosts != 0 && self.login_hosts & h.bit() == 0 {
+                s.insert(Signal::LoginOtherHost);
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signal_names_round_trip() {
+        for s in Signal::ALL {
+            assert_eq!(Signal::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Signal::from_name("no-such-signal"), None);
+    }
+
+    #[test]
+    fn host_detection_picks_the_first_family_named() {
+        assert_eq!(
+            Host::detect("push ghcr.io/o/n after docker.io/library/x"),
+            Some(Host::Ghcr)
+        );
+        assert_eq!(
+            Host::detect("123.dkr.ecr.eu-west-1.amazonaws.com/app"),
+            Some(Host::Ecr)
+        );
+        assert_eq!(
+            Host::detect("Logging into Docker Hub..."),
+            Some(Host::DockerHub)
+        );
+        assert_eq!(Host::detect("localhost:5000/app"), None);
+    }
+
+    #[test]
+    fn permissions_block_without_packages_means_none() {
+        let mut t = Tracker::default();
+        t.trigger(Trigger::PermissionsBlock, 1, b"", 0, 0, "");
+        t.permissions_line("Contents: read");
+        t.permissions_line("Metadata: read");
+        t.permissions_line("##[endgroup]");
+        assert!(t.global().contains(Signal::PackagesNone));
+        let mut t = Tracker::default();
+        t.trigger(Trigger::PermissionsBlock, 1, b"", 0, 0, "");
+        t.permissions_line("Packages: write");
+        assert!(t.global().contains(Signal::PackagesWrite));
+        assert!(!t.global().contains(Signal::PackagesNone));
+    }
+
+    #[test]
+    fn docker_advice_to_log_in_is_not_a_login() {
+        let mut t = Tracker::default();
+        let raw =
+            b"pull access denied for x, repository does not exist or may require 'docker login'";
+        let start = 68;
+        assert_eq!(&raw[start..start + 12], b"docker login");
+        t.trigger(Trigger::LoginAttempt, 1, raw, start, start + 12, "");
+        assert!(!t.global().contains(Signal::LoginAttempted));
+        let raw = b"Run echo $T | docker login ghcr.io -u octocat --password-stdin";
+        t.trigger(
+            Trigger::LoginAttempt,
+            1,
+            raw,
+            13,
+            25,
+            "docker login ghcr.io",
+        );
+        assert!(t.global().contains(Signal::LoginAttempted));
+    }
+
+    #[test]
+    fn classic_token_needs_its_full_shape() {
+        let mut t = Tracker::default();
+        let raw = b"xghp_0123456789abcdefghijABCDEFGHIJ012345";
+        t.trigger(Trigger::ClassicPat, 1, raw, 1, 5, "");
+        assert!(!t.global().contains(Signal::ClassicPat));
+        let raw = b"ghp_0123456789abcdefghijABCDEFGHIJ012345";
+        t.trigger(Trigger::ClassicPat, 1, raw, 0, 4, "");
+        assert!(t.global().contains(Signal::ClassicPat));
+    }
+
+    #[test]
+    fn pull_request_target_is_not_a_pull_request() {
+        let mut t = Tracker::default();
+        let raw = b"eventName: pull_request_target";
+        t.trigger(Trigger::PullRequest, 1, raw, 0, 23, "");
+        assert!(!t.global().contains(Signal::PullRequest));
+        let raw = b"eventName: pull_request";
+        t.trigger(Trigger::PullRequest, 1, raw, 0, 23, "");
+        assert!(t.global().contains(Signal::PullRequest));
+    }
+}

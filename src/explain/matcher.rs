@@ -1,0 +1,261 @@
+//! The compiled catalog: one Aho-Corasick automaton over every pattern's literal and every
+//! context literal, plus each pattern's confirming regex.
+//!
+//! A line is searched once for all literals (ASCII case ignored); only lines with a hit are
+//! cleaned and tested against the regexes of the patterns whose literal was found. So the
+//! cost per line does not grow with the number of catalog entries.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder};
+
+use super::context::{TRIGGERS, Trigger};
+use super::scan;
+use crate::catalog::{self, Catalog, Cause, Pattern};
+
+/// One catalog pattern, ready to confirm.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub cause: &'static Cause,
+    pub pattern: &'static Pattern,
+    /// The pattern's position within its cause (for test reports: `cause#index`).
+    pub index: usize,
+    regex: Option<Regex>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Pattern(usize),
+    Trigger(Trigger),
+}
+
+/// Why the catalog's patterns cannot be compiled (reported by the test suite).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("pattern {cause}#{index}: regex does not compile: {error}")]
+    Regex {
+        cause: String,
+        index: usize,
+        error: String,
+    },
+    #[error("pattern {cause}#{index}: the literal `{literal}` is too short to search for")]
+    ShortLiteral {
+        cause: String,
+        index: usize,
+        literal: String,
+    },
+    #[error("the multi-pattern search cannot be built: {0}")]
+    Automaton(String),
+}
+
+/// The best message on one line.
+#[derive(Debug, Clone)]
+pub(crate) struct LineMatch {
+    pub entry: usize,
+    /// The text that matched (the regex match, or the literal as written in the line).
+    pub matched: String,
+    /// The message (segment of the line) that holds the match, with the match's offset.
+    pub segment: String,
+    pub start: usize,
+    /// Causes of other, weaker patterns confirmed on the same line.
+    pub others: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Matcher {
+    ac: AhoCorasick,
+    kinds: Vec<Vec<Kind>>,
+    pub entries: Vec<Entry>,
+    registry: AhoCorasick,
+}
+
+impl Matcher {
+    /// The matcher for the embedded catalog, or `None` when the catalog's patterns do not
+    /// compile (the test suite reports why; at run time nothing is recognised).
+    pub(crate) fn get() -> Option<&'static Matcher> {
+        static MATCHER: OnceLock<Option<Matcher>> = OnceLock::new();
+        MATCHER
+            .get_or_init(|| Matcher::build(catalog::catalog()).ok())
+            .as_ref()
+    }
+
+    /// Compiles `catalog`.
+    pub(crate) fn build(catalog: &'static Catalog) -> Result<Matcher, BuildError> {
+        let mut literals: Vec<String> = Vec::new();
+        let mut kinds: Vec<Vec<Kind>> = Vec::new();
+        let mut add = |literal: &str, kind: Kind| {
+            let lower = literal.to_ascii_lowercase();
+            if let Some(i) = literals.iter().position(|l| *l == lower) {
+                kinds[i].push(kind);
+            } else {
+                literals.push(lower);
+                kinds.push(vec![kind]);
+            }
+        };
+        let mut entries = Vec::new();
+        for cause in &catalog.cause {
+            for (index, pattern) in cause.patterns.iter().enumerate() {
+                if pattern.literal.trim().len() < 4 {
+                    return Err(BuildError::ShortLiteral {
+                        cause: cause.id.clone(),
+                        index,
+                        literal: pattern.literal.clone(),
+                    });
+                }
+                let regex = match &pattern.regex {
+                    Some(r) => Some(
+                        RegexBuilder::new(r)
+                            .case_insensitive(true)
+                            .build()
+                            .map_err(|e| BuildError::Regex {
+                                cause: cause.id.clone(),
+                                index,
+                                error: e.to_string(),
+                            })?,
+                    ),
+                    None => None,
+                };
+                add(&pattern.literal, Kind::Pattern(entries.len()));
+                entries.push(Entry {
+                    cause,
+                    pattern,
+                    index,
+                    regex,
+                });
+            }
+        }
+        for (literal, trigger) in TRIGGERS {
+            add(literal, Kind::Trigger(*trigger));
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .map_err(|e| BuildError::Automaton(e.to_string()))?;
+        let registry = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&catalog.registry_context)
+            .map_err(|e| BuildError::Automaton(e.to_string()))?;
+        Ok(Matcher {
+            ac,
+            kinds,
+            entries,
+            registry,
+        })
+    }
+
+    /// True when the line holds any literal (the fast path: most lines stop here).
+    pub(crate) fn quick(&self, line: &[u8]) -> bool {
+        self.ac.is_match(line)
+    }
+
+    /// The patterns whose literal occurs in `line`, and the context triggers with the byte
+    /// offsets of each (start, just after the end).
+    pub(crate) fn hits(&self, line: &[u8]) -> (Vec<usize>, Vec<(Trigger, usize, usize)>) {
+        let mut patterns = Vec::new();
+        let mut triggers = Vec::new();
+        for m in self.ac.find_overlapping_iter(line) {
+            for kind in &self.kinds[m.pattern().as_usize()] {
+                match *kind {
+                    Kind::Pattern(i) => {
+                        if !patterns.contains(&i) {
+                            patterns.push(i);
+                        }
+                    }
+                    Kind::Trigger(t) => triggers.push((t, m.start(), m.end())),
+                }
+            }
+        }
+        (patterns, triggers)
+    }
+
+    /// Confirms `candidates` on the cleaned line and returns the strongest message.
+    pub(crate) fn best(&self, candidates: &[usize], cleaned: &str) -> Option<LineMatch> {
+        let mut registry_context: Option<bool> = None;
+        let mut confirmed: Vec<(usize, String, String, usize)> = Vec::new();
+        let mut segments = scan::segments(cleaned);
+        // A message may itself hold an escaped `\n` (Go quotes a header value with a
+        // newline in it); try the whole line after its parts.
+        if segments.len() > 1 {
+            segments.push(cleaned);
+        }
+        for segment in segments {
+            let lower = segment.to_ascii_lowercase();
+            for &i in candidates {
+                let entry = &self.entries[i];
+                if entry.pattern.needs_registry_context
+                    && !*registry_context.get_or_insert_with(|| self.registry.is_match(cleaned))
+                {
+                    continue;
+                }
+                let found = match &entry.regex {
+                    Some(re) => re.find(segment).map(|m| (m.start(), m.end())),
+                    None => {
+                        let lit = entry.pattern.literal.to_ascii_lowercase();
+                        lower.find(&lit).map(|s| (s, s + lit.len()))
+                    }
+                };
+                if let Some((s, e)) = found
+                    && let Some(text) = segment.get(s..e)
+                {
+                    confirmed.push((i, text.trim().to_owned(), segment.to_owned(), s));
+                }
+            }
+        }
+        let best = confirmed
+            .iter()
+            .enumerate()
+            .max_by_key(|(pos, (i, ..))| (self.entries[*i].pattern.weight, usize::MAX - pos))
+            .map(|(pos, _)| pos)?;
+        let (entry, matched, segment, start) = confirmed[best].clone();
+        let owner = &self.entries[entry].cause.id;
+        let mut others: Vec<String> = Vec::new();
+        for (i, ..) in &confirmed {
+            let id = &self.entries[*i].cause.id;
+            if id != owner && !others.contains(id) {
+                others.push(id.clone());
+            }
+        }
+        Some(LineMatch {
+            entry,
+            matched,
+            segment,
+            start,
+            others,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_compiles() {
+        let m = Matcher::build(catalog::catalog()).expect("catalog patterns compile");
+        assert!(m.entries.len() > 40, "{} patterns", m.entries.len());
+    }
+
+    #[test]
+    fn the_most_specific_message_on_a_line_wins() {
+        let m = Matcher::get().expect("catalog compiles");
+        let line = "docker: invalid reference format: repository name must be lowercase.";
+        let (cands, _) = m.hits(line.as_bytes());
+        let best = m.best(&cands, line).expect("a match");
+        assert_eq!(m.entries[best.entry].cause.id, "reference-uppercase");
+        assert!(best.others.contains(&"reference-invalid".to_owned()));
+    }
+
+    #[test]
+    fn generic_network_text_needs_a_registry_on_the_line() {
+        let m = Matcher::get().expect("catalog compiles");
+        let line = "psql: error: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: Connection refused";
+        let (cands, _) = m.hits(line.as_bytes());
+        assert!(m.best(&cands, line).is_none());
+        let line = "Error response from daemon: Get \"https://localhost:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused";
+        let (cands, _) = m.hits(line.as_bytes());
+        let best = m.best(&cands, line).expect("a match");
+        assert_eq!(m.entries[best.entry].cause.id, "network-refused");
+    }
+}

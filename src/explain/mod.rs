@@ -1,0 +1,605 @@
+//! The log explainer: names the cause of every registry or authentication error in a message
+//! or a CI log, using the catalog's patterns.
+//!
+//! The log is streamed line by line ([`scan`]); every line is searched once for all the
+//! catalog's literals ([`matcher`]); lines with a hit are cleaned and confirmed; the same
+//! message repeated is counted, not repeated; at the end each message's suspects are ranked
+//! with the context found anywhere in the log ([`context`], [`rank`]). `check` classifies a
+//! live registry answer with [`classify`], so a cause reads the same everywhere.
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+pub mod context;
+mod image;
+mod matcher;
+pub mod rank;
+pub mod scan;
+
+pub use context::{Host, Signal, Signals};
+pub use rank::Ranked;
+pub use scan::Stats;
+
+use crate::catalog;
+use crate::finding::{Finding, Location, Status};
+use crate::report::Report;
+use crate::t;
+use crate::token::TokenKind;
+
+/// The check id of every explain finding.
+pub const CHECK: &str = "explain";
+
+/// At most this many distinct (message, image) pairs are told apart; beyond that, further
+/// images are counted under their message without an image, so memory stays bounded.
+const MAX_DISTINCT: usize = 1000;
+
+/// At most this many line numbers are kept per message.
+const MAX_LINES_KEPT: usize = 20;
+
+/// At most this many characters of the line are quoted as evidence.
+const EXCERPT: usize = 400;
+
+/// One registry error found in the input, with its ranked suspects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The most likely cause id.
+    pub cause: String,
+    /// The other possible cause ids, most likely first.
+    pub alternatives: Vec<String>,
+    /// The context signals that decided the order.
+    pub ranked_by: Vec<Signal>,
+    /// The first line (1-based) where the message occurs.
+    pub line: usize,
+    /// The first lines where it occurs (at most 20).
+    pub lines: Vec<usize>,
+    /// How many lines carry the message.
+    pub count: usize,
+    /// The message as it reads in the log (cleaned, cut to a few hundred characters).
+    pub text: String,
+    /// The part of it that matched the catalog.
+    pub matched: String,
+    /// The registry family, when known.
+    pub host: Option<Host>,
+    /// The line was longer than [`scan::MAX_LINE`] and only its start was read.
+    pub truncated: bool,
+    /// The catalog pattern, as `cause-id#index` (the cause that owns it, and its position).
+    pub pattern: String,
+    /// The tools that print this wording (from the catalog).
+    pub printed_by: String,
+    /// The image the message names (`host/path[:tag]`), when it names one.
+    pub image: Option<String>,
+    weight: u8,
+    weak: bool,
+}
+
+/// The result of scanning one input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// Every distinct registry error, in order of first appearance.
+    pub explanations: Vec<Explanation>,
+    pub stats: Stats,
+    /// Context that holds for the whole input.
+    pub signals: Vec<Signal>,
+}
+
+/// What `check` knows about the credential and registry behind a live answer.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// The kind of token that was sent, if any.
+    pub token_kind: Option<TokenKind>,
+    /// The registry host (`ghcr.io`, `registry-1.docker.io`, ...).
+    pub host: Option<String>,
+    /// True when the credential came from a docker/podman config rather than being given.
+    pub stored_credentials: bool,
+    /// More context the caller knows (e.g. [`Signal::PackagesWrite`] from a workflow).
+    pub signals: Vec<Signal>,
+}
+
+impl Hints {
+    fn signals(&self) -> Signals {
+        let mut s = Signals::default();
+        for sig in &self.signals {
+            s.insert(*sig);
+        }
+        match self.token_kind {
+            Some(TokenKind::FineGrainedPat) => s.insert(Signal::FineGrainedPat),
+            Some(TokenKind::ClassicPat | TokenKind::LegacyHex) => s.insert(Signal::ClassicPat),
+            Some(TokenKind::Oauth) => s.insert(Signal::OauthToken),
+            Some(TokenKind::Installation) => s.insert(Signal::InstallationToken),
+            _ => {}
+        }
+        // A credential given for this run was just used to log in, so a stored, stale one
+        // is not the suspect.
+        if self.token_kind.is_some() && !self.stored_credentials {
+            s.insert(Signal::LoginAttempted);
+        }
+        s
+    }
+}
+
+/// The cause of one message, for `check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    pub cause: String,
+    pub alternatives: Vec<String>,
+    pub ranked_by: Vec<Signal>,
+}
+
+/// A distinct error: the catalog pattern and the image the line names.
+type Key = (usize, Option<String>);
+
+/// Accumulates one distinct message while the log streams by.
+struct Seen {
+    entry: usize,
+    image: Option<String>,
+    first_line: usize,
+    lines: Vec<usize>,
+    count: usize,
+    text: String,
+    matched: String,
+    host: Option<Host>,
+    truncated: bool,
+    others: Vec<String>,
+}
+
+/// Hides credentials a log line may carry (a token echoed by a script, an Authorization
+/// header in a Go error or a curl trace), so evidence never repeats a secret.
+fn redact(text: &str) -> String {
+    static SECRET: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = SECRET.get_or_init(|| {
+        Regex::new(
+            r"(?i)(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|\b(?:basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,})",
+        )
+        .ok()
+    });
+    match re {
+        Some(re) => re.replace_all(text, "<redacted>").into_owned(),
+        // Without the pattern nothing can be checked: show no text rather than a secret.
+        None => String::new(),
+    }
+}
+
+fn excerpt(segment: &str, start: usize) -> String {
+    if segment.chars().count() <= EXCERPT {
+        return segment.to_owned();
+    }
+    // Keep some text before the match and as much after it as fits.
+    let mut from = start.saturating_sub(EXCERPT / 4);
+    while !segment.is_char_boundary(from) {
+        from -= 1;
+    }
+    let tail: String = segment[from..].chars().take(EXCERPT).collect();
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    out.push_str(&tail);
+    if from + tail.len() < segment.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Scans `reader` line by line and explains every registry error in it.
+pub fn scan<R: Read>(reader: R) -> io::Result<Scan> {
+    scan_with(reader, Signals::default(), None)
+}
+
+fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> io::Result<Scan> {
+    let Some(m) = matcher::Matcher::get() else {
+        let stats = scan::for_each_line(reader, |_, _, _| {})?;
+        return Ok(Scan {
+            explanations: Vec::new(),
+            stats,
+            signals: Vec::new(),
+        });
+    };
+    let mut tracker = context::Tracker::default();
+    let mut seen: HashMap<Key, Seen> = HashMap::new();
+    let mut order: Vec<Key> = Vec::new();
+    // The last error line (without its timestamp) and its key.
+    let mut last: Option<(Vec<u8>, Key)> = None;
+    let stats = scan::for_each_line(reader, |no, raw, truncated| {
+        if tracker.in_permissions_block() {
+            tracker.permissions_line(&scan::clean(raw));
+        }
+        let stripped;
+        let line = if memchr::memchr(0x1b, raw).is_some() {
+            stripped = scan::strip_ansi(raw);
+            &stripped[..]
+        } else {
+            raw
+        };
+        if !m.quick(line) {
+            return;
+        }
+        // A flood of the same error (a retry loop, one line per blob) is counted without
+        // matching it again; only the timestamp differs between its lines.
+        let body = scan::without_timestamp(line);
+        if let Some((text, key)) = &last
+            && text.as_slice() == body
+            && let Some(s) = seen.get_mut(key)
+        {
+            s.count += 1;
+            if s.lines.len() < MAX_LINES_KEPT {
+                s.lines.push(no);
+            }
+            return;
+        }
+        let (candidates, triggers) = m.hits(line);
+        let cleaned = scan::clean(line);
+        for (trigger, start, end) in triggers {
+            tracker.trigger(trigger, no, line, start, end, &cleaned);
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        let Some(found) = m.best(&candidates, &cleaned) else {
+            return;
+        };
+        let host = Host::detect(&found.segment)
+            .or_else(|| Host::detect(&cleaned))
+            .or_else(|| tracker.target());
+        if let Some(h) = host {
+            tracker.saw_host(h);
+        }
+        let mut image = image::image_of(&found.segment).map(|i| redact(&i));
+        if image.is_some() && seen.len() >= MAX_DISTINCT {
+            image = None;
+        }
+        let key = (found.entry, image);
+        last = Some((body.to_vec(), key.clone()));
+        match seen.get_mut(&key) {
+            Some(s) => {
+                s.count += 1;
+                if s.lines.len() < MAX_LINES_KEPT {
+                    s.lines.push(no);
+                }
+                s.host = s.host.or(host);
+                for o in found.others {
+                    if !s.others.contains(&o) {
+                        s.others.push(o);
+                    }
+                }
+            }
+            None => {
+                order.push(key.clone());
+                seen.insert(
+                    key.clone(),
+                    Seen {
+                        entry: found.entry,
+                        image: key.1,
+                        first_line: no,
+                        lines: vec![no],
+                        count: 1,
+                        text: redact(&excerpt(&found.segment, found.start)),
+                        matched: redact(&found.matched),
+                        host,
+                        truncated,
+                        others: found.others,
+                    },
+                );
+            }
+        }
+    })?;
+
+    let mut explanations = Vec::new();
+    for key in order {
+        let Some(s) = seen.remove(&key) else {
+            continue;
+        };
+        let e = &m.entries[s.entry];
+        let host = s.host.or(default_host).or_else(|| tracker.only_host());
+        let signals = tracker.for_error(s.first_line, host).union(extra);
+        let ranked = rank::rank(e.pattern, &e.cause.id, &s.others, signals);
+        explanations.push(Explanation {
+            cause: ranked.cause,
+            alternatives: ranked.alternatives,
+            ranked_by: ranked.ranked_by,
+            line: s.first_line,
+            lines: s.lines,
+            count: s.count,
+            text: s.text,
+            matched: s.matched,
+            host,
+            truncated: s.truncated,
+            pattern: format!("{}#{}", e.cause.id, e.index),
+            printed_by: e.pattern.printed_by.clone(),
+            image: s.image,
+            weight: e.pattern.weight,
+            weak: e.pattern.weak,
+        });
+    }
+    // A generic message (`403 Forbidden` with no body) is the same failure as a specific one
+    // that names one of its suspects; keep only the specific one.
+    let strong: Vec<String> = explanations
+        .iter()
+        .filter(|e| !e.weak)
+        .map(|e| e.cause.clone())
+        .collect();
+    explanations.retain(|e| {
+        !e.weak
+            || !strong
+                .iter()
+                .any(|c| c == &e.cause || e.alternatives.contains(c))
+    });
+    explanations.sort_by_key(|e| e.line);
+    Ok(Scan {
+        explanations,
+        stats,
+        signals: tracker.global().union(extra).iter().collect(),
+    })
+}
+
+/// Classifies one registry message (a live answer's body or error text) for `check`.
+///
+/// `hints` add what the caller knows: the token kind (`github_pat_` makes `does not match
+/// expected scopes` a fine-grained token problem), the host, and whether the credential
+/// was stored. `installation not allowed to Create organization package` names
+/// `workflow-missing-packages-write` first unless `hints.signals` holds
+/// [`Signal::PackagesWrite`] (then `package-creation-restricted`). `denied: denied` names
+/// `stale-credentials` for stored credentials and `token-invalid` for a given token. A raw
+/// JSON error body is read as `code: message` lines, the way clients print it.
+pub fn classify(message: &str, hints: &Hints) -> Option<Classification> {
+    let host = hints.host.as_deref().and_then(Host::detect);
+    let text = envelope_text(message).unwrap_or_else(|| message.to_owned());
+    let scan = scan_with(text.as_bytes(), hints.signals(), host).ok()?;
+    let best = scan
+        .explanations
+        .into_iter()
+        .max_by_key(|e| (!e.weak, e.weight, usize::MAX - e.line))?;
+    Some(Classification {
+        cause: best.cause,
+        alternatives: best.alternatives,
+        ranked_by: best.ranked_by,
+    })
+}
+
+/// A registry's JSON error body (`{"errors":[{"code":"DENIED","message":"..."}]}`) as the
+/// lines clients print for it (`denied: ...`), which is the wording the catalog knows.
+fn envelope_text(body: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(body.trim()).ok()?;
+    let errors = v.get("errors")?.as_array()?;
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let code = e.get("code").and_then(Value::as_str).unwrap_or_default();
+            let message = e.get("message").and_then(Value::as_str).unwrap_or_default();
+            format!("{}: {message}", code.to_ascii_lowercase())
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+fn title(id: &str) -> String {
+    catalog::cause(id).map_or_else(|| id.to_owned(), |c| c.title.clone())
+}
+
+/// Turns one explanation into a finding about `input`.
+pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
+    let mut message = t!(
+        "explain.message",
+        matched = e.matched,
+        title = title(&e.cause)
+    );
+    if e.count > 1 {
+        message.push_str(&t!("explain.seen", count = e.count));
+    }
+    if !e.ranked_by.is_empty() {
+        let names: Vec<&str> = e.ranked_by.iter().map(|s| s.name()).collect();
+        message.push_str(&t!("explain.ranked-by", signals = names.join(", ")));
+    }
+    if !e.alternatives.is_empty() {
+        let titles: Vec<String> = e.alternatives.iter().map(|a| title(a)).collect();
+        message.push_str(&t!("explain.also-possible", causes = titles.join("; ")));
+    }
+    let target = e
+        .image
+        .clone()
+        .or_else(|| input.map(str::to_owned))
+        .unwrap_or_else(|| t!("explain.stdin"));
+    let mut f = Finding::new(CHECK, Status::Fail, target, message)
+        .with_cause(&e.cause)
+        .with_location(Location::line(input.map(str::to_owned), e.line))
+        .with_evidence("text", e.text.clone())
+        .with_evidence("match", e.matched.clone())
+        .with_evidence("count", e.count)
+        .with_evidence("lines", e.lines.clone())
+        .with_evidence("alternatives", e.alternatives.clone())
+        .with_evidence(
+            "ranked_by",
+            e.ranked_by.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        )
+        .with_evidence("printed_by", e.printed_by.clone())
+        .with_evidence("pattern", e.pattern.clone());
+    if let Some(image) = &e.image {
+        f = f.with_evidence("image", image.clone());
+    }
+    if let Some(h) = e.host {
+        f = f.with_evidence("registry", h.signal().name().trim_start_matches("host-"));
+    }
+    if e.truncated {
+        f = f.with_evidence(
+            "note",
+            t!("explain.truncated-line", limit = scan::MAX_LINE / 1024),
+        );
+    }
+    f
+}
+
+/// Explains every registry error in `reader`; `input` is the file name (`None`: stdin).
+pub fn explain<R: Read>(reader: R, input: Option<&str>) -> io::Result<Report> {
+    let scan = scan(reader)?;
+    Ok(report(&scan, input))
+}
+
+/// The report for a finished scan.
+pub fn report(scan: &Scan, input: Option<&str>) -> Report {
+    let mut report = Report::new(CHECK);
+    for e in &scan.explanations {
+        report.push(finding(e, input));
+    }
+    let mut log = Map::new();
+    log.insert(
+        "name".into(),
+        Value::from(input.map_or_else(|| t!("explain.stdin"), str::to_owned)),
+    );
+    log.insert("lines".into(), Value::from(scan.stats.lines));
+    log.insert("bytes".into(), Value::from(scan.stats.bytes));
+    log.insert(
+        "truncated_lines".into(),
+        Value::from(scan.stats.truncated_lines),
+    );
+    log.insert(
+        "signals".into(),
+        Value::from(scan.signals.iter().map(|s| s.name()).collect::<Vec<&str>>()),
+    );
+    report.extra.insert("log".into(), Value::Object(log));
+    report
+}
+
+/// The sentence for a log without registry errors.
+pub fn nothing_found(stats: &Stats) -> String {
+    t!("explain.none", lines = stats.lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_message_is_one_explanation_with_its_count() {
+        let mut log = String::new();
+        for _ in 0..40 {
+            log.push_str("denied: permission_denied: write_package\n");
+        }
+        let s = scan(log.as_bytes()).expect("scan");
+        assert_eq!(s.explanations.len(), 1);
+        assert_eq!(s.explanations[0].count, 40);
+        assert_eq!(s.explanations[0].line, 1);
+        assert_eq!(s.explanations[0].lines.len(), MAX_LINES_KEPT);
+    }
+
+    #[test]
+    fn classify_maps_live_answers_like_explain() {
+        let plain = Hints::default();
+        let fine = Hints {
+            token_kind: Some(TokenKind::FineGrainedPat),
+            ..Hints::default()
+        };
+        let classic = Hints {
+            token_kind: Some(TokenKind::ClassicPat),
+            ..Hints::default()
+        };
+        let scopes = "permission_denied: The token provided does not match expected scopes.";
+        assert_eq!(
+            classify(scopes, &classic).map(|c| c.cause).as_deref(),
+            Some("token-missing-scope")
+        );
+        assert_eq!(
+            classify(scopes, &fine).map(|c| c.cause).as_deref(),
+            Some("token-fine-grained-unsupported")
+        );
+        let write = classify(
+            "installation not allowed to Write organization package",
+            &plain,
+        )
+        .expect("classified");
+        assert_eq!(write.cause, "workflow-missing-packages-write");
+        assert_eq!(
+            write.alternatives,
+            vec!["fork-or-dependabot-readonly", "package-access-not-granted"]
+        );
+        assert_eq!(
+            classify("permission_denied: write_package", &plain)
+                .map(|c| c.cause)
+                .as_deref(),
+            Some("package-access-not-granted")
+        );
+        let create = "installation not allowed to Create organization package";
+        assert_eq!(
+            classify(create, &plain).map(|c| c.cause).as_deref(),
+            Some("workflow-missing-packages-write")
+        );
+        let with_write = Hints {
+            signals: vec![Signal::PackagesWrite],
+            ..Hints::default()
+        };
+        assert_eq!(
+            classify(create, &with_write).map(|c| c.cause).as_deref(),
+            Some("package-creation-restricted")
+        );
+        let stored = Hints {
+            token_kind: Some(TokenKind::ClassicPat),
+            stored_credentials: true,
+            ..Hints::default()
+        };
+        assert_eq!(
+            classify("denied: denied", &stored)
+                .map(|c| c.cause)
+                .as_deref(),
+            Some("stale-credentials")
+        );
+        assert_eq!(
+            classify("denied: denied", &classic)
+                .map(|c| c.cause)
+                .as_deref(),
+            Some("token-invalid")
+        );
+        assert_eq!(classify("everything is fine", &plain), None);
+        // Raw JSON bodies read like the clients' wording.
+        assert_eq!(
+            classify(
+                r#"{"errors":[{"code":"DENIED","message":"permission_denied: write_package"}]}"#,
+                &plain
+            )
+            .map(|c| c.cause)
+            .as_deref(),
+            Some("package-access-not-granted")
+        );
+        assert_eq!(
+            classify(
+                r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[]}]}"#,
+                &plain
+            )
+            .map(|c| c.cause)
+            .as_deref(),
+            Some("registry-unauthorized")
+        );
+        assert_eq!(
+            classify(
+                r#"{"errors":[{"code":"DENIED","message":"invalid token"}]}"#,
+                &plain
+            )
+            .map(|c| c.cause)
+            .as_deref(),
+            Some("registry-token-exchange-skipped")
+        );
+    }
+
+    #[test]
+    fn evidence_never_repeats_a_credential() {
+        let log = "echo ghp_0123456789abcdefghijABCDEFGHIJ012345 | docker login: Error response from daemon: Get \"https://ghcr.io/v2/\": denied: denied\n\
+                   net/http: invalid header field value \"Basic b2N0bzpnaHBfc2VjcmV0c2VjcmV0c2VjcmV0\\n\" for key Authorization\n";
+        let s = scan(log.as_bytes()).expect("scan");
+        assert_eq!(s.explanations.len(), 2, "{s:?}");
+        for e in &s.explanations {
+            assert!(!e.text.contains("ghp_0123"), "{}", e.text);
+            assert!(!e.text.contains("b2N0bzpn"), "{}", e.text);
+            assert!(e.text.contains("<redacted>"), "{}", e.text);
+        }
+    }
+
+    #[test]
+    fn excerpt_keeps_the_match_and_marks_cuts() {
+        let long = format!("{}denied: denied{}", "a".repeat(1000), "b".repeat(1000));
+        let e = excerpt(&long, 1000);
+        assert!(e.contains("denied: denied"));
+        assert!(e.starts_with('…') && e.ends_with('…'));
+        assert!(e.chars().count() <= EXCERPT + 2);
+    }
+}

@@ -1,0 +1,275 @@
+//! Streaming line reader and line cleaning for CI logs.
+//!
+//! Logs come with GitHub Actions timestamps, `##[error]` and `::error::` prefixes, ANSI
+//! colours, CRLF and `\r` progress updates, podman's `errors:\n` escapes and lines of many
+//! megabytes. The reader hands out one line at a time from a fixed buffer and keeps at most
+//! [`MAX_LINE`] bytes of any line, so memory stays bounded whatever the input.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+/// The longest part of one line that is kept; the rest of the line is skipped.
+pub const MAX_LINE: usize = 64 * 1024;
+
+const READ_BUFFER: usize = 256 * 1024;
+
+/// What the reader saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub lines: usize,
+    pub bytes: u64,
+    /// Lines longer than [`MAX_LINE`] (only their start was examined).
+    pub truncated_lines: usize,
+}
+
+/// Calls `f(line_number, line, truncated)` for every line (1-based numbers, without the
+/// `\n`). A line longer than [`MAX_LINE`] is cut to its first `MAX_LINE` bytes and
+/// `truncated` is true.
+pub fn for_each_line<R: Read>(
+    reader: R,
+    mut f: impl FnMut(usize, &[u8], bool),
+) -> io::Result<Stats> {
+    let mut input = BufReader::with_capacity(READ_BUFFER, reader);
+    let mut stats = Stats::default();
+    // The start of a line that crosses the end of the read buffer.
+    let mut pending: Vec<u8> = Vec::new();
+    let mut pending_cut = false;
+    let mut pending_any = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            if pending_any {
+                stats.lines += 1;
+                stats.truncated_lines += usize::from(pending_cut);
+                f(stats.lines, &pending, pending_cut);
+            }
+            return Ok(stats);
+        }
+        let len = chunk.len();
+        stats.bytes += len as u64;
+        let mut start = 0;
+        while let Some(pos) = memchr::memchr(b'\n', &chunk[start..]) {
+            let end = start + pos;
+            stats.lines += 1;
+            if pending_any {
+                keep(&mut pending, &mut pending_cut, &chunk[start..end]);
+                stats.truncated_lines += usize::from(pending_cut);
+                f(stats.lines, &pending, pending_cut);
+                pending.clear();
+                pending_cut = false;
+                pending_any = false;
+            } else {
+                let line = &chunk[start..end];
+                let cut = line.len() > MAX_LINE;
+                stats.truncated_lines += usize::from(cut);
+                f(stats.lines, &line[..line.len().min(MAX_LINE)], cut);
+            }
+            start = end + 1;
+        }
+        if start < len {
+            keep(&mut pending, &mut pending_cut, &chunk[start..]);
+            pending_any = true;
+        }
+        input.consume(len);
+    }
+}
+
+fn keep(pending: &mut Vec<u8>, cut: &mut bool, more: &[u8]) {
+    let room = MAX_LINE.saturating_sub(pending.len());
+    if more.len() > room {
+        *cut = true;
+    }
+    pending.extend_from_slice(&more[..more.len().min(room)]);
+}
+
+/// Removes ANSI escape sequences (CSI `ESC [ ... final`, OSC `ESC ] ... BEL|ESC \`, and
+/// two-byte escapes).
+pub fn strip_ansi(line: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] != 0x1b {
+            out.push(line[i]);
+            i += 1;
+            continue;
+        }
+        match line.get(i + 1) {
+            Some(b'[') => {
+                i += 2;
+                while i < line.len() && !(0x40..=0x7e).contains(&line[i]) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            Some(b']') => {
+                i += 2;
+                while i < line.len() {
+                    if line[i] == 0x07 {
+                        i += 1;
+                        break;
+                    }
+                    if line[i] == 0x1b && line.get(i + 1) == Some(&b'\\') {
+                        i += 2;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            Some(_) => i += 2,
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The line without a leading GitHub Actions timestamp (`2024-05-01T10:00:00.1234567Z `).
+pub fn without_timestamp(b: &[u8]) -> &[u8] {
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && let Some(z) = b.iter().take(40).position(|c| *c == b'Z')
+    {
+        let rest = &b[z + 1..];
+        let spaces = rest.iter().take_while(|c| **c == b' ').count();
+        return &rest[spaces..];
+    }
+    b
+}
+
+fn strip_timestamp(s: &str) -> &str {
+    let rest = without_timestamp(s.as_bytes());
+    // The timestamp is ASCII, so the cut is on a character boundary.
+    s.get(s.len() - rest.len()..).unwrap_or(s)
+}
+
+/// Strips the runner's and the workflow commands' prefixes: `##[error]`, `##[warning]`,
+/// `::error::`, `::error file=...,line=...::`.
+fn strip_command(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix("##[")
+        && let Some(close) = rest.find(']')
+        && close <= 12
+    {
+        return &rest[close + 1..];
+    }
+    for kind in ["::error", "::warning", "::notice"] {
+        if let Some(rest) = s.strip_prefix(kind)
+            && let Some(end) = rest.find("::")
+        {
+            return &rest[end + 2..];
+        }
+    }
+    s
+}
+
+/// The line as a person reads it: no ANSI colours, timestamp, runner prefix or trailing
+/// `\r`. Invalid UTF-8 is replaced.
+pub fn clean(raw: &[u8]) -> String {
+    let bytes;
+    let raw = if memchr::memchr(0x1b, raw).is_some() {
+        bytes = strip_ansi(raw);
+        &bytes[..]
+    } else {
+        raw
+    };
+    let text = String::from_utf8_lossy(raw);
+    let mut s = text.trim_end_matches(['\r', '\n']);
+    s = strip_timestamp(s);
+    s = strip_command(s);
+    s.trim().to_owned()
+}
+
+/// Splits a cleaned line into the messages it holds: podman and skopeo print several errors
+/// joined by a literal `\n` (`errors:\ndenied: ...\nunauthorized: ...`), and progress
+/// output overwrites itself with `\r`.
+pub fn segments(cleaned: &str) -> Vec<&str> {
+    cleaned
+        .split("\\n")
+        .flat_map(|part| part.split('\r'))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8]) -> (Vec<(usize, Vec<u8>, bool)>, Stats) {
+        let mut out = Vec::new();
+        let stats = for_each_line(input, |n, l, cut| out.push((n, l.to_vec(), cut)))
+            .expect("in-memory read");
+        (out, stats)
+    }
+
+    #[test]
+    fn numbers_lines_and_keeps_a_last_line_without_newline() {
+        let (out, stats) = lines(b"a\r\nb\n\nc");
+        let texts: Vec<&[u8]> = out.iter().map(|(_, l, _)| &l[..]).collect();
+        assert_eq!(texts, vec![&b"a\r"[..], b"b", b"", b"c"]);
+        assert_eq!(out[3].0, 4);
+        assert_eq!(stats.lines, 4);
+        assert_eq!(stats.bytes, 7);
+    }
+
+    #[test]
+    fn cuts_a_huge_line_and_goes_on() {
+        let mut input = vec![b'x'; MAX_LINE * 5 + 7];
+        input.extend_from_slice(b"\nnext\n");
+        let (out, stats) = lines(&input);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].1.len(), MAX_LINE);
+        assert!(out[0].2);
+        assert_eq!(out[1].1, b"next");
+        assert_eq!(out[1].0, 2);
+        assert_eq!(stats.truncated_lines, 1);
+    }
+
+    #[test]
+    fn cleans_actions_prefixes_colours_and_cr() {
+        assert_eq!(
+            clean(b"2024-05-01T10:00:00.1234567Z ##[error]buildx failed with: x\r"),
+            "buildx failed with: x"
+        );
+        assert_eq!(
+            clean(b"::error file=a.yml,line=3::denied: denied"),
+            "denied: denied"
+        );
+        assert_eq!(
+            clean(b"\x1b[31mERROR\x1b[0m: \x1b]8;;http://x\x07denied\x1b]8;;\x07"),
+            "ERROR: denied"
+        );
+    }
+
+    #[test]
+    fn multibyte_text_after_a_timestamp_like_prefix_does_not_panic() {
+        assert!(!clean("2024-05-01T10:é€€€€€€€€€€€€€€€€€€€€€€€".as_bytes()).is_empty());
+        assert_eq!(
+            clean("2024-05-01T10:00:00.1Z 镜像推送失败".as_bytes()),
+            "镜像推送失败"
+        );
+    }
+
+    #[test]
+    fn splits_podman_escaped_errors() {
+        let line = "writing blob: errors:\\ndenied: requested access to the resource is denied\\nunauthorized: authentication required\\n";
+        assert_eq!(
+            segments(line),
+            vec![
+                "writing blob: errors:",
+                "denied: requested access to the resource is denied",
+                "unauthorized: authentication required"
+            ]
+        );
+    }
+}
