@@ -43,7 +43,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             ));
         }
     };
-    if scan.explanations.is_empty() && Format::from(global.format) == Format::Text {
+    if scan.explanations.is_empty() && global.format() == Format::Text {
         println!("{}", ghcr_doctor::explain::nothing_found(&scan.stats));
         return ExitCode::SUCCESS;
     }
