@@ -14,6 +14,8 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -354,6 +356,8 @@ impl Error {
 pub struct Client {
     inner: reqwest::Client,
     options: Options,
+    /// Requests sent on the wire (every attempt and redirect hop), shared by clones.
+    sent: Arc<AtomicU64>,
 }
 
 impl Client {
@@ -388,11 +392,21 @@ impl Client {
         let inner = builder.build().map_err(|e| Error::Invalid {
             detail: e.to_string(),
         })?;
-        Ok(Client { inner, options })
+        Ok(Client {
+            inner,
+            options,
+            sent: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// How many requests this client and its clones have sent (retries and redirect hops
+    /// included). Benchmarks and tests use it to show that round trips do not grow.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// True when credentials may be sent to `url`.
@@ -452,6 +466,7 @@ impl Client {
                 headers.insert(header::AUTHORIZATION, value);
             }
             trace_request(&method, &url, &headers);
+            self.sent.fetch_add(1, Ordering::Relaxed);
             builder = builder.headers(headers);
             if let Some(body) = &request.body {
                 builder = builder.body(body.clone());

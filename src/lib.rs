@@ -6,11 +6,13 @@
 //! prints.
 
 pub mod catalog;
+pub mod check;
 pub mod credentials;
 pub mod finding;
 pub mod http;
 pub mod message;
 pub mod reference;
+pub mod registry;
 pub mod report;
 pub mod secret;
 pub mod token;

@@ -1,0 +1,124 @@
+//! `registry-reachable`: `GET /v2/` answers, anonymously. A network failure is named by its
+//! class (`network-dns`, `-refused`, `-timeout`, `-tls`, `-proxy`).
+
+use crate::finding::{Finding, Status};
+use crate::http::{self, ProxyConfig};
+use crate::registry::{self, Ping, host::Endpoint};
+
+pub const ID: &str = "registry-reachable";
+
+/// The finding for one image of a registry.
+pub fn finding(
+    target: &str,
+    endpoint: &Endpoint,
+    proxy: &ProxyConfig,
+    result: &Result<Ping, registry::Error>,
+) -> Finding {
+    let url = endpoint
+        .url("v2/")
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let via = endpoint
+        .url("v2/")
+        .and_then(|u| proxy.proxy_for(&u).map(http::display_proxy));
+    match result {
+        Ok(ping) => {
+            let mut f = Finding::new(
+                ID,
+                Status::Pass,
+                target,
+                crate::t!(
+                    "check.registry-reachable.pass",
+                    registry = endpoint.domain,
+                    url = url,
+                    status = ping.status,
+                    scheme = ping.scheme.as_str()
+                ),
+            )
+            .with_evidence("url", url.as_str())
+            .with_evidence("status", ping.status)
+            .with_evidence("auth_scheme", ping.scheme.as_str())
+            .with_evidence("attempts", ping.attempts);
+            if let Some(p) = via {
+                f = f.with_evidence("proxy", p);
+            }
+            if !ping.retried.is_empty() {
+                f = f.with_evidence("retried_statuses", ping.retried.clone());
+            }
+            f
+        }
+        Err(e) => failure(ID, target, endpoint, proxy, e),
+    }
+}
+
+/// A failed request as a finding for `check`: network class, or the registry's answer.
+pub fn failure(
+    check: &str,
+    target: &str,
+    endpoint: &Endpoint,
+    proxy: &ProxyConfig,
+    error: &registry::Error,
+) -> Finding {
+    match error {
+        registry::Error::Http(e) => {
+            let detail = crate::check::describe_http_error(e, proxy);
+            let mut f = Finding::new(
+                check,
+                Status::Fail,
+                target,
+                crate::t!(
+                    "check.registry-reachable.network",
+                    registry = endpoint.domain,
+                    error = detail
+                ),
+            )
+            .with_cause(e.cause())
+            .with_evidence("error", detail.as_str());
+            if let http::Error::Proxy { proxy: p, .. } = e {
+                f = f
+                    .with_evidence("proxy", p.as_str())
+                    .with_evidence("no_proxy", proxy.no_proxy.join(","));
+            }
+            f
+        }
+        registry::Error::Refused(r) => {
+            let mut f = Finding::new(
+                check,
+                Status::Fail,
+                target,
+                crate::t!(
+                    "check.registry-reachable.not-registry",
+                    registry = endpoint.domain,
+                    answer = r
+                ),
+            )
+            .with_evidence("status", r.status)
+            .with_evidence("answer", r.message())
+            .with_evidence("attempts", r.attempts);
+            // A 404 or 5xx at /v2/ names no credential problem; 401/403/429 do.
+            let cause = match r.status {
+                429 => Some("rate-limited"),
+                401 | 403 => Some("registry-unauthorized"),
+                _ => None,
+            };
+            if let Some(c) = cause {
+                f = f.with_cause(c);
+            }
+            if !r.retried.is_empty() {
+                f = f.with_evidence("retried_statuses", r.retried.clone());
+            }
+            f
+        }
+        registry::Error::BadAnswer { detail, status, .. } => Finding::new(
+            check,
+            Status::Fail,
+            target,
+            crate::t!(
+                "check.registry-reachable.bad-answer",
+                registry = endpoint.domain,
+                detail = detail
+            ),
+        )
+        .with_evidence("status", *status),
+    }
+}

@@ -1,0 +1,112 @@
+//! The registry client as a library (what `verify` builds on): manifests with their type and
+//! digest, blobs, upload sessions, and re-authentication when a 401 asks for a scope the
+//! session never requested.
+
+use ghcr_doctor::credentials::Credential;
+use ghcr_doctor::http;
+use ghcr_doctor::registry::host::Endpoint;
+use ghcr_doctor::registry::scope::Scope;
+use ghcr_doctor::registry::{AuthScheme, Session};
+use ghcr_doctor::secret::Secret;
+
+use crate::support::image::{OCI_MANIFEST, Pusher, sha256};
+use crate::support::registry::Registry;
+use crate::support::token_server::TokenServer;
+
+#[test]
+fn manifests_blobs_uploads_and_reauthentication_against_the_real_registry() {
+    let ts = TokenServer::start();
+    let reg = Registry::start(ts.registry_auth());
+    let pusher = Pusher::with_bearer(&reg.url(), &ts.push_token(&["team/a", "team/b"]));
+    let a = pusher.simple_image("team/a", "v1", 2);
+    let b = pusher.simple_image("team/b", "v1", 1);
+    let config_digest = {
+        let m: serde_json::Value = serde_json::from_slice(&a.bytes).expect("manifest json");
+        m["config"]["digest"]
+            .as_str()
+            .expect("config digest")
+            .to_owned()
+    };
+    let client = http::Client::new(http::Options::default()).expect("client");
+    let endpoint = Endpoint::for_domain(&reg.host(), false).expect("endpoint");
+    let credential = Credential {
+        username: Some("writer".into()),
+        secret: Secret::new("writer-pass"),
+        source: "test".into(),
+        identity_token: false,
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt")
+        .block_on(async {
+            let (mut session, ping) = Session::ping(client.clone(), endpoint).await.expect("ping");
+            assert_eq!(ping.status, 401);
+            assert!(matches!(session.scheme(), AuthScheme::Bearer(_)));
+            let login = session
+                .login(Some(&credential), &[Scope::repository("team/a", &["pull"])])
+                .await
+                .expect("login");
+            assert_eq!(login.token_requests, 1);
+
+            let m = session
+                .get_manifest("team/a", "v1")
+                .await
+                .expect("manifest");
+            assert_eq!(m.media_type.as_deref(), Some(OCI_MANIFEST));
+            assert_eq!(m.digest.as_deref(), Some(a.digest.as_str()));
+            assert_eq!(sha256(&m.bytes), a.digest);
+            let head = session
+                .head_manifest("team/a", &a.digest)
+                .await
+                .expect("head by digest");
+            assert_eq!(head.digest.as_deref(), Some(a.digest.as_str()));
+
+            let blob = session
+                .head_blob("team/a", &config_digest)
+                .await
+                .expect("head blob");
+            let bytes = session
+                .get_blob("team/a", &config_digest, http::BodyLimit::JSON)
+                .await
+                .expect("get blob");
+            assert_eq!(blob.size, Some(bytes.len() as u64));
+            assert_eq!(sha256(&bytes), config_digest);
+
+            // team/b was never asked for: the 401 names its scope, the session fetches a
+            // token for it and retries once.
+            let before = ts.requests().len();
+            let mb = session
+                .head_manifest("team/b", "v1")
+                .await
+                .expect("re-authenticated");
+            assert_eq!(mb.digest.as_deref(), Some(b.digest.as_str()));
+            let after = ts.requests();
+            assert_eq!(after.len(), before + 1);
+            assert_eq!(
+                after.last().map(|r| r.query_all("scope")),
+                Some(vec!["repository:team/b:pull".to_owned()])
+            );
+
+            // A missing blob is a refusal with the registry's code, not a transport error.
+            let missing = session
+                .head_blob(
+                    "team/a",
+                    "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                )
+                .await
+                .expect_err("missing blob");
+            assert_eq!(missing.refusal().map(|r| r.status), Some(404));
+
+            // Upload sessions: opened with push (fetched on demand), cancel answered 401
+            // (distribution wants `delete`), nothing stored.
+            let up = session.start_upload("team/a").await.expect("upload");
+            assert_eq!(up.status, 202);
+            let cancel = session.cancel_upload(&up).await.expect("cancel");
+            assert_eq!((cancel.status, cancel.cancelled), (401, false));
+        });
+    assert_eq!(
+        reg.repositories_with_content(),
+        vec!["team/a".to_owned(), "team/b".to_owned()]
+    );
+}
