@@ -95,3 +95,23 @@ pub fn assert_nothing_written(reg: &Registry, before: &Holdings) {
         }
     }
 }
+
+#[test]
+fn every_check_id_has_a_docs_section() {
+    let docs = std::fs::read_to_string(crate::support::root().join("docs/checks/registry.md"))
+        .expect("docs/checks/registry.md");
+    for id in [
+        "reference-valid",
+        "token-format",
+        "plain-http",
+        "registry-reachable",
+        "registry-login",
+        "registry-pull",
+        "registry-push",
+    ] {
+        assert!(
+            docs.contains(&format!("\n## {id}\n")),
+            "docs/checks/registry.md lacks `## {id}`"
+        );
+    }
+}
