@@ -226,6 +226,24 @@ pub struct BlobHead {
     pub attempts: u32,
 }
 
+/// A blob being downloaded.
+#[derive(Debug)]
+pub struct BlobStream {
+    /// `Content-Length`, when sent.
+    pub size: Option<u64>,
+    /// `Docker-Content-Digest`, when sent.
+    pub digest: Option<String>,
+    pub attempts: u32,
+    inner: http::Streaming,
+}
+
+impl BlobStream {
+    /// The next piece of the blob; `None` at the end.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        self.inner.chunk().await.map_err(Error::from)
+    }
+}
+
 /// An open upload session (from `POST /v2/NAME/blobs/uploads/`).
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -592,12 +610,34 @@ impl Session {
         if response.status != StatusCode::UNAUTHORIZED || !reauth {
             return Ok(response);
         }
+        match self.token_for_challenge(&response.headers).await? {
+            Some(token) => self
+                .http
+                .send(build(Auth::Bearer(token)), limit)
+                .await
+                .map_err(Error::from),
+            None => Ok(response),
+        }
+    }
+
+    /// After a 401: a token for the scopes its challenge asks for, when the session never
+    /// requested them. `None` when they were requested and not granted: that is the answer,
+    /// not a reason to ask again.
+    async fn token_for_challenge(
+        &self,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Result<Option<Secret>, Error> {
         let AuthScheme::Bearer(bearer) = &self.scheme else {
-            return Ok(response);
+            return Ok(None);
         };
-        let challenges = challenge::parse_all(response.header_all("www-authenticate"));
+        let challenges = challenge::parse_all(
+            headers
+                .get_all("www-authenticate")
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        );
         let Some(asked) = challenge::first_bearer(&challenges) else {
-            return Ok(response);
+            return Ok(None);
         };
         let wanted: Vec<Scope> = asked.scope.iter().filter_map(|s| Scope::parse(s)).collect();
         let new_scope = {
@@ -608,9 +648,7 @@ impl Session {
                     .any(|w| !grants.iter().any(|g| g.scopes.iter().any(|s| s.covers(w))))
         };
         if !new_scope {
-            // The scope was requested and not granted: that is the answer, not a reason to
-            // ask again.
-            return Ok(response);
+            return Ok(None);
         }
         let bearer = Bearer {
             realm: asked.realm.clone().or_else(|| bearer.realm.clone()),
@@ -621,10 +659,7 @@ impl Session {
         let grant = self.fetch_token(&bearer, &wanted, &mut scratch).await?;
         let token = grant.token.clone();
         self.grants.lock().await.push(grant);
-        self.http
-            .send(build(Auth::Bearer(token)), limit)
-            .await
-            .map_err(Error::from)
+        Ok(Some(token))
     }
 
     fn repo_url(&self, repository: &str, tail: &str) -> Result<Url, Error> {
@@ -754,6 +789,45 @@ impl Session {
             ))));
         }
         Ok(response.body)
+    }
+
+    /// `GET` of a blob as a stream, for blobs of any size: the caller reads
+    /// [`BlobStream::chunk`] until `None` (and hashes the bytes to prove the digest).
+    pub async fn get_blob_stream(
+        &self,
+        repository: &str,
+        digest: &str,
+    ) -> Result<BlobStream, Error> {
+        let url = self.repo_url(repository, &format!("blobs/{digest}"))?;
+        let scope = Scope::repository(repository, &["pull"]);
+        let mut auth = self.auth_for(&scope).await?;
+        let mut retried_auth = false;
+        loop {
+            let s = self
+                .http
+                .send_streaming(Request::get(url.clone()).auth(auth.clone()))
+                .await?;
+            if s.status == StatusCode::UNAUTHORIZED && !retried_auth {
+                retried_auth = true;
+                if let Some(token) = self.token_for_challenge(&s.headers).await? {
+                    auth = Auth::Bearer(token);
+                    continue;
+                }
+            }
+            if !s.status.is_success() {
+                let response = s.into_response(BodyLimit::ERROR).await?;
+                return Err(Error::Refused(Box::new(Refusal::from_response(
+                    &Method::GET,
+                    &response,
+                ))));
+            }
+            return Ok(BlobStream {
+                size: s.header("content-length").and_then(|v| v.parse().ok()),
+                digest: s.header("docker-content-digest").map(str::to_owned),
+                attempts: s.attempts,
+                inner: s,
+            });
+        }
     }
 
     /// `POST /v2/NAME/blobs/uploads/`: opens an empty upload session. 202 means the

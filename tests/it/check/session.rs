@@ -17,9 +17,17 @@ use crate::support::token_server::TokenServer;
 fn manifests_blobs_uploads_and_reauthentication_against_the_real_registry() {
     let ts = TokenServer::start();
     let reg = Registry::start(ts.registry_auth());
-    let pusher = Pusher::with_bearer(&reg.url(), &ts.push_token(&["team/a", "team/b"]));
+    let pusher = Pusher::with_bearer(&reg.url(), &ts.push_token(&["team/a", "team/b", "team/c"]));
     let a = pusher.simple_image("team/a", "v1", 2);
     let b = pusher.simple_image("team/b", "v1", 1);
+    let c = pusher.simple_image("team/c", "v1", 1);
+    let c_layer = {
+        let m: serde_json::Value = serde_json::from_slice(&c.bytes).expect("manifest json");
+        m["layers"][0]["digest"]
+            .as_str()
+            .expect("layer digest")
+            .to_owned()
+    };
     let config_digest = {
         let m: serde_json::Value = serde_json::from_slice(&a.bytes).expect("manifest json");
         m["config"]["digest"]
@@ -88,6 +96,28 @@ fn manifests_blobs_uploads_and_reauthentication_against_the_real_registry() {
                 Some(vec!["repository:team/b:pull".to_owned()])
             );
 
+            // Streaming a blob of a repository never asked for: re-authenticates too, and
+            // the chunks hash to the digest.
+            let mut stream = session
+                .get_blob_stream("team/c", &c_layer)
+                .await
+                .expect("stream");
+            let mut streamed = Vec::new();
+            while let Some(chunk) = stream.chunk().await.expect("chunk") {
+                streamed.extend(chunk);
+            }
+            assert_eq!(sha256(&streamed), c_layer);
+            assert_eq!(stream.size, Some(streamed.len() as u64));
+            assert_eq!(ts.requests().len(), before + 2);
+            let refused = session
+                .get_blob_stream(
+                    "team/c",
+                    "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                )
+                .await
+                .expect_err("missing blob");
+            assert_eq!(refused.refusal().map(|r| r.status), Some(404));
+
             // A missing blob is a refusal with the registry's code, not a transport error.
             let missing = session
                 .head_blob(
@@ -105,8 +135,9 @@ fn manifests_blobs_uploads_and_reauthentication_against_the_real_registry() {
             let cancel = session.cancel_upload(&up).await.expect("cancel");
             assert_eq!((cancel.status, cancel.cancelled), (401, false));
         });
+    // The upload probe added nothing.
     assert_eq!(
         reg.repositories_with_content(),
-        vec!["team/a".to_owned(), "team/b".to_owned()]
+        ["team/a", "team/b", "team/c"]
     );
 }
