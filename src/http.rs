@@ -185,14 +185,27 @@ impl Auth {
     }
 }
 
-/// One request.
-#[derive(Debug, Clone)]
+/// One request. Its `Debug` shows the body's length only: a body may carry a secret (an
+/// OAuth2 refresh token).
+#[derive(Clone)]
 pub struct Request {
     pub method: Method,
     pub url: Url,
     pub headers: HeaderMap,
     pub auth: Auth,
     pub body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &redact_url(&self.url))
+            .field("headers", &redacted_headers(&self.headers))
+            .field("auth", &self.auth)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
 }
 
 impl Request {

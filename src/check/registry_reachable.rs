@@ -61,7 +61,7 @@ pub fn failure(
 ) -> Finding {
     match error {
         registry::Error::Http(e) => {
-            let detail = crate::check::describe_http_error(e, proxy);
+            let detail = describe_http_error(e, proxy);
             let mut f = Finding::new(
                 check,
                 Status::Fail,
@@ -120,5 +120,54 @@ pub fn failure(
             ),
         )
         .with_evidence("status", *status),
+    }
+}
+
+/// A network failure in the user's words, with the host, and the proxy when one was used.
+pub fn describe_http_error(e: &http::Error, proxy: &ProxyConfig) -> String {
+    match e {
+        http::Error::Dns { host, detail } => {
+            crate::t!("registry.error.dns", host = host, detail = detail)
+        }
+        http::Error::Refused { host } => crate::t!("registry.error.refused", host = host),
+        http::Error::Timeout { host, seconds } => {
+            crate::t!("registry.error.timeout", host = host, seconds = seconds)
+        }
+        http::Error::Tls { host, detail } => {
+            crate::t!("registry.error.tls", host = host, detail = detail)
+        }
+        http::Error::Proxy {
+            proxy: p,
+            host,
+            detail,
+        } => crate::t!(
+            "registry.error.proxy",
+            proxy = p,
+            host = host,
+            detail = detail,
+            no_proxy = if proxy.no_proxy.is_empty() {
+                "-".to_owned()
+            } else {
+                proxy.no_proxy.join(",")
+            }
+        ),
+        http::Error::Connection { host, detail } => {
+            crate::t!("registry.error.connection", host = host, detail = detail)
+        }
+        http::Error::InsecureCredentials { url } => {
+            crate::t!("registry.error.insecure", url = url)
+        }
+        http::Error::Redirect { from, to, reason } => {
+            crate::t!(
+                "registry.error.redirect",
+                from = from,
+                to = to,
+                reason = reason
+            )
+        }
+        http::Error::BodyTooLarge { url, limit } => {
+            crate::t!("registry.error.too-large", url = url, limit = limit)
+        }
+        http::Error::Invalid { detail } => crate::t!("registry.error.invalid", detail = detail),
     }
 }

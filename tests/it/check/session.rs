@@ -141,3 +141,66 @@ fn manifests_blobs_uploads_and_reauthentication_against_the_real_registry() {
         ["team/a", "team/b", "team/c"]
     );
 }
+
+#[test]
+fn an_identity_token_is_exchanged_with_the_oauth2_refresh_grant() {
+    use crate::support::http_server::{Req, Resp, Server};
+    use std::sync::Arc;
+    const REFRESH: &str = "refresh-token-value-0123456789";
+    let server = Server::start(Arc::new(|req: &Req| {
+        match (req.method.as_str(), req.path()) {
+            ("GET", "/v2/") => Resp::error(401, "UNAUTHORIZED", "authentication required")
+                .header("www-authenticate", r#"Bearer realm="/token",service="reg""#),
+            ("POST", "/token") => {
+                let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body)
+                    .into_owned()
+                    .collect();
+                let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+                if get("grant_type") == Some("refresh_token")
+                    && get("refresh_token") == Some(REFRESH)
+                    && get("scope") == Some("repository:a/b:pull,push repository:a/c:pull,push")
+                    && req.header("authorization").is_none()
+                {
+                    Resp::new(200).json(serde_json::json!({"access_token": "oauth-access"}))
+                } else {
+                    Resp::error(400, "UNSUPPORTED", "bad grant")
+                }
+            }
+            ("POST", "/v2/a/b/blobs/uploads/") if req.bearer() == Some("oauth-access") => {
+                Resp::new(202).header("location", "/v2/a/b/blobs/uploads/x")
+            }
+            _ => Resp::error(403, "DENIED", "no"),
+        }
+    }));
+    let endpoint = Endpoint::for_domain(&server.host(), false).expect("endpoint");
+    let client = http::Client::new(http::Options::default()).expect("client");
+    let credential = Credential {
+        username: None,
+        secret: Secret::new(REFRESH),
+        source: "docker-config:auths".into(),
+        identity_token: true,
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt")
+        .block_on(async {
+            let (mut session, _) = Session::ping(client, endpoint).await.expect("ping");
+            let login = session
+                .login(
+                    Some(&credential),
+                    &[
+                        Scope::repository("a/b", &["pull", "push"]),
+                        Scope::repository("a/c", &["pull", "push"]),
+                    ],
+                )
+                .await
+                .expect("login");
+            assert_eq!(login.token_fields, vec!["access_token"]);
+            let up = session
+                .start_upload("a/b")
+                .await
+                .expect("upload with the access token");
+            assert_eq!(up.status, 202);
+        });
+}
