@@ -51,7 +51,14 @@ pub fn finding(
             return registry_reachable::failure(ID, probe.target, probe.endpoint, probe.proxy, e);
         }
     };
-    let scopes = login.requested.join(" ");
+    // This image's scope; the request carried every image's (`scopes_requested`).
+    let scopes = login
+        .requested
+        .iter()
+        .find(|s| crate::registry::scope::Scope::parse(s).is_some_and(|s| s.name == repository))
+        .cloned()
+        .unwrap_or_default();
+    let count = login.requested.len();
     let message = match (login.scheme, login.anonymous) {
         ("none", _) => crate::t!("check.registry-login.none", registry = registry),
         ("basic", true) => {
@@ -67,12 +74,14 @@ pub fn finding(
         (_, true) => crate::t!(
             "check.registry-login.anonymous-token",
             realm = login.realm.as_deref().unwrap_or("-"),
-            scopes = scopes
+            scope = scopes,
+            count = count
         ),
         (_, false) => crate::t!(
             "check.registry-login.token",
             realm = login.realm.as_deref().unwrap_or("-"),
-            scopes = scopes
+            scope = scopes,
+            count = count
         ),
     };
     let mut f = Finding::new(ID, Status::Pass, probe.target, message)

@@ -128,7 +128,10 @@ impl Refusal {
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} answered {}", self.method, self.url, self.status)?;
+        // The query (a token request's scopes) stays in the evidence; the sentence is shorter
+        // without it.
+        let url = self.url.split('?').next().unwrap_or_default();
+        write!(f, "{} {url} answered {}", self.method, self.status)?;
         if self.envelope.is_some() || !self.body_excerpt.trim().is_empty() {
             write!(f, ": {}", self.message())?;
         }
