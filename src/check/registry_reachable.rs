@@ -60,6 +60,26 @@ pub fn failure(
     error: &registry::Error,
 ) -> Finding {
     match error {
+        registry::Error::Http(
+            e @ (http::Error::Redirect { .. }
+            | http::Error::BodyTooLarge { .. }
+            | http::Error::Invalid { .. }
+            | http::Error::InsecureCredentials { .. }),
+        ) => {
+            // The server answered, but not in a way the tool accepts: no network cause.
+            let detail = describe_http_error(e, proxy);
+            Finding::new(
+                check,
+                Status::Fail,
+                target,
+                crate::t!(
+                    "check.registry-reachable.bad-answer",
+                    registry = endpoint.domain,
+                    detail = detail
+                ),
+            )
+            .with_evidence("error", detail.as_str())
+        }
         registry::Error::Http(e) => {
             let detail = describe_http_error(e, proxy);
             let mut f = Finding::new(

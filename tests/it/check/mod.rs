@@ -3,6 +3,7 @@
 
 mod cli;
 mod ghcr;
+mod hostile;
 mod network;
 mod real_registry;
 mod session;
