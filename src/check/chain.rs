@@ -46,15 +46,6 @@ pub(super) async fn run(ctx: &Context, domain: &str, items: Vec<Item<'_>>) -> Ch
     let mut out = ChainOut::default();
     let opts = &ctx.options;
     let proxy = &opts.http.proxy;
-    let skip_rest = |out: &mut ChainOut, from: &[&'static str], reason: String| {
-        for item in &items {
-            let fs = from
-                .iter()
-                .map(|c| Finding::new(*c, Status::Skip, item.input, reason.clone()))
-                .collect();
-            out.per_image.push((item.index, fs));
-        }
-    };
     let Some(endpoint) = ctx.endpoint(domain) else {
         let reason = crate::t!("check.bad-domain", registry = domain);
         for item in &items {
@@ -159,12 +150,17 @@ pub(super) async fn run(ctx: &Context, domain: &str, items: Vec<Item<'_>>) -> Ch
         }
     }
     let login = session.login(credential.as_ref(), &scopes).await;
-    if let Ok(l) = &login {
-        out.steps += u32::from(l.token_requests > 0);
-    } else {
-        out.steps += 1;
-    }
-    for item in &items {
+    out.steps += match &login {
+        // A refused batch retried one scope at a time costs a second round trip.
+        Ok(l) => u32::from(l.token_requests > 0) + u32::from(l.token_requests > 1),
+        Err(_) => 1,
+    };
+    let probes_after_login: Vec<&'static str> = network_checks(opts)
+        .into_iter()
+        .filter(|c| *c == registry_pull::ID || *c == registry_push::ID)
+        .collect();
+    let mut blocked = vec![false; items.len()];
+    for (k, item) in items.iter().enumerate() {
         let p = Probe {
             target: item.input,
             endpoint: &endpoint,
@@ -172,29 +168,35 @@ pub(super) async fn run(ctx: &Context, domain: &str, items: Vec<Item<'_>>) -> Ch
             token_kind,
             credential_source: source.as_deref(),
         };
-        let f = registry_login::finding(&p, item.reference.repository(), &login);
-        out.per_image.push((item.index, vec![f]));
-    }
-    if login.is_err() {
-        let mut rest = Vec::new();
-        if !opts.quick {
-            rest.push(registry_pull::ID);
+        let repository = item.reference.repository();
+        // The realm may have refused this repository alone while granting the others.
+        let refused = login.as_ref().ok().and_then(|l| {
+            l.refused
+                .iter()
+                .find(|(s, _)| s.name == repository)
+                .map(|(_, r)| r.clone())
+        });
+        let result = match refused {
+            Some(r) => Err(registry::Error::Refused(Box::new(r))),
+            None => login.clone(),
+        };
+        let mut fs = vec![registry_login::finding(&p, repository, &result)];
+        if result.is_err() {
+            blocked[k] = true;
+            let reason = crate::t!("check.skipped-login", registry = domain);
+            fs.extend(
+                probes_after_login
+                    .iter()
+                    .map(|c| Finding::new(*c, Status::Skip, item.input, reason.clone())),
+            );
         }
-        if !opts.pull_only {
-            rest.push(registry_push::ID);
-        }
-        skip_rest(
-            &mut out,
-            &rest,
-            crate::t!("check.skipped-login", registry = domain),
-        );
-        return out;
+        out.per_image.push((item.index, fs));
     }
     let session = &session;
 
     // 3. Every probe of every image at once (bounded).
     let mut ops = Vec::new();
-    for k in 0..items.len() {
+    for k in (0..items.len()).filter(|k| !blocked[*k]) {
         if !opts.quick {
             ops.push(Op::Pull(k));
         }

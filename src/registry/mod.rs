@@ -190,6 +190,9 @@ pub struct Login {
     /// Token requests sent (1, or one per scope when the realm refused several at once).
     pub token_requests: usize,
     pub attempts: u32,
+    /// Scopes the realm refused one by one while granting others (after a refused batch).
+    /// Their repositories cannot be probed; the rest can.
+    pub refused: Vec<(Scope, Refusal)>,
 }
 
 /// The answer to a manifest `HEAD`.

@@ -173,6 +173,7 @@ impl Session {
             expires_in: None,
             token_requests: 0,
             attempts: 0,
+            refused: Vec::new(),
         };
         match self.scheme.clone() {
             AuthScheme::None => Ok(login),
@@ -215,42 +216,63 @@ impl Session {
         login: &mut Login,
     ) -> Result<Grant, Error> {
         match self.token_request(bearer, scopes, login).await {
-            Err(Error::Refused(r)) if scopes.len() > 1 && matches!(r.status, 400 | 404 | 405) => {
-                // NOTE: the realm refused several `scope=` in one request; fall back to one
-                // request per scope. The grants are merged into the session's list.
-                let mut tasks = Vec::new();
-                for s in scopes {
+            Err(Error::Refused(r)) if scopes.len() > 1 && self.retry_per_scope(&r) => {
+                // NOTE: the realm refused the batch: it may not take several `scope=` at once
+                // (400/404/405), or one scope spoils the lot (a 403, or an anonymous request
+                // naming a private repository). One request per scope, concurrently, tells
+                // which repositories are refused; the others go on.
+                let tasks = scopes.iter().map(|s| {
                     let mut l = login.clone();
-                    tasks.push(async move {
+                    async move {
                         let g = self
                             .token_request(bearer, std::slice::from_ref(s), &mut l)
                             .await;
                         (g, l)
-                    });
-                }
+                    }
+                });
                 let results = futures_util::future::join_all(tasks).await;
-                let mut merged: Option<Grant> = None;
-                let mut extra = Vec::new();
-                for (g, l) in results {
-                    let g = g?;
+                let mut grants = Vec::new();
+                let mut refused = Vec::new();
+                for ((g, l), scope) in results.into_iter().zip(scopes) {
                     login.token_requests += 1;
                     login.attempts = login.attempts.max(l.attempts);
-                    login.token_fields = l.token_fields;
-                    login.expires_in = l.expires_in;
-                    if merged.is_none() {
-                        merged = Some(g);
-                    } else {
-                        extra.push(g);
+                    match g {
+                        Ok(g) => {
+                            login.token_fields = l.token_fields;
+                            login.expires_in = l.expires_in;
+                            if let Some(granted) = l.granted {
+                                login.granted.get_or_insert_with(Vec::new).extend(granted);
+                            }
+                            grants.push(g);
+                        }
+                        Err(Error::Refused(one)) => refused.push((scope.clone(), *one)),
+                        Err(e) => return Err(e),
                     }
                 }
-                let first = merged.ok_or_else(|| Error::Refused(r.clone()))?;
-                if !extra.is_empty() {
-                    self.grants.lock().await.extend(extra);
+                if grants.is_empty() {
+                    // Every scope refused on its own: the first answer speaks for all.
+                    let first = refused
+                        .into_iter()
+                        .next()
+                        .map_or(r, |(_, one)| Box::new(one));
+                    return Err(Error::Refused(first));
+                }
+                login.refused = refused;
+                let first = grants.remove(0);
+                if !grants.is_empty() {
+                    self.grants.lock().await.extend(grants);
                 }
                 Ok(first)
             }
             other => other,
         }
+    }
+
+    /// True when a refused batch token request is worth retrying one scope at a time. A 401
+    /// to a credential means the credential is wrong for every scope: no retry.
+    fn retry_per_scope(&self, refusal: &Refusal) -> bool {
+        matches!(refusal.status, 400 | 403 | 404 | 405)
+            || (refusal.status == 401 && self.basic.is_none())
     }
 
     async fn token_request(
@@ -707,6 +729,7 @@ fn login_scratch() -> Login {
         expires_in: None,
         token_requests: 0,
         attempts: 0,
+        refused: Vec::new(),
     }
 }
 

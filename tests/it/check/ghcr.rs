@@ -42,6 +42,7 @@ pub fn fake() -> Server {
             ("octo/app".into(), "v1".into()),
             ("octo/public".into(), "v1".into()),
         ],
+        strict_anonymous: false,
     })
 }
 
@@ -235,6 +236,7 @@ fn access_token_field_alone_is_accepted() {
         }],
         public: vec![],
         tags: vec![("octo/app".into(), "v1".into())],
+        strict_anonymous: false,
     });
     let report = run(
         options(&fake),
@@ -320,4 +322,40 @@ fn a_realm_that_refuses_several_scopes_gets_one_request_per_scope() {
     );
     expect(&report, "registry-push", &a, Pass, None);
     expect(&report, "registry-push", &b, Pass, None);
+}
+
+#[test]
+fn a_batch_refused_for_one_private_repository_is_retried_per_repository() {
+    let fake = ghcr_fake::start(Config {
+        public: vec!["octo/public".into()],
+        tags: vec![("octo/public".into(), "v1".into())],
+        strict_anonymous: true,
+        ..Config::default()
+    });
+    let public = "ghcr.io/octo/public:v1";
+    let report = run(
+        Options {
+            pull_only: true,
+            ..options(&fake)
+        },
+        Credentials::Anonymous,
+        &[public, APP],
+    );
+    expect(&report, "registry-login", public, Pass, None);
+    expect(&report, "registry-pull", public, Pass, None);
+    expect(
+        &report,
+        "registry-login",
+        APP,
+        Fail,
+        Some("registry-unauthorized"),
+    );
+    expect(&report, "registry-pull", APP, Skip, None);
+    let tokens = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path() == "/token")
+        .count();
+    assert_eq!(tokens, 3, "the batch, then one request per repository");
+    assert_eq!(stat(&report, "sequential_steps"), 4);
 }

@@ -7,7 +7,8 @@
 //!   deviation); a known Bearer token → 200.
 //! - `GET /token?service=ghcr.io&scope=…` (scope repeated): Basic `user:secret` of a known
 //!   account → 200 `{"token": …}` (no `expires_in`, like ghcr.io; `access_token` too when
-//!   the account says so); an account with `login_denied` → 403 `DENIED denied`; an unknown
+//!   the account says so); with `strict_anonymous`, an anonymous request naming a
+//!   non-public repository → 401; an account with `login_denied` → 403 `DENIED denied`; an unknown
 //!   secret → 401 `UNAUTHORIZED unauthenticated: User cannot be authenticated with the token
 //!   provided.`; no credentials → an anonymous token.
 //! - `HEAD /v2/NAME/manifests/REF`: no token → 401 with challenge; an anonymous token on a
@@ -62,6 +63,9 @@ pub struct Config {
     pub public: Vec<String>,
     /// `(repository, tag)` that exist.
     pub tags: Vec<(String, String)>,
+    /// Refuse (401) an anonymous token request that names any non-public repository, even
+    /// alongside public ones.
+    pub strict_anonymous: bool,
 }
 
 pub const DIGEST: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
@@ -183,6 +187,13 @@ fn handle(config: &Config, base: &str, req: &Req) -> Resp {
 
 fn token(config: &Config, req: &Req) -> Resp {
     let Some((_, secret)) = req.basic() else {
+        let private = req.query_all("scope").iter().any(|s| {
+            let name = s.split(':').nth(1).unwrap_or_default();
+            !config.public.iter().any(|p| p == name)
+        });
+        if config.strict_anonymous && private {
+            return Resp::error(401, "UNAUTHORIZED", "authentication required");
+        }
         return Resp::new(200).json(serde_json::json!({"token": "ghcr-anon-token"}));
     };
     let Some((i, account)) = config
