@@ -152,7 +152,7 @@ pub(super) async fn run(ctx: &Context, domain: &str, items: Vec<Item<'_>>) -> Ch
     let login = session.login(credential.as_ref(), &scopes).await;
     out.steps += match &login {
         // A refused batch retried one scope at a time costs a second round trip.
-        Ok(l) => u32::from(l.token_requests > 0) + u32::from(l.token_requests > 1),
+        Ok(l) => l.rounds,
         Err(_) => 1,
     };
     let probes_after_login: Vec<&'static str> = network_checks(opts)

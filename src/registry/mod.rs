@@ -187,8 +187,12 @@ pub struct Login {
     /// Which of `token` and `access_token` the answer held.
     pub token_fields: Vec<&'static str>,
     pub expires_in: Option<u64>,
-    /// Token requests sent (1, or one per scope when the realm refused several at once).
+    /// Token requests sent (1 per 50 scopes, and one per scope when the realm refused a
+    /// batch).
     pub token_requests: usize,
+    /// Token requests waited on one after the other: 0 (Basic or no auth), 1, or 2 when a
+    /// refused batch was retried per scope.
+    pub rounds: u32,
     pub attempts: u32,
     /// Scopes the realm refused one by one while granting others (after a refused batch).
     /// Their repositories cannot be probed; the rest can.

@@ -24,6 +24,9 @@ use crate::secret::Secret;
 /// `x-access-token` is what GitHub uses for installation tokens.
 pub const DEFAULT_USERNAME: &str = "x-access-token";
 
+/// The most scopes in one token request (a request line of about 4 KiB).
+pub const MAX_SCOPES_PER_REQUEST: usize = 50;
+
 /// How long a token lives when the server does not say (distribution's default).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
 
@@ -172,6 +175,7 @@ impl Session {
             token_fields: Vec::new(),
             expires_in: None,
             token_requests: 0,
+            rounds: 0,
             attempts: 0,
             refused: Vec::new(),
         };
@@ -188,6 +192,7 @@ impl Session {
                     .await?;
                 login.attempts = response.attempts;
                 login.token_requests = 1;
+                login.rounds = 1;
                 if response.status.is_success() {
                     Ok(login)
                 } else {
@@ -200,8 +205,51 @@ impl Session {
             AuthScheme::Bearer(bearer) => {
                 login.realm = bearer.realm.clone();
                 login.service = bearer.service.clone();
-                let grant = self.fetch_token(&bearer, scopes, &mut login).await?;
-                self.grants.get_mut().push(grant);
+                // Long query strings break some servers (8 KiB request lines are common):
+                // at most MAX_SCOPES_PER_REQUEST scopes per request, the requests at once.
+                let this = &*self;
+                let chunks = scopes.chunks(MAX_SCOPES_PER_REQUEST).map(|chunk| {
+                    let mut l = login.clone();
+                    let bearer = &bearer;
+                    async move {
+                        let g = this.fetch_token(bearer, chunk, &mut l).await;
+                        (g, l, chunk)
+                    }
+                });
+                let results = futures_util::future::join_all(chunks).await;
+                let mut first_error = None;
+                let mut refused = Vec::new();
+                let mut grants = Vec::new();
+                for (g, l, chunk) in results {
+                    login.token_requests += l.token_requests;
+                    login.rounds = login.rounds.max(l.rounds);
+                    login.attempts = login.attempts.max(l.attempts);
+                    refused.extend(l.refused);
+                    match g {
+                        Ok(g) => {
+                            login.token_fields = l.token_fields;
+                            login.expires_in = l.expires_in;
+                            if let Some(granted) = l.granted {
+                                login.granted.get_or_insert_with(Vec::new).extend(granted);
+                            }
+                            grants.push(g);
+                        }
+                        Err(Error::Refused(r)) => {
+                            refused.extend(chunk.iter().map(|s| (s.clone(), (*r).clone())));
+                            first_error.get_or_insert(Error::Refused(r));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                if grants.is_empty() {
+                    return Err(first_error.unwrap_or_else(|| Error::BadAnswer {
+                        url: bearer.realm.clone().unwrap_or_default(),
+                        status: 0,
+                        detail: "no scope to ask a token for".into(),
+                    }));
+                }
+                login.refused = refused;
+                self.grants.get_mut().extend(grants);
                 Ok(login)
             }
         }
@@ -233,6 +281,7 @@ impl Session {
                 let results = futures_util::future::join_all(tasks).await;
                 let mut grants = Vec::new();
                 let mut refused = Vec::new();
+                login.rounds = 2;
                 for ((g, l), scope) in results.into_iter().zip(scopes) {
                     login.token_requests += 1;
                     login.attempts = login.attempts.max(l.attempts);
@@ -338,6 +387,7 @@ impl Session {
         };
         let response = self.http.send(request, BodyLimit::JSON).await?;
         login.token_requests += 1;
+        login.rounds = login.rounds.max(1);
         login.attempts = response.attempts;
         if !response.status.is_success() {
             return Err(Error::Refused(Box::new(Refusal::from_response(
@@ -728,6 +778,7 @@ fn login_scratch() -> Login {
         token_fields: Vec::new(),
         expires_in: None,
         token_requests: 0,
+        rounds: 0,
         attempts: 0,
         refused: Vec::new(),
     }

@@ -254,7 +254,7 @@ fn access_token_field_alone_is_accepted() {
 #[test]
 fn requests_do_not_grow_in_sequence_with_images() {
     let fake = fake();
-    for n in [1usize, 10, 50] {
+    for n in [1usize, 10, 50, 120] {
         fake.clear();
         let images: Vec<String> = (0..n).map(|i| format!("ghcr.io/octo/app{i}:v1")).collect();
         let refs: Vec<&str> = images.iter().map(String::as_str).collect();
@@ -265,12 +265,24 @@ fn requests_do_not_grow_in_sequence_with_images() {
         );
         let reqs = fake.requests();
         let tokens: Vec<_> = reqs.iter().filter(|r| r.path() == "/token").collect();
-        assert_eq!(tokens.len(), 1, "one token request for {n} images");
-        assert_eq!(tokens[0].query_all("scope").len(), n);
+        // One token request per 50 scopes, sent at once.
+        assert_eq!(
+            tokens.len(),
+            n.div_ceil(50),
+            "token requests for {n} images"
+        );
+        assert!(tokens.iter().all(|t| t.query_all("scope").len() <= 50));
+        let scopes: usize = tokens.iter().map(|t| t.query_all("scope").len()).sum();
+        assert_eq!(scopes, n);
         assert_eq!(reqs.iter().filter(|r| r.path() == "/v2/").count(), 1);
-        assert_eq!(reqs.len(), 2 + 3 * n);
-        assert_eq!(stat(&report, "sequential_steps"), 4);
-        assert_eq!(stat(&report, "requests"), 2 + 3 * n as u64);
+        assert_eq!(reqs.len(), 1 + n.div_ceil(50) + 3 * n);
+        // 120 images: 240 probes in waves of 100 (3) and 120 cancels (2).
+        let waves = (2 * n).div_ceil(100) + n.div_ceil(100);
+        assert_eq!(stat(&report, "sequential_steps"), 2 + waves as u64);
+        assert_eq!(
+            stat(&report, "requests"),
+            (1 + n.div_ceil(50) + 3 * n) as u64
+        );
     }
 }
 
