@@ -81,6 +81,32 @@ pub struct Refusal {
 }
 
 impl Refusal {
+    /// Replaces every occurrence of `secret` in the server's words with `<redacted>`.
+    pub fn scrub(&mut self, secret: &str) {
+        if secret.len() < 4 {
+            // Too short to tell apart from ordinary words in the message (and no token is
+            // that short).
+            return;
+        }
+        let redact = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, crate::secret::REDACTED);
+            }
+        };
+        redact(&mut self.body_excerpt);
+        if let Some(env) = &mut self.envelope {
+            for e in &mut env.errors {
+                redact(&mut e.message);
+                if let Some(d) = &e.detail {
+                    let text = d.to_string();
+                    if text.contains(secret) {
+                        e.detail = Some(serde_json::Value::String(crate::secret::REDACTED.into()));
+                    }
+                }
+            }
+        }
+    }
+
     fn from_response(method: &Method, response: &Response) -> Refusal {
         let envelope = Envelope::parse(&response.body);
         let body_excerpt = if envelope.is_some() {

@@ -390,10 +390,12 @@ impl Session {
         login.rounds = login.rounds.max(1);
         login.attempts = response.attempts;
         if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::GET,
-                &response,
-            ))));
+            let mut refusal = Refusal::from_response(&Method::GET, &response);
+            // A realm that echoes what it was sent must not put the secret in a report.
+            if let Some(b) = &self.basic {
+                refusal.scrub(b.password.expose());
+            }
+            return Err(Error::Refused(Box::new(refusal)));
         }
         let bad = |detail: String| Error::BadAnswer {
             url: http::redact_url(&response.url),

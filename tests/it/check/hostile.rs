@@ -21,7 +21,11 @@ fn bearer_then(token: fn(&Req) -> Resp) -> Handler {
 fn login_message(handler: Handler) -> String {
     let server = Server::start(handler);
     let image = format!("{}/o/a:1", server.host());
-    let report = run(Options::default(), cred("u", "p", "test"), &[&image]);
+    let report = run(
+        Options::default(),
+        cred("u", "s3cr3t-value", "test"),
+        &[&image],
+    );
     assert_eq!(finding(&report, "registry-login", &image).status, Fail);
     expect(&report, "registry-push", &image, Skip, None);
     finding(&report, "registry-login", &image).message.clone()
@@ -94,4 +98,18 @@ fn a_redirect_loop_on_the_probe_is_a_failure_not_a_hang() {
     assert_eq!(f.status, Fail);
     assert!(f.message.contains("redirect"), "{}", f.message);
     assert_eq!(f.cause, None);
+}
+
+#[test]
+fn a_realm_that_echoes_the_secret_does_not_leak_it() {
+    let m = login_message(bearer_then(|req| {
+        let (_, password) = req.basic().unwrap_or_default();
+        Resp::error(
+            401,
+            "UNAUTHORIZED",
+            &format!("bad password {password} for you"),
+        )
+    }));
+    assert!(!m.contains("s3cr3t-value"), "{m}");
+    assert!(m.contains("<redacted>"), "{m}");
 }
