@@ -113,3 +113,29 @@ fn a_realm_that_echoes_the_secret_does_not_leak_it() {
     assert!(!m.contains("s3cr3t-value"), "{m}");
     assert!(m.contains("<redacted>"), "{m}");
 }
+
+#[test]
+fn an_upload_without_location_still_proves_push() {
+    let server = Server::start(Arc::new(|req: &Req| {
+        match (req.method.as_str(), req.path()) {
+            ("GET", "/v2/") => Resp::new(200),
+            ("POST", _) => Resp::new(202),
+            _ => Resp::new(404),
+        }
+    }));
+    let image = format!("{}/o/a:1", server.host());
+    let report = run(
+        Options {
+            quick: true,
+            ..Options::default()
+        },
+        cred("u", "p", "test"),
+        &[&image],
+    );
+    let f = finding(&report, "registry-push", &image);
+    assert_eq!(f.status, ghcr_doctor::finding::Status::Pass);
+    assert!(f.message.contains("expires on the server"), "{}", f.message);
+    assert_eq!(f.evidence["cancelled"], false);
+    // No DELETE was sent to a guessed URL.
+    assert!(server.requests().iter().all(|r| r.method != "DELETE"));
+}
