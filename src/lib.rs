@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod check;
 pub mod credentials;
 pub mod explain;
 pub mod finding;
@@ -16,6 +17,7 @@ pub mod login;
 pub mod message;
 pub mod project;
 pub mod reference;
+pub mod registry;
 pub mod report;
 pub mod secret;
 pub mod token;

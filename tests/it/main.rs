@@ -3,6 +3,7 @@
 //! registry and the in-process fakes.
 
 mod catalog;
+mod check;
 mod cli;
 mod credentials;
 mod explain;

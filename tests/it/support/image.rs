@@ -107,6 +107,7 @@ pub fn index(media_type: &str, entries: &[(Blob, serde_json::Value)]) -> Blob {
 pub struct Pusher {
     base: String,
     basic: Option<(String, String)>,
+    bearer: Option<String>,
     client: reqwest::Client,
     rt: tokio::runtime::Runtime,
 }
@@ -116,6 +117,7 @@ impl Pusher {
         Pusher {
             base: base_url.trim_end_matches('/').to_owned(),
             basic: basic.map(|(u, p)| (u.to_owned(), p.to_owned())),
+            bearer: None,
             client: reqwest::Client::new(),
             rt: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -124,8 +126,18 @@ impl Pusher {
         }
     }
 
+    /// A pusher for a token-auth registry, with a bearer token that grants push.
+    pub fn with_bearer(base_url: &str, token: &str) -> Pusher {
+        let mut p = Pusher::new(base_url, None);
+        p.bearer = Some(token.to_owned());
+        p
+    }
+
     fn req(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
         let b = self.client.request(method, url);
+        if let Some(t) = &self.bearer {
+            return b.bearer_auth(t);
+        }
         match &self.basic {
             Some((u, p)) => b.basic_auth(u, Some(p)),
             None => b,

@@ -3,10 +3,13 @@
 #![allow(dead_code)]
 
 use std::io::Write;
+pub mod ghcr_fake;
 pub mod github_fake;
 pub mod hostile;
+pub mod http_server;
 pub mod image;
 pub mod registry;
+pub mod token_server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -170,6 +170,44 @@ impl Registry {
         out
     }
 
+    /// Repositories that hold content (layer links or manifests/tags), from the storage
+    /// folder. Unlike [`Registry::repositories`], a folder with only `_uploads` (an upload
+    /// session that was opened and never completed) does not count.
+    pub fn repositories_with_content(&self) -> Vec<String> {
+        let root = self.storage().join("docker/registry/v2/repositories");
+        let mut out = Vec::new();
+        collect_repos(&root, &root, &mut out);
+        out.retain(|r| {
+            let dir = root.join(r);
+            dir.join("_manifests").is_dir() || dir.join("_layers").is_dir()
+        });
+        out.sort();
+        out
+    }
+
+    /// Every upload session folder (`REPO/_uploads/ID`), with the files it holds as
+    /// `relative/path:bytes`.
+    pub fn upload_sessions(&self) -> Vec<(String, Vec<String>)> {
+        let root = self.storage().join("docker/registry/v2/repositories");
+        let mut repos = Vec::new();
+        collect_repos(&root, &root, &mut repos);
+        let mut out = Vec::new();
+        for repo in repos {
+            let uploads = root.join(&repo).join("_uploads");
+            let Ok(entries) = std::fs::read_dir(&uploads) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let mut files = Vec::new();
+                list_files(&e.path(), &e.path(), &mut files);
+                files.sort();
+                out.push((format!("{repo}/{}", e.file_name().to_string_lossy()), files));
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// Every blob in the storage folder.
     pub fn blob_count(&self) -> usize {
         let root = self.storage().join("docker/registry/v2/blobs");
@@ -210,6 +248,21 @@ fn collect_repos(root: &Path, dir: &Path, out: &mut Vec<String>) {
             }
         } else {
             collect_repos(root, &path, out);
+        }
+    }
+}
+
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            list_files(root, &p, out);
+        } else if let Ok(rel) = p.strip_prefix(root) {
+            let len = e.metadata().map(|m| m.len()).unwrap_or(0);
+            out.push(format!("{}:{len}", rel.to_string_lossy()));
         }
     }
 }

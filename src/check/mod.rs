@@ -1,0 +1,271 @@
+//! `check`: can this credential pull and push these images? Offline checks first, then per
+//! registry one chain of round trips that does not grow with the number of images.
+//!
+//! Run order (also the order of findings for one image): `reference-valid` (offline),
+//! `token-format` (offline, once per registry), `registry-reachable` (anonymous `GET /v2/`),
+//! `registry-login` (one token request for every image's scope), `registry-pull`
+//! (`HEAD` manifest) and `registry-push` (open and cancel an empty upload session).
+//!
+//! Per registry the chain is: ping → token → every probe of every image at once (bounded) →
+//! every cancel at once. Registries run concurrently with each other, and with the optional
+//! extra checks given to [`run_with`] (the GitHub API side), whose findings are merged by
+//! [`combine`].
+
+mod chain;
+pub mod reference_valid;
+pub mod registry_login;
+pub mod registry_pull;
+pub mod registry_push;
+pub mod registry_reachable;
+pub mod token_format;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::json;
+use url::Url;
+
+use crate::credentials::{self, Credential};
+use crate::finding::{Finding, Status};
+use crate::http::{self, ProxyConfig};
+use crate::reference::Reference;
+use crate::registry::host::Endpoint;
+use crate::report::Report;
+use crate::token::TokenKind;
+
+/// How many probes run at once against one registry: both probes of 50 images in one wave,
+/// so that 50 images still cost one round trip of probes. Over HTTPS, ghcr.io and Docker
+/// Hub speak HTTP/2 and these share one connection.
+pub const DEFAULT_CONCURRENCY: usize = 100;
+
+/// What the run is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Skip the push probe.
+    pub pull_only: bool,
+    /// The light check: reference, token format, login and push only.
+    pub quick: bool,
+    /// Timeout, `--plain-http`, `--ca-file`, proxies, retries.
+    pub http: http::Options,
+    /// Registry domain → API base URL, replacing the one derived from the domain (mirrors,
+    /// and the in-process fakes of the tests).
+    pub endpoints: BTreeMap<String, Url>,
+    /// Probes at once per registry; 0 means [`DEFAULT_CONCURRENCY`].
+    pub concurrency: usize,
+}
+
+/// Which credential each registry gets.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// `--anonymous`: nothing is sent.
+    Anonymous,
+    /// This credential for every registry.
+    Fixed(Credential),
+    /// Discovery per registry (`--password-stdin`, `--token-env`, docker config, ...); the
+    /// `registry` field is filled in for each registry.
+    Discover(credentials::Options),
+}
+
+/// Everything a check needs, built once.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub options: Options,
+    pub credentials: Credentials,
+    /// The one pooled client.
+    pub http: http::Client,
+}
+
+impl Context {
+    pub fn new(options: Options, credentials: Credentials) -> Result<Context, http::Error> {
+        let http = http::Client::new(options.http.clone())?;
+        Ok(Context {
+            options,
+            credentials,
+            http,
+        })
+    }
+
+    /// Where `domain`'s API answers.
+    pub fn endpoint(&self, domain: &str) -> Option<Endpoint> {
+        match self.options.endpoints.get(domain) {
+            Some(base) => Some(Endpoint::at(domain, base.clone())),
+            None => Endpoint::for_domain(domain, self.options.http.plain_http),
+        }
+    }
+
+    fn concurrency(&self) -> usize {
+        if self.options.concurrency == 0 {
+            DEFAULT_CONCURRENCY
+        } else {
+            self.options.concurrency
+        }
+    }
+}
+
+/// What one probe's finding needs to know besides the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Probe<'a> {
+    /// The image as the user wrote it.
+    pub target: &'a str,
+    pub endpoint: &'a Endpoint,
+    pub proxy: &'a ProxyConfig,
+    /// `None` when the request was anonymous.
+    pub token_kind: Option<TokenKind>,
+    pub credential_source: Option<&'a str>,
+}
+
+/// Checks that run beside the registry chains (the GitHub API side); their findings are
+/// merged into the report by [`combine`].
+pub type Extra<'a> = Pin<Box<dyn Future<Output = Vec<Finding>> + Send + 'a>>;
+
+/// Runs every check for `images`.
+pub async fn run(ctx: &Context, images: &[String]) -> Report {
+    run_with(ctx, images, None).await
+}
+
+/// Runs every check for `images`, and `extra` concurrently with the registry chains.
+pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>) -> Report {
+    let requests_before = ctx.http.requests_sent();
+    let mut report = Report::new("check");
+    let mut parsed: Vec<Option<Reference>> = Vec::with_capacity(images.len());
+    for input in images {
+        let (finding, reference) = reference_valid::check(input);
+        report.push(finding);
+        parsed.push(reference);
+    }
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in parsed.iter().enumerate() {
+        if let Some(r) = r {
+            groups.entry(r.domain().to_owned()).or_default().push(i);
+        }
+    }
+    let chains = groups.iter().map(|(domain, indexes)| {
+        let items: Vec<chain::Item<'_>> = indexes
+            .iter()
+            .filter_map(|&i| {
+                parsed[i].as_ref().map(|r| chain::Item {
+                    index: i,
+                    input: images[i].as_str(),
+                    reference: r,
+                })
+            })
+            .collect();
+        chain::run(ctx, domain, items)
+    });
+    let (outs, extra_findings) = tokio::join!(futures_util::future::join_all(chains), async {
+        match extra {
+            Some(f) => f.await,
+            None => Vec::new(),
+        }
+    });
+
+    let mut per_image: Vec<Vec<Finding>> = vec![Vec::new(); images.len()];
+    let mut steps = 0;
+    for out in &outs {
+        steps = steps.max(out.steps);
+        for f in &out.registry_findings {
+            report.push(f.clone());
+        }
+    }
+    for out in outs {
+        for (i, fs) in out.per_image {
+            per_image[i].extend(fs);
+        }
+    }
+    for (i, r) in parsed.iter().enumerate() {
+        if r.is_none() {
+            for check in network_checks(&ctx.options) {
+                report.push(Finding::new(
+                    check,
+                    Status::Skip,
+                    images[i].as_str(),
+                    crate::t!("check.skipped-reference", check = check),
+                ));
+            }
+        }
+    }
+    for fs in per_image {
+        for f in fs {
+            report.push(f);
+        }
+    }
+    combine(&mut report.findings, extra_findings);
+    report.extra.insert(
+        "stats".into(),
+        json!({
+            "images": images.len(),
+            "registries": groups.len(),
+            "requests": ctx.http.requests_sent() - requests_before,
+            "sequential_steps": steps,
+        }),
+    );
+    report
+}
+
+/// The network checks this run does, in order.
+fn network_checks(options: &Options) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if !options.quick {
+        v.push(registry_reachable::ID);
+    }
+    v.push(registry_login::ID);
+    if !options.quick {
+        v.push(registry_pull::ID);
+    }
+    if !options.pull_only {
+        v.push(registry_push::ID);
+    }
+    v
+}
+
+/// Merges the extra findings (the GitHub API side) into the registry's, and combines causes:
+/// a registry probe that failed keeps the registry's cause (its own words are the best
+/// evidence), and lists in `related_causes` the causes the extra checks found for the same
+/// image, so the reader sees both sides of one failure together.
+pub fn combine(findings: &mut Vec<Finding>, extra: Vec<Finding>) {
+    for f in findings.iter_mut() {
+        if f.status != Status::Fail
+            || !(f.check == registry_push::ID || f.check == registry_pull::ID)
+        {
+            continue;
+        }
+        let related: Vec<String> = extra
+            .iter()
+            .filter(|e| e.status == Status::Fail && e.target == f.target)
+            .filter_map(|e| e.cause.clone())
+            .filter(|c| Some(c) != f.cause.as_ref())
+            .collect();
+        if !related.is_empty() {
+            f.evidence.insert("related_causes".into(), json!(related));
+        }
+    }
+    findings.extend(extra);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combine_lists_related_causes_on_the_failed_probe() {
+        let mut findings = vec![
+            Finding::new(registry_push::ID, Status::Fail, "ghcr.io/o/a", "x")
+                .with_cause("token-missing-scope"),
+            Finding::new(registry_push::ID, Status::Fail, "ghcr.io/o/b", "x")
+                .with_cause("token-missing-scope"),
+        ];
+        let extra = vec![
+            Finding::new("github-token-scopes", Status::Fail, "ghcr.io/o/a", "y")
+                .with_cause("sso-not-authorized"),
+            Finding::new("github-token-scopes", Status::Pass, "ghcr.io/o/b", "y"),
+        ];
+        combine(&mut findings, extra);
+        assert_eq!(findings.len(), 4);
+        assert_eq!(
+            findings[0].evidence.get("related_causes"),
+            Some(&json!(["sso-not-authorized"]))
+        );
+        assert!(!findings[1].evidence.contains_key("related_causes"));
+    }
+}

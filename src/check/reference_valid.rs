@@ -1,0 +1,31 @@
+//! `reference-valid`: the image reference parses (offline, first). An invalid reference
+//! skips every network check of that image.
+
+use crate::finding::{Finding, Status};
+use crate::reference::Reference;
+
+pub const ID: &str = "reference-valid";
+
+/// The finding, and the parsed reference when it is valid.
+pub fn check(input: &str) -> (Finding, Option<Reference>) {
+    match Reference::parse(input) {
+        Ok(r) => (
+            Finding::new(
+                ID,
+                Status::Pass,
+                input,
+                crate::t!("reference.valid", normalized = r),
+            )
+            .with_evidence("normalized", r.to_string()),
+            Some(r),
+        ),
+        Err(e) => {
+            let mut f =
+                Finding::new(ID, Status::Fail, input, e.message.clone()).with_cause(e.cause);
+            if let Some(s) = &e.suggestion {
+                f = f.with_evidence("suggestion", s.as_str());
+            }
+            (f, None)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! `registry-login`: the credential (or anonymous access) is exchanged at the challenge's
+//! realm for a token covering every image of the registry (`scope=` repeated), or checked
+//! with Basic auth. A refusal names `token-invalid` on GitHub, `registry-unauthorized`
+//! elsewhere.
+
+use crate::check::{Probe, registry_reachable};
+use crate::finding::{Finding, Status};
+use crate::registry::denial::{self, Answer, Operation};
+use crate::registry::{self, Login};
+
+pub const ID: &str = "registry-login";
+
+/// The finding for one image after the registry's login step.
+pub fn finding(
+    probe: &Probe<'_>,
+    repository: &str,
+    result: &Result<Login, registry::Error>,
+) -> Finding {
+    let registry = probe.endpoint.domain.as_str();
+    let login = match result {
+        Ok(l) => l,
+        Err(registry::Error::Refused(r)) => {
+            let cause = denial::cause(&Answer {
+                operation: Operation::Login,
+                status: r.status,
+                envelope: r.envelope.as_ref(),
+                bearer_error: r.bearer_error(),
+                token_kind: probe.token_kind,
+                credential_source: probe.credential_source,
+                github: probe.endpoint.is_github(),
+            });
+            let mut f = Finding::new(
+                ID,
+                Status::Fail,
+                probe.target,
+                crate::t!("check.registry-login.fail", registry = registry, answer = r),
+            )
+            .with_evidence("status", r.status)
+            .with_evidence("answer", r.message())
+            .with_evidence("url", r.url.as_str())
+            .with_evidence("attempts", r.attempts);
+            if let Some(c) = cause {
+                f = f.with_cause(c);
+            }
+            if let Some(s) = probe.credential_source {
+                f = f.with_evidence("credential_source", s);
+            }
+            return f;
+        }
+        Err(e) => {
+            return registry_reachable::failure(ID, probe.target, probe.endpoint, probe.proxy, e);
+        }
+    };
+    // This image's scope; the request carried every image's (`scopes_requested`).
+    let scopes = login
+        .requested
+        .iter()
+        .find(|s| crate::registry::scope::Scope::parse(s).is_some_and(|s| s.name == repository))
+        .cloned()
+        .unwrap_or_default();
+    let count = login.requested.len();
+    let message = match (login.scheme, login.anonymous) {
+        ("none", _) => crate::t!("check.registry-login.none", registry = registry),
+        ("basic", true) => {
+            return Finding::new(
+                ID,
+                Status::Warn,
+                probe.target,
+                crate::t!("check.registry-login.basic-anonymous", registry = registry),
+            )
+            .with_cause("no-credentials");
+        }
+        ("basic", false) => crate::t!("check.registry-login.basic", registry = registry),
+        (_, true) => crate::t!(
+            "check.registry-login.anonymous-token",
+            realm = login.realm.as_deref().unwrap_or("-"),
+            scope = scopes,
+            count = count
+        ),
+        (_, false) => crate::t!(
+            "check.registry-login.token",
+            realm = login.realm.as_deref().unwrap_or("-"),
+            scope = scopes,
+            count = count
+        ),
+    };
+    let mut f = Finding::new(ID, Status::Pass, probe.target, message)
+        .with_evidence("auth_scheme", login.scheme)
+        .with_evidence("anonymous", login.anonymous)
+        .with_evidence("attempts", login.attempts);
+    if login.scheme == "bearer" {
+        f = f
+            .with_evidence("realm", login.realm.clone().unwrap_or_default())
+            .with_evidence("service", login.service.clone().unwrap_or_default())
+            .with_evidence("scopes_requested", login.requested.len())
+            .with_evidence("token_requests", login.token_requests)
+            .with_evidence("token_fields", login.token_fields.clone())
+            .with_evidence(
+                "expires_in",
+                login
+                    .expires_in
+                    .map_or(serde_json::Value::Null, serde_json::Value::from),
+            );
+        if let Some(granted) = &login.granted {
+            let actions: Vec<String> = granted
+                .iter()
+                .filter(|s| s.resource_type == "repository" && s.name == repository)
+                .flat_map(|s| s.actions.clone())
+                .collect();
+            f = f.with_evidence("granted_actions", actions);
+        }
+    }
+    if let Some(s) = probe.credential_source {
+        f = f.with_evidence("credential_source", s);
+    }
+    f
+}

@@ -1,0 +1,93 @@
+//! `registry-pull`: `HEAD` of the image's manifest with the full Accept list. A tag that does
+//! not exist yet is a warning ("not pushed yet"); no access is a failure with its cause.
+
+use crate::check::{Probe, registry_reachable};
+use crate::finding::{Finding, Status};
+use crate::reference::Reference;
+use crate::registry::denial::{self, Answer, Operation};
+use crate::registry::{self, ManifestHead};
+
+pub const ID: &str = "registry-pull";
+
+/// The probe itself.
+pub async fn probe(
+    session: &registry::Session,
+    reference: &Reference,
+) -> Result<ManifestHead, registry::Error> {
+    session
+        .head_manifest(reference.repository(), reference.manifest_reference())
+        .await
+}
+
+/// The finding for one image.
+pub fn finding(
+    probe: &Probe<'_>,
+    reference: &Reference,
+    result: &Result<ManifestHead, registry::Error>,
+) -> Finding {
+    let image = reference.to_string();
+    match result {
+        Ok(head) => {
+            let digest = head.digest.clone().unwrap_or_else(|| "-".into());
+            let media_type = head.media_type.clone().unwrap_or_else(|| "-".into());
+            Finding::new(
+                ID,
+                Status::Pass,
+                probe.target,
+                crate::t!(
+                    "check.registry-pull.pass",
+                    image = image,
+                    media_type = media_type,
+                    digest = digest
+                ),
+            )
+            .with_evidence("digest", digest)
+            .with_evidence("media_type", media_type)
+            .with_evidence("attempts", head.attempts)
+        }
+        Err(registry::Error::Refused(r)) => {
+            let cause = denial::cause(&Answer {
+                operation: Operation::Pull,
+                status: r.status,
+                envelope: r.envelope.as_ref(),
+                bearer_error: r.bearer_error(),
+                token_kind: probe.token_kind,
+                credential_source: probe.credential_source,
+                github: probe.endpoint.is_github(),
+            });
+            // A tag that is not there yet is normal before the first push; a missing digest
+            // is not.
+            let not_pushed = cause == Some("image-not-found") && reference.digest().is_none();
+            let (status, message) = if not_pushed {
+                (
+                    Status::Warn,
+                    crate::t!(
+                        "check.registry-pull.not-pushed",
+                        image = image,
+                        answer = r.message()
+                    ),
+                )
+            } else {
+                (
+                    Status::Fail,
+                    crate::t!("check.registry-pull.fail", image = image, answer = r),
+                )
+            };
+            let mut f = Finding::new(ID, status, probe.target, message)
+                .with_evidence("status", r.status)
+                .with_evidence("answer", r.message())
+                .with_evidence("attempts", r.attempts);
+            if let Some(e) = r.bearer_error() {
+                f = f.with_evidence("bearer_error", e);
+            }
+            if !r.retried.is_empty() {
+                f = f.with_evidence("retried_statuses", r.retried.clone());
+            }
+            if let Some(c) = cause {
+                f = f.with_cause(c);
+            }
+            f
+        }
+        Err(e) => registry_reachable::failure(ID, probe.target, probe.endpoint, probe.proxy, e),
+    }
+}

@@ -1,0 +1,109 @@
+//! `registry-push`: `POST /v2/NAME/blobs/uploads/` opens an empty upload session (202 = may
+//! push), then `DELETE` of its location cancels it. Nothing is ever written: no blob,
+//! manifest or tag. A 401 or 405 on the cancel is normal: the empty session expires on the
+//! server.
+
+use crate::check::{Probe, registry_reachable};
+use crate::finding::{Finding, Status};
+use crate::reference::Reference;
+use crate::registry::denial::{self, Answer, Operation};
+use crate::registry::{self, Cancel, Upload};
+
+pub const ID: &str = "registry-push";
+
+/// The finding for one image, from the upload and (when it opened) its cancel.
+pub fn finding(
+    probe: &Probe<'_>,
+    reference: &Reference,
+    upload: &Result<Upload, registry::Error>,
+    cancel: Option<&Result<Cancel, registry::Error>>,
+) -> Finding {
+    let repository = reference.repository();
+    match upload {
+        Ok(up) => {
+            let (message, cancel_status, cancelled) = match cancel {
+                Some(Ok(c)) if c.cancelled => (
+                    crate::t!(
+                        "check.registry-push.pass-cancelled",
+                        repository = repository
+                    ),
+                    Some(c.status),
+                    true,
+                ),
+                Some(Ok(c)) => (
+                    crate::t!(
+                        "check.registry-push.pass-expires",
+                        repository = repository,
+                        status = c.status
+                    ),
+                    Some(c.status),
+                    false,
+                ),
+                Some(Err(e)) => (
+                    crate::t!(
+                        "check.registry-push.pass-cancel-failed",
+                        repository = repository,
+                        error = e
+                    ),
+                    None,
+                    false,
+                ),
+                None => (
+                    crate::t!(
+                        "check.registry-push.pass-expires",
+                        repository = repository,
+                        status = "-"
+                    ),
+                    None,
+                    false,
+                ),
+            };
+            Finding::new(ID, Status::Pass, probe.target, message)
+                .with_evidence("status", up.status)
+                .with_evidence("attempts", up.attempts)
+                .with_evidence(
+                    "cancel_status",
+                    cancel_status.map_or(serde_json::Value::Null, serde_json::Value::from),
+                )
+                .with_evidence("cancelled", cancelled)
+        }
+        Err(registry::Error::Refused(r)) => {
+            let cause = denial::cause(&Answer {
+                operation: Operation::Push,
+                status: r.status,
+                envelope: r.envelope.as_ref(),
+                bearer_error: r.bearer_error(),
+                token_kind: probe.token_kind,
+                credential_source: probe.credential_source,
+                github: probe.endpoint.is_github(),
+            });
+            let mut f = Finding::new(
+                ID,
+                Status::Fail,
+                probe.target,
+                crate::t!(
+                    "check.registry-push.fail",
+                    repository = repository,
+                    answer = r
+                ),
+            )
+            .with_evidence("status", r.status)
+            .with_evidence("answer", r.message())
+            .with_evidence("attempts", r.attempts);
+            if let Some(e) = r.bearer_error() {
+                f = f.with_evidence("bearer_error", e);
+            }
+            if let Some(k) = probe.token_kind {
+                f = f.with_evidence("token_kind", k.as_str());
+            }
+            if !r.retried.is_empty() {
+                f = f.with_evidence("retried_statuses", r.retried.clone());
+            }
+            if let Some(c) = cause {
+                f = f.with_cause(c);
+            }
+            f
+        }
+        Err(e) => registry_reachable::failure(ID, probe.target, probe.endpoint, probe.proxy, e),
+    }
+}

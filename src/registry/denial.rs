@@ -1,0 +1,328 @@
+//! Registry answers → cause ids: one table, read top to bottom, first match wins.
+//!
+//! ghcr.io explains a denial in its message (`permission_denied: write_package`); distribution
+//! answers a missing right with `401` and `error="insufficient_scope"` and no text. Both are
+//! mapped here, together with the token kind, because the same denial has a different fix for
+//! a classic token (add the scope) than for GITHUB_TOKEN (add `packages: write`).
+//!
+//! NOTE: the message patterns duplicate a few of the explain catalog's; once
+//! `explain::classify(message, hints)` exists, the message rules should delegate to it and
+//! only the status/kind rules stay here.
+
+use crate::registry::envelope::{Envelope, ErrorCode};
+use crate::token::TokenKind;
+
+/// Which step got the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// The token exchange (or the Basic-auth `/v2/` request).
+    Login,
+    /// `HEAD`/`GET` of a manifest or blob.
+    Pull,
+    /// `POST` of an upload session.
+    Push,
+}
+
+/// Everything the mapping looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    pub operation: Operation,
+    pub status: u16,
+    pub envelope: Option<&'a Envelope>,
+    /// `error=` of the Bearer challenge (`insufficient_scope`, `invalid_token`).
+    pub bearer_error: Option<&'a str>,
+    /// The credential's kind; `None` when the request was anonymous.
+    pub token_kind: Option<TokenKind>,
+    /// Where the credential came from (`env:GHCR_TOKEN`, `docker-config:auths`, ...).
+    pub credential_source: Option<&'a str>,
+    /// True for GitHub's registries (ghcr.io).
+    pub github: bool,
+}
+
+impl Answer<'_> {
+    fn message(&self) -> String {
+        self.envelope
+            .map(|e| {
+                e.errors
+                    .iter()
+                    .map(|x| x.message.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default()
+    }
+
+    fn has_code(&self, code: ErrorCode) -> bool {
+        self.envelope.is_some_and(|e| e.has(&code))
+    }
+
+    fn anonymous(&self) -> bool {
+        self.token_kind.is_none()
+    }
+
+    fn kind(&self) -> TokenKind {
+        self.token_kind.unwrap_or(TokenKind::Unknown)
+    }
+
+    fn stored_in_config(&self) -> bool {
+        self.credential_source.is_some_and(|s| {
+            s.starts_with("docker-config") || s.starts_with("podman") || s.starts_with("helper")
+        })
+    }
+
+    fn refused(&self) -> bool {
+        self.status == 403
+            || (self.status == 401 && self.bearer_error == Some("insufficient_scope"))
+    }
+}
+
+struct Rule {
+    /// Why the rule exists (shown in test failures).
+    name: &'static str,
+    when: fn(&Answer<'_>, &str) -> bool,
+    cause: fn(&Answer<'_>) -> &'static str,
+}
+
+/// The table. Message rules come first: the registry's own words are the best evidence.
+const RULES: &[Rule] = &[
+    Rule {
+        name: "ghcr: token without the package scope, or fine-grained",
+        when: |_, m| m.contains("does not match expected scopes"),
+        cause: |a| match a.kind() {
+            TokenKind::FineGrainedPat => "token-fine-grained-unsupported",
+            _ => "token-missing-scope",
+        },
+    },
+    Rule {
+        name: "ghcr: installation token may not write or create the package",
+        when: |_, m| {
+            m.contains("installation not allowed to write")
+                || m.contains("installation not allowed to create")
+        },
+        cause: |_| "workflow-missing-packages-write",
+    },
+    Rule {
+        name: "ghcr: installation token may not read the package",
+        when: |_, m| m.contains("installation not allowed to read"),
+        cause: |_| "package-access-not-granted",
+    },
+    Rule {
+        name: "ghcr: no write role on the package",
+        when: |_, m| m.contains("write_package") || m.contains("read_package"),
+        cause: |_| "package-access-not-granted",
+    },
+    Rule {
+        name: "ghcr: creating a package in someone else's namespace",
+        when: |_, m| m.contains("create_package"),
+        cause: |_| "namespace-mismatch",
+    },
+    Rule {
+        name: "ghcr: the token is not accepted",
+        when: |_, m| m.contains("unauthenticated") || m.contains("cannot be authenticated"),
+        cause: |a| {
+            if a.github {
+                "token-invalid"
+            } else {
+                "registry-unauthorized"
+            }
+        },
+    },
+    Rule {
+        name: "rate limit",
+        when: |a, _| a.status == 429 || a.has_code(ErrorCode::Toomanyrequests),
+        cause: |_| "rate-limited",
+    },
+    Rule {
+        name: "ghcr refuses fine-grained tokens",
+        when: |a, _| {
+            a.github && a.kind() == TokenKind::FineGrainedPat && matches!(a.status, 401 | 403)
+        },
+        cause: |_| "token-fine-grained-unsupported",
+    },
+    Rule {
+        name: "login refused",
+        when: |a, _| a.operation == Operation::Login && matches!(a.status, 401 | 403),
+        cause: |a| {
+            if a.anonymous() {
+                "registry-unauthorized"
+            } else if a.github && a.stored_in_config() {
+                "stale-credentials"
+            } else if a.github {
+                "token-invalid"
+            } else {
+                "registry-unauthorized"
+            }
+        },
+    },
+    Rule {
+        name: "ghcr's bare `denied: denied`: stale or invalid credentials",
+        when: |a, m| a.github && !a.anonymous() && a.status == 403 && m.trim() == "denied",
+        cause: |a| {
+            if a.stored_in_config() {
+                "stale-credentials"
+            } else {
+                "token-invalid"
+            }
+        },
+    },
+    Rule {
+        name: "nothing under this name",
+        when: |a, _| {
+            a.status == 404
+                || a.has_code(ErrorCode::ManifestUnknown)
+                || a.has_code(ErrorCode::NameUnknown)
+                || a.has_code(ErrorCode::BlobUnknown)
+        },
+        cause: |_| "image-not-found",
+    },
+    Rule {
+        name: "anonymous and refused",
+        when: |a, _| a.anonymous() && matches!(a.status, 401 | 403),
+        cause: |_| "registry-unauthorized",
+    },
+    Rule {
+        name: "signed in but not allowed, by token kind",
+        when: |a, _| a.refused(),
+        cause: |a| {
+            if !a.github {
+                return "registry-denied";
+            }
+            match (a.kind(), a.operation) {
+                (TokenKind::ClassicPat | TokenKind::Oauth | TokenKind::LegacyHex, _) => {
+                    "token-missing-scope"
+                }
+                (TokenKind::Installation, Operation::Push) => "workflow-missing-packages-write",
+                (TokenKind::Installation, _) => "package-access-not-granted",
+                _ => "registry-denied",
+            }
+        },
+    },
+    Rule {
+        name: "the bearer token was not accepted",
+        when: |a, _| a.status == 401,
+        cause: |a| {
+            if a.github {
+                "token-invalid"
+            } else {
+                "registry-unauthorized"
+            }
+        },
+    },
+];
+
+/// The cause id for a registry answer, or `None` when nothing in the table applies (a 5xx,
+/// an unexpected status).
+pub fn cause(answer: &Answer<'_>) -> Option<&'static str> {
+    let message = answer.message();
+    RULES.iter().find(|r| (r.when)(answer, &message)).map(|r| {
+        tracing::debug!(rule = r.name, "denial rule");
+        (r.cause)(answer)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(code: &str, message: &str) -> Envelope {
+        Envelope::parse(
+            serde_json::json!({"errors": [{"code": code, "message": message}]})
+                .to_string()
+                .as_bytes(),
+        )
+        .expect("envelope")
+    }
+
+    #[test]
+    fn table() {
+        use Operation::*;
+        use TokenKind::*;
+        let scopes = env(
+            "DENIED",
+            "permission_denied: The token provided does not match expected scopes.",
+        );
+        let install = env(
+            "DENIED",
+            "installation not allowed to Write organization package",
+        );
+        let install_read = env(
+            "DENIED",
+            "installation not allowed to Read organization package",
+        );
+        let write_pkg = env("DENIED", "permission_denied: write_package");
+        let create_pkg = env("DENIED", "permission_denied: create_package");
+        let unauthenticated = env(
+            "UNAUTHORIZED",
+            "unauthenticated: User cannot be authenticated with the token provided.",
+        );
+        let denied = env("DENIED", "denied");
+        let auth_required = env("UNAUTHORIZED", "authentication required");
+        let unknown = env("MANIFEST_UNKNOWN", "manifest unknown");
+        let many = env("TOOMANYREQUESTS", "slow down");
+        /// operation, status, envelope, bearer error, token kind, source, github, cause.
+        type Case<'a> = (
+            Operation,
+            u16,
+            Option<&'a Envelope>,
+            Option<&'a str>,
+            Option<TokenKind>,
+            Option<&'a str>,
+            bool,
+            Option<&'a str>,
+        );
+        #[rustfmt::skip]
+        let cases: Vec<Case<'_>> = vec![
+            (Push, 403, Some(&scopes), None, Some(ClassicPat), None, true, Some("token-missing-scope")),
+            (Push, 403, Some(&scopes), None, Some(FineGrainedPat), None, true, Some("token-fine-grained-unsupported")),
+            (Push, 403, Some(&install), None, Some(Installation), None, true, Some("workflow-missing-packages-write")),
+            (Pull, 403, Some(&install_read), None, Some(Installation), None, true, Some("package-access-not-granted")),
+            (Push, 403, Some(&write_pkg), None, Some(Installation), None, true, Some("package-access-not-granted")),
+            (Push, 403, Some(&write_pkg), None, Some(ClassicPat), None, true, Some("package-access-not-granted")),
+            (Push, 403, Some(&create_pkg), None, Some(ClassicPat), None, true, Some("namespace-mismatch")),
+            (Login, 401, Some(&unauthenticated), None, Some(ClassicPat), None, true, Some("token-invalid")),
+            (Login, 401, Some(&auth_required), None, Some(Unknown), None, false, Some("registry-unauthorized")),
+            (Login, 403, Some(&denied), None, Some(ClassicPat), Some("env:GHCR_TOKEN"), true, Some("token-invalid")),
+            (Login, 403, Some(&denied), None, Some(ClassicPat), Some("docker-config:auths"), true, Some("stale-credentials")),
+            (Pull, 403, Some(&denied), None, Some(ClassicPat), Some("docker-config:auths"), true, Some("stale-credentials")),
+            (Pull, 403, Some(&denied), None, Some(ClassicPat), Some("env:GHCR_TOKEN"), true, Some("token-invalid")),
+            (Push, 403, None, None, Some(FineGrainedPat), None, true, Some("token-fine-grained-unsupported")),
+            // distribution: a pull-only token pushing.
+            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(Unknown), None, false, Some("registry-denied")),
+            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(ClassicPat), None, true, Some("token-missing-scope")),
+            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(Installation), None, true, Some("workflow-missing-packages-write")),
+            (Pull, 401, Some(&auth_required), Some("insufficient_scope"), Some(Installation), None, true, Some("package-access-not-granted")),
+            (Pull, 401, Some(&auth_required), Some("insufficient_scope"), None, None, false, Some("registry-unauthorized")),
+            (Pull, 401, Some(&auth_required), None, None, None, true, Some("registry-unauthorized")),
+            (Pull, 401, Some(&auth_required), Some("invalid_token"), Some(ClassicPat), None, true, Some("token-invalid")),
+            (Pull, 404, Some(&unknown), None, Some(ClassicPat), None, true, Some("image-not-found")),
+            (Pull, 429, Some(&many), None, None, None, false, Some("rate-limited")),
+            (Push, 403, None, None, Some(Unknown), None, false, Some("registry-denied")),
+            (Push, 500, None, None, Some(ClassicPat), None, true, None),
+        ];
+        for (
+            i,
+            (
+                operation,
+                status,
+                envelope,
+                bearer_error,
+                token_kind,
+                credential_source,
+                github,
+                want,
+            ),
+        ) in cases.into_iter().enumerate()
+        {
+            let answer = Answer {
+                operation,
+                status,
+                envelope,
+                bearer_error,
+                token_kind,
+                credential_source,
+                github,
+            };
+            assert_eq!(cause(&answer), want, "case {i}: {answer:?}");
+        }
+    }
+}

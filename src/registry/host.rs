@@ -1,0 +1,145 @@
+//! Registry hosts: where the API of a reference's domain lives, and which hosts are
+//! GitHub's.
+//!
+//! `docker.io` is a name, not a server: its API is `registry-1.docker.io` (tokens from
+//! `auth.docker.io`, named by the challenge). Loopback registries speak plain HTTP.
+
+use url::Url;
+
+use crate::http::is_loopback_host;
+
+/// Where a registry's API answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The domain as the reference names it (`ghcr.io`, `docker.io`, `127.0.0.1:5000`).
+    pub domain: String,
+    /// The API base, ending in `/` (`https://registry-1.docker.io/`).
+    pub base: Url,
+    /// True when the API is reached over plain HTTP.
+    pub plain_http: bool,
+}
+
+/// The API host of a reference domain.
+pub fn api_host(domain: &str) -> &str {
+    match domain {
+        "docker.io" | "index.docker.io" | "registry.docker.io" => "registry-1.docker.io",
+        other => other,
+    }
+}
+
+/// True for GitHub's container registries, whose answers name GitHub token causes.
+pub fn is_github(domain: &str) -> bool {
+    let host = domain
+        .split(':')
+        .next()
+        .unwrap_or(domain)
+        .to_ascii_lowercase();
+    host == "ghcr.io" || host == "docker.pkg.github.com" || host.ends_with(".ghcr.io")
+}
+
+/// The host part of `domain` without its port (`[::1]:5000` → `[::1]`).
+fn host_only(domain: &str) -> &str {
+    if domain.starts_with('[') {
+        return domain
+            .split_once(']')
+            .map_or(domain, |(h, _)| &domain[..=h.len()]);
+    }
+    domain.rsplit_once(':').map_or(domain, |(h, _)| h)
+}
+
+impl Endpoint {
+    /// The endpoint for `domain`: HTTPS, unless the host is loopback or `plain_http` forces
+    /// HTTP.
+    pub fn for_domain(domain: &str, plain_http: bool) -> Option<Endpoint> {
+        let api = api_host(domain);
+        let plain = plain_http || is_loopback_host(host_only(api));
+        let scheme = if plain { "http" } else { "https" };
+        let base = Url::parse(&format!("{scheme}://{api}/")).ok()?;
+        Some(Endpoint {
+            domain: domain.to_owned(),
+            base,
+            plain_http: plain,
+        })
+    }
+
+    /// An endpoint at an explicit base URL (tests, mirrors).
+    pub fn at(domain: &str, base: Url) -> Endpoint {
+        let plain_http = base.scheme() == "http";
+        let mut base = base;
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        Endpoint {
+            domain: domain.to_owned(),
+            base,
+            plain_http,
+        }
+    }
+
+    /// The URL of an API path (`v2/`, `v2/NAME/manifests/REF`).
+    pub fn url(&self, path: &str) -> Option<Url> {
+        self.base.join(path.trim_start_matches('/')).ok()
+    }
+
+    /// True for GitHub's registries.
+    pub fn is_github(&self) -> bool {
+        is_github(&self.domain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        let cases = [
+            ("ghcr.io", false, "https://ghcr.io/", false),
+            ("docker.io", false, "https://registry-1.docker.io/", false),
+            (
+                "index.docker.io",
+                false,
+                "https://registry-1.docker.io/",
+                false,
+            ),
+            ("127.0.0.1:5000", false, "http://127.0.0.1:5000/", true),
+            ("localhost:5000", false, "http://localhost:5000/", true),
+            ("[::1]:5000", false, "http://[::1]:5000/", true),
+            (
+                "registry.example:5000",
+                false,
+                "https://registry.example:5000/",
+                false,
+            ),
+            ("registry.example", true, "http://registry.example/", true),
+        ];
+        for (domain, force, base, plain) in cases {
+            let e = Endpoint::for_domain(domain, force).expect(domain);
+            assert_eq!((e.base.as_str(), e.plain_http), (base, plain), "{domain}");
+        }
+    }
+
+    #[test]
+    fn github_hosts() {
+        assert!(is_github("ghcr.io"));
+        assert!(is_github("GHCR.IO"));
+        assert!(is_github("docker.pkg.github.com"));
+        assert!(!is_github("docker.io"));
+        assert!(!is_github("127.0.0.1:5000"));
+        assert!(!is_github("ghcr.io.evil.example"));
+    }
+
+    #[test]
+    fn urls_join_under_the_base() {
+        let e = Endpoint::at(
+            "ghcr.io",
+            Url::parse("http://127.0.0.1:9/prefix").expect("url"),
+        );
+        assert_eq!(
+            e.url("/v2/a/b/manifests/t").map(|u| u.to_string()),
+            Some("http://127.0.0.1:9/prefix/v2/a/b/manifests/t".into())
+        );
+        assert!(e.is_github());
+    }
+}

@@ -1,0 +1,795 @@
+//! The session: one registry, pinged anonymously, with its credential and bearer tokens,
+//! and the operations that use them.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, HeaderName};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use tokio::sync::Mutex;
+use url::Url;
+
+use super::challenge::{self, Bearer, Challenge};
+use super::host::Endpoint;
+use super::scope::Scope;
+use super::{
+    AuthScheme, BlobHead, BlobStream, Cancel, Error, Login, MANIFEST_ACCEPT, Manifest,
+    ManifestHead, Ping, Refusal, Upload, jwt_access,
+};
+use crate::credentials::Credential;
+use crate::http::{self, Auth, BodyLimit, Request, Response};
+use crate::secret::Secret;
+
+/// The user name sent with a token that came without one. ghcr.io ignores it for tokens;
+/// `x-access-token` is what GitHub uses for installation tokens.
+pub const DEFAULT_USERNAME: &str = "x-access-token";
+
+/// The most scopes in one token request (a request line of about 4 KiB).
+pub const MAX_SCOPES_PER_REQUEST: usize = 50;
+
+/// How long a token lives when the server does not say (distribution's default).
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone)]
+struct Grant {
+    token: Secret,
+    scopes: Vec<Scope>,
+    obtained: Instant,
+    lifetime: Duration,
+}
+
+impl Grant {
+    fn covers(&self, scope: &Scope) -> bool {
+        self.scopes.iter().any(|s| s.covers(scope))
+    }
+
+    fn fresh(&self) -> bool {
+        // Renew a little early so a request never carries a token that expires in flight.
+        self.obtained.elapsed() + Duration::from_secs(5) < self.lifetime
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Basic {
+    username: String,
+    password: Secret,
+    /// The secret is an OAuth2 refresh token (docker's `identitytoken`), exchanged with a
+    /// `POST` to the realm instead of Basic auth.
+    identity_token: bool,
+}
+
+impl Basic {
+    fn auth(&self) -> Auth {
+        Auth::Basic {
+            username: self.username.clone(),
+            password: self.password.clone(),
+        }
+    }
+}
+
+/// One registry, pinged, with its credential and tokens.
+#[derive(Debug)]
+pub struct Session {
+    http: http::Client,
+    endpoint: Endpoint,
+    scheme: AuthScheme,
+    basic: Option<Basic>,
+    grants: Mutex<Vec<Grant>>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+impl Session {
+    /// `GET /v2/` without credentials, and a session for what it says.
+    pub async fn ping(http: http::Client, endpoint: Endpoint) -> Result<(Session, Ping), Error> {
+        let url = api_url(&endpoint, "v2/")?;
+        let response = http.send(Request::get(url), BodyLimit::ERROR).await?;
+        let challenges = challenge::parse_all(response.header_all("www-authenticate"));
+        let scheme = match response.status.as_u16() {
+            200..=299 => AuthScheme::None,
+            401 => {
+                if let Some(b) = challenge::first_bearer(&challenges) {
+                    AuthScheme::Bearer(b.clone())
+                } else if challenges
+                    .iter()
+                    .any(|c| matches!(c, Challenge::Basic { .. }))
+                {
+                    AuthScheme::Basic
+                } else {
+                    return Err(Error::Refused(Box::new(Refusal::from_response(
+                        &Method::GET,
+                        &response,
+                    ))));
+                }
+            }
+            _ => {
+                return Err(Error::Refused(Box::new(Refusal::from_response(
+                    &Method::GET,
+                    &response,
+                ))));
+            }
+        };
+        let ping = Ping {
+            status: response.status.as_u16(),
+            scheme: scheme.clone(),
+            challenges,
+            api_version: response
+                .header("docker-distribution-api-version")
+                .map(str::to_owned),
+            attempts: response.attempts,
+            retried: response.retried.clone(),
+        };
+        Ok((
+            Session {
+                http,
+                endpoint,
+                scheme,
+                basic: None,
+                grants: Mutex::new(Vec::new()),
+            },
+            ping,
+        ))
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn scheme(&self) -> &AuthScheme {
+        &self.scheme
+    }
+
+    /// Proves the credential (or anonymous access) for `scopes`: one token request carrying
+    /// every scope for Bearer registries, `GET /v2/` with the credential for Basic ones,
+    /// nothing when the registry needs no authentication.
+    pub async fn login(
+        &mut self,
+        credential: Option<&Credential>,
+        scopes: &[Scope],
+    ) -> Result<Login, Error> {
+        self.basic = credential.map(|c| Basic {
+            username: c
+                .username
+                .clone()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| DEFAULT_USERNAME.to_owned()),
+            password: c.secret.clone(),
+            identity_token: c.identity_token,
+        });
+        let requested: Vec<String> = scopes.iter().map(Scope::to_string).collect();
+        let mut login = Login {
+            scheme: self.scheme.as_str(),
+            anonymous: self.basic.is_none(),
+            realm: None,
+            service: None,
+            requested,
+            granted: None,
+            token_fields: Vec::new(),
+            expires_in: None,
+            token_requests: 0,
+            rounds: 0,
+            attempts: 0,
+            refused: Vec::new(),
+        };
+        match self.scheme.clone() {
+            AuthScheme::None => Ok(login),
+            AuthScheme::Basic => {
+                let Some(basic) = &self.basic else {
+                    return Ok(login);
+                };
+                let url = api_url(&self.endpoint, "v2/")?;
+                let response = self
+                    .http
+                    .send(Request::get(url).auth(basic.auth()), BodyLimit::ERROR)
+                    .await?;
+                login.attempts = response.attempts;
+                login.token_requests = 1;
+                login.rounds = 1;
+                if response.status.is_success() {
+                    Ok(login)
+                } else {
+                    Err(Error::Refused(Box::new(Refusal::from_response(
+                        &Method::GET,
+                        &response,
+                    ))))
+                }
+            }
+            AuthScheme::Bearer(bearer) => {
+                login.realm = bearer.realm.clone();
+                login.service = bearer.service.clone();
+                // Long query strings break some servers (8 KiB request lines are common):
+                // at most MAX_SCOPES_PER_REQUEST scopes per request, the requests at once.
+                let this = &*self;
+                let chunks = scopes.chunks(MAX_SCOPES_PER_REQUEST).map(|chunk| {
+                    let mut l = login.clone();
+                    let bearer = &bearer;
+                    async move {
+                        let g = this.fetch_token(bearer, chunk, &mut l).await;
+                        (g, l, chunk)
+                    }
+                });
+                let results = futures_util::future::join_all(chunks).await;
+                let mut first_error = None;
+                let mut refused = Vec::new();
+                let mut grants = Vec::new();
+                for (g, l, chunk) in results {
+                    login.token_requests += l.token_requests;
+                    login.rounds = login.rounds.max(l.rounds);
+                    login.attempts = login.attempts.max(l.attempts);
+                    refused.extend(l.refused);
+                    match g {
+                        Ok(g) => {
+                            login.token_fields = l.token_fields;
+                            login.expires_in = l.expires_in;
+                            if let Some(granted) = l.granted {
+                                login.granted.get_or_insert_with(Vec::new).extend(granted);
+                            }
+                            grants.push(g);
+                        }
+                        Err(Error::Refused(r)) => {
+                            refused.extend(chunk.iter().map(|s| (s.clone(), (*r).clone())));
+                            first_error.get_or_insert(Error::Refused(r));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                if grants.is_empty() {
+                    return Err(first_error.unwrap_or_else(|| Error::BadAnswer {
+                        url: bearer.realm.clone().unwrap_or_default(),
+                        status: 0,
+                        detail: "no scope to ask a token for".into(),
+                    }));
+                }
+                login.refused = refused;
+                self.grants.get_mut().extend(grants);
+                Ok(login)
+            }
+        }
+    }
+
+    /// One token request for all `scopes`; if the realm refuses several scopes at once
+    /// (400/404/405), one request per scope, concurrently, merged into one grant per scope.
+    async fn fetch_token(
+        &self,
+        bearer: &Bearer,
+        scopes: &[Scope],
+        login: &mut Login,
+    ) -> Result<Grant, Error> {
+        match self.token_request(bearer, scopes, login).await {
+            Err(Error::Refused(r)) if scopes.len() > 1 && self.retry_per_scope(&r) => {
+                // NOTE: the realm refused the batch: it may not take several `scope=` at once
+                // (400/404/405), or one scope spoils the lot (a 403, or an anonymous request
+                // naming a private repository). One request per scope, concurrently, tells
+                // which repositories are refused; the others go on.
+                let tasks = scopes.iter().map(|s| {
+                    let mut l = login.clone();
+                    async move {
+                        let g = self
+                            .token_request(bearer, std::slice::from_ref(s), &mut l)
+                            .await;
+                        (g, l)
+                    }
+                });
+                let results = futures_util::future::join_all(tasks).await;
+                let mut grants = Vec::new();
+                let mut refused = Vec::new();
+                login.rounds = 2;
+                for ((g, l), scope) in results.into_iter().zip(scopes) {
+                    login.token_requests += 1;
+                    login.attempts = login.attempts.max(l.attempts);
+                    match g {
+                        Ok(g) => {
+                            login.token_fields = l.token_fields;
+                            login.expires_in = l.expires_in;
+                            if let Some(granted) = l.granted {
+                                login.granted.get_or_insert_with(Vec::new).extend(granted);
+                            }
+                            grants.push(g);
+                        }
+                        Err(Error::Refused(one)) => refused.push((scope.clone(), *one)),
+                        Err(e) => return Err(e),
+                    }
+                }
+                if grants.is_empty() {
+                    // Every scope refused on its own: the first answer speaks for all.
+                    let first = refused
+                        .into_iter()
+                        .next()
+                        .map_or(r, |(_, one)| Box::new(one));
+                    return Err(Error::Refused(first));
+                }
+                login.refused = refused;
+                let first = grants.remove(0);
+                if !grants.is_empty() {
+                    self.grants.lock().await.extend(grants);
+                }
+                Ok(first)
+            }
+            other => other,
+        }
+    }
+
+    /// True when a refused batch token request is worth retrying one scope at a time. A 401
+    /// to a credential means the credential is wrong for every scope: no retry.
+    fn retry_per_scope(&self, refusal: &Refusal) -> bool {
+        matches!(refusal.status, 400 | 403 | 404 | 405)
+            || (refusal.status == 401 && self.basic.is_none())
+    }
+
+    async fn token_request(
+        &self,
+        bearer: &Bearer,
+        scopes: &[Scope],
+        login: &mut Login,
+    ) -> Result<Grant, Error> {
+        let realm = bearer.realm.as_deref().unwrap_or_default();
+        let mut url = Url::parse(realm)
+            .or_else(|_| self.endpoint.base.join(realm))
+            .map_err(|e| Error::BadAnswer {
+                url: http::redact_url(&self.endpoint.base),
+                status: 401,
+                detail: format!("the challenge's realm `{realm}` is not a URL: {e}"),
+            })?;
+        let request = match &self.basic {
+            Some(b) if b.identity_token => {
+                // OAuth2 refresh-token grant (distribution's token spec, `oauth.md`): scopes
+                // are space-separated in one field, the secret travels in the body.
+                let scope = scopes
+                    .iter()
+                    .map(Scope::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let mut form = url::form_urlencoded::Serializer::new(String::new());
+                form.append_pair("grant_type", "refresh_token")
+                    .append_pair("client_id", "ghcr-doctor")
+                    .append_pair("refresh_token", b.password.expose())
+                    .append_pair("scope", &scope);
+                if let Some(service) = &bearer.service {
+                    form.append_pair("service", service);
+                }
+                let body = Secret::new(form.finish());
+                if !self.http.may_send_credentials(&url) {
+                    return Err(Error::Http(http::Error::InsecureCredentials {
+                        url: http::redact_url(&url),
+                    }));
+                }
+                let mut r = Request::new(Method::POST, url).header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                );
+                r.body = Some(body.expose().as_bytes().to_vec());
+                r
+            }
+            basic => {
+                {
+                    let mut q = url.query_pairs_mut();
+                    if let Some(service) = &bearer.service {
+                        q.append_pair("service", service);
+                    }
+                    for s in scopes {
+                        q.append_pair("scope", &s.to_string());
+                    }
+                }
+                let mut r = Request::get(url);
+                if let Some(b) = basic {
+                    r = r.auth(b.auth());
+                }
+                r
+            }
+        };
+        let response = self.http.send(request, BodyLimit::JSON).await?;
+        login.token_requests += 1;
+        login.rounds = login.rounds.max(1);
+        login.attempts = response.attempts;
+        if !response.status.is_success() {
+            let mut refusal = Refusal::from_response(&Method::GET, &response);
+            // A realm that echoes what it was sent must not put the secret in a report.
+            if let Some(b) = &self.basic {
+                refusal.scrub(b.password.expose());
+            }
+            return Err(Error::Refused(Box::new(refusal)));
+        }
+        let bad = |detail: String| Error::BadAnswer {
+            url: http::redact_url(&response.url),
+            status: response.status.as_u16(),
+            detail,
+        };
+        let answer: TokenAnswer =
+            serde_json::from_slice(&response.body).map_err(|e| bad(e.to_string()))?;
+        let mut fields = Vec::new();
+        if answer.token.as_deref().is_some_and(|t| !t.is_empty()) {
+            fields.push("token");
+        }
+        if answer
+            .access_token
+            .as_deref()
+            .is_some_and(|t| !t.is_empty())
+        {
+            fields.push("access_token");
+        }
+        // Either field may carry the token (ghcr.io sends `token`; the spec allows both).
+        let token = answer
+            .token
+            .filter(|t| !t.is_empty())
+            .or(answer.access_token.filter(|t| !t.is_empty()))
+            .map(Secret::new)
+            .ok_or_else(|| bad("neither `token` nor `access_token` is present".into()))?;
+        login.granted = jwt_access(&token);
+        login.token_fields = fields;
+        login.expires_in = answer.expires_in;
+        Ok(Grant {
+            token,
+            scopes: scopes.to_vec(),
+            obtained: Instant::now(),
+            lifetime: answer
+                .expires_in
+                .map_or(DEFAULT_TOKEN_LIFETIME, |s| Duration::from_secs(s.max(60))),
+        })
+    }
+
+    /// The credentials for an operation needing `scope`.
+    async fn auth_for(&self, scope: &Scope) -> Result<Auth, Error> {
+        match &self.scheme {
+            AuthScheme::None => Ok(Auth::None),
+            AuthScheme::Basic => Ok(self.basic.as_ref().map_or(Auth::None, Basic::auth)),
+            AuthScheme::Bearer(bearer) => {
+                let mut grants = self.grants.lock().await;
+                if let Some(g) = grants.iter().find(|g| g.covers(scope) && g.fresh()) {
+                    return Ok(Auth::Bearer(g.token.clone()));
+                }
+                // Not requested yet, or expired: ask for it now (ghcr.io sends no expiry,
+                // so a long run renews its 60-second tokens here).
+                let wanted = Scope {
+                    actions: scope.actions.clone(),
+                    ..scope.clone()
+                };
+                let mut scratch = login_scratch();
+                let grant = self.fetch_token(bearer, &[wanted], &mut scratch).await?;
+                let token = grant.token.clone();
+                grants.push(grant);
+                Ok(Auth::Bearer(token))
+            }
+        }
+    }
+
+    /// Sends an operation's request with the right credentials. With `reauth`, a 401 whose
+    /// challenge asks for a scope not yet requested gets a token for that scope and one
+    /// retry.
+    async fn send_op(
+        &self,
+        method: Method,
+        url: Url,
+        headers: &[(HeaderName, &str)],
+        scope: &Scope,
+        limit: BodyLimit,
+        reauth: bool,
+    ) -> Result<Response, Error> {
+        let build = |auth: Auth| {
+            let mut r = Request::new(method.clone(), url.clone()).auth(auth);
+            for (name, value) in headers {
+                r = r.header(name.clone(), value);
+            }
+            r
+        };
+        let auth = self.auth_for(scope).await?;
+        let response = self.http.send(build(auth), limit).await?;
+        if response.status != StatusCode::UNAUTHORIZED || !reauth {
+            return Ok(response);
+        }
+        match self.token_for_challenge(&response.headers).await? {
+            Some(token) => self
+                .http
+                .send(build(Auth::Bearer(token)), limit)
+                .await
+                .map_err(Error::from),
+            None => Ok(response),
+        }
+    }
+
+    /// After a 401: a token for the scopes its challenge asks for, when the session never
+    /// requested them. `None` when they were requested and not granted: that is the answer,
+    /// not a reason to ask again.
+    async fn token_for_challenge(
+        &self,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Result<Option<Secret>, Error> {
+        let AuthScheme::Bearer(bearer) = &self.scheme else {
+            return Ok(None);
+        };
+        let challenges = challenge::parse_all(
+            headers
+                .get_all("www-authenticate")
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        );
+        let Some(asked) = challenge::first_bearer(&challenges) else {
+            return Ok(None);
+        };
+        let wanted: Vec<Scope> = asked.scope.iter().filter_map(|s| Scope::parse(s)).collect();
+        let new_scope = {
+            let grants = self.grants.lock().await;
+            !wanted.is_empty()
+                && wanted
+                    .iter()
+                    .any(|w| !grants.iter().any(|g| g.scopes.iter().any(|s| s.covers(w))))
+        };
+        if !new_scope {
+            return Ok(None);
+        }
+        let bearer = Bearer {
+            realm: asked.realm.clone().or_else(|| bearer.realm.clone()),
+            service: asked.service.clone().or_else(|| bearer.service.clone()),
+            ..Bearer::default()
+        };
+        let mut scratch = login_scratch();
+        let grant = self.fetch_token(&bearer, &wanted, &mut scratch).await?;
+        let token = grant.token.clone();
+        self.grants.lock().await.push(grant);
+        Ok(Some(token))
+    }
+
+    fn repo_url(&self, repository: &str, tail: &str) -> Result<Url, Error> {
+        api_url(&self.endpoint, &format!("v2/{repository}/{tail}"))
+    }
+
+    /// `HEAD` of a manifest with the full Accept list.
+    pub async fn head_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+    ) -> Result<ManifestHead, Error> {
+        let url = self.repo_url(repository, &format!("manifests/{reference}"))?;
+        let response = self
+            .send_op(
+                Method::HEAD,
+                url,
+                &[(ACCEPT, MANIFEST_ACCEPT)],
+                &Scope::repository(repository, &["pull"]),
+                BodyLimit::NONE,
+                true,
+            )
+            .await?;
+        if !response.status.is_success() {
+            return Err(Error::Refused(Box::new(Refusal::from_response(
+                &Method::HEAD,
+                &response,
+            ))));
+        }
+        Ok(ManifestHead {
+            digest: response.header("docker-content-digest").map(str::to_owned),
+            media_type: response.header("content-type").map(str::to_owned),
+            size: response
+                .header("content-length")
+                .and_then(|v| v.parse().ok()),
+            attempts: response.attempts,
+        })
+    }
+
+    /// `GET` of a manifest (at most 4 MiB) with the full Accept list.
+    pub async fn get_manifest(&self, repository: &str, reference: &str) -> Result<Manifest, Error> {
+        let url = self.repo_url(repository, &format!("manifests/{reference}"))?;
+        let response = self
+            .send_op(
+                Method::GET,
+                url,
+                &[(ACCEPT, MANIFEST_ACCEPT)],
+                &Scope::repository(repository, &["pull"]),
+                BodyLimit::MANIFEST,
+                true,
+            )
+            .await
+            .map_err(|e| match e {
+                // A manifest that does not fit is an answer about the image, not a crash.
+                Error::Http(http::Error::BodyTooLarge { url, limit }) => Error::BadAnswer {
+                    url,
+                    status: 200,
+                    detail: format!("the manifest is larger than {limit} bytes"),
+                },
+                other => other,
+            })?;
+        if !response.status.is_success() {
+            return Err(Error::Refused(Box::new(Refusal::from_response(
+                &Method::GET,
+                &response,
+            ))));
+        }
+        Ok(Manifest {
+            media_type: response.header("content-type").map(str::to_owned),
+            digest: response.header("docker-content-digest").map(str::to_owned),
+            attempts: response.attempts,
+            bytes: response.body,
+        })
+    }
+
+    /// `HEAD` of a blob.
+    pub async fn head_blob(&self, repository: &str, digest: &str) -> Result<BlobHead, Error> {
+        let url = self.repo_url(repository, &format!("blobs/{digest}"))?;
+        let response = self
+            .send_op(
+                Method::HEAD,
+                url,
+                &[],
+                &Scope::repository(repository, &["pull"]),
+                BodyLimit::NONE,
+                true,
+            )
+            .await?;
+        if !response.status.is_success() {
+            return Err(Error::Refused(Box::new(Refusal::from_response(
+                &Method::HEAD,
+                &response,
+            ))));
+        }
+        Ok(BlobHead {
+            size: response
+                .header("content-length")
+                .and_then(|v| v.parse().ok()),
+            digest: response.header("docker-content-digest").map(str::to_owned),
+            attempts: response.attempts,
+        })
+    }
+
+    /// `GET` of a blob, read up to `limit` (blob downloads may redirect to a storage host;
+    /// credentials are not sent there).
+    pub async fn get_blob(
+        &self,
+        repository: &str,
+        digest: &str,
+        limit: BodyLimit,
+    ) -> Result<Vec<u8>, Error> {
+        let url = self.repo_url(repository, &format!("blobs/{digest}"))?;
+        let response = self
+            .send_op(
+                Method::GET,
+                url,
+                &[],
+                &Scope::repository(repository, &["pull"]),
+                limit,
+                true,
+            )
+            .await?;
+        if !response.status.is_success() {
+            return Err(Error::Refused(Box::new(Refusal::from_response(
+                &Method::GET,
+                &response,
+            ))));
+        }
+        Ok(response.body)
+    }
+
+    /// `GET` of a blob as a stream, for blobs of any size: the caller reads
+    /// [`BlobStream::chunk`] until `None` (and hashes the bytes to prove the digest).
+    pub async fn get_blob_stream(
+        &self,
+        repository: &str,
+        digest: &str,
+    ) -> Result<BlobStream, Error> {
+        let url = self.repo_url(repository, &format!("blobs/{digest}"))?;
+        let scope = Scope::repository(repository, &["pull"]);
+        let mut auth = self.auth_for(&scope).await?;
+        let mut retried_auth = false;
+        loop {
+            let s = self
+                .http
+                .send_streaming(Request::get(url.clone()).auth(auth.clone()))
+                .await?;
+            if s.status == StatusCode::UNAUTHORIZED && !retried_auth {
+                retried_auth = true;
+                if let Some(token) = self.token_for_challenge(&s.headers).await? {
+                    auth = Auth::Bearer(token);
+                    continue;
+                }
+            }
+            if !s.status.is_success() {
+                let response = s.into_response(BodyLimit::ERROR).await?;
+                return Err(Error::Refused(Box::new(Refusal::from_response(
+                    &Method::GET,
+                    &response,
+                ))));
+            }
+            return Ok(BlobStream {
+                size: s.header("content-length").and_then(|v| v.parse().ok()),
+                digest: s.header("docker-content-digest").map(str::to_owned),
+                attempts: s.attempts,
+                inner: s,
+            });
+        }
+    }
+
+    /// `POST /v2/NAME/blobs/uploads/`: opens an empty upload session. 202 means the
+    /// credential may push. No data is sent.
+    pub async fn start_upload(&self, repository: &str) -> Result<Upload, Error> {
+        let url = self.repo_url(repository, "blobs/uploads/")?;
+        let response = self
+            .send_op(
+                Method::POST,
+                url,
+                &[(reqwest::header::CONTENT_LENGTH, "0")],
+                &Scope::repository(repository, &["pull", "push"]),
+                BodyLimit::ERROR,
+                true,
+            )
+            .await?;
+        if response.status != StatusCode::ACCEPTED {
+            return Err(Error::Refused(Box::new(Refusal::from_response(
+                &Method::POST,
+                &response,
+            ))));
+        }
+        // The 202 alone proves the right to push; a missing or broken Location only means
+        // the session cannot be cancelled (it expires).
+        let location = response
+            .header("location")
+            .filter(|l| !l.trim().is_empty())
+            .and_then(|l| response.url.join(l).ok());
+        Ok(Upload {
+            repository: repository.to_owned(),
+            location,
+            uuid: response.header("docker-upload-uuid").map(str::to_owned),
+            status: response.status.as_u16(),
+            attempts: response.attempts,
+        })
+    }
+
+    /// `DELETE` of an upload session. Any HTTP answer is a [`Cancel`]: 401 (distribution
+    /// wants the `delete` action) and 405 (ghcr.io) are normal, the session then expires.
+    pub async fn cancel_upload(&self, upload: &Upload) -> Result<Cancel, Error> {
+        let Some(location) = upload.location.clone() else {
+            return Err(Error::BadAnswer {
+                url: http::redact_url(&self.endpoint.base),
+                status: upload.status,
+                detail: "the upload answer had no usable Location to cancel".into(),
+            });
+        };
+        let response = self
+            .send_op(
+                Method::DELETE,
+                location,
+                &[],
+                &Scope::repository(&upload.repository, &["pull", "push"]),
+                BodyLimit::ERROR,
+                // Distribution asks for `delete` here. The probe never asks for more rights
+                // than pull and push: the empty session expires anyway.
+                false,
+            )
+            .await?;
+        Ok(Cancel {
+            status: response.status.as_u16(),
+            cancelled: response.status.is_success(),
+            attempts: response.attempts,
+        })
+    }
+}
+
+fn login_scratch() -> Login {
+    Login {
+        scheme: "bearer",
+        anonymous: false,
+        realm: None,
+        service: None,
+        requested: Vec::new(),
+        granted: None,
+        token_fields: Vec::new(),
+        expires_in: None,
+        token_requests: 0,
+        rounds: 0,
+        attempts: 0,
+        refused: Vec::new(),
+    }
+}
+
+fn api_url(endpoint: &Endpoint, path: &str) -> Result<Url, Error> {
+    endpoint.url(path).ok_or_else(|| Error::BadAnswer {
+        url: endpoint.base.to_string(),
+        status: 0,
+        detail: format!("cannot build a URL for `{path}`"),
+    })
+}
