@@ -22,6 +22,8 @@ use url::Url;
 
 use crate::secret::{REDACTED, Secret};
 
+pub mod stream;
+
 /// Connection and request settings.
 #[derive(Debug, Clone)]
 pub struct Options {

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod credentials;
 pub mod finding;
 pub mod http;
+pub mod image;
 pub mod message;
 pub mod reference;
 pub mod report;

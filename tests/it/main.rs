@@ -7,3 +7,4 @@ mod cli;
 mod messages;
 mod registry_harness;
 mod support;
+mod verify;

@@ -1,0 +1,908 @@
+//! The proof that a pushed image is complete: walk it level by level (root manifest, then
+//! every child manifest concurrently, then every blob concurrently) and turn what the
+//! registry answers into findings.
+//!
+//! Round trips are what a CI runner far from the registry pays for, so each level is one
+//! batch of concurrent requests (bounded by [`Options::concurrency`]) and blobs shared
+//! between platforms are asked for once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures_util::stream::{self, StreamExt};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+
+use super::manifest::{self, Descriptor, Digest, ImageManifest, Manifest, Platform};
+use super::source::{Source, SourceError};
+use crate::finding::{Finding, Status};
+use crate::reference::Reference;
+use crate::{t, tl};
+
+pub const CHECK_MANIFEST: &str = "image-manifest";
+pub const CHECK_DIGEST: &str = "image-digest";
+pub const CHECK_PLATFORMS: &str = "image-platforms";
+pub const CHECK_BLOBS: &str = "image-blobs";
+pub const CHECK_ANONYMOUS: &str = "image-anonymous-pull";
+
+/// Every check id, in run order.
+pub const CHECKS: [&str; 5] = [
+    CHECK_MANIFEST,
+    CHECK_DIGEST,
+    CHECK_PLATFORMS,
+    CHECK_BLOBS,
+    CHECK_ANONYMOUS,
+];
+
+/// How deep indexes may nest (an index of indexes is legal but rare; this stops loops).
+const MAX_DEPTH: usize = 4;
+/// The most of a config blob kept in memory to read its platform.
+const CONFIG_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Reports download progress for `--pull`. The CLI draws a bar; the library only counts.
+pub trait Progress: Send + Sync {
+    fn add_total(&self, bytes: u64);
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// A digest the image must have, and who said so (`--expect-digest`, a metadata file, the
+/// reference itself).
+#[derive(Debug, Clone)]
+pub struct Expected {
+    pub digest: Digest,
+    pub source: String,
+}
+
+/// What to verify and how.
+#[derive(Clone)]
+pub struct Options {
+    /// Requests in flight at once per level.
+    pub concurrency: usize,
+    /// Platforms that must be present (`--platform`).
+    pub platforms: Vec<Platform>,
+    pub expected: Vec<Expected>,
+    /// Download every blob and hash it, instead of `HEAD`.
+    pub pull: bool,
+    pub progress: Option<Arc<dyn Progress>>,
+    /// Where the credential came from (`env:GHCR_TOKEN`), or `anonymous`.
+    pub credential: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            concurrency: 16,
+            platforms: Vec::new(),
+            expected: Vec::new(),
+            pull: false,
+            progress: None,
+            credential: "anonymous".into(),
+        }
+    }
+}
+
+/// The facts about one verified image, and its findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedImage {
+    /// The reference as given.
+    pub reference: String,
+    /// The sha256 of the root manifest's bytes, when it was fetched.
+    pub digest: Option<String>,
+    pub media_type: Option<String>,
+    /// `os/arch[/variant]` of every image (not attestations).
+    pub platforms: Vec<String>,
+    /// Digests of attestation manifests (provenance, SBOM).
+    pub attestations: Vec<String>,
+    /// Bytes of the unique config and layer blobs of the platform images.
+    pub total_size: u64,
+    /// Unique layers of the platform images.
+    pub layer_count: usize,
+    /// Unique blobs checked, attestations included.
+    pub blob_count: usize,
+    /// Where the credential came from, or `anonymous`.
+    pub credential: String,
+    /// True when blobs were downloaded and hashed (`--pull`), not only `HEAD`ed.
+    pub pulled: bool,
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
+}
+
+impl VerifiedImage {
+    /// True when no finding failed.
+    pub fn ok(&self) -> bool {
+        !self.findings.iter().any(Finding::is_failure)
+    }
+}
+
+fn descriptor_json(d: &Descriptor) -> Value {
+    let mut v = json!({"mediaType": d.media_type, "digest": d.digest.as_str(), "size": d.size});
+    if let (Some(p), Some(obj)) = (&d.platform, v.as_object_mut()) {
+        obj.insert("platform".into(), Value::from(p.to_string()));
+    }
+    v
+}
+
+/// One image manifest found while walking, with what it is.
+struct Node {
+    digest: Digest,
+    manifest: ImageManifest,
+    platform: Option<Platform>,
+    attestation: bool,
+}
+
+impl Node {
+    /// How findings name this manifest: its platform, or its digest.
+    fn label(&self) -> String {
+        match (&self.platform, self.attestation) {
+            (_, true) => t!("verify.label.attestation", digest = self.digest),
+            (Some(p), false) => p.to_string(),
+            (None, false) => self.digest.to_string(),
+        }
+    }
+}
+
+/// One blob to check, with the manifests that use it.
+struct BlobTask {
+    descriptor: Descriptor,
+    owners: Vec<String>,
+    /// Used only by attestation manifests: problems are warnings.
+    attestation: bool,
+    is_layer: bool,
+    /// Download it to read the platform (config of a single-manifest image).
+    read_config: bool,
+}
+
+enum BlobOutcome {
+    Present,
+    /// Present, with the bytes kept (configs read for their platform).
+    Config(Vec<u8>),
+    Missing,
+    SizeMismatch {
+        actual: u64,
+    },
+    DigestMismatch {
+        actual: Digest,
+    },
+    Failed(SourceError),
+}
+
+/// Verifies the image `input` through `source`; with `anonymous`, also that it can be
+/// pulled without credentials.
+pub async fn verify<S: Source, A: Source>(
+    source: &S,
+    anonymous: Option<&A>,
+    input: &str,
+    options: &Options,
+) -> VerifiedImage {
+    let mut image = VerifiedImage {
+        reference: input.to_owned(),
+        digest: None,
+        media_type: None,
+        platforms: Vec::new(),
+        attestations: Vec::new(),
+        total_size: 0,
+        layer_count: 0,
+        blob_count: 0,
+        credential: options.credential.clone(),
+        pulled: options.pull,
+        findings: Vec::new(),
+    };
+    let finding =
+        |check: &str, status: Status, message: String| Finding::new(check, status, input, message);
+    let skip_rest = |image: &mut VerifiedImage, from: usize| {
+        for check in &CHECKS[from..] {
+            if *check == CHECK_ANONYMOUS && anonymous.is_none() {
+                continue;
+            }
+            image.findings.push(finding(
+                check,
+                Status::Skip,
+                t!("verify.skipped-no-manifest"),
+            ));
+        }
+    };
+
+    let reference = match Reference::parse(input) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut f =
+                finding(CHECK_MANIFEST, Status::Fail, e.message.clone()).with_cause(e.cause);
+            if let Some(s) = &e.suggestion {
+                f = f.with_evidence("suggestion", s.as_str());
+            }
+            image.findings.push(f);
+            skip_rest(&mut image, 1);
+            return image;
+        }
+    };
+    let repo = reference.repository();
+
+    // Level 1: the root manifest.
+    let fetched = match source
+        .get_manifest(repo, reference.manifest_reference())
+        .await
+    {
+        Ok(Some(f)) => f,
+        Ok(None) => {
+            image.findings.push(
+                finding(
+                    CHECK_MANIFEST,
+                    Status::Fail,
+                    t!("verify.manifest.not-found", reference = input),
+                )
+                .with_cause("image-not-found"),
+            );
+            skip_rest(&mut image, 1);
+            return image;
+        }
+        Err(e) => {
+            image
+                .findings
+                .push(source_failure(CHECK_MANIFEST, input, &e));
+            skip_rest(&mut image, 1);
+            return image;
+        }
+    };
+    let actual = Digest::sha256(&fetched.bytes);
+    image.digest = Some(actual.to_string());
+    let digest_checked = digest_finding(
+        input,
+        &actual,
+        fetched.docker_content_digest.as_deref(),
+        &reference,
+        &options.expected,
+    );
+    let root = match manifest::parse(&fetched.bytes, fetched.media_type.as_deref()) {
+        Ok(m) => m,
+        Err(e) => {
+            let mut f = finding(
+                CHECK_MANIFEST,
+                Status::Fail,
+                t!("verify.manifest.unreadable", digest = actual, reason = e),
+            );
+            if e == manifest::ManifestError::Schema1 {
+                f = f.with_fix(tl!("verify.manifest.schema1-fix"));
+            }
+            image.findings.push(f);
+            image.findings.push(digest_checked);
+            skip_rest(&mut image, 2);
+            return image;
+        }
+    };
+    image.media_type = Some(root.media_type().to_owned());
+
+    // Level 2..: child manifests, one concurrent batch per level.
+    let mut nodes = Vec::new();
+    let mut manifest_problems = Vec::new();
+    let mut child_count = 0usize;
+    let mut level: Vec<(Descriptor, bool)> = Vec::new();
+    match root {
+        Manifest::Image(m) => nodes.push(Node {
+            digest: actual.clone(),
+            manifest: m,
+            platform: None,
+            attestation: false,
+        }),
+        Manifest::Index(index) => {
+            level = index
+                .manifests
+                .into_iter()
+                .map(|d| {
+                    let a = d.is_attestation();
+                    (d, a)
+                })
+                .collect();
+        }
+    }
+    let mut depth = 0;
+    while !level.is_empty() {
+        depth += 1;
+        if depth > MAX_DEPTH {
+            manifest_problems.push(finding(
+                CHECK_MANIFEST,
+                Status::Fail,
+                t!("verify.manifest.too-deep", depth = MAX_DEPTH),
+            ));
+            break;
+        }
+        child_count += level.len();
+        let mut fetched: Vec<_> = stream::iter(level.into_iter().enumerate())
+            .map(|(i, (d, attestation))| async move {
+                let r = source.get_manifest(repo, d.digest.as_str()).await;
+                (i, d, attestation, r)
+            })
+            .buffer_unordered(options.concurrency.max(1))
+            .collect()
+            .await;
+        fetched.sort_by_key(|(i, ..)| *i);
+        let mut next = Vec::new();
+        for (_, d, attestation, result) in fetched {
+            let status = if attestation {
+                Status::Warn
+            } else {
+                Status::Fail
+            };
+            let problem = |message: String| {
+                finding(CHECK_MANIFEST, status, message)
+                    .with_evidence("descriptor", descriptor_json(&d))
+            };
+            let got = match result {
+                Ok(Some(got)) => got,
+                Ok(None) => {
+                    manifest_problems.push(
+                        problem(t!(
+                            "verify.manifest.child-missing",
+                            digest = d.digest,
+                            platform = platform_label(&d)
+                        ))
+                        .with_cause("image-not-found"),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    manifest_problems.push(
+                        source_failure(CHECK_MANIFEST, input, &e)
+                            .with_evidence("descriptor", descriptor_json(&d)),
+                    );
+                    continue;
+                }
+            };
+            let child_digest = Digest::sha256(&got.bytes);
+            if d.digest.algorithm() == "sha256" && child_digest != d.digest {
+                manifest_problems.push(problem(t!(
+                    "verify.manifest.child-digest",
+                    digest = d.digest,
+                    actual = child_digest
+                )));
+                continue;
+            }
+            if got.bytes.len() as u64 != d.size {
+                manifest_problems.push(problem(t!(
+                    "verify.manifest.child-size",
+                    digest = d.digest,
+                    size = d.size,
+                    actual = got.bytes.len()
+                )));
+                continue;
+            }
+            match manifest::parse(
+                &got.bytes,
+                Some(d.media_type.as_str()).filter(|m| !m.is_empty()),
+            ) {
+                Ok(Manifest::Image(m)) => {
+                    if attestation {
+                        image.attestations.push(d.digest.to_string());
+                    }
+                    nodes.push(Node {
+                        digest: d.digest.clone(),
+                        manifest: m,
+                        platform: d.platform.clone(),
+                        attestation,
+                    });
+                }
+                Ok(Manifest::Index(i)) => {
+                    next.extend(i.manifests.into_iter().map(|c| {
+                        let a = c.is_attestation();
+                        (c, a)
+                    }));
+                }
+                Err(e) => manifest_problems.push(problem(t!(
+                    "verify.manifest.unreadable",
+                    digest = d.digest,
+                    reason = e
+                ))),
+            }
+        }
+        level = next;
+    }
+    let manifest_ok = !manifest_problems.iter().any(Finding::is_failure);
+    if manifest_ok {
+        image.findings.push(finding(
+            CHECK_MANIFEST,
+            Status::Pass,
+            t!(
+                "verify.manifest.ok",
+                media_type = image.media_type.as_deref().unwrap_or_default(),
+                children = child_count
+            ),
+        ));
+    }
+    image.findings.extend(manifest_problems);
+    image.findings.push(digest_checked);
+
+    // Last level: every blob of every manifest, once each.
+    let single = matches!(nodes.as_slice(), [n] if n.platform.is_none() && !n.attestation);
+    let mut tasks: Vec<BlobTask> = Vec::new();
+    let mut by_digest: HashMap<Digest, usize> = HashMap::new();
+    let mut blob_problems = Vec::new();
+    let mut notes = Vec::new();
+    for node in &nodes {
+        let label = node.label();
+        let config = std::iter::once((&node.manifest.config, false));
+        for (d, is_layer) in config.chain(node.manifest.layers.iter().map(|l| (l, true))) {
+            if d.is_non_distributable() {
+                notes.push(
+                    finding(
+                        CHECK_BLOBS,
+                        Status::Info,
+                        t!(
+                            "verify.blobs.non-distributable",
+                            digest = d.digest,
+                            media_type = d.media_type,
+                            owner = label
+                        ),
+                    )
+                    .with_evidence("descriptor", descriptor_json(d)),
+                );
+                continue;
+            }
+            if let Some(&i) = by_digest.get(&d.digest) {
+                let task = &mut tasks[i];
+                if task.descriptor.size != d.size {
+                    blob_problems.push(
+                        finding(
+                            CHECK_BLOBS,
+                            Status::Fail,
+                            t!(
+                                "verify.blobs.size-disagrees",
+                                digest = d.digest,
+                                size = d.size,
+                                other = task.descriptor.size
+                            ),
+                        )
+                        .with_evidence("descriptor", descriptor_json(d)),
+                    );
+                }
+                task.owners.push(label.clone());
+                task.attestation &= node.attestation;
+                task.is_layer |= is_layer;
+                continue;
+            }
+            by_digest.insert(d.digest.clone(), tasks.len());
+            tasks.push(BlobTask {
+                descriptor: d.clone(),
+                owners: vec![label.clone()],
+                attestation: node.attestation,
+                is_layer,
+                read_config: single && !is_layer,
+            });
+        }
+    }
+    if let Some(p) = &options.progress
+        && options.pull
+    {
+        p.add_total(tasks.iter().map(|t| t.descriptor.size).sum());
+    }
+    let outcomes: Vec<(usize, BlobOutcome)> = stream::iter(tasks.iter().enumerate())
+        .map(|(i, task)| async move { (i, check_blob(source, repo, task, options).await) })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    if let Some(p) = &options.progress {
+        p.finish();
+    }
+    let mut config_platform = None;
+    for (i, outcome) in outcomes {
+        let task = &tasks[i];
+        let d = &task.descriptor;
+        let status = if task.attestation {
+            Status::Warn
+        } else {
+            Status::Fail
+        };
+        let owners = task.owners.join(", ");
+        let problem = |message: String| {
+            finding(CHECK_BLOBS, status, message)
+                .with_evidence("descriptor", descriptor_json(d))
+                .with_evidence("used_by", task.owners.clone())
+        };
+        match outcome {
+            BlobOutcome::Present => {}
+            BlobOutcome::Config(bytes) => config_platform = manifest::config_platform(&bytes),
+            BlobOutcome::Missing => blob_problems.push(
+                problem(t!(
+                    "verify.blobs.missing",
+                    digest = d.digest,
+                    size = d.size,
+                    media_type = d.media_type,
+                    owner = owners
+                ))
+                .with_fix(tl!("verify.blobs.missing-fix")),
+            ),
+            BlobOutcome::SizeMismatch { actual } => blob_problems.push(
+                problem(t!(
+                    "verify.blobs.size-mismatch",
+                    digest = d.digest,
+                    size = d.size,
+                    actual = actual,
+                    owner = owners
+                ))
+                .with_evidence("actual_size", actual)
+                .with_fix(tl!("verify.blobs.missing-fix")),
+            ),
+            BlobOutcome::DigestMismatch { actual } => blob_problems.push(
+                problem(t!(
+                    "verify.blobs.digest-mismatch",
+                    digest = d.digest,
+                    actual = actual,
+                    owner = owners
+                ))
+                .with_evidence("actual_digest", actual.as_str())
+                .with_fix(tl!("verify.blobs.missing-fix")),
+            ),
+            BlobOutcome::Failed(e) => blob_problems.push(
+                source_failure(CHECK_BLOBS, input, &e)
+                    .with_evidence("descriptor", descriptor_json(d)),
+            ),
+        }
+    }
+
+    // Facts for the report.
+    let platform_nodes: Vec<&Node> = nodes.iter().filter(|n| !n.attestation).collect();
+    image.platforms = platform_nodes
+        .iter()
+        .filter_map(|n| n.platform.clone().or_else(|| config_platform.clone()))
+        .map(|p| p.to_string())
+        .collect();
+    for task in tasks.iter().filter(|t| !t.attestation) {
+        image.total_size += task.descriptor.size;
+        image.layer_count += usize::from(task.is_layer);
+    }
+    image.blob_count = tasks.len();
+
+    // image-platforms
+    let present: Vec<Platform> = platform_nodes
+        .iter()
+        .filter_map(|n| n.platform.clone().or_else(|| config_platform.clone()))
+        .collect();
+    let present_list = if present.is_empty() {
+        t!("verify.platforms.none")
+    } else {
+        present
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let missing: Vec<String> = options
+        .platforms
+        .iter()
+        .filter(|want| !present.iter().any(|p| want.satisfied_by(p)))
+        .map(ToString::to_string)
+        .collect();
+    let platforms_finding = if !missing.is_empty() && present.is_empty() && single {
+        finding(
+            CHECK_PLATFORMS,
+            Status::Warn,
+            t!("verify.platforms.unknown", wanted = missing.join(", ")),
+        )
+    } else if !missing.is_empty() {
+        finding(
+            CHECK_PLATFORMS,
+            Status::Fail,
+            t!(
+                "verify.platforms.missing",
+                missing = missing.join(", "),
+                present = present_list
+            ),
+        )
+        .with_evidence("missing", missing.clone())
+        .with_fix(tl!(
+            "verify.platforms.missing-fix",
+            missing = missing.join(",")
+        ))
+    } else {
+        finding(
+            CHECK_PLATFORMS,
+            Status::Pass,
+            t!("verify.platforms.ok", present = present_list),
+        )
+    };
+    image.findings.push(
+        platforms_finding
+            .with_evidence("present", image.platforms.clone())
+            .with_evidence("attestations", image.attestations.clone()),
+    );
+    if !image.attestations.is_empty() {
+        image.findings.push(
+            finding(
+                CHECK_PLATFORMS,
+                Status::Info,
+                t!(
+                    "verify.platforms.attestations",
+                    count = image.attestations.len()
+                ),
+            )
+            .with_evidence("attestations", image.attestations.clone()),
+        );
+    }
+
+    // image-blobs
+    if !blob_problems.iter().any(Finding::is_failure) {
+        let how = if options.pull {
+            t!("verify.blobs.mode-pull")
+        } else {
+            t!("verify.blobs.mode-head")
+        };
+        image.findings.push(
+            finding(
+                CHECK_BLOBS,
+                Status::Pass,
+                t!(
+                    "verify.blobs.ok",
+                    count = tasks.len(),
+                    size = human_size(image.total_size),
+                    how = how
+                ),
+            )
+            .with_evidence("blobs", tasks.len())
+            .with_evidence("total_size", image.total_size),
+        );
+    }
+    image.findings.extend(blob_problems);
+    image.findings.extend(notes);
+
+    // image-anonymous-pull
+    if let Some(anon) = anonymous {
+        let first_blob = tasks
+            .iter()
+            .find(|t| !t.attestation)
+            .map(|t| &t.descriptor.digest);
+        image
+            .findings
+            .push(anonymous_finding(anon, repo, &actual, first_blob, input).await);
+    }
+    image
+}
+
+async fn check_blob<S: Source>(
+    source: &S,
+    repo: &str,
+    task: &BlobTask,
+    options: &Options,
+) -> BlobOutcome {
+    let d = &task.descriptor;
+    if !options.pull && !task.read_config {
+        return match source.head_blob(repo, &d.digest).await {
+            Ok(None) => BlobOutcome::Missing,
+            Ok(Some(Some(size))) if size != d.size => BlobOutcome::SizeMismatch { actual: size },
+            Ok(Some(_)) => BlobOutcome::Present,
+            Err(e) => BlobOutcome::Failed(e),
+        };
+    }
+    let mut hasher = Sha256::new();
+    let mut count = 0u64;
+    let mut kept = Vec::new();
+    let keep = task.read_config;
+    let progress = options.progress.clone().filter(|_| options.pull);
+    let mut sink = |chunk: &[u8]| {
+        hasher.update(chunk);
+        count += chunk.len() as u64;
+        if keep && kept.len() + chunk.len() <= CONFIG_LIMIT {
+            kept.extend_from_slice(chunk);
+        }
+        if let Some(p) = &progress {
+            p.advance(chunk.len() as u64);
+        }
+    };
+    match source.get_blob(repo, &d.digest, &mut sink).await {
+        Ok(false) => return BlobOutcome::Missing,
+        Ok(true) => {}
+        Err(e) => return BlobOutcome::Failed(e),
+    }
+    if count != d.size {
+        return BlobOutcome::SizeMismatch { actual: count };
+    }
+    if d.digest.algorithm() == "sha256" {
+        let actual = Digest::parse(&format!("sha256:{}", hex::encode(hasher.finalize())));
+        if let Ok(actual) = actual
+            && actual != d.digest
+        {
+            return BlobOutcome::DigestMismatch { actual };
+        }
+    }
+    if keep {
+        BlobOutcome::Config(kept)
+    } else {
+        BlobOutcome::Present
+    }
+}
+
+fn digest_finding(
+    input: &str,
+    actual: &Digest,
+    header: Option<&str>,
+    reference: &Reference,
+    expected: &[Expected],
+) -> Finding {
+    let mut problems = Vec::new();
+    let mut evidence = serde_json::Map::new();
+    evidence.insert("digest".into(), Value::from(actual.as_str()));
+    match header {
+        Some(h) => {
+            evidence.insert("docker_content_digest".into(), Value::from(h));
+            let h = h.trim();
+            if h.starts_with("sha256:") && h != actual.as_str() {
+                problems.push(t!(
+                    "verify.digest.header-mismatch",
+                    header = h,
+                    actual = actual
+                ));
+            }
+        }
+        None => {
+            evidence.insert("docker_content_digest".into(), Value::Null);
+        }
+    }
+    let mut all: Vec<Expected> = expected.to_vec();
+    if let Some(d) = reference.digest().and_then(|d| Digest::parse(d).ok()) {
+        all.push(Expected {
+            digest: d,
+            source: t!("verify.digest.source-reference"),
+        });
+    }
+    let mut sources = Vec::new();
+    for e in &all {
+        sources.push(e.source.clone());
+        if e.digest.algorithm() == "sha256" && &e.digest != actual {
+            problems.push(t!(
+                "verify.digest.mismatch",
+                source = e.source,
+                expected = e.digest,
+                actual = actual
+            ));
+        }
+    }
+    evidence.insert(
+        "expected".into(),
+        Value::from(
+            all.iter()
+                .map(|e| json!({"digest": e.digest.as_str(), "source": e.source}))
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let mut f = if !problems.is_empty() {
+        Finding::new(CHECK_DIGEST, Status::Fail, input, problems.join("; "))
+            .with_fix(tl!("verify.digest.mismatch-fix"))
+    } else if all.is_empty() {
+        Finding::new(
+            CHECK_DIGEST,
+            Status::Pass,
+            input,
+            t!("verify.digest.ok-unexpected", digest = actual),
+        )
+    } else {
+        Finding::new(
+            CHECK_DIGEST,
+            Status::Pass,
+            input,
+            t!(
+                "verify.digest.ok",
+                digest = actual,
+                sources = sources.join(", ")
+            ),
+        )
+    };
+    f.evidence = evidence;
+    f
+}
+
+async fn anonymous_finding<A: Source>(
+    anon: &A,
+    repo: &str,
+    digest: &Digest,
+    blob: Option<&Digest>,
+    input: &str,
+) -> Finding {
+    let fail = |message: String| {
+        Finding::new(CHECK_ANONYMOUS, Status::Fail, input, message)
+            .with_fix(tl!("verify.anonymous.fix"))
+    };
+    match anon.get_manifest(repo, digest.as_str()).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return fail(t!("verify.anonymous.manifest-denied", status = 404)),
+        Err(SourceError::Status { status, .. }) => {
+            return fail(t!("verify.anonymous.manifest-denied", status = status))
+                .with_evidence("status", status);
+        }
+        Err(e) => return source_failure(CHECK_ANONYMOUS, input, &e),
+    }
+    if let Some(b) = blob {
+        match anon.head_blob(repo, b).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return fail(t!("verify.anonymous.blob-denied", digest = b, status = 404)),
+            Err(SourceError::Status { status, .. }) => {
+                return fail(t!(
+                    "verify.anonymous.blob-denied",
+                    digest = b,
+                    status = status
+                ))
+                .with_evidence("status", status);
+            }
+            Err(e) => return source_failure(CHECK_ANONYMOUS, input, &e),
+        }
+    }
+    Finding::new(
+        CHECK_ANONYMOUS,
+        Status::Pass,
+        input,
+        t!("verify.anonymous.ok"),
+    )
+}
+
+/// A finding for a request that got no usable answer.
+fn source_failure(check: &str, input: &str, e: &SourceError) -> Finding {
+    let mut f = Finding::new(
+        check,
+        Status::Fail,
+        input,
+        t!("verify.request-failed", error = e),
+    )
+    .with_cause(e.cause());
+    if let SourceError::Status { status, code, .. } = e {
+        f = f.with_evidence("status", *status);
+        if let Some(c) = code {
+            f = f.with_evidence("code", c.as_str());
+        }
+    }
+    f
+}
+
+fn platform_label(d: &Descriptor) -> String {
+    d.platform
+        .as_ref()
+        .map_or_else(|| t!("verify.platforms.none"), ToString::to_string)
+}
+
+/// `1.5 MiB` style sizes for messages and the build report.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(5 * 1024 * 1024), "5.0 MiB");
+    }
+
+    #[test]
+    fn digest_check_names_every_source_that_disagrees() {
+        let actual = Digest::sha256(b"x");
+        let other = Digest::sha256(b"y");
+        let reference = Reference::parse("ghcr.io/o/a:1").expect("reference");
+        let f = digest_finding(
+            "ghcr.io/o/a:1",
+            &actual,
+            Some(other.as_str()),
+            &reference,
+            &[Expected {
+                digest: other.clone(),
+                source: "--expect-digest".into(),
+            }],
+        );
+        assert_eq!(f.status, Status::Fail);
+        assert!(f.message.contains("--expect-digest"), "{}", f.message);
+        assert!(f.message.contains(other.as_str()) && f.message.contains(actual.as_str()));
+        let ok = digest_finding("r", &actual, Some(actual.as_str()), &reference, &[]);
+        assert_eq!(ok.status, Status::Pass);
+    }
+}
