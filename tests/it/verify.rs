@@ -632,3 +632,21 @@ fn an_unreachable_registry_is_a_network_failure_not_a_hang() {
     let fails = findings(&doc, "image-manifest", "fail");
     assert_eq!(fails[0]["cause"], "network-refused", "{doc:#}");
 }
+
+#[test]
+fn a_truncated_blob_in_storage_fails_on_its_size() {
+    let reg = Registry::start(Auth::None);
+    let home = tempfile::tempdir().expect("home");
+    let pushed =
+        Pusher::new(&reg.url(), None).image("team/cut", Some("v1"), OCI_MANIFEST, AMD64, &[], 2);
+    let victim = &pushed.layers[1];
+    let cut = &victim.bytes[..victim.size() / 2];
+    std::fs::write(reg.blob_data_path(&victim.digest), cut).expect("truncate the data file");
+    let out = verify(home.path(), &[&format!("{}/team/cut:v1", reg.host())], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let doc = json(&out);
+    let fails = findings(&doc, "image-blobs", "fail");
+    assert_eq!(fails.len(), 1, "{doc:#}");
+    assert_eq!(fails[0]["evidence"]["actual_size"], cut.len());
+    assert_eq!(fails[0]["evidence"]["descriptor"]["size"], victim.size());
+}
