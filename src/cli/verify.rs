@@ -217,5 +217,17 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             ));
         }
     }
-    output::emit(&image::report(&verified), global)
+    let report = image::report(&verified);
+    if global.format == CliFormat::Markdown {
+        // The build report is verify's Markdown; the generic renderer does not know images.
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = out
+            .write_all(image::build_report_markdown(&verified).as_bytes())
+            .and_then(|()| out.flush())
+        {
+            return output::usage_error(&e.to_string());
+        }
+        return ExitCode::from(report.exit_code());
+    }
+    output::emit(&report, global)
 }

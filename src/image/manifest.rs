@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Deserialize;
-use sha2::{Digest as _, Sha256};
+use sha2::{Digest as _, Sha256, Sha512};
 
 use crate::t;
 
@@ -102,6 +102,13 @@ impl Digest {
         Digest(format!("sha256:{}", hex::encode(Sha256::digest(bytes))))
     }
 
+    /// The digest of `bytes` in the algorithm of `like` (sha256 or sha512).
+    pub fn matching(like: &Digest, bytes: &[u8]) -> Digest {
+        let mut h = Hasher::for_digest(like);
+        h.update(bytes);
+        h.finish()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -114,6 +121,35 @@ impl Digest {
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Incremental hashing in the algorithm of an expected digest, for streamed blobs.
+pub enum Hasher {
+    Sha256(Sha256),
+    Sha512(Sha512),
+}
+
+impl Hasher {
+    pub fn for_digest(digest: &Digest) -> Hasher {
+        match digest.algorithm() {
+            "sha512" => Hasher::Sha512(Sha512::new()),
+            _ => Hasher::Sha256(Sha256::new()),
+        }
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Hasher::Sha256(h) => h.update(bytes),
+            Hasher::Sha512(h) => h.update(bytes),
+        }
+    }
+
+    pub fn finish(self) -> Digest {
+        match self {
+            Hasher::Sha256(h) => Digest(format!("sha256:{}", hex::encode(h.finalize()))),
+            Hasher::Sha512(h) => Digest(format!("sha512:{}", hex::encode(h.finalize()))),
+        }
     }
 }
 
@@ -470,6 +506,10 @@ mod tests {
         assert!(Digest::parse("sha256:abc").is_err());
         assert!(Digest::parse(&D1.to_uppercase()).is_err());
         assert!(Digest::parse("md5:00").is_err());
+        let sha512 = Digest::parse(&format!("sha512:{}", "0".repeat(128))).expect("sha512");
+        let m = Digest::matching(&sha512, b"abc");
+        assert!(m.as_str().starts_with("sha512:ddaf35a1"), "{m}");
+        assert!(Digest::parse(m.as_str()).is_ok());
         assert_eq!(
             Digest::sha256(b"").as_str(),
             "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

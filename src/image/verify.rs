@@ -12,9 +12,8 @@ use std::sync::Arc;
 use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
 
-use super::manifest::{self, Descriptor, Digest, ImageManifest, Manifest, Platform};
+use super::manifest::{self, Descriptor, Digest, Hasher, ImageManifest, Manifest, Platform};
 use super::source::{Source, SourceError};
 use crate::finding::{Finding, Status};
 use crate::reference::Reference;
@@ -249,7 +248,7 @@ pub async fn verify<S: Source, A: Source>(
     image.digest = Some(actual.to_string());
     let digest_checked = digest_finding(
         input,
-        &actual,
+        &fetched.bytes,
         fetched.docker_content_digest.as_deref(),
         &reference,
         &options.expected,
@@ -349,8 +348,8 @@ pub async fn verify<S: Source, A: Source>(
                     continue;
                 }
             };
-            let child_digest = Digest::sha256(&got.bytes);
-            if d.digest.algorithm() == "sha256" && child_digest != d.digest {
+            let child_digest = Digest::matching(&d.digest, &got.bytes);
+            if child_digest != d.digest {
                 manifest_problems.push(problem(t!(
                     "verify.manifest.child-digest",
                     digest = d.digest,
@@ -672,7 +671,7 @@ async fn check_blob<S: Source>(
             Err(e) => BlobOutcome::Failed(e),
         };
     }
-    let mut hasher = Sha256::new();
+    let mut hasher = Hasher::for_digest(&d.digest);
     let mut count = 0u64;
     let mut kept = Vec::new();
     let keep = task.read_config;
@@ -695,13 +694,9 @@ async fn check_blob<S: Source>(
     if count != d.size {
         return BlobOutcome::SizeMismatch { actual: count };
     }
-    if d.digest.algorithm() == "sha256" {
-        let actual = Digest::parse(&format!("sha256:{}", hex::encode(hasher.finalize())));
-        if let Ok(actual) = actual
-            && actual != d.digest
-        {
-            return BlobOutcome::DigestMismatch { actual };
-        }
+    let actual = hasher.finish();
+    if actual != d.digest {
+        return BlobOutcome::DigestMismatch { actual };
     }
     if keep {
         BlobOutcome::Config(kept)
@@ -712,11 +707,12 @@ async fn check_blob<S: Source>(
 
 fn digest_finding(
     input: &str,
-    actual: &Digest,
+    bytes: &[u8],
     header: Option<&str>,
     reference: &Reference,
     expected: &[Expected],
 ) -> Finding {
+    let actual = &Digest::sha256(bytes);
     let mut problems = Vec::new();
     let mut evidence = serde_json::Map::new();
     evidence.insert("digest".into(), Value::from(actual.as_str()));
@@ -724,12 +720,11 @@ fn digest_finding(
         Some(h) => {
             evidence.insert("docker_content_digest".into(), Value::from(h));
             let h = h.trim();
-            if h.starts_with("sha256:") && h != actual.as_str() {
-                problems.push(t!(
-                    "verify.digest.header-mismatch",
-                    header = h,
-                    actual = actual
-                ));
+            let computed = Digest::parse(h).map(|d| Digest::matching(&d, bytes));
+            match computed {
+                Ok(c) if c.as_str() == h => {}
+                Ok(c) => problems.push(t!("verify.digest.header-mismatch", header = h, actual = c)),
+                Err(e) => problems.push(e.to_string()),
             }
         }
         None => {
@@ -746,12 +741,13 @@ fn digest_finding(
     let mut sources = Vec::new();
     for e in &all {
         sources.push(e.source.clone());
-        if e.digest.algorithm() == "sha256" && &e.digest != actual {
+        let computed = Digest::matching(&e.digest, bytes);
+        if computed != e.digest {
             problems.push(t!(
                 "verify.digest.mismatch",
                 source = e.source,
                 expected = e.digest,
-                actual = actual
+                actual = computed
             ));
         }
     }
@@ -1124,12 +1120,13 @@ mod tests {
 
     #[test]
     fn digest_check_names_every_source_that_disagrees() {
-        let actual = Digest::sha256(b"x");
+        let bytes = b"x";
+        let actual = Digest::sha256(bytes);
         let other = Digest::sha256(b"y");
         let reference = Reference::parse("ghcr.io/o/a:1").expect("reference");
         let f = digest_finding(
             "ghcr.io/o/a:1",
-            &actual,
+            bytes,
             Some(other.as_str()),
             &reference,
             &[Expected {
@@ -1140,7 +1137,22 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains("--expect-digest"), "{}", f.message);
         assert!(f.message.contains(other.as_str()) && f.message.contains(actual.as_str()));
-        let ok = digest_finding("r", &actual, Some(actual.as_str()), &reference, &[]);
+        let ok = digest_finding("r", bytes, Some(actual.as_str()), &reference, &[]);
+        assert_eq!(ok.status, Status::Pass);
+        let sha512 = Digest::matching(
+            &Digest::parse(&format!("sha512:{}", "0".repeat(128))).expect("sha512"),
+            bytes,
+        );
+        let ok = digest_finding(
+            "r",
+            bytes,
+            Some(sha512.as_str()),
+            &reference,
+            &[Expected {
+                digest: sha512.clone(),
+                source: "--expect-digest".into(),
+            }],
+        );
         assert_eq!(ok.status, Status::Pass);
     }
 }

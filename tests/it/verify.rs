@@ -650,3 +650,22 @@ fn a_truncated_blob_in_storage_fails_on_its_size() {
     assert_eq!(fails[0]["evidence"]["actual_size"], cut.len());
     assert_eq!(fails[0]["evidence"]["descriptor"]["size"], victim.size());
 }
+
+#[test]
+fn format_markdown_prints_the_build_report() {
+    let reg = Registry::start(Auth::None);
+    let home = tempfile::tempdir().expect("home");
+    let pushed =
+        Pusher::new(&reg.url(), None).image("team/md", Some("v1"), OCI_MANIFEST, AMD64, &[], 2);
+    let out = ghcr_doctor(home.path())
+        .args(["verify", "--plain-http", "--format", "markdown"])
+        .arg(format!("{}/team/md:v1", reg.host()))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&out);
+    assert!(md.starts_with("## "), "{md}");
+    assert!(md.contains(&pushed.manifest.digest), "{md}");
+    assert!(md.contains("| `image-blobs` | ✓"), "{md}");
+    assert_tables_well_formed(&md);
+}
