@@ -188,32 +188,31 @@ pub async fn verify<S: Source, A: Source>(
         pulled: options.pull,
         findings: Vec::new(),
     };
-    let finding =
-        |check: &str, status: Status, message: String| Finding::new(check, status, input, message);
-    let skip_rest = |image: &mut VerifiedImage, from: usize| {
+    // Once the root manifest is unreadable, the checks after `from` are reported as skipped.
+    let stop = |mut image: VerifiedImage, from: usize| {
         for check in &CHECKS[from..] {
-            if *check == CHECK_ANONYMOUS && anonymous.is_none() {
-                continue;
+            if *check != CHECK_ANONYMOUS || anonymous.is_some() {
+                image.findings.push(Finding::new(
+                    *check,
+                    Status::Skip,
+                    input,
+                    t!("verify.skipped-no-manifest"),
+                ));
             }
-            image.findings.push(finding(
-                check,
-                Status::Skip,
-                t!("verify.skipped-no-manifest"),
-            ));
         }
+        image
     };
 
     let reference = match Reference::parse(input) {
         Ok(r) => r,
         Err(e) => {
-            let mut f =
-                finding(CHECK_MANIFEST, Status::Fail, e.message.clone()).with_cause(e.cause);
+            let mut f = Finding::new(CHECK_MANIFEST, Status::Fail, input, e.message.clone())
+                .with_cause(e.cause);
             if let Some(s) = &e.suggestion {
                 f = f.with_evidence("suggestion", s.as_str());
             }
             image.findings.push(f);
-            skip_rest(&mut image, 1);
-            return image;
+            return stop(image, 1);
         }
     };
     let repo = reference.repository();
@@ -226,22 +225,21 @@ pub async fn verify<S: Source, A: Source>(
         Ok(Some(f)) => f,
         Ok(None) => {
             image.findings.push(
-                finding(
+                Finding::new(
                     CHECK_MANIFEST,
                     Status::Fail,
+                    input,
                     t!("verify.manifest.not-found", reference = input),
                 )
                 .with_cause("image-not-found"),
             );
-            skip_rest(&mut image, 1);
-            return image;
+            return stop(image, 1);
         }
         Err(e) => {
             image
                 .findings
                 .push(source_failure(CHECK_MANIFEST, input, &e));
-            skip_rest(&mut image, 1);
-            return image;
+            return stop(image, 1);
         }
     };
     let actual = Digest::sha256(&fetched.bytes);
@@ -256,9 +254,10 @@ pub async fn verify<S: Source, A: Source>(
     let root = match manifest::parse(&fetched.bytes, fetched.media_type.as_deref()) {
         Ok(m) => m,
         Err(e) => {
-            let mut f = finding(
+            let mut f = Finding::new(
                 CHECK_MANIFEST,
                 Status::Fail,
+                input,
                 t!("verify.manifest.unreadable", digest = actual, reason = e),
             );
             if e == manifest::ManifestError::Schema1 {
@@ -266,71 +265,194 @@ pub async fn verify<S: Source, A: Source>(
             }
             image.findings.push(f);
             image.findings.push(digest_checked);
-            skip_rest(&mut image, 2);
-            return image;
+            return stop(image, 2);
         }
     };
     image.media_type = Some(root.media_type().to_owned());
 
-    // Level 2..: child manifests, one concurrent batch per level.
-    let mut nodes = Vec::new();
-    let mut manifest_problems = Vec::new();
-    let mut child_count = 0usize;
-    let mut level: Vec<(Descriptor, bool)> = Vec::new();
-    match root {
-        Manifest::Image(m) => nodes.push(Node {
-            digest: actual.clone(),
-            manifest: m,
-            platform: None,
-            attestation: false,
-        }),
-        Manifest::Index(index) => {
-            level = index
-                .manifests
-                .into_iter()
-                .map(|d| {
-                    let a = d.is_attestation();
-                    (d, a)
-                })
-                .collect();
+    // Level 2 and deeper: child manifests.
+    let walk = walk(source, repo, input, &actual, root, options).await;
+    if !walk.problems.iter().any(Finding::is_failure) {
+        image.findings.push(Finding::new(
+            CHECK_MANIFEST,
+            Status::Pass,
+            input,
+            t!(
+                "verify.manifest.ok",
+                media_type = image.media_type.as_deref().unwrap_or_default(),
+                children = walk.children
+            ),
+        ));
+    }
+    image.findings.extend(walk.problems);
+    image.findings.push(digest_checked);
+    let nodes = walk.nodes;
+    image.attestations = nodes
+        .iter()
+        .filter(|n| n.attestation)
+        .map(|n| n.digest.to_string())
+        .collect();
+
+    // Last level: every blob of every manifest, once each.
+    let single = matches!(nodes.as_slice(), [n] if n.platform.is_none() && !n.attestation);
+    let plan = plan_blobs(&nodes, single, input);
+    let mut blob_problems = plan.problems;
+    if let Some(p) = &options.progress
+        && options.pull
+    {
+        p.add_total(plan.tasks.iter().map(|t| t.descriptor.size).sum());
+    }
+    let outcomes: Vec<(usize, BlobOutcome)> = stream::iter(plan.tasks.iter().enumerate())
+        .map(|(i, task)| async move { (i, check_blob(source, repo, task, options).await) })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    if let Some(p) = &options.progress {
+        p.finish();
+    }
+    let mut config_platform = None;
+    let mut outcomes = outcomes;
+    outcomes.sort_by_key(|(i, _)| *i);
+    for (i, outcome) in outcomes {
+        match outcome {
+            BlobOutcome::Config(bytes) => config_platform = manifest::config_platform(&bytes),
+            other => blob_problems.extend(blob_finding(input, &plan.tasks[i], other)),
         }
     }
+
+    // Facts for the report.
+    let present: Vec<Platform> = nodes
+        .iter()
+        .filter(|n| !n.attestation)
+        .filter_map(|n| n.platform.clone().or_else(|| config_platform.clone()))
+        .collect();
+    image.platforms = present.iter().map(ToString::to_string).collect();
+    for task in plan.tasks.iter().filter(|t| !t.attestation) {
+        image.total_size += task.descriptor.size;
+        image.layer_count += usize::from(task.is_layer);
+    }
+    image.blob_count = plan.tasks.len();
+
+    image.findings.extend(platform_findings(
+        input,
+        &present,
+        &image.attestations,
+        &options.platforms,
+        single,
+    ));
+
+    if !blob_problems.iter().any(Finding::is_failure) {
+        let how = if options.pull {
+            t!("verify.blobs.mode-pull")
+        } else {
+            t!("verify.blobs.mode-head")
+        };
+        image.findings.push(
+            Finding::new(
+                CHECK_BLOBS,
+                Status::Pass,
+                input,
+                t!(
+                    "verify.blobs.ok",
+                    count = plan.tasks.len(),
+                    size = human_size(image.total_size),
+                    how = how
+                ),
+            )
+            .with_evidence("blobs", plan.tasks.len())
+            .with_evidence("total_size", image.total_size),
+        );
+    }
+    image.findings.extend(blob_problems);
+    image.findings.extend(plan.notes);
+
+    if let Some(anon) = anonymous {
+        let first_blob = plan
+            .tasks
+            .iter()
+            .find(|t| !t.attestation)
+            .map(|t| &t.descriptor.digest);
+        image
+            .findings
+            .push(anonymous_finding(anon, repo, &actual, first_blob, input).await);
+    }
+    image
+}
+
+/// The image manifests below the root, and what went wrong reaching them.
+struct Walk {
+    nodes: Vec<Node>,
+    problems: Vec<Finding>,
+    /// Child manifests asked for.
+    children: usize,
+}
+
+/// Fetches child manifests level by level, each level as one concurrent batch, and checks
+/// each against its descriptor.
+async fn walk<S: Source>(
+    source: &S,
+    repo: &str,
+    input: &str,
+    root_digest: &Digest,
+    root: Manifest,
+    options: &Options,
+) -> Walk {
+    let mut walk = Walk {
+        nodes: Vec::new(),
+        problems: Vec::new(),
+        children: 0,
+    };
+    let mut level: Vec<Descriptor> = match root {
+        Manifest::Image(m) => {
+            walk.nodes.push(Node {
+                digest: root_digest.clone(),
+                manifest: m,
+                platform: None,
+                attestation: false,
+            });
+            return walk;
+        }
+        Manifest::Index(index) => index.manifests,
+    };
     let mut depth = 0;
     while !level.is_empty() {
         depth += 1;
         if depth > MAX_DEPTH {
-            manifest_problems.push(finding(
+            walk.problems.push(Finding::new(
                 CHECK_MANIFEST,
                 Status::Fail,
+                input,
                 t!("verify.manifest.too-deep", depth = MAX_DEPTH),
             ));
             break;
         }
-        child_count += level.len();
+        walk.children += level.len();
         let mut fetched: Vec<_> = stream::iter(level.into_iter().enumerate())
-            .map(|(i, (d, attestation))| async move {
+            .map(|(i, d)| async move {
                 let r = source.get_manifest(repo, d.digest.as_str()).await;
-                (i, d, attestation, r)
+                (i, d, r)
             })
             .buffer_unordered(options.concurrency.max(1))
             .collect()
             .await;
         fetched.sort_by_key(|(i, ..)| *i);
         let mut next = Vec::new();
-        for (_, d, attestation, result) in fetched {
+        for (_, d, result) in fetched {
+            let attestation = d.is_attestation();
+            // Attestations are never failures.
             let status = if attestation {
                 Status::Warn
             } else {
                 Status::Fail
             };
             let problem = |message: String| {
-                finding(CHECK_MANIFEST, status, message)
+                Finding::new(CHECK_MANIFEST, status, input, message)
                     .with_evidence("descriptor", descriptor_json(&d))
             };
             let got = match result {
                 Ok(Some(got)) => got,
                 Ok(None) => {
-                    manifest_problems.push(
+                    walk.problems.push(
                         problem(t!(
                             "verify.manifest.child-missing",
                             digest = d.digest,
@@ -341,16 +463,16 @@ pub async fn verify<S: Source, A: Source>(
                     continue;
                 }
                 Err(e) => {
-                    manifest_problems.push(
-                        source_failure(CHECK_MANIFEST, input, &e)
-                            .with_evidence("descriptor", descriptor_json(&d)),
-                    );
+                    let mut f = source_failure(CHECK_MANIFEST, input, &e)
+                        .with_evidence("descriptor", descriptor_json(&d));
+                    f.status = status;
+                    walk.problems.push(f);
                     continue;
                 }
             };
             let child_digest = Digest::matching(&d.digest, &got.bytes);
             if child_digest != d.digest {
-                manifest_problems.push(problem(t!(
+                walk.problems.push(problem(t!(
                     "verify.manifest.child-digest",
                     digest = d.digest,
                     actual = child_digest
@@ -358,7 +480,7 @@ pub async fn verify<S: Source, A: Source>(
                 continue;
             }
             if got.bytes.len() as u64 != d.size {
-                manifest_problems.push(problem(t!(
+                walk.problems.push(problem(t!(
                     "verify.manifest.child-size",
                     digest = d.digest,
                     size = d.size,
@@ -366,28 +488,16 @@ pub async fn verify<S: Source, A: Source>(
                 )));
                 continue;
             }
-            match manifest::parse(
-                &got.bytes,
-                Some(d.media_type.as_str()).filter(|m| !m.is_empty()),
-            ) {
-                Ok(Manifest::Image(m)) => {
-                    if attestation {
-                        image.attestations.push(d.digest.to_string());
-                    }
-                    nodes.push(Node {
-                        digest: d.digest.clone(),
-                        manifest: m,
-                        platform: d.platform.clone(),
-                        attestation,
-                    });
-                }
-                Ok(Manifest::Index(i)) => {
-                    next.extend(i.manifests.into_iter().map(|c| {
-                        let a = c.is_attestation();
-                        (c, a)
-                    }));
-                }
-                Err(e) => manifest_problems.push(problem(t!(
+            let media_type = Some(d.media_type.as_str()).filter(|m| !m.is_empty());
+            match manifest::parse(&got.bytes, media_type) {
+                Ok(Manifest::Image(m)) => walk.nodes.push(Node {
+                    digest: d.digest.clone(),
+                    manifest: m,
+                    platform: d.platform.clone(),
+                    attestation,
+                }),
+                Ok(Manifest::Index(i)) => next.extend(i.manifests),
+                Err(e) => walk.problems.push(problem(t!(
                     "verify.manifest.unreadable",
                     digest = d.digest,
                     reason = e
@@ -396,36 +506,33 @@ pub async fn verify<S: Source, A: Source>(
         }
         level = next;
     }
-    let manifest_ok = !manifest_problems.iter().any(Finding::is_failure);
-    if manifest_ok {
-        image.findings.push(finding(
-            CHECK_MANIFEST,
-            Status::Pass,
-            t!(
-                "verify.manifest.ok",
-                media_type = image.media_type.as_deref().unwrap_or_default(),
-                children = child_count
-            ),
-        ));
-    }
-    image.findings.extend(manifest_problems);
-    image.findings.push(digest_checked);
+    walk
+}
 
-    // Last level: every blob of every manifest, once each.
-    let single = matches!(nodes.as_slice(), [n] if n.platform.is_none() && !n.attestation);
-    let mut tasks: Vec<BlobTask> = Vec::new();
+/// The blobs to check, deduplicated, and what is already known about them.
+struct Plan {
+    tasks: Vec<BlobTask>,
+    problems: Vec<Finding>,
+    notes: Vec<Finding>,
+}
+
+fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
+    let mut plan = Plan {
+        tasks: Vec::new(),
+        problems: Vec::new(),
+        notes: Vec::new(),
+    };
     let mut by_digest: HashMap<Digest, usize> = HashMap::new();
-    let mut blob_problems = Vec::new();
-    let mut notes = Vec::new();
-    for node in &nodes {
+    for node in nodes {
         let label = node.label();
         let config = std::iter::once((&node.manifest.config, false));
         for (d, is_layer) in config.chain(node.manifest.layers.iter().map(|l| (l, true))) {
             if d.is_non_distributable() {
-                notes.push(
-                    finding(
+                plan.notes.push(
+                    Finding::new(
                         CHECK_BLOBS,
                         Status::Info,
+                        input,
                         t!(
                             "verify.blobs.non-distributable",
                             digest = d.digest,
@@ -438,12 +545,13 @@ pub async fn verify<S: Source, A: Source>(
                 continue;
             }
             if let Some(&i) = by_digest.get(&d.digest) {
-                let task = &mut tasks[i];
+                let task = &mut plan.tasks[i];
                 if task.descriptor.size != d.size {
-                    blob_problems.push(
-                        finding(
+                    plan.problems.push(
+                        Finding::new(
                             CHECK_BLOBS,
                             Status::Fail,
+                            input,
                             t!(
                                 "verify.blobs.size-disagrees",
                                 digest = d.digest,
@@ -459,8 +567,8 @@ pub async fn verify<S: Source, A: Source>(
                 task.is_layer |= is_layer;
                 continue;
             }
-            by_digest.insert(d.digest.clone(), tasks.len());
-            tasks.push(BlobTask {
+            by_digest.insert(d.digest.clone(), plan.tasks.len());
+            plan.tasks.push(BlobTask {
                 descriptor: d.clone(),
                 owners: vec![label.clone()],
                 attestation: node.attestation,
@@ -469,118 +577,91 @@ pub async fn verify<S: Source, A: Source>(
             });
         }
     }
-    if let Some(p) = &options.progress
-        && options.pull
-    {
-        p.add_total(tasks.iter().map(|t| t.descriptor.size).sum());
-    }
-    let outcomes: Vec<(usize, BlobOutcome)> = stream::iter(tasks.iter().enumerate())
-        .map(|(i, task)| async move { (i, check_blob(source, repo, task, options).await) })
-        .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
-    if let Some(p) = &options.progress {
-        p.finish();
-    }
-    let mut config_platform = None;
-    for (i, outcome) in outcomes {
-        let task = &tasks[i];
-        let d = &task.descriptor;
-        let status = if task.attestation {
-            Status::Warn
-        } else {
-            Status::Fail
-        };
-        let owners = task.owners.join(", ");
-        let problem = |message: String| {
-            finding(CHECK_BLOBS, status, message)
-                .with_evidence("descriptor", descriptor_json(d))
-                .with_evidence("used_by", task.owners.clone())
-        };
-        match outcome {
-            BlobOutcome::Present => {}
-            BlobOutcome::Config(bytes) => config_platform = manifest::config_platform(&bytes),
-            BlobOutcome::Missing => blob_problems.push(
-                problem(t!(
-                    "verify.blobs.missing",
-                    digest = d.digest,
-                    size = d.size,
-                    media_type = d.media_type,
-                    owner = owners
-                ))
-                .with_fix(tl!("verify.blobs.missing-fix")),
-            ),
-            BlobOutcome::SizeMismatch { actual } => blob_problems.push(
-                problem(t!(
-                    "verify.blobs.size-mismatch",
-                    digest = d.digest,
-                    size = d.size,
-                    actual = actual,
-                    owner = owners
-                ))
-                .with_evidence("actual_size", actual)
-                .with_fix(tl!("verify.blobs.missing-fix")),
-            ),
-            BlobOutcome::DigestMismatch { actual } => blob_problems.push(
-                problem(t!(
-                    "verify.blobs.digest-mismatch",
-                    digest = d.digest,
-                    actual = actual,
-                    owner = owners
-                ))
-                .with_evidence("actual_digest", actual.as_str())
-                .with_fix(tl!("verify.blobs.missing-fix")),
-            ),
-            BlobOutcome::Failed(e) => blob_problems.push(
-                source_failure(CHECK_BLOBS, input, &e)
-                    .with_evidence("descriptor", descriptor_json(d)),
-            ),
+    plan
+}
+
+/// The finding for a blob that is not as its descriptor says, if any.
+fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Finding> {
+    let d = &task.descriptor;
+    // Blobs only attestations use are never failures.
+    let status = if task.attestation {
+        Status::Warn
+    } else {
+        Status::Fail
+    };
+    let owner = task.owners.join(", ");
+    let problem = |message: String| {
+        Finding::new(CHECK_BLOBS, status, input, message)
+            .with_evidence("descriptor", descriptor_json(d))
+            .with_evidence("used_by", task.owners.clone())
+            .with_fix(tl!("verify.blobs.missing-fix"))
+    };
+    let f = match outcome {
+        BlobOutcome::Present | BlobOutcome::Config(_) => return None,
+        BlobOutcome::Missing => problem(t!(
+            "verify.blobs.missing",
+            digest = d.digest,
+            size = d.size,
+            media_type = d.media_type,
+            owner = owner
+        )),
+        BlobOutcome::SizeMismatch { actual } => problem(t!(
+            "verify.blobs.size-mismatch",
+            digest = d.digest,
+            size = d.size,
+            actual = actual,
+            owner = owner
+        ))
+        .with_evidence("actual_size", actual),
+        BlobOutcome::DigestMismatch { actual } => problem(t!(
+            "verify.blobs.digest-mismatch",
+            digest = d.digest,
+            actual = actual,
+            owner = owner
+        ))
+        .with_evidence("actual_digest", actual.as_str()),
+        BlobOutcome::Failed(e) => {
+            let mut f = source_failure(CHECK_BLOBS, input, &e)
+                .with_evidence("descriptor", descriptor_json(d));
+            f.status = status;
+            f
         }
-    }
+    };
+    Some(f)
+}
 
-    // Facts for the report.
-    let platform_nodes: Vec<&Node> = nodes.iter().filter(|n| !n.attestation).collect();
-    image.platforms = platform_nodes
-        .iter()
-        .filter_map(|n| n.platform.clone().or_else(|| config_platform.clone()))
-        .map(|p| p.to_string())
-        .collect();
-    for task in tasks.iter().filter(|t| !t.attestation) {
-        image.total_size += task.descriptor.size;
-        image.layer_count += usize::from(task.is_layer);
-    }
-    image.blob_count = tasks.len();
-
-    // image-platforms
-    let present: Vec<Platform> = platform_nodes
-        .iter()
-        .filter_map(|n| n.platform.clone().or_else(|| config_platform.clone()))
-        .collect();
+/// `image-platforms`: the requested platforms against the present ones, and a note listing
+/// attestation manifests.
+fn platform_findings(
+    input: &str,
+    present: &[Platform],
+    attestations: &[String],
+    wanted: &[Platform],
+    single: bool,
+) -> Vec<Finding> {
     let present_list = if present.is_empty() {
         t!("verify.platforms.none")
     } else {
-        present
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        join(present)
     };
-    let missing: Vec<String> = options
-        .platforms
+    let missing: Vec<String> = wanted
         .iter()
         .filter(|want| !present.iter().any(|p| want.satisfied_by(p)))
         .map(ToString::to_string)
         .collect();
-    let platforms_finding = if !missing.is_empty() && present.is_empty() && single {
-        finding(
+    let main = if !missing.is_empty() && present.is_empty() && single {
+        Finding::new(
             CHECK_PLATFORMS,
             Status::Warn,
+            input,
             t!("verify.platforms.unknown", wanted = missing.join(", ")),
         )
     } else if !missing.is_empty() {
-        finding(
+        let all: Vec<String> = wanted.iter().map(ToString::to_string).collect();
+        Finding::new(
             CHECK_PLATFORMS,
             Status::Fail,
+            input,
             t!(
                 "verify.platforms.missing",
                 missing = missing.join(", "),
@@ -590,70 +671,41 @@ pub async fn verify<S: Source, A: Source>(
         .with_evidence("missing", missing.clone())
         .with_fix(tl!(
             "verify.platforms.missing-fix",
-            missing = missing.join(",")
+            platforms = all.join(",")
         ))
     } else {
-        finding(
+        Finding::new(
             CHECK_PLATFORMS,
             Status::Pass,
+            input,
             t!("verify.platforms.ok", present = present_list),
         )
     };
-    image.findings.push(
-        platforms_finding
-            .with_evidence("present", image.platforms.clone())
-            .with_evidence("attestations", image.attestations.clone()),
-    );
-    if !image.attestations.is_empty() {
-        image.findings.push(
-            finding(
+    let present_names: Vec<String> = present.iter().map(ToString::to_string).collect();
+    let mut out = vec![
+        main.with_evidence("present", present_names)
+            .with_evidence("attestations", attestations.to_vec()),
+    ];
+    if !attestations.is_empty() {
+        out.push(
+            Finding::new(
                 CHECK_PLATFORMS,
                 Status::Info,
-                t!(
-                    "verify.platforms.attestations",
-                    count = image.attestations.len()
-                ),
+                input,
+                t!("verify.platforms.attestations", count = attestations.len()),
             )
-            .with_evidence("attestations", image.attestations.clone()),
+            .with_evidence("attestations", attestations.to_vec()),
         );
     }
+    out
+}
 
-    // image-blobs
-    if !blob_problems.iter().any(Finding::is_failure) {
-        let how = if options.pull {
-            t!("verify.blobs.mode-pull")
-        } else {
-            t!("verify.blobs.mode-head")
-        };
-        image.findings.push(
-            finding(
-                CHECK_BLOBS,
-                Status::Pass,
-                t!(
-                    "verify.blobs.ok",
-                    count = tasks.len(),
-                    size = human_size(image.total_size),
-                    how = how
-                ),
-            )
-            .with_evidence("blobs", tasks.len())
-            .with_evidence("total_size", image.total_size),
-        );
-    }
-    image.findings.extend(blob_problems);
-    image.findings.extend(notes);
-
-    // image-anonymous-pull
-    if let Some(anon) = anonymous {
-        let first_blob = tasks
-            .iter()
-            .find(|t| !t.attestation)
-            .map(|t| &t.descriptor.digest);
-        image
-            .findings
-            .push(anonymous_finding(anon, repo, &actual, first_blob, input).await);
-    }
-    image
+fn join(platforms: &[Platform]) -> String {
+    platforms
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 async fn check_blob<S: Source>(
@@ -1108,6 +1160,116 @@ mod tests {
         let total = count.total.load(Ordering::SeqCst);
         assert_eq!(total, image.total_size);
         assert_eq!(count.done.load(Ordering::SeqCst), total);
+    }
+
+    fn index_of(m: &mut Memory, reference: &str, children: Vec<Value>) -> Digest {
+        m.manifest(
+            reference,
+            json!({"schemaVersion": 2, "mediaType": manifest::OCI_INDEX, "manifests": children}),
+            manifest::OCI_INDEX,
+        )
+    }
+
+    fn child(digest: &str, size: usize, platform: Value, annotations: Value) -> Value {
+        json!({"mediaType": manifest::OCI_MANIFEST, "digest": digest, "size": size,
+               "platform": platform, "annotations": annotations})
+    }
+
+    #[test]
+    fn a_child_with_other_content_fails_and_a_missing_attestation_only_warns() {
+        let mut m = Memory::default();
+        let config = m.blob(b"{}", "application/vnd.oci.image.config.v1+json");
+        let body = json!({"schemaVersion": 2, "mediaType": manifest::OCI_MANIFEST, "config": config, "layers": []});
+        let bytes = serde_json::to_vec(&body).expect("json");
+        let claimed = Digest::sha256(b"what the index promised");
+        // The registry answers the promised digest with other bytes.
+        m.manifests.insert(
+            claimed.to_string(),
+            (bytes.clone(), manifest::OCI_MANIFEST.into(), None),
+        );
+        let lost_attestation = Digest::sha256(b"attestation");
+        index_of(
+            &mut m,
+            "v1",
+            vec![
+                child(
+                    claimed.as_str(),
+                    bytes.len(),
+                    json!({"os": "linux", "architecture": "amd64"}),
+                    json!({}),
+                ),
+                child(
+                    lost_attestation.as_str(),
+                    10,
+                    json!({"os": "unknown", "architecture": "unknown"}),
+                    json!({"vnd.docker.reference.type": "attestation-manifest"}),
+                ),
+            ],
+        );
+        let image = run(&m, "r.example/o/a:v1", &Options::default());
+        assert_eq!(
+            statuses(&image, CHECK_MANIFEST),
+            vec![Status::Fail, Status::Warn]
+        );
+        let fail = &image.findings[0];
+        assert!(fail.message.contains(claimed.as_str()), "{}", fail.message);
+        assert!(image.attestations.is_empty());
+    }
+
+    #[test]
+    fn nesting_is_followed_but_bounded() {
+        let mut m = Memory::default();
+        let config = m.blob(b"{}", "application/vnd.oci.image.config.v1+json");
+        let leaf = m.manifest(
+            "leaf",
+            json!({"schemaVersion": 2, "mediaType": manifest::OCI_MANIFEST, "config": config, "layers": []}),
+            manifest::OCI_MANIFEST,
+        );
+        let leaf_size = m.manifests["leaf"].0.len();
+        let mut inner = child(
+            leaf.as_str(),
+            leaf_size,
+            json!({"os": "linux", "architecture": "amd64"}),
+            json!({}),
+        );
+        for depth in 0..6 {
+            let d = index_of(&mut m, &format!("level{depth}"), vec![inner.clone()]);
+            let size = m.manifests[d.as_str()].0.len();
+            inner = json!({"mediaType": manifest::OCI_INDEX, "digest": d.as_str(), "size": size});
+            if depth == 1 {
+                // Two levels of nesting: followed.
+                m.manifests
+                    .insert("shallow".into(), m.manifests[d.as_str()].clone());
+            }
+        }
+        let shallow = run(&m, "r.example/o/a:shallow", &Options::default());
+        assert!(shallow.ok(), "{:#?}", shallow.findings);
+        assert_eq!(shallow.platforms, vec!["linux/amd64"]);
+        m.manifests
+            .insert("deep".into(), m.manifests["level5"].clone());
+        let deep = run(&m, "r.example/o/a:deep", &Options::default());
+        assert_eq!(statuses(&deep, CHECK_MANIFEST), vec![Status::Fail]);
+    }
+
+    #[test]
+    fn the_platform_fix_names_every_requested_platform() {
+        let f = platform_findings(
+            "r",
+            &[Platform::parse("linux/amd64").expect("p")],
+            &[],
+            &[
+                Platform::parse("linux/amd64").expect("p"),
+                Platform::parse("linux/arm64").expect("p"),
+            ],
+            false,
+        );
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(
+            f[0].fix[0].contains("linux/amd64,linux/arm64"),
+            "{:?}",
+            f[0].fix
+        );
+        assert_eq!(f[0].evidence["missing"], json!(["linux/arm64"]));
     }
 
     #[test]
