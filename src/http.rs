@@ -14,6 +14,8 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -21,8 +23,6 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use crate::secret::{REDACTED, Secret};
-
-pub mod stream;
 
 /// Connection and request settings.
 #[derive(Debug, Clone)]
@@ -185,14 +185,27 @@ impl Auth {
     }
 }
 
-/// One request.
-#[derive(Debug, Clone)]
+/// One request. Its `Debug` shows the body's length only: a body may carry a secret (an
+/// OAuth2 refresh token).
+#[derive(Clone)]
 pub struct Request {
     pub method: Method,
     pub url: Url,
     pub headers: HeaderMap,
     pub auth: Auth,
     pub body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &redact_url(&self.url))
+            .field("headers", &redacted_headers(&self.headers))
+            .field("auth", &self.auth)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
 }
 
 impl Request {
@@ -298,6 +311,47 @@ impl Response {
     }
 }
 
+/// A response whose body is read chunk by chunk.
+#[derive(Debug)]
+pub struct Streaming {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The URL that answered (after redirects).
+    pub url: Url,
+    pub attempts: u32,
+    pub retried: Vec<u16>,
+    inner: reqwest::Response,
+    client: Client,
+}
+
+impl Streaming {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The next piece of the body; `None` at the end.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        match self.inner.chunk().await {
+            Ok(c) => Ok(c.map(|b| b.to_vec())),
+            Err(e) => Err(self.client.classify(&self.url, &e)),
+        }
+    }
+
+    /// The rest of the body as a [`Response`], read up to `limit` (error answers).
+    pub async fn into_response(self, limit: BodyLimit) -> Result<Response, Error> {
+        let (body, truncated) = read_body(self.inner, limit, &self.url, &self.client).await?;
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+            truncated,
+            url: self.url,
+            attempts: self.attempts,
+            retried: self.retried,
+        })
+    }
+}
+
 /// Why a request got no HTTP answer. Each variant maps to a cause id.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
@@ -356,6 +410,8 @@ impl Error {
 pub struct Client {
     inner: reqwest::Client,
     options: Options,
+    /// Requests sent on the wire (every attempt and redirect hop), shared by clones.
+    sent: Arc<AtomicU64>,
 }
 
 impl Client {
@@ -390,11 +446,21 @@ impl Client {
         let inner = builder.build().map_err(|e| Error::Invalid {
             detail: e.to_string(),
         })?;
-        Ok(Client { inner, options })
+        Ok(Client {
+            inner,
+            options,
+            sent: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// How many requests this client and its clones have sent (retries and redirect hops
+    /// included). Benchmarks and tests use it to show that round trips do not grow.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// True when credentials may be sent to `url`.
@@ -407,6 +473,40 @@ impl Client {
     /// Sends `request`, following same-origin-safe redirects and retrying transient
     /// statuses, and reads the body up to `limit`.
     pub async fn send(&self, request: Request, limit: BodyLimit) -> Result<Response, Error> {
+        let (response, url, attempts, retried) = self.send_with_retries(&request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let (body, truncated) = read_body(response, limit, &url, self).await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+            truncated,
+            url,
+            attempts,
+            retried,
+        })
+    }
+
+    /// Like [`Client::send`], but hands back the body as a stream (blob downloads of any
+    /// size; the caller hashes or counts it chunk by chunk).
+    pub async fn send_streaming(&self, request: Request) -> Result<Streaming, Error> {
+        let (inner, url, attempts, retried) = self.send_with_retries(&request).await?;
+        Ok(Streaming {
+            status: inner.status(),
+            headers: inner.headers().clone(),
+            url,
+            attempts,
+            retried,
+            inner,
+            client: self.clone(),
+        })
+    }
+
+    async fn send_with_retries(
+        &self,
+        request: &Request,
+    ) -> Result<(reqwest::Response, Url, u32, Vec<u16>), Error> {
         if !request.auth.is_none() && !self.may_send_credentials(&request.url) {
             return Err(Error::InsecureCredentials {
                 url: request.url.to_string(),
@@ -416,12 +516,12 @@ impl Client {
         let mut retried = Vec::new();
         loop {
             attempts += 1;
-            let mut response = self.send_following_redirects(&request, limit).await?;
-            let status = response.status.as_u16();
+            let (response, url) = self.send_following_redirects(request).await?;
+            let status = response.status().as_u16();
             let transient = matches!(status, 429 | 502 | 503 | 504);
             if transient && attempts <= self.options.retries {
                 retried.push(status);
-                let wait = retry_after(&response.headers)
+                let wait = retry_after(response.headers())
                     .unwrap_or_else(|| Duration::from_millis(200 * (1 << (attempts - 1))))
                     .min(self.options.max_retry_wait);
                 tracing::debug!(
@@ -430,20 +530,20 @@ impl Client {
                     wait_ms = wait.as_millis() as u64,
                     "retrying"
                 );
+                drop(response);
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            response.attempts = attempts;
-            response.retried = retried;
-            return Ok(response);
+            return Ok((response, url, attempts, retried));
         }
     }
 
+    /// Sends one attempt, following redirects; returns the final answer with its body
+    /// unread, and the URL that gave it.
     async fn send_following_redirects(
         &self,
         request: &Request,
-        limit: BodyLimit,
-    ) -> Result<Response, Error> {
+    ) -> Result<(reqwest::Response, Url), Error> {
         let mut url = request.url.clone();
         let mut method = request.method.clone();
         let mut auth_allowed = true;
@@ -454,6 +554,7 @@ impl Client {
                 headers.insert(header::AUTHORIZATION, value);
             }
             trace_request(&method, &url, &headers);
+            self.sent.fetch_add(1, Ordering::Relaxed);
             builder = builder.headers(headers);
             if let Some(body) = &request.body {
                 builder = builder.body(body.clone());
@@ -488,17 +589,7 @@ impl Client {
                 url = next;
                 continue;
             }
-            let headers = response.headers().clone();
-            let (body, truncated) = read_body(response, limit, &url, self).await?;
-            return Ok(Response {
-                status,
-                headers,
-                body,
-                truncated,
-                url,
-                attempts: 1,
-                retried: Vec::new(),
-            });
+            return Ok((response, url));
         }
         Err(Error::Redirect {
             from: redact_url(&request.url),

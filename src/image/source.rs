@@ -193,6 +193,7 @@ impl Source for RegistrySource {
                 });
             }
         }
+        // Chunks are handed on as they arrive: memory stays at one chunk, whatever the size.
         while let Some(chunk) = response.chunk().await? {
             sink(&chunk);
         }

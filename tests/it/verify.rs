@@ -669,3 +669,44 @@ fn format_markdown_prints_the_build_report() {
     assert!(md.contains("| `image-blobs` | ✓"), "{md}");
     assert_tables_well_formed(&md);
 }
+
+/// Each manifest and each distinct blob is asked for exactly once: shared layers are not
+/// asked for twice, and nothing is fetched again.
+#[test]
+fn every_manifest_and_distinct_blob_is_requested_once() {
+    use ghcr_doctor::image::{self, source::RegistrySource};
+    let reg = Registry::start(Auth::None);
+    Pusher::new(&reg.url(), None).multi_platform(
+        "team/count",
+        "v1",
+        OCI_INDEX,
+        OCI_MANIFEST,
+        &[AMD64, ARM64],
+        true,
+    );
+    let client =
+        ghcr_doctor::http::Client::new(ghcr_doctor::http::Options::default()).expect("client");
+    let source = RegistrySource::new(
+        client.clone(),
+        &reg.host(),
+        true,
+        ghcr_doctor::http::Auth::None,
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let input = format!("{}/team/count:v1", reg.host());
+    let verified = rt.block_on(image::verify::<_, RegistrySource>(
+        &source,
+        None,
+        &input,
+        &image::Options::default(),
+    ));
+    assert!(verified.ok(), "{:#?}", verified.findings);
+    // 1 index + 3 child manifests (2 platforms, 1 attestation) + 9 distinct blobs
+    // (1 shared base layer, 2 own layers and 1 config per platform, the attestation's
+    // config and statement).
+    assert_eq!(verified.blob_count, 9);
+    assert_eq!(client.requests_sent(), 1 + 3 + 9);
+}
