@@ -156,51 +156,53 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return output::usage_error(&e.to_string()),
     };
-    let verified: Vec<VerifiedImage> = runtime.block_on(async {
-        let mut out = Vec::new();
-        for input in &images {
-            let domain = Reference::parse(input)
-                .map(|r| r.domain().to_owned())
-                .unwrap_or_default();
-            let discovery = credentials::discover(&credentials::Options {
-                registry: domain.clone(),
-                env: env.clone(),
-                ..credentials::Options::default()
+    // Images are verified side by side; each keeps its own bound on requests in flight.
+    let verify_one = |input: &String| {
+        let domain = Reference::parse(input)
+            .map(|r| r.domain().to_owned())
+            .unwrap_or_default();
+        let discovery = credentials::discover(&credentials::Options {
+            registry: domain.clone(),
+            env: env.clone(),
+            ..credentials::Options::default()
+        });
+        let (auth, credential) = match discovery.credential {
+            Some(c) => (
+                http::Auth::Basic {
+                    username: c.username.unwrap_or_else(|| "token".into()),
+                    password: c.secret,
+                },
+                c.source,
+            ),
+            None => (http::Auth::None, "anonymous".to_owned()),
+        };
+        let mut expected = expected_all.clone();
+        if let Some(d) = metadata::digest_for(&targets, input) {
+            expected.push(Expected {
+                digest: d.clone(),
+                source: metadata_source.clone(),
             });
-            let (auth, credential) = match discovery.credential {
-                Some(c) => (
-                    http::Auth::Basic {
-                        username: c.username.unwrap_or_else(|| "token".into()),
-                        password: c.secret,
-                    },
-                    c.source,
-                ),
-                None => (http::Auth::None, "anonymous".to_owned()),
-            };
-            let mut expected = expected_all.clone();
-            if let Some(d) = metadata::digest_for(&targets, input) {
-                expected.push(Expected {
-                    digest: d.clone(),
-                    source: metadata_source.clone(),
-                });
-            }
-            let options = image::Options {
-                concurrency: usize::from(args.concurrency),
-                platforms: platforms.clone(),
-                expected,
-                pull: args.pull,
-                progress: progress.clone(),
-                credential,
-            };
-            let source = RegistrySource::new(client.clone(), &domain, args.plain_http, auth);
-            let anon =
-                RegistrySource::new(client.clone(), &domain, args.plain_http, http::Auth::None);
-            let anon = args.anonymous_pull.then_some(&anon);
-            let image = image::verify(&source, anon, input, &options).await;
-            out.push(image);
         }
-        out
-    });
+        let options = image::Options {
+            concurrency: usize::from(args.concurrency),
+            platforms: platforms.clone(),
+            expected,
+            pull: args.pull,
+            progress: progress.clone(),
+            credential,
+        };
+        let source = RegistrySource::new(client.clone(), &domain, args.plain_http, auth);
+        let anon = RegistrySource::new(client.clone(), &domain, args.plain_http, http::Auth::None);
+        let anonymous_pull = args.anonymous_pull;
+        let input = input.clone();
+        async move {
+            let anon = anonymous_pull.then_some(&anon);
+            image::verify(&source, anon, &input, &options).await
+        }
+    };
+    let verified: Vec<VerifiedImage> = runtime.block_on(futures_util::future::join_all(
+        images.iter().map(verify_one),
+    ));
 
     if let Some(path) = &args.summary_file {
         let markdown = image::build_report_markdown(&verified);

@@ -71,10 +71,13 @@ pub trait Source: Sync {
     ) -> impl Future<Output = Result<Option<Option<u64>>, SourceError>> + Send;
 
     /// Streams a blob's bytes into `sink` chunk by chunk; `Ok(false)` when it is missing.
+    /// Stops once more than `size` bytes came (the descriptor's size), so a body that never
+    /// ends cannot keep the download going.
     fn get_blob(
         &self,
         repository: &str,
         digest: &Digest,
+        size: u64,
         sink: &mut (dyn FnMut(&[u8]) + Send),
     ) -> impl Future<Output = Result<bool, SourceError>> + Send;
 }
@@ -177,6 +180,7 @@ impl Source for RegistrySource {
         &self,
         repository: &str,
         digest: &Digest,
+        size: u64,
         sink: &mut (dyn FnMut(&[u8]) + Send),
     ) -> Result<bool, SourceError> {
         let url = self.url(repository, "blobs", digest.as_str())?;
@@ -194,8 +198,13 @@ impl Source for RegistrySource {
             }
         }
         // Chunks are handed on as they arrive: memory stays at one chunk, whatever the size.
+        let mut seen = 0u64;
         while let Some(chunk) = response.chunk().await? {
             sink(&chunk);
+            seen += chunk.len() as u64;
+            if seen > size {
+                break;
+            }
         }
         Ok(true)
     }

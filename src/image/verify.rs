@@ -161,6 +161,8 @@ enum BlobOutcome {
     SizeMismatch {
         actual: u64,
     },
+    /// The download ran past the descriptor's size (and was stopped there).
+    TooLarge,
     DigestMismatch {
         actual: Digest,
     },
@@ -302,11 +304,24 @@ pub async fn verify<S: Source, A: Source>(
     {
         p.add_total(plan.tasks.iter().map(|t| t.descriptor.size).sum());
     }
-    let outcomes: Vec<(usize, BlobOutcome)> = stream::iter(plan.tasks.iter().enumerate())
+    // The anonymous pull runs alongside the blob level: it needs only the root digest and
+    // one blob, so it adds no round trip of its own.
+    let first_blob = plan
+        .tasks
+        .iter()
+        .find(|t| !t.attestation)
+        .map(|t| &t.descriptor.digest);
+    let blobs = stream::iter(plan.tasks.iter().enumerate())
         .map(|(i, task)| async move { (i, check_blob(source, repo, task, options).await) })
         .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
+        .collect::<Vec<(usize, BlobOutcome)>>();
+    let anonymous_pull = async {
+        match anonymous {
+            Some(anon) => Some(anonymous_finding(anon, repo, &actual, first_blob, input).await),
+            None => None,
+        }
+    };
+    let (outcomes, anonymous_pull) = futures_util::join!(blobs, anonymous_pull);
     if let Some(p) = &options.progress {
         p.finish();
     }
@@ -366,16 +381,7 @@ pub async fn verify<S: Source, A: Source>(
     image.findings.extend(blob_problems);
     image.findings.extend(plan.notes);
 
-    if let Some(anon) = anonymous {
-        let first_blob = plan
-            .tasks
-            .iter()
-            .find(|t| !t.attestation)
-            .map(|t| &t.descriptor.digest);
-        image
-            .findings
-            .push(anonymous_finding(anon, repo, &actual, first_blob, input).await);
-    }
+    image.findings.extend(anonymous_pull);
     image
 }
 
@@ -613,6 +619,12 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
             owner = owner
         ))
         .with_evidence("actual_size", actual),
+        BlobOutcome::TooLarge => problem(t!(
+            "verify.blobs.too-large",
+            digest = d.digest,
+            size = d.size,
+            owner = owner
+        )),
         BlobOutcome::DigestMismatch { actual } => problem(t!(
             "verify.blobs.digest-mismatch",
             digest = d.digest,
@@ -738,12 +750,15 @@ async fn check_blob<S: Source>(
             p.advance(chunk.len() as u64);
         }
     };
-    match source.get_blob(repo, &d.digest, &mut sink).await {
+    match source.get_blob(repo, &d.digest, d.size, &mut sink).await {
         Ok(false) => return BlobOutcome::Missing,
         Ok(true) => {}
         Err(e) => return BlobOutcome::Failed(e),
     }
-    if count != d.size {
+    if count > d.size {
+        return BlobOutcome::TooLarge;
+    }
+    if count < d.size {
         return BlobOutcome::SizeMismatch { actual: count };
     }
     let actual = hasher.finish();
@@ -993,6 +1008,7 @@ mod tests {
             &self,
             _repository: &str,
             digest: &Digest,
+            _size: u64,
             sink: &mut (dyn FnMut(&[u8]) + Send),
         ) -> Result<bool, SourceError> {
             match self.blobs.get(digest.as_str()) {

@@ -710,3 +710,32 @@ fn every_manifest_and_distinct_blob_is_requested_once() {
     assert_eq!(verified.blob_count, 9);
     assert_eq!(client.requests_sent(), 1 + 3 + 9);
 }
+
+#[test]
+fn a_blob_grown_in_storage_fails_and_pull_stops_at_the_descriptor_size() {
+    let reg = Registry::start(Auth::None);
+    let home = tempfile::tempdir().expect("home");
+    let pushed =
+        Pusher::new(&reg.url(), None).image("team/grow", Some("v1"), OCI_MANIFEST, AMD64, &[], 1);
+    let victim = &pushed.layers[0];
+    let grown = vec![b'x'; 4 * 1024 * 1024];
+    std::fs::write(reg.blob_data_path(&victim.digest), &grown).expect("grow the data file");
+    let image = format!("{}/team/grow:v1", reg.host());
+    let out = verify(home.path(), &[&image], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(
+        findings(&doc, "image-blobs", "fail")[0]["evidence"]["actual_size"],
+        grown.len()
+    );
+    let out = verify(home.path(), &[&image, "--pull"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let doc = json(&out);
+    let fails = findings(&doc, "image-blobs", "fail");
+    assert_eq!(fails.len(), 1, "{doc:#}");
+    let message = fails[0]["message"].as_str().expect("message");
+    assert!(
+        message.contains(&victim.digest) && message.contains("more than"),
+        "{message}"
+    );
+}
