@@ -7,22 +7,13 @@ use std::fmt::Write as _;
 
 use super::verify::{CHECKS, VerifiedImage, human_size};
 use crate::finding::{Finding, Status};
+use crate::report::text::mark;
 use crate::t;
 
 /// The most bytes the summary may take (GitHub's limit is 1024 KiB per step).
 pub const SUMMARY_LIMIT: usize = 1024 * 1024 - 1;
 /// Room kept for the truncation note.
 const NOTE_ROOM: usize = 1024;
-
-fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "✓",
-        Status::Fail => "✗",
-        Status::Warn => "!",
-        Status::Info => "i",
-        Status::Skip => "–",
-    }
-}
 
 /// Escapes text for one Markdown table cell: pipes, line breaks and HTML are neutralised.
 fn cell(text: &str) -> String {
