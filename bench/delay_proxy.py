@@ -1,77 +1,70 @@
 #!/usr/bin/env python3
-"""A TCP proxy that adds latency: every chunk is forwarded RTT/2 after it arrived, in each
-direction, so one request/response exchange costs one RTT more than without the proxy.
+"""A loopback TCP proxy that delays every HTTP request by a fixed time, and counts them.
 
-Usage: delay_proxy.py LISTEN_PORT UPSTREAM_HOST:PORT RTT_MS [REQUEST_LOG]
+Usage: delay_proxy.py --delay-ms D --log FILE LISTEN_PORT=TARGET_HOST:PORT [...]
 
-With REQUEST_LOG, the first line of every HTTP/1.x request seen from clients
-("GET /v2/... HTTP/1.1") is appended to that file with a timestamp, so a benchmark can
-count the requests each tool made. TCP connection set-up to the proxy is not delayed.
+Each chunk that travels client → server is held for D ms before it is forwarded, so every
+request (HTTP/1.1: one request at a time per connection) pays D once, like a network with a
+round-trip time of D. Every chunk that starts with an HTTP method appends one line to FILE,
+which is the request count. Responses are forwarded without delay.
 """
 
+import argparse
 import asyncio
-import re
-import sys
-import time
 
-REQUEST_LINE = re.compile(rb"(?:^|\r\n)((?:GET|HEAD|POST|PUT|PATCH|DELETE) \S+ HTTP/1\.[01])\r\n")
+METHODS = (b"GET ", b"HEAD ", b"POST ", b"PUT ", b"PATCH ", b"DELETE ", b"OPTIONS ")
 
 
-async def pump(reader, writer, delay, log=None):
-    queue = asyncio.Queue()
-
-    async def send():
+async def pipe(reader, writer, delay, log):
+    try:
         while True:
-            due, chunk = await queue.get()
-            if chunk is None:
+            data = await reader.read(65536)
+            if not data:
                 break
-            wait = due - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            writer.write(chunk)
+            if delay:
+                if data.startswith(METHODS):
+                    with open(log, "a") as f:
+                        f.write(data.split(b" ", 2)[0].decode() + "\n")
+                await asyncio.sleep(delay)
+            writer.write(data)
             await writer.drain()
-        writer.close()
-
-    sender = asyncio.create_task(send())
-    try:
-        while True:
-            chunk = await reader.read(65536)
-            if not chunk:
-                break
-            if log is not None:
-                for m in REQUEST_LINE.finditer(chunk):
-                    log.write(f"{time.time():.3f} {m.group(1).decode(errors='replace')}\n")
-                    log.flush()
-            await queue.put((time.monotonic() + delay, chunk))
-    except ConnectionError:
+    except (ConnectionError, asyncio.CancelledError):
         pass
-    await queue.put((0, None))
-    try:
-        await sender
-    except ConnectionError:
-        pass
+    finally:
+        try:
+            writer.close()
+        except Exception:
+            pass
 
 
-async def main():
-    listen_port = int(sys.argv[1])
-    up_host, up_port = sys.argv[2].rsplit(":", 1)
-    delay = float(sys.argv[3]) / 2000.0
-    log = open(sys.argv[4], "a") if len(sys.argv) > 4 else None
+async def serve(listen, target, delay, log):
+    host, port = target.rsplit(":", 1)
 
     async def handle(client_reader, client_writer):
         try:
-            up_reader, up_writer = await asyncio.open_connection(up_host, int(up_port))
+            server_reader, server_writer = await asyncio.open_connection(host, int(port))
         except OSError:
             client_writer.close()
             return
         await asyncio.gather(
-            pump(client_reader, up_writer, delay, log),
-            pump(up_reader, client_writer, delay),
+            pipe(client_reader, server_writer, delay, log),
+            pipe(server_reader, client_writer, 0, log),
         )
 
-    server = await asyncio.start_server(handle, "127.0.0.1", listen_port)
+    server = await asyncio.start_server(handle, "127.0.0.1", int(listen))
     async with server:
         await server.serve_forever()
+
+
+async def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--delay-ms", type=float, required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("routes", nargs="+")
+    a = p.parse_args()
+    await asyncio.gather(
+        *(serve(*r.split("=", 1), a.delay_ms / 1000.0, a.log) for r in a.routes)
+    )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@
 #
 # Starts Debian's docker-registry on a free loopback port, pushes a 2-platform OCI index
 # (LAYERS_PER_PLATFORM layers each) with skopeo, then puts bench/delay_proxy.py in front of
-# the registry and times each tool through it. For each tool it prints the median wall time,
-# the requests seen by the proxy, and the sequential round trips: the wall time added by the
-# RTT (compared with a second proxy that adds none), divided by the RTT.
+# the registry (it holds every request RTT ms) and times each tool through it. For each
+# tool it prints the median wall time, the requests seen by the proxy, and the sequential
+# round trips: the wall time added by the RTT (compared with a second proxy that adds no
+# delay), divided by the RTT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RTT=${1:-100}
@@ -56,9 +57,9 @@ skopeo copy --quiet --all --dest-tls-verify=false "oci:$WORK/layout:v1" \
 
 LOG="$WORK/requests.log"
 ZERO_PORT=$(free_port)
-python3 bench/delay_proxy.py "$PROXY_PORT" "127.0.0.1:$REG_PORT" "$RTT" "$LOG" &
+python3 bench/delay_proxy.py --delay-ms "$RTT" --log "$LOG" "$PROXY_PORT=127.0.0.1:$REG_PORT" &
 PIDS+=($!)
-python3 bench/delay_proxy.py "$ZERO_PORT" "127.0.0.1:$REG_PORT" 0 &
+python3 bench/delay_proxy.py --delay-ms 0 --log /dev/null "$ZERO_PORT=127.0.0.1:$REG_PORT" &
 PIDS+=($!)
 for port in "$PROXY_PORT" "$ZERO_PORT"; do
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
