@@ -13,6 +13,7 @@ pub mod explain;
 pub mod finding;
 pub mod github;
 pub mod http;
+pub mod image;
 pub mod login;
 pub mod message;
 pub mod project;

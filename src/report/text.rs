@@ -11,7 +11,7 @@ use super::{Report, Style};
 use crate::finding::{Finding, Status};
 use crate::t;
 
-fn mark(status: Status) -> &'static str {
+pub(crate) fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✓",
         Status::Fail => "✗",

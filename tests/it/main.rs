@@ -14,4 +14,5 @@ mod reference;
 mod registry_harness;
 mod support;
 mod token;
+mod verify;
 mod workflow;

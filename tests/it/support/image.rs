@@ -217,3 +217,128 @@ impl Pusher {
         m
     }
 }
+
+/// The media type of in-toto attestation layers (what BuildKit writes for provenance/SBOM).
+pub const IN_TOTO_LAYER: &str = "application/vnd.in-toto+json";
+
+/// An image that was pushed: its manifest and blobs.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub manifest: Blob,
+    pub config: Blob,
+    pub layers: Vec<Blob>,
+}
+
+/// One platform of a multi-platform image: `(os, arch, variant)`.
+pub type PlatformSpec<'a> = (&'a str, &'a str, Option<&'a str>);
+
+impl Pusher {
+    /// Pushes blobs and a manifest of `manifest_type` (OCI or Docker schema 2) for `os/arch`,
+    /// under `tag` when given (else only by digest, as children of an index are).
+    pub fn image(
+        &self,
+        repo: &str,
+        tag: Option<&str>,
+        manifest_type: &str,
+        (os, arch, _variant): PlatformSpec<'_>,
+        shared_layers: &[Blob],
+        n_layers: usize,
+    ) -> Pushed {
+        let (config_type, layer_type) = if manifest_type == DOCKER_MANIFEST {
+            (DOCKER_CONFIG, DOCKER_LAYER)
+        } else {
+            (OCI_CONFIG, OCI_LAYER)
+        };
+        let seed = format!("{repo}:{}:{os}/{arch}", tag.unwrap_or("-"));
+        let cfg = config(config_type, os, arch, &seed);
+        let mut all_layers: Vec<Blob> = shared_layers.to_vec();
+        all_layers.extend(layers(layer_type, n_layers, &seed));
+        self.blob(repo, &cfg);
+        for l in &all_layers {
+            self.blob(repo, l);
+        }
+        let m = manifest(manifest_type, &cfg, &all_layers);
+        self.manifest(repo, tag.unwrap_or(&m.digest), &m);
+        Pushed {
+            manifest: m,
+            config: cfg,
+            layers: all_layers,
+        }
+    }
+
+    /// Pushes a BuildKit-style attestation manifest for `subject` (an in-toto layer).
+    pub fn attestation(&self, repo: &str, subject: &Blob) -> Pushed {
+        let cfg = Blob::new(
+            OCI_CONFIG,
+            b"{\"architecture\":\"unknown\",\"os\":\"unknown\"}".to_vec(),
+        );
+        let statement = Blob::new(
+            IN_TOTO_LAYER,
+            format!(
+                "{{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"subject\":\"{}\"}}",
+                subject.digest
+            )
+            .into_bytes(),
+        );
+        self.blob(repo, &cfg);
+        self.blob(repo, &statement);
+        let m = manifest(OCI_MANIFEST, &cfg, std::slice::from_ref(&statement));
+        self.manifest(repo, &m.digest, &m);
+        Pushed {
+            manifest: m,
+            config: cfg,
+            layers: vec![statement],
+        }
+    }
+
+    /// Pushes a multi-platform image: one manifest per platform (sharing one base layer),
+    /// optionally an attestation manifest for the first, and an index of `index_type` under
+    /// `tag`. Returns the index and the platform images (attestation last, when made).
+    pub fn multi_platform(
+        &self,
+        repo: &str,
+        tag: &str,
+        index_type: &str,
+        manifest_type: &str,
+        platforms: &[PlatformSpec<'_>],
+        with_attestation: bool,
+    ) -> (Blob, Vec<Pushed>) {
+        let layer_type = if manifest_type == DOCKER_MANIFEST {
+            DOCKER_LAYER
+        } else {
+            OCI_LAYER
+        };
+        let base = layers(layer_type, 1, &format!("{repo}:{tag}:base"));
+        let mut pushed = Vec::new();
+        let mut entries = Vec::new();
+        for &(os, arch, variant) in platforms {
+            let p = self.image(repo, None, manifest_type, (os, arch, variant), &base, 2);
+            let mut platform = serde_json::json!({"os": os, "architecture": arch});
+            if let Some(v) = variant {
+                platform["variant"] = serde_json::Value::from(v);
+            }
+            entries.push((
+                p.manifest.clone(),
+                serde_json::json!({"platform": platform}),
+            ));
+            pushed.push(p);
+        }
+        if with_attestation && let Some(first) = pushed.first().cloned() {
+            let a = self.attestation(repo, &first.manifest);
+            entries.push((
+                a.manifest.clone(),
+                serde_json::json!({
+                    "platform": {"os": "unknown", "architecture": "unknown"},
+                    "annotations": {
+                        "vnd.docker.reference.type": "attestation-manifest",
+                        "vnd.docker.reference.digest": first.manifest.digest,
+                    },
+                }),
+            ));
+            pushed.push(a);
+        }
+        let idx = index(index_type, &entries);
+        self.manifest(repo, tag, &idx);
+        (idx, pushed)
+    }
+}

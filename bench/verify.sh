@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Benchmark of `ghcr-doctor verify` behind a delaying proxy, side by side with
+# `skopeo inspect` and with `skopeo copy` to a directory (the "pull it to verify" way).
+#
+# Usage: bench/verify.sh [RTT_MS=100] [LAYERS_PER_PLATFORM=50] [LAYER_KIB=64] [RUNS=3]
+#
+# Starts Debian's docker-registry on a free loopback port, pushes a 2-platform OCI index
+# (LAYERS_PER_PLATFORM layers each) with skopeo, then puts bench/delay_proxy.py in front of
+# the registry (it holds every request RTT ms) and times each tool through it. For each
+# tool it prints the median wall time, the requests seen by the proxy, and the sequential
+# round trips: the wall time added by the RTT (compared with a second proxy that adds no
+# delay), divided by the RTT.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RTT=${1:-100}
+LAYERS=${2:-50}
+KIB=${3:-64}
+RUNS=${4:-3}
+
+for tool in docker-registry skopeo python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (see scripts/test)" >&2; exit 2; }
+done
+cargo build --quiet
+BIN=target/debug/ghcr-doctor
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+REG_PORT=$(free_port)
+PROXY_PORT=$(free_port)
+cat > "$WORK/config.yml" <<YML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $WORK/storage
+http:
+  addr: 127.0.0.1:$REG_PORT
+  secret: bench-only
+YML
+env $(env | grep -o '^REGISTRY_[^=]*' | sed 's/^/-u /') docker-registry serve "$WORK/config.yml" >"$WORK/registry.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$REG_PORT/v2/" >/dev/null && break; sleep 0.1; done
+
+DIGEST=$(python3 bench/make_layout.py "$WORK/layout" "$LAYERS" "$KIB")
+skopeo copy --quiet --all --dest-tls-verify=false "oci:$WORK/layout:v1" \
+  "docker://127.0.0.1:$REG_PORT/bench/app:v1" >/dev/null
+
+LOG="$WORK/requests.log"
+ZERO_PORT=$(free_port)
+python3 bench/delay_proxy.py --delay-ms "$RTT" --log "$LOG" "$PROXY_PORT=127.0.0.1:$REG_PORT" &
+PIDS+=($!)
+python3 bench/delay_proxy.py --delay-ms 0 --log /dev/null "$ZERO_PORT=127.0.0.1:$REG_PORT" &
+PIDS+=($!)
+for port in "$PROXY_PORT" "$ZERO_PORT"; do
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+done
+: > "$LOG"
+
+echo "image: 2 platforms x $LAYERS layers of $KIB KiB (index $DIGEST); median of $RUNS runs"
+echo "round trips = (wall at RTT ${RTT} ms - wall at RTT 0) / RTT: the sequential round trips"
+printf '%-46s %9s %9s %9s %7s\n' "tool" "RTT 0 ms" "RTT $RTT ms" "requests" "trips"
+# median_ms PORT CMD...: the median wall time (ms) of RUNS runs; IMAGE_HOST is substituted.
+median_ms() {
+  local port=$1; shift
+  local times=() start end args=()
+  for a in "$@"; do args+=("${a//IMAGE_HOST/127.0.0.1:$port}"); done
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$WORK/pulled"
+    start=$(date +%s%N)
+    "${args[@]}" >"$WORK/out" 2>&1 || { echo "failed: ${args[*]}" >&2; cat "$WORK/out" >&2; exit 1; }
+    end=$(date +%s%N)
+    times+=($(( (end - start) / 1000000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+measure() {
+  local name=$1; shift
+  local zero slow before after
+  zero=$(median_ms "$ZERO_PORT" "$@")
+  before=$(wc -l < "$LOG")
+  slow=$(median_ms "$PROXY_PORT" "$@")
+  after=$(wc -l < "$LOG")
+  printf '%-46s %9d %9d %9d %7.1f\n' "$name" "$zero" "$slow" "$(( (after - before) / RUNS ))" \
+    "$(python3 -c "print(($slow - $zero) / $RTT)")"
+}
+IMAGE="IMAGE_HOST/bench/app:v1"
+measure "ghcr-doctor verify (HEAD, concurrency 16)" \
+  "$BIN" verify --plain-http --format json --expect-digest "$DIGEST" \
+  --platform linux/amd64,linux/arm64 "$IMAGE"
+measure "ghcr-doctor verify --concurrency 128" \
+  "$BIN" verify --plain-http --format json --concurrency 128 --expect-digest "$DIGEST" \
+  --platform linux/amd64,linux/arm64 "$IMAGE"
+measure "ghcr-doctor verify --pull (download + sha256)" \
+  "$BIN" verify --plain-http --format json --pull "$IMAGE"
+measure "skopeo inspect (one platform, no blob check)" \
+  skopeo inspect --tls-verify=false "docker://$IMAGE"
+measure "skopeo inspect --raw (root manifest only)" \
+  skopeo inspect --raw --tls-verify=false "docker://$IMAGE"
+measure "skopeo copy --all to dir: (pull to verify)" \
+  skopeo copy --quiet --all --src-tls-verify=false "docker://$IMAGE" "dir:$WORK/pulled"
