@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod cli;
 mod credentials;
+mod docs;
 mod explain;
 mod github;
 mod hostile;
