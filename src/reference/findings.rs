@@ -114,9 +114,15 @@ fn invalid_finding(input: &str, target: String, e: &ReferenceError) -> Finding {
         .with_cause(e.cause)
         .with_evidence("reason", e.reason.id());
     if let Some(span) = e.span {
+        let caret = pointer(input, span);
+        // Control characters would break the two-line picture; the pointer alone stays.
+        let snippet = (!input.chars().any(char::is_control)).then(|| format!("{input}\n{caret}"));
         finding = finding
             .with_evidence("span", json!([span.0, span.1]))
-            .with_evidence("pointer", pointer(input, span));
+            .with_evidence("pointer", caret);
+        if let Some(snippet) = snippet {
+            finding = finding.with_evidence("snippet", snippet);
+        }
     }
     if let Some(s) = &e.suggestion {
         finding = finding.with_evidence("suggestion", s.as_str());

@@ -41,7 +41,10 @@ fn check_ids() -> Vec<String> {
 #[test]
 fn every_check_id_has_a_docs_section() {
     let mut headings = String::new();
-    for entry in std::fs::read_dir(root().join("docs/checks")).expect("docs/checks").flatten() {
+    for entry in std::fs::read_dir(root().join("docs/checks"))
+        .expect("docs/checks")
+        .flatten()
+    {
         let text = std::fs::read_to_string(entry.path()).expect("read doc");
         for line in text.lines().filter(|l| l.starts_with('#')) {
             headings.push_str(line);
@@ -52,7 +55,12 @@ fn every_check_id_has_a_docs_section() {
     assert!(ids.len() > 20, "found only {ids:?}");
     let missing: Vec<_> = ids
         .iter()
-        .filter(|id| !headings.contains(&format!("`{id}`")) && !headings.contains(&format!(" {id}\n")))
+        .filter(|id| {
+            !headings.contains(&format!("`{id}`")) && !headings.contains(&format!(" {id}\n"))
+        })
         .collect();
-    assert!(missing.is_empty(), "check ids without a section in docs/checks/: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "check ids without a section in docs/checks/: {missing:?}"
+    );
 }
