@@ -9,6 +9,7 @@ mod credentials;
 mod explain;
 mod github;
 mod hostile;
+mod login;
 mod messages;
 mod reference;
 mod registry_harness;
