@@ -372,11 +372,22 @@ async fn resolve_username(
             match api.user().await {
                 Ok(reply) => match reply.result {
                     Ok(user) => Ok((user.login, "github-api".into())),
-                    Err(failure) => Err(t!(
-                        "login.username-api-failed",
-                        url = base,
-                        error = format!("{} {failure:?}", reply.status)
-                    )),
+                    Err(failure) => {
+                        // The status and GitHub's own words, when it gave some.
+                        let said = match &failure {
+                            github::Failure::BadCredentials { message }
+                            | github::Failure::NotAccessible { message, .. }
+                            | github::Failure::Forbidden { message }
+                            | github::Failure::Unexpected { message, .. } => message.as_str(),
+                            _ => "",
+                        };
+                        let error = if said.is_empty() {
+                            reply.status.to_string()
+                        } else {
+                            format!("{} {said}", reply.status)
+                        };
+                        Err(t!("login.username-api-failed", url = base, error = error))
+                    }
                 },
                 Err(e) => Err(t!(
                     "login.username-api-failed",
@@ -511,5 +522,45 @@ fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
             t!("login.write-failed", error = e),
         )
         .with_evidence("path", shown),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(registry: &str, images: &[&str]) -> Options {
+        Options {
+            registry: registry.into(),
+            for_push: images.iter().map(|s| (*s).to_owned()).collect(),
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn images_must_be_valid_and_on_the_registry() {
+        assert!(validate(&options("ghcr.io", &["ghcr.io/octo/app:1"])).is_ok());
+        assert!(matches!(
+            validate(&options("ghcr.io", &["docker.io/library/app:1"])),
+            Err(Error::OtherRegistry { .. })
+        ));
+        assert!(matches!(
+            validate(&options("ghcr.io", &["ghcr.io/Octo/App"])),
+            Err(Error::Reference { .. })
+        ));
+        let pasted = "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let err = validate(&options(pasted, &[])).expect_err("not a host");
+        assert!(!err.to_string().contains(pasted));
+    }
+
+    #[test]
+    fn secrets_are_the_usable_candidates_in_order() {
+        let mut o = options("ghcr.io", &[]);
+        o.env = Env::from_pairs([("GHCR_TOKEN", " "), ("GITHUB_TOKEN", "ghs_x"), ("B", "b")]);
+        let got: Vec<String> = secrets(&o).iter().map(|s| s.expose().to_owned()).collect();
+        assert_eq!(got, ["ghs_x"]);
+        o.token_env = Some(vec!["B".into(), "GITHUB_TOKEN".into()]);
+        let got: Vec<String> = secrets(&o).iter().map(|s| s.expose().to_owned()).collect();
+        assert_eq!(got, ["b", "ghs_x"]);
     }
 }

@@ -184,11 +184,13 @@ fn actions_mode_falls_back_to_github_token_and_names_why_ghcr_token_failed() {
         .env("GHCR_TOKEN", READ_ONLY)
         .env("GITHUB_TOKEN", WORKFLOW)
         .env("GITHUB_ACTOR", "octocat")
-        .args(["login", "ghcr.io", "--for-push", APP])
+        // HTTP traces on stderr must not carry a token either.
+        .args(["-vv", "login", "ghcr.io", "--for-push", APP])
         .output()
         .expect("run");
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
+    assert!(stderr(&out).contains("GET"), "-vv traces: {}", stderr(&out));
 
     // Masks come before any other line, one per secret.
     let lines: Vec<&str> = text.lines().collect();
@@ -511,4 +513,58 @@ fn every_command_speaks_the_github_format() {
             "{args:?} printed no workflow command: {text}"
         );
     }
+}
+
+#[test]
+fn without_a_user_name_the_login_comes_from_the_github_api() {
+    use crate::support::github_fake::{self as gh, GithubFake};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // wiremock serves from its own thread: the fake answers while this test blocks.
+    let api = rt.block_on(GithubFake::start());
+    let fake = ghcr_fake::start(Config {
+        accounts: vec![Account::writer(gh::CLASSIC_WRITE), Account::writer(gh::BAD)],
+        ..Config::default()
+    });
+    let runner = Runner::new();
+    let run = |token: &'static str| {
+        let mut cmd = runner.plain();
+        cmd.env(
+            "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+            format!("ghcr.io={}", fake.url()),
+        )
+        .env("GHCR_TOKEN", token)
+        .args(["--format", "json", "login", "--github-api-url", &api.url()]);
+        cmd.output().expect("run")
+    };
+    let out = run(gh::CLASSIC_WRITE);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    let proven = finding(&doc, "login-candidate", "env:GHCR_TOKEN");
+    assert_eq!(proven["evidence"]["username_source"], "github-api");
+    assert_eq!(
+        stored(&runner.config(), "ghcr.io"),
+        format!("{}:{}", gh::LOGIN, gh::CLASSIC_WRITE)
+    );
+
+    // A token GitHub does not know: no user name, and the fix says how to give one.
+    let out = run(gh::BAD);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let doc = json(&out);
+    let failed = finding(&doc, "login-candidate", "env:GHCR_TOKEN");
+    assert_eq!(failed["status"], "fail");
+    let message = failed["message"].as_str().expect("message");
+    assert!(
+        message.contains("/user") && message.contains("401"),
+        "{message}"
+    );
+    assert!(
+        failed["fix"][0]
+            .as_str()
+            .is_some_and(|f| f.contains("--username")),
+        "{failed:#}"
+    );
+    assert_no_secret(&out, &[gh::BAD, gh::CLASSIC_WRITE]);
 }
