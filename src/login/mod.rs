@@ -12,7 +12,7 @@ pub mod config_file;
 
 use std::path::PathBuf;
 
-use crate::check::{self, Probe, registry_login, registry_reachable};
+use crate::check::{self, Probe, registry_login, registry_reachable, token_format};
 use crate::credentials::{self, CandidateState, Credential, Env};
 use crate::finding::{Finding, Status};
 use crate::github;
@@ -246,7 +246,16 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
         let details = prove(options, client, &registry, &credential).await;
         match details.iter().find(|f| f.is_failure()) {
             Some(first) => {
-                let reason = format!("{} ({}): {}", first.check, first.target, first.message);
+                let mut reason = format!("{} ({}): {}", first.check, first.target, first.message);
+                // A warning on the way (a pasted line break) is often the real reason the
+                // registry refused: it goes with the refusal.
+                let warned: Vec<&Finding> = details
+                    .iter()
+                    .filter(|f| f.status == Status::Warn && f.cause.is_some())
+                    .collect();
+                for w in &warned {
+                    reason.push_str(&format!("; {}: {}", w.check, w.message));
+                }
                 let mut f = Finding::new(
                     CHECK_CANDIDATE,
                     Status::Fail,
@@ -256,6 +265,10 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 .with_evidence("token_kind", kind.as_str())
                 .with_evidence("failed_check", first.check.clone())
                 .with_evidence("details", details_evidence(&details));
+                let related: Vec<&str> = warned.iter().filter_map(|w| w.cause.as_deref()).collect();
+                if !related.is_empty() {
+                    f = f.with_evidence("related_causes", related);
+                }
                 if let Some(cause) = &first.cause {
                     f = f.with_cause(cause);
                 }
@@ -431,6 +444,9 @@ async fn prove(
             .with_cause("reference-invalid"),
         ];
     };
+    // Offline first, as `check` does: a pasted newline or a truncated token is named as
+    // such rather than as whatever the registry makes of it.
+    let format = token_format::check(registry, token_format::Sent::Credential(credential));
     let probe = Probe {
         target: registry,
         endpoint: &endpoint,
@@ -438,19 +454,16 @@ async fn prove(
         token_kind: Some(TokenKind::of(credential.secret.expose())),
         credential_source: Some(&credential.source),
     };
-    match Session::ping(client.clone(), endpoint.clone()).await {
-        Err(e) => vec![registry_reachable::failure(
-            registry_login::ID,
-            registry,
-            &endpoint,
-            probe.proxy,
-            &e,
-        )],
+    let login = match Session::ping(client.clone(), endpoint.clone()).await {
+        Err(e) => {
+            registry_reachable::failure(registry_login::ID, registry, &endpoint, probe.proxy, &e)
+        }
         Ok((mut session, _)) => {
             let login = session.login(Some(credential), &[]).await;
-            vec![registry_login::finding(&probe, "", &login)]
+            registry_login::finding(&probe, "", &login)
         }
-    }
+    };
+    vec![format, login]
 }
 
 /// A short record of the probes behind a verdict (check, status, target, cause, message).

@@ -568,3 +568,41 @@ fn without_a_user_name_the_login_comes_from_the_github_api() {
     );
     assert_no_secret(&out, &[gh::BAD, gh::CLASSIC_WRITE]);
 }
+
+#[test]
+fn a_pasted_newline_is_named_with_the_refusal_and_the_next_candidate_is_used() {
+    let fake = ghcr();
+    let runner = Runner::new();
+    let out = runner
+        .plain()
+        .env(
+            "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+            format!("ghcr.io={}", fake.url()),
+        )
+        .env("GHCR_TOKEN", format!("{WORKFLOW}\n"))
+        .env("GITHUB_TOKEN", WORKFLOW)
+        .env("GITHUB_ACTOR", "octocat")
+        .args(["--format", "json", "login"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    let failed = finding(&doc, "login-candidate", "env:GHCR_TOKEN");
+    assert_eq!(failed["status"], "warn", "{failed:#}");
+    // The registry's refusal, with the offline finding that explains it.
+    assert_eq!(
+        failed["evidence"]["failed_check"], "registry-login",
+        "{failed:#}"
+    );
+    assert_eq!(failed["evidence"]["related_causes"][0], "secret-whitespace");
+    let message = failed["message"].as_str().expect("message");
+    assert!(
+        message.contains("401") && message.contains("line break"),
+        "{message}"
+    );
+    assert_eq!(doc["auth_method"], "GITHUB_TOKEN");
+    assert_eq!(
+        stored(&runner.config(), "ghcr.io"),
+        format!("octocat:{WORKFLOW}")
+    );
+}
