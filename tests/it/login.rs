@@ -696,3 +696,15 @@ fn the_action_declares_its_interface_and_passes_images_to_login() {
     assert_eq!(code, Some(2));
     assert!(argv.starts_with("::error "), "{argv}");
 }
+
+#[test]
+fn every_login_check_id_has_a_docs_section() {
+    let docs = std::fs::read_to_string(crate::support::root().join("docs/checks/login.md"))
+        .expect("docs/checks/login.md");
+    for id in [
+        ghcr_doctor::login::CHECK_CANDIDATE,
+        ghcr_doctor::login::CHECK_WRITE,
+    ] {
+        assert!(docs.contains(&format!("\n## {id}\n")), "no `## {id}`");
+    }
+}
