@@ -136,6 +136,9 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             ..credentials::Options::default()
         })
     };
+    if let Credentials::Discover(o) = &credentials {
+        output::mask_discovery(global, o);
+    }
     let ctx = match Context::new(options, credentials) {
         Ok(c) => c,
         Err(e) => return output::usage_error(&e.to_string()),

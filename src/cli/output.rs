@@ -91,7 +91,6 @@ impl GlobalArgs {
 
 /// In GitHub Actions, tells the runner to mask every secret; call it as soon as secrets are
 /// known, before anything else is printed.
-#[allow(dead_code)] // used by the commands that hold secrets (login, check, verify)
 pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
     if !global.runner().active {
         return;
@@ -104,6 +103,50 @@ pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
         }
     }
     let _ = out.flush();
+}
+
+/// In GitHub Actions, masks every secret credential discovery may use from the environment
+/// and standard input (`check`, `verify`), before anything is printed.
+pub(crate) fn mask_discovery(global: &GlobalArgs, options: &ghcr_doctor::credentials::Options) {
+    let mut secrets: Vec<Secret> = ghcr_doctor::credentials::env_candidates(options)
+        .into_iter()
+        .filter_map(|c| match c.state {
+            ghcr_doctor::credentials::CandidateState::Usable(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    secrets.extend(options.stdin_secret.clone());
+    mask_secrets(global, &secrets.iter().collect::<Vec<_>>());
+}
+
+/// Parses `DOMAIN=URL[,DOMAIN=URL...]` (`GHCR_DOCTOR_REGISTRY_ENDPOINTS`): registry API base
+/// URLs that replace the ones derived from the domains.
+pub(crate) fn parse_endpoints(
+    value: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, url::Url>, String> {
+    let mut endpoints = std::collections::BTreeMap::new();
+    for pair in value
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+    {
+        let Some((domain, url)) = pair.split_once('=') else {
+            return Err(format!("--registry-endpoints: `{pair}` is not DOMAIN=URL"));
+        };
+        match url::Url::parse(url.trim()) {
+            Ok(u) => {
+                endpoints.insert(domain.trim().to_owned(), u);
+            }
+            Err(e) => {
+                return Err(ghcr_doctor::t!(
+                    "check.cli.endpoint-url",
+                    url = url,
+                    error = e
+                ));
+            }
+        }
+    }
+    Ok(endpoints)
 }
 
 /// Sets up the language and debug traces for this process.
@@ -172,12 +215,4 @@ pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
 pub(crate) fn usage_error(message: &str) -> ExitCode {
     eprintln!("{}: {message}", ghcr_doctor::t!("common.error-prefix"));
     ExitCode::from(EXIT_ERROR)
-}
-
-/// The answer of a subcommand that is not built yet.
-pub(crate) fn not_implemented(command: &str) -> ExitCode {
-    usage_error(&ghcr_doctor::t!(
-        "common.not-implemented",
-        command = command
-    ))
 }

@@ -149,6 +149,13 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         (args.pull && global.format() == Format::Text && std::io::stderr().is_terminal())
             .then(progress_bar);
     let env = Env::from_process();
+    output::mask_discovery(
+        global,
+        &credentials::Options {
+            env: env.clone(),
+            ..credentials::Options::default()
+        },
+    );
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -221,7 +228,11 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             ));
         }
     }
-    let report = image::report(&verified);
+    let mut report = image::report(&verified);
+    // The step output `digest`: the first image's, as `docker/build-push-action` names it.
+    if let Some(digest) = verified.first().and_then(|v| v.digest.clone()) {
+        report.outputs.push(("digest".into(), digest));
+    }
     if global.format() == Format::Markdown {
         // The build report is verify's Markdown; the generic renderer does not know images.
         let mut out = std::io::stdout().lock();

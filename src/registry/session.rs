@@ -208,7 +208,14 @@ impl Session {
                 // Long query strings break some servers (8 KiB request lines are common):
                 // at most MAX_SCOPES_PER_REQUEST scopes per request, the requests at once.
                 let this = &*self;
-                let chunks = scopes.chunks(MAX_SCOPES_PER_REQUEST).map(|chunk| {
+                // No scope at all (`login` without images) is one request without `scope=`,
+                // as `docker login` sends: it proves the credential alone.
+                let chunks: Vec<&[Scope]> = if scopes.is_empty() {
+                    vec![&[]]
+                } else {
+                    scopes.chunks(MAX_SCOPES_PER_REQUEST).collect()
+                };
+                let chunks = chunks.into_iter().map(|chunk| {
                     let mut l = login.clone();
                     let bearer = &bearer;
                     async move {

@@ -2,7 +2,7 @@
 //! problem on the file and line it names.
 //!
 //! `::error` for failures, `::warning` for warnings, `::notice` for notes; passes and skips
-//! are plain lines. Escaping follows the workflow-command rules: in the message `%`, CR and
+//! are plain lines folded in one `::group::` per target. Escaping follows the workflow-command rules: in the message `%`, CR and
 //! LF are percent-encoded; in properties also `:` and `,`. A finding without a location gets
 //! no `file`/`line` properties.
 
@@ -62,15 +62,33 @@ fn annotation(f: &Finding, cmd: &str) -> String {
     format!("::{cmd} {}::{}", props.join(","), escape_data(&message))
 }
 
+/// Problems first, as annotations (they must stay visible: a group hides its lines); then
+/// the passes and skips, folded in one `::group::` per target in order of first appearance.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if report.findings.is_empty() {
         return writeln!(out, "{}", t!("report.no-findings"));
     }
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for f in &report.findings {
         match command(f.status) {
             Some(cmd) => writeln!(out, "{}", annotation(f, cmd))?,
-            None => text::render_finding(f, Style::default(), out)?,
+            None => match groups.iter_mut().find(|(t, _)| *t == f.target) {
+                Some((_, fs)) => fs.push(f),
+                None => groups.push((f.target.as_str(), vec![f])),
+            },
         }
+    }
+    for (target, fs) in groups {
+        let title = if target.is_empty() {
+            report.command.as_str()
+        } else {
+            target
+        };
+        writeln!(out, "{}", crate::actions::group_start(title))?;
+        for f in fs {
+            text::render_finding(f, Style::default(), out)?;
+        }
+        writeln!(out, "{}", crate::actions::group_end())?;
     }
     Ok(())
 }
@@ -115,6 +133,9 @@ mod tests {
             "::error file=dir%2Cx/ci.yml,line=3,col=5,endColumn=9,title=login-missing::[jobs.build] no login, here%0Afix: log in:%0Afirst"
         );
         assert_eq!(lines[1], "::notice title=secret-fallback::note");
-        assert!(lines[2].contains("workflow-yaml") && !lines[2].starts_with("::"));
+        assert_eq!(lines[2], "::group::f.yml");
+        assert!(lines[3].contains("workflow-yaml") && !lines[3].starts_with("::"));
+        assert_eq!(lines[4], "::endgroup::");
+        assert_eq!(lines.len(), 5);
     }
 }

@@ -10,6 +10,7 @@ mod docs;
 mod explain;
 mod github;
 mod hostile;
+mod login;
 mod messages;
 mod reference;
 mod registry_harness;
