@@ -2,7 +2,7 @@
 //! ghcr.io fake, network faults, and the binary's exit codes and JSON.
 
 mod cli;
-mod ghcr;
+pub mod ghcr;
 mod hostile;
 mod network;
 mod real_registry;
