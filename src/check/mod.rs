@@ -7,9 +7,11 @@
 //! (`HEAD` manifest) and `registry-push` (open and cancel an empty upload session).
 //!
 //! Per registry the chain is: ping → token → every probe of every image at once (bounded) →
-//! every cancel at once. Registries run concurrently with each other, and with the optional
-//! extra checks given to [`run_with`] (the GitHub API side), whose findings are merged by
-//! [`combine`].
+//! every cancel at once. Registries run concurrently with each other, with GitHub's API side
+//! ([`github`], when [`Options::github`] is set and the registry is ghcr.io or forced) and
+//! with the optional extra checks given to [`run_with`], whose findings are merged by
+//! [`combine`]. A denied login, pull or push then gets its final cause from both sides, and
+//! the report starts with one [`diagnosis`] finding per distinct cause.
 
 mod chain;
 pub mod diagnosis;

@@ -265,6 +265,19 @@ mod tests {
         let auth_required = env("UNAUTHORIZED", "authentication required");
         let unknown = env("MANIFEST_UNKNOWN", "manifest unknown");
         let many = env("TOOMANYREQUESTS", "slow down");
+        // Wordings only the explain catalog knew before the delegation.
+        let hub_sso = env(
+            "UNAUTHORIZED",
+            "please use personal access token to login when SSO is enforced",
+        );
+        let ecr_expired = env(
+            "DENIED",
+            "Your authorization token has expired. Reauthenticate and try again.",
+        );
+        let create_install = env(
+            "DENIED",
+            "installation not allowed to Create organization package",
+        );
         /// operation, status, envelope, bearer error, token kind, source, github, cause.
         type Case<'a> = (
             Operation,
@@ -304,6 +317,9 @@ mod tests {
             (Pull, 429, Some(&many), None, None, None, false, Some("rate-limited")),
             (Push, 403, None, None, Some(Unknown), None, false, Some("registry-denied")),
             (Push, 500, None, None, Some(ClassicPat), None, true, None),
+            (Login, 401, Some(&hub_sso), None, Some(Unknown), None, false, Some("sso-not-authorized")),
+            (Pull, 403, Some(&ecr_expired), None, Some(Unknown), None, false, Some("token-expired")),
+            (Push, 403, Some(&create_install), None, Some(Installation), None, true, Some("workflow-missing-packages-write")),
         ];
         for (
             i,

@@ -221,6 +221,9 @@ fn installation_token_not_allowed_to_write_needs_packages_write() {
     // GITHUB_TOKEN's 403 on /user is expected, not a failure.
     assert_eq!(one(&doc, "github-token-valid")["status"], "pass");
     assert_eq!(doc["github"]["ghcr.io"]["installation"], true);
+    // Every request on the wire is counted, GitHub's with the registry's.
+    let sent = reg.requests().len() + gh.requests();
+    assert_eq!(doc["stats"]["requests"], sent as u64);
 }
 
 #[test]
@@ -461,4 +464,53 @@ fn github_requests_run_while_the_registry_chain_runs() {
         "GitHub was asked only after the registry's {total} requests: {seen:?}"
     );
     assert_eq!(doc["stats"]["sequential_steps"], 4);
+}
+
+#[test]
+fn without_a_credential_github_is_skipped_and_not_asked() {
+    let reg = ghcr();
+    let gh = github();
+    let home = tempfile::tempdir().expect("home");
+    let out = ghcr_doctor(home.path())
+        .current_dir(home.path())
+        .env(
+            "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+            format!("ghcr.io={}", reg.url()),
+        )
+        .args([
+            "--format",
+            "json",
+            "check",
+            "--anonymous",
+            "--github-api-url",
+        ])
+        .arg(gh.fake.url())
+        .arg(IMAGE)
+        .output()
+        .expect("run");
+    let doc = json(&out);
+    for id in ghcr_doctor::github::CHECK_IDS {
+        let f = one(&doc, id);
+        assert_eq!(f["status"], "skip", "{f:#}");
+        assert!(
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("no credential")),
+            "{f:#}"
+        );
+    }
+    assert_eq!(gh.requests(), 0);
+}
+
+#[test]
+fn the_token_stays_out_of_every_output_and_trace() {
+    let reg = ghcr();
+    let gh = github();
+    for token in [gh::SSO, gh::EXPIRED, gh::INSTALLATION] {
+        let out = run(&reg.url(), &gh.fake.url(), token, &["-vv", IMAGE]);
+        assert_eq!(out.status.code(), Some(1));
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(stderr(&out).contains("GET"), "-vv shows HTTP traces");
+        assert!(!all.contains(&token[4..]), "the token leaked: {all}");
+    }
 }

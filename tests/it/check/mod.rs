@@ -109,6 +109,7 @@ fn every_check_id_has_a_docs_section() {
         "registry-login",
         "registry-pull",
         "registry-push",
+        "diagnosis",
     ] {
         assert!(
             docs.contains(&format!("\n## {id}\n")),
