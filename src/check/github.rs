@@ -12,7 +12,7 @@ use crate::t;
 
 /// How `check` consults GitHub's REST API (`--github`, `--no-github`, `--github-api-url`,
 /// `--repo`). `None` in [`super::Options::github`] means GitHub is never asked.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct GithubOptions {
     /// `--github`: consult GitHub for every registry, not only ghcr.io.
     pub forced: bool,
@@ -24,6 +24,21 @@ pub struct GithubOptions {
     pub env: Env,
     /// The directory whose git `origin` names the repository (the working directory).
     pub dir: Option<PathBuf>,
+}
+
+// By hand: the environment may hold tokens, so only the names GitHub's side reads are shown.
+impl std::fmt::Debug for GithubOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GithubOptions")
+            .field("forced", &self.forced)
+            .field("api_url", &self.api_url)
+            .field("repo", &self.repo)
+            .field("GITHUB_API_URL", &self.env.get("GITHUB_API_URL"))
+            .field("GITHUB_REPOSITORY", &self.env.get("GITHUB_REPOSITORY"))
+            .field("GITHUB_ACTIONS", &self.env.get("GITHUB_ACTIONS"))
+            .field("dir", &self.dir)
+            .finish()
+    }
 }
 
 impl GithubOptions {
@@ -119,5 +134,55 @@ fn skipped(api_url: &str, domain: &str, message: String) -> GithubAssessment {
             packages: Vec::new(),
             default_workflow_permissions: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(pairs: &[(&str, &str)]) -> GithubOptions {
+        GithubOptions {
+            env: Env::from_pairs(pairs.iter().copied()),
+            ..GithubOptions::default()
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_environment() {
+        let o = options(&[
+            ("GHCR_TOKEN", "ghp_secretsecret"),
+            ("GITHUB_ACTIONS", "true"),
+        ]);
+        let text = format!("{o:?}");
+        assert!(!text.contains("secretsecret"), "{text}");
+        assert!(text.contains("GITHUB_ACTIONS"), "{text}");
+    }
+
+    #[test]
+    fn api_url_actions_and_repo_validation() {
+        assert_eq!(options(&[]).api_url(), github::DEFAULT_API_URL);
+        let ghes = options(&[
+            ("GITHUB_API_URL", "https://ghe.example/api/v3"),
+            ("GITHUB_ACTIONS", "true"),
+        ]);
+        assert_eq!(ghes.api_url(), "https://ghe.example/api/v3");
+        assert!(ghes.in_actions());
+        assert!(!options(&[("GITHUB_ACTIONS", "false")]).in_actions());
+        assert!(
+            options(&[("GITHUB_REPOSITORY", "acme/app")])
+                .validate()
+                .is_ok()
+        );
+        assert!(
+            options(&[("GITHUB_REPOSITORY", "acme")])
+                .validate()
+                .is_err()
+        );
+        let flag = GithubOptions {
+            repo: Some("a b/c".into()),
+            ..options(&[("GITHUB_REPOSITORY", "acme/app")])
+        };
+        assert!(matches!(flag.validate(), Err(LocateError::Flag(_))));
     }
 }
