@@ -15,7 +15,6 @@ use crate::http;
 use crate::reference::Reference;
 use crate::registry::scope::Scope;
 use crate::registry::{self, Session};
-use crate::token::TokenKind;
 
 pub(super) struct Item<'a> {
     pub index: usize,
@@ -41,8 +40,41 @@ enum OpResult {
     Push(usize, Result<registry::Upload, registry::Error>),
 }
 
+/// The credential a registry gets, with what discovery found on the way; resolved before
+/// the chains start, so the GitHub API side can use the same credential at the same time.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Resolved {
+    pub credential: Option<Credential>,
+    pub findings: Vec<Finding>,
+}
+
+/// The credential for `domain` (discovery runs once per registry).
+pub(super) fn resolve(ctx: &Context, domain: &str) -> Resolved {
+    match &ctx.credentials {
+        Credentials::Anonymous => Resolved::default(),
+        Credentials::Fixed(c) => Resolved {
+            credential: Some(c.clone()),
+            findings: Vec::new(),
+        },
+        Credentials::Discover(o) => {
+            let mut o = o.clone();
+            o.registry = domain.to_owned();
+            let found = credentials::discover(&o);
+            Resolved {
+                credential: found.credential,
+                findings: found.findings,
+            }
+        }
+    }
+}
+
 /// The chain for one registry: ping, login, probes, cancels.
-pub(super) async fn run(ctx: &Context, domain: &str, items: Vec<Item<'_>>) -> ChainOut {
+pub(super) async fn run(
+    ctx: &Context,
+    domain: &str,
+    items: Vec<Item<'_>>,
+    resolved: Resolved,
+) -> ChainOut {
     let mut out = ChainOut::default();
     let opts = &ctx.options;
     let proxy = &opts.http.proxy;
@@ -61,18 +93,8 @@ pub(super) async fn run(ctx: &Context, domain: &str, items: Vec<Item<'_>>) -> Ch
         return out;
     };
 
-    // The credential for this registry, with what discovery found on the way.
-    let credential: Option<Credential> = match &ctx.credentials {
-        Credentials::Anonymous => None,
-        Credentials::Fixed(c) => Some(c.clone()),
-        Credentials::Discover(o) => {
-            let mut o = o.clone();
-            o.registry = domain.to_owned();
-            let found = credentials::discover(&o);
-            out.registry_findings.extend(found.findings);
-            found.credential
-        }
-    };
+    let credential = resolved.credential;
+    out.registry_findings.extend(resolved.findings);
     let sent = match (&ctx.credentials, &credential) {
         (Credentials::Anonymous, _) => token_format::Sent::Anonymous,
         (_, Some(c)) => token_format::Sent::Credential(c),
@@ -96,7 +118,7 @@ pub(super) async fn run(ctx: &Context, domain: &str, items: Vec<Item<'_>>) -> Ch
     }
     let token_kind = credential
         .as_ref()
-        .map(|c| TokenKind::of(c.secret.expose()));
+        .map(|c| crate::token::inspect(c.secret.expose()).kind);
     let source = credential.as_ref().map(|c| c.source.clone());
 
     // 1. Ping, anonymously.

@@ -7,11 +7,15 @@
 //! (`HEAD` manifest) and `registry-push` (open and cancel an empty upload session).
 //!
 //! Per registry the chain is: ping → token → every probe of every image at once (bounded) →
-//! every cancel at once. Registries run concurrently with each other, and with the optional
-//! extra checks given to [`run_with`] (the GitHub API side), whose findings are merged by
-//! [`combine`].
+//! every cancel at once. Registries run concurrently with each other, with GitHub's API side
+//! ([`github`], when [`Options::github`] is set and the registry is ghcr.io or forced) and
+//! with the optional extra checks given to [`run_with`], whose findings are merged by
+//! [`combine`]. A denied login, pull or push then gets its final cause from both sides, and
+//! the report starts with one [`diagnosis`] finding per distinct cause.
 
 mod chain;
+pub mod diagnosis;
+pub mod github;
 pub mod reference_valid;
 pub mod registry_login;
 pub mod registry_pull;
@@ -34,6 +38,8 @@ use crate::registry::host::Endpoint;
 use crate::report::Report;
 use crate::token::TokenKind;
 
+pub use github::GithubOptions;
+
 /// How many probes run at once against one registry: both probes of 50 images in one wave,
 /// so that 50 images still cost one round trip of probes. Over HTTPS, ghcr.io and Docker
 /// Hub speak HTTP/2 and these share one connection.
@@ -53,6 +59,9 @@ pub struct Options {
     pub endpoints: BTreeMap<String, Url>,
     /// Probes at once per registry; 0 means [`DEFAULT_CONCURRENCY`].
     pub concurrency: usize,
+    /// GitHub's REST API, asked beside the registry chains for ghcr.io (or every registry
+    /// with [`GithubOptions::forced`]); `None`: never asked.
+    pub github: Option<GithubOptions>,
 }
 
 /// Which credential each registry gets.
@@ -140,6 +149,11 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
             groups.entry(r.domain().to_owned()).or_default().push(i);
         }
     }
+    // Credentials first (offline), so the GitHub side uses the one each registry gets.
+    let resolved: BTreeMap<&str, chain::Resolved> = groups
+        .keys()
+        .map(|domain| (domain.as_str(), chain::resolve(ctx, domain)))
+        .collect();
     let chains = groups.iter().map(|(domain, indexes)| {
         let items: Vec<chain::Item<'_>> = indexes
             .iter()
@@ -151,14 +165,42 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
                 })
             })
             .collect();
-        chain::run(ctx, domain, items)
+        let r = resolved.get(domain.as_str()).cloned().unwrap_or_default();
+        chain::run(ctx, domain, items, r)
     });
-    let (outs, extra_findings) = tokio::join!(futures_util::future::join_all(chains), async {
-        match extra {
-            Some(f) => f.await,
-            None => Vec::new(),
+    // The GitHub side, one assessment per registry it applies to, at the same time.
+    let assessments = groups
+        .iter()
+        .filter_map(|(domain, indexes)| {
+            let options = ctx.options.github.as_ref()?;
+            if !crate::github::applies(domain, options.forced) {
+                return None;
+            }
+            let references: Vec<&Reference> =
+                indexes.iter().filter_map(|&i| parsed[i].as_ref()).collect();
+            let credential = resolved
+                .get(domain.as_str())
+                .and_then(|r| r.credential.as_ref());
+            Some(async move {
+                let a = github::assess(ctx, options, domain, credential, &references).await;
+                (domain.clone(), a)
+            })
+        })
+        .collect::<Vec<_>>();
+    let (outs, github_out, extra_findings) = tokio::join!(
+        futures_util::future::join_all(chains),
+        futures_util::future::join_all(assessments),
+        async {
+            match extra {
+                Some(f) => f.await,
+                None => Vec::new(),
+            }
         }
-    });
+    );
+    let facts: BTreeMap<String, crate::github::GithubFacts> = github_out
+        .iter()
+        .map(|(d, a)| (d.clone(), a.facts.clone()))
+        .collect();
 
     let mut per_image: Vec<Vec<Finding>> = vec![Vec::new(); images.len()];
     let mut steps = 0;
@@ -185,12 +227,25 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
             }
         }
     }
-    for fs in per_image {
-        for f in fs {
+    for (i, fs) in per_image.into_iter().enumerate() {
+        let image_facts = parsed[i].as_ref().and_then(|r| facts.get(r.domain()));
+        for mut f in fs {
+            if let Some(facts) = image_facts {
+                diagnosis::refine(&mut f, facts, ctx.options.pull_only);
+            }
             report.push(f);
         }
     }
+    for (_, a) in github_out {
+        report.findings.extend(a.findings);
+    }
     combine(&mut report.findings, extra_findings);
+    // The text output leads with the final cause of every denial and its fix.
+    let lead = diagnosis::leading(&report.findings);
+    report.findings.splice(0..0, lead);
+    if !facts.is_empty() {
+        report.extra.insert("github".into(), json!(facts));
+    }
     report.extra.insert(
         "stats".into(),
         json!({

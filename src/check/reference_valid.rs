@@ -10,13 +10,8 @@ pub const ID: &str = "reference-valid";
 pub fn check(input: &str) -> (Finding, Option<Reference>) {
     match Reference::parse(input) {
         Ok(r) => (
-            Finding::new(
-                ID,
-                Status::Pass,
-                input,
-                crate::t!("reference.valid", normalized = r),
-            )
-            .with_evidence("normalized", r.to_string()),
+            Finding::new(ID, Status::Pass, input, message(&r))
+                .with_evidence("normalized", r.to_string()),
             Some(r),
         ),
         Err(e) => {
@@ -28,4 +23,22 @@ pub fn check(input: &str) -> (Finding, Option<Reference>) {
             (f, None)
         }
     }
+}
+
+/// The same sentence as `ghcr-doctor ref` (every placeholder of `reference.valid` filled).
+fn message(r: &Reference) -> String {
+    let mut parts = String::new();
+    if let Some(tag) = r.tag() {
+        parts.push_str(&crate::t!("reference.valid-tag", tag = tag));
+    }
+    if let Some(digest) = r.digest() {
+        parts.push_str(&crate::t!("reference.valid-digest", digest = digest));
+    }
+    crate::t!(
+        "reference.valid",
+        normalized = r,
+        domain = r.domain(),
+        repository = r.repository(),
+        parts = parts
+    )
 }

@@ -1,10 +1,10 @@
-//! `token-format`: the credential that will be sent, judged offline (kind, length, pasting
-//! defects) before any request. It names the source and never the value.
+//! `token-format`: the credential that will be sent, judged offline before any request by
+//! [`token::inspect`] (kind, pasting defects, format and checksum, the verdict for the
+//! registry), as `ghcr-doctor token` judges it. It names the source and never the value.
 
 use crate::credentials::Credential;
 use crate::finding::{Finding, Status};
-use crate::registry::host;
-use crate::token::TokenKind;
+use crate::token;
 
 pub const ID: &str = "token-format";
 
@@ -40,8 +40,9 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
         }
         Sent::Credential(c) => c,
     };
-    let raw = c.secret.expose();
-    let kind = TokenKind::of(raw);
+    // The same inspection as `ghcr-doctor token`, so both commands say the same thing.
+    let inspection = token::inspect(c.secret.expose());
+    let kind = inspection.kind;
     let username = c.username.as_deref().unwrap_or("-");
     let base = |status, message: String| {
         Finding::new(ID, status, c.source.as_str(), message)
@@ -50,39 +51,32 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
             .with_evidence("length", c.secret.len())
             .with_evidence("username", username)
     };
-    if raw.trim().is_empty() {
-        return base(
-            Status::Fail,
-            crate::t!("check.token-format.empty", source = c.source),
-        )
-        .with_cause("secret-empty");
+    let findings = inspection.findings(&c.source, registry);
+    // The most serious of the inspection's findings speaks for the credential; passes and
+    // skips (no format to check for a password) leave the summary below.
+    let worst = findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Warn | Status::Info))
+        .max_by_key(|f| match f.status {
+            Status::Fail => 3,
+            Status::Warn => 2,
+            _ => 1,
+        });
+    if let Some(w) = worst {
+        let mut f = base(w.status, w.message.clone())
+            .with_evidence("token_check", w.check.as_str())
+            .with_fix(w.fix.clone());
+        for (k, v) in &w.evidence {
+            if !f.evidence.contains_key(k) {
+                f.evidence.insert(k.clone(), v.clone());
+            }
+        }
+        if let Some(cause) = &w.cause {
+            f = f.with_cause(cause);
+        }
+        return f;
     }
-    if raw.trim() != raw || raw.contains(['\n', '\r']) {
-        return base(
-            Status::Warn,
-            crate::t!("check.token-format.whitespace", source = c.source),
-        )
-        .with_cause("secret-whitespace");
-    }
-    if kind == TokenKind::FineGrainedPat && host::is_github(registry) {
-        return base(
-            Status::Warn,
-            crate::t!(
-                "check.token-format.fine-grained",
-                source = c.source,
-                registry = registry
-            ),
-        )
-        .with_cause("token-fine-grained-unsupported");
-    }
-    if kind == TokenKind::Refresh {
-        return base(
-            Status::Fail,
-            crate::t!("check.token-format.refresh", source = c.source),
-        )
-        .with_cause("token-malformed");
-    }
-    base(
+    let mut f = base(
         Status::Pass,
         crate::t!(
             "check.token-format.pass",
@@ -91,5 +85,9 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
             length = c.secret.len(),
             username = username
         ),
-    )
+    );
+    if let Some(v) = inspection.verdict(registry) {
+        f = f.with_evidence("verdict", v.as_str());
+    }
+    f
 }

@@ -43,6 +43,23 @@ pub(crate) struct Args {
     #[arg(long, help_heading = "Checks")]
     quick: bool,
 
+    /// Ask GitHub's REST API for every registry, not only ghcr.io (a GHES registry, a mirror).
+    #[arg(long, conflicts_with = "no_github", help_heading = "GitHub")]
+    github: bool,
+
+    /// Never ask GitHub's REST API (the registry probes alone).
+    #[arg(long, help_heading = "GitHub")]
+    no_github: bool,
+
+    /// GitHub's REST API base [default: GITHUB_API_URL, else https://api.github.com].
+    #[arg(long, value_name = "URL", help_heading = "GitHub")]
+    github_api_url: Option<String>,
+
+    /// The repository the images belong to [default: GITHUB_REPOSITORY, else the git
+    /// `origin` remote, else ghcr.io/OWNER/REPO of the image].
+    #[arg(long, value_name = "OWNER/NAME", help_heading = "GitHub")]
+    repo: Option<String>,
+
     /// Use plain HTTP for every registry (loopback registries use it anyway). Credentials
     /// then travel unencrypted.
     #[arg(long, help_heading = "Network")]
@@ -96,6 +113,21 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             }
         }
     }
+    let github = if args.no_github {
+        None
+    } else {
+        let g = check::GithubOptions {
+            forced: args.github,
+            api_url: args.github_api_url,
+            repo: args.repo,
+            env: env.clone(),
+            dir: std::env::current_dir().ok(),
+        };
+        if let Err(e) = g.validate() {
+            return output::usage_error(&e.message());
+        }
+        Some(g)
+    };
     let options = check::Options {
         pull_only: args.pull_only,
         quick: args.quick,
@@ -108,6 +140,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         },
         endpoints,
         concurrency: 0,
+        github,
     };
     let credentials = if args.anonymous {
         Credentials::Anonymous

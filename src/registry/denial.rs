@@ -5,12 +5,28 @@
 //! mapped here, together with the token kind, because the same denial has a different fix for
 //! a classic token (add the scope) than for GITHUB_TOKEN (add `packages: write`).
 //!
-//! NOTE: the message patterns duplicate a few of the explain catalog's; once
-//! `explain::classify(message, hints)` exists, the message rules should delegate to it and
-//! only the status/kind rules stay here.
+//! The registry's message is classified by [`explain::classify`] with the token kind, host
+//! and credential origin as hints, so a cause reads the same in `check` and `explain`; the
+//! status, code and `insufficient_scope` rules below it stay here.
 
+use crate::catalog;
+use crate::explain::{self, Hints};
 use crate::registry::envelope::{Envelope, ErrorCode};
 use crate::token::TokenKind;
+
+/// Generic wordings registries attach to any refusal (distribution's defaults for its
+/// codes, ghcr.io's bare `denied`); they say nothing the status and code do not, so the
+/// status rules judge them with the token kind and the credential's origin.
+const GENERIC: [&str; 8] = [
+    "authentication required",
+    "access to the requested resource is not authorized",
+    "requested access to the resource is denied",
+    "denied",
+    "manifest unknown",
+    "blob unknown to registry",
+    "repository name not known to registry",
+    "unauthorized",
+];
 
 /// Which step got the answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +68,33 @@ impl Answer<'_> {
             .unwrap_or_default()
     }
 
+    /// The cause [`explain::classify`] names for the registry's message, unless the message
+    /// is only a generic wording.
+    fn classified(&self) -> Option<&'static str> {
+        let envelope = self.envelope?;
+        let specific: Vec<String> = envelope
+            .errors
+            .iter()
+            .filter(|e| {
+                let m = e.message.trim().to_ascii_lowercase();
+                !m.is_empty() && !GENERIC.contains(&m.as_str())
+            })
+            .map(|e| e.display())
+            .collect();
+        if specific.is_empty() {
+            return None;
+        }
+        let hints = Hints {
+            token_kind: self.token_kind,
+            host: self.github.then(|| "ghcr.io".to_owned()),
+            stored_credentials: self.stored_in_config(),
+            signals: Vec::new(),
+        };
+        let c = explain::classify(&specific.join("\n"), &hints)?;
+        // A `&'static str` for the table: the catalog owns every cause id.
+        catalog::cause(&c.cause).map(|entry| entry.id.as_str())
+    }
+
     fn has_code(&self, code: ErrorCode) -> bool {
         self.envelope.is_some_and(|e| e.has(&code))
     }
@@ -86,46 +129,9 @@ struct Rule {
 /// The table. Message rules come first: the registry's own words are the best evidence.
 const RULES: &[Rule] = &[
     Rule {
-        name: "ghcr: token without the package scope, or fine-grained",
-        when: |_, m| m.contains("does not match expected scopes"),
-        cause: |a| match a.kind() {
-            TokenKind::FineGrainedPat => "token-fine-grained-unsupported",
-            _ => "token-missing-scope",
-        },
-    },
-    Rule {
-        name: "ghcr: installation token may not write or create the package",
-        when: |_, m| {
-            m.contains("installation not allowed to write")
-                || m.contains("installation not allowed to create")
-        },
-        cause: |_| "workflow-missing-packages-write",
-    },
-    Rule {
-        name: "ghcr: installation token may not read the package",
-        when: |_, m| m.contains("installation not allowed to read"),
-        cause: |_| "package-access-not-granted",
-    },
-    Rule {
-        name: "ghcr: no write role on the package",
-        when: |_, m| m.contains("write_package") || m.contains("read_package"),
-        cause: |_| "package-access-not-granted",
-    },
-    Rule {
-        name: "ghcr: creating a package in someone else's namespace",
-        when: |_, m| m.contains("create_package"),
-        cause: |_| "namespace-mismatch",
-    },
-    Rule {
-        name: "ghcr: the token is not accepted",
-        when: |_, m| m.contains("unauthenticated") || m.contains("cannot be authenticated"),
-        cause: |a| {
-            if a.github {
-                "token-invalid"
-            } else {
-                "registry-unauthorized"
-            }
-        },
+        name: "the registry's own words, classified as `explain` classifies them",
+        when: |a, _| a.classified().is_some(),
+        cause: |a| a.classified().unwrap_or("registry-denied"),
     },
     Rule {
         name: "rate limit",
@@ -259,6 +265,19 @@ mod tests {
         let auth_required = env("UNAUTHORIZED", "authentication required");
         let unknown = env("MANIFEST_UNKNOWN", "manifest unknown");
         let many = env("TOOMANYREQUESTS", "slow down");
+        // Wordings only the explain catalog knew before the delegation.
+        let hub_sso = env(
+            "UNAUTHORIZED",
+            "please use personal access token to login when SSO is enforced",
+        );
+        let ecr_expired = env(
+            "DENIED",
+            "Your authorization token has expired. Reauthenticate and try again.",
+        );
+        let create_install = env(
+            "DENIED",
+            "installation not allowed to Create organization package",
+        );
         /// operation, status, envelope, bearer error, token kind, source, github, cause.
         type Case<'a> = (
             Operation,
@@ -298,6 +317,9 @@ mod tests {
             (Pull, 429, Some(&many), None, None, None, false, Some("rate-limited")),
             (Push, 403, None, None, Some(Unknown), None, false, Some("registry-denied")),
             (Push, 500, None, None, Some(ClassicPat), None, true, None),
+            (Login, 401, Some(&hub_sso), None, Some(Unknown), None, false, Some("sso-not-authorized")),
+            (Pull, 403, Some(&ecr_expired), None, Some(Unknown), None, false, Some("token-expired")),
+            (Push, 403, Some(&create_install), None, Some(Installation), None, true, Some("workflow-missing-packages-write")),
         ];
         for (
             i,

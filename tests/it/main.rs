@@ -4,6 +4,7 @@
 
 mod catalog;
 mod check;
+mod check_github;
 mod cli;
 mod credentials;
 mod docs;

@@ -1,7 +1,8 @@
 //! The `check` binary: exit codes, JSON v1 with `target` = the image, the credential read
-//! from standard input and never shown, even in `-vv` traces.
+//! from standard input and never shown, even in `-vv` traces. These are about the registry
+//! side, so GitHub's API is not asked (`--no-github`); `check_github.rs` covers both sides.
 
-use super::ghcr::{CLASSIC, fake};
+use super::ghcr::{CLASSIC, INSTALL, fake};
 use crate::support::{ghcr_doctor, json, run_with_stdin, stderr, stdout};
 
 #[test]
@@ -16,6 +17,7 @@ fn json_exit_codes_and_no_secret_in_any_output() {
         "--format",
         "json",
         "check",
+        "--no-github",
         "--password-stdin",
         "--username",
         "octocat",
@@ -65,8 +67,14 @@ fn json_exit_codes_and_no_secret_in_any_output() {
     // A token from the environment that may not push: exit 1 with the cause.
     let mut cmd = ghcr_doctor(home.path());
     cmd.env("GHCR_DOCTOR_REGISTRY_ENDPOINTS", &endpoints)
-        .env("GHCR_TOKEN", "ghs_cccccccccccccccccccccccccccccccccccc")
-        .args(["--format", "json", "check", "ghcr.io/octo/app:v1"]);
+        .env("GHCR_TOKEN", INSTALL)
+        .args([
+            "--format",
+            "json",
+            "check",
+            "--no-github",
+            "ghcr.io/octo/app:v1",
+        ]);
     let out = cmd.output().expect("run");
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let doc = json(&out);

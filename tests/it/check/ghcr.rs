@@ -5,19 +5,20 @@
 use std::collections::BTreeMap;
 
 use ghcr_doctor::check::{Credentials, Options};
-use ghcr_doctor::finding::Status::{Fail, Pass, Skip, Warn};
+use ghcr_doctor::finding::Status::{Fail, Pass, Skip};
 
 use super::{cred, expect, finding, run, stat};
 use crate::support::ghcr_fake::{self, Account, Config};
 use crate::support::http_server::Server;
 
-pub const CLASSIC: &str = "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-const CLASSIC_RO: &str = "ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+pub const CLASSIC: &str = "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";
+// Every token has the format and checksum of its kind, so `token-format` passes it.
+const CLASSIC_RO: &str = "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";
 const FINE: &str =
     "github_pat_11AAAAAAA0aaaaaaaaaaaa_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-const INSTALL: &str = "ghs_cccccccccccccccccccccccccccccccccccc";
-const INSTALL_UNGRANTED: &str = "ghs_dddddddddddddddddddddddddddddddddddd";
-const STALE: &str = "ghp_eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+pub const INSTALL: &str = "ghs_cccccccccccccccccccccccccccccc3NkdIS";
+const INSTALL_UNGRANTED: &str = "ghs_dddddddddddddddddddddddddddddd2g6kEa";
+const STALE: &str = "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";
 pub const DENIED_SCOPES: &str =
     "permission_denied: The token provided does not match expected scopes.";
 
@@ -43,6 +44,7 @@ pub fn fake() -> Server {
             ("octo/public".into(), "v1".into()),
         ],
         strict_anonymous: false,
+        delay: None,
     })
 }
 
@@ -141,7 +143,7 @@ fn denials_are_named_by_message_and_token_kind() {
         assert!(!push.fix.is_empty(), "the catalog's fix is attached");
         assert_eq!(report.exit_code(), 1);
     }
-    // The fine-grained token is flagged offline too.
+    // The fine-grained token is flagged offline too, as `ghcr-doctor token` flags it.
     let report = run(
         options(&fake),
         cred("octocat", FINE, "env:GHCR_TOKEN"),
@@ -151,7 +153,7 @@ fn denials_are_named_by_message_and_token_kind() {
         &report,
         "token-format",
         "env:GHCR_TOKEN",
-        Warn,
+        Fail,
         Some("token-fine-grained-unsupported"),
     );
 }
@@ -237,6 +239,7 @@ fn access_token_field_alone_is_accepted() {
         public: vec![],
         tags: vec![("octo/app".into(), "v1".into())],
         strict_anonymous: false,
+        delay: None,
     });
     let report = run(
         options(&fake),
@@ -342,6 +345,7 @@ fn a_batch_refused_for_one_private_repository_is_retried_per_repository() {
         public: vec!["octo/public".into()],
         tags: vec![("octo/public".into(), "v1".into())],
         strict_anonymous: true,
+        delay: None,
         ..Config::default()
     });
     let public = "ghcr.io/octo/public:v1";

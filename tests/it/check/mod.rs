@@ -2,7 +2,7 @@
 //! ghcr.io fake, network faults, and the binary's exit codes and JSON.
 
 mod cli;
-mod ghcr;
+pub mod ghcr;
 mod hostile;
 mod network;
 mod real_registry;
@@ -109,6 +109,7 @@ fn every_check_id_has_a_docs_section() {
         "registry-login",
         "registry-pull",
         "registry-push",
+        "diagnosis",
     ] {
         assert!(
             docs.contains(&format!("\n## {id}\n")),

@@ -66,6 +66,8 @@ pub struct Config {
     /// Refuse (401) an anonymous token request that names any non-public repository, even
     /// alongside public ones.
     pub strict_anonymous: bool,
+    /// Every answer waits this long (a distant registry), for the concurrency tests.
+    pub delay: Option<std::time::Duration>,
 }
 
 pub const DIGEST: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
@@ -76,11 +78,13 @@ pub fn start(config: Config) -> Server {
     let base = Arc::new(std::sync::OnceLock::<String>::new());
     let base2 = base.clone();
     let server = Server::start(Arc::new(move |req: &Req| {
-        handle(
+        let mut resp = handle(
             &config,
             base2.get().map(String::as_str).unwrap_or_default(),
             req,
-        )
+        );
+        resp.delay = config.delay;
+        resp
     }));
     let _ = base.set(server.url());
     server

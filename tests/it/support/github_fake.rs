@@ -1,5 +1,6 @@
 //! An in-process fake of GitHub's REST API on a loopback port, answering each token the way
-//! GitHub documents it (status, body and the token headers).
+//! GitHub documents it (status, body and the token headers). Every token has the format and
+//! checksum of its kind, so `check`'s offline `token-format` step passes it.
 //!
 //! Route table, per token (the `Authorization: Bearer` value decides):
 //!
@@ -32,19 +33,19 @@ use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-pub const CLASSIC_WRITE: &str = "ghp_fakeClassicWritePackages00000000000";
-pub const CLASSIC_READ: &str = "ghp_fakeClassicReadPackages000000000000";
-pub const CLASSIC_REPO_ONLY: &str = "ghp_fakeClassicRepoOnly0000000000000000";
-pub const OAUTH_NO_PACKAGES: &str = "gho_fakeOauthNoPackages0000000000000000";
-pub const EXPIRING: &str = "ghp_fakeExpiringSoon0000000000000000000";
-pub const EXPIRED: &str = "ghp_fakeExpired000000000000000000000000";
+pub const CLASSIC_WRITE: &str = "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";
+pub const CLASSIC_READ: &str = "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";
+pub const CLASSIC_REPO_ONLY: &str = "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";
+pub const OAUTH_NO_PACKAGES: &str = "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";
+pub const EXPIRING: &str = "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";
+pub const EXPIRED: &str = "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";
 pub const FINE_GRAINED: &str =
-    "github_pat_11FAKEFAKE0fakefakefake_fakefakefakefakefakefakefakefakefakefakefakefakefakefake00";
-pub const INSTALLATION: &str = "ghs_fakeInstallationToken00000000000000";
-pub const SSO: &str = "ghp_fakeSsoNotAuthorized000000000000000";
-pub const RATE_LIMITED: &str = "ghp_fakeRateLimited00000000000000000000";
-pub const SECONDARY: &str = "ghp_fakeSecondaryLimit00000000000000000";
-pub const BAD: &str = "ghp_fakeBadCredentials00000000000000000";
+    "github_pat_11FAKEFAKE0fakefakefak_fakefakefakefakefakefakefakefakefakefakefakefakefakefakefak";
+pub const INSTALLATION: &str = "ghs_fakeInstallationToken0000000002mQUHL";
+pub const SSO: &str = "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";
+pub const RATE_LIMITED: &str = "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";
+pub const SECONDARY: &str = "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";
+pub const BAD: &str = "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";
 
 /// Every token the fake knows.
 pub const ALL_TOKENS: [&str; 12] = [
@@ -429,6 +430,24 @@ impl GithubFake {
         Mock::given(method("GET"))
             .and(path(p))
             .respond_with(ResponseTemplate::new(301).insert_header("location", location))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// Delays every answer for `token` by `delay` (on top of the normal routes), and calls
+    /// `on_request` as each request arrives (before the delay).
+    pub async fn slow_observed(
+        &self,
+        token: &str,
+        delay: Duration,
+        on_request: std::sync::Arc<dyn Fn() + Send + Sync>,
+    ) {
+        Mock::given(header("authorization", bearer(token).as_str()))
+            .respond_with(move |_: &Request| {
+                on_request();
+                error(404, "Not Found").set_delay(delay)
+            })
             .with_priority(1)
             .mount(&self.server)
             .await;

@@ -69,6 +69,8 @@ pub struct Resp {
     pub body: Vec<u8>,
     /// Never answer (the connection stays open): for timeouts.
     pub hang: bool,
+    /// Answer only after this long (a distant server).
+    pub delay: Option<std::time::Duration>,
 }
 
 impl Resp {
@@ -78,6 +80,7 @@ impl Resp {
             headers: Vec::new(),
             body: Vec::new(),
             hang: false,
+            delay: None,
         }
     }
 
@@ -155,6 +158,12 @@ impl Server {
         self.log.lock().expect("log").clone()
     }
 
+    /// A handle on the request log that outlives nothing else of the server (a callback
+    /// held elsewhere must not own the server's runtime).
+    pub fn log(&self) -> Arc<Mutex<Vec<Req>>> {
+        self.log.clone()
+    }
+
     pub fn clear(&self) {
         self.log.lock().expect("log").clear();
     }
@@ -202,6 +211,9 @@ async fn serve(
         };
         log.lock().expect("log").push(req.clone());
         let resp = handler(&req);
+        if let Some(d) = resp.delay {
+            tokio::time::sleep(d).await;
+        }
         if resp.hang {
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
             return Ok(());

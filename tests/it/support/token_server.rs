@@ -15,17 +15,21 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use base64::Engine as _;
 
+use super::github_fake;
 use super::http_server::{Req, Resp, Server};
 use super::registry::Auth;
 
 pub const SERVICE: &str = "ghcr-doctor-test-registry";
 pub const ISSUER: &str = "ghcr-doctor-test-issuer";
 
-/// `(user, password, actions granted on every repository)`.
+/// `(user, password, actions granted on every repository)`. The GitHub tokens of the GitHub
+/// API fake sign in too, so one token can be judged by both sides.
 pub const USERS: &[(&str, &str, &[&str])] = &[
     ("writer", "writer-pass", &["pull", "push"]),
     ("reader", "reader-pass", &["pull"]),
     ("nobody", "nobody-pass", &[]),
+    ("octocat", github_fake::CLASSIC_WRITE, &["pull", "push"]),
+    ("octocat", github_fake::CLASSIC_READ, &["pull"]),
 ];
 
 pub struct TokenServer {
