@@ -244,14 +244,30 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
             identity_token: false,
         };
         let details = prove(options, client, &registry, &credential).await;
-        match details.iter().find(|f| f.is_failure()) {
-            Some(first) => {
+        // `check` leads a denial with a `diagnosis` finding naming the final cause; the
+        // refusal itself is the first failing probe, and the cause is the diagnosis's.
+        let diagnosis = details
+            .iter()
+            .find(|f| f.check == "diagnosis" && f.is_failure());
+        match details
+            .iter()
+            .find(|f| f.is_failure() && f.check != "diagnosis")
+            .map(|first| (first, diagnosis.unwrap_or(first)))
+        {
+            Some((first, verdict)) => {
                 let mut reason = format!("{} ({}): {}", first.check, first.target, first.message);
                 // A warning on the way (a pasted line break) is often the real reason the
                 // registry refused: it goes with the refusal.
+                // So do the other failures (an offline token-format failure and the
+                // registry's refusal both say something).
                 let warned: Vec<&Finding> = details
                     .iter()
-                    .filter(|f| f.status == Status::Warn && f.cause.is_some())
+                    .filter(|f| {
+                        !std::ptr::eq(*f, first)
+                            && f.check != "diagnosis"
+                            && matches!(f.status, Status::Warn | Status::Fail)
+                            && f.cause.is_some()
+                    })
                     .collect();
                 for w in &warned {
                     reason.push_str(&format!("; {}: {}", w.check, w.message));
@@ -269,10 +285,10 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 if !related.is_empty() {
                     f = f.with_evidence("related_causes", related);
                 }
-                if let Some(cause) = &first.cause {
+                if let Some(cause) = &verdict.cause {
                     f = f.with_cause(cause);
                 }
-                f.fix = first.fix.clone();
+                f.fix = verdict.fix.clone();
                 attempts.push(Attempt {
                     name,
                     verdict: Verdict::Failed {

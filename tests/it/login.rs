@@ -16,9 +16,9 @@ use crate::support::token_server::TokenServer;
 use crate::support::{ghcr_doctor, json, stderr, stdout};
 
 /// A classic token whose push is refused for lack of `write:packages`.
-const READ_ONLY: &str = "ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const READ_ONLY: &str = "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";
 /// The workflow's token, allowed to push.
-const WORKFLOW: &str = "ghs_wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww";
+const WORKFLOW: &str = "ghs_wwwwwwwwwwwwwwwwwwwwwwwwwwwwww4FsRFa";
 const SCOPES_DENIED: &str = "permission_denied: The token provided does not match expected scopes.";
 const APP: &str = "ghcr.io/octo/app:v1";
 
@@ -31,6 +31,7 @@ fn ghcr() -> Server {
         public: vec![],
         tags: vec![("octo/app".into(), "v1".into())],
         strict_anonymous: false,
+        delay: None,
     })
 }
 
@@ -427,7 +428,7 @@ fn bad_arguments_are_usage_errors_that_do_not_echo_secrets() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("docker.io"), "{}", stderr(&out));
-    let pasted = "ghp_cccccccccccccccccccccccccccccccccccc";
+    let pasted = "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";
     let out = ghcr_doctor(home.path())
         .args(["login", pasted])
         .output()
@@ -442,7 +443,7 @@ fn check_and_verify_mask_their_tokens_first_and_verify_outputs_the_digest() {
     let manifest =
         crate::support::image::Pusher::new(&reg.url(), None).simple_image("team/app", "v1", 1);
     let image = format!("{}/team/app:v1", reg.host());
-    let token = "ghp_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+    let token = "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";
     for command in ["check", "verify"] {
         let runner = Runner::new();
         let out = runner
@@ -590,14 +591,22 @@ fn a_pasted_newline_is_named_with_the_refusal_and_the_next_candidate_is_used() {
     let failed = finding(&doc, "login-candidate", "env:GHCR_TOKEN");
     assert_eq!(failed["status"], "warn", "{failed:#}");
     // The registry's refusal, with the offline finding that explains it.
+    // The offline finding fails first (a GitHub token with a pasted newline), and the
+    // registry's refusal goes with it.
     assert_eq!(
-        failed["evidence"]["failed_check"], "registry-login",
+        failed["evidence"]["failed_check"], "token-format",
         "{failed:#}"
     );
-    assert_eq!(failed["evidence"]["related_causes"][0], "secret-whitespace");
+    assert_eq!(failed["cause"], "secret-whitespace", "{failed:#}");
+    assert!(
+        failed["evidence"]["related_causes"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c == "token-invalid")),
+        "{failed:#}"
+    );
     let message = failed["message"].as_str().expect("message");
     assert!(
-        message.contains("401") && message.contains("line break"),
+        message.contains("401") && message.contains("newline"),
         "{message}"
     );
     assert_eq!(doc["auth_method"], "GITHUB_TOKEN");
