@@ -91,7 +91,6 @@ impl GlobalArgs {
 
 /// In GitHub Actions, tells the runner to mask every secret; call it as soon as secrets are
 /// known, before anything else is printed.
-#[allow(dead_code)] // used by the commands that hold secrets (login, check, verify)
 pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
     if !global.runner().active {
         return;

@@ -168,6 +168,10 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             env: env.clone(),
             ..credentials::Options::default()
         });
+        if let Some(c) = &discovery.credential {
+            output::mask_secrets(global, &[&c.secret]);
+            crate::test_panic_point(&[&c.secret]);
+        }
         let (auth, credential) = match discovery.credential {
             Some(c) => (
                 http::Auth::Basic {

@@ -223,6 +223,9 @@ pub struct Login {
     /// Scopes the realm refused one by one while granting others (after a refused batch).
     /// Their repositories cannot be probed; the rest can.
     pub refused: Vec<(Scope, Refusal)>,
+    /// The realm's host, when a credential was sent to a token service on another host than
+    /// the registry's that is not a known pair (`docker.io` → `auth.docker.io`).
+    pub foreign_realm: Option<String>,
 }
 
 /// The answer to a manifest `HEAD`.
