@@ -147,6 +147,18 @@ pub fn failure(
             ),
         )
         .with_evidence("status", *status),
+        registry::Error::Truncated { detail, status, .. } => Finding::new(
+            check,
+            Status::Fail,
+            target,
+            crate::t!(
+                "check.registry-reachable.bad-answer",
+                registry = endpoint.domain,
+                detail = detail
+            ),
+        )
+        .with_cause("registry-unavailable")
+        .with_evidence("status", *status),
     }
 }
 

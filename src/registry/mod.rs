@@ -53,6 +53,14 @@ pub enum Error {
         status: u16,
         detail: String,
     },
+    /// The registry's success answer ended mid-way (truncated JSON): a failing registry or
+    /// proxy, not a credential problem.
+    #[error("{url} answered {status} with a body cut short: {detail}")]
+    Truncated {
+        url: String,
+        status: u16,
+        detail: String,
+    },
 }
 
 impl Error {

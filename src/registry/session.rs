@@ -412,8 +412,17 @@ impl Session {
             status: response.status.as_u16(),
             detail,
         };
-        let answer: TokenAnswer =
-            serde_json::from_slice(&response.body).map_err(|e| bad(e.to_string()))?;
+        let answer: TokenAnswer = serde_json::from_slice(&response.body).map_err(|e| {
+            if e.is_eof() {
+                Error::Truncated {
+                    url: http::redact_url(&response.url),
+                    status: response.status.as_u16(),
+                    detail: e.to_string(),
+                }
+            } else {
+                bad(e.to_string())
+            }
+        })?;
         let mut fields = Vec::new();
         if answer.token.as_deref().is_some_and(|t| !t.is_empty()) {
             fields.push("token");

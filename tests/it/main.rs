@@ -9,6 +9,7 @@ mod credentials;
 mod explain;
 mod github;
 mod hostile;
+mod hostile_cli;
 mod leak;
 mod messages;
 mod realm;
