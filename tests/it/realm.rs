@@ -159,3 +159,47 @@ fn a_later_challenge_naming_another_realm_does_not_get_the_credential() {
         other.requests()
     );
 }
+
+#[test]
+fn a_blob_redirect_to_a_storage_host_drops_the_credential() {
+    let storage = Server::start(Arc::new(|_: &Req| {
+        let mut r = Resp::new(200).header("content-type", "application/octet-stream");
+        r.body = b"layer bytes".to_vec();
+        r
+    }));
+    // Another host name for the same loopback: a different host as far as credentials go.
+    let storage_url = storage.url().replace("127.0.0.1", "localhost") + "/blob-data";
+    let registry = Server::start(Arc::new(move |_: &Req| {
+        Resp::new(307).header("location", &storage_url)
+    }));
+    let client =
+        ghcr_doctor::http::Client::new(ghcr_doctor::http::Options::default()).expect("client");
+    let url = url::Url::parse(&format!("{}/v2/o/a/blobs/sha256:00", registry.url())).expect("url");
+    let response = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt")
+        .block_on(client.send(
+            ghcr_doctor::http::Request::get(url).auth(ghcr_doctor::http::Auth::Basic {
+                username: "u".into(),
+                password: ghcr_doctor::secret::Secret::new("s3cr3t-value"),
+            }),
+            ghcr_doctor::http::BodyLimit::JSON,
+        ))
+        .expect("the redirect is followed");
+    assert_eq!(response.body, b"layer bytes");
+    assert!(
+        registry
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_some()),
+        "the registry got the credential"
+    );
+    let seen = storage.requests();
+    assert_eq!(seen.len(), 1, "the storage host was asked once");
+    assert!(
+        seen[0].header("authorization").is_none(),
+        "the storage host never gets the credential: {:?}",
+        seen[0]
+    );
+}
