@@ -113,5 +113,15 @@ pub fn finding(
     if let Some(s) = probe.credential_source {
         f = f.with_evidence("credential_source", s);
     }
+    if let Some(realm_host) = &login.foreign_realm {
+        // The login worked, but the credential went to a host the user may not expect.
+        f.status = Status::Warn;
+        f.message = crate::t!(
+            "check.registry-login.foreign-realm",
+            registry = registry,
+            realm_host = realm_host
+        );
+        f = f.with_evidence("realm_host", realm_host.as_str());
+    }
     f
 }

@@ -68,7 +68,7 @@ pub fn failure(
         ) => {
             // The server answered, but not in a way the tool accepts: no network cause.
             let detail = describe_http_error(e, proxy);
-            Finding::new(
+            let f = Finding::new(
                 check,
                 Status::Fail,
                 target,
@@ -78,7 +78,14 @@ pub fn failure(
                     detail = detail
                 ),
             )
-            .with_evidence("error", detail.as_str())
+            .with_evidence("error", detail.as_str());
+            if matches!(e, http::Error::InsecureCredentials { .. }) {
+                // The tool refused to send the credential unencrypted (a plain-HTTP realm):
+                // the fix is TLS or --plain-http, as for other TLS problems.
+                f.with_cause(e.cause())
+            } else {
+                f
+            }
         }
         registry::Error::Http(e) => {
             let detail = describe_http_error(e, proxy);
@@ -139,6 +146,18 @@ pub fn failure(
                 detail = detail
             ),
         )
+        .with_evidence("status", *status),
+        registry::Error::Truncated { detail, status, .. } => Finding::new(
+            check,
+            Status::Fail,
+            target,
+            crate::t!(
+                "check.registry-reachable.bad-answer",
+                registry = endpoint.domain,
+                detail = detail
+            ),
+        )
+        .with_cause("registry-unavailable")
         .with_evidence("status", *status),
     }
 }

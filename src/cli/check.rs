@@ -142,6 +142,8 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         concurrency: 0,
         github,
     };
+    // The secrets known before any request: masked in Actions before anything is printed.
+    let mut known_secrets: Vec<Secret> = Vec::new();
     let credentials = if args.anonymous {
         Credentials::Anonymous
     } else {
@@ -160,6 +162,20 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         } else {
             None
         };
+        if let Some(s) = &stdin_secret {
+            known_secrets.push(s.clone());
+        }
+        let names = args.token_env.clone().map_or_else(
+            || vec!["GHCR_TOKEN".to_owned(), "GITHUB_TOKEN".to_owned()],
+            |n| vec![n],
+        );
+        known_secrets.extend(
+            names
+                .iter()
+                .filter_map(|n| env.get(n))
+                .filter(|v| !v.trim().is_empty())
+                .map(Secret::new),
+        );
         Credentials::Discover(credentials::Options {
             registry: String::new(),
             token_env: args.token_env.map(|n| vec![n]),
@@ -169,9 +185,8 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             ..credentials::Options::default()
         })
     };
-    if let Credentials::Discover(o) = &credentials {
-        output::mask_discovery(global, o);
-    }
+    output::mask_secrets(global, &known_secrets.iter().collect::<Vec<_>>());
+    crate::test_panic_point(&known_secrets.iter().collect::<Vec<_>>());
     let ctx = match Context::new(options, credentials) {
         Ok(c) => c,
         Err(e) => return output::usage_error(&e.to_string()),

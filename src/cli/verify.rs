@@ -1,6 +1,8 @@
 //! `ghcr-doctor verify IMAGE...`: prove that pushed images are there and complete.
 
 use std::io::{IsTerminal, Write};
+
+use futures_util::StreamExt as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,6 +19,9 @@ use ghcr_doctor::t;
 use ghcr_doctor::report::Format;
 
 use super::output::{self, GlobalArgs};
+
+/// How many images are verified at once (each with up to `--concurrency` requests).
+const IMAGES_AT_ONCE: usize = 8;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -165,7 +170,6 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return output::usage_error(&e.to_string()),
     };
-    // Images are verified side by side; each keeps its own bound on requests in flight.
     let verify_one = |input: &String| {
         let domain = Reference::parse(input)
             .map(|r| r.domain().to_owned())
@@ -175,6 +179,10 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             env: env.clone(),
             ..credentials::Options::default()
         });
+        if let Some(c) = &discovery.credential {
+            output::mask_secrets(global, &[&c.secret]);
+            crate::test_panic_point(&[&c.secret]);
+        }
         let (auth, credential) = match discovery.credential {
             Some(c) => (
                 http::Auth::Basic {
@@ -209,9 +217,13 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             image::verify(&source, anon, &input, &options).await
         }
     };
-    let verified: Vec<VerifiedImage> = runtime.block_on(futures_util::future::join_all(
-        images.iter().map(verify_one),
-    ));
+    // At most IMAGES_AT_ONCE images side by side: with each image's own bound, the requests
+    // (and sockets) in flight stay bounded however long the list is. Order is kept.
+    let verified: Vec<VerifiedImage> = runtime.block_on(
+        futures_util::stream::iter(images.iter().map(verify_one))
+            .buffered(IMAGES_AT_ONCE)
+            .collect(),
+    );
 
     if let Some(path) = &args.summary_file {
         let markdown = image::build_report_markdown(&verified);

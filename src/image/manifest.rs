@@ -44,8 +44,8 @@ const NON_DISTRIBUTABLE: &[&str] = &[
 /// Why a manifest could not be understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ManifestError {
-    /// The body is not a JSON object.
-    NotJson { detail: String },
+    /// The body is not a JSON object; `truncated` when it ended mid-way (a cut transfer).
+    NotJson { detail: String, truncated: bool },
     /// Docker image manifest schema 1 (deprecated, unsigned or signed).
     Schema1,
     /// A `mediaType` that is neither an image manifest nor an index.
@@ -56,10 +56,25 @@ pub enum ManifestError {
     InvalidDigest { value: String },
 }
 
+impl ManifestError {
+    /// The catalog cause, when one applies: a manifest cut mid-way is a failing registry or
+    /// proxy (`registry-unavailable`).
+    pub fn cause(&self) -> Option<&'static str> {
+        match self {
+            ManifestError::NotJson {
+                truncated: true, ..
+            } => Some("registry-unavailable"),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for ManifestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = match self {
-            ManifestError::NotJson { detail } => t!("verify.manifest.not-json", detail = detail),
+            ManifestError::NotJson { detail, .. } => {
+                t!("verify.manifest.not-json", detail = detail)
+            }
             ManifestError::Schema1 => t!("verify.manifest.schema1"),
             ManifestError::UnsupportedMediaType { media_type } => {
                 t!("verify.manifest.unsupported", media_type = media_type)
@@ -331,6 +346,7 @@ fn descriptor(raw: RawDescriptor, field: &str) -> Result<Descriptor, ManifestErr
 pub fn parse(bytes: &[u8], content_type: Option<&str>) -> Result<Manifest, ManifestError> {
     let raw: RawManifest = serde_json::from_slice(bytes).map_err(|e| ManifestError::NotJson {
         detail: e.to_string(),
+        truncated: e.is_eof(),
     })?;
     let header_type = content_type
         .map(|c| c.split(';').next().unwrap_or_default().trim().to_owned())

@@ -265,6 +265,9 @@ pub async fn verify<S: Source, A: Source>(
             if e == manifest::ManifestError::Schema1 {
                 f = f.with_fix(tl!("verify.manifest.schema1-fix"));
             }
+            if let Some(cause) = e.cause() {
+                f = f.with_cause(cause);
+            }
             image.findings.push(f);
             image.findings.push(digest_checked);
             return stop(image, 2);

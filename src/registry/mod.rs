@@ -53,6 +53,14 @@ pub enum Error {
         status: u16,
         detail: String,
     },
+    /// The registry's success answer ended mid-way (truncated JSON): a failing registry or
+    /// proxy, not a credential problem.
+    #[error("{url} answered {status} with a body cut short: {detail}")]
+    Truncated {
+        url: String,
+        status: u16,
+        detail: String,
+    },
 }
 
 impl Error {
@@ -223,6 +231,9 @@ pub struct Login {
     /// Scopes the realm refused one by one while granting others (after a refused batch).
     /// Their repositories cannot be probed; the rest can.
     pub refused: Vec<(Scope, Refusal)>,
+    /// The realm's host, when a credential was sent to a token service on another host than
+    /// the registry's that is not a known pair (`docker.io` → `auth.docker.io`).
+    pub foreign_realm: Option<String>,
 }
 
 /// The answer to a manifest `HEAD`.

@@ -178,6 +178,7 @@ impl Session {
             rounds: 0,
             attempts: 0,
             refused: Vec::new(),
+            foreign_realm: None,
         };
         match self.scheme.clone() {
             AuthScheme::None => Ok(login),
@@ -231,6 +232,9 @@ impl Session {
                     login.token_requests += l.token_requests;
                     login.rounds = login.rounds.max(l.rounds);
                     login.attempts = login.attempts.max(l.attempts);
+                    if l.foreign_realm.is_some() {
+                        login.foreign_realm = l.foreign_realm.clone();
+                    }
                     refused.extend(l.refused);
                     match g {
                         Ok(g) => {
@@ -292,6 +296,9 @@ impl Session {
                 for ((g, l), scope) in results.into_iter().zip(scopes) {
                     login.token_requests += 1;
                     login.attempts = login.attempts.max(l.attempts);
+                    if l.foreign_realm.is_some() {
+                        login.foreign_realm = l.foreign_realm.clone();
+                    }
                     match g {
                         Ok(g) => {
                             login.token_fields = l.token_fields;
@@ -345,6 +352,9 @@ impl Session {
                 status: 401,
                 detail: format!("the challenge's realm `{realm}` is not a URL: {e}"),
             })?;
+        if self.basic.is_some() {
+            login.foreign_realm = foreign_realm_host(&self.endpoint, &url);
+        }
         let request = match &self.basic {
             Some(b) if b.identity_token => {
                 // OAuth2 refresh-token grant (distribution's token spec, `oauth.md`): scopes
@@ -409,8 +419,17 @@ impl Session {
             status: response.status.as_u16(),
             detail,
         };
-        let answer: TokenAnswer =
-            serde_json::from_slice(&response.body).map_err(|e| bad(e.to_string()))?;
+        let answer: TokenAnswer = serde_json::from_slice(&response.body).map_err(|e| {
+            if e.is_eof() {
+                Error::Truncated {
+                    url: http::redact_url(&response.url),
+                    status: response.status.as_u16(),
+                    detail: e.to_string(),
+                }
+            } else {
+                bad(e.to_string())
+            }
+        })?;
         let mut fields = Vec::new();
         if answer.token.as_deref().is_some_and(|t| !t.is_empty()) {
             fields.push("token");
@@ -531,8 +550,15 @@ impl Session {
         if !new_scope {
             return Ok(None);
         }
+        // A credential goes only to the realm the registry announced when the session
+        // began (the one `check` reports and warns about), not to one a later answer names.
+        let realm = if self.basic.is_some() {
+            bearer.realm.clone().or_else(|| asked.realm.clone())
+        } else {
+            asked.realm.clone().or_else(|| bearer.realm.clone())
+        };
         let bearer = Bearer {
-            realm: asked.realm.clone().or_else(|| bearer.realm.clone()),
+            realm,
             service: asked.service.clone().or_else(|| bearer.service.clone()),
             ..Bearer::default()
         };
@@ -790,7 +816,42 @@ fn login_scratch() -> Login {
         rounds: 0,
         attempts: 0,
         refused: Vec::new(),
+        foreign_realm: None,
     }
+}
+
+/// Registries whose token service lives on another, well-known host.
+const KNOWN_REALM_HOSTS: &[(&str, &str)] = &[
+    ("docker.io", "auth.docker.io"),
+    ("registry-1.docker.io", "auth.docker.io"),
+    ("index.docker.io", "auth.docker.io"),
+    ("registry.gitlab.com", "gitlab.com"),
+];
+
+/// The realm's host when it is neither the registry's host (its reference domain or its API
+/// host; ports aside) nor a known pair for it: a credential sent there deserves a warning.
+pub fn foreign_realm_host(endpoint: &Endpoint, realm: &Url) -> Option<String> {
+    let realm_host = realm.host_str()?.to_ascii_lowercase();
+    let domain_host = endpoint
+        .domain
+        .rsplit_once(':')
+        .filter(|(_, port)| port.parse::<u16>().is_ok())
+        .map_or(endpoint.domain.as_str(), |(host, _)| host)
+        .to_ascii_lowercase();
+    let api_host = endpoint
+        .base
+        .host_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let known = [domain_host.as_str(), api_host.as_str()]
+        .iter()
+        .any(|registry| {
+            *registry == realm_host
+                || KNOWN_REALM_HOSTS
+                    .iter()
+                    .any(|(r, a)| r == registry && *a == realm_host)
+        });
+    (!known).then_some(realm_host)
 }
 
 fn api_url(endpoint: &Endpoint, path: &str) -> Result<Url, Error> {
@@ -799,4 +860,51 @@ fn api_url(endpoint: &Endpoint, path: &str) -> Result<Url, Error> {
         status: 0,
         detail: format!("cannot build a URL for `{path}`"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn foreign(domain: &str, realm: &str) -> Option<String> {
+        let endpoint = Endpoint::for_domain(domain, false).expect("endpoint");
+        foreign_realm_host(&endpoint, &Url::parse(realm).expect("realm url"))
+    }
+
+    #[test]
+    fn known_realm_hosts_are_not_foreign() {
+        assert_eq!(foreign("ghcr.io", "https://ghcr.io/token"), None);
+        assert_eq!(foreign("docker.io", "https://auth.docker.io/token"), None);
+        assert_eq!(
+            foreign("registry-1.docker.io", "https://auth.docker.io/token"),
+            None
+        );
+        assert_eq!(
+            foreign("registry.gitlab.com", "https://gitlab.com/jwt/auth"),
+            None
+        );
+        assert_eq!(foreign("quay.io", "https://quay.io/v2/auth"), None);
+        // The port does not make another host: a token service beside the registry.
+        assert_eq!(
+            foreign("127.0.0.1:5000", "http://127.0.0.1:5001/token"),
+            None
+        );
+    }
+
+    #[test]
+    fn other_realm_hosts_are_foreign() {
+        assert_eq!(
+            foreign("ghcr.io", "https://evil.example/token").as_deref(),
+            Some("evil.example")
+        );
+        // A pair holds in one direction only, and for its own registry.
+        assert_eq!(
+            foreign("quay.io", "https://auth.docker.io/token").as_deref(),
+            Some("auth.docker.io")
+        );
+        assert_eq!(
+            foreign("127.0.0.1:5000", "http://localhost:5001/token").as_deref(),
+            Some("localhost")
+        );
+    }
 }

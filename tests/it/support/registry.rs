@@ -115,6 +115,13 @@ impl Registry {
                     panic!("cannot start {}: {e}; {INSTALL_HINT}", binary.display())
                 });
             if wait_ready(&mut child, port, Duration::from_secs(15)) {
+                // The registry logs every refused login to standard error: drain it, or a
+                // full pipe blocks the registry after a few hundred requests.
+                if let Some(mut err) = child.stderr.take() {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut err, &mut std::io::sink());
+                    });
+                }
                 return Registry { child, port, dir };
             }
             // The port was taken between probing and binding, or the start failed.

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::rand::SystemRandom;
@@ -37,6 +37,7 @@ pub struct TokenServer {
     cert: PathBuf,
     key: Arc<EcdsaKeyPair>,
     x5c: String,
+    issued: Arc<Mutex<Vec<String>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -75,6 +76,11 @@ fn b64url(bytes: &[u8]) -> String {
 
 impl TokenServer {
     pub fn start() -> TokenServer {
+        Self::start_with(Vec::new())
+    }
+
+    /// A server that also knows `extra` users `(user, password, actions)`.
+    pub fn start_with(extra: Vec<(String, String, Vec<String>)>) -> TokenServer {
         let dir = tempfile::tempdir().expect("token dir");
         openssl(
             &[
@@ -113,12 +119,21 @@ impl TokenServer {
         let x5c = base64::engine::general_purpose::STANDARD.encode(pem_der(&cert));
         let key = Arc::new(key);
         let (k, x) = (key.clone(), x5c.clone());
-        let server = Server::start(Arc::new(move |req: &Req| handle(&k, &x, req)));
+        let issued = Arc::new(Mutex::new(Vec::new()));
+        let log = issued.clone();
+        let server = Server::start(Arc::new(move |req: &Req| {
+            let (resp, token) = handle(&k, &x, &extra, req);
+            if let Some(t) = token {
+                log.lock().expect("issued lock").push(t);
+            }
+            resp
+        }));
         TokenServer {
             server,
             cert,
             key,
             x5c,
+            issued,
             _dir: dir,
         }
     }
@@ -146,17 +161,39 @@ impl TokenServer {
     pub fn requests(&self) -> Vec<Req> {
         self.server.requests()
     }
+
+    /// Every token this server issued to a client (not the harness's push tokens).
+    pub fn issued(&self) -> Vec<String> {
+        self.issued.lock().expect("issued lock").clone()
+    }
 }
 
-fn handle(key: &EcdsaKeyPair, x5c: &str, req: &Req) -> Resp {
+fn handle(
+    key: &EcdsaKeyPair,
+    x5c: &str,
+    extra: &[(String, String, Vec<String>)],
+    req: &Req,
+) -> (Resp, Option<String>) {
     if req.path() != "/token" {
-        return Resp::new(404);
+        return (Resp::new(404), None);
     }
-    let (subject, granted): (String, Option<&[&str]>) = match req.basic() {
-        Some((user, pass)) => match USERS.iter().find(|(u, p, _)| *u == user && *p == pass) {
-            Some((u, _, actions)) => ((*u).to_owned(), Some(*actions)),
+    let (subject, granted): (String, Option<Vec<&str>>) = match req.basic() {
+        Some((user, pass)) => match USERS
+            .iter()
+            .find(|(u, p, _)| *u == user && *p == pass)
+            .map(|(u, _, a)| ((*u).to_owned(), a.to_vec()))
+            .or_else(|| {
+                extra
+                    .iter()
+                    .find(|(u, p, _)| *u == user && *p == pass)
+                    .map(|(u, _, a)| (u.clone(), a.iter().map(String::as_str).collect()))
+            }) {
+            Some((u, actions)) => (u, Some(actions)),
             None => {
-                return Resp::error(401, "UNAUTHORIZED", "invalid username or password");
+                return (
+                    Resp::error(401, "UNAUTHORIZED", "invalid username or password"),
+                    None,
+                );
             }
         },
         None => (String::new(), None),
@@ -172,7 +209,7 @@ fn handle(key: &EcdsaKeyPair, x5c: &str, req: &Req) -> Resp {
         };
         let wanted: Vec<&str> = actions.split(',').collect();
         // The intersection of what was asked and what the user holds (distribution's rule).
-        let allowed: Vec<&str> = match granted {
+        let allowed: Vec<&str> = match &granted {
             Some(g) => wanted.iter().copied().filter(|a| g.contains(a)).collect(),
             None if name.starts_with("public/") => {
                 wanted.iter().copied().filter(|a| *a == "pull").collect()
@@ -185,9 +222,10 @@ fn handle(key: &EcdsaKeyPair, x5c: &str, req: &Req) -> Resp {
         }
     }
     let token = mint(key, x5c, &subject, access);
-    Resp::new(200).json(
+    let resp = Resp::new(200).json(
         serde_json::json!({"token": token, "expires_in": 300, "issued_at": "2026-01-01T00:00:00Z"}),
-    )
+    );
+    (resp, Some(token))
 }
 
 /// An ES256 JWT as distribution expects it.
