@@ -94,6 +94,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     // Before anything else reaches the log: the runner hides these from every later line.
     let secrets = login::secrets(&options);
     output::mask_secrets(global, &secrets.iter().collect::<Vec<_>>());
+    crate::test_panic_point(&secrets.iter().collect::<Vec<_>>());
 
     if options.token_env.as_ref().is_some_and(Vec::is_empty) {
         return output::usage_error(&ghcr_doctor::t!("login.cli.no-candidate-names"));

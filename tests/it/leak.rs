@@ -105,6 +105,18 @@ fn verify_args(s: &Scenario, _: &Path) -> Vec<String> {
     ]
 }
 
+fn login_args(s: &Scenario, _: &Path) -> Vec<String> {
+    let registry = s.image.split('/').next().unwrap_or_default().to_owned();
+    vec![
+        "login".into(),
+        registry,
+        "--username".into(),
+        s.username.into(),
+        "--for-push".into(),
+        s.image.clone(),
+    ]
+}
+
 fn token_args(_: &Scenario, _: &Path) -> Vec<String> {
     vec!["token".into()]
 }
@@ -131,7 +143,7 @@ fn workflow_args(_: &Scenario, dir: &Path) -> Vec<String> {
     ]
 }
 
-/// The command table. One line per command; the `login` row waits for the `login` branch.
+/// The command table. One line per command.
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
     Row { name: "check", args: check_args, stdin: false, network: true },
@@ -142,9 +154,8 @@ const ROWS: &[Row] = &[
     Row { name: "ref", args: ref_args, stdin: false, network: false },
     Row { name: "explain", args: explain_args, stdin: false, network: false },
     Row { name: "workflow", args: workflow_args, stdin: false, network: false },
-    // TODO(branch `login`): enable once `login` is merged (and write `login_args`); its
-    // docker config file is the one file allowed to hold the credential (`allowed_file`).
-    // Row { name: "login", args: login_args, stdin: true, network: true },
+    // Its docker config file is the one file allowed to hold the credential (`allowed_file`).
+    Row { name: "login", args: login_args, stdin: false, network: true },
 ];
 
 /// Files that may hold the credential on purpose: the docker config `login` writes.
