@@ -1,16 +1,12 @@
 //! `ghcr-doctor check IMAGE...`: can this credential pull and push these images?
 
-use std::collections::BTreeMap;
-use std::io::Read as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ghcr_doctor::check::{self, Context, Credentials};
-use ghcr_doctor::credentials::{self, Env};
-use ghcr_doctor::http::{self, ProxyConfig};
-use ghcr_doctor::secret::Secret;
+use ghcr_doctor::check::{self, Credentials};
+use ghcr_doctor::credentials::Env;
 
+use super::access::{self, CredentialArgs, NetworkArgs};
 use super::output::{self, GlobalArgs};
 
 #[derive(Debug, clap::Args)]
@@ -23,17 +19,8 @@ pub(crate) struct Args {
     #[arg(long, conflicts_with_all = ["username", "password_stdin", "token_env"], help_heading = "Credential")]
     anonymous: bool,
 
-    /// The user name for the registry (default: GHCR_USERNAME, then GITHUB_ACTOR).
-    #[arg(long, value_name = "NAME", help_heading = "Credential")]
-    username: Option<String>,
-
-    /// Read the token or password from standard input (one trailing newline is removed).
-    #[arg(long, help_heading = "Credential")]
-    password_stdin: bool,
-
-    /// Read the token from this environment variable instead of GHCR_TOKEN, GITHUB_TOKEN.
-    #[arg(long, value_name = "NAME", help_heading = "Credential")]
-    token_env: Option<String>,
+    #[command(flatten)]
+    credential: CredentialArgs,
 
     /// Skip the push probe.
     #[arg(long, help_heading = "Checks")]
@@ -43,102 +30,38 @@ pub(crate) struct Args {
     #[arg(long, help_heading = "Checks")]
     quick: bool,
 
-    /// Use plain HTTP for every registry (loopback registries use it anyway). Credentials
-    /// then travel unencrypted.
-    #[arg(long, help_heading = "Network")]
-    plain_http: bool,
-
-    /// Trust the CA certificates in this PEM file besides the system's.
-    #[arg(long, value_name = "PEM", help_heading = "Network")]
-    ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    network: NetworkArgs,
 
     /// Seconds allowed for each request.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
     timeout: u64,
-
-    /// Registry API base URLs that replace the ones derived from the domains, as
-    /// `DOMAIN=URL[,DOMAIN=URL...]` (mirrors, test fakes).
-    #[arg(
-        long,
-        env = "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
-        hide = true,
-        value_name = "DOMAIN=URL,..."
-    )]
-    registry_endpoints: Option<String>,
 }
 
 pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     let env = Env::from_process();
-    let proxy = ProxyConfig::from_env(|k| env.get(k).map(str::to_owned));
-    let mut endpoints = BTreeMap::new();
-    for pair in args
-        .registry_endpoints
-        .as_deref()
-        .unwrap_or_default()
-        .split(',')
-        .filter(|s| !s.trim().is_empty())
-    {
-        let Some((domain, url)) = pair.split_once('=') else {
-            return output::usage_error(&format!(
-                "--registry-endpoints: `{pair}` is not DOMAIN=URL"
-            ));
-        };
-        match url::Url::parse(url.trim()) {
-            Ok(u) => {
-                endpoints.insert(domain.trim().to_owned(), u);
-            }
-            Err(e) => {
-                return output::usage_error(&ghcr_doctor::t!(
-                    "check.cli.endpoint-url",
-                    url = url,
-                    error = e
-                ));
-            }
-        }
-    }
-    let options = check::Options {
-        pull_only: args.pull_only,
-        quick: args.quick,
-        http: http::Options {
-            timeout: Duration::from_secs(args.timeout),
-            plain_http: args.plain_http,
-            ca_file: args.ca_file,
-            proxy,
-            ..http::Options::default()
-        },
-        endpoints,
-        concurrency: 0,
-    };
     let credentials = if args.anonymous {
         Credentials::Anonymous
     } else {
-        let stdin_secret = if args.password_stdin {
-            let mut buf = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
-                return output::usage_error(&ghcr_doctor::t!("check.cli.stdin", error = e));
-            }
-            // As `docker login --password-stdin` does: one trailing newline is not part of
-            // the secret. Anything else is kept, so token-format can point at it.
-            let trimmed = buf
-                .strip_suffix('\n')
-                .map(|s| s.strip_suffix('\r').unwrap_or(s))
-                .unwrap_or(&buf);
-            Some(Secret::new(trimmed))
-        } else {
-            None
-        };
-        Credentials::Discover(credentials::Options {
-            registry: String::new(),
-            token_env: args.token_env.map(|n| vec![n]),
-            username: args.username,
-            stdin_secret,
-            env,
-            ..credentials::Options::default()
-        })
+        match args.credential.discovery(env.clone()) {
+            Ok(o) => Credentials::Discover(o),
+            Err(e) => return output::usage_error(&e),
+        }
     };
-    let ctx = match Context::new(options, credentials) {
+    let options = check::Options {
+        pull_only: args.pull_only,
+        quick: args.quick,
+        ..check::Options::default()
+    };
+    let ctx = match access::context(
+        args.network,
+        Duration::from_secs(args.timeout),
+        &env,
+        credentials,
+        options,
+    ) {
         Ok(c) => c,
-        Err(e) => return output::usage_error(&e.to_string()),
+        Err(e) => return output::usage_error(&e),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -454,18 +454,16 @@ async fn walk<S: Source>(
             let problem = |message: String| {
                 Finding::new(CHECK_MANIFEST, status, input, message)
                     .with_evidence("descriptor", descriptor_json(&d))
+                    .with_cause("image-incomplete")
             };
             let got = match result {
                 Ok(Some(got)) => got,
                 Ok(None) => {
-                    walk.problems.push(
-                        problem(t!(
-                            "verify.manifest.child-missing",
-                            digest = d.digest,
-                            platform = platform_label(&d)
-                        ))
-                        .with_cause("image-not-found"),
-                    );
+                    walk.problems.push(problem(t!(
+                        "verify.manifest.child-missing",
+                        digest = d.digest,
+                        platform = platform_label(&d)
+                    )));
                     continue;
                 }
                 Err(e) => {
@@ -565,7 +563,8 @@ fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
                                 other = task.descriptor.size
                             ),
                         )
-                        .with_evidence("descriptor", descriptor_json(d)),
+                        .with_evidence("descriptor", descriptor_json(d))
+                        .with_cause("image-incomplete"),
                     );
                 }
                 task.owners.push(label.clone());
@@ -600,7 +599,7 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
         Finding::new(CHECK_BLOBS, status, input, message)
             .with_evidence("descriptor", descriptor_json(d))
             .with_evidence("used_by", task.owners.clone())
-            .with_fix(tl!("verify.blobs.missing-fix"))
+            .with_cause("image-incomplete")
     };
     let f = match outcome {
         BlobOutcome::Present | BlobOutcome::Config(_) => return None,
@@ -681,6 +680,8 @@ fn platform_findings(
             ),
         )
         .with_evidence("missing", missing.clone())
+        .with_cause("image-platform-missing")
+        // The catalog's steps, with this image's platforms filled in.
         .with_fix(tl!(
             "verify.platforms.missing-fix",
             platforms = all.join(",")
@@ -828,7 +829,7 @@ fn digest_finding(
     );
     let mut f = if !problems.is_empty() {
         Finding::new(CHECK_DIGEST, Status::Fail, input, problems.join("; "))
-            .with_fix(tl!("verify.digest.mismatch-fix"))
+            .with_cause("image-digest-mismatch")
     } else if all.is_empty() {
         Finding::new(
             CHECK_DIGEST,
@@ -859,32 +860,51 @@ async fn anonymous_finding<A: Source>(
     blob: Option<&Digest>,
     input: &str,
 ) -> Finding {
-    let fail = |message: String| {
-        Finding::new(CHECK_ANONYMOUS, Status::Fail, input, message)
-            .with_fix(tl!("verify.anonymous.fix"))
+    // A refusal (or a 404: the registry hides what an anonymous client may not see) means
+    // the image is not public; no answer at all is a network failure like any other.
+    let refused = |message: String, e: Option<&SourceError>| {
+        let mut f = Finding::new(CHECK_ANONYMOUS, Status::Fail, input, message)
+            .with_cause("image-not-public");
+        if let Some(e) = e {
+            f = with_answer(f, e);
+        }
+        f
     };
     match anon.get_manifest(repo, digest.as_str()).await {
         Ok(Some(_)) => {}
-        Ok(None) => return fail(t!("verify.anonymous.manifest-denied", status = 404)),
-        Err(SourceError::Status { status, .. }) => {
-            return fail(t!("verify.anonymous.manifest-denied", status = status))
-                .with_evidence("status", status);
+        Ok(None) => {
+            return refused(t!("verify.anonymous.manifest-denied", status = 404), None)
+                .with_evidence("status", 404);
         }
-        Err(e) => return source_failure(CHECK_ANONYMOUS, input, &e),
+        Err(e) => match e.status() {
+            Some(status) => {
+                return refused(
+                    t!("verify.anonymous.manifest-denied", status = status),
+                    Some(&e),
+                );
+            }
+            None => return source_failure(CHECK_ANONYMOUS, input, &e),
+        },
     }
     if let Some(b) = blob {
         match anon.head_blob(repo, b).await {
             Ok(Some(_)) => {}
-            Ok(None) => return fail(t!("verify.anonymous.blob-denied", digest = b, status = 404)),
-            Err(SourceError::Status { status, .. }) => {
-                return fail(t!(
-                    "verify.anonymous.blob-denied",
-                    digest = b,
-                    status = status
-                ))
-                .with_evidence("status", status);
+            Ok(None) => {
+                return refused(
+                    t!("verify.anonymous.blob-denied", digest = b, status = 404),
+                    None,
+                )
+                .with_evidence("status", 404);
             }
-            Err(e) => return source_failure(CHECK_ANONYMOUS, input, &e),
+            Err(e) => match e.status() {
+                Some(status) => {
+                    return refused(
+                        t!("verify.anonymous.blob-denied", digest = b, status = status),
+                        Some(&e),
+                    );
+                }
+                None => return source_failure(CHECK_ANONYMOUS, input, &e),
+            },
         }
     }
     Finding::new(
@@ -895,22 +915,33 @@ async fn anonymous_finding<A: Source>(
     )
 }
 
+/// The registry's answer as evidence: status, error code, its own words.
+fn with_answer(mut f: Finding, e: &SourceError) -> Finding {
+    if let Some(status) = e.status() {
+        f = f.with_evidence("status", status);
+    }
+    if let Some(code) = e.code() {
+        f = f.with_evidence("code", code);
+    }
+    if let Some(answer) = e.answer() {
+        f = f.with_evidence("answer", answer);
+    }
+    if let Some(bearer) = e.error.refusal().and_then(|r| r.bearer_error()) {
+        f = f.with_evidence("bearer_error", bearer);
+    }
+    f
+}
+
 /// A finding for a request that got no usable answer.
 fn source_failure(check: &str, input: &str, e: &SourceError) -> Finding {
-    let mut f = Finding::new(
+    let f = Finding::new(
         check,
         Status::Fail,
         input,
         t!("verify.request-failed", error = e),
     )
-    .with_cause(e.cause());
-    if let SourceError::Status { status, code, .. } = e {
-        f = f.with_evidence("status", *status);
-        if let Some(c) = code {
-            f = f.with_evidence("code", c.as_str());
-        }
-    }
-    f
+    .with_cause(e.cause);
+    with_answer(f, e)
 }
 
 fn platform_label(d: &Descriptor) -> String {

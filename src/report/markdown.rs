@@ -128,6 +128,11 @@ fn fix_section(f: &Finding) -> String {
 
 /// The document, at most `limit` bytes long.
 pub fn to_string(report: &Report, limit: usize) -> String {
+    if let Some(own) = &report.markdown {
+        // The command rendered its own document (within GitHub's limit); cut it only if a
+        // smaller limit was asked for.
+        return crate::actions::truncate_markdown(own, limit);
+    }
     let mut out = format!(
         "## {}\n\n",
         escape(&t!("markdown.heading", command = report.command))

@@ -674,7 +674,8 @@ fn format_markdown_prints_the_build_report() {
 /// asked for twice, and nothing is fetched again.
 #[test]
 fn every_manifest_and_distinct_blob_is_requested_once() {
-    use ghcr_doctor::image::{self, source::RegistrySource};
+    use ghcr_doctor::image::{self, source::SessionSource};
+    use ghcr_doctor::registry::host::Endpoint;
     let reg = Registry::start(Auth::None);
     Pusher::new(&reg.url(), None).multi_platform(
         "team/count",
@@ -686,29 +687,23 @@ fn every_manifest_and_distinct_blob_is_requested_once() {
     );
     let client =
         ghcr_doctor::http::Client::new(ghcr_doctor::http::Options::default()).expect("client");
-    let source = RegistrySource::new(
-        client.clone(),
-        &reg.host(),
-        true,
-        ghcr_doctor::http::Auth::None,
-    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     let input = format!("{}/team/count:v1", reg.host());
-    let verified = rt.block_on(image::verify::<_, RegistrySource>(
-        &source,
-        None,
-        &input,
-        &image::Options::default(),
-    ));
+    let endpoint = Endpoint::for_domain(&reg.host(), false).expect("endpoint");
+    let verified = rt.block_on(async {
+        let source = SessionSource::open(client.clone(), endpoint, None, &["team/count"], 16).await;
+        image::verify::<_, SessionSource>(&source, None, &input, &image::Options::default()).await
+    });
     assert!(verified.ok(), "{:#?}", verified.findings);
     // 1 index + 3 child manifests (2 platforms, 1 attestation) + 9 distinct blobs
     // (1 shared base layer, 2 own layers and 1 config per platform, the attestation's
     // config and statement).
     assert_eq!(verified.blob_count, 9);
-    assert_eq!(client.requests_sent(), 1 + 3 + 9);
+    // The anonymous ping, then the manifests and blobs (this registry needs no token).
+    assert_eq!(client.requests_sent(), 1 + 1 + 3 + 9);
 }
 
 #[test]
