@@ -13,6 +13,8 @@ use crate::support::image::{
 use crate::support::registry::{Auth, Registry};
 use crate::support::{ghcr_doctor, json, stderr, stdout};
 
+mod token_auth;
+
 const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
 const ARM64: (&str, &str, Option<&str>) = ("linux", "arm64", Some("v8"));
 
