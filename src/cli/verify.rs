@@ -191,7 +191,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         usize::from(args.concurrency),
         args.anonymous_pull,
     ));
-    let report = image::report(&batch.images, &batch.notes);
+    let report = image::report(&batch);
 
     // In GitHub Actions, `emit` appends the build report to the step summary; the same file
     // given as --summary-file (the documented `"$GITHUB_STEP_SUMMARY"`) gets it once.

@@ -30,6 +30,12 @@ pub struct Batch {
     /// Problems credential discovery met on the way (an empty variable, a broken docker
     /// config), as warnings: verify goes on with what it found, or anonymously.
     pub notes: Vec<Finding>,
+    /// Requests sent (retries and redirect hops included).
+    pub requests: u64,
+    /// Round trips waited on one after the other, by construction (retries not counted):
+    /// for the slowest registry, opening its session(s), its deepest manifest walk, and its
+    /// blob requests in waves of `concurrency`.
+    pub sequential_steps: u32,
 }
 
 /// Verifies every job. At most `concurrency` requests are in flight per registry; with
@@ -41,6 +47,7 @@ pub async fn verify_all(
     concurrency: usize,
     anonymous_pull: bool,
 ) -> Batch {
+    let requests_before = ctx.http.requests_sent();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, job) in jobs.iter().enumerate() {
         // An invalid reference lands in the "" group; verify reports it before any request.
@@ -100,18 +107,28 @@ pub async fn verify_all(
             async move { (i, verify(source, anonymous, &job.input, &options).await) }
         }))
         .await;
-        (images, notes)
+        let opening = source
+            .steps()
+            .max(anonymous.map_or(0, SessionSource::steps));
+        let manifests = images.iter().map(|(_, i)| i.manifest_steps).max();
+        let blobs: usize = images.iter().map(|(_, i)| i.blob_count).sum();
+        let steps = opening + manifests.unwrap_or(0) + blobs.div_ceil(concurrency.max(1)) as u32;
+        (images, notes, steps)
     });
     let mut done: Vec<(usize, VerifiedImage)> = Vec::with_capacity(jobs.len());
     let mut notes = Vec::new();
-    for (images, n) in futures_util::future::join_all(registries).await {
+    let mut sequential_steps = 0;
+    for (images, n, steps) in futures_util::future::join_all(registries).await {
         done.extend(images);
         notes.extend(n);
+        sequential_steps = sequential_steps.max(steps);
     }
     done.sort_by_key(|(i, _)| *i);
     Batch {
         images: done.into_iter().map(|(_, image)| image).collect(),
         notes,
+        requests: ctx.http.requests_sent() - requests_before,
+        sequential_steps,
     }
 }
 

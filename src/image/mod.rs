@@ -20,18 +20,24 @@ pub fn images_json(images: &[VerifiedImage]) -> Value {
 }
 
 /// The report of a verify run: discovery's notes, then every image's findings in order; the
-/// `images` JSON field; the build report as the Markdown rendering (the step summary in
-/// GitHub Actions); the step output `digest` (the first image's manifest digest).
-pub fn report(
-    images: &[VerifiedImage],
-    notes: &[crate::finding::Finding],
-) -> crate::report::Report {
+/// `images` and `stats` JSON fields; the build report as the Markdown rendering (the step
+/// summary in GitHub Actions); the step output `digest` (the first image's manifest digest).
+pub fn report(batch: &Batch) -> crate::report::Report {
+    let images = &batch.images;
     let mut report = crate::report::Report::new("verify");
-    report.findings.extend(notes.iter().cloned());
+    report.findings.extend(batch.notes.iter().cloned());
     for image in images {
         report.findings.extend(image.findings.iter().cloned());
     }
     report.extra.insert("images".into(), images_json(images));
+    report.extra.insert(
+        "stats".into(),
+        serde_json::json!({
+            "images": images.len(),
+            "requests": batch.requests,
+            "sequential_steps": batch.sequential_steps,
+        }),
+    );
     report.markdown = Some(build_report_markdown(images));
     if let Some(digest) = images.first().and_then(|i| i.digest.clone()) {
         report.outputs.push(("digest".into(), digest));

@@ -131,6 +131,8 @@ pub struct SessionSource {
     refused: Vec<(String, SourceError)>,
     judge: Judge,
     permits: Semaphore,
+    /// Round trips opening took one after the other: the ping, then the token request(s).
+    steps: u32,
 }
 
 impl SessionSource {
@@ -160,6 +162,7 @@ impl SessionSource {
                     refused: Vec::new(),
                     judge,
                     permits,
+                    steps: 1,
                 };
             }
         };
@@ -172,9 +175,11 @@ impl SessionSource {
         }
         let mut login_error = None;
         let mut refused = Vec::new();
+        let mut steps = 1;
         if !scopes.is_empty() {
             match session.login(credential, &scopes).await {
                 Ok(login) => {
+                    steps += login.rounds;
                     refused = login
                         .refused
                         .into_iter()
@@ -184,7 +189,10 @@ impl SessionSource {
                         })
                         .collect();
                 }
-                Err(e) => login_error = Some(judge.error(e, Operation::Login)),
+                Err(e) => {
+                    steps += 1;
+                    login_error = Some(judge.error(e, Operation::Login));
+                }
             }
         }
         SessionSource {
@@ -193,6 +201,7 @@ impl SessionSource {
             refused,
             judge,
             permits,
+            steps,
         }
     }
 
@@ -208,7 +217,13 @@ impl SessionSource {
                 credential_source: None,
             },
             permits: Semaphore::new(1),
+            steps: 0,
         }
+    }
+
+    /// Round trips opening the source took one after the other (ping, token requests).
+    pub fn steps(&self) -> u32 {
+        self.steps
     }
 
     /// The session for reading `repository`, or the error that stops it.

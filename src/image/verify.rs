@@ -104,6 +104,10 @@ pub struct VerifiedImage {
     pub credential: String,
     /// True when blobs were downloaded and hashed (`--pull`), not only `HEAD`ed.
     pub pulled: bool,
+    /// Manifest levels waited on one after the other: the root, then each wave of child
+    /// manifests (the blob level comes after, shared with the registry's other images).
+    #[serde(skip)]
+    pub manifest_steps: u32,
     #[serde(skip)]
     pub findings: Vec<Finding>,
 }
@@ -188,6 +192,7 @@ pub async fn verify<S: Source, A: Source>(
         blob_count: 0,
         credential: options.credential.clone(),
         pulled: options.pull,
+        manifest_steps: 0,
         findings: Vec::new(),
     };
     // Once the root manifest is unreadable, the checks after `from` are reported as skipped.
@@ -220,6 +225,7 @@ pub async fn verify<S: Source, A: Source>(
     let repo = reference.repository();
 
     // Level 1: the root manifest.
+    image.manifest_steps = 1;
     let fetched = match source
         .get_manifest(repo, reference.manifest_reference())
         .await
@@ -274,6 +280,7 @@ pub async fn verify<S: Source, A: Source>(
 
     // Level 2 and deeper: child manifests.
     let walk = walk(source, repo, input, &actual, root, options).await;
+    image.manifest_steps += walk.waves;
     if !walk.problems.iter().any(Finding::is_failure) {
         image.findings.push(Finding::new(
             CHECK_MANIFEST,
@@ -391,6 +398,8 @@ struct Walk {
     problems: Vec<Finding>,
     /// Child manifests asked for.
     children: usize,
+    /// Batches of child manifests waited on one after the other.
+    waves: u32,
 }
 
 /// Fetches child manifests level by level, each level as one concurrent batch, and checks
@@ -407,6 +416,7 @@ async fn walk<S: Source>(
         nodes: Vec::new(),
         problems: Vec::new(),
         children: 0,
+        waves: 0,
     };
     let mut level: Vec<Descriptor> = match root {
         Manifest::Image(m) => {
@@ -433,6 +443,7 @@ async fn walk<S: Source>(
             break;
         }
         walk.children += level.len();
+        walk.waves += level.len().div_ceil(options.concurrency.max(1)) as u32;
         let mut fetched: Vec<_> = stream::iter(level.into_iter().enumerate())
             .map(|(i, d)| async move {
                 let r = source.get_manifest(repo, d.digest.as_str()).await;

@@ -109,6 +109,10 @@ fn writer_and_reader_verify_every_image_with_one_token_request() {
         assert_eq!(fails[0]["cause"], "image-platform-missing");
         let text = stdout(&out) + &stderr(&out);
         assert!(!text.contains(pass), "the secret leaked: {text}");
+        // ping + token + (index + 3 children + 9 blobs) + (manifest + config + 2 layers),
+        // in 5 sequential steps: ping, token, roots, children, every blob at once.
+        assert_eq!(doc["stats"]["requests"], 19, "{user}");
+        assert_eq!(doc["stats"]["sequential_steps"], 5, "{user}");
 
         // One token request for the pull scope of both repositories (the session never
         // needed another).
@@ -140,6 +144,8 @@ fn an_index_with_attestation_passes_under_token_auth_through_an_endpoint_overrid
             "linux/amd64,linux/arm64",
             "--expect-digest",
             &f.index_digest,
+            "--concurrency",
+            "2",
         ],
         &env,
     );
@@ -152,6 +158,9 @@ fn an_index_with_attestation_passes_under_token_auth_through_an_endpoint_overrid
     );
     let doc = json(&out);
     assert_all_pass(&doc);
+    // Two at a time: ping, token, the index, 2 waves of children, 5 waves of 9 blobs.
+    assert_eq!(doc["stats"]["requests"], 15);
+    assert_eq!(doc["stats"]["sequential_steps"], 1 + 1 + 1 + 2 + 5);
     assert_eq!(
         doc["images"][0]["platforms"],
         serde_json::json!(["linux/amd64", "linux/arm64/v8"])
