@@ -12,6 +12,7 @@ use super::verify::{Options, VerifiedImage, verify};
 use crate::check::{Context, Credentials};
 use crate::credentials::{self, Credential};
 use crate::finding::{Finding, Status};
+use crate::http;
 use crate::reference::Reference;
 use crate::registry;
 
@@ -63,13 +64,28 @@ pub async fn verify_all(
             .map(|r| r.repository().to_owned())
             .collect();
         let repositories: Vec<&str> = repositories.iter().map(String::as_str).collect();
-        let (credential, notes) = credential_for(ctx, &domain);
+        let (credential, mut notes) = credential_for(ctx, &domain);
         let (source, anonymous) = match ctx.endpoint(&domain).filter(|_| !domain.is_empty()) {
             None => {
                 let failed = || SessionSource::failed(bad_domain(&domain));
                 (failed(), anonymous_pull.then(failed))
             }
             Some(endpoint) => {
+                if endpoint.plain_http
+                    && !endpoint.base.host_str().is_some_and(http::is_loopback_host)
+                    && credential.is_some()
+                {
+                    // As `check` says it: the credential travels unencrypted.
+                    notes.push(
+                        Finding::new(
+                            "plain-http",
+                            Status::Warn,
+                            domain.as_str(),
+                            crate::t!("check.plain-http", registry = domain),
+                        )
+                        .with_evidence("url", endpoint.base.as_str()),
+                    );
+                }
                 let open = SessionSource::open(
                     ctx.http.clone(),
                     endpoint.clone(),

@@ -736,3 +736,27 @@ fn a_blob_grown_in_storage_fails_and_pull_stops_at_the_descriptor_size() {
         "{message}"
     );
 }
+
+#[test]
+fn a_credential_over_plain_http_to_a_remote_registry_is_a_warning() {
+    let home = tempfile::tempdir().expect("home");
+    let out = verify(
+        home.path(),
+        &["registry.invalid/team/app:v1", "--timeout", "5"],
+        &[
+            ("GHCR_TOKEN", "plain-http-secret"),
+            (
+                "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+                "registry.invalid=http://registry.invalid:5000",
+            ),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    let warned = findings(&doc, "plain-http", "warn");
+    assert_eq!(warned.len(), 1, "{doc:#}");
+    assert_eq!(warned[0]["target"], "registry.invalid");
+    let fails = findings(&doc, "image-manifest", "fail");
+    assert_eq!(fails[0]["cause"], "network-dns", "{doc:#}");
+    assert!(!stdout(&out).contains("plain-http-secret"));
+}
