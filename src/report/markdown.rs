@@ -215,6 +215,19 @@ mod tests {
     }
 
     #[test]
+    fn a_report_with_its_own_document_renders_that_document_within_the_limit() {
+        let mut r = Report::new("verify");
+        r.push(failing("not shown in the generic table"));
+        r.markdown = Some("## Build report\n\n| a | b |\n|---|---|\n".repeat(100));
+        let md = to_string(&r, MAX_BYTES);
+        assert_eq!(Some(md.as_str()), r.markdown.as_deref());
+        assert!(!md.contains("not shown"));
+        let cut = to_string(&r, 200);
+        assert!(cut.len() <= 200, "{}", cut.len());
+        assert!(cut.starts_with("## Build report"));
+    }
+
+    #[test]
     fn table_row_links_the_cause_and_fix_steps_follow() {
         let mut r = Report::new("explain");
         r.push(failing("the push was denied"));

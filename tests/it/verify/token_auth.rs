@@ -1,7 +1,7 @@
 //! `verify` against the real registry in token mode (the test token server: `writer` pull and
 //! push, `reader` pull, `nobody` nothing, anonymous pull on `public/*`): the credential
 //! comes from discovery, one token request covers every image of the registry, and a refusal
-//! names its cause.
+//! names its cause. The ghcr.io fake adds GitHub's own refusals.
 
 use std::path::Path;
 use std::process::Output;
@@ -408,4 +408,61 @@ fn requests_are_ping_token_then_each_manifest_and_blob_once() {
     assert!(verified.ok(), "{:#?}", verified.findings);
     // ping + token + index + 3 child manifests (2 platforms, 1 attestation) + 9 blobs.
     assert_eq!(client.requests_sent(), 1 + 1 + 1 + 3 + 9);
+}
+
+/// Against the ghcr.io fake: a token ghcr.io does not know, and stale credentials in
+/// docker's config, are named with GitHub's causes; the secret stays out of every output,
+/// `-vv` traces included.
+#[test]
+fn ghcr_login_refusals_name_github_causes() {
+    use crate::support::ghcr_fake::{self, Account, Config};
+    let stale = "ghp_staleStaleStaleStaleStaleStaleStale0";
+    let fake = ghcr_fake::start(Config {
+        accounts: vec![Account {
+            login_denied: true,
+            ..Account::writer(stale)
+        }],
+        tags: vec![("octo/app".into(), "v1".into())],
+        ..Config::default()
+    });
+    let home = tempfile::tempdir().expect("home");
+    let endpoints = format!("ghcr.io={}", fake.url());
+    let unknown = "ghp_unknownUnknownUnknownUnknownUnknown0";
+    let mut cmd = ghcr_doctor(home.path());
+    cmd.env("GHCR_DOCTOR_REGISTRY_ENDPOINTS", &endpoints)
+        .env("GHCR_TOKEN", unknown)
+        .args(["-vv", "--format", "json", "verify", "ghcr.io/octo/app:v1"]);
+    let out = cmd.output().expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out) + &stderr(&out);
+    assert!(!text.contains(unknown), "the secret leaked");
+    let doc = json(&out);
+    let fails = findings(&doc, "image-manifest", "fail");
+    assert_eq!(fails.len(), 1, "{doc:#}");
+    assert_eq!(fails[0]["cause"], "token-invalid");
+    assert_eq!(fails[0]["evidence"]["status"], 401);
+
+    // The stale entry docker login left behind: ghcr.io answers `denied: denied`.
+    let docker = home.path().join(".docker");
+    std::fs::create_dir_all(&docker).expect("docker dir");
+    let auth = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(format!("octocat:{stale}"))
+    };
+    std::fs::write(
+        docker.join("config.json"),
+        serde_json::json!({"auths": {"ghcr.io": {"auth": auth}}}).to_string(),
+    )
+    .expect("write docker config");
+    let out = ghcr_doctor(home.path())
+        .env("GHCR_DOCTOR_REGISTRY_ENDPOINTS", &endpoints)
+        .args(["--format", "json", "verify", "ghcr.io/octo/app:v1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["images"][0]["credential"], "docker-config:auths");
+    let fails = findings(&doc, "image-manifest", "fail");
+    assert_eq!(fails[0]["cause"], "stale-credentials", "{doc:#}");
+    assert!(!stdout(&out).contains(stale));
 }
