@@ -57,7 +57,8 @@ pub struct Expected {
 /// What to verify and how.
 #[derive(Clone)]
 pub struct Options {
-    /// Requests in flight at once per level.
+    /// Requests in flight at once per level of one image (a [`super::source::SessionSource`]
+    /// also bounds its registry as a whole).
     pub concurrency: usize,
     /// Platforms that must be present (`--platform`).
     pub platforms: Vec<Platform>,
