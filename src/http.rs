@@ -570,7 +570,7 @@ impl Client {
             }
             let response = builder.send().await.map_err(|e| self.classify(&url, &e))?;
             let status = response.status();
-            trace_response(&url, status, response.headers());
+            trace_response(&url, status, response.version(), response.headers());
             if status.is_redirection()
                 && let Some(location) = response.headers().get(header::LOCATION)
             {
@@ -784,16 +784,18 @@ fn trace_request(method: &Method, url: &Url, headers: &HeaderMap) {
     }
 }
 
-fn trace_response(url: &Url, status: StatusCode, headers: &HeaderMap) {
+/// The protocol version is in the trace: whether requests share one HTTP/2 connection or
+/// each holds an HTTP/1.1 one decides what concurrency costs.
+fn trace_response(url: &Url, status: StatusCode, version: reqwest::Version, headers: &HeaderMap) {
     if tracing::enabled!(tracing::Level::TRACE) {
         tracing::trace!(
-            "< {} {} {:?}",
+            "< {} {} {version:?} {:?}",
             status.as_u16(),
             redact_url(url),
             redacted_headers(headers)
         );
     } else {
-        tracing::debug!("< {} {}", status.as_u16(), redact_url(url));
+        tracing::debug!("< {} {} {version:?}", status.as_u16(), redact_url(url));
     }
 }
 

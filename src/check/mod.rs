@@ -97,10 +97,11 @@ impl Context {
 
     /// Where `domain`'s API answers.
     pub fn endpoint(&self, domain: &str) -> Option<Endpoint> {
-        match self.options.endpoints.get(domain) {
-            Some(base) => Some(Endpoint::at(domain, base.clone())),
-            None => Endpoint::for_domain(domain, self.options.http.plain_http),
-        }
+        crate::registry::host::resolve(
+            &self.options.endpoints,
+            domain,
+            self.options.http.plain_http,
+        )
     }
 
     fn concurrency(&self) -> usize {

@@ -1,16 +1,14 @@
 //! `ghcr-doctor check IMAGE...`: can this credential pull and push these images?
 
-use std::collections::BTreeMap;
-use std::io::Read as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ghcr_doctor::check::{self, Context, Credentials};
-use ghcr_doctor::credentials::{self, Env};
-use ghcr_doctor::http::{self, ProxyConfig};
+use ghcr_doctor::check::{self, Credentials};
+use ghcr_doctor::credentials::Env;
+use ghcr_doctor::report::Report;
 use ghcr_doctor::secret::Secret;
 
+use super::access::{self, CredentialArgs, NetworkArgs};
 use super::output::{self, GlobalArgs};
 
 #[derive(Debug, clap::Args)]
@@ -23,17 +21,8 @@ pub(crate) struct Args {
     #[arg(long, conflicts_with_all = ["username", "password_stdin", "token_env"], help_heading = "Credential")]
     anonymous: bool,
 
-    /// The user name for the registry (default: GHCR_USERNAME, then GITHUB_ACTOR).
-    #[arg(long, value_name = "NAME", help_heading = "Credential")]
-    username: Option<String>,
-
-    /// Read the token or password from standard input (one trailing newline is removed).
-    #[arg(long, help_heading = "Credential")]
-    password_stdin: bool,
-
-    /// Read the token from this environment variable instead of GHCR_TOKEN, GITHUB_TOKEN.
-    #[arg(long, value_name = "NAME", help_heading = "Credential")]
-    token_env: Option<String>,
+    #[command(flatten)]
+    credential: CredentialArgs,
 
     /// Skip the push probe.
     #[arg(long, help_heading = "Checks")]
@@ -60,59 +49,36 @@ pub(crate) struct Args {
     #[arg(long, value_name = "OWNER/NAME", help_heading = "GitHub")]
     repo: Option<String>,
 
-    /// Use plain HTTP for every registry (loopback registries use it anyway). Credentials
-    /// then travel unencrypted.
-    #[arg(long, help_heading = "Network")]
-    plain_http: bool,
-
-    /// Trust the CA certificates in this PEM file besides the system's.
-    #[arg(long, value_name = "PEM", help_heading = "Network")]
-    ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    network: NetworkArgs,
 
     /// Seconds allowed for each request.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
     timeout: u64,
+}
 
-    /// Registry API base URLs that replace the ones derived from the domains, as
-    /// `DOMAIN=URL[,DOMAIN=URL...]` (mirrors, test fakes).
-    #[arg(
-        long,
-        env = "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
-        hide = true,
-        value_name = "DOMAIN=URL,..."
-    )]
-    registry_endpoints: Option<String>,
+impl Args {
+    /// The arguments `ghcr-doctor check IMAGE...` would have, every option at its default
+    /// (and from its environment variable where it has one): the zero-configuration run.
+    pub(crate) fn for_images(images: &[String]) -> Result<Args, clap::Error> {
+        use clap::{Args as _, FromArgMatches as _};
+        let command = Args::augment_args(clap::Command::new("check"));
+        let argv = std::iter::once("check".to_owned()).chain(images.iter().cloned());
+        Args::from_arg_matches(&command.try_get_matches_from(argv)?)
+    }
 }
 
 pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
-    let env = Env::from_process();
-    let proxy = ProxyConfig::from_env(|k| env.get(k).map(str::to_owned));
-    let mut endpoints = BTreeMap::new();
-    for pair in args
-        .registry_endpoints
-        .as_deref()
-        .unwrap_or_default()
-        .split(',')
-        .filter(|s| !s.trim().is_empty())
-    {
-        let Some((domain, url)) = pair.split_once('=') else {
-            return output::usage_error(&format!(
-                "--registry-endpoints: `{pair}` is not DOMAIN=URL"
-            ));
-        };
-        match url::Url::parse(url.trim()) {
-            Ok(u) => {
-                endpoints.insert(domain.trim().to_owned(), u);
-            }
-            Err(e) => {
-                return output::usage_error(&ghcr_doctor::t!(
-                    "check.cli.endpoint-url",
-                    url = url,
-                    error = e
-                ));
-            }
-        }
+    match report(args, global) {
+        Ok(report) => output::emit(&report, global),
+        Err(code) => code,
     }
+}
+
+/// Runs the checks and returns the report; an `Err` is the exit code of a usage error
+/// already printed.
+pub(crate) fn report(args: Args, global: &GlobalArgs) -> Result<Report, ExitCode> {
+    let env = Env::from_process();
     let github = if args.no_github {
         None
     } else {
@@ -124,80 +90,43 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             dir: std::env::current_dir().ok(),
         };
         if let Err(e) = g.validate() {
-            return output::usage_error(&e.message());
+            return Err(output::usage_error(&e.message()));
         }
         Some(g)
+    };
+    let credentials = if args.anonymous {
+        Credentials::Anonymous
+    } else {
+        match args.credential.discovery(env.clone()) {
+            Ok(o) => {
+                // The secrets known before any request: masked in Actions before anything
+                // else is printed.
+                let secrets = output::discovery_secrets(&o);
+                let secrets: Vec<&Secret> = secrets.iter().collect();
+                output::mask_secrets(global, &secrets);
+                crate::test_panic_point(&secrets);
+                Credentials::Discover(o)
+            }
+            Err(e) => return Err(output::usage_error(&e)),
+        }
     };
     let options = check::Options {
         pull_only: args.pull_only,
         quick: args.quick,
-        http: http::Options {
-            timeout: Duration::from_secs(args.timeout),
-            plain_http: args.plain_http,
-            ca_file: args.ca_file,
-            proxy,
-            ..http::Options::default()
-        },
-        endpoints,
-        concurrency: 0,
         github,
+        ..check::Options::default()
     };
-    // The secrets known before any request: masked in Actions before anything is printed.
-    let mut known_secrets: Vec<Secret> = Vec::new();
-    let credentials = if args.anonymous {
-        Credentials::Anonymous
-    } else {
-        let stdin_secret = if args.password_stdin {
-            let mut buf = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
-                return output::usage_error(&ghcr_doctor::t!("check.cli.stdin", error = e));
-            }
-            // As `docker login --password-stdin` does: one trailing newline is not part of
-            // the secret. Anything else is kept, so token-format can point at it.
-            let trimmed = buf
-                .strip_suffix('\n')
-                .map(|s| s.strip_suffix('\r').unwrap_or(s))
-                .unwrap_or(&buf);
-            Some(Secret::new(trimmed))
-        } else {
-            None
-        };
-        if let Some(s) = &stdin_secret {
-            known_secrets.push(s.clone());
-        }
-        let names = args.token_env.clone().map_or_else(
-            || vec!["GHCR_TOKEN".to_owned(), "GITHUB_TOKEN".to_owned()],
-            |n| vec![n],
-        );
-        known_secrets.extend(
-            names
-                .iter()
-                .filter_map(|n| env.get(n))
-                .filter(|v| !v.trim().is_empty())
-                .map(Secret::new),
-        );
-        Credentials::Discover(credentials::Options {
-            registry: String::new(),
-            token_env: args.token_env.map(|n| vec![n]),
-            username: args.username,
-            stdin_secret,
-            env,
-            ..credentials::Options::default()
-        })
-    };
-    output::mask_secrets(global, &known_secrets.iter().collect::<Vec<_>>());
-    crate::test_panic_point(&known_secrets.iter().collect::<Vec<_>>());
-    let ctx = match Context::new(options, credentials) {
-        Ok(c) => c,
-        Err(e) => return output::usage_error(&e.to_string()),
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let ctx = access::context(
+        args.network,
+        Duration::from_secs(args.timeout),
+        &env,
+        credentials,
+        options,
+    )
+    .map_err(|e| output::usage_error(&e))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => return output::usage_error(&e.to_string()),
-    };
-    let report = runtime.block_on(check::run(&ctx, &args.images));
-    output::emit(&report, global)
+        .map_err(|e| output::usage_error(&e.to_string()))?;
+    Ok(runtime.block_on(check::run(&ctx, &args.images)))
 }

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod access;
+mod auto;
 mod check;
 mod explain;
 mod login;
@@ -86,7 +88,7 @@ pub(crate) fn main() -> ExitCode {
     };
     output::init(&cli.global);
     let Some(command) = cli.command else {
-        return output::usage_error("no command given; run `ghcr-doctor --help`");
+        return auto::run(&cli.global);
     };
     match command {
         Command::Check(args) => check::run(args, &cli.global),

@@ -105,9 +105,9 @@ pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
     let _ = out.flush();
 }
 
-/// In GitHub Actions, masks every secret credential discovery may use from the environment
-/// and standard input (`check`, `verify`), before anything is printed.
-pub(crate) fn mask_discovery(global: &GlobalArgs, options: &ghcr_doctor::credentials::Options) {
+/// The secrets discovery may use that are known before any request: the token variables
+/// and the secret read from standard input.
+pub(crate) fn discovery_secrets(options: &ghcr_doctor::credentials::Options) -> Vec<Secret> {
     let mut secrets: Vec<Secret> = ghcr_doctor::credentials::env_candidates(options)
         .into_iter()
         .filter_map(|c| match c.state {
@@ -116,7 +116,7 @@ pub(crate) fn mask_discovery(global: &GlobalArgs, options: &ghcr_doctor::credent
         })
         .collect();
     secrets.extend(options.stdin_secret.clone());
-    mask_secrets(global, &secrets.iter().collect::<Vec<_>>());
+    secrets
 }
 
 /// Parses `DOMAIN=URL[,DOMAIN=URL...]` (`GHCR_DOCTOR_REGISTRY_ENDPOINTS`): registry API base

@@ -2,26 +2,21 @@
 
 use std::io::{IsTerminal, Write};
 
-use futures_util::StreamExt as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ghcr_doctor::credentials::{self, Env};
-use ghcr_doctor::http;
+use ghcr_doctor::check::{self, Credentials};
+use ghcr_doctor::credentials::Env;
 use ghcr_doctor::image::manifest::{Digest, Platform};
-use ghcr_doctor::image::source::RegistrySource;
-use ghcr_doctor::image::{self, Expected, Progress, VerifiedImage, metadata};
-use ghcr_doctor::reference::Reference;
+use ghcr_doctor::image::{self, Expected, Job, Progress, metadata};
+use ghcr_doctor::report::Format;
+use ghcr_doctor::secret::Secret;
 use ghcr_doctor::t;
 
-use ghcr_doctor::report::Format;
-
+use super::access::{self, CredentialArgs, NetworkArgs};
 use super::output::{self, GlobalArgs};
-
-/// How many images are verified at once (each with up to `--concurrency` requests).
-const IMAGES_AT_ONCE: usize = 8;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -51,20 +46,23 @@ pub(crate) struct Args {
     #[arg(long)]
     anonymous_pull: bool,
 
-    /// Requests in flight at once.
+    /// Requests in flight at once, per registry.
     #[arg(long, value_name = "N", default_value_t = 16,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
 
-    /// Seconds allowed for each request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[command(flatten)]
+    credential: CredentialArgs,
+
+    #[command(flatten)]
+    network: NetworkArgs,
+
+    /// Seconds allowed for each request (a whole blob download included, with --pull).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), help_heading = "Network")]
     timeout: u64,
 
-    /// Talk to the registry over plain HTTP (local registries only).
-    #[arg(long)]
-    plain_http: bool,
-
-    /// Append the Markdown build report to this file (e.g. "$GITHUB_STEP_SUMMARY").
+    /// Append the Markdown build report to this file. In GitHub Actions the build report
+    /// goes to the step summary anyway; this adds it to another file.
     #[arg(long, value_name = "PATH")]
     summary_file: Option<PathBuf>,
 }
@@ -140,28 +138,54 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         return output::usage_error(&t!("verify.metadata.no-images"));
     }
 
-    let http_options = http::Options {
-        timeout: Duration::from_secs(args.timeout.max(1)),
-        plain_http: args.plain_http,
-        proxy: http::ProxyConfig::from_env(|k| std::env::var(k).ok()),
-        ..http::Options::default()
+    let env = Env::from_process();
+    let credentials = match args.credential.discovery(env.clone()) {
+        Ok(o) => {
+            // Masked in Actions before anything else is printed.
+            let secrets = output::discovery_secrets(&o);
+            let secrets: Vec<&Secret> = secrets.iter().collect();
+            output::mask_secrets(global, &secrets);
+            crate::test_panic_point(&secrets);
+            Credentials::Discover(o)
+        }
+        Err(e) => return output::usage_error(&e),
     };
-    let client = match http::Client::new(http_options) {
+    let ctx = match access::context(
+        args.network,
+        Duration::from_secs(args.timeout),
+        &env,
+        credentials,
+        check::Options::default(),
+    ) {
         Ok(c) => c,
-        Err(e) => return output::usage_error(&e.to_string()),
+        Err(e) => return output::usage_error(&e),
     };
     let progress =
         (args.pull && global.format() == Format::Text && std::io::stderr().is_terminal())
             .then(progress_bar);
-    let env = Env::from_process();
-    output::mask_discovery(
-        global,
-        &credentials::Options {
-            env: env.clone(),
-            ..credentials::Options::default()
-        },
-    );
-
+    let jobs: Vec<Job> = images
+        .iter()
+        .map(|input| {
+            let mut expected = expected_all.clone();
+            if let Some(d) = metadata::digest_for(&targets, input) {
+                expected.push(Expected {
+                    digest: d.clone(),
+                    source: metadata_source.clone(),
+                });
+            }
+            Job {
+                input: input.clone(),
+                options: image::Options {
+                    concurrency: usize::from(args.concurrency),
+                    platforms: platforms.clone(),
+                    expected,
+                    pull: args.pull,
+                    progress: progress.clone(),
+                    credential: String::new(),
+                },
+            }
+        })
+        .collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -170,63 +194,24 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return output::usage_error(&e.to_string()),
     };
-    let verify_one = |input: &String| {
-        let domain = Reference::parse(input)
-            .map(|r| r.domain().to_owned())
-            .unwrap_or_default();
-        let discovery = credentials::discover(&credentials::Options {
-            registry: domain.clone(),
-            env: env.clone(),
-            ..credentials::Options::default()
-        });
-        if let Some(c) = &discovery.credential {
-            output::mask_secrets(global, &[&c.secret]);
-            crate::test_panic_point(&[&c.secret]);
-        }
-        let (auth, credential) = match discovery.credential {
-            Some(c) => (
-                http::Auth::Basic {
-                    username: c.username.unwrap_or_else(|| "token".into()),
-                    password: c.secret,
-                },
-                c.source,
-            ),
-            None => (http::Auth::None, "anonymous".to_owned()),
-        };
-        let mut expected = expected_all.clone();
-        if let Some(d) = metadata::digest_for(&targets, input) {
-            expected.push(Expected {
-                digest: d.clone(),
-                source: metadata_source.clone(),
-            });
-        }
-        let options = image::Options {
-            concurrency: usize::from(args.concurrency),
-            platforms: platforms.clone(),
-            expected,
-            pull: args.pull,
-            progress: progress.clone(),
-            credential,
-        };
-        let source = RegistrySource::new(client.clone(), &domain, args.plain_http, auth);
-        let anon = RegistrySource::new(client.clone(), &domain, args.plain_http, http::Auth::None);
-        let anonymous_pull = args.anonymous_pull;
-        let input = input.clone();
-        async move {
-            let anon = anonymous_pull.then_some(&anon);
-            image::verify(&source, anon, &input, &options).await
-        }
-    };
-    // At most IMAGES_AT_ONCE images side by side: with each image's own bound, the requests
-    // (and sockets) in flight stay bounded however long the list is. Order is kept.
-    let verified: Vec<VerifiedImage> = runtime.block_on(
-        futures_util::stream::iter(images.iter().map(verify_one))
-            .buffered(IMAGES_AT_ONCE)
-            .collect(),
-    );
+    let batch = runtime.block_on(image::verify_all(
+        &ctx,
+        &jobs,
+        usize::from(args.concurrency),
+        args.anonymous_pull,
+    ));
+    let report = image::report(&batch);
 
-    if let Some(path) = &args.summary_file {
-        let markdown = image::build_report_markdown(&verified);
+    // In GitHub Actions, `emit` appends the build report to the step summary; the same file
+    // given as --summary-file (the documented `"$GITHUB_STEP_SUMMARY"`) gets it once.
+    let runner = global.runner();
+    let step_summary = runner.active.then_some(runner.summary_file).flatten();
+    if let Some(path) = args
+        .summary_file
+        .as_ref()
+        .filter(|p| step_summary.as_ref() != Some(*p))
+    {
+        let markdown = report.markdown.clone().unwrap_or_default();
         let written = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -239,22 +224,6 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
                 error = e
             ));
         }
-    }
-    let mut report = image::report(&verified);
-    // The step output `digest`: the first image's, as `docker/build-push-action` names it.
-    if let Some(digest) = verified.first().and_then(|v| v.digest.clone()) {
-        report.outputs.push(("digest".into(), digest));
-    }
-    if global.format() == Format::Markdown {
-        // The build report is verify's Markdown; the generic renderer does not know images.
-        let mut out = std::io::stdout().lock();
-        if let Err(e) = out
-            .write_all(image::build_report_markdown(&verified).as_bytes())
-            .and_then(|()| out.flush())
-        {
-            return output::usage_error(&e.to_string());
-        }
-        return ExitCode::from(report.exit_code());
     }
     output::emit(&report, global)
 }

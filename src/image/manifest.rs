@@ -20,14 +20,6 @@ pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list
 pub const DOCKER_SCHEMA1: &str = "application/vnd.docker.distribution.manifest.v1+json";
 pub const DOCKER_SCHEMA1_SIGNED: &str = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
-/// The `Accept` header for manifest requests: every format we understand. Without the OCI
-/// types a registry answers 404 for OCI content; without the Docker types it may down-convert
-/// a schema 2 manifest to schema 1 and so change its digest.
-pub const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
-application/vnd.oci.image.manifest.v1+json, \
-application/vnd.docker.distribution.manifest.list.v2+json, \
-application/vnd.docker.distribution.manifest.v2+json";
-
 /// The annotation BuildKit sets on attestation manifests inside an index.
 pub const REFERENCE_TYPE_ANNOTATION: &str = "vnd.docker.reference.type";
 pub const ATTESTATION_MANIFEST: &str = "attestation-manifest";

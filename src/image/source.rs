@@ -1,19 +1,19 @@
-//! Where verification reads an image from: a small trait, and the one adapter that talks to
-//! a registry over [`crate::http::Client`].
-//!
-//! THE SEAM: [`RegistrySource`] speaks the distribution API with no credential or with HTTP
-//! Basic only, which is what a registry with htpasswd auth (and the test registry) needs. A
-//! registry that wants a bearer token (ghcr.io) answers 401 here; the token-authenticated
-//! registry session implements [`Source`] in its place, and nothing else in `image` changes.
+//! Where verification reads an image from: a small trait, and [`SessionSource`], which reads
+//! through a [`registry::Session`] (anonymous ping, one token exchange for every repository
+//! of the registry, re-authentication on a new scope, streaming downloads).
 
 use std::future::Future;
 
-use reqwest::Method;
-use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
-use url::Url;
+use tokio::sync::Semaphore;
 
-use super::manifest::{self, Digest};
-use crate::http::{self, BodyLimit, Request};
+use super::manifest::Digest;
+use crate::credentials::Credential;
+use crate::http;
+use crate::registry::denial::{self, Answer, Operation};
+use crate::registry::host::Endpoint;
+use crate::registry::scope::Scope;
+use crate::registry::{self, Session};
+use crate::token::TokenKind;
 
 /// A manifest as the registry sent it.
 #[derive(Debug, Clone)]
@@ -25,31 +25,35 @@ pub struct FetchedManifest {
     pub docker_content_digest: Option<String>,
 }
 
-/// Why the registry did not give what was asked.
+/// Why the registry did not give what was asked, with the cause the source names for it
+/// (the source knows the registry and the credential, which the cause depends on).
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum SourceError {
-    /// No HTTP answer (DNS, refused, TLS, timeout, ...).
-    #[error(transparent)]
-    Network(#[from] http::Error),
-    /// An HTTP answer other than success or 404.
-    #[error("{url} answered {status}")]
-    Status {
-        status: u16,
-        url: String,
-        /// The registry's error code (`UNAUTHORIZED`, `DENIED`, ...), when the body has one.
-        code: Option<String>,
-    },
+#[error("{error}")]
+pub struct SourceError {
+    pub error: registry::Error,
+    /// The catalog cause id.
+    pub cause: &'static str,
 }
 
 impl SourceError {
-    /// The catalog cause id.
-    pub fn cause(&self) -> &'static str {
-        match self {
-            SourceError::Network(e) => e.cause(),
-            SourceError::Status { status: 401, .. } => "registry-unauthorized",
-            SourceError::Status { status: 429, .. } => "rate-limited",
-            SourceError::Status { .. } => "registry-denied",
-        }
+    /// The HTTP status, when the registry answered.
+    pub fn status(&self) -> Option<u16> {
+        self.error.refusal().map(|r| r.status)
+    }
+
+    /// The registry's error code (`UNAUTHORIZED`, `DENIED`, ...), when the body has one.
+    pub fn code(&self) -> Option<String> {
+        self.error
+            .refusal()
+            .and_then(|r| r.envelope.as_ref())
+            .and_then(|e| e.errors.first())
+            .map(|e| e.code.as_str().to_owned())
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The registry's own words (`denied: ...`, `HTTP 401 Unauthorized`), when it answered.
+    pub fn answer(&self) -> Option<String> {
+        self.error.refusal().map(registry::Refusal::message)
     }
 }
 
@@ -82,78 +86,185 @@ pub trait Source: Sync {
     ) -> impl Future<Output = Result<bool, SourceError>> + Send;
 }
 
-/// A registry reached over HTTP(S), anonymously or with HTTP Basic.
+/// What a cause depends on besides the answer: the registry and the credential.
 #[derive(Debug, Clone)]
-pub struct RegistrySource {
-    client: http::Client,
-    base: Result<Url, String>,
-    auth: http::Auth,
+struct Judge {
+    github: bool,
+    token_kind: Option<TokenKind>,
+    credential_source: Option<String>,
 }
 
-impl RegistrySource {
-    /// `domain` as in a reference (`ghcr.io`, `127.0.0.1:5000`); `plain_http` picks `http://`.
-    /// A domain that makes no URL gives an error on every request, not here.
-    pub fn new(client: http::Client, domain: &str, plain_http: bool, auth: http::Auth) -> Self {
-        // docker.io is the name; the API lives on registry-1.docker.io.
-        let host = if domain == crate::reference::DOCKER_HUB {
-            "registry-1.docker.io"
-        } else {
-            domain
+impl Judge {
+    fn error(&self, error: registry::Error, operation: Operation) -> SourceError {
+        let cause = match &error {
+            registry::Error::Http(e) => e.cause(),
+            registry::Error::Refused(r) => denial::cause(&Answer {
+                operation,
+                status: r.status,
+                envelope: r.envelope.as_ref(),
+                bearer_error: r.bearer_error(),
+                token_kind: self.token_kind,
+                credential_source: self.credential_source.as_deref(),
+                github: self.github,
+            })
+            .unwrap_or(if r.status >= 500 {
+                "registry-unavailable"
+            } else {
+                "registry-denied"
+            }),
+            registry::Error::BadAnswer { .. } => "registry-denied",
+            registry::Error::Truncated { .. } => "registry-unavailable",
         };
-        let scheme = if plain_http { "http" } else { "https" };
-        let base = Url::parse(&format!("{scheme}://{host}/")).map_err(|e| format!("{host}: {e}"));
-        RegistrySource { client, base, auth }
-    }
-
-    fn url(&self, repository: &str, kind: &str, reference: &str) -> Result<Url, SourceError> {
-        let invalid = |detail: String| SourceError::Network(http::Error::Invalid { detail });
-        self.base
-            .as_ref()
-            .map_err(|e| invalid(e.clone()))?
-            .join(&format!("v2/{repository}/{kind}/{reference}"))
-            .map_err(|e| invalid(e.to_string()))
-    }
-
-    fn status_error(response: &http::Response) -> SourceError {
-        #[derive(serde::Deserialize)]
-        struct Envelope {
-            errors: Vec<Entry>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Entry {
-            code: String,
-        }
-        let code = serde_json::from_slice::<Envelope>(&response.body)
-            .ok()
-            .and_then(|e| e.errors.into_iter().next())
-            .map(|e| e.code);
-        SourceError::Status {
-            status: response.status.as_u16(),
-            url: http::redact_url(&response.url),
-            code,
-        }
+        SourceError { error, cause }
     }
 }
 
-impl Source for RegistrySource {
+/// One registry, read through a [`Session`]: pinged anonymously and logged in once for the
+/// pull scope of every repository that will be read, with at most `concurrency` requests in
+/// flight at once (a bound shared by every image of the registry).
+#[derive(Debug)]
+pub struct SessionSource {
+    /// The session, or why there is none (ping failed, or the domain makes no URL).
+    session: Result<Session, SourceError>,
+    /// The login refused every scope: every read answers this.
+    login_error: Option<SourceError>,
+    /// Repositories whose scope the realm refused while granting others.
+    refused: Vec<(String, SourceError)>,
+    judge: Judge,
+    permits: Semaphore,
+    /// Round trips opening took one after the other: the ping, then the token request(s).
+    steps: u32,
+}
+
+impl SessionSource {
+    /// Pings `endpoint` and logs in with `credential` (`None`: anonymously, with an anonymous
+    /// token where the registry hands them out) for `pull` on every one of `repositories`,
+    /// in one token request. Failures are kept and answered by every read, so that each
+    /// image reports them as its own finding.
+    pub async fn open(
+        http: http::Client,
+        endpoint: Endpoint,
+        credential: Option<&Credential>,
+        repositories: &[&str],
+        concurrency: usize,
+    ) -> SessionSource {
+        let judge = Judge {
+            github: endpoint.is_github(),
+            token_kind: credential.map(|c| TokenKind::of(c.secret.expose())),
+            credential_source: credential.map(|c| c.source.clone()),
+        };
+        let permits = Semaphore::new(concurrency.max(1));
+        let mut session = match Session::ping(http, endpoint).await {
+            Ok((session, _)) => session,
+            Err(e) => {
+                return SessionSource {
+                    session: Err(judge.error(e, Operation::Login)),
+                    login_error: None,
+                    refused: Vec::new(),
+                    judge,
+                    permits,
+                    steps: 1,
+                };
+            }
+        };
+        let mut scopes: Vec<Scope> = Vec::new();
+        for repository in repositories {
+            let scope = Scope::repository(repository, &["pull"]);
+            if !scopes.contains(&scope) {
+                scopes.push(scope);
+            }
+        }
+        let mut login_error = None;
+        let mut refused = Vec::new();
+        let mut steps = 1;
+        if !scopes.is_empty() {
+            match session.login(credential, &scopes).await {
+                Ok(login) => {
+                    steps += login.rounds;
+                    refused = login
+                        .refused
+                        .into_iter()
+                        .map(|(scope, refusal)| {
+                            let e = registry::Error::Refused(Box::new(refusal));
+                            (scope.name, judge.error(e, Operation::Login))
+                        })
+                        .collect();
+                }
+                Err(e) => {
+                    steps += 1;
+                    login_error = Some(judge.error(e, Operation::Login));
+                }
+            }
+        }
+        SessionSource {
+            session: Ok(session),
+            login_error,
+            refused,
+            judge,
+            permits,
+            steps,
+        }
+    }
+
+    /// A source that answers `error` to every read (a registry that cannot be reached).
+    pub fn failed(error: SourceError) -> SessionSource {
+        SessionSource {
+            session: Err(error),
+            login_error: None,
+            refused: Vec::new(),
+            judge: Judge {
+                github: false,
+                token_kind: None,
+                credential_source: None,
+            },
+            permits: Semaphore::new(1),
+            steps: 0,
+        }
+    }
+
+    /// Round trips opening the source took one after the other (ping, token requests).
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// The session for reading `repository`, or the error that stops it.
+    fn session_for(&self, repository: &str) -> Result<&Session, SourceError> {
+        let session = self.session.as_ref().map_err(Clone::clone)?;
+        if let Some(e) = &self.login_error {
+            return Err(e.clone());
+        }
+        if let Some((_, e)) = self.refused.iter().find(|(r, _)| r == repository) {
+            return Err(e.clone());
+        }
+        Ok(session)
+    }
+
+    fn pull_error(&self, error: registry::Error) -> SourceError {
+        self.judge.error(error, Operation::Pull)
+    }
+}
+
+/// True when the registry says the thing does not exist.
+fn not_found(error: &registry::Error) -> bool {
+    error.refusal().is_some_and(|r| r.status == 404)
+}
+
+impl Source for SessionSource {
     async fn get_manifest(
         &self,
         repository: &str,
         reference: &str,
     ) -> Result<Option<FetchedManifest>, SourceError> {
-        let url = self.url(repository, "manifests", reference)?;
-        let request = Request::get(url)
-            .header(ACCEPT, manifest::ACCEPT)
-            .auth(self.auth.clone());
-        let response = self.client.send(request, BodyLimit::MANIFEST).await?;
-        match response.status.as_u16() {
-            200 => Ok(Some(FetchedManifest {
-                media_type: response.header(CONTENT_TYPE.as_str()).map(str::to_owned),
-                docker_content_digest: response.header("docker-content-digest").map(str::to_owned),
-                bytes: response.body,
+        let session = self.session_for(repository)?;
+        let _permit = self.permits.acquire().await;
+        match session.get_manifest(repository, reference).await {
+            Ok(m) => Ok(Some(FetchedManifest {
+                bytes: m.bytes,
+                media_type: m.media_type,
+                docker_content_digest: m.digest,
             })),
-            404 => Ok(None),
-            _ => Err(Self::status_error(&response)),
+            Err(e) if not_found(&e) => Ok(None),
+            Err(e) => Err(self.pull_error(e)),
         }
     }
 
@@ -162,17 +273,12 @@ impl Source for RegistrySource {
         repository: &str,
         digest: &Digest,
     ) -> Result<Option<Option<u64>>, SourceError> {
-        let url = self.url(repository, "blobs", digest.as_str())?;
-        let request = Request::new(Method::HEAD, url).auth(self.auth.clone());
-        let response = self.client.send(request, BodyLimit::NONE).await?;
-        match response.status.as_u16() {
-            200 => Ok(Some(
-                response
-                    .header(CONTENT_LENGTH.as_str())
-                    .and_then(|v| v.trim().parse().ok()),
-            )),
-            404 => Ok(None),
-            _ => Err(Self::status_error(&response)),
+        let session = self.session_for(repository)?;
+        let _permit = self.permits.acquire().await;
+        match session.head_blob(repository, digest.as_str()).await {
+            Ok(head) => Ok(Some(head.size)),
+            Err(e) if not_found(&e) => Ok(None),
+            Err(e) => Err(self.pull_error(e)),
         }
     }
 
@@ -183,23 +289,18 @@ impl Source for RegistrySource {
         size: u64,
         sink: &mut (dyn FnMut(&[u8]) + Send),
     ) -> Result<bool, SourceError> {
-        let url = self.url(repository, "blobs", digest.as_str())?;
-        let request = Request::get(url).auth(self.auth.clone());
-        let mut response = self.client.send_streaming(request).await?;
-        match response.status.as_u16() {
-            200 => {}
-            404 => return Ok(false),
-            status => {
-                return Err(SourceError::Status {
-                    status,
-                    url: http::redact_url(&response.url),
-                    code: None,
-                });
-            }
-        }
+        let session = self.session_for(repository)?;
+        // The permit is held for the whole download: the bound is on transfers, not only on
+        // requests.
+        let _permit = self.permits.acquire().await;
+        let mut stream = match session.get_blob_stream(repository, digest.as_str()).await {
+            Ok(s) => s,
+            Err(e) if not_found(&e) => return Ok(false),
+            Err(e) => return Err(self.pull_error(e)),
+        };
         // Chunks are handed on as they arrive: memory stays at one chunk, whatever the size.
         let mut seen = 0u64;
-        while let Some(chunk) = response.chunk().await? {
+        while let Some(chunk) = stream.chunk().await.map_err(|e| self.pull_error(e))? {
             sink(&chunk);
             seen += chunk.len() as u64;
             if seen > size {

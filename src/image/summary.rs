@@ -205,6 +205,7 @@ mod tests {
             blob_count: 4,
             credential: "env:GHCR_TOKEN".into(),
             pulled: false,
+            manifest_steps: 0,
             findings: (0..n_findings)
                 .map(|_| Finding::new("image-blobs", Status::Fail, "r", message))
                 .collect(),

@@ -57,7 +57,8 @@ pub struct Expected {
 /// What to verify and how.
 #[derive(Clone)]
 pub struct Options {
-    /// Requests in flight at once per level.
+    /// Requests in flight at once per level of one image (a [`super::source::SessionSource`]
+    /// also bounds its registry as a whole).
     pub concurrency: usize,
     /// Platforms that must be present (`--platform`).
     pub platforms: Vec<Platform>,
@@ -104,6 +105,10 @@ pub struct VerifiedImage {
     pub credential: String,
     /// True when blobs were downloaded and hashed (`--pull`), not only `HEAD`ed.
     pub pulled: bool,
+    /// Manifest levels waited on one after the other: the root, then each wave of child
+    /// manifests (the blob level comes after, shared with the registry's other images).
+    #[serde(skip)]
+    pub manifest_steps: u32,
     #[serde(skip)]
     pub findings: Vec<Finding>,
 }
@@ -188,6 +193,7 @@ pub async fn verify<S: Source, A: Source>(
         blob_count: 0,
         credential: options.credential.clone(),
         pulled: options.pull,
+        manifest_steps: 0,
         findings: Vec::new(),
     };
     // Once the root manifest is unreadable, the checks after `from` are reported as skipped.
@@ -220,6 +226,7 @@ pub async fn verify<S: Source, A: Source>(
     let repo = reference.repository();
 
     // Level 1: the root manifest.
+    image.manifest_steps = 1;
     let fetched = match source
         .get_manifest(repo, reference.manifest_reference())
         .await
@@ -277,6 +284,7 @@ pub async fn verify<S: Source, A: Source>(
 
     // Level 2 and deeper: child manifests.
     let walk = walk(source, repo, input, &actual, root, options).await;
+    image.manifest_steps += walk.waves;
     if !walk.problems.iter().any(Finding::is_failure) {
         image.findings.push(Finding::new(
             CHECK_MANIFEST,
@@ -394,6 +402,8 @@ struct Walk {
     problems: Vec<Finding>,
     /// Child manifests asked for.
     children: usize,
+    /// Batches of child manifests waited on one after the other.
+    waves: u32,
 }
 
 /// Fetches child manifests level by level, each level as one concurrent batch, and checks
@@ -410,6 +420,7 @@ async fn walk<S: Source>(
         nodes: Vec::new(),
         problems: Vec::new(),
         children: 0,
+        waves: 0,
     };
     let mut level: Vec<Descriptor> = match root {
         Manifest::Image(m) => {
@@ -436,6 +447,7 @@ async fn walk<S: Source>(
             break;
         }
         walk.children += level.len();
+        walk.waves += level.len().div_ceil(options.concurrency.max(1)) as u32;
         let mut fetched: Vec<_> = stream::iter(level.into_iter().enumerate())
             .map(|(i, d)| async move {
                 let r = source.get_manifest(repo, d.digest.as_str()).await;
@@ -457,18 +469,16 @@ async fn walk<S: Source>(
             let problem = |message: String| {
                 Finding::new(CHECK_MANIFEST, status, input, message)
                     .with_evidence("descriptor", descriptor_json(&d))
+                    .with_cause("image-incomplete")
             };
             let got = match result {
                 Ok(Some(got)) => got,
                 Ok(None) => {
-                    walk.problems.push(
-                        problem(t!(
-                            "verify.manifest.child-missing",
-                            digest = d.digest,
-                            platform = platform_label(&d)
-                        ))
-                        .with_cause("image-not-found"),
-                    );
+                    walk.problems.push(problem(t!(
+                        "verify.manifest.child-missing",
+                        digest = d.digest,
+                        platform = platform_label(&d)
+                    )));
                     continue;
                 }
                 Err(e) => {
@@ -568,7 +578,8 @@ fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
                                 other = task.descriptor.size
                             ),
                         )
-                        .with_evidence("descriptor", descriptor_json(d)),
+                        .with_evidence("descriptor", descriptor_json(d))
+                        .with_cause("image-incomplete"),
                     );
                 }
                 task.owners.push(label.clone());
@@ -603,7 +614,7 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
         Finding::new(CHECK_BLOBS, status, input, message)
             .with_evidence("descriptor", descriptor_json(d))
             .with_evidence("used_by", task.owners.clone())
-            .with_fix(tl!("verify.blobs.missing-fix"))
+            .with_cause("image-incomplete")
     };
     let f = match outcome {
         BlobOutcome::Present | BlobOutcome::Config(_) => return None,
@@ -684,6 +695,8 @@ fn platform_findings(
             ),
         )
         .with_evidence("missing", missing.clone())
+        .with_cause("image-platform-missing")
+        // The catalog's steps, with this image's platforms filled in.
         .with_fix(tl!(
             "verify.platforms.missing-fix",
             platforms = all.join(",")
@@ -831,7 +844,7 @@ fn digest_finding(
     );
     let mut f = if !problems.is_empty() {
         Finding::new(CHECK_DIGEST, Status::Fail, input, problems.join("; "))
-            .with_fix(tl!("verify.digest.mismatch-fix"))
+            .with_cause("image-digest-mismatch")
     } else if all.is_empty() {
         Finding::new(
             CHECK_DIGEST,
@@ -862,32 +875,51 @@ async fn anonymous_finding<A: Source>(
     blob: Option<&Digest>,
     input: &str,
 ) -> Finding {
-    let fail = |message: String| {
-        Finding::new(CHECK_ANONYMOUS, Status::Fail, input, message)
-            .with_fix(tl!("verify.anonymous.fix"))
+    // A refusal (or a 404: the registry hides what an anonymous client may not see) means
+    // the image is not public; no answer at all is a network failure like any other.
+    let refused = |message: String, e: Option<&SourceError>| {
+        let mut f = Finding::new(CHECK_ANONYMOUS, Status::Fail, input, message)
+            .with_cause("image-not-public");
+        if let Some(e) = e {
+            f = with_answer(f, e);
+        }
+        f
     };
     match anon.get_manifest(repo, digest.as_str()).await {
         Ok(Some(_)) => {}
-        Ok(None) => return fail(t!("verify.anonymous.manifest-denied", status = 404)),
-        Err(SourceError::Status { status, .. }) => {
-            return fail(t!("verify.anonymous.manifest-denied", status = status))
-                .with_evidence("status", status);
+        Ok(None) => {
+            return refused(t!("verify.anonymous.manifest-denied", status = 404), None)
+                .with_evidence("status", 404);
         }
-        Err(e) => return source_failure(CHECK_ANONYMOUS, input, &e),
+        Err(e) => match e.status() {
+            Some(status) => {
+                return refused(
+                    t!("verify.anonymous.manifest-denied", status = status),
+                    Some(&e),
+                );
+            }
+            None => return source_failure(CHECK_ANONYMOUS, input, &e),
+        },
     }
     if let Some(b) = blob {
         match anon.head_blob(repo, b).await {
             Ok(Some(_)) => {}
-            Ok(None) => return fail(t!("verify.anonymous.blob-denied", digest = b, status = 404)),
-            Err(SourceError::Status { status, .. }) => {
-                return fail(t!(
-                    "verify.anonymous.blob-denied",
-                    digest = b,
-                    status = status
-                ))
-                .with_evidence("status", status);
+            Ok(None) => {
+                return refused(
+                    t!("verify.anonymous.blob-denied", digest = b, status = 404),
+                    None,
+                )
+                .with_evidence("status", 404);
             }
-            Err(e) => return source_failure(CHECK_ANONYMOUS, input, &e),
+            Err(e) => match e.status() {
+                Some(status) => {
+                    return refused(
+                        t!("verify.anonymous.blob-denied", digest = b, status = status),
+                        Some(&e),
+                    );
+                }
+                None => return source_failure(CHECK_ANONYMOUS, input, &e),
+            },
         }
     }
     Finding::new(
@@ -898,22 +930,33 @@ async fn anonymous_finding<A: Source>(
     )
 }
 
+/// The registry's answer as evidence: status, error code, its own words.
+fn with_answer(mut f: Finding, e: &SourceError) -> Finding {
+    if let Some(status) = e.status() {
+        f = f.with_evidence("status", status);
+    }
+    if let Some(code) = e.code() {
+        f = f.with_evidence("code", code);
+    }
+    if let Some(answer) = e.answer() {
+        f = f.with_evidence("answer", answer);
+    }
+    if let Some(bearer) = e.error.refusal().and_then(|r| r.bearer_error()) {
+        f = f.with_evidence("bearer_error", bearer);
+    }
+    f
+}
+
 /// A finding for a request that got no usable answer.
 fn source_failure(check: &str, input: &str, e: &SourceError) -> Finding {
-    let mut f = Finding::new(
+    let f = Finding::new(
         check,
         Status::Fail,
         input,
         t!("verify.request-failed", error = e),
     )
-    .with_cause(e.cause());
-    if let SourceError::Status { status, code, .. } = e {
-        f = f.with_evidence("status", *status);
-        if let Some(c) = code {
-            f = f.with_evidence("code", c.as_str());
-        }
-    }
-    f
+    .with_cause(e.cause);
+    with_answer(f, e)
 }
 
 fn platform_label(d: &Descriptor) -> String {

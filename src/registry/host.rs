@@ -4,6 +4,8 @@
 //! `docker.io` is a name, not a server: its API is `registry-1.docker.io` (tokens from
 //! `auth.docker.io`, named by the challenge). Loopback registries speak plain HTTP.
 
+use std::collections::BTreeMap;
+
 use url::Url;
 
 use crate::http::is_loopback_host;
@@ -88,6 +90,46 @@ impl Endpoint {
     }
 }
 
+/// Why a list of endpoint overrides (`DOMAIN=URL,...`) cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("{}", crate::t!("check.cli.endpoint-pair", pair = pair))]
+    Pair { pair: String },
+    #[error("{}", crate::t!("check.cli.endpoint-url", url = url, error = error))]
+    Url { url: String, error: String },
+}
+
+/// Reads `DOMAIN=URL[,DOMAIN=URL...]` (`GHCR_DOCTOR_REGISTRY_ENDPOINTS`): API base URLs that
+/// replace the ones derived from the domains (mirrors, test fakes).
+pub fn parse_overrides(text: &str) -> Result<BTreeMap<String, Url>, OverrideError> {
+    let mut endpoints = BTreeMap::new();
+    for pair in text.split(',').filter(|s| !s.trim().is_empty()) {
+        let Some((domain, url)) = pair.split_once('=') else {
+            return Err(OverrideError::Pair {
+                pair: pair.to_owned(),
+            });
+        };
+        let base = Url::parse(url.trim()).map_err(|e| OverrideError::Url {
+            url: url.to_owned(),
+            error: e.to_string(),
+        })?;
+        endpoints.insert(domain.trim().to_owned(), base);
+    }
+    Ok(endpoints)
+}
+
+/// Where `domain`'s API answers: an override when one names it, else the derived endpoint.
+pub fn resolve(
+    overrides: &BTreeMap<String, Url>,
+    domain: &str,
+    plain_http: bool,
+) -> Option<Endpoint> {
+    match overrides.get(domain) {
+        Some(base) => Some(Endpoint::at(domain, base.clone())),
+        None => Endpoint::for_domain(domain, plain_http),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +160,27 @@ mod tests {
             let e = Endpoint::for_domain(domain, force).expect(domain);
             assert_eq!((e.base.as_str(), e.plain_http), (base, plain), "{domain}");
         }
+    }
+
+    #[test]
+    fn overrides_parse_and_replace_derived_endpoints() {
+        let o = parse_overrides(" ghcr.io=http://127.0.0.1:9/x ,, ").expect("parses");
+        assert_eq!(
+            resolve(&o, "ghcr.io", false).map(|e| e.base.to_string()),
+            Some("http://127.0.0.1:9/x/".into())
+        );
+        assert_eq!(
+            resolve(&o, "docker.io", false).map(|e| e.base.to_string()),
+            Some("https://registry-1.docker.io/".into())
+        );
+        assert!(matches!(
+            parse_overrides("ghcr.io"),
+            Err(OverrideError::Pair { .. })
+        ));
+        assert!(matches!(
+            parse_overrides("ghcr.io=not a url"),
+            Err(OverrideError::Url { .. })
+        ));
     }
 
     #[test]

@@ -128,6 +128,11 @@ fn fix_section(f: &Finding) -> String {
 
 /// The document, at most `limit` bytes long.
 pub fn to_string(report: &Report, limit: usize) -> String {
+    if let Some(own) = &report.markdown {
+        // The command rendered its own document (within GitHub's limit); cut it only if a
+        // smaller limit was asked for.
+        return crate::actions::truncate_markdown(own, limit);
+    }
     let mut out = format!(
         "## {}\n\n",
         escape(&t!("markdown.heading", command = report.command))
@@ -207,6 +212,19 @@ mod tests {
             .with_cause("workflow-missing-packages-write")
             .with_location(Location::line(Some("build.log".into()), 12))
             .with_evidence("text", "denied: <b>x</b> | y")
+    }
+
+    #[test]
+    fn a_report_with_its_own_document_renders_that_document_within_the_limit() {
+        let mut r = Report::new("verify");
+        r.push(failing("not shown in the generic table"));
+        r.markdown = Some("## Build report\n\n| a | b |\n|---|---|\n".repeat(100));
+        let md = to_string(&r, MAX_BYTES);
+        assert_eq!(Some(md.as_str()), r.markdown.as_deref());
+        assert!(!md.contains("not shown"));
+        let cut = to_string(&r, 200);
+        assert!(cut.len() <= 200, "{}", cut.len());
+        assert!(cut.starts_with("## Build report"));
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct Report {
     /// Step outputs for GitHub Actions (`auth-method`, `username`, `digest`); `ok` is added
     /// by the caller from [`Report::ok`].
     pub outputs: Vec<(String, String)>,
+    /// The command's own Markdown document, rendered instead of the generic findings table
+    /// (verify's build report); `None` for the generic one.
+    pub markdown: Option<String>,
 }
 
 impl Report {
@@ -64,6 +67,7 @@ impl Report {
             findings: Vec::new(),
             extra: Map::new(),
             outputs: Vec::new(),
+            markdown: None,
         }
     }
 

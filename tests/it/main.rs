@@ -2,6 +2,7 @@
 //! `support` holds the harness: the scrubbed command runner, and (in later modules) the real
 //! registry and the in-process fakes.
 
+mod auto;
 mod catalog;
 mod check;
 mod check_github;

@@ -13,6 +13,8 @@ use crate::support::image::{
 use crate::support::registry::{Auth, Registry};
 use crate::support::{ghcr_doctor, json, stderr, stdout};
 
+mod token_auth;
+
 const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
 const ARM64: (&str, &str, Option<&str>) = ("linux", "arm64", Some("v8"));
 
@@ -674,7 +676,8 @@ fn format_markdown_prints_the_build_report() {
 /// asked for twice, and nothing is fetched again.
 #[test]
 fn every_manifest_and_distinct_blob_is_requested_once() {
-    use ghcr_doctor::image::{self, source::RegistrySource};
+    use ghcr_doctor::image::{self, source::SessionSource};
+    use ghcr_doctor::registry::host::Endpoint;
     let reg = Registry::start(Auth::None);
     Pusher::new(&reg.url(), None).multi_platform(
         "team/count",
@@ -686,29 +689,23 @@ fn every_manifest_and_distinct_blob_is_requested_once() {
     );
     let client =
         ghcr_doctor::http::Client::new(ghcr_doctor::http::Options::default()).expect("client");
-    let source = RegistrySource::new(
-        client.clone(),
-        &reg.host(),
-        true,
-        ghcr_doctor::http::Auth::None,
-    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     let input = format!("{}/team/count:v1", reg.host());
-    let verified = rt.block_on(image::verify::<_, RegistrySource>(
-        &source,
-        None,
-        &input,
-        &image::Options::default(),
-    ));
+    let endpoint = Endpoint::for_domain(&reg.host(), false).expect("endpoint");
+    let verified = rt.block_on(async {
+        let source = SessionSource::open(client.clone(), endpoint, None, &["team/count"], 16).await;
+        image::verify::<_, SessionSource>(&source, None, &input, &image::Options::default()).await
+    });
     assert!(verified.ok(), "{:#?}", verified.findings);
     // 1 index + 3 child manifests (2 platforms, 1 attestation) + 9 distinct blobs
     // (1 shared base layer, 2 own layers and 1 config per platform, the attestation's
     // config and statement).
     assert_eq!(verified.blob_count, 9);
-    assert_eq!(client.requests_sent(), 1 + 3 + 9);
+    // The anonymous ping, then the manifests and blobs (this registry needs no token).
+    assert_eq!(client.requests_sent(), 1 + 1 + 3 + 9);
 }
 
 #[test]
@@ -738,4 +735,28 @@ fn a_blob_grown_in_storage_fails_and_pull_stops_at_the_descriptor_size() {
         message.contains(&victim.digest) && message.contains("more than"),
         "{message}"
     );
+}
+
+#[test]
+fn a_credential_over_plain_http_to_a_remote_registry_is_a_warning() {
+    let home = tempfile::tempdir().expect("home");
+    let out = verify(
+        home.path(),
+        &["registry.invalid/team/app:v1", "--timeout", "5"],
+        &[
+            ("GHCR_TOKEN", "plain-http-secret"),
+            (
+                "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+                "registry.invalid=http://registry.invalid:5000",
+            ),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    let warned = findings(&doc, "plain-http", "warn");
+    assert_eq!(warned.len(), 1, "{doc:#}");
+    assert_eq!(warned[0]["target"], "registry.invalid");
+    let fails = findings(&doc, "image-manifest", "fail");
+    assert_eq!(fails[0]["cause"], "network-dns", "{doc:#}");
+    assert!(!stdout(&out).contains("plain-http-secret"));
 }
