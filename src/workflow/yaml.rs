@@ -140,12 +140,15 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
             };
             // At the end of a file without a final newline saphyr's marker sits on the line
             // after the last: point at the end of the last line instead.
-            let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
-            if pos.line > lines {
-                let last = text.rsplit('\n').next().unwrap_or_default();
+            let starts = super::source::line_starts(text);
+            if pos.line > starts.len() {
+                let last = starts
+                    .last()
+                    .and_then(|&i| text.get(i..))
+                    .unwrap_or_default();
                 pos = Pos {
-                    line: lines,
-                    col: last.trim_end_matches('\r').chars().count() + 1,
+                    line: starts.len(),
+                    col: last.chars().count() + 1,
                 };
             }
             Err(SyntaxError {
