@@ -7,6 +7,7 @@
 #   bench/fuzz.sh          # 60 s per target
 #   bench/fuzz.sh 300      # 5 min per target
 #   SANITIZER=none bench/fuzz.sh   # without AddressSanitizer (faster; default: address)
+#   TARGETS="explain workflow" bench/fuzz.sh 180   # only these targets
 #
 # Needs only stable Rust: cargo-fuzz is installed if missing, and RUSTC_BOOTSTRAP=1 lets the
 # stable compiler accept the nightly flags cargo-fuzz passes (sanitizer included). The first
@@ -28,7 +29,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-targets=$(cargo fuzz list)
+targets="${TARGETS:-$(cargo fuzz list)}"
 logs=target/fuzz-logs
 mkdir -p "$logs"
 

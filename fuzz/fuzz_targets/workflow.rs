@@ -33,7 +33,8 @@ fuzz_target!(|data: &[u8]| {
         );
         return;
     };
-    // Lines as the reader counts them: split at `\n` only, line endings removed.
+    // Lines as YAML counts them: `\n`, `\r\n` and a lone `\r` each end one.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.split('\n').collect();
     for f in &report.findings {
         let Some(loc) = &f.location else { continue };
@@ -47,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
             f.check,
             lines.len()
         );
-        let width = lines[line - 1].trim_end_matches('\r').chars().count();
+        let width = lines[line - 1].chars().count();
         if let Some(col) = loc.column {
             // One past the last character points at the end of the line.
             assert!(
