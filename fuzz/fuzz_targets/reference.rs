@@ -6,7 +6,9 @@ use ghcr_doctor::reference::Reference;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(input) = std::str::from_utf8(data) else { return };
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
     match Reference::parse(input) {
         Ok(r) => {
             let shown = r.to_string();

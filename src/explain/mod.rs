@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Read};
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -27,6 +28,7 @@ pub use scan::Stats;
 use crate::catalog;
 use crate::finding::{Finding, Location, Status};
 use crate::report::Report;
+use crate::secret::REDACTED;
 use crate::t;
 use crate::token::TokenKind;
 
@@ -149,18 +151,78 @@ struct Seen {
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
 /// header in a Go error or a curl trace), so evidence never repeats a secret.
 fn redact(text: &str) -> String {
-    static SECRET: OnceLock<Option<Regex>> = OnceLock::new();
-    let re = SECRET.get_or_init(|| {
-        Regex::new(
-            r"(?i)(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|\b(?:basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,})",
+    redact_at(text, 0).0
+}
+
+/// Where secrets sit in `text`, sorted and merged; `None` if a pattern failed to compile.
+fn secret_ranges(text: &str) -> Option<Vec<Range<usize>>> {
+    static PATTERNS: OnceLock<Option<(Regex, Regex)>> = OnceLock::new();
+    let (secret, run) = PATTERNS
+        .get_or_init(|| {
+            let secret = Regex::new(
+                r"(?i)(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|\b(?:basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,})",
+            )
+            .ok()?;
+            // A token's body without its prefix (a colour code swallowed its first letter, or
+            // a cut took the prefix): long, and mixing upper case, lower case and digits,
+            // which digests, ids and words do not.
+            let run = Regex::new(r"[A-Za-z0-9_]{30,}").ok()?;
+            Some((secret, run))
+        })
+        .as_ref()?;
+    let mixed = |r: &str| {
+        r.bytes().any(|b| b.is_ascii_uppercase())
+            && r.bytes().any(|b| b.is_ascii_lowercase())
+            && r.bytes().any(|b| b.is_ascii_digit())
+    };
+    let mut ranges: Vec<Range<usize>> = secret
+        .find_iter(text)
+        .map(|m| m.range())
+        .chain(
+            run.find_iter(text)
+                .filter(|m| mixed(m.as_str()))
+                .map(|m| m.range()),
         )
-        .ok()
-    });
-    match re {
-        Some(re) => re.replace_all(text, "<redacted>").into_owned(),
-        // Without the pattern nothing can be checked: show no text rather than a secret.
-        None => String::new(),
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
     }
+    Some(merged)
+}
+
+/// `text` with its secrets replaced, and where byte `at` of `text` ended up.
+fn redact_at(text: &str, at: usize) -> (String, usize) {
+    // Without the patterns nothing can be checked: show no text rather than a secret.
+    let Some(ranges) = secret_ranges(text) else {
+        return (String::new(), 0);
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut new_at = None;
+    let mut from = 0;
+    for r in ranges {
+        if new_at.is_none() && at < r.end {
+            new_at = Some(out.len() + at.saturating_sub(from).min(r.start - from));
+        }
+        out.push_str(&text[from..r.start]);
+        out.push_str(REDACTED);
+        from = r.end;
+    }
+    let new_at = new_at.unwrap_or(out.len() + at.saturating_sub(from));
+    out.push_str(&text[from..]);
+    let new_at = new_at.min(out.len());
+    (out, new_at)
+}
+
+/// The evidence text: the segment with its secrets hidden, cut around the match at `start`.
+/// Hiding comes first, so a cut never leaves part of a secret that no longer looks like one.
+fn quote(segment: &str, start: usize) -> String {
+    let (redacted, start) = redact_at(segment, start);
+    excerpt(&redacted, start)
 }
 
 fn excerpt(segment: &str, start: usize) -> String {
@@ -276,7 +338,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         first_line: no,
                         lines: vec![no],
                         count: 1,
-                        text: redact(&excerpt(&found.segment, found.start)),
+                        text: quote(&found.segment, found.start),
                         matched: redact(&found.matched),
                         host,
                         truncated,
@@ -592,6 +654,42 @@ mod tests {
             assert!(!e.text.contains("b2N0bzpn"), "{}", e.text);
             assert!(e.text.contains("<redacted>"), "{}", e.text);
         }
+    }
+
+    const BODY: &str = "Fz9aQ3mK7pL2wR8tY4nB6cD1fG5hJ0kX2vN";
+
+    #[test]
+    fn a_token_cut_by_the_excerpt_is_still_redacted() {
+        // The excerpt starts a quarter of its length before the match; a token across that
+        // cut lost its `ghp_` and was quoted as is.
+        for gap in 60..120 {
+            let line = format!(
+                "{} ghp_{BODY}{}denied: permission_denied: write_package {}\n",
+                "x".repeat(500),
+                " ".repeat(gap),
+                "z".repeat(500)
+            );
+            let s = scan(line.as_bytes()).expect("scan");
+            let text = &s.explanations[0].text;
+            assert!(!text.contains(&BODY[8..]), "gap {gap}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_token_whose_prefix_a_colour_code_swallowed_is_still_redacted() {
+        // `ESC [ SP g` is a whole control sequence: stripping it took the token's `g`.
+        let line = format!("denied: \u{1b}[ ghp_{BODY} permission_denied: write_package\n");
+        let s = scan(line.as_bytes()).expect("scan");
+        let text = &s.explanations[0].text;
+        assert!(!text.contains(BODY), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+
+    #[test]
+    fn digests_and_words_are_not_redacted() {
+        let digest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let text = format!("{digest}: not found; docker_buildx_build_push_action_step_v5");
+        assert_eq!(redact(&text), text);
     }
 
     #[test]

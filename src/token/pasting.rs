@@ -225,6 +225,16 @@ pub fn clean(raw: &str) -> Cleaned {
         }
         value.push(c);
     }
+    // Removing a colour code or an inner blank can uncover more wrapping (`ESC[0m"ghp_…"`
+    // leaves the quotes): clean the rest again, keeping the defects found first. Each round
+    // only removes characters, so this ends.
+    if value != s {
+        let again = clean(&value);
+        for d in again.defects {
+            note(&mut defects, d);
+        }
+        value = again.value.expose().to_owned();
+    }
     Cleaned {
         value: Secret::new(value),
         defects,
@@ -243,6 +253,17 @@ mod tests {
 
     fn cleaned(raw: &str) -> String {
         clean(raw).value.expose().to_owned()
+    }
+
+    #[test]
+    fn wrapping_behind_a_colour_code_is_cleaned_in_one_pass() {
+        // Found by the `cleaning_is_idempotent` property: the quotes after a colour code
+        // survived the first pass, so the kind was judged on `"ghp_…"`.
+        let raw = format!("\u{1b}[0m\"{T}\"\u{1b}[0m");
+        assert_eq!(cleaned(&raw), T);
+        assert_eq!(ids(&raw), vec!["control-character", "quotes"]);
+        assert_eq!(cleaned(&cleaned(&raw)), cleaned(&raw));
+        assert_eq!(cleaned("\u{1b}[0m\"\u{1b}[0m"), "");
     }
 
     #[test]

@@ -16,6 +16,20 @@ pub fn token_pattern() -> Option<&'static Regex> {
     .as_ref()
 }
 
+/// Byte offset of the start of each line. Lines break where YAML (and so GitHub) breaks
+/// them, at `\n`, `\r\n` and a lone `\r`, so the parser's positions and these lines agree.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        starts.push(i + 1);
+    }
+    starts
+}
+
 /// Where a finding points: start and end on one line (columns 1-based, end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark {
@@ -34,8 +48,7 @@ pub struct Source {
 
 impl Source {
     pub fn new(text: String) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let starts = line_starts(&text);
         Source { text, starts }
     }
 
@@ -193,6 +206,18 @@ mod tests {
             start: Pos { line: l1, col: c1 },
             end: Pos { line: l2, col: c2 },
         }
+    }
+
+    #[test]
+    fn a_lone_carriage_return_breaks_a_line_as_in_yaml() {
+        // Found by the `workflow` fuzz target: the parser counted a lone `\r` as a line
+        // break and this file did not, so a finding pointed past the end of its line.
+        let src = Source::new("a: 1\rb: 2\r\nc: 3\nd".into());
+        assert_eq!(src.line_count(), 4);
+        assert_eq!(
+            (1..=4).map(|n| src.line(n)).collect::<Vec<_>>(),
+            ["a: 1", "b: 2", "c: 3", "d"]
+        );
     }
 
     #[test]

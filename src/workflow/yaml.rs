@@ -133,13 +133,29 @@ fn convert(node: MarkedYamlOwned) -> Node {
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
     match MarkedYamlOwned::load_from_str(text) {
         Ok(docs) => Ok(docs.into_iter().map(convert).collect()),
-        Err(e) => Err(SyntaxError {
-            pos: Pos {
+        Err(e) => {
+            let mut pos = Pos {
                 line: e.marker().line().max(1),
                 col: e.marker().col() + 1,
-            },
-            message: e.info().to_owned(),
-        }),
+            };
+            // At the end of a file without a final newline saphyr's marker sits on the line
+            // after the last: point at the end of the last line instead.
+            let starts = super::source::line_starts(text);
+            if pos.line > starts.len() {
+                let last = starts
+                    .last()
+                    .and_then(|&i| text.get(i..))
+                    .unwrap_or_default();
+                pos = Pos {
+                    line: starts.len(),
+                    col: last.chars().count() + 1,
+                };
+            }
+            Err(SyntaxError {
+                pos,
+                message: e.info().to_owned(),
+            })
+        }
     }
 }
 
@@ -171,6 +187,16 @@ mod tests {
         let err = parse("on: push\njobs:\n  a: [1, 2\n  b: 3\n").expect_err("invalid");
         assert_eq!(err.pos.line, 4);
         assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_a_file_without_a_final_newline_stays_in_the_file() {
+        // Found by the `workflow` fuzz target: the error was put on line 2 of a 1-line file.
+        let err = parse("on: [push").expect_err("invalid");
+        assert_eq!(err.pos, Pos { line: 1, col: 10 });
+        // With the newline, the empty line after it exists and is the right place.
+        let err = parse("on: [push\n").expect_err("invalid");
+        assert_eq!(err.pos, Pos { line: 2, col: 1 });
     }
 
     #[test]

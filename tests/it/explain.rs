@@ -7,6 +7,8 @@
 //! optionally `line`, `count`, `findings` (total), `alternatives` (exact, in order) and
 //! `ranked_by` (the context signals that decided the order).
 
+mod props;
+
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
