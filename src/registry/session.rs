@@ -104,17 +104,11 @@ impl Session {
                 {
                     AuthScheme::Basic
                 } else {
-                    return Err(Error::Refused(Box::new(Refusal::from_response(
-                        &Method::GET,
-                        &response,
-                    ))));
+                    return Err(Error::refused(&Method::GET, &response));
                 }
             }
             _ => {
-                return Err(Error::Refused(Box::new(Refusal::from_response(
-                    &Method::GET,
-                    &response,
-                ))));
+                return Err(Error::refused(&Method::GET, &response));
             }
         };
         let ping = Ping {
@@ -197,10 +191,7 @@ impl Session {
                 if response.status.is_success() {
                     Ok(login)
                 } else {
-                    Err(Error::Refused(Box::new(Refusal::from_response(
-                        &Method::GET,
-                        &response,
-                    ))))
+                    Err(Error::refused(&Method::GET, &response))
                 }
             }
             AuthScheme::Bearer(bearer) => {
@@ -591,10 +582,7 @@ impl Session {
             )
             .await?;
         if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::HEAD,
-                &response,
-            ))));
+            return Err(Error::refused(&Method::HEAD, &response));
         }
         Ok(ManifestHead {
             digest: response.header("docker-content-digest").map(str::to_owned),
@@ -629,10 +617,7 @@ impl Session {
                 other => other,
             })?;
         if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::GET,
-                &response,
-            ))));
+            return Err(Error::refused(&Method::GET, &response));
         }
         Ok(Manifest {
             media_type: response.header("content-type").map(str::to_owned),
@@ -656,10 +641,7 @@ impl Session {
             )
             .await?;
         if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::HEAD,
-                &response,
-            ))));
+            return Err(Error::refused(&Method::HEAD, &response));
         }
         Ok(BlobHead {
             size: response
@@ -690,10 +672,7 @@ impl Session {
             )
             .await?;
         if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::GET,
-                &response,
-            ))));
+            return Err(Error::refused(&Method::GET, &response));
         }
         Ok(response.body)
     }
@@ -723,10 +702,7 @@ impl Session {
             }
             if !s.status.is_success() {
                 let response = s.into_response(BodyLimit::ERROR).await?;
-                return Err(Error::Refused(Box::new(Refusal::from_response(
-                    &Method::GET,
-                    &response,
-                ))));
+                return Err(Error::refused(&Method::GET, &response));
             }
             return Ok(BlobStream {
                 size: s.header("content-length").and_then(|v| v.parse().ok()),
@@ -752,10 +728,7 @@ impl Session {
             )
             .await?;
         if response.status != StatusCode::ACCEPTED {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::POST,
-                &response,
-            ))));
+            return Err(Error::refused(&Method::POST, &response));
         }
         // The 202 alone proves the right to push; a missing or broken Location only means
         // the session cannot be cancelled (it expires).
