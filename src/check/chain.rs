@@ -181,15 +181,17 @@ pub(super) async fn run(
         .into_iter()
         .filter(|c| *c == registry_pull::ID || *c == registry_push::ID)
         .collect();
+    // One image's view of this registry, for the findings of both probe rounds.
+    let probe = |target| Probe {
+        target,
+        endpoint: &endpoint,
+        proxy,
+        token_kind,
+        credential_source: source.as_deref(),
+    };
     let mut blocked = vec![false; items.len()];
     for (k, item) in items.iter().enumerate() {
-        let p = Probe {
-            target: item.input,
-            endpoint: &endpoint,
-            proxy,
-            token_kind,
-            credential_source: source.as_deref(),
-        };
+        let p = probe(item.input);
         let repository = item.reference.repository();
         // The realm may have refused this repository alone while granting the others.
         let refused = login.as_ref().ok().and_then(|l| {
@@ -276,13 +278,7 @@ pub(super) async fn run(
         .await;
 
     for (k, item) in items.iter().enumerate() {
-        let p = Probe {
-            target: item.input,
-            endpoint: &endpoint,
-            proxy,
-            token_kind,
-            credential_source: source.as_deref(),
-        };
+        let p = probe(item.input);
         let mut fs = Vec::new();
         if let Some(r) = pulls.get(&k) {
             fs.push(registry_pull::finding(&p, item.reference, r));

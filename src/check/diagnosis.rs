@@ -97,22 +97,10 @@ mod tests {
 
     fn facts(kind: TokenKind, scopes: Option<&str>) -> GithubFacts {
         GithubFacts {
-            api_url: "https://api.github.com".into(),
-            kind,
             consulted: true,
-            login: None,
             token_accepted: Some(true),
             scopes: scopes.map(Scopes::parse),
-            expiry: None,
-            expired: false,
-            installation: kind == TokenKind::Installation,
-            fine_grained: kind == TokenKind::FineGrainedPat,
-            sso_required: false,
-            sso_url: None,
-            rate_limited: false,
-            repo: None,
-            packages: Vec::new(),
-            default_workflow_permissions: None,
+            ..GithubFacts::unconsulted("https://api.github.com", kind)
         }
     }
 

@@ -116,24 +116,7 @@ fn skipped(api_url: &str, domain: &str, message: String) -> GithubAssessment {
         .collect();
     GithubAssessment {
         findings,
-        facts: github::GithubFacts {
-            api_url: api_url.to_owned(),
-            kind: crate::token::TokenKind::Unknown,
-            consulted: false,
-            login: None,
-            token_accepted: None,
-            scopes: None,
-            expiry: None,
-            expired: false,
-            installation: false,
-            fine_grained: false,
-            sso_required: false,
-            sso_url: None,
-            rate_limited: false,
-            repo: None,
-            packages: Vec::new(),
-            default_workflow_permissions: None,
-        },
+        facts: github::GithubFacts::unconsulted(api_url, crate::token::TokenKind::Unknown),
     }
 }
 

@@ -34,6 +34,8 @@ use crate::credentials::{self, Credential};
 use crate::finding::{Finding, Status};
 use crate::http::{self, ProxyConfig};
 use crate::reference::Reference;
+use crate::registry::Refusal;
+use crate::registry::denial::{self, Answer, Operation};
 use crate::registry::host::Endpoint;
 use crate::report::Report;
 use crate::token::TokenKind;
@@ -123,6 +125,21 @@ pub struct Probe<'a> {
     /// `None` when the request was anonymous.
     pub token_kind: Option<TokenKind>,
     pub credential_source: Option<&'a str>,
+}
+
+impl Probe<'_> {
+    /// The cause of a refusal of `operation` by this probe's registry, for this credential.
+    pub fn refusal_cause(&self, operation: Operation, r: &Refusal) -> Option<&'static str> {
+        denial::cause(&Answer {
+            operation,
+            status: r.status,
+            envelope: r.envelope.as_ref(),
+            bearer_error: r.bearer_error(),
+            token_kind: self.token_kind,
+            credential_source: self.credential_source,
+            github: self.endpoint.is_github(),
+        })
+    }
 }
 
 /// Checks that run beside the registry chains (the GitHub API side); their findings are

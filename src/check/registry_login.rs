@@ -5,7 +5,7 @@
 
 use crate::check::{Probe, registry_reachable};
 use crate::finding::{Finding, Status};
-use crate::registry::denial::{self, Answer, Operation};
+use crate::registry::denial::Operation;
 use crate::registry::{self, Login};
 
 pub const ID: &str = "registry-login";
@@ -20,15 +20,7 @@ pub fn finding(
     let login = match result {
         Ok(l) => l,
         Err(registry::Error::Refused(r)) => {
-            let cause = denial::cause(&Answer {
-                operation: Operation::Login,
-                status: r.status,
-                envelope: r.envelope.as_ref(),
-                bearer_error: r.bearer_error(),
-                token_kind: probe.token_kind,
-                credential_source: probe.credential_source,
-                github: probe.endpoint.is_github(),
-            });
+            let cause = probe.refusal_cause(Operation::Login, r);
             let mut f = Finding::new(
                 ID,
                 Status::Fail,

@@ -4,7 +4,7 @@
 use crate::check::{Probe, registry_reachable};
 use crate::finding::{Finding, Status};
 use crate::reference::Reference;
-use crate::registry::denial::{self, Answer, Operation};
+use crate::registry::denial::Operation;
 use crate::registry::{self, ManifestHead};
 
 pub const ID: &str = "registry-pull";
@@ -46,15 +46,7 @@ pub fn finding(
             .with_evidence("attempts", head.attempts)
         }
         Err(registry::Error::Refused(r)) => {
-            let cause = denial::cause(&Answer {
-                operation: Operation::Pull,
-                status: r.status,
-                envelope: r.envelope.as_ref(),
-                bearer_error: r.bearer_error(),
-                token_kind: probe.token_kind,
-                credential_source: probe.credential_source,
-                github: probe.endpoint.is_github(),
-            });
+            let cause = probe.refusal_cause(Operation::Pull, r);
             // A tag that is not there yet is normal before the first push; a missing digest
             // is not.
             let not_pushed = cause == Some("image-not-found") && reference.digest().is_none();

@@ -6,7 +6,7 @@
 use crate::check::{Probe, registry_reachable};
 use crate::finding::{Finding, Status};
 use crate::reference::Reference;
-use crate::registry::denial::{self, Answer, Operation};
+use crate::registry::denial::Operation;
 use crate::registry::{self, Cancel, Upload};
 
 pub const ID: &str = "registry-push";
@@ -68,15 +68,7 @@ pub fn finding(
                 .with_evidence("cancelled", cancelled)
         }
         Err(registry::Error::Refused(r)) => {
-            let cause = denial::cause(&Answer {
-                operation: Operation::Push,
-                status: r.status,
-                envelope: r.envelope.as_ref(),
-                bearer_error: r.bearer_error(),
-                token_kind: probe.token_kind,
-                credential_source: probe.credential_source,
-                github: probe.endpoint.is_github(),
-            });
+            let cause = probe.refusal_cause(Operation::Push, r);
             let mut f = Finding::new(
                 ID,
                 Status::Fail,

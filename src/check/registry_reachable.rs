@@ -68,17 +68,8 @@ pub fn failure(
         ) => {
             // The server answered, but not in a way the tool accepts: no network cause.
             let detail = describe_http_error(e, proxy);
-            let f = Finding::new(
-                check,
-                Status::Fail,
-                target,
-                crate::t!(
-                    "check.registry-reachable.bad-answer",
-                    registry = endpoint.domain,
-                    detail = detail
-                ),
-            )
-            .with_evidence("error", detail.as_str());
+            let f = bad_answer(check, target, endpoint, &detail)
+                .with_evidence("error", detail.as_str());
             if matches!(e, http::Error::InsecureCredentials { .. }) {
                 // The tool refused to send the credential unencrypted (a plain-HTTP realm):
                 // the fix is TLS or --plain-http, as for other TLS problems.
@@ -136,30 +127,29 @@ pub fn failure(
             }
             f
         }
-        registry::Error::BadAnswer { detail, status, .. } => Finding::new(
-            check,
-            Status::Fail,
-            target,
-            crate::t!(
-                "check.registry-reachable.bad-answer",
-                registry = endpoint.domain,
-                detail = detail
-            ),
-        )
-        .with_evidence("status", *status),
-        registry::Error::Truncated { detail, status, .. } => Finding::new(
-            check,
-            Status::Fail,
-            target,
-            crate::t!(
-                "check.registry-reachable.bad-answer",
-                registry = endpoint.domain,
-                detail = detail
-            ),
-        )
-        .with_cause("registry-unavailable")
-        .with_evidence("status", *status),
+        registry::Error::BadAnswer { detail, status, .. } => {
+            bad_answer(check, target, endpoint, detail).with_evidence("status", *status)
+        }
+        registry::Error::Truncated { detail, status, .. } => {
+            bad_answer(check, target, endpoint, detail)
+                .with_cause("registry-unavailable")
+                .with_evidence("status", *status)
+        }
     }
+}
+
+/// The registry answered, but not in a way the tool accepts.
+fn bad_answer(check: &str, target: &str, endpoint: &Endpoint, detail: &str) -> Finding {
+    Finding::new(
+        check,
+        Status::Fail,
+        target,
+        crate::t!(
+            "check.registry-reachable.bad-answer",
+            registry = endpoint.domain,
+            detail = detail
+        ),
+    )
 }
 
 /// A network failure in the user's words, with the host, and the proxy when one was used.

@@ -6,7 +6,6 @@ use std::time::Duration;
 use ghcr_doctor::check::{self, Credentials};
 use ghcr_doctor::credentials::Env;
 use ghcr_doctor::report::Report;
-use ghcr_doctor::secret::Secret;
 
 use super::access::{self, CredentialArgs, NetworkArgs};
 use super::output::{self, GlobalArgs};
@@ -99,12 +98,7 @@ pub(crate) fn report(args: Args, global: &GlobalArgs) -> Result<Report, ExitCode
     } else {
         match args.credential.discovery(env.clone()) {
             Ok(o) => {
-                // The secrets known before any request: masked in Actions before anything
-                // else is printed.
-                let secrets = output::discovery_secrets(&o);
-                let secrets: Vec<&Secret> = secrets.iter().collect();
-                output::mask_secrets(global, &secrets);
-                crate::test_panic_point(&secrets);
+                output::mask_discovery_secrets(global, &o);
                 Credentials::Discover(o)
             }
             Err(e) => return Err(output::usage_error(&e)),

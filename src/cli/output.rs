@@ -105,9 +105,21 @@ pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
     let _ = out.flush();
 }
 
+/// Masks, in GitHub Actions, the secrets discovery may use that are known before any
+/// request; call it as soon as discovery is set up, before anything else is printed.
+pub(crate) fn mask_discovery_secrets(
+    global: &GlobalArgs,
+    options: &ghcr_doctor::credentials::Options,
+) {
+    let secrets = discovery_secrets(options);
+    let secrets: Vec<&Secret> = secrets.iter().collect();
+    mask_secrets(global, &secrets);
+    crate::test_panic_point(&secrets);
+}
+
 /// The secrets discovery may use that are known before any request: the token variables
 /// and the secret read from standard input.
-pub(crate) fn discovery_secrets(options: &ghcr_doctor::credentials::Options) -> Vec<Secret> {
+fn discovery_secrets(options: &ghcr_doctor::credentials::Options) -> Vec<Secret> {
     let mut secrets: Vec<Secret> = ghcr_doctor::credentials::env_candidates(options)
         .into_iter()
         .filter_map(|c| match c.state {

@@ -12,7 +12,6 @@ use ghcr_doctor::credentials::Env;
 use ghcr_doctor::image::manifest::{Digest, Platform};
 use ghcr_doctor::image::{self, Expected, Job, Progress, metadata};
 use ghcr_doctor::report::Format;
-use ghcr_doctor::secret::Secret;
 use ghcr_doctor::t;
 
 use super::access::{self, CredentialArgs, NetworkArgs};
@@ -141,11 +140,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     let env = Env::from_process();
     let credentials = match args.credential.discovery(env.clone()) {
         Ok(o) => {
-            // Masked in Actions before anything else is printed.
-            let secrets = output::discovery_secrets(&o);
-            let secrets: Vec<&Secret> = secrets.iter().collect();
-            output::mask_secrets(global, &secrets);
-            crate::test_panic_point(&secrets);
+            output::mask_discovery_secrets(global, &o);
             Credentials::Discover(o)
         }
         Err(e) => return output::usage_error(&e),

@@ -110,6 +110,30 @@ pub struct GithubFacts {
     pub default_workflow_permissions: Option<String>,
 }
 
+impl GithubFacts {
+    /// Facts before GitHub is asked anything: only what the token's kind tells.
+    pub fn unconsulted(api_url: &str, kind: TokenKind) -> Self {
+        GithubFacts {
+            api_url: api_url.to_owned(),
+            kind,
+            consulted: false,
+            login: None,
+            token_accepted: None,
+            scopes: None,
+            expiry: None,
+            expired: false,
+            installation: kind == TokenKind::Installation,
+            fine_grained: kind == TokenKind::FineGrainedPat,
+            sso_required: false,
+            sso_url: None,
+            rate_limited: false,
+            repo: None,
+            packages: Vec::new(),
+            default_workflow_permissions: None,
+        }
+    }
+}
+
 fn scopes_as_list<S: serde::Serializer>(s: &Option<Scopes>, ser: S) -> Result<S::Ok, S::Error> {
     s.as_ref().map(|s| s.as_slice().to_vec()).serialize(ser)
 }
@@ -160,24 +184,7 @@ pub struct GithubAssessment {
 /// Asks GitHub about the token, the repository, the packages and the workflow permissions,
 /// all requests at once (one round trip, plus redirects), and judges the answers.
 pub async fn assess(client: &http::Client, inputs: &Inputs<'_>) -> GithubAssessment {
-    let mut facts = GithubFacts {
-        api_url: inputs.api_url.to_owned(),
-        kind: inputs.kind,
-        consulted: false,
-        login: None,
-        token_accepted: None,
-        scopes: None,
-        expiry: None,
-        expired: false,
-        installation: inputs.kind == TokenKind::Installation,
-        fine_grained: inputs.kind == TokenKind::FineGrainedPat,
-        sso_required: false,
-        sso_url: None,
-        rate_limited: false,
-        repo: None,
-        packages: Vec::new(),
-        default_workflow_permissions: None,
-    };
+    let mut facts = GithubFacts::unconsulted(inputs.api_url, inputs.kind);
     if !inputs.kind.is_github() {
         let message = t!(
             "github.skip.not-github-token",

@@ -64,6 +64,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// The registry refused `method`: its answer, as the error.
+    fn refused(method: &Method, response: &Response) -> Error {
+        Error::Refused(Box::new(Refusal::from_response(method, response)))
+    }
+
     /// The refusal, when the registry answered.
     pub fn refusal(&self) -> Option<&Refusal> {
         match self {

@@ -104,17 +104,11 @@ impl Session {
                 {
                     AuthScheme::Basic
                 } else {
-                    return Err(Error::Refused(Box::new(Refusal::from_response(
-                        &Method::GET,
-                        &response,
-                    ))));
+                    return Err(Error::refused(&Method::GET, &response));
                 }
             }
             _ => {
-                return Err(Error::Refused(Box::new(Refusal::from_response(
-                    &Method::GET,
-                    &response,
-                ))));
+                return Err(Error::refused(&Method::GET, &response));
             }
         };
         let ping = Ping {
@@ -197,10 +191,7 @@ impl Session {
                 if response.status.is_success() {
                     Ok(login)
                 } else {
-                    Err(Error::Refused(Box::new(Refusal::from_response(
-                        &Method::GET,
-                        &response,
-                    ))))
+                    Err(Error::refused(&Method::GET, &response))
                 }
             }
             AuthScheme::Bearer(bearer) => {
@@ -486,6 +477,27 @@ impl Session {
         }
     }
 
+    /// A read of `path` in `repository` under its pull scope (with `send_op`'s one
+    /// re-authentication); any answer but a success is the registry's refusal.
+    async fn pull_read(
+        &self,
+        method: Method,
+        repository: &str,
+        path: &str,
+        headers: &[(HeaderName, &str)],
+        limit: BodyLimit,
+    ) -> Result<Response, Error> {
+        let url = self.repo_url(repository, path)?;
+        let scope = Scope::repository(repository, &["pull"]);
+        let response = self
+            .send_op(method.clone(), url, headers, &scope, limit, true)
+            .await?;
+        if !response.status.is_success() {
+            return Err(Error::refused(&method, &response));
+        }
+        Ok(response)
+    }
+
     /// Sends an operation's request with the right credentials. With `reauth`, a 401 whose
     /// challenge asks for a scope not yet requested gets a token for that scope and one
     /// retry.
@@ -579,23 +591,15 @@ impl Session {
         repository: &str,
         reference: &str,
     ) -> Result<ManifestHead, Error> {
-        let url = self.repo_url(repository, &format!("manifests/{reference}"))?;
         let response = self
-            .send_op(
+            .pull_read(
                 Method::HEAD,
-                url,
+                repository,
+                &format!("manifests/{reference}"),
                 &[(ACCEPT, MANIFEST_ACCEPT)],
-                &Scope::repository(repository, &["pull"]),
                 BodyLimit::NONE,
-                true,
             )
             .await?;
-        if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::HEAD,
-                &response,
-            ))));
-        }
         Ok(ManifestHead {
             digest: response.header("docker-content-digest").map(str::to_owned),
             media_type: response.header("content-type").map(str::to_owned),
@@ -608,15 +612,13 @@ impl Session {
 
     /// `GET` of a manifest (at most 4 MiB) with the full Accept list.
     pub async fn get_manifest(&self, repository: &str, reference: &str) -> Result<Manifest, Error> {
-        let url = self.repo_url(repository, &format!("manifests/{reference}"))?;
         let response = self
-            .send_op(
+            .pull_read(
                 Method::GET,
-                url,
+                repository,
+                &format!("manifests/{reference}"),
                 &[(ACCEPT, MANIFEST_ACCEPT)],
-                &Scope::repository(repository, &["pull"]),
                 BodyLimit::MANIFEST,
-                true,
             )
             .await
             .map_err(|e| match e {
@@ -628,12 +630,6 @@ impl Session {
                 },
                 other => other,
             })?;
-        if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::GET,
-                &response,
-            ))));
-        }
         Ok(Manifest {
             media_type: response.header("content-type").map(str::to_owned),
             digest: response.header("docker-content-digest").map(str::to_owned),
@@ -644,23 +640,15 @@ impl Session {
 
     /// `HEAD` of a blob.
     pub async fn head_blob(&self, repository: &str, digest: &str) -> Result<BlobHead, Error> {
-        let url = self.repo_url(repository, &format!("blobs/{digest}"))?;
         let response = self
-            .send_op(
+            .pull_read(
                 Method::HEAD,
-                url,
+                repository,
+                &format!("blobs/{digest}"),
                 &[],
-                &Scope::repository(repository, &["pull"]),
                 BodyLimit::NONE,
-                true,
             )
             .await?;
-        if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::HEAD,
-                &response,
-            ))));
-        }
         Ok(BlobHead {
             size: response
                 .header("content-length")
@@ -678,23 +666,15 @@ impl Session {
         digest: &str,
         limit: BodyLimit,
     ) -> Result<Vec<u8>, Error> {
-        let url = self.repo_url(repository, &format!("blobs/{digest}"))?;
         let response = self
-            .send_op(
+            .pull_read(
                 Method::GET,
-                url,
+                repository,
+                &format!("blobs/{digest}"),
                 &[],
-                &Scope::repository(repository, &["pull"]),
                 limit,
-                true,
             )
             .await?;
-        if !response.status.is_success() {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::GET,
-                &response,
-            ))));
-        }
         Ok(response.body)
     }
 
@@ -723,10 +703,7 @@ impl Session {
             }
             if !s.status.is_success() {
                 let response = s.into_response(BodyLimit::ERROR).await?;
-                return Err(Error::Refused(Box::new(Refusal::from_response(
-                    &Method::GET,
-                    &response,
-                ))));
+                return Err(Error::refused(&Method::GET, &response));
             }
             return Ok(BlobStream {
                 size: s.header("content-length").and_then(|v| v.parse().ok()),
@@ -752,10 +729,7 @@ impl Session {
             )
             .await?;
         if response.status != StatusCode::ACCEPTED {
-            return Err(Error::Refused(Box::new(Refusal::from_response(
-                &Method::POST,
-                &response,
-            ))));
+            return Err(Error::refused(&Method::POST, &response));
         }
         // The 202 alone proves the right to push; a missing or broken Location only means
         // the session cannot be cancelled (it expires).

@@ -2,13 +2,14 @@
 //! problem on the file and line it names.
 //!
 //! `::error` for failures, `::warning` for warnings, `::notice` for notes; passes and skips
-//! are plain lines folded in one `::group::` per target. Escaping follows the workflow-command rules: in the message `%`, CR and
+//! are plain lines folded in one `::group::` per target. Escaping follows the workflow-command rules (`crate::actions`): in the message `%`, CR and
 //! LF are percent-encoded; in properties also `:` and `,`. A finding without a location gets
 //! no `file`/`line` properties.
 
 use std::io::{self, Write};
 
 use super::{Report, Style, text};
+use crate::actions::{escape_data, escape_property, group_end, group_start};
 use crate::finding::{Finding, Status};
 use crate::t;
 
@@ -20,18 +21,6 @@ fn command(status: Status) -> Option<&'static str> {
         Status::Info => Some("notice"),
         Status::Pass | Status::Skip => None,
     }
-}
-
-/// Escapes a command's message (`data`).
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value.
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn annotation(f: &Finding, cmd: &str) -> String {
@@ -84,11 +73,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         } else {
             target
         };
-        writeln!(out, "{}", crate::actions::group_start(title))?;
+        writeln!(out, "{}", group_start(title))?;
         for f in fs {
             text::render_finding(f, Style::default(), out)?;
         }
-        writeln!(out, "{}", crate::actions::group_end())?;
+        writeln!(out, "{}", group_end())?;
     }
     Ok(())
 }

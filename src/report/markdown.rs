@@ -142,14 +142,7 @@ pub fn to_string(report: &Report, limit: usize) -> String {
         out.push('\n');
         return out;
     }
-    out.push_str(&t!(
-        "report.summary",
-        pass = report.count(Status::Pass),
-        fail = report.count(Status::Fail),
-        warn = report.count(Status::Warn),
-        info = report.count(Status::Info),
-        skip = report.count(Status::Skip)
-    ));
+    out.push_str(&report.summary_line());
     out.push_str("\n\n");
     out.push_str(&format!(
         "| {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|\n",

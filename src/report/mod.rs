@@ -85,6 +85,18 @@ impl Report {
         self.findings.iter().filter(|f| f.status == status).count()
     }
 
+    /// The one-line count of findings per status that closes the text and Markdown reports.
+    pub fn summary_line(&self) -> String {
+        crate::t!(
+            "report.summary",
+            pass = self.count(Status::Pass),
+            fail = self.count(Status::Fail),
+            warn = self.count(Status::Warn),
+            info = self.count(Status::Info),
+            skip = self.count(Status::Skip)
+        )
+    }
+
     /// The process exit code for this report: 0 when nothing failed, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         if self.ok() { 0 } else { 1 }

@@ -104,14 +104,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
     for f in &report.findings {
         render_finding(f, style, out)?;
     }
-    let summary = t!(
-        "report.summary",
-        pass = report.count(Status::Pass),
-        fail = report.count(Status::Fail),
-        warn = report.count(Status::Warn),
-        info = report.count(Status::Info),
-        skip = report.count(Status::Skip)
-    );
+    let summary = report.summary_line();
     writeln!(out)?;
     writeln!(out, "{summary}")
 }

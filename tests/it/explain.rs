@@ -17,6 +17,7 @@ use ghcr_doctor::catalog;
 use ghcr_doctor::explain::{self, Scan};
 use serde::Deserialize;
 
+use crate::catalog::EXPLAINABLE;
 use crate::support::{ghcr_doctor, json, root, run_with_stdin, stderr, stdout};
 
 #[derive(Debug, Deserialize)]
@@ -174,39 +175,10 @@ fn every_catalog_pattern_is_exercised_by_a_case() {
     assert!(missing.is_empty(), "patterns without a case: {missing:?}");
 }
 
-/// The ids the issue asks `explain` to name; each has at least one case that names it.
-const EXPLAIN_IDS: &[&str] = &[
-    "no-credentials",
-    "secret-empty",
-    "secret-whitespace",
-    "token-fine-grained-unsupported",
-    "token-invalid",
-    "token-expired",
-    "token-missing-scope",
-    "sso-not-authorized",
-    "workflow-missing-packages-write",
-    "fork-or-dependabot-readonly",
-    "package-access-not-granted",
-    "package-creation-restricted",
-    "namespace-mismatch",
-    "reference-uppercase",
-    "reference-invalid",
-    "stale-credentials",
-    "registry-unauthorized",
-    "registry-denied",
-    "image-not-found",
-    "rate-limited",
-    "network-dns",
-    "network-refused",
-    "network-timeout",
-    "network-tls",
-    "network-proxy",
-    "login-non-interactive",
-];
-
+/// Each id `explain` must name (the catalog test's list) has a case that names it.
 #[test]
 fn every_explainable_cause_has_a_case_directory() {
-    for id in EXPLAIN_IDS {
+    for id in EXPLAINABLE {
         let dir = data().join(id);
         assert!(dir.is_dir(), "no case directory for {id}");
         assert!(catalog::cause(id).is_some(), "{id} not in the catalog");
