@@ -194,8 +194,13 @@ fn style(global: &GlobalArgs) -> Style {
 pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if let Err(e) = report::render(report, global.format(), style(global), &mut out) {
-        return usage_error(&e.to_string());
+    match report::render(report, global.format(), style(global), &mut out) {
+        Ok(()) => {}
+        // The reader went away (`| head`): nothing more to say, and no error to print.
+        Err(report::RenderError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return ExitCode::from(report.exit_code());
+        }
+        Err(e) => return usage_error(&e.to_string()),
     }
     let _ = out.flush();
     let runner = global.runner();
