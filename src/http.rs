@@ -588,6 +588,15 @@ impl Client {
                     });
                 }
                 if !same_origin(&url, &next) {
+                    // A request body may hold a secret (an OAuth2 refresh grant): it is never
+                    // sent on to another host.
+                    if request.body.is_some() {
+                        return Err(Error::Redirect {
+                            from: redact_url(&url),
+                            to: redact_url(&next),
+                            reason: "a request with a body is not forwarded to another host".into(),
+                        });
+                    }
                     // Storage hosts get no credentials: the redirect URL carries its own
                     // signature.
                     auth_allowed = false;

@@ -125,3 +125,39 @@ fn status_429_is_retried_three_times_honouring_retry_after() {
     // Retry-After: 3600 is capped by max_retry_wait (300 ms here), so this ends quickly.
     assert!(took < NO_HANG, "{took:?}");
 }
+
+#[test]
+fn a_request_body_is_never_forwarded_to_another_host() {
+    // The body of an OAuth2 refresh grant holds the secret: a redirect to another host must
+    // not carry it there.
+    let elsewhere = Server::start(Behaviour::Raw(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".into(),
+    ));
+    let redirect = Server::start(Behaviour::Raw(format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://localhost:{}/token\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        elsewhere.port
+    )));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut request = Request::new(
+        reqwest::Method::POST,
+        url::Url::parse(&redirect.url("/token")).expect("url"),
+    );
+    request.body = Some(b"refresh_token=secret".to_vec());
+    let result = rt.block_on(client(2000).send(request, BodyLimit::JSON));
+    match result {
+        Err(http::Error::Redirect { reason, .. }) => {
+            assert!(reason.contains("body"), "{reason}");
+        }
+        other => panic!("expected a refused redirect, got {other:?}"),
+    }
+    assert_eq!(
+        elsewhere
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "nothing reached the other host"
+    );
+}
