@@ -9,7 +9,7 @@ use super::{
     Context, Credentials, Probe, network_checks, registry_login, registry_pull, registry_push,
     registry_reachable, token_format,
 };
-use crate::credentials::{self, Credential};
+use crate::credentials::Credential;
 use crate::finding::{Finding, Status};
 use crate::http;
 use crate::reference::Reference;
@@ -50,21 +50,10 @@ pub(super) struct Resolved {
 
 /// The credential for `domain` (discovery runs once per registry).
 pub(super) fn resolve(ctx: &Context, domain: &str) -> Resolved {
-    match &ctx.credentials {
-        Credentials::Anonymous => Resolved::default(),
-        Credentials::Fixed(c) => Resolved {
-            credential: Some(c.clone()),
-            findings: Vec::new(),
-        },
-        Credentials::Discover(o) => {
-            let mut o = o.clone();
-            o.registry = domain.to_owned();
-            let found = credentials::discover(&o);
-            Resolved {
-                credential: found.credential,
-                findings: found.findings,
-            }
-        }
+    let found = ctx.discover(domain);
+    Resolved {
+        credential: found.credential,
+        findings: found.findings,
     }
 }
 

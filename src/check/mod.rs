@@ -78,6 +78,36 @@ pub enum Credentials {
     Discover(credentials::Options),
 }
 
+/// Told of every credential discovery hands out, before it is used: the CLI masks it for
+/// the GitHub Actions log, whatever source it came from (a docker config, a helper).
+#[derive(Clone, Default)]
+pub struct CredentialObserver(Option<std::sync::Arc<ObserveFn>>);
+
+/// What a [`CredentialObserver`] calls.
+type ObserveFn = dyn Fn(&Credential) + Send + Sync;
+
+impl CredentialObserver {
+    pub fn new(f: impl Fn(&Credential) + Send + Sync + 'static) -> Self {
+        CredentialObserver(Some(std::sync::Arc::new(f)))
+    }
+
+    fn notify(&self, credential: &Credential) {
+        if let Some(f) = &self.0 {
+            f(credential);
+        }
+    }
+}
+
+impl std::fmt::Debug for CredentialObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "CredentialObserver(set)"
+        } else {
+            "CredentialObserver(none)"
+        })
+    }
+}
+
 /// Everything a check needs, built once.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -85,6 +115,8 @@ pub struct Context {
     pub credentials: Credentials,
     /// The one pooled client.
     pub http: http::Client,
+    /// Told of every discovered credential before it is used.
+    pub observer: CredentialObserver,
 }
 
 impl Context {
@@ -94,7 +126,28 @@ impl Context {
             options,
             credentials,
             http,
+            observer: CredentialObserver::default(),
         })
+    }
+
+    /// Discovery for `domain` with this context's options (none when anonymous), the
+    /// credential shown to the observer first.
+    pub fn discover(&self, domain: &str) -> credentials::Discovery {
+        let found = match &self.credentials {
+            Credentials::Anonymous => credentials::Discovery::default(),
+            Credentials::Fixed(c) => credentials::Discovery {
+                credential: Some(c.clone()),
+                ..credentials::Discovery::default()
+            },
+            Credentials::Discover(o) => credentials::discover(&credentials::Options {
+                registry: domain.to_owned(),
+                ..o.clone()
+            }),
+        };
+        if let Some(c) = &found.credential {
+            self.observer.notify(c);
+        }
+        found
     }
 
     /// Where `domain`'s API answers.

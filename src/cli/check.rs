@@ -110,7 +110,7 @@ pub(crate) fn report(args: Args, global: &GlobalArgs) -> Result<Report, ExitCode
         github,
         ..check::Options::default()
     };
-    let ctx = access::context(
+    let mut ctx = access::context(
         args.network,
         Duration::from_secs(args.timeout),
         &env,
@@ -118,6 +118,7 @@ pub(crate) fn report(args: Args, global: &GlobalArgs) -> Result<Report, ExitCode
         options,
     )
     .map_err(|e| output::usage_error(&e))?;
+    ctx.observer = output::mask_observer(global);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

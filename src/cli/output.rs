@@ -92,17 +92,44 @@ impl GlobalArgs {
 /// In GitHub Actions, tells the runner to mask every secret; call it as soon as secrets are
 /// known, before anything else is printed.
 pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
-    if !global.runner().active {
-        return;
+    if global.runner().active {
+        write_masks(secrets);
     }
+}
+
+/// Prints `::add-mask::` once per distinct secret in this process.
+fn write_masks(secrets: &[&Secret]) {
+    use std::collections::HashSet;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    use std::sync::{Mutex, OnceLock};
+    // Hashes only: the values themselves are not kept a second time.
+    static MASKED: OnceLock<Mutex<HashSet<u64>>> = OnceLock::new();
+    let masked = MASKED.get_or_init(|| Mutex::new(HashSet::new()));
+    let Ok(mut masked) = masked.lock() else {
+        return;
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for secret in secrets {
+        let mut h = DefaultHasher::new();
+        secret.expose().hash(&mut h);
+        if !masked.insert(h.finish()) {
+            continue;
+        }
         if let Some(line) = ghcr_doctor::actions::mask_command(secret) {
             let _ = writeln!(out, "{line}");
         }
     }
     let _ = out.flush();
+}
+
+/// In GitHub Actions, an observer that masks every credential the library discovers (a
+/// docker config entry, a helper's answer) before it is used; outside Actions, none.
+pub(crate) fn mask_observer(global: &GlobalArgs) -> ghcr_doctor::check::CredentialObserver {
+    if !global.runner().active {
+        return ghcr_doctor::check::CredentialObserver::default();
+    }
+    ghcr_doctor::check::CredentialObserver::new(|credential| write_masks(&[&credential.secret]))
 }
 
 /// Masks, in GitHub Actions, the secrets discovery may use that are known before any

@@ -145,7 +145,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         }
         Err(e) => return output::usage_error(&e),
     };
-    let ctx = match access::context(
+    let mut ctx = match access::context(
         args.network,
         Duration::from_secs(args.timeout),
         &env,
@@ -155,6 +155,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return output::usage_error(&e),
     };
+    ctx.observer = output::mask_observer(global);
     let progress =
         (args.pull && global.format() == Format::Text && std::io::stderr().is_terminal())
             .then(progress_bar);

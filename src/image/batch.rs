@@ -153,12 +153,9 @@ pub async fn verify_all(
 fn credential_for(ctx: &Context, domain: &str) -> (Option<Credential>, Vec<Finding>) {
     match &ctx.credentials {
         Credentials::Anonymous => (None, Vec::new()),
-        Credentials::Fixed(c) => (Some(c.clone()), Vec::new()),
-        Credentials::Discover(options) if !domain.is_empty() => {
-            let found = credentials::discover(&credentials::Options {
-                registry: domain.to_owned(),
-                ..options.clone()
-            });
+        Credentials::Fixed(_) => (ctx.discover(domain).credential, Vec::new()),
+        Credentials::Discover(_) if !domain.is_empty() => {
+            let found = ctx.discover(domain);
             let notes = found
                 .findings
                 .into_iter()

@@ -445,6 +445,8 @@ async fn prove(
         },
         credentials: check::Credentials::Fixed(credential.clone()),
         http: client.clone(),
+        // login masks every candidate itself before anything is printed.
+        observer: check::CredentialObserver::default(),
     };
     if !options.for_push.is_empty() {
         return check::run(&ctx, &options.for_push).await.findings;

@@ -717,3 +717,44 @@ fn every_login_check_id_has_a_docs_section() {
         assert!(docs.contains(&format!("\n## {id}\n")), "no `## {id}`");
     }
 }
+
+/// A credential from docker's config (not from the environment) is masked too, before any
+/// other output, by `check` and `verify` in Actions mode.
+#[test]
+fn check_and_verify_mask_a_credential_from_the_docker_config() {
+    const PASSWORD: &str = "docker-config-secret-8c1f2e";
+    let reg = Registry::start(Auth::Htpasswd(vec![("octocat".into(), PASSWORD.into())]));
+    crate::support::image::Pusher::new(&reg.url(), Some(("octocat", PASSWORD)))
+        .simple_image("team/app", "v1", 1);
+    let image = format!("{}/team/app:v1", reg.host());
+    for command in ["check", "verify"] {
+        let runner = Runner::new();
+        use base64::Engine as _;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("octocat:{PASSWORD}"));
+        std::fs::write(
+            runner.config(),
+            format!(r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#, reg.host()),
+        )
+        .expect("docker config");
+        let out = runner
+            .command()
+            .args([command, &image])
+            .output()
+            .expect("run");
+        let text = stdout(&out);
+        assert_eq!(
+            text.lines().next(),
+            Some(format!("::add-mask::{PASSWORD}").as_str()),
+            "{command}: {text}"
+        );
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("::add-mask::"))
+                .count(),
+            1,
+            "{command}: each secret is masked once: {text}"
+        );
+        assert_no_secret(&out, &[PASSWORD]);
+        assert_eq!(out.status.code(), Some(0), "{command}: {text}");
+    }
+}
