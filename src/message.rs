@@ -5,8 +5,8 @@
 //!
 //! ```
 //! use ghcr_doctor::t;
-//! let s = t!("common.not-implemented", command = "verify");
-//! assert!(s.contains("verify"));
+//! let s = t!("common.input-unreadable", path = "build.log", error = "not found");
+//! assert!(s.contains("build.log"));
 //! ```
 //!
 //! A message file is a TOML table; nested tables join their keys with dots, so

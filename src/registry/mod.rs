@@ -212,7 +212,7 @@ pub struct Ping {
 }
 
 /// What the login step did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Login {
     pub scheme: &'static str,
     pub anonymous: bool,

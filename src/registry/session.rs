@@ -162,17 +162,8 @@ impl Session {
         let mut login = Login {
             scheme: self.scheme.as_str(),
             anonymous: self.basic.is_none(),
-            realm: None,
-            service: None,
             requested,
-            granted: None,
-            token_fields: Vec::new(),
-            expires_in: None,
-            token_requests: 0,
-            rounds: 0,
-            attempts: 0,
-            refused: Vec::new(),
-            foreign_realm: None,
+            ..Login::default()
         };
         match self.scheme.clone() {
             AuthScheme::None => Ok(login),
@@ -779,18 +770,7 @@ impl Session {
 fn login_scratch() -> Login {
     Login {
         scheme: "bearer",
-        anonymous: false,
-        realm: None,
-        service: None,
-        requested: Vec::new(),
-        granted: None,
-        token_fields: Vec::new(),
-        expires_in: None,
-        token_requests: 0,
-        rounds: 0,
-        attempts: 0,
-        refused: Vec::new(),
-        foreign_realm: None,
+        ..Login::default()
     }
 }
 
