@@ -18,6 +18,7 @@ use crate::report::Report;
 use crate::t;
 
 pub mod expr;
+pub mod fix;
 pub mod model;
 pub mod push;
 mod rules;

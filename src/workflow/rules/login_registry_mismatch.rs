@@ -67,6 +67,8 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
                     message,
                     false,
                 )
+                .with_evidence("registry", registry.as_str())
+                .with_evidence("push_line", push.mark.line)
                 .with_fix([t!(
                     "workflow.login.fix-mismatch",
                     registry = registry,

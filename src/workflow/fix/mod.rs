@@ -1,0 +1,396 @@
+//! `ghcr-doctor workflow --fix`: repairs the mistakes the rules found, as splices at the
+//! positions the parser reports, so every byte the fix was not asked to change stays.
+//!
+//! A fix is data: for each finding, one file per fixable rule turns the finding (rule id,
+//! file, job, line and column, evidence) and the file's tree into a [`Plan`], a list of
+//! byte-range [`Edit`]s with a message. [`splice`] applies plans, [`diff`] renders them as a
+//! unified diff. Where an edit would need a guess (anchors and aliases, a flow mapping over
+//! several lines, `permissions:` from an expression) the fix refuses and says why. Fixes run
+//! until the files stop changing, so running them again changes nothing.
+
+use std::path::PathBuf;
+
+use crate::finding::{Finding, Location, Status};
+use crate::report::Report;
+use crate::t;
+
+use super::{Loaded, WorkflowError};
+
+mod diff;
+mod doc;
+mod fork_or_dependabot_readonly;
+mod login_missing;
+mod login_registry_mismatch;
+mod packages_write;
+mod reference_uppercase;
+mod secret_fallback;
+mod splice;
+
+use doc::Doc;
+
+/// The check id of the notes a fix run adds (what was fixed, what was not and why).
+pub const FIX_CHECK: &str = "workflow-fix";
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Only fixes that make a correct workflow work (`--fix`, `--fix=safe`).
+    Safe,
+    /// Also fixes that change what the workflow does (`--fix=all`).
+    All,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Safe => "safe",
+            Level::All => "all",
+        }
+    }
+}
+
+/// What a fix run may do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub level: Level,
+    /// `OWNER/ghcr-doctor@REF`, the reference of this project's action for the
+    /// `secret-fallback` fix when the file does not use the action yet.
+    pub action: Option<String>,
+}
+
+/// One splice: replace bytes `start..end` of the file with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The edits that fix one finding, with the sentence that says what they do.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub rule: &'static str,
+    pub target: String,
+    /// The line (in the file before the edit) the fix is about.
+    pub line: usize,
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+/// What a fixable rule's fixer answers for one finding.
+#[derive(Debug, Clone)]
+pub(crate) enum Answer {
+    Fix(Plan),
+    /// The file is left alone; the message says why.
+    Refuse {
+        line: usize,
+        reason: String,
+    },
+}
+
+/// A fixer: the findings of its rule in one file (those of one job together) and the file.
+type Fixer = fn(&Doc<'_>, &[&Finding], &Options) -> Vec<(String, Answer)>;
+
+/// Every fixable rule: its id, the level it needs, its fixer.
+const FIXERS: &[(&str, Level, Fixer)] = &[
+    (
+        "workflow-missing-packages-write",
+        Level::Safe,
+        packages_write::fix,
+    ),
+    ("reference-uppercase", Level::Safe, reference_uppercase::fix),
+    (
+        "login-registry-mismatch",
+        Level::Safe,
+        login_registry_mismatch::fix,
+    ),
+    (
+        "fork-or-dependabot-readonly",
+        Level::All,
+        fork_or_dependabot_readonly::fix,
+    ),
+    ("login-missing", Level::All, login_missing::fix),
+    ("secret-fallback", Level::All, secret_fallback::fix),
+];
+
+/// The level a rule's fix needs, or `None` when the rule has no fix.
+pub fn level_of(rule: &str) -> Option<Level> {
+    FIXERS
+        .iter()
+        .find(|(id, _, _)| *id == rule)
+        .map(|(_, l, _)| *l)
+}
+
+/// One file a fix run changed.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// The path shown in findings and in the diff.
+    pub file: String,
+    pub before: String,
+    pub after: String,
+    /// The unified diff from `before` to `after`.
+    pub diff: String,
+}
+
+/// What a fix run did: the files it changed and the report of what is left.
+#[derive(Debug)]
+pub struct Outcome {
+    pub changed: Vec<Changed>,
+    /// The lint report after the edits, with a `workflow-fix` note per fix made or refused.
+    pub report: Report,
+}
+
+impl Outcome {
+    /// The unified diff of every changed file, in load order.
+    pub fn diff(&self) -> String {
+        self.changed.iter().map(|c| c.diff.as_str()).collect()
+    }
+}
+
+/// How many times fixes run over the files at most; each run fixes what the previous one
+/// made visible, so that a second `--fix` has nothing left to do.
+const ROUNDS: usize = 4;
+
+/// Lints the files at `paths`, fixes what `options` allows, and lints the result. Nothing
+/// is written: [`write`] writes an outcome's files.
+pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowError> {
+    let (mut loaded, empty, calls) = super::load_all(paths)?;
+    let originals: Vec<String> = loaded.iter().map(|l| l.source.text().to_owned()).collect();
+    let mut notes: Vec<Finding> = Vec::new();
+    for _ in 0..ROUNDS {
+        let report = super::report(&loaded, empty.clone(), &calls);
+        let mut any = false;
+        let mut round_notes = Vec::new();
+        for l in &mut loaded {
+            if let Some(text) = fix_file(l, &report.findings, options, &mut round_notes) {
+                *l = reparse(l, text);
+                any = true;
+            }
+        }
+        // Notes of refusals repeat each round: keep the last round's, and every fix made.
+        notes.retain(|n| n.status == Status::Pass);
+        notes.extend(round_notes);
+        if !any {
+            break;
+        }
+    }
+    let mut report = super::report(&loaded, empty, &calls);
+    note_held_back(&report.findings.clone(), options, &mut notes);
+    let changed: Vec<Changed> = loaded
+        .iter()
+        .zip(originals)
+        .filter(|(l, before)| l.source.text() != before)
+        .map(|(l, before)| {
+            let after = l.source.text().to_owned();
+            let diff = diff::unified(&l.file, &before, &after);
+            Changed {
+                path: l.canonical.clone(),
+                file: l.file.clone(),
+                before,
+                after,
+                diff,
+            }
+        })
+        .collect();
+    report.findings.extend(notes);
+    Ok(Outcome { changed, report })
+}
+
+/// Writes the changed files in place.
+pub fn write(outcome: &Outcome) -> Result<(), WorkflowError> {
+    for c in &outcome.changed {
+        std::fs::write(&c.path, &c.after).map_err(|source| WorkflowError::Unreadable {
+            path: c.path.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+fn reparse(l: &Loaded, text: String) -> Loaded {
+    super::parse(
+        l.canonical.clone(),
+        l.file.clone(),
+        l.root.clone(),
+        text.into_bytes(),
+    )
+}
+
+fn job_of(target: &str) -> String {
+    target.strip_prefix("jobs.").unwrap_or(target).to_owned()
+}
+
+/// Fixes one file; returns its new text when anything changed.
+fn fix_file(
+    l: &Loaded,
+    findings: &[Finding],
+    options: &Options,
+    notes: &mut Vec<Finding>,
+) -> Option<String> {
+    let Ok(docs) = &l.docs else { return None };
+    let root = docs.first()?;
+    let text = l.source.text();
+    let doc = Doc::new(text, root);
+    let mut plans: Vec<Plan> = Vec::new();
+    for (rule, level, fixer) in FIXERS {
+        if *level > options.level {
+            continue;
+        }
+        let mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.check == *rule && in_file(f, &l.file))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        for (target, answer) in fixer(&doc, &mine, options) {
+            match answer {
+                Answer::Fix(plan) => plans.push(plan),
+                Answer::Refuse { line, reason } => {
+                    notes.push(note(&l.file, rule, &target, Status::Skip, line, reason));
+                }
+            }
+        }
+    }
+    // Plans that touch what an earlier plan touches wait for the next round.
+    let mut kept: Vec<Plan> = Vec::new();
+    for p in plans {
+        if kept.iter().all(|k| splice::disjoint(&k.edits, &p.edits)) {
+            kept.push(p);
+        }
+    }
+    if kept.is_empty() {
+        return None;
+    }
+    let edits: Vec<Edit> = kept.iter().flat_map(|p| p.edits.iter().cloned()).collect();
+    let new = match splice::apply(text, &edits) {
+        Ok(new) => new,
+        Err(_) => return None,
+    };
+    // The last guard: a fix never leaves a file that does not parse.
+    if super::yaml::parse(&new).is_err() {
+        for p in &kept {
+            notes.push(note(
+                &l.file,
+                p.rule,
+                &p.target,
+                Status::Skip,
+                p.line,
+                t!("workflow.fix.would-break", rule = p.rule),
+            ));
+        }
+        return None;
+    }
+    for p in kept {
+        notes.push(note(
+            &l.file,
+            p.rule,
+            &p.target,
+            Status::Pass,
+            p.line,
+            p.message,
+        ));
+    }
+    Some(new)
+}
+
+fn in_file(f: &Finding, file: &str) -> bool {
+    f.location
+        .as_ref()
+        .and_then(|l| l.file.as_deref())
+        .is_some_and(|x| x == file)
+}
+
+fn note(
+    file: &str,
+    rule: &str,
+    target: &str,
+    status: Status,
+    line: usize,
+    message: String,
+) -> Finding {
+    Finding::new(FIX_CHECK, status, target, message)
+        .with_location(Location::line(Some(file.to_owned()), line))
+        .with_evidence("rule", rule)
+}
+
+/// One note per remaining finding whose fix needs `--fix=all`.
+fn note_held_back(findings: &[Finding], options: &Options, notes: &mut Vec<Finding>) {
+    if options.level == Level::All {
+        return;
+    }
+    for f in findings {
+        if level_of(&f.check) != Some(Level::All) {
+            continue;
+        }
+        let loc = f.location.as_ref();
+        let file = loc.and_then(|l| l.file.clone()).unwrap_or_default();
+        let line = loc.and_then(|l| l.line).unwrap_or(1);
+        notes.push(note(
+            &file,
+            &f.check,
+            &f.target,
+            Status::Info,
+            line,
+            t!("workflow.fix.held-back", rule = f.check),
+        ));
+    }
+}
+
+/// Groups findings by the job they are about (`jobs.<id>`), in first-seen order.
+pub(crate) fn by_job<'f>(findings: &[&'f Finding]) -> Vec<(String, Vec<&'f Finding>)> {
+    let mut out: Vec<(String, Vec<&'f Finding>)> = Vec::new();
+    for f in findings {
+        let job = job_of(&f.target);
+        match out.iter_mut().find(|(j, _)| *j == job) {
+            Some((_, v)) => v.push(f),
+            None => out.push((job, vec![f])),
+        }
+    }
+    out
+}
+
+/// The line and column a finding points at.
+pub(crate) fn at(f: &Finding) -> Option<(usize, usize, usize)> {
+    let l = f.location.as_ref()?;
+    let line = l.line?;
+    let col = l.column.unwrap_or(1);
+    Some((line, col, l.end_column.unwrap_or(col)))
+}
+
+/// The line a finding points at (1 when it points nowhere).
+pub(crate) fn line(f: &Finding) -> usize {
+    at(f).map_or(1, |(l, _, _)| l)
+}
+
+/// A refusal of `f`'s fix.
+pub(crate) fn refuse(f: &Finding, reason: String) -> (String, Answer) {
+    (
+        f.target.clone(),
+        Answer::Refuse {
+            line: line(f),
+            reason,
+        },
+    )
+}
+
+/// A plan fixing `f`.
+pub(crate) fn plan(
+    rule: &'static str,
+    f: &Finding,
+    message: String,
+    edits: Vec<Edit>,
+) -> (String, Answer) {
+    (
+        f.target.clone(),
+        Answer::Fix(Plan {
+            rule,
+            target: f.target.clone(),
+            line: line(f),
+            message,
+            edits,
+        }),
+    )
+}
