@@ -25,3 +25,4 @@ mod support;
 mod token;
 mod verify;
 mod workflow;
+mod workflow_fix;

@@ -227,6 +227,28 @@ impl<'a> Doc<'a> {
             .any(|l| re.is_match(strip_comment(l)))
     }
 
+    /// True when `value` (under `key`) is an alias: its node is written elsewhere (an anchor
+    /// always comes before its aliases) or the text after the key starts with `*`.
+    pub fn is_alias(&self, key: &Node, value: &Node) -> bool {
+        if value.span.start < key.span.start {
+            return true;
+        }
+        let after = self.offset(key.span.end);
+        let rest = self.text[after..].trim_start_matches([' ', ':', '\t']);
+        rest.starts_with('*') || rest.starts_with("<<")
+    }
+
+    /// True when a mapping takes entries from elsewhere (`<<: *base`), or is itself written
+    /// elsewhere under `key`: an edit could not know what the merged entries say.
+    pub fn borrowed(&self, key: &Node, map: &Node) -> bool {
+        self.is_alias(key, map)
+            || map.map().iter().any(|(k, _)| {
+                k.span.start < map.span.start
+                    || k.as_str() == Some("<<")
+                    || self.line(k.span.start.line).trim_start().starts_with("<<")
+            })
+    }
+
     /// The leading spaces of line `n`.
     pub fn indent(&self, n: usize) -> usize {
         let l = self.line(n);
@@ -239,12 +261,20 @@ impl<'a> Doc<'a> {
     }
 
     /// The step of `job` whose text holds line `line`.
+    /// Steps written as aliases (`- *login`) are never matched: their node is written
+    /// elsewhere.
     pub fn step_at(&self, job: &'a Node, line: usize) -> Option<&'a Node> {
-        let steps = job.get("steps")?.seq();
+        let (key, steps) = job.entry("steps")?;
+        if self.is_alias(key, steps) {
+            return None;
+        }
+        let steps = steps.seq();
+        let own = |s: &Node| s.span.start.line > key.span.start.line;
         steps
             .iter()
             .enumerate()
             .rev()
+            .filter(|(_, s)| own(s))
             .find(|(i, s)| {
                 s.span.start.line <= line
                     && (steps.get(i + 1).is_none() || line <= self.last_line(s))

@@ -27,7 +27,7 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
         return refuse(f, t!("workflow.fix.fork.target"));
     }
     let job_id = f.target.strip_prefix("jobs.").unwrap_or(&f.target);
-    let Some((_, job)) = doc.job(job_id) else {
+    let Some((key, job)) = doc.job(job_id) else {
         return refuse(f, t!("workflow.fix.refuse.no-job", job = job_id));
     };
     let Some((line, _, _)) = at(f) else {
@@ -39,7 +39,7 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
     }
     let from = doc.offset(job.span.start);
     let to = doc.line_end(doc.last_line(job));
-    if doc.has_alias(from, to) {
+    if doc.borrowed(key, job) || doc.has_alias(from, to) {
         return refuse(f, t!("workflow.fix.refuse.alias", what = what));
     }
     if job.get("uses").is_some() {

@@ -34,7 +34,8 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
     };
     let from = doc.offset(step.span.start);
     let to = doc.line_end(doc.last_line(step));
-    if doc.has_alias(from, to) {
+    let with_alias = step.entry("with").is_some_and(|(k, w)| doc.borrowed(k, w));
+    if with_alias || doc.has_alias(from, to) {
         let what = t!("workflow.fix.what.login");
         return refuse(f, t!("workflow.fix.refuse.alias", what = what));
     }

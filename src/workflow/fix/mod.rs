@@ -8,6 +8,7 @@
 //! several lines, `permissions:` from an expression) the fix refuses and says why. Fixes run
 //! until the files stop changing, so running them again changes nothing.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::finding::{Finding, Location, Status};
@@ -157,13 +158,19 @@ const ROUNDS: usize = 4;
 /// is written: [`write`] writes an outcome's files.
 pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowError> {
     let (mut loaded, empty, calls) = super::load_all(paths)?;
+    // Only the files asked for are edited; reusable workflows they call are read, not fixed.
+    let given: HashSet<PathBuf> = super::expand(paths)?
+        .0
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+        .collect();
     let originals: Vec<String> = loaded.iter().map(|l| l.source.text().to_owned()).collect();
     let mut notes: Vec<Finding> = Vec::new();
     for _ in 0..ROUNDS {
         let report = super::report(&loaded, empty.clone(), &calls);
         let mut any = false;
         let mut round_notes = Vec::new();
-        for l in &mut loaded {
+        for l in loaded.iter_mut().filter(|l| given.contains(&l.canonical)) {
             if let Some(text) = fix_file(l, &report.findings, options, &mut round_notes) {
                 *l = reparse(l, text);
                 any = true;

@@ -39,9 +39,13 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
 }
 
 fn fix_job(doc: &Doc<'_>, id: &str, f: &Finding) -> (String, Answer) {
-    let Some((_, job)) = doc.job(id) else {
+    let Some((key, job)) = doc.job(id) else {
         return refuse(f, t!("workflow.fix.refuse.no-job", job = id));
     };
+    if doc.borrowed(key, job) {
+        let what = t!("workflow.fix.what.job");
+        return refuse(f, t!("workflow.fix.refuse.alias", what = what));
+    }
     if let Some((key, value)) = job.entry("permissions") {
         return own_block(doc, id, f, key, value);
     }
@@ -73,7 +77,7 @@ fn own_block(doc: &Doc<'_>, id: &str, f: &Finding, key: &Node, value: &Node) -> 
     let from = doc.offset(key.span.start);
     let to = doc.line_end(doc.last_line(value));
     let what = t!("workflow.fix.what.permissions", job = id);
-    if doc.has_alias(from, to) || value.is_null() && doc.line(key.span.start.line).contains('*') {
+    if doc.is_alias(key, value) || doc.has_alias(from, to) {
         return refuse(f, t!("workflow.fix.refuse.alias", what = what));
     }
     match &value.value {
@@ -81,27 +85,36 @@ fn own_block(doc: &Doc<'_>, id: &str, f: &Finding, key: &Node, value: &Node) -> 
             let Some(text) = doc.scalar(value) else {
                 return refuse(f, t!("workflow.fix.refuse.layout", what = what));
             };
-            // `permissions: read-all` becomes `permissions:` and one line per scope.
+            // `permissions: read-all` becomes `permissions:` (a comment after it stays) and
+            // one line per scope under it.
             let Some(colon) = doc.text[..text.start].rfind(':') else {
                 return refuse(f, t!("workflow.fix.refuse.layout", what = what));
             };
+            if doc.line_of(colon) != doc.line_of(text.start) {
+                return refuse(f, t!("workflow.fix.refuse.layout", what = what));
+            }
             let base = key.span.start.col - 1;
-            let mut lines = vec![String::new()];
-            lines.extend(
-                read_all()
-                    .iter()
-                    .map(|(k, v)| format!("{}{k}: {v}", doc.pad(base, 1))),
-            );
-            let body = lines.join(doc.eol);
+            let lines: Vec<String> = read_all()
+                .iter()
+                .map(|(k, v)| format!("{}{k}: {v}", doc.pad(base, 1)))
+                .collect();
+            let (at, lead) = doc.after_line(doc.line_of(text.start));
             plan(
                 ID,
                 f,
                 t!("workflow.fix.packages.read-all", job = id),
-                vec![Edit {
-                    start: colon + 1,
-                    end: text.end,
-                    text: body,
-                }],
+                vec![
+                    Edit {
+                        start: colon + 1,
+                        end: text.end,
+                        text: String::new(),
+                    },
+                    Edit {
+                        start: at,
+                        end: at,
+                        text: format!("{lead}{}", doc.lines(&lines)),
+                    },
+                ],
             )
         }
         Value::Scalar(s) if s.contains("${{") => {
@@ -206,7 +219,7 @@ fn inherited(doc: &Doc<'_>, key: &Node, value: &Node) -> Result<Vec<(String, Str
     let what = t!("workflow.fix.what.workflow-permissions");
     let from = doc.offset(key.span.start);
     let to = doc.line_end(doc.last_line(value));
-    if doc.has_alias(from, to) {
+    if doc.is_alias(key, value) || doc.has_alias(from, to) {
         return Err(t!("workflow.fix.refuse.alias", what = what));
     }
     match &value.value {

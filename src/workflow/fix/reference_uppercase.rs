@@ -108,6 +108,15 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
                 out.push(refuse(f, t!("workflow.fix.uppercase.not-in-step")));
                 continue;
             };
+            let (a, b) = (
+                doc.offset(step.span.start),
+                doc.line_end(doc.last_line(step)),
+            );
+            if doc.has_alias(a, b) {
+                let what = t!("workflow.fix.what.image");
+                out.push(refuse(f, t!("workflow.fix.refuse.alias", what = what)));
+                continue;
+            }
             match built(doc, doc.root, job, step, line, from, slice) {
                 Ok((mine, needed)) if !mine.is_empty() => {
                     for e in mine {

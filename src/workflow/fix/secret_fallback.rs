@@ -74,7 +74,8 @@ fn one(doc: &Doc<'_>, f: &Finding, options: &Options) -> (String, Answer) {
     let what = t!("workflow.fix.what.login");
     let from = doc.offset(step.span.start);
     let to = doc.line_end(doc.last_line(step));
-    if doc.has_alias(from, to) {
+    let with_alias = step.entry("with").is_some_and(|(k, w)| doc.borrowed(k, w));
+    if with_alias || doc.has_alias(from, to) {
         return refuse(f, t!("workflow.fix.refuse.alias", what = what));
     }
     if doc.is_flow(with) {

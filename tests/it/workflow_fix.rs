@@ -1,0 +1,801 @@
+//! `ghcr-doctor workflow --fix` and `--diff`: every fix on the fixture workflows (the rule is
+//! gone on re-lint, the tree is the same but for the nodes the fix adds or changes, untouched
+//! lines and comments stay byte for byte, CRLF stays CRLF, a second run changes nothing), the
+//! refusals, a property test over the fixtures, and `--diff` through `git apply`.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ghcr_doctor::finding::{Finding, Status};
+use ghcr_doctor::t;
+use ghcr_doctor::workflow::fix::{self, FIX_CHECK, Level, Options};
+use ghcr_doctor::workflow::{self, yaml};
+use proptest::prelude::*;
+
+use crate::support::{ghcr_doctor, root, stderr, stdout};
+
+const ACTION: &str = "octo-org/ghcr-doctor@0123456789abcdef0123456789abcdef01234567";
+
+fn workflows() -> PathBuf {
+    root().join("tests/fixtures/workflows")
+}
+
+fn edge() -> PathBuf {
+    root().join("tests/fixtures/workflow-fix")
+}
+
+fn yml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\n', "\r\n")
+}
+
+/// A repository in a temporary folder with every fixture in `.github/workflows/` (reusable
+/// workflows resolve there), optionally with CRLF line endings.
+fn repo(crlf_endings: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    for f in yml_files(&workflows())
+        .into_iter()
+        .chain(yml_files(&edge()))
+    {
+        let text = std::fs::read_to_string(&f).expect("read fixture");
+        let text = if crlf_endings { crlf(&text) } else { text };
+        let name = f.file_name().expect("name");
+        std::fs::write(wf.join(name), text).expect("write fixture");
+    }
+    dir
+}
+
+fn options(level: Level) -> Options {
+    Options {
+        level,
+        action: Some(ACTION.into()),
+    }
+}
+
+fn in_file<'a>(findings: &'a [Finding], file: &str) -> impl Iterator<Item = &'a Finding> {
+    let name = format!("/{file}");
+    findings.iter().filter(move |f| {
+        f.location
+            .as_ref()
+            .and_then(|l| l.file.as_deref())
+            .is_some_and(|p| p.ends_with(&name) || p == file)
+    })
+}
+
+/// The old lines a unified diff removes and the new lines it adds (1-based).
+fn diff_lines(diff: &str) -> (HashSet<usize>, HashSet<usize>) {
+    let (mut removed, mut added) = (HashSet::new(), HashSet::new());
+    let (mut old, mut new) = (0usize, 0usize);
+    for l in diff.split_inclusive('\n') {
+        if let Some(h) = l.strip_prefix("@@ -") {
+            let mut parts = h.split(' ');
+            let o = parts.next().unwrap_or_default();
+            let n = parts.next().unwrap_or_default().trim_start_matches('+');
+            old = o
+                .split(',')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            new = n
+                .split(',')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            continue;
+        }
+        if l.starts_with("diff --git") || l.starts_with("--- ") || l.starts_with("+++ ") {
+            continue;
+        }
+        match l.chars().next() {
+            Some(' ') => {
+                old += 1;
+                new += 1;
+            }
+            Some('-') => {
+                removed.insert(old);
+                old += 1;
+            }
+            Some('+') => {
+                added.insert(new);
+                new += 1;
+            }
+            _ => {}
+        }
+    }
+    (removed, added)
+}
+
+/// Lines with their endings, 1-based, without those in `skip`.
+fn kept_lines(text: &str, skip: &HashSet<usize>) -> Vec<String> {
+    text.split_inclusive('\n')
+        .enumerate()
+        .filter(|(i, _)| !skip.contains(&(i + 1)))
+        .map(|(_, l)| l.to_owned())
+        .collect()
+}
+
+/// `b` is `a` except for nodes `b` adds and nodes on the lines in `changed` (of `a`).
+fn same_except(a: &yaml::Node, b: &yaml::Node, changed: &HashSet<usize>) -> Result<(), String> {
+    let here = a.span.start.line;
+    match (&a.value, &b.value) {
+        (yaml::Value::Map(x), yaml::Value::Map(y)) => {
+            for (k, v) in x {
+                let key = k.as_str().unwrap_or_default();
+                match y.iter().find(|(k2, _)| k2.as_str() == Some(key)) {
+                    Some((_, v2)) => {
+                        same_except(v, v2, changed).map_err(|e| format!("{key}.{e}"))?
+                    }
+                    None if changed.contains(&k.span.start.line) => {}
+                    None => return Err(format!("{key} (line {}) is gone", k.span.start.line)),
+                }
+            }
+            Ok(())
+        }
+        (yaml::Value::Seq(x), yaml::Value::Seq(y)) => {
+            let mut j = 0;
+            for (i, item) in x.iter().enumerate() {
+                let found = (j..y.len()).find(|&k| same_except(item, &y[k], changed).is_ok());
+                match found {
+                    Some(k) => j = k + 1,
+                    None if changed.contains(&item.span.start.line) => {}
+                    None => return Err(format!("[{i}] (line {}) is gone", item.span.start.line)),
+                }
+            }
+            Ok(())
+        }
+        // A scalar over several lines (a script) changes when any of its lines does.
+        _ if a.value == b.value
+            || (here..=a.span.end.line.max(here)).any(|l| changed.contains(&l)) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            " line {here}: {:?} became {:?}",
+            a.as_str(),
+            b.as_str()
+        )),
+    }
+}
+
+/// The `# comment` tails of a text's lines.
+fn comments(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let t = l.trim_start();
+            if t.starts_with('#') {
+                return Some(t.trim_end().to_owned());
+            }
+            l.find(" #").map(|i| l[i + 1..].trim_end().to_owned())
+        })
+        .collect()
+}
+
+struct Case {
+    file: &'static str,
+    rule: &'static str,
+    level: Level,
+    /// The lines the fix rewrites (all others stay byte for byte).
+    removed: &'static [usize],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        file: "bake.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "docker-docs-multi-registry.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "goreleaser.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "job-block-replaces-workflow.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "job-block-without-packages.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "merge-by-digest.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "no-permissions-block.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "reusable-caller-denies.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "reusable-caller-pull-request.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "reusable-caller-workflow-block.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "workflow-block-empty.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "workflow-block-read-all.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "flow-permissions.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[10],
+    },
+    Case {
+        file: "packages-read-quoted.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[8],
+    },
+    Case {
+        file: "job-read-all.yml",
+        rule: "workflow-missing-packages-write",
+        level: Level::Safe,
+        removed: &[6],
+    },
+    Case {
+        file: "uppercase-context.yml",
+        rule: "reference-uppercase",
+        level: Level::Safe,
+        removed: &[26, 27],
+    },
+    Case {
+        file: "uppercase-literal.yml",
+        rule: "reference-uppercase",
+        level: Level::Safe,
+        removed: &[22],
+    },
+    Case {
+        file: "uppercase-script.yml",
+        rule: "reference-uppercase",
+        level: Level::Safe,
+        removed: &[18, 20],
+    },
+    Case {
+        file: "login-dockerhub-default.yml",
+        rule: "login-registry-mismatch",
+        level: Level::Safe,
+        removed: &[],
+    },
+    Case {
+        file: "login-literal-password.yml",
+        rule: "login-registry-mismatch",
+        level: Level::Safe,
+        removed: &[14],
+    },
+    Case {
+        file: "pull-request-unguarded.yml",
+        rule: "fork-or-dependabot-readonly",
+        level: Level::All,
+        removed: &[25],
+    },
+    Case {
+        file: "reusable-caller-pull-request.yml",
+        rule: "fork-or-dependabot-readonly",
+        level: Level::All,
+        removed: &[],
+    },
+    Case {
+        file: "imagetools-merge.yml",
+        rule: "login-missing",
+        level: Level::All,
+        removed: &[],
+    },
+    Case {
+        file: "login-after-push.yml",
+        rule: "login-missing",
+        level: Level::All,
+        removed: &[],
+    },
+    Case {
+        file: "login-missing.yml",
+        rule: "login-missing",
+        level: Level::All,
+        removed: &[],
+    },
+    Case {
+        file: "registry-tools.yml",
+        rule: "login-missing",
+        level: Level::All,
+        removed: &[],
+    },
+    Case {
+        file: "secret-fallback.yml",
+        rule: "secret-fallback",
+        level: Level::All,
+        removed: &[12, 14, 15, 16],
+    },
+];
+
+/// Runs one case in a fresh repository; returns the fixed text.
+fn run_case(case: &Case, crlf_endings: bool) -> String {
+    let dir = repo(crlf_endings);
+    let path = dir.path().join(".github/workflows").join(case.file);
+    let before = std::fs::read_to_string(&path).expect("read");
+    let name = format!(
+        "{} ({})",
+        case.file,
+        if crlf_endings { "CRLF" } else { "LF" }
+    );
+
+    let lint = workflow::check(std::slice::from_ref(&path)).expect("lint");
+    assert!(
+        in_file(&lint.findings, case.file).any(|f| f.check == case.rule),
+        "{name}: {} not found before the fix",
+        case.rule
+    );
+
+    let outcome = fix::fix(std::slice::from_ref(&path), &options(case.level)).expect("fix");
+    fix::write(&outcome).expect("write");
+    let after = std::fs::read_to_string(&path).expect("read");
+    assert_ne!(before, after, "{name}: nothing changed");
+    assert_eq!(
+        outcome.changed.len(),
+        1,
+        "{name}: only the file asked for changes"
+    );
+    assert!(
+        in_file(&outcome.report.findings, case.file)
+            .any(|f| f.check == FIX_CHECK && f.status == Status::Pass),
+        "{name}: no note of the fix"
+    );
+
+    // The rule is gone on re-lint.
+    let relint = workflow::check(std::slice::from_ref(&path)).expect("lint");
+    let left: Vec<String> = in_file(&relint.findings, case.file)
+        .filter(|f| f.check == case.rule)
+        .map(|f| f.message.clone())
+        .collect();
+    assert!(left.is_empty(), "{name}: still {left:?}\n{after}");
+
+    // Only the expected lines were rewritten; every other line is byte-identical.
+    let (removed, added) = diff_lines(&outcome.changed[0].diff);
+    let want: HashSet<usize> = case.removed.iter().copied().collect();
+    assert_eq!(
+        removed, want,
+        "{name}: rewritten lines\n{}",
+        outcome.changed[0].diff
+    );
+    assert_eq!(
+        kept_lines(&before, &removed),
+        kept_lines(&after, &added),
+        "{name}: untouched lines changed"
+    );
+
+    // Same tree except the nodes added or changed; comments survive.
+    let a = yaml::parse(&before).expect("before parses");
+    let b = yaml::parse(&after).expect("after parses");
+    if let Err(e) = same_except(&a[0], &b[0], &removed) {
+        panic!("{name}: tree differs: {e}\n{after}");
+    }
+    for c in comments(&before) {
+        assert!(after.contains(&c), "{name}: comment {c:?} lost");
+    }
+    if crlf_endings {
+        let lone = after
+            .match_indices('\n')
+            .any(|(i, _)| i == 0 || &after[i - 1..i] != "\r");
+        assert!(!lone, "{name}: a line lost its CRLF ending");
+    }
+
+    // A second run changes nothing.
+    let again = fix::fix(std::slice::from_ref(&path), &options(case.level)).expect("fix");
+    assert!(
+        again.changed.is_empty(),
+        "{name}: the second run changed {:?}",
+        again.diff()
+    );
+    after
+}
+
+#[test]
+fn every_fix_repairs_its_fixture_and_keeps_everything_else() {
+    let mut rules: HashSet<&str> = HashSet::new();
+    for case in CASES {
+        let lf = run_case(case, false);
+        let crlf_fixed = run_case(case, true);
+        assert_eq!(
+            crlf_fixed,
+            crlf(&lf),
+            "{}: CRLF and LF fixes differ",
+            case.file
+        );
+        rules.insert(case.rule);
+    }
+    for rule in [
+        "workflow-missing-packages-write",
+        "reference-uppercase",
+        "login-registry-mismatch",
+        "fork-or-dependabot-readonly",
+        "login-missing",
+        "secret-fallback",
+    ] {
+        assert!(rules.contains(rule), "no case fixes {rule}");
+        assert!(fix::level_of(rule).is_some(), "{rule} has no fixer");
+    }
+}
+
+#[test]
+fn the_edge_fixtures_are_fixed_exactly_as_written_down() {
+    for name in [
+        "flow-permissions",
+        "packages-read-quoted",
+        "job-read-all",
+        "uppercase-script",
+    ] {
+        let case = CASES
+            .iter()
+            .find(|c| c.file == format!("{name}.yml"))
+            .expect("case");
+        let got = run_case(case, false);
+        let want = std::fs::read_to_string(edge().join(format!("{name}.yml.fixed")))
+            .expect("expected file");
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn behaviour_changing_fixes_wait_for_fix_all() {
+    let dir = repo(false);
+    let path = dir
+        .path()
+        .join(".github/workflows/pull-request-unguarded.yml");
+    let before = std::fs::read_to_string(&path).expect("read");
+    let outcome = fix::fix(std::slice::from_ref(&path), &options(Level::Safe)).expect("fix");
+    assert!(outcome.changed.is_empty());
+    let held = outcome
+        .report
+        .findings
+        .iter()
+        .find(|f| f.check == FIX_CHECK)
+        .expect("a note");
+    assert_eq!(held.status, Status::Info);
+    assert_eq!(
+        held.message,
+        t!(
+            "workflow.fix.held-back",
+            rule = "fork-or-dependabot-readonly"
+        )
+    );
+    fix::write(&outcome).expect("write");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
+}
+
+#[test]
+fn what_cannot_be_fixed_without_a_guess_is_left_alone_with_the_reason() {
+    let dir = repo(false);
+    let wf = dir.path().join(".github/workflows");
+    let what = |job: &str| t!("workflow.fix.what.permissions", job = job);
+    let cases = [
+        (
+            "refuse-anchor.yml",
+            t!("workflow.fix.refuse.alias", what = what("amd64")),
+        ),
+        (
+            "refuse-flow-multiline.yml",
+            t!("workflow.fix.refuse.flow-multiline", what = what("build")),
+        ),
+        (
+            "refuse-expression.yml",
+            t!("workflow.fix.refuse.expression", what = what("build")),
+        ),
+        ("secret-fallback.yml", t!("workflow.fix.fallback.no-action")),
+        ("tolower.yml", t!("workflow.fix.uppercase.to-lower")),
+        (
+            "pull-request-target-checkout.yml",
+            t!("workflow.fix.fork.target"),
+        ),
+    ];
+    for (file, reason) in cases {
+        let path = wf.join(file);
+        let before = std::fs::read_to_string(&path).expect("read");
+        let opts = Options {
+            level: Level::All,
+            action: None,
+        };
+        let outcome = fix::fix(std::slice::from_ref(&path), &opts).expect("fix");
+        fix::write(&outcome).expect("write");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            before,
+            "{file} changed"
+        );
+        let notes: Vec<&Finding> = outcome
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.check == FIX_CHECK && f.status == Status::Skip)
+            .collect();
+        assert!(
+            notes.iter().any(|n| n.message == reason),
+            "{file}: {reason:?} not in {:?}",
+            notes.iter().map(|n| &n.message).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// The lines a fix may rewrite: those the findings of fixable rules point at, the steps
+/// holding them, and the push a registry mismatch names.
+fn allowed_lines(text: &str, findings: &[Finding]) -> HashSet<usize> {
+    let docs = yaml::parse(text).unwrap_or_default();
+    let mut allowed = HashSet::new();
+    for f in findings
+        .iter()
+        .filter(|f| fix::level_of(&f.check).is_some())
+    {
+        let Some(line) = f.location.as_ref().and_then(|l| l.line) else {
+            continue;
+        };
+        allowed.insert(line);
+        if let Some(n) = f.evidence.get("push_line").and_then(|v| v.as_u64()) {
+            allowed.insert(usize::try_from(n).unwrap_or(0));
+        }
+        // The entry the finding points at (a `permissions:` block, a job key).
+        if let Some(d) = docs.first() {
+            entry_lines(d, line, &mut allowed);
+        }
+        let jobs = docs.first().and_then(|d| d.get("jobs"));
+        for (_, job) in jobs.map(yaml::Node::map).unwrap_or_default() {
+            let steps = job.get("steps").map(yaml::Node::seq).unwrap_or_default();
+            for (i, s) in steps.iter().enumerate() {
+                let end = steps.get(i + 1).map_or(usize::MAX, |n| n.span.start.line);
+                if (s.span.start.line..end).contains(&line) {
+                    allowed.extend(s.span.start.line..end.min(text.lines().count() + 1));
+                }
+            }
+        }
+    }
+    allowed
+}
+
+/// Adds the lines of every mapping entry whose key is on `line`.
+fn entry_lines(node: &yaml::Node, line: usize, out: &mut HashSet<usize>) {
+    for (k, v) in node.map() {
+        if k.span.start.line == line {
+            out.extend(line..=v.span.end.line.max(line));
+        }
+        entry_lines(v, line, out);
+    }
+    for item in node.seq() {
+        entry_lines(item, line, out);
+    }
+}
+
+fn fixture_names() -> Vec<String> {
+    yml_files(&workflows())
+        .into_iter()
+        .chain(yml_files(&edge()))
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any fixture, with comment and blank lines added anywhere, either line ending, either
+    /// level: fixing never leaves a file that does not parse, never rewrites a line outside
+    /// what the findings point at, keeps every added comment, and a second run is a no-op.
+    #[test]
+    fn fixing_never_breaks_a_file_or_touches_other_lines(
+        pick in 0usize..1000,
+        inserts in proptest::collection::vec((0usize..200, any::<bool>()), 0..6),
+        crlf_endings in any::<bool>(),
+        all in any::<bool>(),
+    ) {
+        let names = fixture_names();
+        let name = &names[pick % names.len()];
+        let dir = repo(crlf_endings);
+        let path = dir.path().join(".github/workflows").join(name);
+        let original = std::fs::read_to_string(&path).expect("read");
+        let eol = if crlf_endings { "\r\n" } else { "\n" };
+        let mut lines: Vec<String> = original.split_inclusive('\n').map(str::to_owned).collect();
+        let mut markers = 0;
+        for (at, comment) in &inserts {
+            let at = at % (lines.len() + 1);
+            let line = if *comment {
+                markers += 1;
+                format!("# marker {markers}{eol}")
+            } else {
+                eol.to_owned()
+            };
+            lines.insert(at, line);
+        }
+        let before = lines.concat();
+        std::fs::write(&path, &before).expect("write");
+        let parsed_before = yaml::parse(&before).is_ok();
+
+        let lint = workflow::check(std::slice::from_ref(&path)).expect("lint");
+        let level = if all { Level::All } else { Level::Safe };
+        let outcome = fix::fix(std::slice::from_ref(&path), &options(level)).expect("fix");
+        fix::write(&outcome).expect("write");
+        let after = std::fs::read_to_string(&path).expect("read");
+
+        if parsed_before {
+            prop_assert!(yaml::parse(&after).is_ok(), "{name}: the fix broke the YAML\n{after}");
+        } else {
+            prop_assert_eq!(&after, &before, "{}: a file that did not parse was edited", name);
+        }
+        let mine: Vec<Finding> = in_file(&lint.findings, name).cloned().collect();
+        let allowed = allowed_lines(&before, &mine);
+        if let Some(c) = outcome.changed.first() {
+            let (removed, _) = diff_lines(&c.diff);
+            let stray: Vec<&usize> = removed.iter().filter(|l| !allowed.contains(l)).collect();
+            prop_assert!(stray.is_empty(), "{name}: lines {stray:?} rewritten\n{}", c.diff);
+        }
+        for m in 1..=markers {
+            prop_assert!(after.contains(&format!("# marker {m}{eol}")), "{name}: marker {m} lost");
+        }
+        let again = fix::fix(std::slice::from_ref(&path), &options(level)).expect("fix");
+        prop_assert!(again.changed.is_empty(), "{name}: second run changed\n{}", again.diff());
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs")
+}
+
+#[test]
+fn diff_prints_a_patch_git_applies_and_writes_nothing() {
+    for crlf_endings in [false, true] {
+        let dir = repo(crlf_endings);
+        let repo_dir = dir.path();
+        assert!(git(repo_dir, &["init", "-q"]).status.success());
+        let rel = ".github/workflows/uppercase-context.yml";
+        let path = repo_dir.join(rel);
+        let before = std::fs::read(&path).expect("read");
+
+        let lint = ghcr_doctor(repo_dir)
+            .current_dir(repo_dir)
+            .args(["workflow", rel])
+            .output()
+            .expect("runs");
+        let out = ghcr_doctor(repo_dir)
+            .current_dir(repo_dir)
+            .args(["workflow", "--diff", rel])
+            .output()
+            .expect("runs");
+        let patch = stdout(&out);
+        assert!(
+            patch.starts_with(&format!("diff --git a/{rel} b/{rel}\n")),
+            "{patch}"
+        );
+        assert!(stderr(&out).contains(FIX_CHECK), "{}", stderr(&out));
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            before,
+            "--diff wrote the file"
+        );
+
+        std::fs::write(repo_dir.join("fix.patch"), &patch).expect("write patch");
+        let check = git(repo_dir, &["apply", "--check", "fix.patch"]);
+        assert!(
+            check.status.success(),
+            "git apply --check: {}",
+            stderr(&check)
+        );
+        let apply = git(repo_dir, &["apply", "fix.patch"]);
+        assert!(apply.status.success(), "git apply: {}", stderr(&apply));
+
+        // The patched file is what --fix writes, and the exit code is the lint's after it.
+        let patched = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, &before).expect("restore");
+        let fixed = ghcr_doctor(repo_dir)
+            .current_dir(repo_dir)
+            .args(["workflow", "--fix", rel])
+            .output()
+            .expect("runs");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), patched);
+        let relint = ghcr_doctor(repo_dir)
+            .current_dir(repo_dir)
+            .args(["workflow", rel])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), relint.status.code());
+        assert_eq!(fixed.status.code(), relint.status.code());
+        assert!(stdout(&fixed).contains(FIX_CHECK), "{}", stdout(&fixed));
+        assert_eq!(lint.status.code(), Some(0), "warnings only before");
+    }
+}
+
+#[test]
+fn fix_exit_codes_follow_what_is_left() {
+    let dir = repo(false);
+    let d = dir.path();
+    // A failing rule that --fix repairs: 1 before, 0 after.
+    let rel = ".github/workflows/uppercase-literal.yml";
+    let lint = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", rel])
+        .output()
+        .expect("runs");
+    assert_eq!(lint.status.code(), Some(1));
+    let diff = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", "--diff", rel])
+        .output()
+        .expect("runs");
+    assert_eq!(diff.status.code(), Some(0), "{}", stderr(&diff));
+    let fixed = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", "--fix=safe", rel])
+        .output()
+        .expect("runs");
+    assert_eq!(fixed.status.code(), Some(0), "{}", stdout(&fixed));
+    // A failure no safe fix repairs stays a failure.
+    let rel = ".github/workflows/login-missing.yml";
+    let fixed = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", "--fix", rel])
+        .output()
+        .expect("runs");
+    assert_eq!(fixed.status.code(), Some(1));
+    assert!(stdout(&fixed).contains("--fix=all"), "{}", stdout(&fixed));
+    let fixed = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", "--fix=all", rel])
+        .output()
+        .expect("runs");
+    assert_eq!(fixed.status.code(), Some(0), "{}", stdout(&fixed));
+    // A level that does not exist is a usage error.
+    let bad = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", "--fix=some", rel])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+}
