@@ -799,3 +799,33 @@ fn fix_exit_codes_follow_what_is_left() {
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn the_diffs_in_the_docs_are_what_fix_prints() {
+    let doc = std::fs::read_to_string(root().join("docs/checks/workflow.md")).expect("docs");
+    let blocks: Vec<&str> = doc
+        .split("```diff\n")
+        .skip(1)
+        .filter_map(|b| b.split("```\n").next())
+        .collect();
+    assert!(blocks.len() >= 8, "only {} diffs in the docs", blocks.len());
+    for block in blocks {
+        let rel = block
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("--- a/"))
+            .expect("a --- a/PATH line");
+        let dir = repo(false);
+        let path = dir.path().join(rel);
+        let opts = Options {
+            level: Level::All,
+            action: Some("OWNER/ghcr-doctor@COMMIT_SHA".into()),
+        };
+        let outcome = fix::fix(std::slice::from_ref(&path), &opts).expect("fix");
+        let diff = outcome.diff();
+        assert!(
+            diff.contains(block),
+            "the docs' diff for {rel} is not what --fix=all prints:\n{diff}"
+        );
+    }
+}
