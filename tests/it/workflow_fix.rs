@@ -829,3 +829,40 @@ fn the_diffs_in_the_docs_are_what_fix_prints() {
         );
     }
 }
+
+#[test]
+fn a_diff_that_would_show_a_written_credential_is_not_printed() {
+    let dir = repo(false);
+    let d = dir.path();
+    let rel = ".github/workflows/login-literal-password.yml";
+    let secret = "s3cretpassw0rd";
+    assert!(
+        std::fs::read_to_string(d.join(rel))
+            .expect("read")
+            .contains(secret)
+    );
+    let diff = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", "--diff", rel])
+        .output()
+        .expect("runs");
+    assert!(!stdout(&diff).contains(secret), "{}", stdout(&diff));
+    assert!(!stderr(&diff).contains(secret), "{}", stderr(&diff));
+    assert!(
+        stderr(&diff).contains(&t!("workflow.fix.diff-withheld")),
+        "{}",
+        stderr(&diff)
+    );
+    // --fix applies it and prints no file content either.
+    let fixed = ghcr_doctor(d)
+        .current_dir(d)
+        .args(["workflow", "--fix", "--format", "json", rel])
+        .output()
+        .expect("runs");
+    assert!(!stdout(&fixed).contains(secret), "{}", stdout(&fixed));
+    assert!(
+        std::fs::read_to_string(d.join(rel))
+            .expect("read")
+            .contains("docker login ghcr.io -u octocat")
+    );
+}

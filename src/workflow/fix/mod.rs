@@ -133,6 +133,8 @@ pub struct Changed {
     pub after: String,
     /// The unified diff from `before` to `after`.
     pub diff: String,
+    /// The diff shows a credential written in the file, so it is not printed.
+    pub withheld: bool,
 }
 
 /// What a fix run did: the files it changed and the report of what is left.
@@ -144,9 +146,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The unified diff of every changed file, in load order.
+    /// The unified diff of every changed file, in load order, to print: without the files
+    /// whose diff would show a credential written in them.
     pub fn diff(&self) -> String {
-        self.changed.iter().map(|c| c.diff.as_str()).collect()
+        self.changed
+            .iter()
+            .filter(|c| !c.withheld)
+            .map(|c| c.diff.as_str())
+            .collect()
     }
 }
 
@@ -166,8 +173,15 @@ pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowErro
         .collect();
     let originals: Vec<String> = loaded.iter().map(|l| l.source.text().to_owned()).collect();
     let mut notes: Vec<Finding> = Vec::new();
-    for _ in 0..ROUNDS {
+    let mut secrets: Vec<Vec<String>> = Vec::new();
+    for round in 0..ROUNDS {
         let report = super::report(&loaded, empty.clone(), &calls);
+        if round == 0 {
+            secrets = loaded
+                .iter()
+                .map(|l| written_secrets(l, &report.findings))
+                .collect();
+        }
         let mut any = false;
         let mut round_notes = Vec::new();
         for l in loaded.iter_mut().filter(|l| given.contains(&l.canonical)) {
@@ -188,16 +202,30 @@ pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowErro
     let changed: Vec<Changed> = loaded
         .iter()
         .zip(originals)
-        .filter(|(l, before)| l.source.text() != before)
-        .map(|(l, before)| {
+        .zip(secrets)
+        .filter(|((l, before), _)| l.source.text() != before)
+        .map(|((l, before), secrets)| {
             let after = l.source.text().to_owned();
             let diff = diff::unified(&l.file, &before, &after);
+            let withheld = shows_secret(&diff, &secrets);
+            if withheld {
+                notes.push(
+                    Finding::new(
+                        FIX_CHECK,
+                        Status::Skip,
+                        l.file.clone(),
+                        t!("workflow.fix.diff-withheld"),
+                    )
+                    .with_location(Location::line(Some(l.file.clone()), 1)),
+                );
+            }
             Changed {
                 path: l.canonical.clone(),
                 file: l.file.clone(),
                 before,
                 after,
                 diff,
+                withheld,
             }
         })
         .collect();
@@ -214,6 +242,33 @@ pub fn write(outcome: &Outcome) -> Result<(), WorkflowError> {
         })?;
     }
     Ok(())
+}
+
+/// The credentials written in a file, as `hardcoded-credential` found them: kept in memory
+/// only, to make sure no diff that is printed shows one.
+fn written_secrets(l: &Loaded, findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.check == "hardcoded-credential" && in_file(f, &l.file))
+        .filter_map(|f| {
+            let loc = f.location.as_ref()?;
+            let line = l.source.line(loc.line?);
+            let from = loc.column?.checked_sub(1)?;
+            let to = loc.end_column?.checked_sub(1)?;
+            let secret: String = line
+                .chars()
+                .skip(from)
+                .take(to.saturating_sub(from))
+                .collect();
+            (secret.chars().count() >= 4).then_some(secret)
+        })
+        .collect()
+}
+
+/// True when a diff would print a written credential or anything shaped like a GitHub token.
+fn shows_secret(diff: &str, secrets: &[String]) -> bool {
+    secrets.iter().any(|s| diff.contains(s.as_str()))
+        || super::source::token_pattern().is_none_or(|re| re.is_match(diff))
 }
 
 fn reparse(l: &Loaded, text: String) -> Loaded {
