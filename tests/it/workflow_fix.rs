@@ -313,6 +313,36 @@ const CASES: &[Case] = &[
         removed: &[14],
     },
     Case {
+        file: "mismatch-flow-with.yml",
+        rule: "login-registry-mismatch",
+        level: Level::Safe,
+        removed: &[9],
+    },
+    Case {
+        file: "mismatch-token-registry.yml",
+        rule: "login-registry-mismatch",
+        level: Level::Safe,
+        removed: &[12],
+    },
+    Case {
+        file: "mismatch-typo.yml",
+        rule: "login-registry-mismatch",
+        level: Level::Safe,
+        removed: &[15],
+    },
+    Case {
+        file: "fork-run-step.yml",
+        rule: "fork-or-dependabot-readonly",
+        level: Level::All,
+        removed: &[],
+    },
+    Case {
+        file: "login-missing-4space.yml",
+        rule: "login-missing",
+        level: Level::All,
+        removed: &[],
+    },
+    Case {
         file: "pull-request-unguarded.yml",
         rule: "fork-or-dependabot-readonly",
         level: Level::All,
@@ -471,6 +501,11 @@ fn the_edge_fixtures_are_fixed_exactly_as_written_down() {
         "packages-read-quoted",
         "job-read-all",
         "uppercase-script",
+        "mismatch-flow-with",
+        "mismatch-token-registry",
+        "mismatch-typo",
+        "fork-run-step",
+        "login-missing-4space",
     ] {
         let case = CASES
             .iter()
@@ -533,6 +568,18 @@ fn what_cannot_be_fixed_without_a_guess_is_left_alone_with_the_reason() {
         (
             "pull-request-target-checkout.yml",
             t!("workflow.fix.fork.target"),
+        ),
+        (
+            "refuse-fork-if.yml",
+            t!("workflow.fix.fork.has-if", line = 15),
+        ),
+        (
+            "refuse-mismatch-choice.yml",
+            t!(
+                "workflow.fix.mismatch.choice",
+                login = "quay.io",
+                registry = "ghcr.io"
+            ),
         ),
     ];
     for (file, reason) in cases {

@@ -293,9 +293,27 @@ impl<'a> Doc<'a> {
         dash.chars().all(|c| c == ' ').then_some(dash.len())
     }
 
+    /// The start of a new sequence item written like `item`: its dash where `item`'s dash is
+    /// and its first key where `item`'s first key is (`- ` or `-   `).
+    pub fn item_prefix(&self, item: &Node) -> Option<String> {
+        let dash = self.dash_indent(item)?;
+        let content = item.span.start.col.checked_sub(1)?;
+        let gap = content.checked_sub(dash + 1).filter(|g| *g >= 1)?;
+        Some(format!("{}-{}", " ".repeat(dash), " ".repeat(gap)))
+    }
+
     /// Spaces for `level` nesting units below column `base` (0-based).
     pub fn pad(&self, base: usize, level: usize) -> String {
         " ".repeat(base + level * self.unit)
+    }
+}
+
+/// `s` written in a scalar's quoting style.
+pub(crate) fn quoted(s: &str, style: Style) -> String {
+    match style {
+        Style::Plain => s.to_owned(),
+        Style::Single => format!("'{s}'"),
+        Style::Double => format!("\"{s}\""),
     }
 }
 

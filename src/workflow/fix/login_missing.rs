@@ -25,14 +25,14 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
     let Some(step) = doc.step_at(job, line) else {
         return refuse(f, t!("workflow.fix.refuse.layout", what = what));
     };
-    let Some(dash) = doc.dash_indent(step) else {
+    let Some(item) = doc.item_prefix(step) else {
         return refuse(f, t!("workflow.fix.refuse.layout", what = what));
     };
     let content = step.span.start.col - 1;
     let pad = " ".repeat(content);
     let inner = doc.pad(content, 1);
     let lines = [
-        format!("{}- uses: docker/login-action@v3", " ".repeat(dash)),
+        format!("{item}uses: docker/login-action@v3"),
         format!("{pad}with:"),
         format!("{inner}registry: ghcr.io"),
         format!("{inner}username: ${{{{ github.actor }}}}"),

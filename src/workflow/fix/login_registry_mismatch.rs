@@ -9,7 +9,7 @@ use crate::t;
 use crate::workflow::push::GHCR;
 use crate::workflow::yaml::{Node, Pos};
 
-use super::doc::Doc;
+use super::doc::{Doc, quoted};
 use super::{Answer, Edit, Options, at, plan, refuse};
 
 const ID: &str = "login-registry-mismatch";
@@ -85,7 +85,7 @@ fn login_action(doc: &Doc<'_>, f: &Finding, step: &Node, pushed: &str) -> (Strin
             vec![Edit {
                 start: text.start,
                 end: text.end,
-                text: GHCR.into(),
+                text: quoted(GHCR, text.style),
             }],
         );
     }

@@ -7,7 +7,7 @@ use crate::finding::Finding;
 use crate::t;
 use crate::workflow::yaml::{Node, Value};
 
-use super::doc::{Doc, Style};
+use super::doc::{Doc, quoted};
 use super::{Answer, Edit, Options, by_job, plan, refuse};
 
 const ID: &str = "workflow-missing-packages-write";
@@ -190,14 +190,6 @@ fn own_block(doc: &Doc<'_>, id: &str, f: &Finding, key: &Node, value: &Node) -> 
                 }],
             )
         }
-    }
-}
-
-fn quoted(s: &str, style: Style) -> String {
-    match style {
-        Style::Plain => s.to_owned(),
-        Style::Single => format!("'{s}'"),
-        Style::Double => format!("\"{s}\""),
     }
 }
 

@@ -287,7 +287,7 @@ fn built(
 
 /// A step before `step` that writes `vars` to `$GITHUB_ENV`.
 fn lowercase_step(doc: &Doc<'_>, step: &Node, vars: &[Var]) -> Result<Edit, String> {
-    let Some(dash) = doc.dash_indent(step) else {
+    let Some(item) = doc.item_prefix(step) else {
         return Err(t!(
             "workflow.fix.refuse.layout",
             what = t!("workflow.fix.what.steps")
@@ -296,11 +296,7 @@ fn lowercase_step(doc: &Doc<'_>, step: &Node, vars: &[Var]) -> Result<Edit, Stri
     let content = step.span.start.col - 1;
     let pad = " ".repeat(content);
     let mut lines = vec![
-        format!(
-            "{}- name: {}",
-            " ".repeat(dash),
-            t!("workflow.fix.uppercase.step-name")
-        ),
+        format!("{item}name: {}", t!("workflow.fix.uppercase.step-name")),
         format!("{pad}shell: bash"),
         format!("{pad}run: |"),
     ];
