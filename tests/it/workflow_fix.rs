@@ -183,228 +183,68 @@ fn comments(text: &str) -> Vec<String> {
         .collect()
 }
 
-struct Case {
-    file: &'static str,
-    rule: &'static str,
-    level: Level,
-    /// The lines the fix rewrites (all others stay byte for byte).
-    removed: &'static [usize],
-}
+const PACKAGES: &str = "workflow-missing-packages-write";
+const UPPERCASE: &str = "reference-uppercase";
+const MISMATCH: &str = "login-registry-mismatch";
+const FORK: &str = "fork-or-dependabot-readonly";
+const LOGIN: &str = "login-missing";
+const FALLBACK: &str = "secret-fallback";
+use Level::{All, Safe};
+
+/// A fixture, the rule its fix repairs, the level it needs, and the lines the fix rewrites
+/// (every other line stays byte for byte).
+type Case = (&'static str, &'static str, Level, &'static [usize]);
 
 const CASES: &[Case] = &[
-    Case {
-        file: "bake.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "docker-docs-multi-registry.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "goreleaser.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "job-block-replaces-workflow.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "job-block-without-packages.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "merge-by-digest.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "no-permissions-block.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "reusable-caller-denies.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "reusable-caller-pull-request.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "reusable-caller-workflow-block.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "workflow-block-empty.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "workflow-block-read-all.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "flow-permissions.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[10],
-    },
-    Case {
-        file: "packages-read-quoted.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[8],
-    },
-    Case {
-        file: "job-read-all.yml",
-        rule: "workflow-missing-packages-write",
-        level: Level::Safe,
-        removed: &[6],
-    },
-    Case {
-        file: "uppercase-context.yml",
-        rule: "reference-uppercase",
-        level: Level::Safe,
-        removed: &[26, 27],
-    },
-    Case {
-        file: "uppercase-literal.yml",
-        rule: "reference-uppercase",
-        level: Level::Safe,
-        removed: &[22],
-    },
-    Case {
-        file: "uppercase-script.yml",
-        rule: "reference-uppercase",
-        level: Level::Safe,
-        removed: &[18, 20],
-    },
-    Case {
-        file: "login-dockerhub-default.yml",
-        rule: "login-registry-mismatch",
-        level: Level::Safe,
-        removed: &[],
-    },
-    Case {
-        file: "login-literal-password.yml",
-        rule: "login-registry-mismatch",
-        level: Level::Safe,
-        removed: &[14],
-    },
-    Case {
-        file: "mismatch-flow-with.yml",
-        rule: "login-registry-mismatch",
-        level: Level::Safe,
-        removed: &[9],
-    },
-    Case {
-        file: "mismatch-token-registry.yml",
-        rule: "login-registry-mismatch",
-        level: Level::Safe,
-        removed: &[12],
-    },
-    Case {
-        file: "mismatch-typo.yml",
-        rule: "login-registry-mismatch",
-        level: Level::Safe,
-        removed: &[15],
-    },
-    Case {
-        file: "fork-run-step.yml",
-        rule: "fork-or-dependabot-readonly",
-        level: Level::All,
-        removed: &[],
-    },
-    Case {
-        file: "login-missing-4space.yml",
-        rule: "login-missing",
-        level: Level::All,
-        removed: &[],
-    },
-    Case {
-        file: "pull-request-unguarded.yml",
-        rule: "fork-or-dependabot-readonly",
-        level: Level::All,
-        removed: &[25],
-    },
-    Case {
-        file: "reusable-caller-pull-request.yml",
-        rule: "fork-or-dependabot-readonly",
-        level: Level::All,
-        removed: &[],
-    },
-    Case {
-        file: "imagetools-merge.yml",
-        rule: "login-missing",
-        level: Level::All,
-        removed: &[],
-    },
-    Case {
-        file: "login-after-push.yml",
-        rule: "login-missing",
-        level: Level::All,
-        removed: &[],
-    },
-    Case {
-        file: "login-missing.yml",
-        rule: "login-missing",
-        level: Level::All,
-        removed: &[],
-    },
-    Case {
-        file: "registry-tools.yml",
-        rule: "login-missing",
-        level: Level::All,
-        removed: &[],
-    },
-    Case {
-        file: "secret-fallback.yml",
-        rule: "secret-fallback",
-        level: Level::All,
-        removed: &[12, 14, 15, 16],
-    },
+    ("bake.yml", PACKAGES, Safe, &[]),
+    ("docker-docs-multi-registry.yml", PACKAGES, Safe, &[]),
+    ("goreleaser.yml", PACKAGES, Safe, &[]),
+    ("job-block-replaces-workflow.yml", PACKAGES, Safe, &[]),
+    ("job-block-without-packages.yml", PACKAGES, Safe, &[]),
+    ("merge-by-digest.yml", PACKAGES, Safe, &[]),
+    ("no-permissions-block.yml", PACKAGES, Safe, &[]),
+    ("reusable-caller-denies.yml", PACKAGES, Safe, &[]),
+    ("reusable-caller-pull-request.yml", PACKAGES, Safe, &[]),
+    ("reusable-caller-workflow-block.yml", PACKAGES, Safe, &[]),
+    ("workflow-block-empty.yml", PACKAGES, Safe, &[]),
+    ("workflow-block-read-all.yml", PACKAGES, Safe, &[]),
+    ("flow-permissions.yml", PACKAGES, Safe, &[10]),
+    ("packages-read-quoted.yml", PACKAGES, Safe, &[8]),
+    ("job-read-all.yml", PACKAGES, Safe, &[6]),
+    ("uppercase-context.yml", UPPERCASE, Safe, &[26, 27]),
+    ("uppercase-literal.yml", UPPERCASE, Safe, &[22]),
+    ("uppercase-script.yml", UPPERCASE, Safe, &[18, 20]),
+    ("login-dockerhub-default.yml", MISMATCH, Safe, &[]),
+    ("login-literal-password.yml", MISMATCH, Safe, &[14]),
+    ("mismatch-flow-with.yml", MISMATCH, Safe, &[9]),
+    ("mismatch-token-registry.yml", MISMATCH, Safe, &[12]),
+    ("mismatch-typo.yml", MISMATCH, Safe, &[15]),
+    ("fork-run-step.yml", FORK, All, &[]),
+    ("login-missing-4space.yml", LOGIN, All, &[]),
+    ("pull-request-unguarded.yml", FORK, All, &[25]),
+    ("reusable-caller-pull-request.yml", FORK, All, &[]),
+    ("imagetools-merge.yml", LOGIN, All, &[]),
+    ("login-after-push.yml", LOGIN, All, &[]),
+    ("login-missing.yml", LOGIN, All, &[]),
+    ("registry-tools.yml", LOGIN, All, &[]),
+    ("secret-fallback.yml", FALLBACK, All, &[12, 14, 15, 16]),
 ];
 
 /// Runs one case in a fresh repository; returns the fixed text.
 fn run_case(case: &Case, crlf_endings: bool) -> String {
     let dir = repo(crlf_endings);
-    let path = dir.path().join(".github/workflows").join(case.file);
+    let path = dir.path().join(".github/workflows").join(case.0);
     let before = std::fs::read_to_string(&path).expect("read");
-    let name = format!(
-        "{} ({})",
-        case.file,
-        if crlf_endings { "CRLF" } else { "LF" }
-    );
+    let name = format!("{} ({})", case.0, if crlf_endings { "CRLF" } else { "LF" });
 
     let lint = workflow::check(std::slice::from_ref(&path)).expect("lint");
     assert!(
-        in_file(&lint.findings, case.file).any(|f| f.check == case.rule),
+        in_file(&lint.findings, case.0).any(|f| f.check == case.1),
         "{name}: {} not found before the fix",
-        case.rule
+        case.1
     );
 
-    let outcome = fix::fix(std::slice::from_ref(&path), &options(case.level)).expect("fix");
+    let outcome = fix::fix(std::slice::from_ref(&path), &options(case.2)).expect("fix");
     fix::write(&outcome).expect("write");
     let after = std::fs::read_to_string(&path).expect("read");
     assert_ne!(before, after, "{name}: nothing changed");
@@ -414,22 +254,22 @@ fn run_case(case: &Case, crlf_endings: bool) -> String {
         "{name}: only the file asked for changes"
     );
     assert!(
-        in_file(&outcome.report.findings, case.file)
+        in_file(&outcome.report.findings, case.0)
             .any(|f| f.check == FIX_CHECK && f.status == Status::Pass),
         "{name}: no note of the fix"
     );
 
     // The rule is gone on re-lint.
     let relint = workflow::check(std::slice::from_ref(&path)).expect("lint");
-    let left: Vec<String> = in_file(&relint.findings, case.file)
-        .filter(|f| f.check == case.rule)
+    let left: Vec<String> = in_file(&relint.findings, case.0)
+        .filter(|f| f.check == case.1)
         .map(|f| f.message.clone())
         .collect();
     assert!(left.is_empty(), "{name}: still {left:?}\n{after}");
 
     // Only the expected lines were rewritten; every other line is byte-identical.
     let (removed, added) = diff_lines(&outcome.changed[0].diff);
-    let want: HashSet<usize> = case.removed.iter().copied().collect();
+    let want: HashSet<usize> = case.3.iter().copied().collect();
     assert_eq!(
         removed, want,
         "{name}: rewritten lines\n{}",
@@ -458,7 +298,7 @@ fn run_case(case: &Case, crlf_endings: bool) -> String {
     }
 
     // A second run changes nothing.
-    let again = fix::fix(std::slice::from_ref(&path), &options(case.level)).expect("fix");
+    let again = fix::fix(std::slice::from_ref(&path), &options(case.2)).expect("fix");
     assert!(
         again.changed.is_empty(),
         "{name}: the second run changed {:?}",
@@ -477,9 +317,9 @@ fn every_fix_repairs_its_fixture_and_keeps_everything_else() {
             crlf_fixed,
             crlf(&lf),
             "{}: CRLF and LF fixes differ",
-            case.file
+            case.0
         );
-        rules.insert(case.rule);
+        rules.insert(case.1);
     }
     for rule in [
         "workflow-missing-packages-write",
@@ -509,7 +349,7 @@ fn the_edge_fixtures_are_fixed_exactly_as_written_down() {
     ] {
         let case = CASES
             .iter()
-            .find(|c| c.file == format!("{name}.yml"))
+            .find(|c| c.0 == format!("{name}.yml"))
             .expect("case");
         let got = run_case(case, false);
         let want = std::fs::read_to_string(edge().join(format!("{name}.yml.fixed")))

@@ -456,3 +456,83 @@ pub(crate) fn plan(
         }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Fixes one file's text in memory, as `fix` does for a file on disk, until it stops
+    /// changing; returns the text and the notes.
+    fn fix_text(text: &str, level: Level) -> (String, Vec<Finding>) {
+        let options = Options {
+            level,
+            action: Some("octo-org/ghcr-doctor@v1".into()),
+        };
+        let mut l = super::super::parse(
+            PathBuf::from("/x/.github/workflows/f.yml"),
+            ".github/workflows/f.yml".into(),
+            None,
+            text.as_bytes().to_vec(),
+        );
+        let mut notes = Vec::new();
+        for _ in 0..ROUNDS {
+            let report =
+                super::super::report(std::slice::from_ref(&l), Vec::new(), &Default::default());
+            match fix_file(&l, &report.findings, &options, &mut notes) {
+                Some(new) => l = reparse(&l, new),
+                None => break,
+            }
+        }
+        (l.source.text().to_owned(), notes)
+    }
+
+    const TEMPLATE: &str = "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  b:\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GHCR_TOKEN || secrets.GITHUB_TOKEN }}\n      - run: |\n          docker build -t ghcr.io/O/n . && \\\n            docker push \"ghcr.io/${{ github.repository }}\" | tee log\n";
+
+    #[test]
+    fn the_template_is_fixed_and_stays_fixed() {
+        let (fixed, notes) = fix_text(TEMPLATE, Level::All);
+        assert!(fixed.contains("      packages: write\n"), "{fixed}");
+        assert!(fixed.contains("ghcr.io/o/n"), "{fixed}");
+        assert!(fixed.contains("${{ env.REPOSITORY_LC }}"), "{fixed}");
+        assert!(notes.iter().any(|n| n.status == Status::Pass));
+        let (again, _) = fix_text(&fixed, Level::All);
+        assert_eq!(again, fixed);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any text gives a result, never a panic; a file that parsed still parses.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            let (fixed, _) = fix_text(&text, Level::All);
+            if crate::workflow::yaml::parse(&text).is_ok() {
+                prop_assert!(crate::workflow::yaml::parse(&fixed).is_ok());
+            }
+        }
+
+        /// The template cut anywhere, with junk and either line ending: the fix never panics,
+        /// never breaks a file that parsed, and a second run changes nothing.
+        #[test]
+        fn truncated_workflows_fix_cleanly(
+            cut in 0usize..TEMPLATE.len(),
+            junk in "[ \\-:|\"'$({\\\\\n#&*]{0,8}",
+            crlf in any::<bool>(),
+        ) {
+            let mut text: String = TEMPLATE.chars().take(cut).collect();
+            text.push_str(&junk);
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let (fixed, _) = fix_text(&text, Level::All);
+            if crate::workflow::yaml::parse(&text).is_ok() {
+                prop_assert!(crate::workflow::yaml::parse(&fixed).is_ok(), "{fixed}");
+                let (again, _) = fix_text(&fixed, Level::All);
+                prop_assert_eq!(again, fixed);
+            } else {
+                prop_assert_eq!(fixed, text);
+            }
+        }
+    }
+}

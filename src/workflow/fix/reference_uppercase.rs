@@ -97,7 +97,7 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
                 continue;
             }
             if !f.evidence.contains_key("context") {
-                out.push(literal(doc, f, from, slice));
+                out.push(literal(f, from, slice));
                 continue;
             }
             let Some(job) = job else {
@@ -180,12 +180,11 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
 }
 
 /// Literal capitals: the repository path written in lowercase, expressions and tag kept.
-fn literal(doc: &Doc<'_>, f: &Finding, from: usize, slice: &str) -> (String, Answer) {
+fn literal(f: &Finding, from: usize, slice: &str) -> (String, Answer) {
     let lower = lowercase_path(slice);
     if lower == slice {
         return refuse(f, t!("workflow.fix.uppercase.elsewhere"));
     }
-    let _ = doc;
     plan(
         ID,
         f,

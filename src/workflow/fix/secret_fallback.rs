@@ -115,10 +115,9 @@ fn one(doc: &Doc<'_>, f: &Finding, options: &Options) -> (String, Answer) {
     let Some(reference) = file_ref.or_else(|| options.action.clone()) else {
         return refuse(f, t!("workflow.fix.fallback.no-action"));
     };
-    let (Some(uses), Some(uses_text)) = (uses, uses.and_then(|u| doc.scalar(u))) else {
+    let Some(uses_text) = uses.and_then(|u| doc.scalar(u)) else {
         return refuse(f, t!("workflow.fix.refuse.layout", what = what));
     };
-    let _ = uses;
     let mut edits = vec![Edit {
         start: uses_text.start,
         end: uses_text.end,
