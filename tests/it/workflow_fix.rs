@@ -753,3 +753,26 @@ fn a_diff_that_would_show_a_written_credential_is_not_printed() {
             .contains("docker login ghcr.io -u octocat")
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_written_back_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, "x").expect("write");
+    let path = blocker.join("ci.yml");
+    let outcome = fix::Outcome {
+        changed: vec![fix::Changed {
+            path: path.clone(),
+            file: "ci.yml".into(),
+            before: "a: 1\n".into(),
+            after: "a: 2\n".into(),
+            diff: String::new(),
+            withheld: false,
+        }],
+        report: ghcr_doctor::report::Report::new("workflow"),
+    };
+    let err = fix::write(&outcome).expect_err("cannot write under a file");
+    let message = err.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.starts_with("cannot write"), "{message}");
+}

@@ -159,7 +159,7 @@ impl Outcome {
 
 /// How many times fixes run over the files at most; each run fixes what the previous one
 /// made visible, so that a second `--fix` has nothing left to do.
-const ROUNDS: usize = 4;
+const ROUNDS: usize = 8;
 
 /// Lints the files at `paths`, fixes what `options` allows, and lints the result. Nothing
 /// is written: [`write`] writes an outcome's files.
@@ -233,10 +233,19 @@ pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowErro
     Ok(Outcome { changed, report })
 }
 
+/// A fixed file could not be written back.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", t!("workflow.fix.unwritable", path = path.display(), error = source))]
+pub struct WriteError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
 /// Writes the changed files in place.
-pub fn write(outcome: &Outcome) -> Result<(), WorkflowError> {
+pub fn write(outcome: &Outcome) -> Result<(), WriteError> {
     for c in &outcome.changed {
-        std::fs::write(&c.path, &c.after).map_err(|source| WorkflowError::Unreadable {
+        std::fs::write(&c.path, &c.after).map_err(|source| WriteError {
             path: c.path.clone(),
             source,
         })?;
