@@ -302,6 +302,18 @@ impl<'a> Doc<'a> {
         Some(format!("{}-{}", " ".repeat(dash), " ".repeat(gap)))
     }
 
+    /// The indentation step from `parent` to `child` (keys of a mapping and of the mapping
+    /// under it), when it reads as one; else the file's unit.
+    pub fn unit_below(&self, parent: &Node, child: &Node) -> usize {
+        child
+            .span
+            .start
+            .col
+            .checked_sub(parent.span.start.col)
+            .filter(|u| (1..=8).contains(u))
+            .unwrap_or(self.unit)
+    }
+
     /// Spaces for `level` nesting units below column `base` (0-based).
     pub fn pad(&self, base: usize, level: usize) -> String {
         " ".repeat(base + level * self.unit)

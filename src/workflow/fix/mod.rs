@@ -198,7 +198,7 @@ pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowErro
         }
     }
     let mut report = super::report(&loaded, empty, &calls);
-    note_held_back(&report.findings.clone(), options, &mut notes);
+    note_held_back(&report.findings, options, &mut notes);
     let changed: Vec<Changed> = loaded
         .iter()
         .zip(originals)

@@ -39,10 +39,10 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
 }
 
 fn fix_job(doc: &Doc<'_>, id: &str, f: &Finding) -> (String, Answer) {
-    let Some((key, job)) = doc.job(id) else {
+    let Some((job_key, job)) = doc.job(id) else {
         return refuse(f, t!("workflow.fix.refuse.no-job", job = id));
     };
-    if doc.borrowed(key, job) {
+    if doc.borrowed(job_key, job) {
         let what = t!("workflow.fix.what.job");
         return refuse(f, t!("workflow.fix.refuse.alias", what = what));
     }
@@ -66,7 +66,7 @@ fn fix_job(doc: &Doc<'_>, id: &str, f: &Finding) -> (String, Answer) {
         }
         Some(_) => t!("workflow.fix.packages.copied-block", job = id),
     };
-    match new_block(doc, job, &scopes) {
+    match new_block(doc, job_key, job, &scopes) {
         Ok(edit) => plan(ID, f, message, vec![edit]),
         Err(reason) => refuse(f, reason),
     }
@@ -250,7 +250,12 @@ fn inherited(doc: &Doc<'_>, key: &Node, value: &Node) -> Result<Vec<(String, Str
 
 /// Inserts `permissions:` with `scopes` into a job: after its `runs-on:` line when that is
 /// one line, else before its first key.
-fn new_block(doc: &Doc<'_>, job: &Node, scopes: &[(String, String)]) -> Result<Edit, String> {
+fn new_block(
+    doc: &Doc<'_>,
+    job_key: &Node,
+    job: &Node,
+    scopes: &[(String, String)],
+) -> Result<Edit, String> {
     let what = t!("workflow.fix.what.job");
     let Some((first, _)) = job.map().first() else {
         return Err(t!("workflow.fix.refuse.layout", what = what));
@@ -260,11 +265,12 @@ fn new_block(doc: &Doc<'_>, job: &Node, scopes: &[(String, String)]) -> Result<E
     }
     let base = first.span.start.col - 1;
     let mut lines = vec![format!("{}permissions:", " ".repeat(base))];
-    lines.extend(
-        scopes
-            .iter()
-            .map(|(k, v)| format!("{}{k}: {v}", doc.pad(base, 1))),
-    );
+    lines.extend(scopes.iter().map(|(k, v)| {
+        format!(
+            "{}{k}: {v}",
+            " ".repeat(base + doc.unit_below(job_key, first))
+        )
+    }));
     let text = doc.lines(&lines);
     let runs_on = job
         .entry("runs-on")
