@@ -776,3 +776,27 @@ fn a_file_that_cannot_be_written_back_is_a_clear_error() {
     assert!(message.contains(&path.display().to_string()), "{message}");
     assert!(message.starts_with("cannot write"), "{message}");
 }
+
+#[test]
+fn only_the_files_asked_for_are_edited_not_the_reusable_workflows_they_call() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    let caller = "on: push\njobs:\n  image:\n    permissions:\n      contents: read\n      packages: write\n    uses: ./.github/workflows/build.yml\n";
+    let callee = "on: workflow_call\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          username: ${{ github.actor }}\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - run: docker buildx build --push --label org.opencontainers.image.source=https://github.com/octo-org/app -t ghcr.io/Octo-Org/app:1 .\n";
+    std::fs::write(wf.join("ci.yml"), caller).expect("write");
+    std::fs::write(wf.join("build.yml"), callee).expect("write");
+    let outcome = fix::fix(&[wf.join("ci.yml")], &options(Level::All)).expect("fix");
+    assert!(outcome.changed.is_empty(), "{}", outcome.diff());
+    // The callee's finding is still reported.
+    assert!(
+        outcome
+            .report
+            .findings
+            .iter()
+            .any(|f| f.check == UPPERCASE && f.status == Status::Fail)
+    );
+    let outcome = fix::fix(std::slice::from_ref(&wf), &options(Level::All)).expect("fix");
+    assert_eq!(outcome.changed.len(), 1);
+    assert!(outcome.changed[0].after.contains("ghcr.io/octo-org/app:1"));
+}
