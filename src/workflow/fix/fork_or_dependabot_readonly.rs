@@ -84,6 +84,7 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
         message = t!("workflow.fix.fork.step-if", line = step.span.start.line);
     }
     // Logins before the push that need secrets forks do not get.
+    let mut logins = 0;
     for s in job.get("steps").map(Node::seq).unwrap_or_default() {
         if s.span.start >= step.span.start {
             break;
@@ -93,8 +94,17 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
             && let Some(e) = add_if(doc, s)
         {
             edits.push(e);
+            logins += 1;
         }
     }
+    let message = if logins > 0 {
+        format!(
+            "{message} {}",
+            t!("workflow.fix.fork.logins", count = logins)
+        )
+    } else {
+        message
+    };
     plan(ID, f, message, edits)
 }
 
