@@ -99,7 +99,7 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
     }
     let message = if logins > 0 {
         format!(
-            "{message} {}",
+            "{message}; {}",
             t!("workflow.fix.fork.logins", count = logins)
         )
     } else {
