@@ -59,6 +59,7 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
     let action = uses.trim().to_ascii_lowercase();
     let push = step.get("with").and_then(|w| w.get("push"));
     let message;
+    let mut step_line = None;
     if (action.starts_with("docker/build-push-action") || action.starts_with("docker/bake-action"))
         && let Some(push) = push
         && push.as_str() == Some("true")
@@ -82,6 +83,7 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
         };
         edits.push(e);
         message = t!("workflow.fix.fork.step-if", line = step.span.start.line);
+        step_line = Some(step.span.start.line);
     }
     // Logins before the push that need secrets forks do not get.
     let mut logins = 0;
@@ -97,13 +99,17 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
             logins += 1;
         }
     }
-    let message = if logins > 0 {
-        format!(
-            "{message}; {}",
-            t!("workflow.fix.fork.logins", count = logins)
-        )
-    } else {
-        message
+    let message = match (logins, step_line) {
+        (0, _) => message,
+        (count, Some(line)) => t!(
+            "workflow.fix.fork.step-if-logins",
+            line = line,
+            count = count
+        ),
+        (count, None) => format!(
+            "{message} ({})",
+            t!("workflow.fix.fork.logins", count = count)
+        ),
     };
     plan(ID, f, message, edits)
 }
