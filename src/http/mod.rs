@@ -218,6 +218,9 @@ pub struct Response {
     pub attempts: u32,
     /// The statuses of the attempts that were retried.
     pub retried: Vec<u16>,
+    /// True when the answer came over HTTP/2, where every request in flight shares one
+    /// connection (over HTTP/1.1 each holds its own).
+    pub http2: bool,
 }
 
 impl Response {
@@ -249,6 +252,8 @@ pub struct Streaming {
     pub url: Url,
     pub attempts: u32,
     pub retried: Vec<u16>,
+    /// True when the answer came over HTTP/2.
+    pub http2: bool,
     inner: reqwest::Response,
     client: Client,
 }
@@ -277,6 +282,7 @@ impl Streaming {
             url: self.url,
             attempts: self.attempts,
             retried: self.retried,
+            http2: self.http2,
         })
     }
 }
@@ -414,6 +420,7 @@ impl Client {
         let (response, url, attempts, retried) = self.send_with_retries(&request).await?;
         let status = response.status();
         let headers = response.headers().clone();
+        let http2 = response.version() == reqwest::Version::HTTP_2;
         let (body, truncated) = read_body(response, limit, &url, self).await?;
         Ok(Response {
             status,
@@ -423,6 +430,7 @@ impl Client {
             url,
             attempts,
             retried,
+            http2,
         })
     }
 
@@ -436,6 +444,7 @@ impl Client {
             url,
             attempts,
             retried,
+            http2: inner.version() == reqwest::Version::HTTP_2,
             inner,
             client: self.clone(),
         })

@@ -696,7 +696,8 @@ fn every_manifest_and_distinct_blob_is_requested_once() {
     let input = format!("{}/team/count:v1", reg.host());
     let endpoint = Endpoint::for_domain(&reg.host(), false).expect("endpoint");
     let verified = rt.block_on(async {
-        let source = SessionSource::open(client.clone(), endpoint, None, &["team/count"], 16).await;
+        let source =
+            SessionSource::open(client.clone(), endpoint, None, &["team/count"], Some(16)).await;
         image::verify::<_, SessionSource>(&source, None, &input, &image::Options::default()).await
     });
     assert!(verified.ok(), "{:#?}", verified.findings);

@@ -229,7 +229,7 @@ pub(super) struct Checked {
     pub(super) config_platform: Option<Platform>,
 }
 
-/// Checks every planned blob, at most `options.concurrency` at once.
+/// Checks every planned blob, at most the options' bound at once.
 pub(super) async fn check_all<S: Source>(
     source: &S,
     repo: &str,
@@ -244,7 +244,7 @@ pub(super) async fn check_all<S: Source>(
     }
     let mut outcomes = stream::iter(plan.tasks.iter().enumerate())
         .map(|(i, task)| async move { (i, check_blob(source, repo, task, options).await) })
-        .buffer_unordered(options.concurrency.max(1))
+        .buffer_unordered(options.bound(source))
         .collect::<Vec<(usize, BlobOutcome)>>()
         .await;
     if let Some(p) = &options.progress {

@@ -3,7 +3,7 @@
 //! registry answers into findings.
 //!
 //! Round trips are what a CI runner far from the registry pays for, so each level is one
-//! batch of concurrent requests (bounded by [`Options::concurrency`]) and blobs shared
+//! batch of concurrent requests (bounded by [`Options::concurrency`] or the source's bound) and blobs shared
 //! between platforms are asked for once.
 
 use std::sync::Arc;
@@ -65,8 +65,9 @@ pub struct Expected {
 #[derive(Clone)]
 pub struct Options {
     /// Requests in flight at once per level of one image (a [`super::source::SessionSource`]
-    /// also bounds its registry as a whole).
-    pub concurrency: usize,
+    /// also bounds its registry as a whole). `None`: the source's bound, which a
+    /// [`super::source::SessionSource`] chooses from its connection.
+    pub concurrency: Option<usize>,
     /// Platforms that must be present (`--platform`).
     pub platforms: Vec<Platform>,
     pub expected: Vec<Expected>,
@@ -77,10 +78,20 @@ pub struct Options {
     pub credential: String,
 }
 
+impl Options {
+    /// The requests in flight at once for one level of an image read through `source`.
+    fn bound<S: Source>(&self, source: &S) -> usize {
+        self.concurrency
+            .or_else(|| source.concurrency())
+            .unwrap_or(super::source::HTTP1_CONCURRENCY)
+            .max(1)
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
-            concurrency: 16,
+            concurrency: None,
             platforms: Vec::new(),
             expected: Vec::new(),
             pull: false,

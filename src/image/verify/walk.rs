@@ -83,13 +83,13 @@ pub(super) async fn walk<S: Source>(
             break;
         }
         walk.children += level.len();
-        walk.waves += level.len().div_ceil(options.concurrency.max(1)) as u32;
+        walk.waves += level.len().div_ceil(options.bound(source)) as u32;
         let mut fetched: Vec<_> = stream::iter(level.into_iter().enumerate())
             .map(|(i, d)| async move {
                 let r = source.get_manifest(repo, d.digest.as_str()).await;
                 (i, d, r)
             })
-            .buffer_unordered(options.concurrency.max(1))
+            .buffer_unordered(options.bound(source))
             .collect()
             .await;
         fetched.sort_by_key(|(i, ..)| *i);

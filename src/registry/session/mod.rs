@@ -33,6 +33,8 @@ pub struct Session {
     scheme: AuthScheme,
     basic: Option<Basic>,
     grants: Mutex<Vec<Grant>>,
+    /// The ping came back over HTTP/2.
+    multiplexed: bool,
 }
 
 impl Session {
@@ -76,6 +78,7 @@ impl Session {
                 scheme,
                 basic: None,
                 grants: Mutex::new(Vec::new()),
+                multiplexed: response.http2,
             },
             ping,
         ))
@@ -87,6 +90,12 @@ impl Session {
 
     pub fn scheme(&self) -> &AuthScheme {
         &self.scheme
+    }
+
+    /// True when the registry answered the ping over HTTP/2: requests in flight share one
+    /// connection, so many of them cost no more connections.
+    pub fn multiplexed(&self) -> bool {
+        self.multiplexed
     }
 
     fn repo_url(&self, repository: &str, tail: &str) -> Result<Url, Error> {
