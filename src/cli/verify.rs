@@ -178,6 +178,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
                     pull: args.pull,
                     progress: progress.clone(),
                     credential: String::new(),
+                    limits: image::Limits::default(),
                 },
             }
         })

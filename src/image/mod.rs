@@ -10,7 +10,7 @@ pub mod verify;
 
 pub use batch::{Batch, Job, verify_all};
 pub use summary::{SUMMARY_LIMIT, build_report_markdown};
-pub use verify::{Expected, Options, Progress, VerifiedImage, verify};
+pub use verify::{Expected, Limits, Options, Progress, VerifiedImage, verify};
 
 use serde_json::Value;
 

@@ -2,10 +2,11 @@
 //! or downloaded and hashed (`image-blobs`).
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use futures_util::stream::{self, StreamExt};
 
-use super::walk::Node;
+use super::walk::{Node, bound};
 use super::{CHECK_BLOBS, Options, descriptor_json, human_size, source_failure};
 use crate::finding::{Finding, Status};
 use crate::image::manifest::{self, Descriptor, Digest, Hasher, Platform};
@@ -40,6 +41,8 @@ enum BlobOutcome {
         actual: Digest,
     },
     Failed(SourceError),
+    /// Not asked for: the image's time was up.
+    Late,
 }
 
 /// The blobs to check, deduplicated, and what is already known about them.
@@ -49,7 +52,7 @@ pub(super) struct Plan {
     pub(super) notes: Vec<Finding>,
 }
 
-pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
+pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize) -> Plan {
     let mut plan = Plan {
         tasks: Vec::new(),
         problems: Vec::new(),
@@ -101,6 +104,14 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
                 task.is_layer |= is_layer;
                 continue;
             }
+            if plan.tasks.len() >= limit {
+                plan.problems.push(bound(
+                    input,
+                    CHECK_BLOBS,
+                    t!("verify.bounds.blobs", limit = limit),
+                ));
+                return plan;
+            }
             by_digest.insert(d.digest.clone(), plan.tasks.len());
             plan.tasks.push(BlobTask {
                 descriptor: d.clone(),
@@ -131,7 +142,7 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
             .with_cause("image-incomplete")
     };
     let f = match outcome {
-        BlobOutcome::Present | BlobOutcome::Config(_) => return None,
+        BlobOutcome::Present | BlobOutcome::Config(_) | BlobOutcome::Late => return None,
         BlobOutcome::Missing => problem(t!(
             "verify.blobs.missing",
             digest = d.digest,
@@ -236,6 +247,7 @@ pub(super) async fn check_all<S: Source>(
     input: &str,
     plan: &Plan,
     options: &Options,
+    deadline: Instant,
 ) -> Checked {
     if let Some(p) = &options.progress
         && options.pull
@@ -243,7 +255,12 @@ pub(super) async fn check_all<S: Source>(
         p.add_total(plan.tasks.iter().map(|t| t.descriptor.size).sum());
     }
     let mut outcomes = stream::iter(plan.tasks.iter().enumerate())
-        .map(|(i, task)| async move { (i, check_blob(source, repo, task, options).await) })
+        .map(|(i, task)| async move {
+            if Instant::now() >= deadline {
+                return (i, BlobOutcome::Late);
+            }
+            (i, check_blob(source, repo, task, options).await)
+        })
         .buffer_unordered(options.bound(source))
         .collect::<Vec<(usize, BlobOutcome)>>()
         .await;
@@ -255,6 +272,20 @@ pub(super) async fn check_all<S: Source>(
         problems: Vec::new(),
         config_platform: None,
     };
+    let late = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, BlobOutcome::Late))
+        .count();
+    if late > 0 {
+        checked.problems.push(
+            bound(
+                input,
+                CHECK_BLOBS,
+                t!("verify.bounds.time", limit = options.limits.time.as_secs()),
+            )
+            .with_evidence("unchecked_blobs", late),
+        );
+    }
     for (i, outcome) in outcomes {
         match outcome {
             BlobOutcome::Config(bytes) => {

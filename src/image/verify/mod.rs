@@ -7,6 +7,7 @@
 //! between platforms are asked for once.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -76,6 +77,35 @@ pub struct Options {
     pub progress: Option<Arc<dyn Progress>>,
     /// Where the credential came from (`env:GHCR_TOKEN`), or `anonymous`.
     pub credential: String,
+    /// What one image's verify may cost at most.
+    pub limits: Limits,
+}
+
+/// What verifying one image may cost, whatever its index says. Each bound reached is a
+/// failing finding (cause `image-beyond-bounds`) that names it; `docs/reliability.md` says
+/// why each is where it is.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Distinct child manifests read (nested indexes included).
+    pub children: usize,
+    /// Distinct blobs checked.
+    pub blobs: usize,
+    /// Bytes of child manifests read, by their descriptors' sizes (each answer is also
+    /// checked against its size and parsed as it arrives).
+    pub manifest_bytes: u64,
+    /// Time for the whole image: no request starts after it.
+    pub time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            children: 1_000,
+            blobs: 10_000,
+            manifest_bytes: 64 * 1024 * 1024,
+            time: Duration::from_secs(15 * 60),
+        }
+    }
 }
 
 impl Options {
@@ -97,6 +127,7 @@ impl Default for Options {
             pull: false,
             progress: None,
             credential: "anonymous".into(),
+            limits: Limits::default(),
         }
     }
 }
@@ -159,6 +190,7 @@ pub async fn verify<S: Source, A: Source>(
     input: &str,
     options: &Options,
 ) -> VerifiedImage {
+    let deadline = Instant::now() + options.limits.time;
     let mut image = VerifiedImage::new(input, options);
     let Some((reference, actual, root)) = read_root(source, input, options, &mut image).await
     else {
@@ -169,7 +201,7 @@ pub async fn verify<S: Source, A: Source>(
     image.media_type = Some(root.media_type().to_owned());
 
     // Level 2 and deeper: child manifests.
-    let walk = walk(source, repo, input, &actual, root, options).await;
+    let walk = walk(source, repo, input, &actual, root, options, deadline).await;
     image.manifest_steps += walk.waves;
     if !walk.problems.iter().any(Finding::is_failure) {
         image.findings.push(Finding::new(
@@ -195,7 +227,7 @@ pub async fn verify<S: Source, A: Source>(
     // Last level: every blob of every manifest, once each. The anonymous pull runs
     // alongside: it needs only the root digest and one blob, so it adds no round trip.
     let single = matches!(nodes.as_slice(), [n] if n.platform.is_none() && !n.attestation);
-    let plan = plan_blobs(&nodes, single, input);
+    let plan = plan_blobs(&nodes, single, input, options.limits.blobs);
     let first_blob = plan
         .tasks
         .iter()
@@ -208,7 +240,7 @@ pub async fn verify<S: Source, A: Source>(
         }
     };
     let (checked, anonymous_pull) = futures_util::join!(
-        blobs::check_all(source, repo, input, &plan, options),
+        blobs::check_all(source, repo, input, &plan, options, deadline),
         anonymous_pull
     );
 

@@ -14,6 +14,8 @@ struct Memory {
     blobs: HashMap<String, Vec<u8>>,
     /// Sizes `HEAD` reports instead of the real ones.
     head_sizes: HashMap<String, u64>,
+    /// Manifest requests answered.
+    manifest_reads: std::sync::atomic::AtomicUsize,
 }
 
 impl Memory {
@@ -39,6 +41,8 @@ impl Source for Memory {
         _repository: &str,
         reference: &str,
     ) -> Result<Option<super::super::source::FetchedManifest>, SourceError> {
+        self.manifest_reads
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(self
             .manifests
             .get(reference)
@@ -396,4 +400,114 @@ fn digest_check_names_every_source_that_disagrees() {
         }],
     );
     assert_eq!(ok.status, Status::Pass);
+}
+
+/// An index listing `times` times each of `children` (amd64 images of `layers` layers each).
+fn repeated_index(m: &mut Memory, children: usize, layers: usize, times: usize) {
+    let mut entries = Vec::new();
+    for c in 0..children {
+        let config = m.blob(
+            format!("{{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":{c}}}").as_bytes(),
+            "application/vnd.oci.image.config.v1+json",
+        );
+        let layers: Vec<Value> = (0..layers)
+            .map(|l| {
+                m.blob(
+                    format!("layer {c} {l}").as_bytes(),
+                    "application/vnd.oci.image.layer.v1.tar+gzip",
+                )
+            })
+            .collect();
+        let body = json!({"schemaVersion": 2, "mediaType": manifest::OCI_MANIFEST, "config": config, "layers": layers});
+        let size = serde_json::to_vec(&body).expect("json").len();
+        let d = m.manifest(&format!("child{c}"), body, manifest::OCI_MANIFEST);
+        entries.push(child(
+            d.as_str(),
+            size,
+            json!({"os": "linux", "architecture": "amd64"}),
+            json!({}),
+        ));
+    }
+    let listed: Vec<Value> = (0..times).flat_map(|_| entries.clone()).collect();
+    index_of(m, "v1", listed);
+}
+
+#[test]
+fn a_child_listed_thousands_of_times_is_read_once() {
+    let mut m = Memory::default();
+    repeated_index(&mut m, 1, 20, 8_000);
+    let image = run(&m, "r.example/o/a:v1", &Options::default());
+    assert!(image.ok(), "{:#?}", image.findings);
+    // The index, then its one distinct child: not 8,000 reads.
+    assert_eq!(
+        m.manifest_reads.load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
+    assert_eq!(image.platforms, vec!["linux/amd64"]);
+    assert_eq!(image.blob_count, 21);
+}
+
+fn bound_findings(image: &VerifiedImage) -> Vec<&Finding> {
+    image
+        .findings
+        .iter()
+        .filter(|f| f.cause.as_deref() == Some("image-beyond-bounds"))
+        .collect()
+}
+
+#[test]
+fn each_bound_stops_verify_with_a_finding_that_names_it() {
+    let mut m = Memory::default();
+    repeated_index(&mut m, 3, 4, 2);
+    let limited = |limits: Limits| Options {
+        limits,
+        ..Options::default()
+    };
+    let cases = [
+        (
+            Limits {
+                children: 2,
+                ..Limits::default()
+            },
+            CHECK_MANIFEST,
+            "2 distinct child manifests",
+        ),
+        (
+            Limits {
+                manifest_bytes: 100,
+                ..Limits::default()
+            },
+            CHECK_MANIFEST,
+            "100 B",
+        ),
+        (
+            Limits {
+                blobs: 7,
+                ..Limits::default()
+            },
+            CHECK_BLOBS,
+            "7 distinct blobs",
+        ),
+        (
+            Limits {
+                time: std::time::Duration::ZERO,
+                ..Limits::default()
+            },
+            CHECK_MANIFEST,
+            "0 s",
+        ),
+    ];
+    for (limits, check, named) in cases {
+        let image = run(&m, "r.example/o/a:v1", &limited(limits));
+        assert!(!image.ok(), "{named}");
+        let found = bound_findings(&image);
+        assert_eq!(found.len(), 1, "{named}: {:#?}", image.findings);
+        assert_eq!(found[0].check, check, "{named}");
+        assert_eq!(found[0].status, Status::Fail, "{named}");
+        assert!(found[0].message.contains(named), "{}", found[0].message);
+    }
+    // Within the bounds the same image passes.
+    let image = run(&m, "r.example/o/a:v1", &Options::default());
+    assert!(image.ok(), "{:#?}", image.findings);
+    assert!(bound_findings(&image).is_empty());
 }
