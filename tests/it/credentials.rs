@@ -457,21 +457,31 @@ fn a_hanging_helper_is_killed_with_its_children() {
     let mut o = options("ghcr.io", fx.env(&[]));
     o.helper_timeout = Some(Duration::from_millis(500));
     let d = credentials::discover(&o);
-    assert_eq!(find(&d, "credential-helper")[0].evidence["problem"], "timeout");
+    assert_eq!(
+        find(&d, "credential-helper")[0].evidence["problem"],
+        "timeout"
+    );
     let pid = std::fs::read_to_string(&pid_file).expect("the helper wrote its child's pid");
     let stat = format!("/proc/{}/stat", pid.trim());
     // Killed: gone, or a zombie waiting for its new parent to reap it.
     let alive = |stat: &str| {
         std::fs::read_to_string(stat)
             .ok()
-            .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim_start().to_owned()))
+            .and_then(|s| {
+                s.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().to_owned())
+            })
             .is_some_and(|rest| !rest.starts_with('Z'))
     };
     let until = Instant::now() + Duration::from_secs(5);
     while alive(&stat) && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(!alive(&stat), "the helper's child {} outlived it", pid.trim());
+    assert!(
+        !alive(&stat),
+        "the helper's child {} outlived it",
+        pid.trim()
+    );
 }
 
 #[test]
