@@ -183,13 +183,9 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             }
         })
         .collect();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => return output::usage_error(&e.to_string()),
+        Err(code) => return code,
     };
     let batch = runtime.block_on(image::verify_all(
         &ctx,
