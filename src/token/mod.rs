@@ -165,10 +165,9 @@ impl Inspection {
     }
 }
 
-/// True for hosts that accept GitHub tokens the way ghcr.io does.
+/// True for hosts that accept GitHub tokens the way ghcr.io does (the host model's answer).
 pub fn is_github_registry(registry: &str) -> bool {
-    let host = registry.trim().to_ascii_lowercase();
-    host == "ghcr.io" || host == "docker.pkg.github.com"
+    crate::host::Host::parse(registry).is_github()
 }
 
 /// Replaces anything in `text` that looks like a secret (GitHub tokens, JWTs, long

@@ -10,7 +10,7 @@ use crate::report::Report;
 use crate::t;
 
 /// The registry a bare token is judged for.
-const GHCR: &str = "ghcr.io";
+const GHCR: &str = crate::host::GHCR;
 
 const COMMAND: &str = "token";
 

@@ -52,7 +52,7 @@ impl Registry {
         if s.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost") {
             Registry::Known(normalize_host(first))
         } else {
-            Registry::Known("docker.io".into())
+            Registry::Known(crate::host::DOCKER_HUB.into())
         }
     }
 
@@ -70,13 +70,7 @@ fn is_ghcr_doctor_action(action: &str) -> bool {
 }
 
 fn normalize_host(host: &str) -> String {
-    let h = host.to_ascii_lowercase();
-    match h.as_str() {
-        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" | "docker.io" => {
-            "docker.io".into()
-        }
-        _ => h,
-    }
+    crate::host::Host::parse(host).name().to_owned()
 }
 
 /// The position of a step or command in the job: (step index, command index).
@@ -163,7 +157,7 @@ impl JobScan {
     }
 }
 
-pub const GHCR: &str = "ghcr.io";
+pub const GHCR: &str = crate::host::GHCR;
 
 fn text(node: &Node) -> String {
     node.as_str().map(str::to_owned).unwrap_or_default()
@@ -328,7 +322,7 @@ impl Scanner<'_, '_> {
                     Some(r) if !r.trim().is_empty() => {
                         (Registry::of_server(&vars.expand(&r, false)), false)
                     }
-                    _ => (Registry::Known("docker.io".into()), true),
+                    _ => (Registry::Known(crate::host::DOCKER_HUB.into()), true),
                 };
                 self.out.logins.push(Login {
                     seq,
@@ -697,7 +691,7 @@ impl Scanner<'_, '_> {
     fn shell_login(&mut self, ctx: &Ctx<'_, '_>, tool: &str, server: Option<&str>, vars: &Vars) {
         let registry = match server {
             Some(s) => Registry::of_server(&vars.expand(s, true)),
-            None => Registry::Known("docker.io".into()),
+            None => Registry::Known(crate::host::DOCKER_HUB.into()),
         };
         self.out.logins.push(Login {
             seq: ctx.seq,
@@ -1377,11 +1371,11 @@ mod tests {
         );
         assert_eq!(
             Registry::of_reference("o/n"),
-            Registry::Known("docker.io".into())
+            Registry::Known(crate::host::DOCKER_HUB.into())
         );
         assert_eq!(
             Registry::of_reference("nginx"),
-            Registry::Known("docker.io".into())
+            Registry::Known(crate::host::DOCKER_HUB.into())
         );
         assert_eq!(
             Registry::of_reference("localhost:5000/n"),
@@ -1397,7 +1391,7 @@ mod tests {
         );
         assert_eq!(
             Registry::of_server("https://index.docker.io/v1/"),
-            Registry::Known("docker.io".into())
+            Registry::Known(crate::host::DOCKER_HUB.into())
         );
     }
 
