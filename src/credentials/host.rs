@@ -38,7 +38,7 @@ pub fn is_plausible(registry: &str) -> bool {
     // docker's rule for the first path component being a registry: it has a dot or a port,
     // or is `localhost`. Anything else (a word, a password) is not a host.
     let hostlike = name.contains('.') || port.is_some() || name == "localhost";
-    name_ok && port_ok && hostlike && crate::token::scrub(registry) == registry
+    name_ok && port_ok && hostlike && !crate::secret::looks_secret(registry)
 }
 
 #[cfg(test)]
