@@ -22,7 +22,7 @@ use crate::t;
 mod findings;
 mod grammar;
 
-pub use findings::report;
+pub use findings::{report, warn_host};
 pub use grammar::{PATH_MAX, TAG_MAX, is_identifier, is_valid_domain};
 
 /// The registry docker uses for names without a domain.
