@@ -11,6 +11,7 @@ use crate::finding::Finding;
 
 mod findings;
 mod format;
+pub mod named;
 mod pasting;
 pub mod report;
 
@@ -120,6 +121,10 @@ pub struct Inspection {
     pub defects: Vec<Defect>,
     /// The format of the cleaned value for its kind.
     pub format: Format,
+    /// What the value is when it is not a usable token (a masked value, an unexpanded
+    /// variable, base64, another service's token, a password, a changed case), whatever
+    /// the registry; [`named::Named::for_registry`] keeps what matters for one registry.
+    pub named: Option<named::Named>,
 }
 
 /// Inspects a token as supplied (whitespace, quotes and prefixes included). Pure and offline.
@@ -135,6 +140,7 @@ pub fn inspect(raw: &str) -> Inspection {
             empty: true,
             defects: Vec::new(),
             format: Format::NotChecked,
+            named: None,
         };
     }
     let kind = TokenKind::of(value);
@@ -145,6 +151,9 @@ pub fn inspect(raw: &str) -> Inspection {
         empty: false,
         format: format::check(kind, value),
         defects: cleaned.defects,
+        // The value as supplied first (`${{ secrets.X }}` holds spaces that cleaning would
+        // take for a pasting defect), then the cleaned one (a quoted or `Bearer` value).
+        named: named::shape(raw).or_else(|| named::shape(value)),
     }
 }
 
