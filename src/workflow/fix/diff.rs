@@ -7,7 +7,7 @@ const CONTEXT: usize = 3;
 
 /// Splits text into lines that keep their line ending (`\n`, `\r\n` or a lone `\r`).
 fn split_lines(text: &str) -> Vec<&str> {
-    let starts = crate::workflow::source::line_starts(text);
+    let starts = crate::workflow::yaml::line_starts(text);
     let mut lines: Vec<&str> = starts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
     if let Some(&last) = starts.last()
         && last < text.len()

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::workflow::source::line_starts;
+use crate::workflow::yaml::line_starts;
 use crate::workflow::yaml::{Node, Pos, Value};
 
 /// How a scalar is written.

@@ -274,10 +274,14 @@ fn written_secrets(l: &Loaded, findings: &[Finding]) -> Vec<String> {
         .collect()
 }
 
-/// True when a diff would print a written credential or anything shaped like a GitHub token.
+/// True when a diff would print a written credential or anything shaped like a known token.
+/// The wider heuristics of [`crate::secret::redact`] (40-character hex, random-looking runs)
+/// are not applied: a diff must keep pinned action commits and digests byte for byte to
+/// apply, and they are not secrets.
 fn shows_secret(diff: &str, secrets: &[String]) -> bool {
     secrets.iter().any(|s| diff.contains(s.as_str()))
-        || super::source::token_pattern().is_none_or(|re| re.is_match(diff))
+        || crate::secret::shape::shapes().is_none()
+        || !crate::secret::shape::tokens_in(diff).is_empty()
 }
 
 fn reparse(l: &Loaded, text: String) -> Loaded {
