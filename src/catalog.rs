@@ -27,6 +27,10 @@ pub struct Cause {
     /// Where the wording and the cause come from (issues, docs, code).
     #[serde(default)]
     pub sources: Vec<String>,
+    /// The cause only exists in GitHub Actions runs (the workflow's token, fork pull
+    /// requests): `explain` does not name it first for a log from elsewhere.
+    #[serde(default)]
+    pub actions_only: bool,
     /// The messages that make this cause the first suspect (`[[cause.pattern]]`).
     #[serde(default, rename = "pattern")]
     pub patterns: Vec<Pattern>,
@@ -57,9 +61,15 @@ pub struct Pattern {
     #[serde(default)]
     pub weak: bool,
     /// The message is generic outside registries (`connection refused`, `429`): it counts
-    /// only when the same line also names a registry (see `registry_context`).
+    /// only when the same line, or one of the few lines just before it, names a registry or
+    /// shows a pull or push under way (see `registry_context`).
     #[serde(default)]
     pub needs_registry_context: bool,
+    /// A protocol-level signal (`status-401`, `status-403`, ...) found by
+    /// `explain::protocol` in any client's wording, instead of the literal `match`, which then
+    /// only describes it.
+    #[serde(default)]
+    pub protocol: Option<String>,
     /// Other suspects, most likely first.
     #[serde(default)]
     pub alternatives: Vec<String>,

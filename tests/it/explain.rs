@@ -7,6 +7,7 @@
 //! optionally `line`, `count`, `findings` (total), `alternatives` (exact, in order) and
 //! `ranked_by` (the context signals that decided the order).
 
+mod corpus;
 mod props;
 
 use std::collections::BTreeSet;
