@@ -164,6 +164,11 @@ pub fn markdown() -> String {
             c.title,
             c.explanation.trim()
         ));
+        if c.actions_only {
+            out.push_str(
+                "Only in GitHub Actions runs: `explain` does not name it first for a log from a local shell or another CI system.\n\n",
+            );
+        }
         out.push_str("Fix:\n\n");
         for (i, step) in c.fix.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, step));
@@ -171,12 +176,18 @@ pub fn markdown() -> String {
         if !c.patterns.is_empty() {
             out.push_str("\nRecognised in logs (`ghcr-doctor explain`):\n\n");
             for p in &c.patterns {
-                out.push_str(&format!(
-                    "- `{}` ({}; seen in {})",
-                    p.literal.replace('`', "'"),
-                    p.printed_by,
-                    p.source
-                ));
+                match &p.protocol {
+                    Some(name) => out.push_str(&format!(
+                        "- {} (protocol signal `{name}`; {}; seen in {})",
+                        p.literal, p.printed_by, p.source
+                    )),
+                    None => out.push_str(&format!(
+                        "- `{}` ({}; seen in {})",
+                        p.literal.replace('`', "'"),
+                        p.printed_by,
+                        p.source
+                    )),
+                }
                 if !p.alternatives.is_empty() {
                     let alts: Vec<String> =
                         p.alternatives.iter().map(|a| format!("`{a}`")).collect();

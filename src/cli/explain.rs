@@ -13,10 +13,13 @@ pub(crate) struct Args {
     /// A pasted error or a whole CI log; `-` or nothing reads standard input.
     #[arg(value_name = "FILE")]
     file: Option<String>,
+    /// Exit 0 even when a cause was found (for callers that only want the report).
+    #[arg(long)]
+    exit_zero: bool,
 }
 
-/// Exit 0 whether or not errors were found (finding them is the command's job); 2 when the
-/// input cannot be read.
+/// Exit 1 when a cause was found, 0 when none (or with `--exit-zero`); 2 when the input
+/// cannot be read or the report cannot be written.
 pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     let name = args.file.as_deref().filter(|f| *f != "-");
     let scanned = match name {
@@ -48,8 +51,9 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let report = ghcr_doctor::explain::report(&scan, name);
-    if output::emit(&report, global) == ExitCode::from(super::EXIT_ERROR) {
-        return ExitCode::from(super::EXIT_ERROR);
+    let code = output::emit(&report, global);
+    if code == ExitCode::from(super::EXIT_ERROR) || !args.exit_zero {
+        return code;
     }
     ExitCode::SUCCESS
 }

@@ -819,4 +819,78 @@ mod tests {
         assert!(e.starts_with('…') && e.ends_with('…'));
         assert!(e.chars().count() <= EXCERPT + 2);
     }
+
+    #[test]
+    fn a_registry_failure_in_any_wording_is_never_silent() {
+        // A client the catalog has never seen: its own wording, the registry's status.
+        for (log, cause) in [
+            (
+                "pushing image:   app\nerror: POST failed; expected status {202} but got 401: Unauthorized\n",
+                "registry-unauthorized",
+            ),
+            (
+                "The push refers to repository [registry.example.com/team/app]\ndenied\n",
+                "registry-denied",
+            ),
+            (
+                "Error: GET https://registry.example.com/v2/team/app/manifests/1: status code 503\n",
+                "registry-unavailable",
+            ),
+            (
+                r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}"#,
+                "rate-limited",
+            ),
+        ] {
+            let s = scan(log.as_bytes()).expect("scan");
+            assert_eq!(
+                s.explanations.first().map(|e| e.cause.as_str()),
+                Some(cause),
+                "{log}"
+            );
+        }
+        // The same words without a registry nearby stay silent.
+        for log in [
+            "npm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/pkg - Forbidden\n",
+            "Could not fetch URL http://pypi.example.com/simple/: HTTP Error 401: Unauthorized\n",
+            "PermissionError: [Errno 13] Permission denied: '/var/run/docker.sock'\n",
+        ] {
+            assert!(
+                scan(log.as_bytes()).expect("scan").explanations.is_empty(),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_actions_only_cause_does_not_lead_for_a_local_log() {
+        let line = "failed to push ghcr.io/octo/app:1: unexpected status from POST request to https://ghcr.io/v2/octo/app/blobs/uploads/: 403 Forbidden\n";
+        let s = scan(line.as_bytes()).expect("scan");
+        assert_eq!(s.explanations[0].cause, "workflow-missing-packages-write");
+        let local = format!("$ docker buildx build --push -t ghcr.io/octo/app:1 .\n{line}");
+        let s = scan(local.as_bytes()).expect("scan");
+        let e = &s.explanations[0];
+        assert!(
+            !catalog::cause(&e.cause).expect("cause").actions_only,
+            "{e:?}"
+        );
+        assert!(
+            e.alternatives
+                .contains(&"workflow-missing-packages-write".to_owned())
+        );
+        assert_eq!(e.ranked_by, vec![Signal::LogLocal]);
+        // In an Actions log it leads again.
+        let actions = format!("##[group]Run docker/build-push-action@v5\n{line}");
+        let s = scan(actions.as_bytes()).expect("scan");
+        assert_eq!(s.explanations[0].cause, "workflow-missing-packages-write");
+    }
+
+    #[test]
+    fn the_most_specific_message_of_one_report_comes_first() {
+        let log = "[ERROR] Build image failed, perhaps you should make sure your credentials for 'registry-1.docker.io/octo/app' are set up correctly: Unauthorized for registry-1.docker.io/octo/app: 401 Unauthorized\n\
+                   [ERROR] GET https://auth.docker.io/token?service=registry.docker.io&scope=repository:octo/app:pull,push\n\
+                   [ERROR] {\"details\":\"access token has insufficient scopes\"}\n";
+        let s = scan(log.as_bytes()).expect("scan");
+        let causes: Vec<&str> = s.explanations.iter().map(|e| e.cause.as_str()).collect();
+        assert_eq!(causes, vec!["registry-denied", "registry-unauthorized"]);
+    }
 }
