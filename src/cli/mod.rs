@@ -54,7 +54,9 @@ pub(crate) enum Command {
     )]
     Ref(reference::Args),
     /// Name the cause of every registry error in a message or a CI log.
-    #[command(after_help = "Example:\n  ghcr-doctor explain build.log")]
+    #[command(
+        after_help = "Examples:\n  ghcr-doctor explain build.log\n  ghcr-doctor explain https://github.com/OWNER/REPO/actions/runs/ID\n  ghcr-doctor explain --run \"$GITHUB_RUN_ID\"      # in a workflow step with if: failure()"
+    )]
     Explain(explain::Args),
     /// Lint GitHub Actions workflows for mistakes that break pushes to ghcr.io.
     #[command(after_help = "Example:\n  ghcr-doctor workflow .github/workflows")]
@@ -75,6 +77,16 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// The process's one tokio runtime, built by the command that needs it (`check`, `verify`,
+/// `login`, and `check` under the no-argument run).
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| output::usage_error(&e.to_string()))
 }
 
 pub(crate) fn main() -> ExitCode {
