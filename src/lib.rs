@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod explain;
 pub mod finding;
 pub mod github;
+pub mod home;
 pub mod http;
 pub mod image;
 pub mod login;
