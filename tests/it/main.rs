@@ -14,6 +14,7 @@ mod explain;
 mod github;
 mod hostile;
 mod hostile_cli;
+mod install;
 mod leak;
 mod load;
 mod login;
