@@ -71,30 +71,42 @@ fn fake_uname(dir: &Path, os: &str, arch: &str) -> PathBuf {
     bin
 }
 
-/// A release directory with `ghcr-doctor-<target>.tar.gz` (the built binary at the archive
-/// root) and `SHA256SUMS`; returns the archive's digest.
+/// The built binary packed once as a release archive (`ghcr-doctor` at its root), and the
+/// archive's sha256.
+fn archive() -> &'static (PathBuf, String) {
+    static ARCHIVE: std::sync::OnceLock<(PathBuf, String)> = std::sync::OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir").keep();
+        let stage = dir.join("stage");
+        std::fs::create_dir_all(&stage).expect("mkdir");
+        std::fs::copy(env!("CARGO_BIN_EXE_ghcr-doctor"), stage.join("ghcr-doctor")).expect("copy");
+        let file = dir.join("archive.tar.gz");
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg("tar -cf - -C \"$1\" ghcr-doctor | gzip -1 > \"$2\"")
+            .arg("sh")
+            .arg(&stage)
+            .arg(&file)
+            .status()
+            .expect("tar");
+        assert!(status.success(), "tar failed");
+        let mut bytes = Vec::new();
+        std::fs::File::open(&file)
+            .expect("open")
+            .read_to_end(&mut bytes)
+            .expect("read");
+        (file, hex::encode(Sha256::digest(&bytes)))
+    })
+}
+
+/// A release directory with `ghcr-doctor-<target>.tar.gz` and `SHA256SUMS`; returns the
+/// archive's digest.
 fn make_release(dir: &Path, target: &str) -> String {
-    let stage = dir.join("stage");
-    std::fs::create_dir_all(&stage).expect("mkdir");
-    std::fs::copy(env!("CARGO_BIN_EXE_ghcr-doctor"), stage.join("ghcr-doctor")).expect("copy");
+    let (file, digest) = archive();
     let assets = dir.join("assets");
     std::fs::create_dir_all(&assets).expect("mkdir");
     let asset = format!("ghcr-doctor-{target}.tar.gz");
-    let status = Command::new("tar")
-        .arg("-czf")
-        .arg(assets.join(&asset))
-        .arg("-C")
-        .arg(&stage)
-        .arg("ghcr-doctor")
-        .status()
-        .expect("tar");
-    assert!(status.success(), "tar failed");
-    let mut bytes = Vec::new();
-    std::fs::File::open(assets.join(&asset))
-        .expect("open")
-        .read_to_end(&mut bytes)
-        .expect("read");
-    let digest = hex::encode(Sha256::digest(&bytes));
+    std::fs::copy(file, assets.join(&asset)).expect("copy");
     std::fs::write(
         assets.join("SHA256SUMS"),
         format!(
@@ -103,7 +115,7 @@ fn make_release(dir: &Path, target: &str) -> String {
         ),
     )
     .expect("write sums");
-    digest
+    digest.clone()
 }
 
 fn install(dir: &Path, fakebin: &Path, base: &str, install_dir: &Path) -> Output {
