@@ -13,6 +13,7 @@ mod delivery;
 mod dependencies;
 mod docs;
 mod explain;
+mod explain_run;
 mod github;
 mod hostile;
 mod hostile_cli;
