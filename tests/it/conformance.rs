@@ -1,5 +1,5 @@
 //! The fakes against the recorded shapes of the real services (`tests/data/live/`): the
-//! ghcr.io and GitHub fakes are asked, over HTTP, the questions the live suite
+//! ghcr.io, GitHub and Actions fakes are asked, over HTTP, the questions the live suite
 //! (`tests/live/main.rs`) asks ghcr.io and api.github.com, and every answer's shape must match
 //! the committed recording. A divergence names the file, the exchange, the request and the
 //! field. See `docs/reliability.md` (Live conformance).
@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::support::actions_fake::{self, ActionsFake, FakeJob, Scenario};
 use crate::support::ghcr_fake::{self, Account, Config};
 use crate::support::github_fake::{self, GithubFake};
 use crate::support::root;
@@ -74,7 +75,42 @@ fn observe_ghcr_fake() -> BTreeMap<String, Value> {
     runtime().block_on(shape::observe_all(&target, shape::GHCR))
 }
 
+/// The GitHub exchanges the Actions fake answers (runs, jobs, job logs); the GitHub fake
+/// answers the others.
+const ACTIONS: [&str; 3] = ["run-writer", "run-jobs-writer", "job-logs-writer"];
+
 fn observe_github_fake() -> BTreeMap<String, Value> {
+    let (actions, others): (Vec<shape::Exchange>, Vec<shape::Exchange>) = shape::GITHUB
+        .iter()
+        .partition(|e| ACTIONS.contains(&e.name));
+    let mut observed = observe_actions_fake(&actions);
+    observed.extend(observe_github_api_fake(&others));
+    observed
+}
+
+fn observe_actions_fake(exchanges: &[shape::Exchange]) -> BTreeMap<String, Value> {
+    let fake = ActionsFake::start(Scenario::push(
+        7,
+        "on: push\n",
+        vec![FakeJob::new(70, "build", Some("success"), Some("log\n"))],
+    ));
+    let (owner, repo) = actions_fake::REPO.split_once('/').expect("owner/repo");
+    let target = shape::Target {
+        base: fake.api.url(),
+        token_url: String::new(),
+        writer: Some(("x-access-token".into(), actions_fake::TOKEN.into())),
+        reader: None,
+        names: BTreeMap::from([
+            ("owner", owner.to_owned()),
+            ("repo", repo.to_owned()),
+            ("run_id", "7".to_owned()),
+            ("job_id", "70".to_owned()),
+        ]),
+    };
+    runtime().block_on(shape::observe_all(&target, exchanges))
+}
+
+fn observe_github_api_fake(exchanges: &[shape::Exchange]) -> BTreeMap<String, Value> {
     let rt = runtime();
     let fake = rt.block_on(GithubFake::start());
     let target = shape::Target {
@@ -87,11 +123,9 @@ fn observe_github_fake() -> BTreeMap<String, Value> {
             ("repo", "app".to_owned()),
             ("owner_kind", "orgs".to_owned()),
             ("package", "app".to_owned()),
-            ("run_id", "1".to_owned()),
-            ("job_id", "1".to_owned()),
         ]),
     };
-    rt.block_on(shape::observe_all(&target, shape::GITHUB))
+    rt.block_on(shape::observe_all(&target, exchanges))
 }
 
 #[test]

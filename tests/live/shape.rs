@@ -274,7 +274,7 @@ pub const GITHUB: &[Exchange] = &[
         "/repos/{owner}/{repo}/actions/runs/{run_id}",
         Auth::Api(Who::Writer),
         None,
-        false,
+        true,
     ),
     ex(
         "run-jobs-writer",
@@ -282,7 +282,7 @@ pub const GITHUB: &[Exchange] = &[
         "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
         Auth::Api(Who::Writer),
         None,
-        false,
+        true,
     ),
     ex(
         "job-logs-writer",
@@ -290,7 +290,7 @@ pub const GITHUB: &[Exchange] = &[
         "/repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
         Auth::Api(Who::Writer),
         None,
-        false,
+        true,
     ),
 ];
 
@@ -524,7 +524,7 @@ async fn observe(
         .map(str::to_owned);
     if let Some(l) = &location {
         let host = url.join(l).ok().map(|u| {
-            if u.host_str() == url.host_str() {
+            if u.origin() == url.origin() {
                 "same"
             } else {
                 "other"
