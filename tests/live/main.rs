@@ -100,33 +100,13 @@ fn check(resp: &reqwest::Response, what: &str) {
     assert!(resp.status().is_success(), "{what}: HTTP {}", resp.status());
 }
 
-/// Pushes one tiny image (a config blob, no layers) to `scratch:conformance`; returns the
-/// config blob's digest.
-async fn push_scratch_image(client: &reqwest::Client, live: &Live) -> String {
-    let token_url = format!(
-        "https://ghcr.io/token?service=ghcr.io&scope=repository:{}:pull,push",
-        live.scratch
-    );
-    let resp = client
-        .get(token_url)
-        .basic_auth(&live.user, Some(&live.writer))
-        .send()
-        .await
-        .expect("token request");
-    check(&resp, "token for the scratch package");
-    let body: Value = serde_json::from_slice(&resp.bytes().await.expect("body")).expect("json");
-    let token = body["token"].as_str().expect("token field").to_owned();
-    let config = serde_json::to_vec(&json!({
-        "architecture": "amd64", "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": []},
-        "config": {"Labels": {"org.opencontainers.image.source": format!("https://github.com/{}/{}", live.owner, live.repo)}},
-    }))
-    .expect("config");
-    let digest = sha256(&config);
+/// Uploads one blob (`POST`, then `PUT` with the digest).
+async fn put_blob(client: &reqwest::Client, token: &str, scratch: &str, bytes: &[u8]) -> String {
+    let digest = sha256(bytes);
     let base = "https://ghcr.io";
     let resp = client
-        .post(format!("{base}/v2/{}/blobs/uploads/", live.scratch))
-        .bearer_auth(&token)
+        .post(format!("{base}/v2/{scratch}/blobs/uploads/"))
+        .bearer_auth(token)
         .send()
         .await
         .expect("upload");
@@ -143,22 +123,54 @@ async fn push_scratch_image(client: &reqwest::Client, live: &Live) -> String {
     url.query_pairs_mut().append_pair("digest", &digest);
     let resp = client
         .put(url)
-        .bearer_auth(&token)
+        .bearer_auth(token)
         .header("content-type", "application/octet-stream")
-        .body(config.clone())
+        .body(bytes.to_vec())
         .send()
         .await
         .expect("blob put");
     check(&resp, "blob upload");
+    digest
+}
+
+/// Pushes one tiny image (an empty tar as its layer) to `scratch:conformance`, labelled with
+/// the repository so the package is linked to it; returns the layer's digest.
+async fn push_scratch_image(client: &reqwest::Client, live: &Live) -> String {
+    let token_url = format!(
+        "https://ghcr.io/token?service=ghcr.io&scope=repository:{}:pull,push",
+        live.scratch
+    );
+    let resp = client
+        .get(token_url)
+        .basic_auth(&live.user, Some(&live.writer))
+        .send()
+        .await
+        .expect("token request");
+    check(&resp, "token for the scratch package");
+    let body: Value = serde_json::from_slice(&resp.bytes().await.expect("body")).expect("json");
+    let token = body["token"].as_str().expect("token field").to_owned();
+    // An empty tar archive: two 512-byte zero blocks.
+    let layer = vec![0u8; 1024];
+    let config = serde_json::to_vec(&json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [sha256(&layer)]},
+        "config": {"Labels": {"org.opencontainers.image.source": format!("https://github.com/{}/{}", live.owner, live.repo)}},
+    }))
+    .expect("config");
+    let layer_digest = put_blob(client, &token, &live.scratch, &layer).await;
+    let config_digest = put_blob(client, &token, &live.scratch, &config).await;
     let manifest = serde_json::to_vec(&json!({
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": digest, "size": config.len()},
-        "layers": [],
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest, "size": layer.len()}],
     }))
     .expect("manifest");
     let resp = client
-        .put(format!("{base}/v2/{}/manifests/{TAG}", live.scratch))
+        .put(format!(
+            "https://ghcr.io/v2/{}/manifests/{TAG}",
+            live.scratch
+        ))
         .bearer_auth(&token)
         .header("content-type", "application/vnd.oci.image.manifest.v1+json")
         .body(manifest)
@@ -166,7 +178,7 @@ async fn push_scratch_image(client: &reqwest::Client, live: &Live) -> String {
         .await
         .expect("manifest put");
     check(&resp, "manifest upload");
-    digest
+    layer_digest
 }
 
 /// `GET` on GitHub's API with the writer; the JSON body.
@@ -257,7 +269,12 @@ fn live_conformance() {
             live.owner, live.repo
         ),
     ));
-    let run_id = runs["workflow_runs"][0]["id"].as_u64().unwrap_or_default();
+    let run_id = runs["workflow_runs"][0]["id"].as_u64().unwrap_or_else(|| {
+        panic!(
+            "{}/{} has no completed workflow run to read the run, jobs and job-log endpoints from: run any workflow (ci) once",
+            live.owner, live.repo
+        )
+    });
     let jobs = rt.block_on(api(
         &client,
         &live,
