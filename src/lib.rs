@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod catalog;
 pub mod check;
+pub mod commands;
 pub mod credentials;
 pub mod explain;
 pub mod finding;

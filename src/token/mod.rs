@@ -13,12 +13,12 @@ mod findings;
 mod format;
 pub mod named;
 mod pasting;
-pub mod report;
 
 pub use findings::Verdict;
 pub use format::{Format, FormatProblem, checksum_matches};
 pub use pasting::{Cleaned, Defect, clean};
-pub use report::{report_env, report_registry, report_value};
+// The `token` command's reports live with the other commands.
+pub use crate::commands::token::{report_env, report_registry, report_value};
 
 /// The check ids this module produces (documented in `docs/checks/token.md`).
 pub const CHECK_PRESENT: &str = "token-present";
