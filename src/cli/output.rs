@@ -97,8 +97,10 @@ pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
     }
 }
 
-/// Prints `::add-mask::` once per distinct secret in this process.
-fn write_masks(secrets: &[&Secret]) {
+/// Prints `::add-mask::` once per distinct secret in this process, on standard error: the
+/// runner reads workflow commands from both streams, and standard output holds only the
+/// report (a redirected JSON or SARIF report stays valid and holds no secret).
+pub(crate) fn write_masks(secrets: &[&Secret]) {
     use std::collections::HashSet;
     use std::hash::{DefaultHasher, Hash, Hasher};
     use std::sync::{Mutex, OnceLock};
@@ -108,8 +110,8 @@ fn write_masks(secrets: &[&Secret]) {
     let Ok(mut masked) = masked.lock() else {
         return;
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
     for secret in secrets {
         let mut h = DefaultHasher::new();
         secret.expose().hash(&mut h);

@@ -171,6 +171,24 @@ pub fn is_github_registry(registry: &str) -> bool {
     host == "ghcr.io" || host == "docker.pkg.github.com"
 }
 
+/// The secret-shaped parts of one command-line argument: a GitHub token (by its prefix) or
+/// a JWT, as the whole argument or as one of its `=`/`,`-separated parts (`--opt=value`,
+/// `--token-env A,B`). Commands never take a secret from the command line, so such an
+/// argument is refused without being echoed, and masked in Actions mode.
+///
+/// The one detector for arguments; a 40-character hexadecimal value (a pre-2021 token, but
+/// also a commit SHA in a tag) and digests are not counted.
+pub fn secret_argument(arg: &str) -> Vec<&str> {
+    arg.split(|c: char| c == '=' || c == ',' || c.is_whitespace())
+        .map(|p| p.trim_matches(|c: char| "\"'`<>()[]{};".contains(c)))
+        .filter(|p| {
+            let kind = TokenKind::of(p);
+            (kind.is_github() && kind != TokenKind::LegacyHex && p.len() > kind.prefix().len() + 8)
+                || (p.starts_with("eyJ") && p.matches('.').count() == 2 && p.len() > 30)
+        })
+        .collect()
+}
+
 /// Replaces anything in `text` that looks like a secret (GitHub tokens, JWTs, long
 /// base64-like runs) with `<redacted>`, for showing text that came from elsewhere (a
 /// credential helper's error output).
@@ -233,6 +251,32 @@ mod tests {
             TokenKind::of("ghpM7H4jxUDDWHP4kZ6A4dxl"),
             TokenKind::Unknown
         );
+    }
+
+    #[test]
+    fn secret_arguments_are_recognised_in_every_shape() {
+        let t = "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";
+        for arg in [
+            t.to_owned(),
+            format!("--token-env={t}"),
+            format!("GHCR_TOKEN,{t}"),
+            format!("'{t}'"),
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnop".to_owned(),
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl".to_owned(),
+        ] {
+            assert_eq!(secret_argument(&arg).len(), 1, "{arg}");
+        }
+        for arg in [
+            "ghcr.io/octo-org/app:latest",
+            "ghcr.io/o/n@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef01234567",
+            "GHCR_TOKEN,GITHUB_TOKEN",
+            "--format=json",
+            "ghp_",
+            ".github/workflows",
+        ] {
+            assert!(secret_argument(arg).is_empty(), "{arg}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod dependencies;
 mod docs;
 mod explain;
 mod github;
+mod hardening;
 mod hostile;
 mod hostile_cli;
 mod leak;
