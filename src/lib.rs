@@ -14,6 +14,7 @@ pub mod finding;
 pub mod github;
 pub mod http;
 pub mod image;
+pub mod local_file;
 pub mod login;
 pub mod message;
 pub mod project;

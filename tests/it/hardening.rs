@@ -102,3 +102,130 @@ fn actions_mode_keeps_structured_output_valid_and_masks_on_stderr() {
         );
     }
 }
+
+/// A repository whose one workflow is `on: push` and a job with `uses: ./<path>`.
+fn repo_calling(home: &Path, uses: &str) {
+    let wf = home.join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("workflows");
+    std::fs::write(
+        wf.join("ci.yml"),
+        format!("on: push\njobs:\n  a:\n    uses: {uses}\n"),
+    )
+    .expect("ci.yml");
+    // Running with no command needs a repository.
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(home)
+        .status()
+        .expect("git init");
+    assert!(git.success());
+}
+
+/// `uses: ./../../../../../../proc/self/environ` is refused unread (the environment never
+/// reaches a snippet), in text, JSON and with no command at all; so is a symbolic link in
+/// `.github/workflows/` that leads out of the repository.
+#[test]
+fn a_reusable_workflow_path_never_leaves_the_repository() {
+    let home = tempfile::tempdir().expect("home");
+    repo_calling(home.path(), "./../../../../../../proc/self/environ");
+    let secret = ("MYSECRET", "environment-canary-0123");
+    for args in [
+        &["workflow"][..],
+        &["--format", "json", "workflow"][..],
+        &[][..],
+        &["--format", "json"][..],
+    ] {
+        let out = run(home.path(), args, &[secret]);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!all.contains(secret.1), "{args:?}: {all}");
+        assert!(
+            all.contains("reusable-workflow-outside"),
+            "{args:?}: refused, said so: {all}"
+        );
+    }
+
+    // A symbolic link in the folder, called by its proper path, that leads outside.
+    let home = tempfile::tempdir().expect("home");
+    let outside = tempfile::tempdir().expect("outside");
+    std::fs::write(
+        outside.path().join("leak.yml"),
+        "on: push\njobs: {a: {runs-on: x, steps: [{run: OUTSIDE-CANARY}]}}\n]",
+    )
+    .expect("outside file");
+    repo_calling(home.path(), "./.github/workflows/leak.yml");
+    std::os::unix::fs::symlink(
+        outside.path().join("leak.yml"),
+        home.path().join(".github/workflows/../leak.yml"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink(
+        outside.path().join("leak.yml"),
+        home.path().join(".github/workflows/leak.yml.link"),
+    )
+    .expect("symlink");
+    std::fs::rename(
+        home.path().join(".github/workflows/leak.yml.link"),
+        home.path().join(".github/workflows/leak.yml"),
+    )
+    .expect("rename");
+    let out = run(home.path(), &["workflow", ".github/workflows/ci.yml"], &[]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("OUTSIDE-CANARY"), "{all}");
+    assert!(all.contains("reusable-workflow-outside"), "{all}");
+}
+
+/// A FIFO and an unreadable file among the workflows: each is reported (exit 1, not 2), the
+/// others are linted, and nothing blocks.
+#[test]
+fn unreadable_workflows_and_fifos_are_reported_and_the_rest_linted() {
+    let home = tempfile::tempdir().expect("home");
+    let wf = home.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("workflows");
+    std::fs::write(
+        wf.join("good.yml"),
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n",
+    )
+    .expect("good");
+    let fifo = wf.join("pipe.yml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", wf.join("zero.yml")).expect("symlink");
+    let locked = wf.join("locked.yml");
+    std::fs::write(&locked, "on: push\n").expect("locked");
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    }
+    let root_reads_anything = std::fs::read(&locked).is_ok();
+    let out = run(home.path(), &["--format", "json", "workflow"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = crate::support::json(&out);
+    let findings = doc["findings"].as_array().expect("findings");
+    let status_of = |file: &str| {
+        findings
+            .iter()
+            .find(|f| f["target"].as_str().is_some_and(|t| t.ends_with(file)))
+            .map(|f| f["status"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(status_of("good.yml").as_deref(), Some("pass"), "{doc}");
+    assert_eq!(status_of("pipe.yml").as_deref(), Some("fail"), "{doc}");
+    assert_eq!(status_of("zero.yml").as_deref(), Some("fail"), "{doc}");
+    if !root_reads_anything {
+        assert_eq!(status_of("locked.yml").as_deref(), Some("fail"), "{doc}");
+    }
+    // The FIFO given by name does not block either.
+    let out = run(
+        home.path(),
+        &["workflow", ".github/workflows/pipe.yml"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("not a regular file"),
+        "{}",
+        stdout(&out)
+    );
+}
