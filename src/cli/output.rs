@@ -259,6 +259,11 @@ pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
 
 /// Prints an error that stopped the tool and returns exit code 2.
 pub(crate) fn usage_error(message: &str) -> ExitCode {
-    eprintln!("{}: {message}", ghcr_doctor::t!("common.error-prefix"));
+    // The message may quote a path or an answer: shown through the one sanitiser.
+    eprintln!(
+        "{}: {}",
+        ghcr_doctor::t!("common.error-prefix"),
+        ghcr_doctor::report::sanitize::line(message)
+    );
     ExitCode::from(EXIT_ERROR)
 }

@@ -229,3 +229,81 @@ fn unreadable_workflows_and_fifos_are_reported_and_the_rest_linted() {
         stdout(&out)
     );
 }
+
+/// A workflow whose job id carries workflow commands and whose step carries an ESC
+/// sequence and Markdown links and images.
+const INJECTING: &str = "on: push\njobs:\n  \"a\\n::error file=README.md::INJECTED\\n::add-mask::ghcr.io [x](https://evil.example) ![i](https://evil.example/i.png) \\e[2J\\a\\u009b\":\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker push ghcr.io/Octo/app\n";
+
+/// Job ids with `\n::error ...` never become workflow commands (annotations and the passes
+/// folded in `::group::`), ESC/BEL/C1 never reach the terminal raw, and Markdown never
+/// renders a link or an image taken from a job id.
+#[test]
+fn input_never_becomes_a_workflow_command_terminal_control_or_a_link() {
+    let home = tempfile::tempdir().expect("home");
+    let wf = home.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("workflows");
+    std::fs::write(wf.join("ci.yml"), INJECTING).expect("ci.yml");
+    for format in ["github", "text", "markdown"] {
+        let out = run(home.path(), &["--format", format, "workflow"], &[]);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("INJECTED"),
+            "{format}: the job is reported: {text}"
+        );
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("::error file=README.md") && !line.starts_with("::add-mask::"),
+                "{format}: injected command: {line}\n{text}"
+            );
+        }
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{format}: raw control characters: {text:?}"
+        );
+        if format == "markdown" {
+            assert!(!text.contains("[x](https://"), "a link: {text}");
+            assert!(!text.contains("![i](https://"), "an image: {text}");
+        }
+    }
+}
+
+/// A registry whose error body carries ESC sequences and a line that looks like a workflow
+/// command: shown escaped, in text and in GitHub annotations.
+#[test]
+fn a_registry_error_body_never_reaches_the_terminal_raw() {
+    use crate::support::hostile::{Behaviour, Server};
+    let body = r#"{"errors":[{"code":"DENIED","message":"\u001b]0;pwned\u0007\u001b[2J\n::error file=README.md::INJECTED"}]}"#;
+    let server = Server::start(Behaviour::Raw(format!(
+        "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )));
+    let home = tempfile::tempdir().expect("home");
+    for format in ["text", "github"] {
+        let out = run(
+            home.path(),
+            &["--format", format, "check", "--no-github", "127.0.0.1/o/n"],
+            &[
+                ("GHCR_TOKEN", "hostile-test-secret"),
+                ("GHCR_USERNAME", "u"),
+                (
+                    "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+                    &format!("127.0.0.1=http://127.0.0.1:{}", server.port),
+                ),
+            ],
+        );
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: {text:?}"
+        );
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("::error file=README.md")),
+            "{format}: {text}"
+        );
+    }
+}
