@@ -59,7 +59,7 @@ pub enum WorkflowError {
 /// A ghcr.io image reference a workflow pushes, with expressions kept as written
 /// (`ghcr.io/${{ github.repository }}:latest`): env indirections are resolved, GitHub
 /// contexts are not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PushedImage {
     pub job: String,
     pub file: String,
@@ -584,6 +584,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls, refused: &Refus
 
 fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
     let mut out: Vec<PushedImage> = Vec::new();
+    // Seen items in a set: a script of many pushes stays linear.
+    let mut seen: HashSet<PushedImage> = HashSet::new();
     for (job, scan) in an.wf.jobs.iter().zip(&an.scans) {
         for p in scan.ghcr_pushes() {
             let Some(image) = &p.image else { continue };
@@ -593,7 +595,7 @@ fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
                 line: image.mark.line,
                 raw: image.raw.clone(),
             };
-            if !out.contains(&item) {
+            if seen.insert(item.clone()) {
                 out.push(item);
             }
         }
