@@ -307,3 +307,94 @@ fn a_registry_error_body_never_reaches_the_terminal_raw() {
         );
     }
 }
+
+/// Runs with a hang guard: a run still going after 60 s is killed and fails the test.
+fn run_guarded(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut cmd = ghcr_doctor(home);
+    cmd.current_dir(home)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn");
+    let start = Instant::now();
+    while child.try_wait().expect("try_wait").is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{args:?}: still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// docker's `config.json` as a FIFO or `/dev/zero`: `check` reports it and goes on, never
+/// blocks or reads without end; a world-readable config that holds credentials is warned
+/// about.
+#[test]
+fn docker_config_fifo_device_and_world_readable_file() {
+    let home = tempfile::tempdir().expect("home");
+    let docker = home.path().join(".docker");
+    std::fs::create_dir_all(&docker).expect("docker dir");
+    let config = docker.join("config.json");
+    let endpoints = format!("127.0.0.1={CLOSED}");
+    let env: &[(&str, &str)] = &[
+        ("GHCR_TOKEN", "hostile-test-secret"),
+        ("GHCR_USERNAME", "u"),
+        ("GHCR_DOCTOR_REGISTRY_ENDPOINTS", &endpoints),
+    ];
+    let args = ["--format", "json", "check", "--no-github", "127.0.0.1/o/n"];
+    let config_finding = |out: &Output| {
+        let doc = crate::support::json(out);
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["check"] == "credential-config")
+            .cloned()
+            .unwrap_or_else(|| panic!("no credential-config finding: {doc}"))
+    };
+
+    let made = std::process::Command::new("mkfifo")
+        .arg(&config)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = run_guarded(home.path(), &args, env);
+    let f = config_finding(&out);
+    assert_eq!(f["status"], "fail", "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not a regular file")),
+        "{f}"
+    );
+
+    std::fs::remove_file(&config).expect("rm fifo");
+    std::os::unix::fs::symlink("/dev/zero", &config).expect("symlink");
+    let out = run_guarded(home.path(), &args, env);
+    assert_eq!(config_finding(&out)["status"], "fail");
+
+    std::fs::remove_file(&config).expect("rm link");
+    std::fs::write(
+        &config,
+        r#"{"auths":{"ghcr.io":{"auth":"dTpwYXNzd29yZA=="}}}"#,
+    )
+    .expect("config");
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let out = run_guarded(home.path(), &args, env);
+    let f = config_finding(&out);
+    assert_eq!(f["status"], "warn", "{f}");
+    assert!(
+        f["message"].as_str().is_some_and(|m| m.contains("0644")),
+        "{f}"
+    );
+}
