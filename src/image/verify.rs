@@ -845,6 +845,28 @@ fn digest_finding(
     let mut f = if !problems.is_empty() {
         Finding::new(CHECK_DIGEST, Status::Fail, input, problems.join("; "))
             .with_cause("image-digest-mismatch")
+    } else if header.is_none() {
+        // No Docker-Content-Digest: never claim it matched. With nothing expected either,
+        // nothing was compared: a note, not a pass.
+        if all.is_empty() {
+            Finding::new(
+                CHECK_DIGEST,
+                Status::Info,
+                input,
+                t!("verify.digest.no-header-unexpected", digest = actual),
+            )
+        } else {
+            Finding::new(
+                CHECK_DIGEST,
+                Status::Pass,
+                input,
+                t!(
+                    "verify.digest.ok-no-header",
+                    digest = actual,
+                    sources = sources.join(", ")
+                ),
+            )
+        }
     } else if all.is_empty() {
         Finding::new(
             CHECK_DIGEST,
@@ -1095,6 +1117,37 @@ mod tests {
             json!({"schemaVersion": 2, "mediaType": manifest::OCI_MANIFEST, "config": config, "layers": layers}),
             manifest::OCI_MANIFEST,
         )
+    }
+
+    #[test]
+    fn an_absent_docker_content_digest_is_never_said_to_match() {
+        let mut m = Memory::default();
+        let layer = m.blob(b"layer", "application/vnd.oci.image.layer.v1.tar+gzip");
+        let digest = simple(&mut m, vec![layer]);
+        for entry in m.manifests.values_mut() {
+            entry.2 = None;
+        }
+        let image = run(&m, "r.example/o/a:v1", &Options::default());
+        let f = image
+            .findings
+            .iter()
+            .find(|f| f.check == CHECK_DIGEST)
+            .expect("digest finding");
+        assert_eq!(f.status, Status::Info, "{}", f.message);
+        assert!(!f.message.contains("matches"), "{}", f.message);
+        assert!(
+            f.message.contains("no Docker-Content-Digest"),
+            "{}",
+            f.message
+        );
+        // With an expected digest it passes, still without claiming the header matched.
+        let pinned = run(&m, &format!("r.example/o/a@{digest}"), &Options::default());
+        let f = pinned
+            .findings
+            .iter()
+            .find(|f| f.check == CHECK_DIGEST)
+            .expect("digest finding");
+        assert!(!f.message.contains("matches the registry"), "{}", f.message);
     }
 
     #[test]
