@@ -200,7 +200,7 @@ fn unreadable_workflows_and_fifos_are_reported_and_the_rest_linted() {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     }
     let root_reads_anything = std::fs::read(&locked).is_ok();
-    let out = run(home.path(), &["--format", "json", "workflow"], &[]);
+    let out = run_guarded(home.path(), &["--format", "json", "workflow"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc = crate::support::json(&out);
     let findings = doc["findings"].as_array().expect("findings");
@@ -217,7 +217,7 @@ fn unreadable_workflows_and_fifos_are_reported_and_the_rest_linted() {
         assert_eq!(status_of("locked.yml").as_deref(), Some("fail"), "{doc}");
     }
     // The FIFO given by name does not block either.
-    let out = run(
+    let out = run_guarded(
         home.path(),
         &["workflow", ".github/workflows/pipe.yml"],
         &[],
