@@ -17,6 +17,7 @@ pub mod home;
 pub mod host;
 pub mod http;
 pub mod image;
+pub mod local_file;
 pub mod login;
 pub mod message;
 pub mod project;

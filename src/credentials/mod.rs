@@ -17,6 +17,7 @@ use crate::secret::Secret;
 use crate::t;
 
 mod config;
+pub use config::{MAX_CONFIG_BYTES, exposed_mode};
 mod env;
 mod findings;
 pub mod helper;
@@ -107,6 +108,26 @@ pub fn discover(options: &Options) -> Discovery {
             }
             Load::Loaded(file) => file,
         };
+        if file.holds_credentials()
+            && let Some(mode) = config::exposed_mode(&path)
+        {
+            let shown = path.display().to_string();
+            d.findings.push(
+                Finding::new(
+                    CHECK_CONFIG,
+                    Status::Warn,
+                    shown.as_str(),
+                    t!(
+                        "credentials.config-exposed",
+                        path = shown,
+                        mode = format!("{mode:04o}")
+                    ),
+                )
+                .with_evidence("file", shown.as_str())
+                .with_evidence("mode", format!("{mode:04o}"))
+                .with_fix([t!("credentials.config-exposed-fix", path = shown)]),
+            );
+        }
         match &found {
             None => found = from_file(options, &registry, &file, &mut d),
             Some(used) => shadowed(&registry, &file, used, &options.env, &mut d),

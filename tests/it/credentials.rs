@@ -53,8 +53,10 @@ impl Fixture {
         env
     }
 
+    /// Writes docker's config as docker does: readable by its owner only (a config others
+    /// may read is a finding of its own, tested apart).
     pub fn docker_config(&self, json: &str) {
-        std::fs::write(self.docker().join("config.json"), json).expect("write config");
+        write_private(&self.docker().join("config.json"), json);
     }
 
     /// Installs `docker-credential-NAME` running `body` under /bin/sh.
@@ -610,11 +612,10 @@ fn a_broken_docker_config_does_not_hide_podman() {
     let fx = Fixture::new();
     fx.docker_config("{");
     let file = fx.dir.path().join("auth.json");
-    std::fs::write(
+    write_private(
         &file,
-        format!(r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}}}}}}"#, b64("u:p")),
-    )
-    .expect("write");
+        &format!(r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}}}}}}"#, b64("u:p")),
+    );
     let d = credentials::discover(&options(
         "ghcr.io",
         fx.env(&[("REGISTRY_AUTH_FILE", &file.display().to_string())]),
@@ -671,4 +672,14 @@ fn token_registry_refuses_a_token_as_host() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(&PAT[4..]));
+}
+
+/// Writes a credentials file with mode 0600.
+fn write_private(path: &std::path::Path, text: &str) {
+    std::fs::write(path, text).expect("write config");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
 }
