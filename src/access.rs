@@ -94,17 +94,20 @@ impl Access {
 
     /// Discovery for `domain` with this context's options (none when anonymous), the
     /// credential shown to the observer first.
-    pub fn discover(&self, domain: &str) -> credentials::Discovery {
+    pub async fn discover(&self, domain: &str) -> credentials::Discovery {
         let found = match &self.credentials {
             Credentials::Anonymous => credentials::Discovery::default(),
             Credentials::Fixed(c) => credentials::Discovery {
                 credential: Some(c.clone()),
                 ..credentials::Discovery::default()
             },
-            Credentials::Discover(o) => credentials::discover(&credentials::Options {
-                registry: domain.to_owned(),
-                ..o.clone()
-            }),
+            Credentials::Discover(o) => {
+                credentials::discover(&credentials::Options {
+                    registry: domain.to_owned(),
+                    ..o.clone()
+                })
+                .await
+            }
         };
         if let Some(c) = &found.credential {
             self.observer.notify(c);

@@ -158,10 +158,14 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
         }
     }
     // Credentials first (offline), so the GitHub side uses the one each registry gets.
-    let resolved: BTreeMap<&str, chain::Resolved> = groups
-        .keys()
-        .map(|domain| (domain.as_str(), chain::resolve(ctx, domain)))
-        .collect();
+    let resolved: BTreeMap<&str, chain::Resolved> = futures_util::future::join_all(
+        groups
+            .keys()
+            .map(|domain| async move { (domain.as_str(), chain::resolve(ctx, domain).await) }),
+    )
+    .await
+    .into_iter()
+    .collect();
     let chains = groups.iter().map(|(domain, indexes)| {
         let items: Vec<chain::Item<'_>> = indexes
             .iter()

@@ -65,7 +65,7 @@ pub async fn verify_all(
             .map(|r| r.repository().to_owned())
             .collect();
         let repositories: Vec<&str> = repositories.iter().map(String::as_str).collect();
-        let (credential, mut notes) = credential_for(ctx, &domain);
+        let (credential, mut notes) = credential_for(ctx, &domain).await;
         let (source, anonymous) = match ctx.endpoint(&domain).filter(|_| !domain.is_empty()) {
             None => {
                 let failed = || SessionSource::failed(bad_domain(&domain));
@@ -152,12 +152,12 @@ pub async fn verify_all(
 
 /// The credential for `domain`, and discovery's problems as warnings. Finding none is not
 /// one: verify then reads anonymously, which a public image allows.
-fn credential_for(ctx: &Access, domain: &str) -> (Option<Credential>, Vec<Finding>) {
+async fn credential_for(ctx: &Access, domain: &str) -> (Option<Credential>, Vec<Finding>) {
     match &ctx.credentials {
         Credentials::Anonymous => (None, Vec::new()),
-        Credentials::Fixed(_) => (ctx.discover(domain).credential, Vec::new()),
+        Credentials::Fixed(_) => (ctx.discover(domain).await.credential, Vec::new()),
         Credentials::Discover(_) if !domain.is_empty() => {
-            let found = ctx.discover(domain);
+            let found = ctx.discover(domain).await;
             let notes = found
                 .findings
                 .into_iter()
