@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod explain;
 pub mod finding;
 pub mod github;
+pub mod host;
 pub mod http;
 pub mod image;
 pub mod login;

@@ -23,7 +23,7 @@ fn install_panic_hook() {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let detail = ghcr_doctor::token::scrub(&payload);
+        let detail = ghcr_doctor::secret::redact(&payload);
         eprintln!(
             "{}: {}",
             ghcr_doctor::t!("common.error-prefix"),

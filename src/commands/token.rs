@@ -10,7 +10,7 @@ use crate::t;
 use crate::token::{CHECK_PRESENT, inspect};
 
 /// The registry a bare token is judged for.
-const GHCR: &str = "ghcr.io";
+const GHCR: &str = crate::host::GHCR;
 
 const COMMAND: &str = "token";
 

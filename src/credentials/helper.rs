@@ -264,7 +264,7 @@ fn first_line(bytes: &[u8]) -> Option<String> {
     if line.starts_with('{') {
         return Some(crate::t!("credentials.helper-output-withheld"));
     }
-    let mut scrubbed = crate::token::scrub(line);
+    let mut scrubbed = crate::secret::redact(line);
     if scrubbed.chars().count() > 200 {
         scrubbed = scrubbed.chars().take(200).collect::<String>() + "…";
     }

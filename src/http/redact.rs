@@ -26,7 +26,7 @@ pub fn redact_url(url: &Url) -> String {
                 ]
                 .iter()
                 .any(|s| k.to_ascii_lowercase().contains(s));
-                let v = if sensitive {
+                let v = if sensitive || crate::secret::looks_secret(&v) {
                     REDACTED.to_owned()
                 } else {
                     v.into_owned()
@@ -50,12 +50,13 @@ pub(super) fn redacted_headers(headers: &HeaderMap) -> Vec<(String, String)> {
             let shown = if sensitive {
                 REDACTED.to_owned()
             } else {
-                value
+                let shown: String = value
                     .to_str()
                     .unwrap_or("<binary>")
                     .chars()
                     .take(300)
-                    .collect()
+                    .collect();
+                crate::secret::redact(&shown)
             };
             (name.as_str().to_owned(), shown)
         })
@@ -129,5 +130,27 @@ mod tests {
             shown.contains(REDACTED) && !shown.contains("Basic"),
             "{shown}"
         );
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    use super::*;
+
+    #[test]
+    fn traces_hide_what_the_secret_policy_takes_for_a_secret() {
+        let token = "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";
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            HeaderName::from_static("x-echo"),
+            HeaderValue::from_str(&format!("seen {token}")).expect("value"),
+        );
+        let shown = format!("{:?}", redacted_headers(&headers));
+        assert!(!shown.contains("M7H4") && shown.contains("seen"), "{shown}");
+        let url = Url::parse(&format!("https://h.example/x?state={token}&n=1")).expect("url");
+        let s = redact_url(&url);
+        assert!(!s.contains("M7H4") && s.contains("n=1"), "{s}");
     }
 }

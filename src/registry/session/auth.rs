@@ -451,37 +451,14 @@ fn login_scratch() -> Login {
     }
 }
 
-/// Registries whose token service lives on another, well-known host.
-const KNOWN_REALM_HOSTS: &[(&str, &str)] = &[
-    ("docker.io", "auth.docker.io"),
-    ("registry-1.docker.io", "auth.docker.io"),
-    ("index.docker.io", "auth.docker.io"),
-    ("registry.gitlab.com", "gitlab.com"),
-];
-
-/// The realm's host when it is neither the registry's host (its reference domain or its API
-/// host; ports aside) nor a known pair for it: a credential sent there deserves a warning.
+/// The realm's host when it belongs neither to the registry (its reference domain, its API
+/// host, a token service the host model knows for it; ports aside): a credential sent there
+/// deserves a warning.
 pub fn foreign_realm_host(endpoint: &Endpoint, realm: &Url) -> Option<String> {
     let realm_host = realm.host_str()?.to_ascii_lowercase();
-    let domain_host = endpoint
-        .domain
-        .rsplit_once(':')
-        .filter(|(_, port)| port.parse::<u16>().is_ok())
-        .map_or(endpoint.domain.as_str(), |(host, _)| host)
-        .to_ascii_lowercase();
-    let api_host = endpoint
-        .base
-        .host_str()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let known = [domain_host.as_str(), api_host.as_str()]
-        .iter()
-        .any(|registry| {
-            *registry == realm_host
-                || KNOWN_REALM_HOSTS
-                    .iter()
-                    .any(|(r, a)| r == registry && *a == realm_host)
-        });
+    let api_host = endpoint.base.host_str().unwrap_or_default();
+    let known = crate::host::Host::parse(&endpoint.domain).owns_realm(&realm_host)
+        || crate::host::Host::parse(api_host).owns_realm(&realm_host);
     (!known).then_some(realm_host)
 }
 
