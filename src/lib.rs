@@ -5,6 +5,7 @@
 //! function here and renders the [`report::Report`] it gets back. Nothing in the library
 //! prints.
 
+pub mod access;
 pub mod actions;
 pub mod catalog;
 pub mod check;

@@ -80,7 +80,7 @@ pub(crate) enum Command {
 }
 
 /// The process's one tokio runtime, built by the command that needs it (`check`, `verify`,
-/// `login`, and `check` under the no-argument run).
+/// `login`, `explain --run`, `token --registry`, and `check` under the no-argument run).
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -12,6 +12,7 @@ pub mod config_file;
 
 use std::path::PathBuf;
 
+use crate::access::{Access, Credentials};
 use crate::check::{self, Probe, registry_login, registry_reachable, token_format};
 use crate::credentials::{self, CandidateState, Credential, Env};
 use crate::finding::{Finding, Status};
@@ -469,16 +470,19 @@ async fn prove(
     registry: &str,
     credential: &Credential,
 ) -> Vec<Finding> {
+    // login masks every candidate itself before anything is printed: no observer.
+    let access = Access::with_client(
+        client.clone(),
+        options.check.endpoints.clone(),
+        Credentials::Fixed(credential.clone()),
+    );
     let ctx = check::Context {
         options: check::Options {
             quick: true,
             pull_only: false,
             ..options.check.clone()
         },
-        credentials: check::Credentials::Fixed(credential.clone()),
-        http: client.clone(),
-        // login masks every candidate itself before anything is printed.
-        observer: check::CredentialObserver::default(),
+        access,
     };
     if !options.for_push.is_empty() {
         return check::run(&ctx, &options.for_push).await.findings;
