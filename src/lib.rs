@@ -5,6 +5,7 @@
 //! function here and renders the [`report::Report`] it gets back. Nothing in the library
 //! prints.
 
+pub mod access;
 pub mod actions;
 pub mod catalog;
 pub mod check;
@@ -17,6 +18,7 @@ pub mod home;
 pub mod host;
 pub mod http;
 pub mod image;
+pub mod local_file;
 pub mod login;
 pub mod message;
 pub mod project;

@@ -49,8 +49,8 @@ pub(super) struct Resolved {
 }
 
 /// The credential for `domain` (discovery runs once per registry).
-pub(super) fn resolve(ctx: &Context, domain: &str) -> Resolved {
-    let found = ctx.discover(domain);
+pub(super) async fn resolve(ctx: &Context, domain: &str) -> Resolved {
+    let found = ctx.discover(domain).await;
     Resolved {
         credential: found.credential,
         findings: found.findings,

@@ -30,7 +30,6 @@ use std::pin::Pin;
 use serde_json::json;
 use url::Url;
 
-use crate::credentials::{self, Credential};
 use crate::finding::{Finding, Status};
 use crate::http::{self, ProxyConfig};
 use crate::reference::Reference;
@@ -66,97 +65,35 @@ pub struct Options {
     pub github: Option<GithubOptions>,
 }
 
-/// Which credential each registry gets.
-#[derive(Debug, Clone)]
-pub enum Credentials {
-    /// `--anonymous`: nothing is sent.
-    Anonymous,
-    /// This credential for every registry.
-    Fixed(Credential),
-    /// Discovery per registry (`--password-stdin`, `--token-env`, docker config, ...); the
-    /// `registry` field is filled in for each registry.
-    Discover(credentials::Options),
-}
+pub use crate::access::{Access, CredentialObserver, Credentials};
 
-/// Told of every credential discovery hands out, before it is used: the CLI masks it for
-/// the GitHub Actions log, whatever source it came from (a docker config, a helper).
-#[derive(Clone, Default)]
-pub struct CredentialObserver(Option<std::sync::Arc<ObserveFn>>);
-
-/// What a [`CredentialObserver`] calls.
-type ObserveFn = dyn Fn(&Credential) + Send + Sync;
-
-impl CredentialObserver {
-    pub fn new(f: impl Fn(&Credential) + Send + Sync + 'static) -> Self {
-        CredentialObserver(Some(std::sync::Arc::new(f)))
-    }
-
-    fn notify(&self, credential: &Credential) {
-        if let Some(f) = &self.0 {
-            f(credential);
-        }
-    }
-}
-
-impl std::fmt::Debug for CredentialObserver {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "CredentialObserver(set)"
-        } else {
-            "CredentialObserver(none)"
-        })
-    }
-}
-
-/// Everything a check needs, built once.
+/// Everything a check needs, built once: the run's options and the [`Access`] context
+/// (credentials, endpoints, the pooled client) that `verify` and `login` share; the
+/// context's fields and methods are reached through it (`ctx.http`, `ctx.discover(..)`).
 #[derive(Debug, Clone)]
 pub struct Context {
     pub options: Options,
-    pub credentials: Credentials,
-    /// The one pooled client.
-    pub http: http::Client,
-    /// Told of every discovered credential before it is used.
-    pub observer: CredentialObserver,
+    pub access: Access,
+}
+
+impl std::ops::Deref for Context {
+    type Target = Access;
+
+    fn deref(&self) -> &Access {
+        &self.access
+    }
+}
+
+impl std::ops::DerefMut for Context {
+    fn deref_mut(&mut self) -> &mut Access {
+        &mut self.access
+    }
 }
 
 impl Context {
     pub fn new(options: Options, credentials: Credentials) -> Result<Context, http::Error> {
-        let http = http::Client::new(options.http.clone())?;
-        Ok(Context {
-            options,
-            credentials,
-            http,
-            observer: CredentialObserver::default(),
-        })
-    }
-
-    /// Discovery for `domain` with this context's options (none when anonymous), the
-    /// credential shown to the observer first.
-    pub fn discover(&self, domain: &str) -> credentials::Discovery {
-        let found = match &self.credentials {
-            Credentials::Anonymous => credentials::Discovery::default(),
-            Credentials::Fixed(c) => credentials::Discovery {
-                credential: Some(c.clone()),
-                ..credentials::Discovery::default()
-            },
-            Credentials::Discover(o) => credentials::discover(&credentials::Options {
-                registry: domain.to_owned(),
-                ..o.clone()
-            }),
-        };
-        if let Some(c) = &found.credential {
-            self.observer.notify(c);
-        }
-        found
-    }
-
-    /// Where `domain`'s API answers.
-    pub fn endpoint(&self, domain: &str) -> Option<Endpoint> {
-        crate::registry::host::resolve(
-            &self.options.endpoints,
-            domain,
-            self.options.http.plain_http,
-        )
+        let access = Access::new(&options.http, options.endpoints.clone(), credentials)?;
+        Ok(Context { options, access })
     }
 
     fn concurrency(&self) -> usize {
@@ -221,10 +158,14 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
         }
     }
     // Credentials first (offline), so the GitHub side uses the one each registry gets.
-    let resolved: BTreeMap<&str, chain::Resolved> = groups
-        .keys()
-        .map(|domain| (domain.as_str(), chain::resolve(ctx, domain)))
-        .collect();
+    let resolved: BTreeMap<&str, chain::Resolved> = futures_util::future::join_all(
+        groups
+            .keys()
+            .map(|domain| async move { (domain.as_str(), chain::resolve(ctx, domain).await) }),
+    )
+    .await
+    .into_iter()
+    .collect();
     let chains = groups.iter().map(|(domain, indexes)| {
         let items: Vec<chain::Item<'_>> = indexes
             .iter()

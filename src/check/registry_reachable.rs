@@ -198,5 +198,6 @@ pub fn describe_http_error(e: &http::Error, proxy: &ProxyConfig) -> String {
             crate::t!("registry.error.too-large", url = url, limit = limit)
         }
         http::Error::Invalid { detail } => crate::t!("registry.error.invalid", detail = detail),
+        e @ http::Error::Truncated { .. } => e.to_string(),
     }
 }

@@ -91,9 +91,9 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
 }
 
 /// What credential discovery would use for `options.registry`, inspected for that registry.
-pub fn report_registry(options: &Options) -> Report {
+pub async fn report_registry(options: &Options) -> Report {
     let registry = credentials::host::canonical(&options.registry);
-    let discovery = credentials::discover(options);
+    let discovery = credentials::discover(options).await;
     let mut report = Report::new(COMMAND);
     report.findings = discovery.findings;
     let Some(credential) = discovery.credential else {

@@ -11,6 +11,10 @@ use crate::finding::{Finding, Location, Status};
 use crate::secret::Secret;
 use crate::t;
 
+/// The largest configuration file read: real ones are a few KiB; a FIFO, a device or a huge
+/// file must not hang the run or fill memory (`local_file`).
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Which tool's file this is: podman ignores `credsStore`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -24,6 +28,40 @@ pub struct ConfigFile {
     pub path: PathBuf,
     pub flavor: Flavor,
     root: Map<String, Value>,
+}
+
+impl ConfigFile {
+    /// True when an `auths` entry holds a credential (`auth`, `password` or
+    /// `identitytoken`), so reading the file is reading the credential.
+    pub fn holds_credentials(&self) -> bool {
+        self.root
+            .get("auths")
+            .and_then(Value::as_object)
+            .is_some_and(|auths| {
+                auths.values().any(|e| {
+                    ["auth", "password", "identitytoken"].iter().any(|k| {
+                        e.get(k)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| !v.is_empty())
+                    })
+                })
+            })
+    }
+}
+
+/// The permission bits of `path` when group or other users may read or write it (unix).
+pub fn exposed_mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// Loading a file: absent is normal, broken is a finding.
@@ -55,7 +93,7 @@ pub enum Entry {
 
 pub fn load(path: &Path, flavor: Flavor) -> Load {
     let display = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::local_file::read_to_string(path, MAX_CONFIG_BYTES) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Load::Missing,
         Err(e) => {

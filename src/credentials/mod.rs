@@ -17,6 +17,7 @@ use crate::secret::Secret;
 use crate::t;
 
 mod config;
+pub use config::{MAX_CONFIG_BYTES, exposed_mode};
 mod env;
 mod findings;
 pub mod helper;
@@ -80,7 +81,7 @@ pub struct Discovery {
 /// Config files after the winning source are still read (never their helpers run), so a
 /// stale or broken entry that `docker pull` in the same job would trip over is reported, and
 /// so is a credential that exists but is not the one used.
-pub fn discover(options: &Options) -> Discovery {
+pub async fn discover(options: &Options) -> Discovery {
     let mut d = Discovery::default();
     let registry = host::canonical(&options.registry);
     let mut found = from_stdin(options, &mut d).or_else(|| from_env(options, &mut d));
@@ -107,8 +108,28 @@ pub fn discover(options: &Options) -> Discovery {
             }
             Load::Loaded(file) => file,
         };
+        if file.holds_credentials()
+            && let Some(mode) = config::exposed_mode(&path)
+        {
+            let shown = path.display().to_string();
+            d.findings.push(
+                Finding::new(
+                    CHECK_CONFIG,
+                    Status::Warn,
+                    shown.as_str(),
+                    t!(
+                        "credentials.config-exposed",
+                        path = shown,
+                        mode = format!("{mode:04o}")
+                    ),
+                )
+                .with_evidence("file", shown.as_str())
+                .with_evidence("mode", format!("{mode:04o}"))
+                .with_fix([t!("credentials.config-exposed-fix", path = shown)]),
+            );
+        }
         match &found {
-            None => found = from_file(options, &registry, &file, &mut d),
+            None => found = from_file(options, &registry, &file, &mut d).await,
             Some(used) => shadowed(&registry, &file, used, &options.env, &mut d),
         }
     }
@@ -253,7 +274,7 @@ fn from_env(options: &Options, d: &mut Discovery) -> Option<Credential> {
 }
 
 /// The credential one config file gives for `registry`, as docker (or podman) would use it.
-fn from_file(
+async fn from_file(
     options: &Options,
     registry: &str,
     file: &config::ConfigFile,
@@ -269,7 +290,7 @@ fn from_file(
     if let Some((helper_name, via)) = file.helper_for(registry) {
         let timeout = options.helper_timeout.unwrap_or(helper::DEFAULT_TIMEOUT);
         let server = host::server_address(registry);
-        match helper::get(&helper_name, &server, &options.env, timeout) {
+        match helper::get(&helper_name, &server, &options.env, timeout).await {
             Ok(helper::Answer::Found {
                 username,
                 secret,

@@ -318,6 +318,13 @@ pub enum Error {
     },
     #[error("{url} answered with a body over {limit} bytes")]
     BodyTooLarge { url: String, limit: usize },
+    /// The body ended before its `Content-Length`: the connection was cut mid-answer.
+    #[error("{}", crate::t!("common.body-truncated", url = url, received = received, expected = expected.map_or_else(|| "?".to_owned(), |n| n.to_string())))]
+    Truncated {
+        url: String,
+        received: usize,
+        expected: Option<u64>,
+    },
     #[error("invalid request: {detail}")]
     Invalid { detail: String },
 }
@@ -332,6 +339,7 @@ impl Error {
             Error::Tls { .. } => "network-tls",
             Error::Proxy { .. } => "network-proxy",
             Error::Connection { .. } => "network-refused",
+            Error::Truncated { .. } => "network-truncated",
             Error::InsecureCredentials { .. } => "network-tls",
             Error::Redirect { .. } | Error::BodyTooLarge { .. } | Error::Invalid { .. } => {
                 "registry-denied"
@@ -583,11 +591,25 @@ async fn read_body(
     if limit.bytes == 0 {
         return Ok((body, false));
     }
+    let announced = response.content_length();
     loop {
-        let chunk = response
-            .chunk()
-            .await
-            .map_err(|e| client.classify(url, &e))?;
+        // A body cut short (fewer bytes than its Content-Length, or a failure mid-body) is
+        // its own cause, not a refused connection.
+        let chunk = response.chunk().await.map_err(|e| {
+            let short =
+                e.is_body() || e.is_decode() || announced.is_some_and(|n| (body.len() as u64) < n);
+            // A timeout stays a timeout (a trickling server), even mid-body.
+            let classified = client.classify(url, &e);
+            if short && !matches!(classified, Error::Timeout { .. }) {
+                Error::Truncated {
+                    url: redact_url(url),
+                    received: body.len(),
+                    expected: announced,
+                }
+            } else {
+                classified
+            }
+        })?;
         let Some(chunk) = chunk else { break };
         if body.len() + chunk.len() > limit.bytes {
             match limit.overflow {

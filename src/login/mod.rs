@@ -12,6 +12,7 @@ pub mod config_file;
 
 use std::path::PathBuf;
 
+use crate::access::{Access, Credentials};
 use crate::check::{self, Probe, registry_login, registry_reachable, token_format};
 use crate::credentials::{self, CandidateState, Credential, Env};
 use crate::finding::{Finding, Status};
@@ -469,16 +470,19 @@ async fn prove(
     registry: &str,
     credential: &Credential,
 ) -> Vec<Finding> {
+    // login masks every candidate itself before anything is printed: no observer.
+    let access = Access::with_client(
+        client.clone(),
+        options.check.endpoints.clone(),
+        Credentials::Fixed(credential.clone()),
+    );
     let ctx = check::Context {
         options: check::Options {
             quick: true,
             pull_only: false,
             ..options.check.clone()
         },
-        credentials: check::Credentials::Fixed(credential.clone()),
-        http: client.clone(),
-        // login masks every candidate itself before anything is printed.
-        observer: check::CredentialObserver::default(),
+        access,
     };
     if !options.for_push.is_empty() {
         return check::run(&ctx, &options.for_push).await.findings;
@@ -566,7 +570,31 @@ fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
                     t!("login.write-bypassed", helper = helper, registry = registry)
                 );
             }
-            Finding::new(CHECK_WRITE, Status::Pass, registry, message)
+            let mut status = Status::Pass;
+            let mut fix = Vec::new();
+            if let Some(mode) = outcome.exposed_mode {
+                // Said, not silently fixed: the credentials it held may have been read.
+                status = Status::Warn;
+                message = format!(
+                    "{message}; {}",
+                    t!("login.write-was-exposed", mode = format!("{mode:04o}"))
+                );
+                fix.push(t!("login.fix.write-was-exposed"));
+            }
+            if outcome.leftovers_removed > 0 {
+                message = format!(
+                    "{message}; {}",
+                    t!("login.write-leftovers", count = outcome.leftovers_removed)
+                );
+            }
+            Finding::new(CHECK_WRITE, status, registry, message)
+                .with_fix(fix)
+                .with_evidence(
+                    "exposed_mode",
+                    outcome
+                        .exposed_mode
+                        .map_or(serde_json::Value::Null, |m| format!("{m:04o}").into()),
+                )
                 .with_evidence("path", shown)
                 .with_evidence("auth_method", chosen.name.clone())
                 .with_evidence("username", credentials::display_username(&chosen.username))

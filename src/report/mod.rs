@@ -13,6 +13,7 @@ use crate::finding::{Finding, Status};
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod sanitize;
 pub mod sarif;
 pub mod text;
 

@@ -66,6 +66,28 @@ pub(super) fn digest_finding(
     let mut f = if !problems.is_empty() {
         Finding::new(CHECK_DIGEST, Status::Fail, input, problems.join("; "))
             .with_cause("image-digest-mismatch")
+    } else if header.is_none() {
+        // No Docker-Content-Digest: never claim it matched. With nothing expected either,
+        // nothing was compared: a note, not a pass.
+        if all.is_empty() {
+            Finding::new(
+                CHECK_DIGEST,
+                Status::Info,
+                input,
+                t!("verify.digest.no-header-unexpected", digest = actual),
+            )
+        } else {
+            Finding::new(
+                CHECK_DIGEST,
+                Status::Pass,
+                input,
+                t!(
+                    "verify.digest.ok-no-header",
+                    digest = actual,
+                    sources = sources.join(", ")
+                ),
+            )
+        }
     } else if all.is_empty() {
         Finding::new(
             CHECK_DIGEST,

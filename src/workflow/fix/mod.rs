@@ -164,7 +164,12 @@ const ROUNDS: usize = 8;
 /// Lints the files at `paths`, fixes what `options` allows, and lints the result. Nothing
 /// is written: [`write`] writes an outcome's files.
 pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowError> {
-    let (mut loaded, empty, calls) = super::load_all(paths)?;
+    let super::Loading {
+        mut loaded,
+        empty,
+        calls,
+        refused,
+    } = super::load_all(paths)?;
     // Only the files asked for are edited; reusable workflows they call are read, not fixed.
     let given: HashSet<PathBuf> = super::expand(paths)?
         .0
@@ -175,7 +180,7 @@ pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowErro
     let mut notes: Vec<Finding> = Vec::new();
     let mut secrets: Vec<Vec<String>> = Vec::new();
     for round in 0..ROUNDS {
-        let report = super::report(&loaded, empty.clone(), &calls);
+        let report = super::report(&loaded, empty.clone(), &calls, &refused);
         if round == 0 {
             secrets = loaded
                 .iter()
@@ -197,7 +202,7 @@ pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowErro
             break;
         }
     }
-    let mut report = super::report(&loaded, empty, &calls);
+    let mut report = super::report(&loaded, empty, &calls, &refused);
     note_held_back(&report.findings, options, &mut notes);
     let changed: Vec<Changed> = loaded
         .iter()
@@ -490,8 +495,12 @@ mod tests {
         );
         let mut notes = Vec::new();
         for _ in 0..ROUNDS {
-            let report =
-                super::super::report(std::slice::from_ref(&l), Vec::new(), &Default::default());
+            let report = super::super::report(
+                std::slice::from_ref(&l),
+                Vec::new(),
+                &Default::default(),
+                &Default::default(),
+            );
             match fix_file(&l, &report.findings, &options, &mut notes) {
                 Some(new) => l = reparse(&l, new),
                 None => break,

@@ -51,7 +51,17 @@ fn dockerfile_labelled(an: &Analysis<'_>, files: &[String]) -> bool {
     };
     files.iter().any(|f| {
         // A LABEL instruction may span lines; finding both words is close enough.
-        std::fs::read_to_string(root.join(f))
-            .is_ok_and(|text| text.contains(LABEL) && text.to_ascii_uppercase().contains("LABEL"))
+        // Only a regular file inside the repository, bounded (a FIFO or device named by the
+        // workflow never blocks the run).
+        let path = root.join(f);
+        let inside = std::fs::canonicalize(&path)
+            .ok()
+            .zip(std::fs::canonicalize(root).ok())
+            .is_some_and(|(p, r)| p.starts_with(r));
+        inside
+            && crate::local_file::read_to_string(&path, crate::workflow::MAX_WORKFLOW_BYTES)
+                .is_ok_and(|text| {
+                    text.contains(LABEL) && text.to_ascii_uppercase().contains("LABEL")
+                })
     })
 }

@@ -12,6 +12,7 @@ mod image_source_label_missing;
 mod login_missing;
 mod login_registry_mismatch;
 mod reference_uppercase;
+mod reusable_workflow_outside;
 mod secret_fallback;
 mod workflow_missing_packages_write;
 
@@ -36,6 +37,10 @@ pub const RULES: &[(&str, Rule)] = &[
     ("reference-uppercase", reference_uppercase::check),
     ("hardcoded-credential", hardcoded_credential::check),
     ("secret-fallback", secret_fallback::check),
+    (
+        "reusable-workflow-outside",
+        reusable_workflow_outside::check,
+    ),
     (
         "image-source-label-missing",
         image_source_label_missing::check,
