@@ -12,6 +12,7 @@
 //! - Traces (`-vv`, `RUST_LOG=ghcr_doctor=trace`) show method, URL, status and headers with
 //!   `Authorization` and cookies as `<redacted>`; bodies are never traced.
 
+use crate::catalog::CauseId;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -389,17 +390,17 @@ pub enum Error {
 
 impl Error {
     /// The catalog cause id for this failure.
-    pub fn cause(&self) -> &'static str {
+    pub fn cause(&self) -> CauseId {
         match self {
-            Error::Dns { .. } => "network-dns",
-            Error::Refused { .. } => "network-refused",
-            Error::Timeout { .. } => "network-timeout",
-            Error::Tls { .. } => "network-tls",
-            Error::Proxy { .. } => "network-proxy",
-            Error::Connection { .. } => "network-refused",
-            Error::InsecureCredentials { .. } => "network-tls",
+            Error::Dns { .. } => CauseId::NetworkDns,
+            Error::Refused { .. } => CauseId::NetworkRefused,
+            Error::Timeout { .. } => CauseId::NetworkTimeout,
+            Error::Tls { .. } => CauseId::NetworkTls,
+            Error::Proxy { .. } => CauseId::NetworkProxy,
+            Error::Connection { .. } => CauseId::NetworkRefused,
+            Error::InsecureCredentials { .. } => CauseId::NetworkTls,
             Error::Redirect { .. } | Error::BodyTooLarge { .. } | Error::Invalid { .. } => {
-                "registry-denied"
+                CauseId::RegistryDenied
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod login;
 pub mod message;
 pub mod project;
 pub mod reference;
+pub mod register;
 pub mod registry;
 pub mod report;
 pub mod secret;

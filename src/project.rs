@@ -17,6 +17,11 @@ use crate::workflow::PushedImage;
 /// The workflows folder of a repository.
 pub const WORKFLOWS: &str = ".github/workflows";
 
+crate::register::check_meta!(
+    /// The images the zero-configuration run found in the workflows.
+    pub CHECK = "project-images", docs: "project.md", messages: "auto"
+);
+
 /// The top of the git work tree holding `dir` (the nearest ancestor with `.git`).
 pub fn git_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()

@@ -10,7 +10,7 @@ use super::{
     registry_reachable, token_format,
 };
 use crate::credentials::Credential;
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::http;
 use crate::reference::Reference;
 use crate::registry::scope::Scope;
@@ -72,11 +72,10 @@ pub(super) async fn run(
         for item in &items {
             let f = Finding::new(
                 network_checks(opts)[0],
-                Status::Fail,
+                Outcome::Fail(CauseId::ReferenceInvalid),
                 item.input,
                 reason.clone(),
-            )
-            .with_cause("reference-invalid");
+            );
             out.per_image.push((item.index, vec![f]));
         }
         return out;
@@ -95,15 +94,8 @@ pub(super) async fn run(
         && !endpoint.base.host_str().is_some_and(http::is_loopback_host)
         && credential.is_some()
     {
-        out.registry_findings.push(
-            Finding::new(
-                "plain-http",
-                Status::Warn,
-                domain,
-                crate::t!("check.plain-http", registry = domain),
-            )
-            .with_evidence("url", endpoint.base.as_str()),
-        );
+        out.registry_findings
+            .push(super::plain_http::finding(domain, &endpoint));
     }
     let token_kind = credential
         .as_ref()
@@ -136,7 +128,7 @@ pub(super) async fn run(
                 for c in network_checks(opts).into_iter().skip(1) {
                     fs.push(Finding::new(
                         c,
-                        Status::Skip,
+                        Outcome::Skip,
                         item.input,
                         crate::t!("check.skipped-unreachable", registry = domain),
                     ));
@@ -166,9 +158,9 @@ pub(super) async fn run(
         Ok(l) => l.rounds,
         Err(_) => 1,
     };
-    let probes_after_login: Vec<&'static str> = network_checks(opts)
+    let probes_after_login: Vec<&'static Check> = network_checks(opts)
         .into_iter()
-        .filter(|c| *c == registry_pull::ID || *c == registry_push::ID)
+        .filter(|c| c.id == registry_pull::ID || c.id == registry_push::ID)
         .collect();
     // One image's view of this registry, for the findings of both probe rounds.
     let probe = |target| Probe {
@@ -200,7 +192,7 @@ pub(super) async fn run(
             fs.extend(
                 probes_after_login
                     .iter()
-                    .map(|c| Finding::new(*c, Status::Skip, item.input, reason.clone())),
+                    .map(|c| Finding::new(c, Outcome::Skip, item.input, reason.clone())),
             );
         }
         out.per_image.push((item.index, fs));

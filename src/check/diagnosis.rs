@@ -4,12 +4,12 @@
 use serde_json::{Value, json};
 
 use super::{registry_login, registry_pull, registry_push};
-use crate::catalog;
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::github::{GithubFacts, Operation, combine_denial};
 use crate::t;
 
-pub const ID: &str = "diagnosis";
+crate::register::check_meta!(pub CHECK = "diagnosis", docs: "registry.md", messages: "check.diagnosis");
+pub const ID: &str = CHECK.id;
 
 /// The registry checks whose denial the diagnosis explains.
 const DENIALS: [&str; 3] = [registry_login::ID, registry_pull::ID, registry_push::ID];
@@ -34,32 +34,29 @@ pub fn refine(f: &mut Finding, facts: &GithubFacts, pull_only: bool) {
     let Some(cause) = combine_denial(operation, answer, facts) else {
         return;
     };
-    if f.cause.as_deref() == Some(cause) {
+    if f.cause == Some(cause) {
         f.evidence.insert("github_agrees".into(), json!(true));
         return;
     }
-    let registry_cause = f.cause.clone().map_or(Value::Null, Value::from);
+    let registry_cause = f.cause.map_or(Value::Null, Value::from);
     f.evidence.insert("registry_cause".into(), registry_cause);
-    f.cause = Some(cause.to_owned());
-    f.fix = catalog::cause(cause)
-        .map(|c| c.fix.clone())
-        .unwrap_or_default();
+    f.recause(cause);
 }
 
 /// The leading findings: one per distinct final cause of the run's denials, in order of
 /// first appearance, each naming its cause, the images and checks it explains, and the fix.
 pub fn leading(findings: &[Finding]) -> Vec<Finding> {
     // cause → (images, checks)
-    let mut groups: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(CauseId, Vec<String>, Vec<String>)> = Vec::new();
     for f in findings {
         if f.status != Status::Fail || !DENIALS.contains(&f.check.as_str()) {
             continue;
         }
-        let Some(cause) = &f.cause else { continue };
-        let i = match groups.iter().position(|(c, _, _)| c == cause) {
+        let Some(cause) = f.cause else { continue };
+        let i = match groups.iter().position(|(c, _, _)| *c == cause) {
             Some(i) => i,
             None => {
-                groups.push((cause.clone(), Vec::new(), Vec::new()));
+                groups.push((cause, Vec::new(), Vec::new()));
                 groups.len() - 1
             }
         };
@@ -74,15 +71,14 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
     groups
         .into_iter()
         .map(|(cause, images, checks)| {
-            let title = catalog::cause(&cause).map_or_else(|| cause.clone(), |c| c.title.clone());
+            let title = cause.entry().title.clone();
             let message = t!(
                 "check.diagnosis.message",
                 title = title,
                 checks = checks.join(", "),
                 images = images.join(", ")
             );
-            Finding::new(ID, Status::Fail, images.join(", "), message)
-                .with_cause(&cause)
+            Finding::new(&CHECK, Outcome::Fail(cause), images.join(", "), message)
                 .with_evidence("images", images)
                 .with_evidence("checks", checks)
         })
@@ -92,6 +88,7 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Outcome;
     use crate::github::Scopes;
     use crate::token::TokenKind;
 
@@ -104,78 +101,95 @@ mod tests {
         }
     }
 
-    fn push_denied(target: &str, answer: &str, cause: &str) -> Finding {
-        Finding::new(registry_push::ID, Status::Fail, target, "may not push")
-            .with_evidence("answer", answer)
-            .with_cause(cause)
+    fn push_denied(target: &str, answer: &str, cause: CauseId) -> Finding {
+        Finding::new(
+            &registry_push::CHECK,
+            Outcome::Fail(cause),
+            target,
+            "may not push",
+        )
+        .with_evidence("answer", answer)
     }
 
     #[test]
     fn github_facts_replace_the_registry_cause_and_keep_it_as_evidence() {
-        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", "token-invalid");
+        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
         let sso = GithubFacts {
             sso_required: true,
             ..facts(TokenKind::ClassicPat, Some("write:packages"))
         };
         refine(&mut f, &sso, false);
-        assert_eq!(f.cause.as_deref(), Some("sso-not-authorized"));
+        assert_eq!(f.cause, Some(CauseId::SsoNotAuthorized));
         assert_eq!(f.evidence["registry_cause"], "token-invalid");
-        let want = catalog::cause("sso-not-authorized")
-            .expect("cause")
-            .fix
-            .clone();
+        let want = CauseId::SsoNotAuthorized.fix();
         assert_eq!(f.fix, want);
     }
 
     #[test]
     fn nothing_changes_without_facts_or_without_a_registry_answer() {
-        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", "token-invalid");
+        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
         let mut not_asked = facts(TokenKind::ClassicPat, Some("repo"));
         not_asked.consulted = false;
         refine(&mut f, &not_asked, false);
-        assert_eq!(f.cause.as_deref(), Some("token-invalid"));
-        let mut network =
-            Finding::new(registry_push::ID, Status::Fail, "x", "m").with_cause("network-refused");
+        assert_eq!(f.cause, Some(CauseId::TokenInvalid));
+        let mut network = Finding::new(
+            &registry_push::CHECK,
+            Outcome::Fail(CauseId::NetworkRefused),
+            "x",
+            "m",
+        );
         refine(
             &mut network,
             &facts(TokenKind::ClassicPat, Some("repo")),
             false,
         );
-        assert_eq!(network.cause.as_deref(), Some("network-refused"));
+        assert_eq!(network.cause, Some(CauseId::NetworkRefused));
         assert!(!network.evidence.contains_key("registry_cause"));
     }
 
     #[test]
     fn a_login_is_judged_for_the_runs_operation() {
         let login = || {
-            Finding::new(registry_login::ID, Status::Fail, "ghcr.io/o/a", "refused")
-                .with_evidence("answer", "denied")
-                .with_cause("token-invalid")
+            Finding::new(
+                &registry_login::CHECK,
+                Outcome::Fail(CauseId::TokenInvalid),
+                "ghcr.io/o/a",
+                "refused",
+            )
+            .with_evidence("answer", "denied")
         };
         let read_only = facts(TokenKind::ClassicPat, Some("read:packages"));
         let mut push = login();
         refine(&mut push, &read_only, false);
-        assert_eq!(push.cause.as_deref(), Some("token-missing-scope"));
+        assert_eq!(push.cause, Some(CauseId::TokenMissingScope));
         let mut pull = login();
         refine(&mut pull, &read_only, true);
-        assert_eq!(pull.cause.as_deref(), Some("token-invalid"));
+        assert_eq!(pull.cause, Some(CauseId::TokenInvalid));
     }
 
     #[test]
     fn one_leading_finding_per_distinct_cause() {
         let findings = vec![
-            Finding::new(registry_push::ID, Status::Pass, "ghcr.io/o/ok", "fine"),
-            push_denied("ghcr.io/o/a", "x", "token-missing-scope"),
-            push_denied("ghcr.io/o/b", "x", "token-missing-scope"),
-            Finding::new(registry_pull::ID, Status::Fail, "ghcr.io/o/a", "no")
-                .with_cause("token-missing-scope"),
-            push_denied("ghcr.io/o/c", "x", "package-access-not-granted"),
-            Finding::new("github-token-scopes", Status::Fail, "env:T", "no")
-                .with_cause("token-missing-scope"),
+            Finding::new(&registry_push::CHECK, Outcome::Pass, "ghcr.io/o/ok", "fine"),
+            push_denied("ghcr.io/o/a", "x", CauseId::TokenMissingScope),
+            push_denied("ghcr.io/o/b", "x", CauseId::TokenMissingScope),
+            Finding::new(
+                &registry_pull::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/a",
+                "no",
+            ),
+            push_denied("ghcr.io/o/c", "x", CauseId::PackageAccessNotGranted),
+            Finding::new(
+                &crate::github::assess::TOKEN_SCOPES,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "env:T",
+                "no",
+            ),
         ];
         let lead = leading(&findings);
         assert_eq!(lead.len(), 2, "{lead:#?}");
-        assert_eq!(lead[0].cause.as_deref(), Some("token-missing-scope"));
+        assert_eq!(lead[0].cause, Some(CauseId::TokenMissingScope));
         assert_eq!(
             lead[0].evidence["images"],
             json!(["ghcr.io/o/a", "ghcr.io/o/b"])
@@ -185,7 +199,7 @@ mod tests {
             json!(["registry-push", "registry-pull"])
         );
         assert!(!lead[0].fix.is_empty());
-        assert_eq!(lead[1].cause.as_deref(), Some("package-access-not-granted"));
+        assert_eq!(lead[1].cause, Some(CauseId::PackageAccessNotGranted));
         assert!(leading(&findings[..1]).is_empty());
     }
 }

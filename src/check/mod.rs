@@ -16,6 +16,7 @@
 mod chain;
 pub mod diagnosis;
 pub mod github;
+pub mod plain_http;
 pub mod reference_valid;
 pub mod registry_login;
 pub mod registry_pull;
@@ -31,7 +32,7 @@ use serde_json::json;
 use url::Url;
 
 use crate::credentials::{self, Credential};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::http::{self, ProxyConfig};
 use crate::reference::Reference;
 use crate::registry::Refusal;
@@ -182,7 +183,7 @@ pub struct Probe<'a> {
 
 impl Probe<'_> {
     /// The cause of a refusal of `operation` by this probe's registry, for this credential.
-    pub fn refusal_cause(&self, operation: Operation, r: &Refusal) -> Option<&'static str> {
+    pub fn refusal_cause(&self, operation: Operation, r: &Refusal) -> CauseId {
         denial::cause(&Answer {
             operation,
             status: r.status,
@@ -291,9 +292,9 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
             for check in network_checks(&ctx.options) {
                 report.push(Finding::new(
                     check,
-                    Status::Skip,
+                    Outcome::Skip,
                     images[i].as_str(),
-                    crate::t!("check.skipped-reference", check = check),
+                    crate::t!("check.skipped-reference", check = check.id),
                 ));
             }
         }
@@ -330,17 +331,17 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
 }
 
 /// The network checks this run does, in order.
-fn network_checks(options: &Options) -> Vec<&'static str> {
+fn network_checks(options: &Options) -> Vec<&'static Check> {
     let mut v = Vec::new();
     if !options.quick {
-        v.push(registry_reachable::ID);
+        v.push(&registry_reachable::CHECK);
     }
-    v.push(registry_login::ID);
+    v.push(&registry_login::CHECK);
     if !options.quick {
-        v.push(registry_pull::ID);
+        v.push(&registry_pull::CHECK);
     }
     if !options.pull_only {
-        v.push(registry_push::ID);
+        v.push(&registry_push::CHECK);
     }
     v
 }
@@ -356,11 +357,11 @@ pub fn combine(findings: &mut Vec<Finding>, extra: Vec<Finding>) {
         {
             continue;
         }
-        let related: Vec<String> = extra
+        let related: Vec<CauseId> = extra
             .iter()
             .filter(|e| e.status == Status::Fail && e.target == f.target)
-            .filter_map(|e| e.cause.clone())
-            .filter(|c| Some(c) != f.cause.as_ref())
+            .filter_map(|e| e.cause)
+            .filter(|c| Some(*c) != f.cause)
             .collect();
         if !related.is_empty() {
             f.evidence.insert("related_causes".into(), json!(related));
@@ -376,21 +377,38 @@ mod tests {
     #[test]
     fn combine_lists_related_causes_on_the_failed_probe() {
         let mut findings = vec![
-            Finding::new(registry_push::ID, Status::Fail, "ghcr.io/o/a", "x")
-                .with_cause("token-missing-scope"),
-            Finding::new(registry_push::ID, Status::Fail, "ghcr.io/o/b", "x")
-                .with_cause("token-missing-scope"),
+            Finding::new(
+                &registry_push::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/a",
+                "x",
+            ),
+            Finding::new(
+                &registry_push::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/b",
+                "x",
+            ),
         ];
         let extra = vec![
-            Finding::new("github-token-scopes", Status::Fail, "ghcr.io/o/a", "y")
-                .with_cause("sso-not-authorized"),
-            Finding::new("github-token-scopes", Status::Pass, "ghcr.io/o/b", "y"),
+            Finding::new(
+                &crate::github::assess::TOKEN_SCOPES,
+                Outcome::Fail(CauseId::SsoNotAuthorized),
+                "ghcr.io/o/a",
+                "y",
+            ),
+            Finding::new(
+                &crate::github::assess::TOKEN_SCOPES,
+                Outcome::Pass,
+                "ghcr.io/o/b",
+                "y",
+            ),
         ];
         combine(&mut findings, extra);
         assert_eq!(findings.len(), 4);
         assert_eq!(
             findings[0].evidence.get("related_causes"),
-            Some(&json!(["sso-not-authorized"]))
+            Some(&json!([CauseId::SsoNotAuthorized]))
         );
         assert!(!findings[1].evidence.contains_key("related_causes"));
     }

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use ghcr_doctor::credentials::Env;
-use ghcr_doctor::finding::{Finding, Status};
+use ghcr_doctor::finding::{Finding, Outcome};
 use ghcr_doctor::github::{self, repo_locator};
 use ghcr_doctor::report::Report;
 use ghcr_doctor::{project, t, tl, workflow};
@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::output::{self, GlobalArgs};
 
 /// The check id of the findings about what was found in the repository.
-const CHECK: &str = "project-images";
+use ghcr_doctor::project::CHECK;
 
 pub(crate) fn run(global: &GlobalArgs) -> ExitCode {
     let Ok(cwd) = std::env::current_dir() else {
@@ -40,8 +40,8 @@ pub(crate) fn run(global: &GlobalArgs) -> ExitCode {
         }
     } else {
         report.push(Finding::new(
-            CHECK,
-            Status::Skip,
+            &CHECK,
+            Outcome::Skip,
             root.display().to_string(),
             t!("auto.no-workflows", path = workflows.display()),
         ));
@@ -70,8 +70,8 @@ pub(crate) fn run(global: &GlobalArgs) -> ExitCode {
             Some(image) => images.push(image.clone()),
             None => report.push(
                 Finding::new(
-                    CHECK,
-                    Status::Skip,
+                    &CHECK,
+                    Outcome::Skip,
                     r.pushed.raw.as_str(),
                     t!("auto.unresolved", raw = r.pushed.raw, job = r.pushed.job),
                 )
@@ -86,16 +86,16 @@ pub(crate) fn run(global: &GlobalArgs) -> ExitCode {
     }
     let summary = if images.is_empty() {
         Finding::new(
-            CHECK,
-            Status::Skip,
+            &CHECK,
+            Outcome::Skip,
             root.display().to_string(),
             t!("auto.none-found"),
         )
         .with_fix(tl!("auto.none-found-fix"))
     } else {
         Finding::new(
-            CHECK,
-            Status::Info,
+            &CHECK,
+            Outcome::Info,
             root.display().to_string(),
             t!(
                 "auto.found",

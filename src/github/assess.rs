@@ -12,24 +12,29 @@ use super::repo_locator::LocatedRepo;
 use super::scopes::Scopes;
 use super::{Api, ApiError, Failure, ImageRepo, OwnerKind, web_host};
 use crate::credentials::Credential;
-use crate::finding::{Finding, Status};
+use crate::finding::{Finding, Outcome};
 use crate::http;
 use crate::t;
 use crate::token::TokenKind;
 
+crate::register::check_meta!(
 /// `GET /user`: is the token valid, whose is it, when does it expire.
-pub const TOKEN_VALID: &str = "github-token-valid";
+    pub TOKEN_VALID = "github-token-valid", docs: "github.md", messages: "github.token-valid");
+crate::register::check_meta!(
 /// `X-OAuth-Scopes`: does a classic token have the package scope the operation needs.
-pub const TOKEN_SCOPES: &str = "github-token-scopes";
+    pub TOKEN_SCOPES = "github-token-scopes", docs: "github.md", messages: "github.token-scopes");
+crate::register::check_meta!(
 /// `GET /repos/OWNER/REPO`: can the token see the repository, may it push.
-pub const REPO_ACCESS: &str = "github-repo-access";
+    pub REPO_ACCESS = "github-repo-access", docs: "github.md", messages: "github.repo-access");
+crate::register::check_meta!(
 /// The container package: exists, visibility, linked repository.
-pub const PACKAGE: &str = "github-package";
+    pub PACKAGE = "github-package", docs: "github.md", messages: "github.package");
+crate::register::check_meta!(
 /// The repository's default GITHUB_TOKEN permissions.
-pub const WORKFLOW_PERMISSIONS: &str = "github-workflow-permissions";
+    pub WORKFLOW_PERMISSIONS = "github-workflow-permissions", docs: "github.md", messages: "github.workflow-permissions");
 
 /// Every check id this module reports, in report order.
-pub const CHECK_IDS: [&str; 5] = [
+pub const CHECK_IDS: [crate::register::Check; 5] = [
     TOKEN_VALID,
     TOKEN_SCOPES,
     REPO_ACCESS,
@@ -302,7 +307,7 @@ pub async fn assess(client: &http::Client, inputs: &Inputs<'_>) -> GithubAssessm
         judge.repo_access(repo_reply.as_ref(), &mut facts),
     ];
     if packages.is_empty() {
-        findings.push(judge.skip(PACKAGE, &judge.token_target(), t!("github.skip.no-images")));
+        findings.push(judge.skip(&PACKAGE, &judge.token_target(), t!("github.skip.no-images")));
     }
     for (i, (owner, name)) in packages.iter().enumerate() {
         let replies = package_replies.get(i).map(|(org, usr)| (org, usr));
@@ -333,7 +338,7 @@ fn skip_all(inputs: &Inputs<'_>, facts: GithubFacts, message: &str) -> GithubAss
     let findings = CHECK_IDS
         .iter()
         .map(|id| {
-            Finding::new(*id, Status::Skip, &inputs.credential.source, message)
+            Finding::new(id, Outcome::Skip, &inputs.credential.source, message)
                 .with_evidence("token_kind", inputs.kind.as_str())
         })
         .collect();

@@ -3,6 +3,7 @@
 
 use super::assess::GithubFacts;
 use super::scopes::{READ_PACKAGES, WRITE_PACKAGES};
+use crate::catalog::CauseId;
 use crate::token::TokenKind;
 
 /// What the registry denied.
@@ -25,19 +26,19 @@ pub fn combine_denial(
     operation: Operation,
     registry: &str,
     facts: &GithubFacts,
-) -> Option<&'static str> {
+) -> Option<CauseId> {
     let message = registry.to_ascii_lowercase();
     if facts.expired {
-        return Some("token-expired");
+        return Some(CauseId::TokenExpired);
     }
     if facts.token_accepted == Some(false) {
-        return Some("token-invalid");
+        return Some(CauseId::TokenInvalid);
     }
     if facts.fine_grained || facts.kind == TokenKind::FineGrainedPat {
-        return Some("token-fine-grained-unsupported");
+        return Some(CauseId::TokenFineGrainedUnsupported);
     }
     if facts.sso_required {
-        return Some("sso-not-authorized");
+        return Some(CauseId::SsoNotAuthorized);
     }
     let needed = match operation {
         Operation::Push => WRITE_PACKAGES,
@@ -47,17 +48,17 @@ pub fn combine_denial(
         && !facts.installation
         && !scopes.grants(needed)
     {
-        return Some("token-missing-scope");
+        return Some(CauseId::TokenMissingScope);
     }
     let installation = facts.installation || facts.kind == TokenKind::Installation;
     if message.contains("installation not allowed to write") && installation {
-        return Some("workflow-missing-packages-write");
+        return Some(CauseId::WorkflowMissingPackagesWrite);
     }
     if message.contains("installation not allowed to read") && installation {
-        return Some("package-access-not-granted");
+        return Some(CauseId::PackageAccessNotGranted);
     }
     if message.contains("write_package") {
-        return Some("package-access-not-granted");
+        return Some(CauseId::PackageAccessNotGranted);
     }
     None
 }
@@ -108,41 +109,41 @@ mod tests {
             fine_grained: true,
             ..facts(TokenKind::LegacyHex)
         };
-        let cases: Vec<(&str, Operation, &str, GithubFacts, Option<&str>)> = vec![
+        let cases: Vec<(&str, Operation, &str, GithubFacts, Option<CauseId>)> = vec![
             (
                 "push, no write:packages",
                 Push,
                 SCOPES_MSG,
                 classic("repo, read:packages"),
-                Some("token-missing-scope"),
+                Some(CauseId::TokenMissingScope),
             ),
             (
                 "any denial, no write:packages",
                 Push,
                 WRITE_PACKAGE,
                 classic("repo"),
-                Some("token-missing-scope"),
+                Some(CauseId::TokenMissingScope),
             ),
             (
                 "pull, no read:packages",
                 Pull,
                 "denied",
                 classic("repo"),
-                Some("token-missing-scope"),
+                Some(CauseId::TokenMissingScope),
             ),
             (
                 "pull, write implies read",
                 Pull,
                 WRITE_PACKAGE,
                 classic("write:packages"),
-                Some("package-access-not-granted"),
+                Some(CauseId::PackageAccessNotGranted),
             ),
             (
                 "push with the scope, write_package",
                 Push,
                 WRITE_PACKAGE,
                 classic("write:packages"),
-                Some("package-access-not-granted"),
+                Some(CauseId::PackageAccessNotGranted),
             ),
             (
                 "push with the scope, unclear message",
@@ -156,21 +157,21 @@ mod tests {
                 Push,
                 INSTALLATION_WRITE,
                 facts(TokenKind::Installation),
-                Some("workflow-missing-packages-write"),
+                Some(CauseId::WorkflowMissingPackagesWrite),
             ),
             (
                 "installation, not allowed to read",
                 Pull,
                 INSTALLATION_READ,
                 facts(TokenKind::Installation),
-                Some("package-access-not-granted"),
+                Some(CauseId::PackageAccessNotGranted),
             ),
             (
                 "installation, write_package",
                 Push,
                 WRITE_PACKAGE,
                 facts(TokenKind::Installation),
-                Some("package-access-not-granted"),
+                Some(CauseId::PackageAccessNotGranted),
             ),
             (
                 "installation message but a classic token",
@@ -184,30 +185,30 @@ mod tests {
                 Push,
                 SCOPES_MSG,
                 facts(TokenKind::FineGrainedPat),
-                Some("token-fine-grained-unsupported"),
+                Some(CauseId::TokenFineGrainedUnsupported),
             ),
             (
                 "fine-grained by missing header",
                 Push,
                 SCOPES_MSG,
                 fine_by_header,
-                Some("token-fine-grained-unsupported"),
+                Some(CauseId::TokenFineGrainedUnsupported),
             ),
             (
                 "expired wins",
                 Push,
                 WRITE_PACKAGE,
                 expired,
-                Some("token-expired"),
+                Some(CauseId::TokenExpired),
             ),
             (
                 "rejected wins",
                 Push,
                 WRITE_PACKAGE,
                 rejected,
-                Some("token-invalid"),
+                Some(CauseId::TokenInvalid),
             ),
-            ("sso", Push, "denied", sso, Some("sso-not-authorized")),
+            ("sso", Push, "denied", sso, Some(CauseId::SsoNotAuthorized)),
             (
                 "nothing known",
                 Push,

@@ -8,7 +8,7 @@
 //! a classified [`Failure`]. [`assess`] runs every request at once and turns the replies into
 //! findings; [`combine_denial`] names the one cause of a registry denial from both sides.
 
-mod assess;
+pub mod assess;
 mod denial;
 pub mod headers;
 mod judge;

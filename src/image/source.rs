@@ -2,6 +2,7 @@
 //! through a [`registry::Session`] (anonymous ping, one token exchange for every repository
 //! of the registry, re-authentication on a new scope, streaming downloads).
 
+use crate::catalog::CauseId;
 use std::future::Future;
 
 use tokio::sync::Semaphore;
@@ -32,7 +33,7 @@ pub struct FetchedManifest {
 pub struct SourceError {
     pub error: registry::Error,
     /// The catalog cause id.
-    pub cause: &'static str,
+    pub cause: CauseId,
 }
 
 impl SourceError {
@@ -106,14 +107,9 @@ impl Judge {
                 token_kind: self.token_kind,
                 credential_source: self.credential_source.as_deref(),
                 github: self.github,
-            })
-            .unwrap_or(if r.status >= 500 {
-                "registry-unavailable"
-            } else {
-                "registry-denied"
             }),
-            registry::Error::BadAnswer { .. } => "registry-denied",
-            registry::Error::Truncated { .. } => "registry-unavailable",
+            registry::Error::BadAnswer { cause, .. } => *cause,
+            registry::Error::Truncated { .. } => CauseId::RegistryUnavailable,
         };
         SourceError { error, cause }
     }

@@ -15,18 +15,18 @@ use serde_json::{Value, json};
 
 use super::manifest::{self, Descriptor, Digest, Hasher, ImageManifest, Manifest, Platform};
 use super::source::{Source, SourceError};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::reference::Reference;
 use crate::{t, tl};
 
-pub const CHECK_MANIFEST: &str = "image-manifest";
-pub const CHECK_DIGEST: &str = "image-digest";
-pub const CHECK_PLATFORMS: &str = "image-platforms";
-pub const CHECK_BLOBS: &str = "image-blobs";
-pub const CHECK_ANONYMOUS: &str = "image-anonymous-pull";
+crate::register::check_meta!(pub CHECK_MANIFEST = "image-manifest", docs: "verify.md", messages: "verify.manifest");
+crate::register::check_meta!(pub CHECK_DIGEST = "image-digest", docs: "verify.md", messages: "verify.digest");
+crate::register::check_meta!(pub CHECK_PLATFORMS = "image-platforms", docs: "verify.md", messages: "verify.platforms");
+crate::register::check_meta!(pub CHECK_BLOBS = "image-blobs", docs: "verify.md", messages: "verify.blobs");
+crate::register::check_meta!(pub CHECK_ANONYMOUS = "image-anonymous-pull", docs: "verify.md", messages: "verify.anonymous");
 
 /// Every check id, in run order.
-pub const CHECKS: [&str; 5] = [
+pub const CHECKS: [Check; 5] = [
     CHECK_MANIFEST,
     CHECK_DIGEST,
     CHECK_PLATFORMS,
@@ -201,8 +201,8 @@ pub async fn verify<S: Source, A: Source>(
         for check in &CHECKS[from..] {
             if *check != CHECK_ANONYMOUS || anonymous.is_some() {
                 image.findings.push(Finding::new(
-                    *check,
-                    Status::Skip,
+                    check,
+                    Outcome::Skip,
                     input,
                     t!("verify.skipped-no-manifest"),
                 ));
@@ -214,8 +214,12 @@ pub async fn verify<S: Source, A: Source>(
     let reference = match Reference::parse(input) {
         Ok(r) => r,
         Err(e) => {
-            let mut f = Finding::new(CHECK_MANIFEST, Status::Fail, input, e.message.clone())
-                .with_cause(e.cause);
+            let mut f = Finding::new(
+                &CHECK_MANIFEST,
+                Outcome::Fail(e.cause),
+                input,
+                e.message.clone(),
+            );
             if let Some(s) = &e.suggestion {
                 f = f.with_evidence("suggestion", s.as_str());
             }
@@ -233,21 +237,18 @@ pub async fn verify<S: Source, A: Source>(
     {
         Ok(Some(f)) => f,
         Ok(None) => {
-            image.findings.push(
-                Finding::new(
-                    CHECK_MANIFEST,
-                    Status::Fail,
-                    input,
-                    t!("verify.manifest.not-found", reference = input),
-                )
-                .with_cause("image-not-found"),
-            );
+            image.findings.push(Finding::new(
+                &CHECK_MANIFEST,
+                Outcome::Fail(CauseId::ImageNotFound),
+                input,
+                t!("verify.manifest.not-found", reference = input),
+            ));
             return stop(image, 1);
         }
         Err(e) => {
             image
                 .findings
-                .push(source_failure(CHECK_MANIFEST, input, &e));
+                .push(source_failure(&CHECK_MANIFEST, input, &e));
             return stop(image, 1);
         }
     };
@@ -264,16 +265,13 @@ pub async fn verify<S: Source, A: Source>(
         Ok(m) => m,
         Err(e) => {
             let mut f = Finding::new(
-                CHECK_MANIFEST,
-                Status::Fail,
+                &CHECK_MANIFEST,
+                Outcome::Fail(e.cause()),
                 input,
                 t!("verify.manifest.unreadable", digest = actual, reason = e),
             );
             if e == manifest::ManifestError::Schema1 {
                 f = f.with_fix(tl!("verify.manifest.schema1-fix"));
-            }
-            if let Some(cause) = e.cause() {
-                f = f.with_cause(cause);
             }
             image.findings.push(f);
             image.findings.push(digest_checked);
@@ -287,8 +285,8 @@ pub async fn verify<S: Source, A: Source>(
     image.manifest_steps += walk.waves;
     if !walk.problems.iter().any(Finding::is_failure) {
         image.findings.push(Finding::new(
-            CHECK_MANIFEST,
-            Status::Pass,
+            &CHECK_MANIFEST,
+            Outcome::Pass,
             input,
             t!(
                 "verify.manifest.ok",
@@ -375,8 +373,8 @@ pub async fn verify<S: Source, A: Source>(
         };
         image.findings.push(
             Finding::new(
-                CHECK_BLOBS,
-                Status::Pass,
+                &CHECK_BLOBS,
+                Outcome::Pass,
                 input,
                 t!(
                     "verify.blobs.ok",
@@ -439,8 +437,8 @@ async fn walk<S: Source>(
         depth += 1;
         if depth > MAX_DEPTH {
             walk.problems.push(Finding::new(
-                CHECK_MANIFEST,
-                Status::Fail,
+                &CHECK_MANIFEST,
+                Outcome::Fail(CauseId::ImageManifestInvalid),
                 input,
                 t!("verify.manifest.too-deep", depth = MAX_DEPTH),
             ));
@@ -467,9 +465,14 @@ async fn walk<S: Source>(
                 Status::Fail
             };
             let problem = |message: String| {
-                Finding::new(CHECK_MANIFEST, status, input, message)
-                    .with_evidence("descriptor", descriptor_json(&d))
-                    .with_cause("image-incomplete")
+                Finding::caused(
+                    &CHECK_MANIFEST,
+                    status,
+                    CauseId::ImageIncomplete,
+                    input,
+                    message,
+                )
+                .with_evidence("descriptor", descriptor_json(&d))
             };
             let got = match result {
                 Ok(Some(got)) => got,
@@ -482,7 +485,7 @@ async fn walk<S: Source>(
                     continue;
                 }
                 Err(e) => {
-                    let mut f = source_failure(CHECK_MANIFEST, input, &e)
+                    let mut f = source_failure(&CHECK_MANIFEST, input, &e)
                         .with_evidence("descriptor", descriptor_json(&d));
                     f.status = status;
                     walk.problems.push(f);
@@ -549,8 +552,8 @@ fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
             if d.is_non_distributable() {
                 plan.notes.push(
                     Finding::new(
-                        CHECK_BLOBS,
-                        Status::Info,
+                        &CHECK_BLOBS,
+                        Outcome::Info,
                         input,
                         t!(
                             "verify.blobs.non-distributable",
@@ -568,8 +571,8 @@ fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
                 if task.descriptor.size != d.size {
                     plan.problems.push(
                         Finding::new(
-                            CHECK_BLOBS,
-                            Status::Fail,
+                            &CHECK_BLOBS,
+                            Outcome::Fail(CauseId::ImageIncomplete),
                             input,
                             t!(
                                 "verify.blobs.size-disagrees",
@@ -578,8 +581,7 @@ fn plan_blobs(nodes: &[Node], single: bool, input: &str) -> Plan {
                                 other = task.descriptor.size
                             ),
                         )
-                        .with_evidence("descriptor", descriptor_json(d))
-                        .with_cause("image-incomplete"),
+                        .with_evidence("descriptor", descriptor_json(d)),
                     );
                 }
                 task.owners.push(label.clone());
@@ -611,10 +613,15 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
     };
     let owner = task.owners.join(", ");
     let problem = |message: String| {
-        Finding::new(CHECK_BLOBS, status, input, message)
-            .with_evidence("descriptor", descriptor_json(d))
-            .with_evidence("used_by", task.owners.clone())
-            .with_cause("image-incomplete")
+        Finding::caused(
+            &CHECK_BLOBS,
+            status,
+            CauseId::ImageIncomplete,
+            input,
+            message,
+        )
+        .with_evidence("descriptor", descriptor_json(d))
+        .with_evidence("used_by", task.owners.clone())
     };
     let f = match outcome {
         BlobOutcome::Present | BlobOutcome::Config(_) => return None,
@@ -647,7 +654,7 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
         ))
         .with_evidence("actual_digest", actual.as_str()),
         BlobOutcome::Failed(e) => {
-            let mut f = source_failure(CHECK_BLOBS, input, &e)
+            let mut f = source_failure(&CHECK_BLOBS, input, &e)
                 .with_evidence("descriptor", descriptor_json(d));
             f.status = status;
             f
@@ -677,16 +684,16 @@ fn platform_findings(
         .collect();
     let main = if !missing.is_empty() && present.is_empty() && single {
         Finding::new(
-            CHECK_PLATFORMS,
-            Status::Warn,
+            &CHECK_PLATFORMS,
+            Outcome::Warn,
             input,
             t!("verify.platforms.unknown", wanted = missing.join(", ")),
         )
     } else if !missing.is_empty() {
         let all: Vec<String> = wanted.iter().map(ToString::to_string).collect();
         Finding::new(
-            CHECK_PLATFORMS,
-            Status::Fail,
+            &CHECK_PLATFORMS,
+            Outcome::Fail(CauseId::ImagePlatformMissing),
             input,
             t!(
                 "verify.platforms.missing",
@@ -695,7 +702,6 @@ fn platform_findings(
             ),
         )
         .with_evidence("missing", missing.clone())
-        .with_cause("image-platform-missing")
         // The catalog's steps, with this image's platforms filled in.
         .with_fix(tl!(
             "verify.platforms.missing-fix",
@@ -703,8 +709,8 @@ fn platform_findings(
         ))
     } else {
         Finding::new(
-            CHECK_PLATFORMS,
-            Status::Pass,
+            &CHECK_PLATFORMS,
+            Outcome::Pass,
             input,
             t!("verify.platforms.ok", present = present_list),
         )
@@ -717,8 +723,8 @@ fn platform_findings(
     if !attestations.is_empty() {
         out.push(
             Finding::new(
-                CHECK_PLATFORMS,
-                Status::Info,
+                &CHECK_PLATFORMS,
+                Outcome::Info,
                 input,
                 t!("verify.platforms.attestations", count = attestations.len()),
             )
@@ -843,19 +849,23 @@ fn digest_finding(
         ),
     );
     let mut f = if !problems.is_empty() {
-        Finding::new(CHECK_DIGEST, Status::Fail, input, problems.join("; "))
-            .with_cause("image-digest-mismatch")
+        Finding::new(
+            &CHECK_DIGEST,
+            Outcome::Fail(CauseId::ImageDigestMismatch),
+            input,
+            problems.join("; "),
+        )
     } else if all.is_empty() {
         Finding::new(
-            CHECK_DIGEST,
-            Status::Pass,
+            &CHECK_DIGEST,
+            Outcome::Pass,
             input,
             t!("verify.digest.ok-unexpected", digest = actual),
         )
     } else {
         Finding::new(
-            CHECK_DIGEST,
-            Status::Pass,
+            &CHECK_DIGEST,
+            Outcome::Pass,
             input,
             t!(
                 "verify.digest.ok",
@@ -878,8 +888,12 @@ async fn anonymous_finding<A: Source>(
     // A refusal (or a 404: the registry hides what an anonymous client may not see) means
     // the image is not public; no answer at all is a network failure like any other.
     let refused = |message: String, e: Option<&SourceError>| {
-        let mut f = Finding::new(CHECK_ANONYMOUS, Status::Fail, input, message)
-            .with_cause("image-not-public");
+        let mut f = Finding::new(
+            &CHECK_ANONYMOUS,
+            Outcome::Fail(CauseId::ImageNotPublic),
+            input,
+            message,
+        );
         if let Some(e) = e {
             f = with_answer(f, e);
         }
@@ -898,7 +912,7 @@ async fn anonymous_finding<A: Source>(
                     Some(&e),
                 );
             }
-            None => return source_failure(CHECK_ANONYMOUS, input, &e),
+            None => return source_failure(&CHECK_ANONYMOUS, input, &e),
         },
     }
     if let Some(b) = blob {
@@ -918,13 +932,13 @@ async fn anonymous_finding<A: Source>(
                         Some(&e),
                     );
                 }
-                None => return source_failure(CHECK_ANONYMOUS, input, &e),
+                None => return source_failure(&CHECK_ANONYMOUS, input, &e),
             },
         }
     }
     Finding::new(
-        CHECK_ANONYMOUS,
-        Status::Pass,
+        &CHECK_ANONYMOUS,
+        Outcome::Pass,
         input,
         t!("verify.anonymous.ok"),
     )
@@ -948,14 +962,13 @@ fn with_answer(mut f: Finding, e: &SourceError) -> Finding {
 }
 
 /// A finding for a request that got no usable answer.
-fn source_failure(check: &str, input: &str, e: &SourceError) -> Finding {
+fn source_failure(check: &Check, input: &str, e: &SourceError) -> Finding {
     let f = Finding::new(
         check,
-        Status::Fail,
+        Outcome::Fail(e.cause),
         input,
         t!("verify.request-failed", error = e),
-    )
-    .with_cause(e.cause);
+    );
     with_answer(f, e)
 }
 
@@ -1076,7 +1089,7 @@ mod tests {
         rt.block_on(verify::<Memory, Memory>(source, None, input, options))
     }
 
-    fn statuses(image: &VerifiedImage, check: &str) -> Vec<Status> {
+    fn statuses(image: &VerifiedImage, check: Check) -> Vec<Status> {
         image
             .findings
             .iter()

@@ -4,13 +4,13 @@
 use serde_json::{Value, json};
 
 use super::{Reference, ReferenceError, Span};
-use crate::catalog;
-use crate::finding::{Finding, Status};
+use crate::finding::{Finding, Outcome, Status};
 use crate::report::Report;
 use crate::{t, tl};
 
+crate::register::check_meta!(
 /// The check id of every finding this module makes.
-pub const CHECK: &str = "reference-valid";
+    pub CHECK = "reference-valid", docs: "reference.md", messages: "reference");
 
 /// The `ref` command: one `reference-valid` finding per input, plus the `references` field.
 pub fn report(inputs: &[String]) -> Report {
@@ -55,7 +55,7 @@ fn valid_finding(input: &str, target: String, r: &Reference) -> Finding {
         repository = r.repository(),
         parts = parts
     );
-    let mut finding = Finding::new(CHECK, Status::Pass, target, message)
+    let mut finding = Finding::new(&CHECK, Outcome::Pass, target, message)
         .with_evidence("normalized", r.to_string())
         .with_evidence("domain", r.domain())
         .with_evidence("repository", r.repository())
@@ -100,18 +100,13 @@ fn invalid_finding(input: &str, target: String, e: &ReferenceError) -> Finding {
     if crate::message::exists(&key) {
         fix.extend(crate::message::lines(&key, &[]));
     } else if e.reason == super::Reason::Uppercase {
-        fix.extend(
-            catalog::cause(e.cause)
-                .map(|c| c.fix.clone())
-                .unwrap_or_default(),
-        );
+        fix.extend(e.cause.fix());
     }
     if fix.is_empty() {
         fix = tl!("reference.fix.generic");
     }
-    let mut finding = Finding::new(CHECK, Status::Fail, target, e.message.clone())
+    let mut finding = Finding::new(&CHECK, Outcome::Fail(e.cause), target, e.message.clone())
         .with_fix(fix)
-        .with_cause(e.cause)
         .with_evidence("reason", e.reason.id());
     if let Some(span) = e.span {
         let caret = pointer(input, span);

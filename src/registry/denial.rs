@@ -9,7 +9,7 @@
 //! and credential origin as hints, so a cause reads the same in `check` and `explain`; the
 //! status, code and `insufficient_scope` rules below it stay here.
 
-use crate::catalog;
+use crate::catalog::CauseId;
 use crate::explain::{self, Hints};
 use crate::registry::envelope::{Envelope, ErrorCode};
 use crate::token::TokenKind;
@@ -70,7 +70,7 @@ impl Answer<'_> {
 
     /// The cause [`explain::classify`] names for the registry's message, unless the message
     /// is only a generic wording.
-    fn classified(&self) -> Option<&'static str> {
+    fn classified(&self) -> Option<CauseId> {
         let envelope = self.envelope?;
         let specific: Vec<String> = envelope
             .errors
@@ -91,8 +91,7 @@ impl Answer<'_> {
             signals: Vec::new(),
         };
         let c = explain::classify(&specific.join("\n"), &hints)?;
-        // A `&'static str` for the table: the catalog owns every cause id.
-        catalog::cause(&c.cause).map(|entry| entry.id.as_str())
+        CauseId::from_id(&c.cause)
     }
 
     fn has_code(&self, code: ErrorCode) -> bool {
@@ -123,7 +122,7 @@ struct Rule {
     /// Why the rule exists (shown in test failures).
     name: &'static str,
     when: fn(&Answer<'_>, &str) -> bool,
-    cause: fn(&Answer<'_>) -> &'static str,
+    cause: fn(&Answer<'_>) -> CauseId,
 }
 
 /// The table. Message rules come first: the registry's own words are the best evidence.
@@ -131,32 +130,32 @@ const RULES: &[Rule] = &[
     Rule {
         name: "the registry's own words, classified as `explain` classifies them",
         when: |a, _| a.classified().is_some(),
-        cause: |a| a.classified().unwrap_or("registry-denied"),
+        cause: |a| a.classified().unwrap_or(CauseId::RegistryDenied),
     },
     Rule {
         name: "rate limit",
         when: |a, _| a.status == 429 || a.has_code(ErrorCode::Toomanyrequests),
-        cause: |_| "rate-limited",
+        cause: |_| CauseId::RateLimited,
     },
     Rule {
         name: "ghcr refuses fine-grained tokens",
         when: |a, _| {
             a.github && a.kind() == TokenKind::FineGrainedPat && matches!(a.status, 401 | 403)
         },
-        cause: |_| "token-fine-grained-unsupported",
+        cause: |_| CauseId::TokenFineGrainedUnsupported,
     },
     Rule {
         name: "login refused",
         when: |a, _| a.operation == Operation::Login && matches!(a.status, 401 | 403),
         cause: |a| {
             if a.anonymous() {
-                "registry-unauthorized"
+                CauseId::RegistryUnauthorized
             } else if a.github && a.stored_in_config() {
-                "stale-credentials"
+                CauseId::StaleCredentials
             } else if a.github {
-                "token-invalid"
+                CauseId::TokenInvalid
             } else {
-                "registry-unauthorized"
+                CauseId::RegistryUnauthorized
             }
         },
     },
@@ -165,9 +164,9 @@ const RULES: &[Rule] = &[
         when: |a, m| a.github && !a.anonymous() && a.status == 403 && m.trim() == "denied",
         cause: |a| {
             if a.stored_in_config() {
-                "stale-credentials"
+                CauseId::StaleCredentials
             } else {
-                "token-invalid"
+                CauseId::TokenInvalid
             }
         },
     },
@@ -179,51 +178,59 @@ const RULES: &[Rule] = &[
                 || a.has_code(ErrorCode::NameUnknown)
                 || a.has_code(ErrorCode::BlobUnknown)
         },
-        cause: |_| "image-not-found",
+        cause: |_| CauseId::ImageNotFound,
     },
     Rule {
         name: "anonymous and refused",
         when: |a, _| a.anonymous() && matches!(a.status, 401 | 403),
-        cause: |_| "registry-unauthorized",
+        cause: |_| CauseId::RegistryUnauthorized,
     },
     Rule {
         name: "signed in but not allowed, by token kind",
         when: |a, _| a.refused(),
         cause: |a| {
             if !a.github {
-                return "registry-denied";
+                return CauseId::RegistryDenied;
             }
             match (a.kind(), a.operation) {
                 (TokenKind::ClassicPat | TokenKind::Oauth | TokenKind::LegacyHex, _) => {
-                    "token-missing-scope"
+                    CauseId::TokenMissingScope
                 }
-                (TokenKind::Installation, Operation::Push) => "workflow-missing-packages-write",
-                (TokenKind::Installation, _) => "package-access-not-granted",
-                _ => "registry-denied",
+                (TokenKind::Installation, Operation::Push) => CauseId::WorkflowMissingPackagesWrite,
+                (TokenKind::Installation, _) => CauseId::PackageAccessNotGranted,
+                _ => CauseId::RegistryDenied,
             }
         },
+    },
+    Rule {
+        name: "a failing registry",
+        when: |a, _| (500..=599).contains(&a.status),
+        cause: |_| CauseId::RegistryUnavailable,
     },
     Rule {
         name: "the bearer token was not accepted",
         when: |a, _| a.status == 401,
         cause: |a| {
             if a.github {
-                "token-invalid"
+                CauseId::TokenInvalid
             } else {
-                "registry-unauthorized"
+                CauseId::RegistryUnauthorized
             }
         },
     },
 ];
 
-/// The cause id for a registry answer, or `None` when nothing in the table applies (a 5xx,
-/// an unexpected status).
-pub fn cause(answer: &Answer<'_>) -> Option<&'static str> {
+/// The cause id for a registry answer. The last rules name what no other rule does: a 5xx
+/// is a failing registry, anything else an answer the tool cannot use.
+pub fn cause(answer: &Answer<'_>) -> CauseId {
     let message = answer.message();
-    RULES.iter().find(|r| (r.when)(answer, &message)).map(|r| {
-        tracing::debug!(rule = r.name, "denial rule");
-        (r.cause)(answer)
-    })
+    RULES
+        .iter()
+        .find(|r| (r.when)(answer, &message))
+        .map_or(CauseId::RegistryAnswerInvalid, |r| {
+            tracing::debug!(rule = r.name, "denial rule");
+            (r.cause)(answer)
+        })
 }
 
 #[cfg(test)]
@@ -287,39 +294,40 @@ mod tests {
             Option<TokenKind>,
             Option<&'a str>,
             bool,
-            Option<&'a str>,
+            Option<CauseId>,
         );
         #[rustfmt::skip]
         let cases: Vec<Case<'_>> = vec![
-            (Push, 403, Some(&scopes), None, Some(ClassicPat), None, true, Some("token-missing-scope")),
-            (Push, 403, Some(&scopes), None, Some(FineGrainedPat), None, true, Some("token-fine-grained-unsupported")),
-            (Push, 403, Some(&install), None, Some(Installation), None, true, Some("workflow-missing-packages-write")),
-            (Pull, 403, Some(&install_read), None, Some(Installation), None, true, Some("package-access-not-granted")),
-            (Push, 403, Some(&write_pkg), None, Some(Installation), None, true, Some("package-access-not-granted")),
-            (Push, 403, Some(&write_pkg), None, Some(ClassicPat), None, true, Some("package-access-not-granted")),
-            (Push, 403, Some(&create_pkg), None, Some(ClassicPat), None, true, Some("namespace-mismatch")),
-            (Login, 401, Some(&unauthenticated), None, Some(ClassicPat), None, true, Some("token-invalid")),
-            (Login, 401, Some(&auth_required), None, Some(Unknown), None, false, Some("registry-unauthorized")),
-            (Login, 403, Some(&denied), None, Some(ClassicPat), Some("env:GHCR_TOKEN"), true, Some("token-invalid")),
-            (Login, 403, Some(&denied), None, Some(ClassicPat), Some("docker-config:auths"), true, Some("stale-credentials")),
-            (Pull, 403, Some(&denied), None, Some(ClassicPat), Some("docker-config:auths"), true, Some("stale-credentials")),
-            (Pull, 403, Some(&denied), None, Some(ClassicPat), Some("env:GHCR_TOKEN"), true, Some("token-invalid")),
-            (Push, 403, None, None, Some(FineGrainedPat), None, true, Some("token-fine-grained-unsupported")),
+            (Push, 403, Some(&scopes), None, Some(ClassicPat), None, true, Some(CauseId::TokenMissingScope)),
+            (Push, 403, Some(&scopes), None, Some(FineGrainedPat), None, true, Some(CauseId::TokenFineGrainedUnsupported)),
+            (Push, 403, Some(&install), None, Some(Installation), None, true, Some(CauseId::WorkflowMissingPackagesWrite)),
+            (Pull, 403, Some(&install_read), None, Some(Installation), None, true, Some(CauseId::PackageAccessNotGranted)),
+            (Push, 403, Some(&write_pkg), None, Some(Installation), None, true, Some(CauseId::PackageAccessNotGranted)),
+            (Push, 403, Some(&write_pkg), None, Some(ClassicPat), None, true, Some(CauseId::PackageAccessNotGranted)),
+            (Push, 403, Some(&create_pkg), None, Some(ClassicPat), None, true, Some(CauseId::NamespaceMismatch)),
+            (Login, 401, Some(&unauthenticated), None, Some(ClassicPat), None, true, Some(CauseId::TokenInvalid)),
+            (Login, 401, Some(&auth_required), None, Some(Unknown), None, false, Some(CauseId::RegistryUnauthorized)),
+            (Login, 403, Some(&denied), None, Some(ClassicPat), Some("env:GHCR_TOKEN"), true, Some(CauseId::TokenInvalid)),
+            (Login, 403, Some(&denied), None, Some(ClassicPat), Some("docker-config:auths"), true, Some(CauseId::StaleCredentials)),
+            (Pull, 403, Some(&denied), None, Some(ClassicPat), Some("docker-config:auths"), true, Some(CauseId::StaleCredentials)),
+            (Pull, 403, Some(&denied), None, Some(ClassicPat), Some("env:GHCR_TOKEN"), true, Some(CauseId::TokenInvalid)),
+            (Push, 403, None, None, Some(FineGrainedPat), None, true, Some(CauseId::TokenFineGrainedUnsupported)),
             // distribution: a pull-only token pushing.
-            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(Unknown), None, false, Some("registry-denied")),
-            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(ClassicPat), None, true, Some("token-missing-scope")),
-            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(Installation), None, true, Some("workflow-missing-packages-write")),
-            (Pull, 401, Some(&auth_required), Some("insufficient_scope"), Some(Installation), None, true, Some("package-access-not-granted")),
-            (Pull, 401, Some(&auth_required), Some("insufficient_scope"), None, None, false, Some("registry-unauthorized")),
-            (Pull, 401, Some(&auth_required), None, None, None, true, Some("registry-unauthorized")),
-            (Pull, 401, Some(&auth_required), Some("invalid_token"), Some(ClassicPat), None, true, Some("token-invalid")),
-            (Pull, 404, Some(&unknown), None, Some(ClassicPat), None, true, Some("image-not-found")),
-            (Pull, 429, Some(&many), None, None, None, false, Some("rate-limited")),
-            (Push, 403, None, None, Some(Unknown), None, false, Some("registry-denied")),
-            (Push, 500, None, None, Some(ClassicPat), None, true, None),
-            (Login, 401, Some(&hub_sso), None, Some(Unknown), None, false, Some("sso-not-authorized")),
-            (Pull, 403, Some(&ecr_expired), None, Some(Unknown), None, false, Some("token-expired")),
-            (Push, 403, Some(&create_install), None, Some(Installation), None, true, Some("workflow-missing-packages-write")),
+            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(Unknown), None, false, Some(CauseId::RegistryDenied)),
+            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(ClassicPat), None, true, Some(CauseId::TokenMissingScope)),
+            (Push, 401, Some(&auth_required), Some("insufficient_scope"), Some(Installation), None, true, Some(CauseId::WorkflowMissingPackagesWrite)),
+            (Pull, 401, Some(&auth_required), Some("insufficient_scope"), Some(Installation), None, true, Some(CauseId::PackageAccessNotGranted)),
+            (Pull, 401, Some(&auth_required), Some("insufficient_scope"), None, None, false, Some(CauseId::RegistryUnauthorized)),
+            (Pull, 401, Some(&auth_required), None, None, None, true, Some(CauseId::RegistryUnauthorized)),
+            (Pull, 401, Some(&auth_required), Some("invalid_token"), Some(ClassicPat), None, true, Some(CauseId::TokenInvalid)),
+            (Pull, 404, Some(&unknown), None, Some(ClassicPat), None, true, Some(CauseId::ImageNotFound)),
+            (Pull, 429, Some(&many), None, None, None, false, Some(CauseId::RateLimited)),
+            (Push, 403, None, None, Some(Unknown), None, false, Some(CauseId::RegistryDenied)),
+            (Push, 500, None, None, Some(ClassicPat), None, true, Some(CauseId::RegistryUnavailable)),
+            (Push, 418, None, None, Some(ClassicPat), None, true, Some(CauseId::RegistryAnswerInvalid)),
+            (Login, 401, Some(&hub_sso), None, Some(Unknown), None, false, Some(CauseId::SsoNotAuthorized)),
+            (Pull, 403, Some(&ecr_expired), None, Some(Unknown), None, false, Some(CauseId::TokenExpired)),
+            (Push, 403, Some(&create_install), None, Some(Installation), None, true, Some(CauseId::WorkflowMissingPackagesWrite)),
         ];
         for (
             i,
@@ -344,7 +352,7 @@ mod tests {
                 credential_source,
                 github,
             };
-            assert_eq!(cause(&answer), want, "case {i}: {answer:?}");
+            assert_eq!(Some(cause(&answer)), want, "case {i}: {answer:?}");
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod host;
 pub mod scope;
 mod session;
 
+use crate::catalog::CauseId;
 use reqwest::{Method, StatusCode};
 use url::Url;
 
@@ -52,6 +53,9 @@ pub enum Error {
         url: String,
         status: u16,
         detail: String,
+        /// `registry-challenge-invalid` for a challenge the tool cannot follow, else
+        /// `registry-answer-invalid`.
+        cause: CauseId,
     },
     /// The registry's success answer ended mid-way (truncated JSON): a failing registry or
     /// proxy, not a credential problem.

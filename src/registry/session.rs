@@ -1,6 +1,7 @@
 //! The session: one registry, pinged anonymously, with its credential and bearer tokens,
 //! and the operations that use them.
 
+use crate::catalog::CauseId;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, HeaderName};
@@ -239,6 +240,7 @@ impl Session {
                         url: bearer.realm.clone().unwrap_or_default(),
                         status: 0,
                         detail: "no scope to ask a token for".into(),
+                        cause: CauseId::RegistryAnswerInvalid,
                     }));
                 }
                 login.refused = refused;
@@ -333,6 +335,7 @@ impl Session {
                 url: http::redact_url(&self.endpoint.base),
                 status: 401,
                 detail: format!("the challenge's realm `{realm}` is not a URL: {e}"),
+                cause: CauseId::RegistryChallengeInvalid,
             })?;
         if self.basic.is_some() {
             login.foreign_realm = foreign_realm_host(&self.endpoint, &url);
@@ -400,6 +403,7 @@ impl Session {
             url: http::redact_url(&response.url),
             status: response.status.as_u16(),
             detail,
+            cause: CauseId::RegistryAnswerInvalid,
         };
         let answer: TokenAnswer = serde_json::from_slice(&response.body).map_err(|e| {
             if e.is_eof() {
@@ -618,6 +622,7 @@ impl Session {
                     url,
                     status: 200,
                     detail: format!("the manifest is larger than {limit} bytes"),
+                    cause: CauseId::ImageIncomplete,
                 },
                 other => other,
             })?;
@@ -745,6 +750,7 @@ impl Session {
                 url: http::redact_url(&self.endpoint.base),
                 status: upload.status,
                 detail: "the upload answer had no usable Location to cancel".into(),
+                cause: CauseId::RegistryAnswerInvalid,
             });
         };
         let response = self
@@ -810,6 +816,7 @@ pub fn foreign_realm_host(endpoint: &Endpoint, realm: &Url) -> Option<String> {
 
 fn api_url(endpoint: &Endpoint, path: &str) -> Result<Url, Error> {
     endpoint.url(path).ok_or_else(|| Error::BadAnswer {
+        cause: CauseId::ReferenceInvalid,
         url: endpoint.base.to_string(),
         status: 0,
         detail: format!("cannot build a URL for `{path}`"),

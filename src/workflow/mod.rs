@@ -13,14 +13,14 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{CauseId, Finding, Location, Outcome, Status};
 use crate::report::Report;
 use crate::t;
 
 pub mod expr;
 pub mod model;
 pub mod push;
-mod rules;
+pub(crate) mod rules;
 pub mod shell;
 pub mod source;
 pub mod yaml;
@@ -34,8 +34,9 @@ use source::Source;
 /// Where workflows live when no path is given.
 pub const DEFAULT_PATH: &str = ".github/workflows";
 
+crate::register::check_meta!(
 /// The check id of file-level findings (syntax errors, not a workflow).
-pub const YAML_CHECK: &str = "workflow-yaml";
+    pub YAML_CHECK = "workflow-yaml", docs: "workflow.md", messages: "workflow.yaml");
 
 /// Why the command could not run.
 #[derive(Debug, thiserror::Error)]
@@ -308,7 +309,13 @@ fn analyse(loaded: &[Loaded]) -> Vec<Option<Analysis<'_>>> {
 }
 
 fn file_finding(file: &str, status: Status, message: String) -> Finding {
-    Finding::new(YAML_CHECK, status, file, message).with_location(Location {
+    Finding::new(
+        &YAML_CHECK,
+        Outcome::of(status, CauseId::WorkflowInvalid),
+        file,
+        message,
+    )
+    .with_location(Location {
         file: Some(file.to_owned()),
         line: None,
         column: None,
@@ -364,8 +371,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
                 });
                 report.push(
                     Finding::new(
-                        YAML_CHECK,
-                        Status::Fail,
+                        &YAML_CHECK,
+                        Outcome::Fail(CauseId::WorkflowInvalid),
                         l.file.clone(),
                         t!("workflow.yaml.syntax", error = e.message),
                     )
@@ -401,8 +408,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
                     let mark = l.source.mark_pos(second.span.start);
                     found.push(
                         Finding::new(
-                            YAML_CHECK,
-                            Status::Warn,
+                            &YAML_CHECK,
+                            Outcome::Warn,
                             l.file.clone(),
                             t!("workflow.yaml.multi-document", count = docs.len()),
                         )

@@ -490,7 +490,7 @@ fn without_a_credential_github_is_skipped_and_not_asked() {
         .expect("run");
     let doc = json(&out);
     for id in ghcr_doctor::github::CHECK_IDS {
-        let f = one(&doc, id);
+        let f = one(&doc, id.id);
         assert_eq!(f["status"], "skip", "{f:#}");
         assert!(
             f["message"]

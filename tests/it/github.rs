@@ -167,7 +167,8 @@ async fn classic_token_with_write_packages() {
             Operation::Push,
             "denied: permission_denied: write_package",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("package-access-not-granted")
     );
 }
@@ -197,7 +198,8 @@ async fn classic_token_without_write_packages_names_the_scope_and_where() {
             Operation::Push,
             "denied: permission_denied: The token provided does not match expected scopes.",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("token-missing-scope")
     );
     // The same token may pull.
@@ -264,7 +266,7 @@ async fn expired_token_is_expired_not_just_invalid() {
         assert_finding(find(&a, check), Status::Skip, None, &["did not accept"]);
     }
     assert_eq!(
-        combine_denial(Operation::Push, "denied: denied", &a.facts),
+        combine_denial(Operation::Push, "denied: denied", &a.facts).as_deref(),
         Some("token-expired")
     );
 }
@@ -292,7 +294,7 @@ async fn bad_credentials_are_token_invalid() {
         &["Bad credentials", "expired, revoked or mistyped"],
     );
     assert_eq!(
-        combine_denial(Operation::Push, "unauthorized", &a.facts),
+        combine_denial(Operation::Push, "unauthorized", &a.facts).as_deref(),
         Some("token-invalid")
     );
 }
@@ -322,7 +324,8 @@ async fn fine_grained_token_is_unsupported_for_ghcr() {
             Operation::Push,
             "permission_denied: The token provided does not match expected scopes.",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("token-fine-grained-unsupported")
     );
 }
@@ -374,7 +377,8 @@ async fn installation_token_is_expected_not_a_failure() {
             Operation::Push,
             "denied: installation not allowed to Write organization package",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("workflow-missing-packages-write")
     );
 }
@@ -398,7 +402,7 @@ async fn sso_required_names_the_authorisation_url() {
     assert!(a.facts.sso_required);
     assert_eq!(a.facts.sso_url.as_deref(), Some(fake::SSO_URL));
     assert_eq!(
-        combine_denial(Operation::Push, "denied", &a.facts),
+        combine_denial(Operation::Push, "denied", &a.facts).as_deref(),
         Some("sso-not-authorized")
     );
 }
@@ -430,7 +434,10 @@ async fn primary_rate_limit_is_a_skip_not_a_token_failure() {
     );
     assert!(a.facts.rate_limited);
     assert_eq!(a.facts.token_accepted, None);
-    assert_eq!(combine_denial(Operation::Push, "denied", &a.facts), None);
+    assert_eq!(
+        combine_denial(Operation::Push, "denied", &a.facts).as_deref(),
+        None
+    );
 }
 
 #[tokio::test]
