@@ -121,6 +121,10 @@ pub struct Finding {
     /// Facts behind the verdict (status codes, server messages, kinds, lengths). Never secrets.
     pub evidence: Map<String, Value>,
     pub location: Option<Location>,
+    /// The typed facts of a registry refusal, for the cause decision once GitHub's side is
+    /// known ([`crate::denial::decide`]); never serialised.
+    #[serde(skip)]
+    pub denial: Option<Box<crate::denial::Denial>>,
 }
 
 impl Finding {
@@ -141,6 +145,7 @@ impl Finding {
             fix: Vec::new(),
             evidence: Map::new(),
             location: None,
+            denial: None,
         };
         match verdict.cause() {
             Some(c) => f.with_cause(c),
@@ -178,6 +183,7 @@ impl Finding {
             fix: source.fix.clone(),
             evidence: Map::new(),
             location: None,
+            denial: None,
         }
     }
 
@@ -209,6 +215,12 @@ impl Finding {
     /// Adds one piece of evidence. Never pass a secret here.
     pub fn with_evidence(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.evidence.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// Keeps the refusal's typed facts for the final decision.
+    pub fn with_denial(mut self, denial: crate::denial::Denial) -> Self {
+        self.denial = Some(Box::new(denial));
         self
     }
 

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod catalog;
 pub mod check;
 pub mod credentials;
+pub mod denial;
 pub mod explain;
 pub mod finding;
 pub mod github;

@@ -169,6 +169,7 @@ pub(super) async fn run(
         proxy,
         token_kind,
         credential_source: source.as_deref(),
+        for_push: !opts.pull_only,
     };
     let mut blocked = vec![false; items.len()];
     for (k, item) in items.iter().enumerate() {

@@ -4,8 +4,9 @@
 use serde_json::{Value, json};
 
 use super::{registry_login, registry_pull, registry_push};
+use crate::denial;
 use crate::finding::{CauseId, Finding, Outcome, Status};
-use crate::github::{GithubFacts, Operation, combine_denial};
+use crate::github::GithubFacts;
 use crate::t;
 
 crate::register::check_meta!(pub CHECK = "diagnosis", docs: "registry.md", messages: "check.diagnosis");
@@ -14,33 +15,52 @@ pub const ID: &str = CHECK.id;
 /// The registry checks whose denial the diagnosis explains.
 const DENIALS: [&str; 3] = [registry_login::ID, registry_pull::ID, registry_push::ID];
 
-/// Gives a failed `registry-login`, `registry-pull` or `registry-push` the cause that both
-/// sides name ([`combine_denial`]); the registry's own cause stays in the evidence as
-/// `registry_cause`. A login is judged for the operation the run asks for.
-pub fn refine(f: &mut Finding, facts: &GithubFacts, pull_only: bool) {
-    if f.status != Status::Fail || !facts.consulted || !DENIALS.contains(&f.check.as_str()) {
+/// Gives a failed `registry-login`, `registry-pull` or `registry-push` its final cause, now
+/// that GitHub's facts are known: [`denial::decide`] on the refusal's typed facts. When
+/// GitHub names another cause, the registry's own stays in the evidence as
+/// `registry_cause`; when both name the same, `github_agrees` says so.
+pub fn settle(f: &mut Finding, facts: &GithubFacts) {
+    if f.status != Status::Fail {
         return;
     }
-    // Only answers the registry gave (a network failure has no `answer`).
-    let Some(answer) = f.evidence.get("answer").and_then(Value::as_str) else {
+    // Only answers the registry gave (a network failure has no typed refusal).
+    let Some(decision) = f.denial.as_deref().map(|d| denial::decide(d, Some(facts))) else {
         return;
     };
-    let operation = if f.check == registry_pull::ID || (f.check == registry_login::ID && pull_only)
-    {
-        Operation::Pull
-    } else {
-        Operation::Push
-    };
-    let Some(cause) = combine_denial(operation, answer, facts) else {
+    let Some(github) = decision.github_cause else {
         return;
     };
-    if f.cause == Some(cause) {
+    if f.cause == Some(github) {
         f.evidence.insert("github_agrees".into(), json!(true));
         return;
     }
     let registry_cause = f.cause.map_or(Value::Null, Value::from);
     f.evidence.insert("registry_cause".into(), registry_cause);
-    f.recause(cause);
+    f.recause(github);
+}
+
+/// Merges the extra findings (the GitHub API side) into the registry's: a registry probe
+/// that failed keeps its decided cause (its own words are the best
+/// evidence), and lists in `related_causes` the causes the extra checks found for the same
+/// image, so the reader sees both sides of one failure together.
+pub fn relate(findings: &mut Vec<Finding>, extra: Vec<Finding>) {
+    for f in findings.iter_mut() {
+        if f.status != Status::Fail
+            || !(f.check == registry_push::ID || f.check == registry_pull::ID)
+        {
+            continue;
+        }
+        let related: Vec<CauseId> = extra
+            .iter()
+            .filter(|e| e.status == Status::Fail && e.target == f.target)
+            .filter_map(|e| e.cause)
+            .filter(|c| Some(*c) != f.cause)
+            .collect();
+        if !related.is_empty() {
+            f.evidence.insert("related_causes".into(), json!(related));
+        }
+    }
+    findings.extend(extra);
 }
 
 /// The leading findings: one per distinct final cause of the run's denials, in order of
@@ -88,6 +108,7 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::denial::{Denial, Operation};
     use crate::finding::Outcome;
     use crate::github::Scopes;
     use crate::token::TokenKind;
@@ -101,6 +122,20 @@ mod tests {
         }
     }
 
+    fn refused(operation: Operation, for_push: bool, answer: &str) -> Denial {
+        Denial {
+            operation,
+            for_push,
+            status: 403,
+            envelope: None,
+            bearer_error: None,
+            answer: answer.to_owned(),
+            token_kind: Some(TokenKind::ClassicPat),
+            credential_source: None,
+            github: true,
+        }
+    }
+
     fn push_denied(target: &str, answer: &str, cause: CauseId) -> Finding {
         Finding::new(
             &registry_push::CHECK,
@@ -109,6 +144,7 @@ mod tests {
             "may not push",
         )
         .with_evidence("answer", answer)
+        .with_denial(refused(Operation::Push, true, answer))
     }
 
     #[test]
@@ -118,7 +154,7 @@ mod tests {
             sso_required: true,
             ..facts(TokenKind::ClassicPat, Some("write:packages"))
         };
-        refine(&mut f, &sso, false);
+        settle(&mut f, &sso);
         assert_eq!(f.cause, Some(CauseId::SsoNotAuthorized));
         assert_eq!(f.evidence["registry_cause"], "token-invalid");
         let want = CauseId::SsoNotAuthorized.fix();
@@ -130,7 +166,7 @@ mod tests {
         let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
         let mut not_asked = facts(TokenKind::ClassicPat, Some("repo"));
         not_asked.consulted = false;
-        refine(&mut f, &not_asked, false);
+        settle(&mut f, &not_asked);
         assert_eq!(f.cause, Some(CauseId::TokenInvalid));
         let mut network = Finding::new(
             &registry_push::CHECK,
@@ -138,32 +174,28 @@ mod tests {
             "x",
             "m",
         );
-        refine(
-            &mut network,
-            &facts(TokenKind::ClassicPat, Some("repo")),
-            false,
-        );
+        settle(&mut network, &facts(TokenKind::ClassicPat, Some("repo")));
         assert_eq!(network.cause, Some(CauseId::NetworkRefused));
         assert!(!network.evidence.contains_key("registry_cause"));
     }
 
     #[test]
     fn a_login_is_judged_for_the_runs_operation() {
-        let login = || {
+        let login = |for_push| {
             Finding::new(
                 &registry_login::CHECK,
                 Outcome::Fail(CauseId::TokenInvalid),
                 "ghcr.io/o/a",
                 "refused",
             )
-            .with_evidence("answer", "denied")
+            .with_denial(refused(Operation::Login, for_push, "denied"))
         };
         let read_only = facts(TokenKind::ClassicPat, Some("read:packages"));
-        let mut push = login();
-        refine(&mut push, &read_only, false);
+        let mut push = login(true);
+        settle(&mut push, &read_only);
         assert_eq!(push.cause, Some(CauseId::TokenMissingScope));
-        let mut pull = login();
-        refine(&mut pull, &read_only, true);
+        let mut pull = login(false);
+        settle(&mut pull, &read_only);
         assert_eq!(pull.cause, Some(CauseId::TokenInvalid));
     }
 
@@ -181,7 +213,7 @@ mod tests {
             ),
             push_denied("ghcr.io/o/c", "x", CauseId::PackageAccessNotGranted),
             Finding::new(
-                &crate::github::assess::TOKEN_SCOPES,
+                &crate::github::judge::TOKEN_SCOPES,
                 Outcome::Fail(CauseId::TokenMissingScope),
                 "env:T",
                 "no",
@@ -201,5 +233,44 @@ mod tests {
         assert!(!lead[0].fix.is_empty());
         assert_eq!(lead[1].cause, Some(CauseId::PackageAccessNotGranted));
         assert!(leading(&findings[..1]).is_empty());
+    }
+
+    #[test]
+    fn relate_lists_related_causes_on_the_failed_probe() {
+        let mut findings = vec![
+            Finding::new(
+                &registry_push::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/a",
+                "x",
+            ),
+            Finding::new(
+                &registry_push::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/b",
+                "x",
+            ),
+        ];
+        let extra = vec![
+            Finding::new(
+                &crate::github::judge::TOKEN_SCOPES,
+                Outcome::Fail(CauseId::SsoNotAuthorized),
+                "ghcr.io/o/a",
+                "y",
+            ),
+            Finding::new(
+                &crate::github::judge::TOKEN_SCOPES,
+                Outcome::Pass,
+                "ghcr.io/o/b",
+                "y",
+            ),
+        ];
+        relate(&mut findings, extra);
+        assert_eq!(findings.len(), 4);
+        assert_eq!(
+            findings[0].evidence.get("related_causes"),
+            Some(&json!([CauseId::SsoNotAuthorized]))
+        );
+        assert!(!findings[1].evidence.contains_key("related_causes"));
     }
 }

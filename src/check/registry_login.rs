@@ -4,8 +4,8 @@
 //! elsewhere.
 
 use crate::check::{Probe, registry_reachable};
+use crate::denial::Operation;
 use crate::finding::{CauseId, Finding, Outcome, Status};
-use crate::registry::denial::Operation;
 use crate::registry::{self, Login};
 
 crate::register::check_meta!(pub CHECK = "registry-login", docs: "registry.md", messages: "check.registry-login");
@@ -21,7 +21,7 @@ pub fn finding(
     let login = match result {
         Ok(l) => l,
         Err(registry::Error::Refused(r)) => {
-            let cause = probe.refusal_cause(Operation::Login, r);
+            let (denial, cause) = probe.refusal(Operation::Login, r);
             let mut f = Finding::new(
                 &CHECK,
                 Outcome::Fail(cause),
@@ -30,6 +30,7 @@ pub fn finding(
             )
             .with_evidence("status", r.status)
             .with_evidence("answer", r.message())
+            .with_denial(denial)
             .with_evidence("url", r.url.as_str())
             .with_evidence("attempts", r.attempts);
             if let Some(s) = probe.credential_source {

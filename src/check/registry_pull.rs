@@ -2,9 +2,9 @@
 //! not exist yet is a warning ("not pushed yet"); no access is a failure with its cause.
 
 use crate::check::{Probe, registry_reachable};
+use crate::denial::Operation;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::reference::Reference;
-use crate::registry::denial::Operation;
 use crate::registry::{self, ManifestHead};
 
 crate::register::check_meta!(pub CHECK = "registry-pull", docs: "registry.md", messages: "check.registry-pull");
@@ -47,7 +47,7 @@ pub fn finding(
             .with_evidence("attempts", head.attempts)
         }
         Err(registry::Error::Refused(r)) => {
-            let cause = probe.refusal_cause(Operation::Pull, r);
+            let (denial, cause) = probe.refusal(Operation::Pull, r);
             // A tag that is not there yet is normal before the first push; a missing digest
             // is not.
             let not_pushed = cause == CauseId::ImageNotFound && reference.digest().is_none();
@@ -69,6 +69,7 @@ pub fn finding(
             let mut f = Finding::caused(&CHECK, status, cause, probe.target, message)
                 .with_evidence("status", r.status)
                 .with_evidence("answer", r.message())
+                .with_denial(denial)
                 .with_evidence("attempts", r.attempts);
             if let Some(e) = r.bearer_error() {
                 f = f.with_evidence("bearer_error", e);

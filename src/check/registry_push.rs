@@ -4,9 +4,9 @@
 //! server.
 
 use crate::check::{Probe, registry_reachable};
+use crate::denial::Operation;
 use crate::finding::{Finding, Outcome};
 use crate::reference::Reference;
-use crate::registry::denial::Operation;
 use crate::registry::{self, Cancel, Upload};
 
 crate::register::check_meta!(pub CHECK = "registry-push", docs: "registry.md", messages: "check.registry-push");
@@ -69,7 +69,7 @@ pub fn finding(
                 .with_evidence("cancelled", cancelled)
         }
         Err(registry::Error::Refused(r)) => {
-            let cause = probe.refusal_cause(Operation::Push, r);
+            let (denial, cause) = probe.refusal(Operation::Push, r);
             let mut f = Finding::new(
                 &CHECK,
                 Outcome::Fail(cause),
@@ -82,6 +82,7 @@ pub fn finding(
             )
             .with_evidence("status", r.status)
             .with_evidence("answer", r.message())
+            .with_denial(denial)
             .with_evidence("attempts", r.attempts);
             if let Some(e) = r.bearer_error() {
                 f = f.with_evidence("bearer_error", e);

@@ -9,8 +9,8 @@ use tokio::sync::Semaphore;
 
 use super::manifest::Digest;
 use crate::credentials::Credential;
+use crate::denial::{self, Denial, Operation};
 use crate::http;
-use crate::registry::denial::{self, Answer, Operation};
 use crate::registry::host::Endpoint;
 use crate::registry::scope::Scope;
 use crate::registry::{self, Session};
@@ -99,15 +99,15 @@ impl Judge {
     fn error(&self, error: registry::Error, operation: Operation) -> SourceError {
         let cause = match &error {
             registry::Error::Http(e) => e.cause(),
-            registry::Error::Refused(r) => denial::cause(&Answer {
-                operation,
-                status: r.status,
-                envelope: r.envelope.as_ref(),
-                bearer_error: r.bearer_error(),
-                token_kind: self.token_kind,
-                credential_source: self.credential_source.as_deref(),
-                github: self.github,
-            }),
+            registry::Error::Refused(r) => {
+                let denial = Denial {
+                    token_kind: self.token_kind,
+                    credential_source: self.credential_source.clone(),
+                    github: self.github,
+                    ..Denial::of(operation, r)
+                };
+                denial::decide(&denial, None).cause
+            }
             registry::Error::BadAnswer { cause, .. } => *cause,
             registry::Error::Truncated { .. } => CauseId::RegistryUnavailable,
         };

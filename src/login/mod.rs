@@ -469,6 +469,8 @@ async fn prove(
         proxy: &ctx.options.http.proxy,
         token_kind: Some(TokenKind::of(credential.secret.expose())),
         credential_source: Some(&credential.source),
+        // Reached only without `--for-push`: the login alone is proven.
+        for_push: false,
     };
     let login = match Session::ping(client.clone(), endpoint.clone()).await {
         Err(e) => registry_reachable::failure(

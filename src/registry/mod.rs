@@ -12,7 +12,6 @@
 //! [`Session::start_upload`], whose session holds no data and is cancelled (or expires).
 
 pub mod challenge;
-pub mod denial;
 pub mod envelope;
 pub mod host;
 pub mod scope;

@@ -4,16 +4,35 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use ghcr_doctor::catalog::CauseId;
 use ghcr_doctor::credentials::Credential;
+use ghcr_doctor::denial::{self, Denial, Operation};
 use ghcr_doctor::finding::{Finding, Status};
 use ghcr_doctor::github::{
-    self, GithubAssessment, ImageRepo, Inputs, LocatedRepo, Operation, PackageState, RepoName,
-    RepoSource, combine_denial,
+    self, GithubAssessment, GithubFacts, ImageRepo, Inputs, LocatedRepo, PackageState, RepoName,
+    RepoSource,
 };
 use ghcr_doctor::http;
 use ghcr_doctor::secret::Secret;
 
 use crate::support::github_fake::{self as fake, GithubFake};
+
+/// What GitHub's facts add to a ghcr.io refusal of `operation` worded `answer`, through the
+/// one decider.
+fn combine_denial(operation: Operation, answer: &str, facts: &GithubFacts) -> Option<CauseId> {
+    let refused = Denial {
+        operation,
+        for_push: operation == Operation::Push,
+        status: 403,
+        envelope: None,
+        bearer_error: None,
+        answer: answer.to_owned(),
+        token_kind: Some(facts.kind),
+        credential_source: None,
+        github: true,
+    };
+    denial::decide(&refused, Some(facts)).github_cause
+}
 
 /// One assessment request.
 struct Case {

@@ -5,13 +5,17 @@ mod package;
 mod repo;
 mod token;
 
+pub(crate) use package::PACKAGE;
+pub(crate) use repo::{REPO_ACCESS, WORKFLOW_PERMISSIONS};
+pub(crate) use token::{TOKEN_SCOPES, TOKEN_VALID};
+
 use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::github::headers::Expiry;
 use crate::github::{Failure, Reply};
 use crate::http;
 use crate::{t, tl};
 
-use super::assess::Inputs;
+use super::facts::Inputs;
 
 pub(crate) type Answer<T> = Result<Reply<T>, http::Error>;
 

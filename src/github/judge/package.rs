@@ -1,12 +1,16 @@
 //! `github-package`: the container package behind each image.
 
 use crate::finding::{CauseId, Finding, Outcome, Status};
-use crate::github::assess::{GithubFacts, PACKAGE, PackageState};
+use crate::github::facts::{GithubFacts, PackageState};
 use crate::github::scopes::READ_PACKAGES;
 use crate::github::{Failure, OwnerKind, Package, Reply};
 use crate::{t, tl};
 
 use super::{Answer, Judge};
+
+crate::register::check_meta!(
+/// The container package: exists, visibility, linked repository.
+    pub PACKAGE = "github-package", docs: "github.md", messages: "github.package");
 
 impl Judge<'_> {
     /// `replies` are the organisation's and the user's answer; `None` when GitHub was not

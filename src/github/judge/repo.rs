@@ -2,12 +2,19 @@
 //! GITHUB_TOKEN permissions.
 
 use crate::finding::{CauseId, Finding, Outcome};
-use crate::github::assess::{GithubFacts, REPO_ACCESS, RepoFacts, WORKFLOW_PERMISSIONS};
+use crate::github::facts::{GithubFacts, RepoFacts};
 use crate::github::repo_locator::RepoSource;
 use crate::github::{Failure, Repo, WorkflowPermissions};
 use crate::t;
 
 use super::{Answer, Judge};
+
+crate::register::check_meta!(
+/// `GET /repos/OWNER/REPO`: can the token see the repository, may it push.
+    pub REPO_ACCESS = "github-repo-access", docs: "github.md", messages: "github.repo-access");
+crate::register::check_meta!(
+/// The repository's default GITHUB_TOKEN permissions.
+    pub WORKFLOW_PERMISSIONS = "github-workflow-permissions", docs: "github.md", messages: "github.workflow-permissions");
 
 impl Judge<'_> {
     pub(crate) fn repo_access(

@@ -1,13 +1,20 @@
 //! `github-token-valid` and `github-token-scopes`: `GET /user` and `X-OAuth-Scopes`.
 
 use crate::finding::{CauseId, Finding, Outcome, Status};
-use crate::github::assess::{GithubFacts, TOKEN_SCOPES, TOKEN_VALID};
+use crate::github::facts::GithubFacts;
 use crate::github::scopes::{READ_PACKAGES, WRITE_PACKAGES};
 use crate::github::{Failure, User};
 use crate::token::TokenKind;
 use crate::{t, tl};
 
 use super::{Answer, Judge};
+
+crate::register::check_meta!(
+/// `GET /user`: is the token valid, whose is it, when does it expire.
+    pub TOKEN_VALID = "github-token-valid", docs: "github.md", messages: "github.token-valid");
+crate::register::check_meta!(
+/// `X-OAuth-Scopes`: does a classic token have the package scope the operation needs.
+    pub TOKEN_SCOPES = "github-token-scopes", docs: "github.md", messages: "github.token-scopes");
 
 /// Tokens expiring sooner than this many days get a warning.
 const EXPIRY_WARNING_DAYS: i64 = 7;

@@ -1,4 +1,11 @@
-//! Registry answers → cause ids: one table, read top to bottom, first match wins.
+//! The cause of a refused login, pull or push: the one decider.
+//!
+//! Probes return typed facts: a [`Denial`] (the operation, the registry's status, error body
+//! and challenge, the token's kind and the credential's origin), and GitHub's API side
+//! returns [`GithubFacts`]. [`decide`] turns them into the final cause; `check` builds the
+//! finding from the [`Decision`] and the `diagnosis` findings from the final causes.
+//!
+//! The registry side is one table, read top to bottom, first match wins.
 //!
 //! ghcr.io explains a denial in its message (`permission_denied: write_package`); distribution
 //! answers a missing right with `401` and `error="insufficient_scope"` and no text. Both are
@@ -11,6 +18,9 @@
 
 use crate::catalog::CauseId;
 use crate::explain::{self, Hints};
+use crate::github::GithubFacts;
+use crate::github::scopes::{READ_PACKAGES, WRITE_PACKAGES};
+use crate::registry::Refusal;
 use crate::registry::envelope::{Envelope, ErrorCode};
 use crate::token::TokenKind;
 
@@ -39,25 +49,75 @@ pub enum Operation {
     Push,
 }
 
-/// Everything the mapping looks at.
-#[derive(Debug, Clone, Copy)]
-pub struct Answer<'a> {
+/// A refusal, as typed facts: everything the decision looks at on the registry's side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Denial {
     pub operation: Operation,
+    /// True when the run pushes: a refused login is judged for the push it was for.
+    pub for_push: bool,
     pub status: u16,
-    pub envelope: Option<&'a Envelope>,
+    pub envelope: Option<Envelope>,
     /// `error=` of the Bearer challenge (`insufficient_scope`, `invalid_token`).
-    pub bearer_error: Option<&'a str>,
+    pub bearer_error: Option<String>,
+    /// The registry's answer in its own words (error messages, else the body's start).
+    pub answer: String,
     /// The credential's kind; `None` when the request was anonymous.
     pub token_kind: Option<TokenKind>,
     /// Where the credential came from (`env:GHCR_TOKEN`, `docker-config:auths`, ...).
-    pub credential_source: Option<&'a str>,
+    pub credential_source: Option<String>,
     /// True for GitHub's registries (ghcr.io).
     pub github: bool,
 }
 
-impl Answer<'_> {
+/// The final cause, and how the two sides reached it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub cause: CauseId,
+    /// What the registry's answer alone names.
+    pub registry_cause: CauseId,
+    /// What GitHub's facts name, when they name something certain.
+    pub github_cause: Option<CauseId>,
+}
+
+impl Denial {
+    /// The facts of registry refusal `r` of `operation`.
+    pub fn of(operation: Operation, r: &Refusal) -> Denial {
+        Denial {
+            operation,
+            for_push: operation == Operation::Push,
+            status: r.status,
+            envelope: r.envelope.clone(),
+            bearer_error: r.bearer_error().map(str::to_owned),
+            answer: r.message(),
+            token_kind: None,
+            credential_source: None,
+            github: false,
+        }
+    }
+}
+
+/// The one cause of a refusal. GitHub's facts, when GitHub was consulted, name token
+/// problems first (they break every operation) and then pick between the job's token
+/// permissions and the package's access list; otherwise the registry's answer decides.
+pub fn decide(denial: &Denial, github: Option<&GithubFacts>) -> Decision {
+    let registry_cause = registry_cause(denial);
+    let github_cause = github
+        .filter(|f| f.consulted)
+        .and_then(|f| github_cause(denial, f));
+    Decision {
+        cause: github_cause.unwrap_or(registry_cause),
+        registry_cause,
+        github_cause,
+    }
+}
+
+impl Denial {
+    fn envelope(&self) -> Option<&Envelope> {
+        self.envelope.as_ref()
+    }
+
     fn message(&self) -> String {
-        self.envelope
+        self.envelope()
             .map(|e| {
                 e.errors
                     .iter()
@@ -71,7 +131,7 @@ impl Answer<'_> {
     /// The cause [`explain::classify`] names for the registry's message, unless the message
     /// is only a generic wording.
     fn classified(&self) -> Option<CauseId> {
-        let envelope = self.envelope?;
+        let envelope = self.envelope()?;
         let specific: Vec<String> = envelope
             .errors
             .iter()
@@ -95,7 +155,7 @@ impl Answer<'_> {
     }
 
     fn has_code(&self, code: ErrorCode) -> bool {
-        self.envelope.is_some_and(|e| e.has(&code))
+        self.envelope().is_some_and(|e| e.has(&code))
     }
 
     fn anonymous(&self) -> bool {
@@ -107,22 +167,22 @@ impl Answer<'_> {
     }
 
     fn stored_in_config(&self) -> bool {
-        self.credential_source.is_some_and(|s| {
+        self.credential_source.as_deref().is_some_and(|s| {
             s.starts_with("docker-config") || s.starts_with("podman") || s.starts_with("helper")
         })
     }
 
     fn refused(&self) -> bool {
         self.status == 403
-            || (self.status == 401 && self.bearer_error == Some("insufficient_scope"))
+            || (self.status == 401 && self.bearer_error.as_deref() == Some("insufficient_scope"))
     }
 }
 
 struct Rule {
     /// Why the rule exists (shown in test failures).
     name: &'static str,
-    when: fn(&Answer<'_>, &str) -> bool,
-    cause: fn(&Answer<'_>) -> CauseId,
+    when: fn(&Denial, &str) -> bool,
+    cause: fn(&Denial) -> CauseId,
 }
 
 /// The table. Message rules come first: the registry's own words are the best evidence.
@@ -220,9 +280,9 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// The cause id for a registry answer. The last rules name what no other rule does: a 5xx
-/// is a failing registry, anything else an answer the tool cannot use.
-pub fn cause(answer: &Answer<'_>) -> CauseId {
+/// The cause the registry's answer alone names. The last rules name what no other rule
+/// does: a 5xx is a failing registry, anything else an answer the tool cannot use.
+fn registry_cause(answer: &Denial) -> CauseId {
     let message = answer.message();
     RULES
         .iter()
@@ -231,6 +291,55 @@ pub fn cause(answer: &Answer<'_>) -> CauseId {
             tracing::debug!(rule = r.name, "denial rule");
             (r.cause)(answer)
         })
+}
+
+/// The cause GitHub's facts name for a denial, or `None` when they add nothing certain (the
+/// registry's own cause stands).
+///
+/// The registry's answer is read too: its error message (`permission_denied:
+/// write_package`, `installation not allowed to Write organization package`), or its code,
+/// in any case. Token problems come first, because they break every operation: an invalid
+/// or expired token, a fine-grained token, missing SSO authorisation, a missing scope. Then
+/// the registry's wording picks between the job's token permissions and the package's
+/// access list.
+fn github_cause(denial: &Denial, facts: &GithubFacts) -> Option<CauseId> {
+    let message = denial.answer.to_ascii_lowercase();
+    if facts.expired {
+        return Some(CauseId::TokenExpired);
+    }
+    if facts.token_accepted == Some(false) {
+        return Some(CauseId::TokenInvalid);
+    }
+    if facts.fine_grained || facts.kind == TokenKind::FineGrainedPat {
+        return Some(CauseId::TokenFineGrainedUnsupported);
+    }
+    if facts.sso_required {
+        return Some(CauseId::SsoNotAuthorized);
+    }
+    // A refused login is judged for the operation the run asks for.
+    let push = match denial.operation {
+        Operation::Push => true,
+        Operation::Pull => false,
+        Operation::Login => denial.for_push,
+    };
+    let needed = if push { WRITE_PACKAGES } else { READ_PACKAGES };
+    if let Some(scopes) = &facts.scopes
+        && !facts.installation
+        && !scopes.grants(needed)
+    {
+        return Some(CauseId::TokenMissingScope);
+    }
+    let installation = facts.installation || facts.kind == TokenKind::Installation;
+    if message.contains("installation not allowed to write") && installation {
+        return Some(CauseId::WorkflowMissingPackagesWrite);
+    }
+    if message.contains("installation not allowed to read") && installation {
+        return Some(CauseId::PackageAccessNotGranted);
+    }
+    if message.contains("write_package") {
+        return Some(CauseId::PackageAccessNotGranted);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -343,16 +452,192 @@ mod tests {
             ),
         ) in cases.into_iter().enumerate()
         {
-            let answer = Answer {
+            let answer = Denial {
                 operation,
+                for_push: operation == Push,
                 status,
-                envelope,
-                bearer_error,
+                envelope: envelope.cloned(),
+                bearer_error: bearer_error.map(str::to_owned),
+                answer: String::new(),
                 token_kind,
-                credential_source,
+                credential_source: credential_source.map(str::to_owned),
                 github,
             };
-            assert_eq!(Some(cause(&answer)), want, "case {i}: {answer:?}");
+            assert_eq!(Some(registry_cause(&answer)), want, "case {i}: {answer:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod github_tests {
+    use super::*;
+    use crate::github::Scopes;
+
+    fn denial(operation: Operation, answer: &str) -> Denial {
+        Denial {
+            operation,
+            for_push: operation == Operation::Push,
+            status: 403,
+            envelope: None,
+            bearer_error: None,
+            answer: answer.to_owned(),
+            token_kind: None,
+            credential_source: None,
+            github: true,
+        }
+    }
+
+    fn facts(kind: TokenKind) -> GithubFacts {
+        GithubFacts {
+            consulted: true,
+            token_accepted: Some(true),
+            ..GithubFacts::unconsulted("https://api.github.com", kind)
+        }
+    }
+
+    fn classic(scopes: &str) -> GithubFacts {
+        GithubFacts {
+            scopes: Some(Scopes::parse(scopes)),
+            ..facts(TokenKind::ClassicPat)
+        }
+    }
+
+    const SCOPES_MSG: &str =
+        "denied: permission_denied: The token provided does not match expected scopes.";
+    const WRITE_PACKAGE: &str = "denied: permission_denied: write_package";
+    const INSTALLATION_WRITE: &str =
+        "DENIED: installation not allowed to Write organization package";
+    const INSTALLATION_READ: &str = "installation not allowed to Read organization package";
+
+    #[test]
+    fn table() {
+        use Operation::{Pull, Push};
+        let expired = GithubFacts {
+            expired: true,
+            ..classic("write:packages")
+        };
+        let rejected = GithubFacts {
+            token_accepted: Some(false),
+            ..classic("write:packages")
+        };
+        let sso = GithubFacts {
+            sso_required: true,
+            ..classic("write:packages")
+        };
+        let fine_by_header = GithubFacts {
+            fine_grained: true,
+            ..facts(TokenKind::LegacyHex)
+        };
+        let cases: Vec<(&str, Operation, &str, GithubFacts, Option<CauseId>)> = vec![
+            (
+                "push, no write:packages",
+                Push,
+                SCOPES_MSG,
+                classic("repo, read:packages"),
+                Some(CauseId::TokenMissingScope),
+            ),
+            (
+                "any denial, no write:packages",
+                Push,
+                WRITE_PACKAGE,
+                classic("repo"),
+                Some(CauseId::TokenMissingScope),
+            ),
+            (
+                "pull, no read:packages",
+                Pull,
+                "denied",
+                classic("repo"),
+                Some(CauseId::TokenMissingScope),
+            ),
+            (
+                "pull, write implies read",
+                Pull,
+                WRITE_PACKAGE,
+                classic("write:packages"),
+                Some(CauseId::PackageAccessNotGranted),
+            ),
+            (
+                "push with the scope, write_package",
+                Push,
+                WRITE_PACKAGE,
+                classic("write:packages"),
+                Some(CauseId::PackageAccessNotGranted),
+            ),
+            (
+                "push with the scope, unclear message",
+                Push,
+                "denied",
+                classic("write:packages"),
+                None,
+            ),
+            (
+                "installation, not allowed to write",
+                Push,
+                INSTALLATION_WRITE,
+                facts(TokenKind::Installation),
+                Some(CauseId::WorkflowMissingPackagesWrite),
+            ),
+            (
+                "installation, not allowed to read",
+                Pull,
+                INSTALLATION_READ,
+                facts(TokenKind::Installation),
+                Some(CauseId::PackageAccessNotGranted),
+            ),
+            (
+                "installation, write_package",
+                Push,
+                WRITE_PACKAGE,
+                facts(TokenKind::Installation),
+                Some(CauseId::PackageAccessNotGranted),
+            ),
+            (
+                "installation message but a classic token",
+                Push,
+                INSTALLATION_WRITE,
+                classic("write:packages"),
+                None,
+            ),
+            (
+                "fine-grained by prefix",
+                Push,
+                SCOPES_MSG,
+                facts(TokenKind::FineGrainedPat),
+                Some(CauseId::TokenFineGrainedUnsupported),
+            ),
+            (
+                "fine-grained by missing header",
+                Push,
+                SCOPES_MSG,
+                fine_by_header,
+                Some(CauseId::TokenFineGrainedUnsupported),
+            ),
+            (
+                "expired wins",
+                Push,
+                WRITE_PACKAGE,
+                expired,
+                Some(CauseId::TokenExpired),
+            ),
+            (
+                "rejected wins",
+                Push,
+                WRITE_PACKAGE,
+                rejected,
+                Some(CauseId::TokenInvalid),
+            ),
+            ("sso", Push, "denied", sso, Some(CauseId::SsoNotAuthorized)),
+            (
+                "nothing known",
+                Push,
+                "denied",
+                facts(TokenKind::Unknown),
+                None,
+            ),
+        ];
+        for (name, op, message, facts, want) in cases {
+            assert_eq!(github_cause(&denial(op, message), &facts), want, "{name}");
         }
     }
 }
