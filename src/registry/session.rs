@@ -622,7 +622,7 @@ impl Session {
                     url,
                     status: 200,
                     detail: format!("the manifest is larger than {limit} bytes"),
-                    cause: CauseId::ImageIncomplete,
+                    cause: CauseId::RegistryAnswerInvalid,
                 },
                 other => other,
             })?;
