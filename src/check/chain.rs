@@ -10,7 +10,7 @@ use super::{
     registry_reachable, token_format,
 };
 use crate::credentials::Credential;
-use crate::finding::{CauseId, Check, Finding, Outcome};
+use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::http;
 use crate::reference::Reference;
 use crate::registry::scope::Scope;
@@ -275,5 +275,35 @@ pub(super) async fn run(
         }
         out.per_image.push((item.index, fs));
     }
+    soften_when_every_probe_passed(&mut out, credential.is_some());
     out
+}
+
+/// No false failure: exit 1 means something the user must fix. When the registry allowed
+/// every probe, a missing credential is a note (an open registry, a public image with
+/// `--pull-only`), and a problem found offline in the credential it accepted, or in the
+/// discovery of one it did not need, is a warning.
+fn soften_when_every_probe_passed(out: &mut ChainOut, sent_credential: bool) {
+    let probes: Vec<&Finding> = out.per_image.iter().flat_map(|(_, fs)| fs).collect();
+    let every_probe_passed = probes
+        .iter()
+        .any(|f| f.check == registry_login::ID && f.status == Status::Pass)
+        && probes.iter().all(|f| f.status != Status::Fail);
+    if !every_probe_passed {
+        return;
+    }
+    for f in out
+        .registry_findings
+        .iter_mut()
+        .filter(|f| f.status == Status::Fail)
+    {
+        if f.cause == Some(CauseId::NoCredentials) && !sent_credential {
+            f.status = Status::Info;
+            f.fix.clear();
+            f.evidence.insert("every_probe_passed".into(), true.into());
+        } else if f.check == token_format::ID || f.check.starts_with("credential-") {
+            f.status = Status::Warn;
+            f.evidence.insert("every_probe_passed".into(), true.into());
+        }
+    }
 }
