@@ -67,6 +67,8 @@ pub struct Denial {
     pub credential_source: Option<String>,
     /// True for GitHub's registries (ghcr.io).
     pub github: bool,
+    /// The registry's host as the user wrote it (`ghcr.io`), for the fix steps.
+    pub registry: String,
 }
 
 /// The final cause, and how the two sides reached it.
@@ -92,7 +94,72 @@ impl Denial {
             token_kind: None,
             credential_source: None,
             github: false,
+            registry: url::Url::parse(&r.url)
+                .ok()
+                .and_then(|u| {
+                    u.host_str().map(|h| {
+                        u.port()
+                            .map_or_else(|| h.to_owned(), |p| format!("{h}:{p}"))
+                    })
+                })
+                .unwrap_or_default(),
         }
+    }
+
+    /// The fix steps for `cause`, naming where the refused credential came from: a docker
+    /// or podman configuration (`docker logout HOST`, and the helper that holds it), the gh
+    /// CLI's OAuth token (one `gh auth refresh`), or an environment variable (and, in
+    /// Actions, the secret that sets it). Causes that are not about the credential keep the
+    /// catalog's steps.
+    pub fn fix(&self, cause: CauseId) -> Vec<String> {
+        use CauseId as C;
+        let about_the_credential = matches!(
+            cause,
+            C::StaleCredentials
+                | C::TokenInvalid
+                | C::TokenExpired
+                | C::TokenMissingScope
+                | C::TokenFineGrainedUnsupported
+                | C::TokenMalformed
+                | C::SecretWhitespace
+                | C::SsoNotAuthorized
+                | C::RegistryUnauthorized
+        );
+        let catalog = cause.fix();
+        let Some(source) = self.credential_source.as_deref() else {
+            return catalog;
+        };
+        if !about_the_credential {
+            return catalog;
+        }
+        let registry = self.registry.as_str();
+        if cause == C::TokenMissingScope && self.token_kind == Some(TokenKind::Oauth) {
+            return crate::tl!("check.source-fix.gh-refresh", registry = registry);
+        }
+        let own = if source.starts_with("docker-config") {
+            crate::tl!(
+                "check.source-fix.docker-logout",
+                source = source,
+                registry = registry
+            )
+        } else if let Some(helper) = source.strip_prefix("helper:") {
+            crate::tl!(
+                "check.source-fix.helper-logout",
+                helper = helper,
+                registry = registry
+            )
+        } else if source.starts_with("podman") {
+            crate::tl!("check.source-fix.podman-logout", registry = registry)
+        } else if let Some(name) = source.strip_prefix("env:") {
+            crate::tl!("check.source-fix.env", name = name)
+        } else {
+            return catalog;
+        };
+        if cause == C::StaleCredentials {
+            // The catalog's steps say the same without the source.
+            return own;
+        }
+        own.into_iter().chain(catalog).collect()
     }
 }
 
@@ -462,6 +529,7 @@ mod tests {
                 token_kind,
                 credential_source: credential_source.map(str::to_owned),
                 github,
+                registry: "ghcr.io".into(),
             };
             assert_eq!(Some(registry_cause(&answer)), want, "case {i}: {answer:?}");
         }
@@ -484,6 +552,7 @@ mod github_tests {
             token_kind: None,
             credential_source: None,
             github: true,
+            registry: "ghcr.io".into(),
         }
     }
 
@@ -639,5 +708,61 @@ mod github_tests {
         for (name, op, message, facts, want) in cases {
             assert_eq!(github_cause(&denial(op, message), &facts), want, "{name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    fn refused(source: Option<&str>, kind: TokenKind) -> Denial {
+        Denial {
+            operation: Operation::Push,
+            for_push: true,
+            status: 403,
+            envelope: None,
+            bearer_error: None,
+            answer: "denied".into(),
+            token_kind: Some(kind),
+            credential_source: source.map(str::to_owned),
+            github: true,
+            registry: "ghcr.io".into(),
+        }
+    }
+
+    #[test]
+    fn the_fix_names_the_credentials_source() {
+        let docker = refused(Some("docker-config:auths"), TokenKind::ClassicPat);
+        let fix = docker.fix(CauseId::StaleCredentials);
+        assert_eq!(fix.len(), 1, "{fix:?}");
+        assert!(fix[0].contains("`docker logout ghcr.io`"), "{fix:?}");
+        let helper = refused(Some("helper:desktop"), TokenKind::ClassicPat);
+        let fix = helper.fix(CauseId::TokenInvalid);
+        assert!(fix[0].contains("docker-credential-desktop"), "{fix:?}");
+        assert!(fix[0].contains("`docker logout ghcr.io`"), "{fix:?}");
+        let podman = refused(Some("podman:auth.json"), TokenKind::ClassicPat);
+        assert!(podman.fix(CauseId::TokenExpired)[0].contains("`podman logout ghcr.io`"));
+        let env = refused(Some("env:GHCR_TOKEN"), TokenKind::ClassicPat);
+        let fix = env.fix(CauseId::TokenInvalid);
+        assert!(fix[0].contains("`GHCR_TOKEN`") && fix[0].contains("secrets.GHCR_TOKEN"));
+        assert!(fix.len() > 1, "the catalog's steps follow: {fix:?}");
+        // The gh CLI's OAuth token: exactly one refresh command, for github.com.
+        let gh = refused(Some("env:GH_TOKEN"), TokenKind::Oauth);
+        let fix = gh.fix(CauseId::TokenMissingScope);
+        let refreshes: Vec<&String> = fix
+            .iter()
+            .filter(|s| s.contains("gh auth refresh"))
+            .collect();
+        assert_eq!(refreshes.len(), 1, "{fix:?}");
+        assert!(refreshes[0].contains("gh auth refresh -h github.com -s write:packages"));
+        // Not about the credential: the catalog's steps.
+        assert_eq!(
+            docker.fix(CauseId::ImageNotFound),
+            CauseId::ImageNotFound.fix()
+        );
+        assert_eq!(
+            refused(None, TokenKind::ClassicPat).fix(CauseId::TokenInvalid),
+            CauseId::TokenInvalid.fix()
+        );
     }
 }

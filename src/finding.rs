@@ -218,8 +218,12 @@ impl Finding {
         self
     }
 
-    /// Keeps the refusal's typed facts for the final decision.
+    /// Keeps the refusal's typed facts for the final decision; the fix steps name where
+    /// the refused credential came from.
     pub fn with_denial(mut self, denial: crate::denial::Denial) -> Self {
+        if let Some(cause) = self.cause {
+            self.fix = denial.fix(cause);
+        }
         self.denial = Some(Box::new(denial));
         self
     }

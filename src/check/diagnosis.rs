@@ -24,10 +24,10 @@ pub fn settle(f: &mut Finding, facts: &GithubFacts) {
         return;
     }
     // Only answers the registry gave (a network failure has no typed refusal).
-    let Some(decision) = f.denial.as_deref().map(|d| denial::decide(d, Some(facts))) else {
+    let Some(d) = f.denial.clone() else {
         return;
     };
-    let Some(github) = decision.github_cause else {
+    let Some(github) = denial::decide(&d, Some(facts)).github_cause else {
         return;
     };
     if f.cause == Some(github) {
@@ -37,6 +37,7 @@ pub fn settle(f: &mut Finding, facts: &GithubFacts) {
     let registry_cause = f.cause.map_or(Value::Null, Value::from);
     f.evidence.insert("registry_cause".into(), registry_cause);
     f.recause(github);
+    f.fix = d.fix(github);
 }
 
 /// Merges the extra findings (the GitHub API side) into the registry's: a registry probe
@@ -66,21 +67,23 @@ pub fn relate(findings: &mut Vec<Finding>, extra: Vec<Finding>) {
 /// The leading findings: one per distinct final cause of the run's denials, in order of
 /// first appearance, each naming its cause, the images and checks it explains, and the fix.
 pub fn leading(findings: &[Finding]) -> Vec<Finding> {
-    // cause → (images, checks)
-    let mut groups: Vec<(CauseId, Vec<String>, Vec<String>)> = Vec::new();
+    // cause → (images, checks, the first denial's fix steps, which name the credential's
+    // source)
+    type Group = (CauseId, Vec<String>, Vec<String>, Vec<String>);
+    let mut groups: Vec<Group> = Vec::new();
     for f in findings {
         if f.status != Status::Fail || !DENIALS.contains(&f.check.as_str()) {
             continue;
         }
         let Some(cause) = f.cause else { continue };
-        let i = match groups.iter().position(|(c, _, _)| *c == cause) {
+        let i = match groups.iter().position(|(c, ..)| *c == cause) {
             Some(i) => i,
             None => {
-                groups.push((cause, Vec::new(), Vec::new()));
+                groups.push((cause, Vec::new(), Vec::new(), f.fix.clone()));
                 groups.len() - 1
             }
         };
-        let (_, images, checks) = &mut groups[i];
+        let (_, images, checks, _) = &mut groups[i];
         if !images.contains(&f.target) {
             images.push(f.target.clone());
         }
@@ -90,7 +93,7 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
     }
     groups
         .into_iter()
-        .map(|(cause, images, checks)| {
+        .map(|(cause, images, checks, fix)| {
             let title = cause.entry().title.clone();
             let message = t!(
                 "check.diagnosis.message",
@@ -98,9 +101,13 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
                 checks = checks.join(", "),
                 images = images.join(", ")
             );
-            Finding::new(&CHECK, Outcome::Fail(cause), images.join(", "), message)
+            let mut f = Finding::new(&CHECK, Outcome::Fail(cause), images.join(", "), message)
                 .with_evidence("images", images)
-                .with_evidence("checks", checks)
+                .with_evidence("checks", checks);
+            if !fix.is_empty() {
+                f.fix = fix;
+            }
+            f
         })
         .collect()
 }
@@ -133,6 +140,7 @@ mod tests {
             token_kind: Some(TokenKind::ClassicPat),
             credential_source: None,
             github: true,
+            registry: "ghcr.io".into(),
         }
     }
 

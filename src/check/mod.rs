@@ -193,6 +193,7 @@ impl Probe<'_> {
             token_kind: self.token_kind,
             credential_source: self.credential_source.map(str::to_owned),
             github: self.endpoint.is_github(),
+            registry: self.endpoint.domain.clone(),
             ..Denial::of(operation, r)
         };
         let cause = denial::decide(&denial, None).cause;

@@ -30,6 +30,7 @@ fn combine_denial(operation: Operation, answer: &str, facts: &GithubFacts) -> Op
         token_kind: Some(facts.kind),
         credential_source: None,
         github: true,
+        registry: "ghcr.io".into(),
     };
     denial::decide(&refused, Some(facts)).github_cause
 }
@@ -265,7 +266,7 @@ async fn oauth_token_gets_the_gh_refresh_fix() {
     let host = fake.url().trim_start_matches("http://").to_owned();
     assert_eq!(
         scopes.fix[0],
-        format!("Run `gh auth refresh -h {host} --scopes write:packages`.")
+        format!("Run `gh auth refresh -h {host} -s write:packages`.")
     );
 }
 
