@@ -22,6 +22,7 @@ pub mod reference;
 pub mod register;
 pub mod registry;
 pub mod report;
+pub mod run;
 pub mod secret;
 pub mod token;
 pub mod workflow;

@@ -66,7 +66,7 @@ macro_rules! check_meta {
 pub(crate) use check_meta;
 
 use crate::{
-    check, credentials, explain, github, image, login, project, reference, token, workflow,
+    check, credentials, explain, github, image, login, project, reference, run, token, workflow,
 };
 
 /// Every check, grouped by command.
@@ -106,6 +106,7 @@ pub const CHECKS: &[Check] = &[
     login::CHECK_WRITE,
     // explain
     explain::CHECK,
+    run::diagnose::CHECK,
     // workflow
     workflow::YAML_CHECK,
     workflow::rules::workflow_missing_packages_write::CHECK,
