@@ -5,9 +5,11 @@
 
 use std::process::ExitCode;
 
+use ghcr_doctor::catalog::CauseId;
 use ghcr_doctor::credentials::Env;
 use ghcr_doctor::finding::{Finding, Outcome};
 use ghcr_doctor::github::{self, repo_locator};
+use ghcr_doctor::reference::Reference;
 use ghcr_doctor::report::Report;
 use ghcr_doctor::{project, t, tl, workflow};
 use serde_json::{Value, json};
@@ -58,14 +60,66 @@ pub(crate) fn run(global: &GlobalArgs) -> ExitCode {
     .ok()
     .flatten();
     let repo = located.as_ref().map(|l| &l.repo);
+    // The lines whose image keeps the repository's capitals: the workflow rule's warnings
+    // there become one failure per image below.
+    let cased_lines: Vec<(String, usize)> = pushed
+        .iter()
+        .filter(|p| {
+            project::resolve_cased(&p.raw, repo, p.lowercased).is_some_and(|i| {
+                Reference::parse(&i).is_err_and(|e| e.cause == CauseId::ReferenceUppercase)
+            })
+        })
+        .map(|p| (p.file.clone(), p.line))
+        .collect();
     let resolved = project::resolve_all(pushed, repo);
     let mut images = Vec::new();
     let mut rows = Vec::new();
+    // A name the repository's capitals make invalid is what the workflow really pushes: it
+    // fails at the workflow line, and no lowercased stand-in is probed.
+    let uppercase = ghcr_doctor::register::check(CauseId::ReferenceUppercase.as_str());
     for r in &resolved {
         rows.push(json!({
             "file": r.pushed.file, "line": r.pushed.line, "job": r.pushed.job,
             "raw": r.pushed.raw, "image": r.image,
         }));
+        let cased = r.image.as_deref().and_then(|i| match Reference::parse(i) {
+            Err(e) if e.cause == CauseId::ReferenceUppercase => Some(i),
+            _ => None,
+        });
+        if let (Some(image), Some(check)) = (cased, uppercase) {
+            // The workflow rule's warnings about the same image become this failure.
+            report.findings.retain(|f| {
+                !(f.check == check.id
+                    && f.status != ghcr_doctor::finding::Status::Fail
+                    && f.location.as_ref().is_some_and(|l| {
+                        cased_lines.iter().any(|(file, line)| {
+                            l.file.as_deref() == Some(file.as_str()) && l.line == Some(*line)
+                        })
+                    }))
+            });
+            report.push(
+                Finding::new(
+                    check,
+                    Outcome::Fail(CauseId::ReferenceUppercase),
+                    image,
+                    t!(
+                        "auto.uppercase",
+                        job = r.pushed.job,
+                        image = image,
+                        raw = r.pushed.raw,
+                        repo = repo.map_or_else(|| t!("auto.repo-unknown"), ToString::to_string)
+                    ),
+                )
+                .with_fix(tl!("auto.uppercase-fix"))
+                .with_location(ghcr_doctor::finding::Location {
+                    file: Some(r.pushed.file.clone()),
+                    line: Some(r.pushed.line),
+                    column: None,
+                    end_column: None,
+                }),
+            );
+            continue;
+        }
         match &r.image {
             Some(image) => images.push(image.clone()),
             None => report.push(

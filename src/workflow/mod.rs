@@ -62,6 +62,9 @@ pub struct PushedImage {
     pub file: String,
     pub line: usize,
     pub raw: String,
+    /// The pushing tool lowercases the name itself (docker/metadata-action), or the
+    /// expression does (`${VAR,,}`): the repository's capitals never reach the registry.
+    pub lowercased: bool,
 }
 
 /// One file as loaded.
@@ -481,6 +484,7 @@ fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
                 file: an.wf.file.to_owned(),
                 line: image.mark.line,
                 raw: image.raw.clone(),
+                lowercased: image.lowercased_by_tool || expr::lowercases(&image.raw),
             };
             if !out.contains(&item) {
                 out.push(item);
