@@ -24,14 +24,7 @@ impl CauseId {
         cause(self.as_str()).unwrap_or_else(|| {
             // Only reachable when the embedded catalog fails to parse, which the test suite
             // rules out.
-            EMPTY.get_or_init(|| Cause {
-                id: String::new(),
-                title: String::new(),
-                explanation: String::new(),
-                fix: Vec::new(),
-                sources: Vec::new(),
-                patterns: Vec::new(),
-            })
+            EMPTY.get_or_init(Cause::default)
         })
     }
 
@@ -76,7 +69,7 @@ impl Serialize for CauseId {
 static CAUSES_TOML: &str = include_str!("../catalog/causes.toml");
 
 /// One cause of a registry or authentication failure.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cause {
     /// Stable kebab-case id; never renamed once published.
@@ -90,6 +83,10 @@ pub struct Cause {
     /// Where the wording and the cause come from (issues, docs, code).
     #[serde(default)]
     pub sources: Vec<String>,
+    /// The cause only exists in GitHub Actions runs (the workflow's token, fork pull
+    /// requests): `explain` does not name it first for a log from elsewhere.
+    #[serde(default)]
+    pub actions_only: bool,
     /// The messages that make this cause the first suspect (`[[cause.pattern]]`).
     #[serde(default, rename = "pattern")]
     pub patterns: Vec<Pattern>,
@@ -120,9 +117,15 @@ pub struct Pattern {
     #[serde(default)]
     pub weak: bool,
     /// The message is generic outside registries (`connection refused`, `429`): it counts
-    /// only when the same line also names a registry (see `registry_context`).
+    /// only when the same line, or one of the few lines just before it, names a registry or
+    /// shows a pull or push under way (see `registry_context`).
     #[serde(default)]
     pub needs_registry_context: bool,
+    /// A protocol-level signal (`status-401`, `status-403`, ...) found by
+    /// `explain::protocol` in any client's wording, instead of the literal `match`, which then
+    /// only describes it.
+    #[serde(default)]
+    pub protocol: Option<String>,
     /// Other suspects, most likely first.
     #[serde(default)]
     pub alternatives: Vec<String>,
@@ -217,6 +220,11 @@ pub fn markdown() -> String {
             c.title,
             c.explanation.trim()
         ));
+        if c.actions_only {
+            out.push_str(
+                "Only in GitHub Actions runs: `explain` does not name it first for a log from a local shell or another CI system.\n\n",
+            );
+        }
         out.push_str("Fix:\n\n");
         for (i, step) in c.fix.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, step));
@@ -224,12 +232,18 @@ pub fn markdown() -> String {
         if !c.patterns.is_empty() {
             out.push_str("\nRecognised in logs (`ghcr-doctor explain`):\n\n");
             for p in &c.patterns {
-                out.push_str(&format!(
-                    "- `{}` ({}; seen in {})",
-                    p.literal.replace('`', "'"),
-                    p.printed_by,
-                    p.source
-                ));
+                match &p.protocol {
+                    Some(name) => out.push_str(&format!(
+                        "- {} (protocol signal `{name}`; {}; seen in {})",
+                        p.literal, p.printed_by, p.source
+                    )),
+                    None => out.push_str(&format!(
+                        "- `{}` ({}; seen in {})",
+                        p.literal.replace('`', "'"),
+                        p.printed_by,
+                        p.source
+                    )),
+                }
                 if !p.alternatives.is_empty() {
                     let alts: Vec<String> =
                         p.alternatives.iter().map(|a| format!("`{a}`")).collect();

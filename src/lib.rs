@@ -14,6 +14,7 @@ pub mod denial;
 pub mod explain;
 pub mod finding;
 pub mod github;
+pub mod home;
 pub mod host;
 pub mod http;
 pub mod image;
