@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::{CHECK_CONFIG, host};
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{CauseId, Finding, Location, Outcome};
 use crate::secret::Secret;
 use crate::t;
 
@@ -99,8 +99,8 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         Err(e) => {
             return Load::Broken(
                 Finding::new(
-                    CHECK_CONFIG,
-                    Status::Fail,
+                    &CHECK_CONFIG,
+                    Outcome::Fail(CauseId::CredentialConfigInvalid),
                     &display,
                     t!("credentials.config-unreadable", path = display, error = e),
                 )
@@ -124,8 +124,8 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         }),
         Ok(_) => Load::Broken(
             Finding::new(
-                CHECK_CONFIG,
-                Status::Fail,
+                &CHECK_CONFIG,
+                Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!("credentials.config-not-object", path = display),
             )
@@ -135,8 +135,8 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         // never quote the file's content, so they are safe to show.
         Err(e) => Load::Broken(
             Finding::new(
-                CHECK_CONFIG,
-                Status::Fail,
+                &CHECK_CONFIG,
+                Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!(
                     "credentials.config-malformed",
@@ -185,8 +185,8 @@ impl ConfigFile {
             if !ok {
                 out.push(
                     Finding::new(
-                        CHECK_CONFIG,
-                        Status::Fail,
+                        &CHECK_CONFIG,
+                        Outcome::Fail(CauseId::CredentialConfigInvalid),
                         self.display(),
                         t!(
                             "credentials.config-field-type",
@@ -239,10 +239,15 @@ impl ConfigFile {
 
     fn broken(&self, key: &str, message: String, problem: &str) -> Entry {
         Entry::Broken(Box::new(
-            Finding::new(CHECK_CONFIG, Status::Fail, self.display(), message)
-                .with_evidence("file", self.display())
-                .with_evidence("key", key)
-                .with_evidence("problem", problem),
+            Finding::new(
+                &CHECK_CONFIG,
+                Outcome::Fail(CauseId::CredentialConfigInvalid),
+                self.display(),
+                message,
+            )
+            .with_evidence("file", self.display())
+            .with_evidence("key", key)
+            .with_evidence("problem", problem),
         ))
     }
 

@@ -11,7 +11,6 @@
 //! - Network failures are classified into the catalog's cause ids (`network-dns`, ...).
 //! - Traces (`-vv`, `RUST_LOG=ghcr_doctor=trace`) show method, URL, status and headers with
 //!   `Authorization` and cookies as `<redacted>`; bodies are never traced.
-
 //!
 //! The proxy rules are in [`proxy`], retries in [`retry`], and what traces and messages may
 //! show of a URL or a header in [`redact`].
@@ -23,6 +22,7 @@ mod retry;
 pub use proxy::{ProxyConfig, display_proxy};
 pub use redact::redact_url;
 
+use crate::catalog::CauseId;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -331,18 +331,18 @@ pub enum Error {
 
 impl Error {
     /// The catalog cause id for this failure.
-    pub fn cause(&self) -> &'static str {
+    pub fn cause(&self) -> CauseId {
         match self {
-            Error::Dns { .. } => "network-dns",
-            Error::Refused { .. } => "network-refused",
-            Error::Timeout { .. } => "network-timeout",
-            Error::Tls { .. } => "network-tls",
-            Error::Proxy { .. } => "network-proxy",
-            Error::Connection { .. } => "network-refused",
-            Error::Truncated { .. } => "network-truncated",
-            Error::InsecureCredentials { .. } => "network-tls",
+            Error::Dns { .. } => CauseId::NetworkDns,
+            Error::Refused { .. } => CauseId::NetworkRefused,
+            Error::Timeout { .. } => CauseId::NetworkTimeout,
+            Error::Tls { .. } => CauseId::NetworkTls,
+            Error::Proxy { .. } => CauseId::NetworkProxy,
+            Error::Connection { .. } => CauseId::NetworkRefused,
+            Error::Truncated { .. } => CauseId::NetworkTruncated,
+            Error::InsecureCredentials { .. } => CauseId::NetworkTls,
             Error::Redirect { .. } | Error::BodyTooLarge { .. } | Error::Invalid { .. } => {
-                "registry-denied"
+                CauseId::RegistryDenied
             }
         }
     }

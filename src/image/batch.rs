@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::source::{SessionSource, Source, SourceError};
 use super::verify::{Options, VerifiedImage, verify};
 use crate::access::{Access, Credentials};
+use crate::catalog::CauseId;
 use crate::credentials::{self, Credential};
 use crate::finding::{Finding, Status};
 use crate::http;
@@ -77,15 +78,10 @@ pub async fn verify_all(
                     && credential.is_some()
                 {
                     // As `check` says it: the credential travels unencrypted.
-                    notes.push(
-                        Finding::new(
-                            "plain-http",
-                            Status::Warn,
-                            domain.as_str(),
-                            crate::t!("check.plain-http", registry = domain),
-                        )
-                        .with_evidence("url", endpoint.base.as_str()),
-                    );
+                    notes.push(crate::check::plain_http::finding(
+                        domain.as_str(),
+                        &endpoint,
+                    ));
                 }
                 let open = SessionSource::open(
                     ctx.http.clone(),
@@ -162,7 +158,7 @@ async fn credential_for(ctx: &Access, domain: &str) -> (Option<Credential>, Vec<
                 .findings
                 .into_iter()
                 .filter(|f| matches!(f.status, Status::Warn | Status::Fail))
-                .filter(|f| f.check != credentials::CHECK_SOURCE)
+                .filter(|f| f.check != credentials::CHECK_SOURCE.id)
                 .map(|mut f| {
                     f.status = Status::Warn;
                     f
@@ -180,7 +176,8 @@ fn bad_domain(domain: &str) -> SourceError {
             url: domain.to_owned(),
             status: 0,
             detail: crate::t!("check.bad-domain", registry = domain),
+            cause: CauseId::ReferenceInvalid,
         },
-        cause: "reference-invalid",
+        cause: CauseId::ReferenceInvalid,
     }
 }

@@ -92,6 +92,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::Outcome;
 
     #[test]
     fn escapes_data_and_properties() {
@@ -104,8 +105,8 @@ mod tests {
         let mut r = Report::new("workflow");
         r.push(
             Finding::new(
-                "login-missing",
-                Status::Fail,
+                &crate::workflow::rules::login_missing::CHECK,
+                Outcome::Fail(crate::catalog::CauseId::LoginMissing),
                 "jobs.build",
                 "no login, here",
             )
@@ -117,8 +118,18 @@ mod tests {
             })
             .with_fix(["log in:\nfirst"]),
         );
-        r.push(Finding::new("secret-fallback", Status::Info, "", "note"));
-        r.push(Finding::new("workflow-yaml", Status::Pass, "f.yml", "read"));
+        r.push(Finding::new(
+            &crate::workflow::rules::secret_fallback::CHECK,
+            Outcome::Info,
+            "",
+            "note",
+        ));
+        r.push(Finding::new(
+            &crate::workflow::YAML_CHECK,
+            Outcome::Pass,
+            "f.yml",
+            "read",
+        ));
         let mut out = Vec::new();
         render(&r, &mut out).expect("render");
         let text = String::from_utf8(out).expect("utf8");

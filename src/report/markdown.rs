@@ -208,12 +208,17 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::{CauseId, Outcome};
 
     fn failing(message: &str) -> Finding {
-        Finding::new("explain", Status::Fail, "build.log", message)
-            .with_cause("workflow-missing-packages-write")
-            .with_location(Location::line(Some("build.log".into()), 12))
-            .with_evidence("text", "denied: <b>x</b> | y")
+        Finding::new(
+            &crate::explain::CHECK,
+            Outcome::Fail(CauseId::WorkflowMissingPackagesWrite),
+            "build.log",
+            message,
+        )
+        .with_location(Location::line(Some("build.log".into()), 12))
+        .with_evidence("text", "denied: <b>x</b> | y")
     }
 
     #[test]
@@ -234,8 +239,8 @@ mod tests {
         let mut r = Report::new("explain");
         r.push(failing("the push was denied"));
         r.push(Finding::new(
-            "token-format",
-            Status::Pass,
+            &crate::token::CHECK_FORMAT,
+            Outcome::Pass,
             "env:GHCR_TOKEN",
             "ok",
         ));

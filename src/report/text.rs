@@ -117,18 +117,24 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::Outcome;
 
     #[test]
     fn snippets_and_note_fixes_are_printed_under_the_finding() {
-        let f = Finding::new("secret-fallback", Status::Info, "ci.yml", "falls back")
-            .with_location(Location {
-                file: Some("ci.yml".into()),
-                line: Some(3),
-                column: Some(5),
-                end_column: Some(7),
-            })
-            .with_evidence("snippet", "3 | a: b\n  |     ^^")
-            .with_fix(["use one secret"]);
+        let f = Finding::new(
+            &crate::workflow::rules::secret_fallback::CHECK,
+            Outcome::Info,
+            "ci.yml",
+            "falls back",
+        )
+        .with_location(Location {
+            file: Some("ci.yml".into()),
+            line: Some(3),
+            column: Some(5),
+            end_column: Some(7),
+        })
+        .with_evidence("snippet", "3 | a: b\n  |     ^^")
+        .with_fix(["use one secret"]);
         let mut out = Vec::new();
         render_finding(&f, Style::default(), &mut out).expect("render");
         let text = String::from_utf8(out).expect("utf8");

@@ -20,11 +20,12 @@ pub use pasting::{Cleaned, Defect, clean};
 // The `token` command's reports live with the other commands.
 pub use crate::commands::token::{report_env, report_registry, report_value};
 
+crate::register::check_meta!(
 /// The check ids this module produces (documented in `docs/checks/token.md`).
-pub const CHECK_PRESENT: &str = "token-present";
-pub const CHECK_PASTING: &str = "token-pasting";
-pub const CHECK_FORMAT: &str = "token-format";
-pub const CHECK_VERDICT: &str = "token-ghcr-verdict";
+    pub CHECK_PRESENT = "token-present", docs: "token.md", messages: "token");
+crate::register::check_meta!(pub CHECK_PASTING = "token-pasting", docs: "token.md", messages: "token.defect");
+crate::register::check_meta!(pub CHECK_FORMAT = "token-format", docs: "token.md", messages: "token");
+crate::register::check_meta!(pub CHECK_VERDICT = "token-ghcr-verdict", docs: "token.md", messages: "token.verdict");
 
 /// What kind of credential a token is, from its prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

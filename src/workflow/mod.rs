@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{CauseId, Finding, Location, Outcome, Status};
 use crate::report::Report;
 use crate::t;
 
@@ -21,7 +21,7 @@ pub mod expr;
 pub mod fix;
 pub mod model;
 pub mod push;
-mod rules;
+pub(crate) mod rules;
 pub mod shell;
 pub mod source;
 pub mod yaml;
@@ -35,8 +35,9 @@ use source::Source;
 /// Where workflows live when no path is given.
 pub const DEFAULT_PATH: &str = ".github/workflows";
 
+crate::register::check_meta!(
 /// The check id of file-level findings (syntax errors, not a workflow).
-pub const YAML_CHECK: &str = "workflow-yaml";
+    pub YAML_CHECK = "workflow-yaml", docs: "workflow.md", messages: "workflow.yaml");
 
 /// The largest workflow file read. Real workflows are a few KiB; the bound keeps memory in
 /// check when a device or a huge file is named, and leaves room for generated files.
@@ -66,6 +67,9 @@ pub struct PushedImage {
     pub file: String,
     pub line: usize,
     pub raw: String,
+    /// The pushing tool lowercases the name itself (docker/metadata-action), or the
+    /// expression does (`${VAR,,}`): the repository's capitals never reach the registry.
+    pub lowercased: bool,
 }
 
 /// One file as loaded.
@@ -413,7 +417,13 @@ fn analyse(loaded: &[Loaded]) -> Vec<Option<Analysis<'_>>> {
 }
 
 fn file_finding(file: &str, status: Status, message: String) -> Finding {
-    Finding::new(YAML_CHECK, status, file, message).with_location(Location {
+    Finding::new(
+        &YAML_CHECK,
+        Outcome::of(status, CauseId::WorkflowInvalid),
+        file,
+        message,
+    )
+    .with_location(Location {
         file: Some(file.to_owned()),
         line: None,
         column: None,
@@ -475,8 +485,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls, refused: &Refus
                 });
                 report.push(
                     Finding::new(
-                        YAML_CHECK,
-                        Status::Fail,
+                        &YAML_CHECK,
+                        Outcome::Fail(CauseId::WorkflowInvalid),
                         l.file.clone(),
                         t!("workflow.yaml.syntax", error = e.message),
                     )
@@ -520,8 +530,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls, refused: &Refus
                     let mark = l.source.mark_pos(second.span.start);
                     found.push(
                         Finding::new(
-                            YAML_CHECK,
-                            Status::Warn,
+                            &YAML_CHECK,
+                            Outcome::Warn,
                             l.file.clone(),
                             t!("workflow.yaml.multi-document", count = docs.len()),
                         )
@@ -595,6 +605,7 @@ fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
                 file: an.wf.file.to_owned(),
                 line: image.mark.line,
                 raw: image.raw.clone(),
+                lowercased: image.lowercased_by_tool || expr::lowercases(&image.raw),
             };
             if seen.insert(item.clone()) {
                 out.push(item);

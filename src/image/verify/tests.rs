@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::digest::digest_finding;
 use super::platforms::platform_findings;
 use super::*;
+use crate::finding::Status;
 
 /// An in-memory registry for paths a real one cannot produce (a lying
 /// `Docker-Content-Digest`, schema 1, foreign layers).
@@ -96,7 +97,7 @@ fn run(source: &Memory, input: &str, options: &Options) -> VerifiedImage {
     rt.block_on(verify::<Memory, Memory>(source, None, input, options))
 }
 
-fn statuses(image: &VerifiedImage, check: &str) -> Vec<Status> {
+fn statuses(image: &VerifiedImage, check: Check) -> Vec<Status> {
     image
         .findings
         .iter()

@@ -8,7 +8,9 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "image-source-label-missing";
+crate::register::check_meta!(pub(crate) CHECK = "image-source-label-missing", docs: "workflow.md", messages: "workflow.label");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ImageSourceLabelMissing;
 const LABEL: &str = "org.opencontainers.image.source";
 
 pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
@@ -31,7 +33,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
         out.push(
             finding(
                 an,
-                ID,
+                (&CHECK, CAUSE),
                 Status::Info,
                 job_target(job.id),
                 an.wf.source.mark_span(job.key.span),

@@ -7,7 +7,9 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "reusable-workflow-outside";
+crate::register::check_meta!(pub(crate) CHECK = "reusable-workflow-outside", docs: "workflow.md", messages: "workflow.outside");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ReusableWorkflowOutside;
 
 pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) {
     for job in &an.wf.jobs {
@@ -20,7 +22,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
         out.push(
             finding(
                 an,
-                ID,
+                (&CHECK, CAUSE),
                 Status::Fail,
                 job_target(job.id),
                 an.wf.source.mark_span(node.span),
