@@ -117,6 +117,7 @@ pub const CHECKS: &[Check] = &[
     workflow::rules::hardcoded_credential::CHECK,
     workflow::rules::secret_fallback::CHECK,
     workflow::rules::image_source_label_missing::CHECK,
+    workflow::fix::FIX_CHECK,
 ];
 
 /// The registered check with this id.

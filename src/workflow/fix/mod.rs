@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{Finding, Location, Outcome as Verdict, Status};
 use crate::report::Report;
 use crate::t;
 
@@ -29,8 +29,9 @@ mod splice;
 
 use doc::Doc;
 
-/// The check id of the notes a fix run adds (what was fixed, what was not and why).
-pub const FIX_CHECK: &str = "workflow-fix";
+crate::register::check_meta!(
+    /// The check of the notes a fix run adds (what was fixed, what was not and why).
+    pub FIX_CHECK = "workflow-fix", docs: "workflow.md", messages: "workflow.fix");
 
 /// Which fixes to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -216,8 +217,8 @@ pub fn fix(paths: &[PathBuf], options: &Options) -> Result<Outcome, WorkflowErro
             if withheld {
                 notes.push(
                     Finding::new(
-                        FIX_CHECK,
-                        Status::Skip,
+                        &FIX_CHECK,
+                        Verdict::Skip,
                         l.file.clone(),
                         t!("workflow.fix.diff-withheld"),
                     )
@@ -391,7 +392,14 @@ fn note(
     line: usize,
     message: String,
 ) -> Finding {
-    Finding::new(FIX_CHECK, status, target, message)
+    // A note never fails: what a fix leaves undone stays as the rule's own finding.
+    let verdict = match status {
+        Status::Pass => Verdict::Pass,
+        Status::Info => Verdict::Info,
+        Status::Warn | Status::Fail => Verdict::Warn,
+        Status::Skip => Verdict::Skip,
+    };
+    Finding::new(&FIX_CHECK, verdict, target, message)
         .with_location(Location::line(Some(file.to_owned()), line))
         .with_evidence("rule", rule)
 }

@@ -45,7 +45,7 @@ fn diff_prints_a_patch_git_applies_and_writes_nothing() {
             patch.starts_with(&format!("diff --git a/{rel} b/{rel}\n")),
             "{patch}"
         );
-        assert!(stderr(&out).contains(FIX_CHECK), "{}", stderr(&out));
+        assert!(stderr(&out).contains(FIX_CHECK.id), "{}", stderr(&out));
         assert_eq!(
             std::fs::read(&path).expect("read"),
             before,
@@ -78,7 +78,7 @@ fn diff_prints_a_patch_git_applies_and_writes_nothing() {
             .expect("runs");
         assert_eq!(out.status.code(), relint.status.code());
         assert_eq!(fixed.status.code(), relint.status.code());
-        assert!(stdout(&fixed).contains(FIX_CHECK), "{}", stdout(&fixed));
+        assert!(stdout(&fixed).contains(FIX_CHECK.id), "{}", stdout(&fixed));
         assert_eq!(lint.status.code(), Some(0), "warnings only before");
     }
 }

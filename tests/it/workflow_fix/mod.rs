@@ -375,6 +375,7 @@ fn behaviour_changing_fixes_wait_for_fix_all() {
         .iter()
         .find(|f| f.check == FIX_CHECK)
         .expect("a note");
+    assert_eq!(held.check, "workflow-fix");
     assert_eq!(held.status, Status::Info);
     assert_eq!(
         held.message,
