@@ -17,7 +17,7 @@ pub(crate) struct Args {
     images: Vec<String>,
 
     /// Probe without any credential (public images).
-    #[arg(long, conflicts_with_all = ["username", "password_stdin", "token_env"], help_heading = "Credential")]
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "token_env", "token_file"], help_heading = "Credential")]
     anonymous: bool,
 
     #[command(flatten)]
@@ -52,7 +52,7 @@ pub(crate) struct Args {
     network: NetworkArgs,
 
     /// Seconds allowed for each request.
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
     timeout: u64,
 }
 

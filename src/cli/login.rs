@@ -52,7 +52,7 @@ pub(crate) struct Args {
     ca_file: Option<PathBuf>,
 
     /// Seconds allowed for each request.
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
     timeout: u64,
 
     /// The GitHub API base, to look up the token's login (default: GITHUB_API_URL, else

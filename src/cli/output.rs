@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use ghcr_doctor::actions::Runner;
 use ghcr_doctor::credentials::Env;
-use ghcr_doctor::report::{self, Format, Report, Style};
+use ghcr_doctor::report::{self, Detail, Format, Report, Style};
 use ghcr_doctor::secret::Secret;
 
 use super::EXIT_ERROR;
@@ -59,9 +59,14 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, overrides_with = "github_actions")]
     pub no_github_actions: bool,
 
-    /// Show debug traces on standard error (-vv for HTTP traces). Secrets are always redacted.
+    /// Show every check in text output, and debug traces on standard error (-vv for HTTP
+    /// traces). Secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Text output: only failures, warnings and the summary line.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 }
 
 impl GlobalArgs {
@@ -212,7 +217,14 @@ fn style(global: &GlobalArgs) -> Style {
                 && std::io::stdout().is_terminal()
         }
     };
-    Style { color }
+    let detail = if global.quiet {
+        Detail::Quiet
+    } else if global.verbose > 0 {
+        Detail::Verbose
+    } else {
+        Detail::Normal
+    };
+    Style { color, detail }
 }
 
 /// Prints `report` in the chosen format and returns its exit code. Inside GitHub Actions it

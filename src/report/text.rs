@@ -1,4 +1,6 @@
-//! Text output: a checklist, one line per finding, with the fix under each problem.
+//! Text output: per subject (image, or file), the verdict, the problems with their fixes, and
+//! one folded line for the passes and skips; `--quiet` keeps the problems only, `-v` shows a
+//! checklist of every finding. A fix step is printed once per report.
 //!
 //! `✓` pass, `✗` fail, `!` warning, `i` note, `–` skipped; failures, warnings and notes get
 //! their fix steps. Colour only when [`Style::color`] is set (the CLI sets it for terminals
@@ -7,7 +9,8 @@
 
 use std::io::{self, Write};
 
-use super::{Report, Style};
+use super::{Detail, Report, Style};
+use crate::check::{diagnosis, registry_pull, registry_push};
 use crate::finding::{Finding, Status};
 use crate::t;
 
@@ -57,6 +60,19 @@ fn location(f: &Finding) -> Option<String> {
 
 /// Renders one finding (the checklist line and its fix steps).
 pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    render_line(f, style, true, &mut Vec::new(), out)
+}
+
+/// Renders one finding; `show_target` names its target on the line (off under a heading
+/// that names it). Fix steps already in `shown` are left out and the new ones added, so a
+/// report gives each fix once.
+fn render_line(
+    f: &Finding,
+    style: Style,
+    show_target: bool,
+    shown: &mut Vec<String>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mark = paint(style, color_code(f.status), mark(f.status));
     let check = paint(style, "1", &f.check);
     let mut line = format!("{mark} {check}");
@@ -66,7 +82,7 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
         .as_ref()
         .and_then(|l| l.file.as_deref())
         .is_some_and(|file| file == f.target);
-    if !f.target.is_empty() && !target_is_file {
+    if show_target && !f.target.is_empty() && !target_is_file {
         line.push_str(&format!(" [{}]", f.target));
     }
     if let Some(loc) = location(f) {
@@ -86,6 +102,10 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
     if matches!(f.status, Status::Fail | Status::Warn | Status::Info) && !f.fix.is_empty() {
         let heading = t!("report.fix-heading");
         for step in &f.fix {
+            if shown.contains(step) {
+                continue;
+            }
+            shown.push(step.clone());
             writeln!(
                 out,
                 "    {} {step}",
@@ -96,13 +116,174 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
     Ok(())
 }
 
+/// What a group of findings is about: the file of a file finding, else its target.
+fn subject(f: &Finding) -> Vec<String> {
+    if f.check == diagnosis::ID
+        && let Some(images) = f.evidence.get("images").and_then(|v| v.as_array())
+    {
+        let images: Vec<String> = images
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::to_owned)
+            .collect();
+        if !images.is_empty() {
+            return images;
+        }
+    }
+    match f.location.as_ref().and_then(|l| l.file.clone()) {
+        Some(file) => vec![file],
+        None => vec![f.target.clone()],
+    }
+}
+
+/// The findings grouped by subject, in order of first appearance (a diagnosis is in the
+/// group of every image it names).
+fn groups(report: &Report) -> Vec<(String, Vec<&Finding>)> {
+    let mut groups: Vec<(String, Vec<&Finding>)> = Vec::new();
+    for f in &report.findings {
+        for s in subject(f) {
+            match groups.iter_mut().find(|(g, _)| *g == s) {
+                Some((_, fs)) => fs.push(f),
+                None => groups.push((s, vec![f])),
+            }
+        }
+    }
+    groups
+}
+
+/// The order of problems in a group: the diagnosis, then failures, warnings and notes.
+fn weight(f: &Finding) -> u8 {
+    match f.status {
+        Status::Fail if f.check == diagnosis::ID => 0,
+        Status::Fail => 1,
+        Status::Warn => 2,
+        Status::Info => 3,
+        Status::Pass | Status::Skip => 4,
+    }
+}
+
+/// The verdict of a group without failures: what the registry probes proved, else that
+/// nothing failed.
+fn verdict(fs: &[&Finding]) -> String {
+    let passed = |id: &str| fs.iter().any(|f| f.check == id && f.status == Status::Pass);
+    if passed(registry_push::ID) {
+        t!("report.verdict-push")
+    } else if passed(registry_pull::ID) {
+        t!("report.verdict-pull")
+    } else {
+        t!("report.verdict-ok")
+    }
+}
+
+/// The one line for a group's passes and skips: `5 passed, 3 skipped: why`.
+fn folded(fs: &[&Finding], style: Style) -> Option<String> {
+    let passed = fs.iter().filter(|f| f.status == Status::Pass).count();
+    let skipped: Vec<&&Finding> = fs.iter().filter(|f| f.status == Status::Skip).collect();
+    if passed == 0 && skipped.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if passed > 0 {
+        parts.push(t!("report.folded-passed", count = passed));
+    }
+    if !skipped.is_empty() {
+        parts.push(t!("report.folded-skipped", count = skipped.len()));
+    }
+    let mut line = parts.join(", ");
+    let mut reasons: Vec<&str> = Vec::new();
+    for f in &skipped {
+        if !reasons.contains(&f.message.as_str()) {
+            reasons.push(&f.message);
+        }
+    }
+    if !reasons.is_empty() {
+        let more = reasons.len() > 2;
+        let mut why = reasons.into_iter().take(2).collect::<Vec<_>>().join("; ");
+        if more {
+            why.push_str("; …");
+        }
+        line.push_str(&format!(": {why}"));
+    }
+    let status = if passed > 0 {
+        Status::Pass
+    } else {
+        Status::Skip
+    };
+    Some(format!(
+        "{} {line}",
+        paint(style, color_code(status), mark(status))
+    ))
+}
+
+/// Renders the report. Normal detail: one block per subject (image, or file for
+/// `workflow`): a heading with the verdict, the problems with their fixes (the diagnosis
+/// first, so it owns the fixes of the failures it explains), and one folded line for the
+/// passes and skips. Quiet: the failures and warnings only. Verbose: every finding, one line
+/// each. Every detail gives each fix step once and ends with the summary line. `ref` always
+/// lists every reference: its passes are its answer.
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     if report.findings.is_empty() {
         writeln!(out, "{}", t!("report.no-findings"))?;
         return Ok(());
     }
-    for f in &report.findings {
-        render_finding(f, style, out)?;
+    let mut shown = Vec::new();
+    let detail = if report.command == "ref" {
+        Detail::Verbose
+    } else {
+        style.detail
+    };
+    match detail {
+        Detail::Verbose => {
+            for f in &report.findings {
+                render_line(f, style, true, &mut shown, out)?;
+            }
+        }
+        Detail::Quiet => {
+            let mut problems: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| matches!(f.status, Status::Fail | Status::Warn))
+                .collect();
+            problems.sort_by_key(|f| weight(f));
+            for f in problems {
+                render_line(f, style, true, &mut shown, out)?;
+            }
+        }
+        Detail::Normal => {
+            for (i, (subject, mut fs)) in groups(report).into_iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                fs.sort_by_key(|f| weight(f));
+                let failed = fs.iter().any(|f| f.status == Status::Fail);
+                let name = if subject.is_empty() {
+                    report.command.clone()
+                } else {
+                    subject.clone()
+                };
+                if failed {
+                    writeln!(out, "{}", paint(style, "1", &name))?;
+                } else {
+                    let ok = paint(style, color_code(Status::Pass), mark(Status::Pass));
+                    writeln!(
+                        out,
+                        "{} {ok} {}",
+                        paint(style, "1", &format!("{name}:")),
+                        verdict(&fs)
+                    )?;
+                }
+                for f in fs.iter().filter(|f| weight(f) < 4) {
+                    let mut line = Vec::new();
+                    render_line(f, style, f.target != subject, &mut shown, &mut line)?;
+                    for l in String::from_utf8_lossy(&line).lines() {
+                        writeln!(out, "  {l}")?;
+                    }
+                }
+                if let Some(line) = folded(&fs, style) {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+        }
     }
     let summary = report.summary_line();
     writeln!(out)?;
