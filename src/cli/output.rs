@@ -267,6 +267,35 @@ pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
     ExitCode::from(report.exit_code())
 }
 
+/// A progress line for long work, on standard error: only for text output and only when
+/// standard error is a terminal (never in JSON, SARIF, Markdown or annotations, never in a
+/// pipe or a CI log). Cleared when dropped.
+pub(crate) struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Spinner {
+    pub(crate) fn start(global: &GlobalArgs, message: String) -> Spinner {
+        if global.format() != Format::Text || !std::io::stderr().is_terminal() {
+            return Spinner(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(message);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Prints an error that stopped the tool and returns exit code 2.
 pub(crate) fn usage_error(message: &str) -> ExitCode {
     eprintln!("{}: {message}", ghcr_doctor::t!("common.error-prefix"));

@@ -40,6 +40,16 @@ fn mark(status: Status) -> &'static str {
 /// a URL outside one becomes a code span, so no text from a log or a server can become a
 /// link.
 fn escape(text: &str) -> String {
+    escape_in(text, false)
+}
+
+/// [`escape`] for a table cell: `|` is escaped inside code spans too (GitHub's tables take
+/// `\|` there; elsewhere it would show the backslash).
+fn cell(text: &str) -> String {
+    escape_in(text, true)
+}
+
+fn escape_in(text: &str, table: bool) -> String {
     let text: String = text
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
@@ -57,7 +67,7 @@ fn escape(text: &str) -> String {
             && let Some(end) = body.find('`')
             && end > 0
         {
-            out.push_str(&code(&body[..end]));
+            out.push_str(&code_in(&body[..end], table));
             rest = &body[end + 1..];
             continue;
         }
@@ -67,7 +77,7 @@ fn escape(text: &str) -> String {
             .map_or(rest.len(), |(i, c)| if i == 0 { c.len_utf8() } else { i });
         let word = &rest[..word_end];
         if is_url_like(word) {
-            out.push_str(&code(word));
+            out.push_str(&code_in(word, table));
         } else {
             for c in word.chars() {
                 match c {
@@ -96,15 +106,21 @@ fn is_url_like(word: &str) -> bool {
     lower.contains("://") || lower.contains("www.") || lower.contains("mailto:")
 }
 
-/// Text as a code span, shown literally: a fence longer than any run of backticks inside,
-/// `|` escaped for table cells, one line.
+/// Text as a code span in a table cell, shown literally: a fence longer than any run of
+/// backticks inside, `|` escaped, one line.
 fn code(text: &str) -> String {
-    let text: String = text
+    code_in(text, true)
+}
+
+fn code_in(text: &str, table: bool) -> String {
+    let mut text: String = text
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .filter(|c| !c.is_control())
-        .collect::<String>()
-        .replace('|', "\\|");
+        .collect();
+    if table {
+        text = text.replace('|', "\\|");
+    }
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -138,7 +154,7 @@ fn log_place(f: &Finding) -> Option<String> {
         Some(line) => t!("markdown.log-line", job = job, line = line),
         None => t!("markdown.log-job", job = job),
     };
-    let text = escape(&text);
+    let text = cell(&text);
     let url = log
         .get("url")
         .and_then(|v| v.as_str())
@@ -158,7 +174,7 @@ fn location(f: &Finding) -> String {
     let Some(loc) = &f.location else {
         return String::new();
     };
-    let mut s = loc.file.as_deref().map(escape).unwrap_or_default();
+    let mut s = loc.file.as_deref().map(cell).unwrap_or_default();
     if let Some(line) = loc.line {
         if !s.is_empty() {
             s.push(':');
@@ -187,9 +203,9 @@ fn row(f: &Finding) -> String {
         mark(f.status),
         f.status.as_str(),
         code(&f.check),
-        escape(&f.target),
+        cell(&f.target),
         places(f),
-        escape(&f.message),
+        cell(&f.message),
         f.cause.as_deref().map(cause_link).unwrap_or_default(),
     )
 }
@@ -222,7 +238,7 @@ fn fix_section(f: &Finding, shown: &mut Vec<String>) -> String {
         }
     }
     if let Some(text) = f.evidence.get("text").and_then(|v| v.as_str()) {
-        s.push_str(&format!("> {}\n\n", code(text)));
+        s.push_str(&format!("> {}\n\n", code_in(text, false)));
     }
     let mut n = 0;
     for step in &f.fix {
@@ -357,7 +373,7 @@ mod tests {
             .clone();
         assert!(md.contains(&escape(why.trim())), "explanation: {md}");
         // Evidence text is a code span: shown literally, never HTML-escaped.
-        assert!(md.contains("> `denied: <b>x</b> \\| y`"), "{md}");
+        assert!(md.contains("> `denied: <b>x</b> | y`"), "{md}");
         assert!(!md.contains("&lt;"), "{md}");
     }
 

@@ -166,7 +166,9 @@ fn weight(f: &Finding) -> u8 {
 /// nothing failed.
 fn verdict(fs: &[&Finding]) -> String {
     let passed = |id: &str| fs.iter().any(|f| f.check == id && f.status == Status::Pass);
-    if passed(registry_push::ID) {
+    if passed("image-blobs") {
+        t!("report.verdict-complete")
+    } else if passed(registry_push::ID) {
         t!("report.verdict-push")
     } else if passed(registry_pull::ID) {
         t!("report.verdict-pull")
@@ -175,8 +177,9 @@ fn verdict(fs: &[&Finding]) -> String {
     }
 }
 
-/// The one line for a group's passes and skips: `5 passed, 3 skipped: why`.
-fn folded(fs: &[&Finding], style: Style) -> Option<String> {
+/// The one line for a group's passes and skips (`5 passed, 3 skipped: why`) and the status
+/// its mark shows.
+fn folded(fs: &[&Finding]) -> Option<(Status, String)> {
     let passed = fs.iter().filter(|f| f.status == Status::Pass).count();
     let skipped: Vec<&&Finding> = fs.iter().filter(|f| f.status == Status::Skip).collect();
     if passed == 0 && skipped.is_empty() {
@@ -190,10 +193,16 @@ fn folded(fs: &[&Finding], style: Style) -> Option<String> {
         parts.push(t!("report.folded-skipped", count = skipped.len()));
     }
     let mut line = parts.join(", ");
+    // Skip messages often start with the word the count already says.
+    let prefix = t!("report.skip-prefix");
     let mut reasons: Vec<&str> = Vec::new();
     for f in &skipped {
-        if !reasons.contains(&f.message.as_str()) {
-            reasons.push(&f.message);
+        let reason = f
+            .message
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(&f.message);
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
         }
     }
     if !reasons.is_empty() {
@@ -209,10 +218,7 @@ fn folded(fs: &[&Finding], style: Style) -> Option<String> {
     } else {
         Status::Skip
     };
-    Some(format!(
-        "{} {line}",
-        paint(style, color_code(status), mark(status))
-    ))
+    Some((status, line))
 }
 
 /// Renders the report. Normal detail: one block per subject (image, or file for
@@ -250,27 +256,40 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
             }
         }
         Detail::Normal => {
+            // A subject with nothing to act on takes one line; one with problems a block.
+            let mut previous_block = false;
             for (i, (subject, mut fs)) in groups(report).into_iter().enumerate() {
-                if i > 0 {
+                fs.sort_by_key(|f| weight(f));
+                let block = fs.iter().any(|f| weight(f) < 4);
+                if i > 0 && (block || previous_block) {
                     writeln!(out)?;
                 }
-                fs.sort_by_key(|f| weight(f));
-                let failed = fs.iter().any(|f| f.status == Status::Fail);
+                previous_block = block;
                 let name = if subject.is_empty() {
                     report.command.clone()
                 } else {
                     subject.clone()
                 };
+                let heading = paint(style, "1", &format!("{name}:"));
+                let failed = fs.iter().any(|f| f.status == Status::Fail);
+                let pass_mark = paint(style, color_code(Status::Pass), mark(Status::Pass));
+                if !block {
+                    match folded(&fs) {
+                        Some((Status::Skip, line)) => {
+                            let skip = paint(style, color_code(Status::Skip), mark(Status::Skip));
+                            writeln!(out, "{heading} {skip} {line}")?;
+                        }
+                        Some((_, line)) => {
+                            writeln!(out, "{heading} {pass_mark} {} · {line}", verdict(&fs))?;
+                        }
+                        None => writeln!(out, "{heading} {pass_mark} {}", verdict(&fs))?,
+                    }
+                    continue;
+                }
                 if failed {
                     writeln!(out, "{}", paint(style, "1", &name))?;
                 } else {
-                    let ok = paint(style, color_code(Status::Pass), mark(Status::Pass));
-                    writeln!(
-                        out,
-                        "{} {ok} {}",
-                        paint(style, "1", &format!("{name}:")),
-                        verdict(&fs)
-                    )?;
+                    writeln!(out, "{heading} {pass_mark} {}", verdict(&fs))?;
                 }
                 for f in fs.iter().filter(|f| weight(f) < 4) {
                     let mut line = Vec::new();
@@ -279,8 +298,9 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
                         writeln!(out, "  {l}")?;
                     }
                 }
-                if let Some(line) = folded(&fs, style) {
-                    writeln!(out, "  {line}")?;
+                if let Some((status, line)) = folded(&fs) {
+                    let mark = paint(style, color_code(status), mark(status));
+                    writeln!(out, "  {mark} {line}")?;
                 }
             }
         }

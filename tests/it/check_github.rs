@@ -193,10 +193,12 @@ fn classic_token_without_write_packages_is_missing_the_scope_and_leads_the_text(
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "ghcr.io/acme/app:v1", "{text}");
     assert!(
-        lines[0]
-            .starts_with("✗ diagnosis [ghcr.io/acme/app:v1]: The token lacks the package scope")
-            && lines[0].ends_with("(token-missing-scope)"),
+        lines[1]
+            .trim_start()
+            .starts_with("✗ diagnosis: The token lacks the package scope")
+            && lines[1].ends_with("(token-missing-scope)"),
         "{text}"
     );
     let fix = catalog_fix("token-missing-scope");
