@@ -31,6 +31,20 @@ pub(crate) struct CredentialArgs {
     pub token_file: Option<PathBuf>,
 }
 
+/// Reads the secret on standard input; as `docker login --password-stdin` does, one trailing
+/// newline is not part of it. Anything else is kept, so token-format can point at it.
+pub(crate) fn read_stdin_secret() -> Result<Secret, String> {
+    let mut buf = String::new();
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .map_err(|e| ghcr_doctor::t!("check.cli.stdin", error = e))?;
+    let trimmed = buf
+        .strip_suffix('\n')
+        .map(|s| s.strip_suffix('\r').unwrap_or(s))
+        .unwrap_or(&buf);
+    Ok(Secret::new(trimmed))
+}
+
 /// The most a token file may hold: more means the wrong file, refused rather than read.
 const MAX_TOKEN_FILE: u64 = 64 * 1024;
 
@@ -90,17 +104,7 @@ impl CredentialArgs {
             stdin_source = Some(source);
             Some(secret)
         } else if self.password_stdin {
-            let mut buf = String::new();
-            std::io::stdin()
-                .read_to_string(&mut buf)
-                .map_err(|e| ghcr_doctor::t!("check.cli.stdin", error = e))?;
-            // As `docker login --password-stdin` does: one trailing newline is not part of
-            // the secret. Anything else is kept, so token-format can point at it.
-            let trimmed = buf
-                .strip_suffix('\n')
-                .map(|s| s.strip_suffix('\r').unwrap_or(s))
-                .unwrap_or(&buf);
-            Some(Secret::new(trimmed))
+            Some(read_stdin_secret()?)
         } else {
             None
         };

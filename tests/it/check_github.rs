@@ -203,7 +203,7 @@ fn classic_token_without_write_packages_is_missing_the_scope_and_leads_the_text(
     );
     let fix = catalog_fix("token-missing-scope");
     assert!(
-        lines[1].contains(fix[0].as_str().expect("fix step")),
+        lines[2].contains(fix[0].as_str().expect("fix step")),
         "{text}"
     );
 }
