@@ -1,36 +1,59 @@
-//! Where the project's documentation lives on the web, from `repository` in Cargo.toml.
-//!
-//! Reports that leave the terminal (SARIF, a step summary) link to cause and check
-//! documentation; those links must be absolute, so they are built here from the repository
-//! URL and the documentation paths of this source tree.
+//! The project's home, declared once in `Cargo.toml` (`repository`), and every link derived
+//! from it: the documentation pages that SARIF's `helpUri` and the Markdown report point at,
+//! the release downloads and the container image. Moving the project is an edit of
+//! `Cargo.toml`.
 
-/// The repository URL from Cargo.toml, without a trailing slash.
+/// The repository URL from `Cargo.toml`, e.g. `https://github.com/ghcr-doctor/ghcr-doctor`.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// This build's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The repository URL without a trailing slash or `.git`.
 pub fn repository() -> &'static str {
-    env!("CARGO_PKG_REPOSITORY").trim_end_matches('/')
+    let r = REPOSITORY.trim_end_matches('/');
+    r.strip_suffix(".git").unwrap_or(r)
 }
 
-/// The absolute URL of a file of this repository (`docs/causes.md`), on its main branch.
-pub fn doc_url(path: &str) -> String {
-    let repo = repository();
-    if repo.is_empty() {
-        // Without a repository, the crate's published source on docs.rs.
-        return format!(
-            "https://docs.rs/crate/{}/{}/source/{path}",
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION")
-        );
-    }
-    format!("{repo}/blob/main/{path}")
+/// `owner/name` on GitHub, e.g. `ghcr-doctor/ghcr-doctor` (also the Action's `uses:` name).
+pub fn slug() -> &'static str {
+    let r = repository();
+    r.strip_prefix("https://github.com/").unwrap_or(r)
 }
 
-/// The project's README, as the tool's home page.
-pub fn readme_url() -> String {
-    doc_url("README.md")
+/// The documentation tree of this version: the files under the release tag
+/// (`…/blob/vX.Y.Z`), so a link shows the text of the binary that wrote it.
+pub fn docs_base() -> String {
+    format!("{}/blob/v{VERSION}", repository())
 }
 
-/// The section of `docs/causes.md` about a cause (its id is the heading's anchor).
-pub fn cause_url(cause: &str) -> String {
-    format!("{}#{cause}", doc_url("docs/causes.md"))
+/// A documentation file of this version, e.g. `doc("docs/causes.md")`.
+pub fn doc(path: &str) -> String {
+    format!("{}/{}", docs_base(), path.trim_start_matches('/'))
+}
+
+/// The section of `docs/causes.md` for a cause id.
+pub fn cause_doc(cause: &str) -> String {
+    format!("{}#{cause}", doc("docs/causes.md"))
+}
+
+/// The section of `docs/checks/<command>.md` for a check id.
+pub fn check_doc(command: &str, check: &str) -> String {
+    format!("{}#{check}", doc(&format!("docs/checks/{command}.md")))
+}
+
+/// Where the release assets of `version` are downloaded from (`scripts/install.sh`'s default).
+pub fn release_download(version: &str) -> String {
+    format!(
+        "{}/releases/download/v{}",
+        repository(),
+        version.trim_start_matches('v')
+    )
+}
+
+/// The container image, `ghcr.io/<owner>/<name>` in lower case (ghcr.io needs it).
+pub fn image() -> String {
+    format!("ghcr.io/{}", slug().to_ascii_lowercase())
 }
 
 /// The index of check pages, whose table names the page of every check id.
@@ -54,12 +77,9 @@ pub fn check_page(check: &str) -> &'static str {
     "checks.md"
 }
 
-/// The section of the check's documentation page about a check id.
+/// The section about a check id on the page that documents it, whichever command found it.
 pub fn check_url(check: &str) -> String {
-    format!(
-        "{}#{check}",
-        doc_url(&format!("docs/{}", check_page(check)))
-    )
+    format!("{}#{check}", doc(&format!("docs/{}", check_page(check))))
 }
 
 #[cfg(test)]
@@ -67,15 +87,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn links_are_absolute_and_point_at_the_right_page() {
-        assert!(repository().starts_with("https://"), "{}", repository());
-        assert_eq!(
-            cause_url("login-missing"),
-            format!("{}/blob/main/docs/causes.md#login-missing", repository())
+    fn every_link_derives_from_the_repository() {
+        assert!(
+            REPOSITORY.starts_with("https://github.com/"),
+            "{REPOSITORY}"
         );
+        let slug = slug();
+        assert_eq!(slug.split('/').count(), 2, "owner/name: {slug}");
+        assert_eq!(
+            cause_doc("login-missing"),
+            format!("https://github.com/{slug}/blob/v{VERSION}/docs/causes.md#login-missing")
+        );
+        assert_eq!(
+            check_doc("workflow", "workflow-permissions"),
+            format!(
+                "https://github.com/{slug}/blob/v{VERSION}/docs/checks/workflow.md#workflow-permissions"
+            )
+        );
+        assert_eq!(
+            release_download("v1.2.3"),
+            format!("https://github.com/{slug}/releases/download/v1.2.3")
+        );
+        assert_eq!(image(), format!("ghcr.io/{}", slug.to_ascii_lowercase()));
+        assert_eq!(image(), image().to_ascii_lowercase());
+    }
+
+    #[test]
+    fn a_check_links_to_the_page_that_documents_it() {
         assert_eq!(check_page("registry-push"), "checks/registry.md");
         assert_eq!(check_page("image-blobs"), "checks/verify.md");
         assert_eq!(check_page("no-such-check"), "checks.md");
-        assert!(check_url("explain").ends_with("/docs/checks/explain.md#explain"));
+        assert_eq!(
+            check_url("explain"),
+            format!("{}#explain", doc("docs/checks/explain.md"))
+        );
+    }
+
+    #[test]
+    fn the_homepage_names_the_same_home() {
+        let homepage = env!("CARGO_PKG_HOMEPAGE");
+        assert!(
+            homepage.starts_with(repository()),
+            "Cargo.toml `homepage` ({homepage}) is not under `repository` ({REPOSITORY})"
+        );
     }
 }

@@ -142,7 +142,7 @@ fn code_in(text: &str, table: bool) -> String {
 
 /// A link to the project's documentation of a cause (absolute: a step summary has no base).
 fn cause_link(cause: &str) -> String {
-    format!("[{}]({})", code(cause), crate::home::cause_url(cause))
+    format!("[{}]({})", code(cause), crate::home::cause_doc(cause))
 }
 
 /// Where in a CI log the finding was seen (`evidence.log` of `explain --run`): the job and
@@ -328,11 +328,30 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A finding of any check id, as the renderers see it.
+    fn found(check: &str, status: Status, target: &str, message: impl Into<String>) -> Finding {
+        Finding {
+            check: check.into(),
+            status,
+            target: target.into(),
+            cause: None,
+            message: message.into(),
+            fix: Vec::new(),
+            evidence: Default::default(),
+            location: None,
+            denial: None,
+        }
+    }
+
+    fn cause(id: &str) -> crate::finding::CauseId {
+        crate::finding::CauseId::from_id(id).expect("cause id")
+    }
     use crate::finding::Location;
 
     fn failing(message: &str) -> Finding {
-        Finding::new("explain", Status::Fail, "build.log", message)
-            .with_cause("workflow-missing-packages-write")
+        found("explain", Status::Fail, "build.log", message)
+            .with_cause(cause("workflow-missing-packages-write"))
             .with_location(Location::line(Some("build.log".into()), 12))
             .with_evidence("text", "denied: <b>x</b> | y")
     }
@@ -354,15 +373,10 @@ mod tests {
     fn table_row_links_the_cause_and_fix_steps_follow() {
         let mut r = Report::new("explain");
         r.push(failing("the push was denied"));
-        r.push(Finding::new(
-            "token-format",
-            Status::Pass,
-            "env:GHCR_TOKEN",
-            "ok",
-        ));
+        r.push(found("token-format", Status::Pass, "env:GHCR_TOKEN", "ok"));
         let md = to_string(&r, MAX_BYTES);
         assert!(md.starts_with("## "), "{md}");
-        let link = crate::home::cause_url("workflow-missing-packages-write");
+        let link = crate::home::cause_doc("workflow-missing-packages-write");
         assert!(link.starts_with("https://"), "{link}");
         assert!(md.contains(&format!("| ❌ fail | `explain` | build.log | build.log:12 | the push was denied | [`workflow-missing-packages-write`]({link}) |")), "{md}");
         assert!(md.contains("| ✅ pass | `token-format` |"), "{md}");
@@ -409,8 +423,8 @@ mod tests {
         let registry = "denied: see https://evil.example/login and www.evil.example <script>alert(1)</script> [a]: https://evil.example";
         let mut r = Report::new("explain");
         r.push(
-            Finding::new("explain", Status::Fail, job, format!("job {job}: {registry}"))
-                .with_cause("workflow-missing-packages-write")
+            found("explain", Status::Fail, job, format!("job {job}: {registry}"))
+                .with_cause(cause("workflow-missing-packages-write"))
                 .with_location(Location::line(Some(".github/workflows/ci.yml".into()), 9))
                 .with_evidence(
                     "log",
@@ -420,12 +434,12 @@ mod tests {
                 .with_fix([format!("rename the job `{job}`"), "Add `permissions: packages: write` to the job".to_owned()]),
         );
         r.push(
-            Finding::new("registry-push", Status::Fail, "ghcr.io/o/r", registry)
-                .with_cause("workflow-missing-packages-write")
+            found("registry-push", Status::Fail, "ghcr.io/o/r", registry)
+                .with_cause(cause("workflow-missing-packages-write"))
                 .with_fix(["Add `permissions: packages: write` to the job"]),
         );
         let md = to_string(&r, MAX_BYTES);
-        let cause = crate::home::cause_url("workflow-missing-packages-write");
+        let cause = crate::home::cause_doc("workflow-missing-packages-write");
         let log = "https://github.com/o/r/actions/runs/1/job/7";
         for link in links(&md) {
             assert!(

@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 
 use super::Report;
 use crate::finding::{Finding, Status};
-use crate::{catalog, home, t};
+use crate::{home, t};
 
 /// The schema URI written in `$schema`.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -79,15 +79,15 @@ fn truncate(s: &str) -> String {
 
 /// The rule id of a finding: its cause when it names one, else its check.
 pub fn rule_id(f: &Finding) -> &str {
-    f.cause.as_deref().unwrap_or(&f.check)
+    f.cause.map_or(f.check.as_str(), |c| c.as_str())
 }
 
 /// §3.49 reportingDescriptor for a finding's rule.
 fn rule(f: &Finding, level: &'static str) -> Value {
     let id = rule_id(f).to_owned();
-    let cause = f.cause.as_deref().and_then(catalog::cause);
-    let help_uri = match &f.cause {
-        Some(c) => home::cause_url(c),
+    let cause = f.cause.map(|c| c.entry());
+    let help_uri = match f.cause {
+        Some(c) => home::cause_doc(c.as_str()),
         None => home::check_url(&f.check),
     };
     let short = cause.map_or_else(|| t!("sarif.rule-short", id = id), |c| c.title.clone());
@@ -287,7 +287,7 @@ fn log(report: &Report) -> Value {
                     "name": env!("CARGO_PKG_NAME"),
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": home::readme_url(),
+                    "informationUri": home::doc("README.md"),
                     "rules": rules,
                 }
             },
@@ -311,6 +311,25 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A finding of any check id, as the renderers see it.
+    fn found(check: &str, status: Status, target: &str, message: impl Into<String>) -> Finding {
+        Finding {
+            check: check.into(),
+            status,
+            target: target.into(),
+            cause: None,
+            message: message.into(),
+            fix: Vec::new(),
+            evidence: Default::default(),
+            location: None,
+            denial: None,
+        }
+    }
+
+    fn cause(id: &str) -> crate::finding::CauseId {
+        crate::finding::CauseId::from_id(id).expect("cause id")
+    }
     use crate::finding::Location;
 
     fn at(file: &str, line: usize) -> Location {
@@ -326,21 +345,17 @@ mod tests {
     fn results_only_for_problems_with_a_location() {
         let mut r = Report::new("workflow");
         r.push(
-            Finding::new("login-missing", Status::Warn, "jobs.a", "m1")
-                .with_cause("login-missing")
+            found("login-missing", Status::Warn, "jobs.a", "m1")
+                .with_cause(cause("login-missing"))
                 .with_location(at(".github/workflows/a b.yml", 4)),
         );
         r.push(
-            Finding::new("login-missing", Status::Fail, "jobs.b", "m2")
+            found("login-missing", Status::Fail, "jobs.b", "m2")
+                .with_cause(cause("login-missing"))
                 .with_location(at(".github/workflows/a.yml", 9)),
         );
-        r.push(Finding::new("workflow-yaml", Status::Pass, "f", "ok").with_location(at("f", 1)));
-        r.push(Finding::new(
-            "secret-fallback",
-            Status::Info,
-            "x",
-            "no location",
-        ));
+        r.push(found("workflow-yaml", Status::Pass, "f", "ok").with_location(at("f", 1)));
+        r.push(found("secret-fallback", Status::Info, "x", "no location"));
         let v = to_value(&r);
         assert_eq!(v["version"], "2.1.0");
         let run = &v["runs"][0];
@@ -379,29 +394,24 @@ mod tests {
             json!([{ "image": "ghcr.io/o/a", "file": ".github/workflows/ci.yml", "line": 7 }]),
         );
         r.push(
-            Finding::new("registry-push", Status::Fail, "ghcr.io/o/a", "denied")
-                .with_cause("token-missing-scope"),
+            found("registry-push", Status::Fail, "ghcr.io/o/a", "denied")
+                .with_cause(cause("token-missing-scope")),
         );
-        r.push(Finding::new(
+        r.push(found(
             "registry-reachable",
             Status::Warn,
             "ghcr.io/o/b",
             "slow",
         ));
         r.push(
-            Finding::new("explain", Status::Fail, "run 1", "denied in the log")
-                .with_cause("workflow-missing-packages-write")
+            found("explain", Status::Fail, "run 1", "denied in the log")
+                .with_cause(cause("workflow-missing-packages-write"))
                 .with_evidence(
                     "log",
                     json!({ "job": "build", "job_id": 3, "line": 42, "url": "https://github.com/o/a/actions/runs/1/job/3" }),
                 ),
         );
-        r.push(Finding::new(
-            "registry-pull",
-            Status::Pass,
-            "ghcr.io/o/a",
-            "ok",
-        ));
+        r.push(found("registry-pull", Status::Pass, "ghcr.io/o/a", "ok"));
         let v = to_value(&r);
         let run = &v["runs"][0];
         let results = run["results"].as_array().expect("results");
@@ -431,7 +441,7 @@ mod tests {
                 "workflow-missing-packages-write"
             ]
         );
-        assert_eq!(rules[0]["helpUri"], home::cause_url("token-missing-scope"));
+        assert_eq!(rules[0]["helpUri"], home::cause_doc("token-missing-scope"));
         assert_eq!(rules[1]["helpUri"], home::check_url("registry-reachable"));
         assert!(
             rules[1]["helpUri"].as_str().is_some_and(

@@ -9,6 +9,7 @@
 
 use std::io::{self, Write};
 
+use super::sanitize::line as safe;
 use super::{Detail, Report, Style};
 use crate::check::{diagnosis, registry_pull, registry_push};
 use crate::finding::{Finding, Status};
@@ -74,7 +75,9 @@ fn render_line(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mark = paint(style, color_code(f.status), mark(f.status));
-    let check = paint(style, "1", &f.check);
+    // Every string shown goes through the sanitiser: it may come from a workflow, a
+    // registry or a helper, and must not move the cursor or start a workflow command.
+    let check = paint(style, "1", &safe(&f.check));
     let mut line = format!("{mark} {check}");
     // A file finding's target is usually its file, already shown by the location.
     let target_is_file = f
@@ -83,20 +86,20 @@ fn render_line(
         .and_then(|l| l.file.as_deref())
         .is_some_and(|file| file == f.target);
     if show_target && !f.target.is_empty() && !target_is_file {
-        line.push_str(&format!(" [{}]", f.target));
+        line.push_str(&format!(" [{}]", safe(&f.target)));
     }
     if let Some(loc) = location(f) {
-        line.push_str(&format!(" {loc}"));
+        line.push_str(&format!(" {}", safe(&loc)));
     }
-    line.push_str(&format!(": {}", f.message));
+    line.push_str(&format!(": {}", safe(&f.message)));
     if let Some(cause) = &f.cause {
-        line.push_str(&paint(style, "2", &format!(" ({cause})")));
+        line.push_str(&paint(style, "2", &format!(" ({})", safe(cause))));
     }
     writeln!(out, "{line}")?;
     // A source snippet (the line and a caret underline) shows where a file finding points.
     if let Some(snippet) = f.evidence.get("snippet").and_then(|v| v.as_str()) {
         for l in snippet.lines() {
-            writeln!(out, "    {}", paint(style, "2", l))?;
+            writeln!(out, "    {}", paint(style, "2", &safe(l)))?;
         }
     }
     if matches!(f.status, Status::Fail | Status::Warn | Status::Info) && !f.fix.is_empty() {
@@ -108,8 +111,9 @@ fn render_line(
             shown.push(step.clone());
             writeln!(
                 out,
-                "    {} {step}",
-                paint(style, "36", &format!("{heading}:"))
+                "    {} {}",
+                paint(style, "36", &format!("{heading}:")),
+                safe(step)
             )?;
         }
     }
@@ -211,7 +215,7 @@ fn folded(fs: &[&Finding]) -> Option<(Status, String)> {
         if more {
             why.push_str("; …");
         }
-        line.push_str(&format!(": {why}"));
+        line.push_str(&format!(": {}", safe(&why)));
     }
     let status = if passed > 0 {
         Status::Pass
@@ -266,9 +270,9 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
                 }
                 previous_block = block;
                 let name = if subject.is_empty() {
-                    report.command.clone()
+                    safe(&report.command).into_owned()
                 } else {
-                    subject.clone()
+                    safe(&subject).into_owned()
                 };
                 let heading = paint(style, "1", &format!("{name}:"));
                 let failed = fs.iter().any(|f| f.status == Status::Fail);
@@ -314,18 +318,24 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::Outcome;
 
     #[test]
     fn snippets_and_note_fixes_are_printed_under_the_finding() {
-        let f = Finding::new("secret-fallback", Status::Info, "ci.yml", "falls back")
-            .with_location(Location {
-                file: Some("ci.yml".into()),
-                line: Some(3),
-                column: Some(5),
-                end_column: Some(7),
-            })
-            .with_evidence("snippet", "3 | a: b\n  |     ^^")
-            .with_fix(["use one secret"]);
+        let f = Finding::new(
+            &crate::workflow::rules::secret_fallback::CHECK,
+            Outcome::Info,
+            "ci.yml",
+            "falls back",
+        )
+        .with_location(Location {
+            file: Some("ci.yml".into()),
+            line: Some(3),
+            column: Some(5),
+            end_column: Some(7),
+        })
+        .with_evidence("snippet", "3 | a: b\n  |     ^^")
+        .with_fix(["use one secret"]);
         let mut out = Vec::new();
         render_finding(&f, Style::default(), &mut out).expect("render");
         let text = String::from_utf8(out).expect("utf8");
