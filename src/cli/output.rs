@@ -270,13 +270,16 @@ pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
 }
 
 /// A progress line for long work, on standard error: only for text output and only when
-/// standard error is a terminal (never in JSON, SARIF, Markdown or annotations, never in a
-/// pipe or a CI log). Cleared when dropped.
+/// standard output and standard error are terminals (never in JSON, SARIF, Markdown or
+/// annotations, never in a pipe, a file or a CI log). Cleared when dropped.
 pub(crate) struct Spinner(Option<indicatif::ProgressBar>);
 
 impl Spinner {
     pub(crate) fn start(global: &GlobalArgs, message: String) -> Spinner {
-        if global.format() != Format::Text || !std::io::stderr().is_terminal() {
+        if global.format() != Format::Text
+            || !std::io::stderr().is_terminal()
+            || !std::io::stdout().is_terminal()
+        {
             return Spinner(None);
         }
         let bar =
