@@ -37,7 +37,7 @@ fn diff_prints_a_patch_git_applies_and_writes_nothing() {
             .expect("runs");
         let out = ghcr_doctor(repo_dir)
             .current_dir(repo_dir)
-            .args(["workflow", "--diff", rel])
+            .args(["workflow", "--diff", "--format", "json", rel])
             .output()
             .expect("runs");
         let patch = stdout(&out);
@@ -67,7 +67,7 @@ fn diff_prints_a_patch_git_applies_and_writes_nothing() {
         std::fs::write(&path, &before).expect("restore");
         let fixed = ghcr_doctor(repo_dir)
             .current_dir(repo_dir)
-            .args(["workflow", "--fix", rel])
+            .args(["workflow", "--fix", "--format", "json", rel])
             .output()
             .expect("runs");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), patched);
@@ -97,7 +97,7 @@ fn fix_exit_codes_follow_what_is_left() {
     assert_eq!(lint.status.code(), Some(1));
     let diff = ghcr_doctor(d)
         .current_dir(d)
-        .args(["workflow", "--diff", rel])
+        .args(["workflow", "--diff", "--format", "json", rel])
         .output()
         .expect("runs");
     assert_eq!(diff.status.code(), Some(0), "{}", stderr(&diff));
@@ -111,7 +111,7 @@ fn fix_exit_codes_follow_what_is_left() {
     let rel = ".github/workflows/login-missing.yml";
     let fixed = ghcr_doctor(d)
         .current_dir(d)
-        .args(["workflow", "--fix", rel])
+        .args(["workflow", "--fix", "--format", "json", rel])
         .output()
         .expect("runs");
     assert_eq!(fixed.status.code(), Some(1));
@@ -174,7 +174,7 @@ fn a_diff_that_would_show_a_written_credential_is_not_printed() {
     );
     let diff = ghcr_doctor(d)
         .current_dir(d)
-        .args(["workflow", "--diff", rel])
+        .args(["workflow", "--diff", "--format", "json", rel])
         .output()
         .expect("runs");
     assert!(!stdout(&diff).contains(secret), "{}", stdout(&diff));
