@@ -237,9 +237,22 @@ impl OwnerKind {
 
 /// GitHub's error body.
 #[derive(Debug, Deserialize, Default)]
-struct ErrorBody {
+pub(crate) struct ErrorBody {
     #[serde(default)]
-    message: String,
+    pub(crate) message: String,
+}
+
+/// The URL of `segments` under an API base; each segment is percent-encoded whole, so no
+/// input can change the host or climb out of the base.
+pub(crate) fn url_under(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty();
+        path.extend(segments);
+    }
+    url
 }
 
 /// The REST client. The token goes only to the API base's origin.
@@ -285,14 +298,7 @@ impl Api {
     /// The URL of `segments` under the base; each segment is percent-encoded whole, so a
     /// package name `app/web` becomes `app%2Fweb` and no input can change the host.
     pub fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        url.set_query(None);
-        url.set_fragment(None);
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty();
-            path.extend(segments);
-        }
-        url
+        url_under(&self.base, segments)
     }
 
     /// `GET /user`: the login and, in the headers, scopes and expiry.

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::github::{API_VERSION, ApiHeaders, MEDIA_TYPE, RepoName};
+use crate::github::{API_VERSION, ApiHeaders, ErrorBody, MEDIA_TYPE, RepoName};
 use crate::http::{self, BodyLimit, Overflow, Request};
 use crate::secret::Secret;
 use crate::t;
@@ -128,12 +128,6 @@ struct Contents {
     content: String,
     #[serde(default)]
     encoding: String,
-}
-
-#[derive(Debug, Deserialize, Default)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
 }
 
 /// What a request was for, to word its failure.
@@ -315,14 +309,7 @@ impl RunApi {
     }
 
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        url.set_query(None);
-        url.set_fragment(None);
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty();
-            path.extend(segments);
-        }
-        url
+        crate::github::url_under(&self.base, segments)
     }
 
     fn request(&self, url: Url) -> Request {
