@@ -80,7 +80,7 @@ pub(crate) enum Command {
 }
 
 /// The process's one tokio runtime, built by the command that needs it (`check`, `verify`,
-/// `login`, and `check` under the no-argument run).
+/// `login`, `explain --run`, `token --registry`, and `check` under the no-argument run).
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -90,6 +90,9 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
 }
 
 pub(crate) fn main() -> ExitCode {
+    if let Some(code) = refuse_secret_arguments() {
+        return code;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -116,4 +119,44 @@ pub(crate) fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Refuses a command line that holds a secret-shaped argument (`check --token-env ghp_…`,
+/// `ref ghp_…`), before clap could echo it in an error: the argument is never shown, and in
+/// GitHub Actions mode it is masked first, so the runner hides it in the step's log too.
+fn refuse_secret_arguments() -> Option<ExitCode> {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let found: Vec<(usize, &str)> = args
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            ghcr_doctor::token::secret_argument(a)
+                .into_iter()
+                .map(move |s| (i + 1, s))
+        })
+        .collect();
+    let (position, _) = *found.first()?;
+    // Actions mode as `GlobalArgs::runner` decides it, read before parsing: the last of
+    // `--github-actions` / `--no-github-actions`, else `GITHUB_ACTIONS=true`.
+    let forced = args.iter().rev().find_map(|a| match a.as_str() {
+        "--github-actions" => Some(true),
+        "--no-github-actions" => Some(false),
+        _ => None,
+    });
+    let env = ghcr_doctor::credentials::Env::from_process();
+    if ghcr_doctor::actions::Runner::from_env(&env, forced).active {
+        let secrets: Vec<ghcr_doctor::secret::Secret> = found
+            .iter()
+            .map(|(_, s)| ghcr_doctor::secret::Secret::new(*s))
+            .collect();
+        output::write_masks(&secrets.iter().collect::<Vec<_>>());
+    }
+    ghcr_doctor::message::set_language(&ghcr_doctor::message::language_from_env());
+    Some(output::usage_error(&ghcr_doctor::t!(
+        "common.secret-argument",
+        position = position
+    )))
 }
