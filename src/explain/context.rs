@@ -284,6 +284,8 @@ pub(crate) enum Trigger {
     Activity,
     /// `Authenticating with existing credentials...`
     StoredCredentials,
+    /// A command line hands the client a credential (`--creds`, `--authfile`, `--password`).
+    CredentialFlag,
     /// `Run docker/login-action@...`: its `with:` block follows.
     LoginAction,
     /// A GitHub Actions runner marker.
@@ -357,6 +359,14 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         Trigger::StoredCredentials,
     ),
     ("run docker/login-action", Trigger::LoginAction),
+    // A credential given on the command line counts as a login: the request was not
+    // anonymous, so a refusal is about rights rather than a missing credential.
+    ("--creds", Trigger::CredentialFlag),
+    ("--src-creds", Trigger::CredentialFlag),
+    ("--dest-creds", Trigger::CredentialFlag),
+    ("--authfile", Trigger::CredentialFlag),
+    ("--registry-creds", Trigger::CredentialFlag),
+    ("--password", Trigger::CredentialFlag),
     ("failed to pull image", Trigger::ClusterPull),
     ("errimagepull", Trigger::ClusterPull),
     ("imagepullbackoff", Trigger::ClusterPull),
@@ -574,6 +584,13 @@ impl Tracker {
                 self.signals.insert(Signal::StoredCredentials);
                 self.signals.insert(Signal::LoginAttempted);
                 self.last_context = Some(line_no);
+            }
+            Trigger::CredentialFlag => {
+                // `--password-stdin` and `--creds=...` alike; a word character before the
+                // dashes means it is part of something else.
+                if !before.is_some_and(|b| b.is_ascii_alphanumeric()) {
+                    self.signals.insert(Signal::LoginAttempted);
+                }
             }
             Trigger::LoginAction => {
                 self.login_block_left = LOGIN_BLOCK_LINES;
@@ -871,6 +888,19 @@ mod tests {
         );
         assert!(t.for_error(3, None).contains(Signal::TagResolved));
         assert!(!t.for_error(9, None).contains(Signal::TagResolved));
+    }
+
+    #[test]
+    fn a_credential_on_the_command_line_is_a_login() {
+        let mut t = Tracker::default();
+        let raw = b"skopeo copy --authfile /mnt/auth.json docker://a docker://b";
+        t.trigger(Trigger::CredentialFlag, 1, raw, 12, 22, "");
+        assert!(t.global().contains(Signal::LoginAttempted));
+        assert!(!t.global().contains(Signal::NoLogin));
+        let mut t = Tracker::default();
+        let raw = b"x--creds";
+        t.trigger(Trigger::CredentialFlag, 1, raw, 1, 8, "");
+        assert!(t.global().contains(Signal::NoLogin));
     }
 
     #[test]

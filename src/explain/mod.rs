@@ -788,6 +788,9 @@ mod tests {
             "npm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/pkg - Forbidden\n",
             "Could not fetch URL http://pypi.example.com/simple/: HTTP Error 401: Unauthorized\n",
             "PermissionError: [Errno 13] Permission denied: '/var/run/docker.sock'\n",
+            // Docker's package and download hosts are not registries.
+            "E: Failed to fetch https://download.docker.com/linux/ubuntu/dists/focal/InRelease  403  Forbidden [IP: 65.9.61.77 443]\n",
+            "Connecting to get.docker.com (get.docker.com)|13.35.20.114|:443... connected.\nHTTP request sent, awaiting response... 403 Forbidden\n2018-10-30 01:49:41 ERROR 403: Forbidden.\n",
         ] {
             assert!(
                 scan(log.as_bytes()).expect("scan").explanations.is_empty(),

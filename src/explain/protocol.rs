@@ -37,6 +37,7 @@ pub(crate) const NAMES: &[&str] = &[
     "status-401",
     "status-403",
     "status-404",
+    "status-413",
     "status-429",
     "status-5xx",
     "blob-unknown",
@@ -79,11 +80,11 @@ fn patterns() -> Option<&'static Patterns> {
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
             // `invalid status code from registry 403`, `error parsing HTTP 405 response body`.
             status: ci(
-                r#"(?:status|http code|http|\bgot|returned)(?:\s+code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
+                r#"(?:status|http code|http|\bgot|returned)(?:\s*code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
             )?,
             // A status number with its reason phrase: `401 Unauthorized`, `403 (Forbidden)`.
             reason: ci(
-                r"\b(401|403|404|405|429|500|502|503|504)\s*\(?\s*(?:unauthorized|forbidden|not found|not allowed|method not allowed|too many requests|internal server error|bad gateway|service unavailable|gateway time)",
+                r"\b(401|403|404|405|413|429|500|502|503|504)\s*\(?\s*(?:unauthorized|forbidden|not found|not allowed|method not allowed|request entity too large|payload too large|too many requests|internal server error|bad gateway|service unavailable|gateway time)",
             )?,
             // An HTML error page from a proxy or a host that is not a registry.
             html: ci(r"<(?:title|h1)>\s*([1-5]\d\d)\b")?,
@@ -104,6 +105,7 @@ fn status_name(status: &str) -> Option<&'static str> {
         "401" => Some("status-401"),
         "403" => Some("status-403"),
         "404" => Some("status-404"),
+        "413" => Some("status-413"),
         "429" => Some("status-429"),
         "405" | "500" | "502" | "503" | "504" => Some("status-5xx"),
         _ => None,
@@ -206,6 +208,17 @@ mod tests {
                 "unexpected status from GET request to https://r/v2/x/manifests/1: 429 Too Many Requests"
             ),
             Some("status-429")
+        );
+        // A proxy's body-size limit, in the Go client's and in containers/image's wording.
+        assert_eq!(
+            name(
+                r#"error parsing HTTP 413 response body: invalid character '<' looking for beginning of value: "<html><head><title>413 Request Entity Too Large</title>""#
+            ),
+            Some("status-413")
+        );
+        assert_eq!(
+            name("Error: writing blob: uploading layer chunked: StatusCode: 413, <html>"),
+            Some("status-413")
         );
         // Success codes are not failures.
         assert_eq!(name("status 201 created"), None);
