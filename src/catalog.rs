@@ -12,6 +12,79 @@ use serde::Deserialize;
 
 static CAUSES_TOML: &str = include_str!("../catalog/causes.toml");
 
+/// Translations of the causes' texts, one file per language (`catalog/<lang>/causes.toml`),
+/// keyed by cause id. The English text in `catalog/causes.toml` is the source and the
+/// fallback for any cause or field a translation lacks.
+static TRANSLATIONS: &[(&str, &str)] = &[("zh-CN", include_str!("../catalog/zh-CN/causes.toml"))];
+
+/// A cause's texts in one language (`catalog/<lang>/causes.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CauseText {
+    /// The title, translated.
+    pub title: String,
+    /// The explanation, translated.
+    pub explanation: String,
+    /// The fix steps, translated, in the same order and number as the English ones.
+    pub fix: Vec<String>,
+}
+
+/// Parses a translation file: a table per cause id.
+pub fn parse_translation(
+    text: &str,
+) -> Result<std::collections::BTreeMap<String, CauseText>, toml::de::Error> {
+    toml::from_str(text)
+}
+
+fn translations()
+-> &'static std::collections::HashMap<&'static str, std::collections::BTreeMap<String, CauseText>> {
+    static T: OnceLock<
+        std::collections::HashMap<&'static str, std::collections::BTreeMap<String, CauseText>>,
+    > = OnceLock::new();
+    T.get_or_init(|| {
+        TRANSLATIONS
+            .iter()
+            .filter_map(|(lang, text)| Some((*lang, parse_translation(text).ok()?)))
+            .collect()
+    })
+}
+
+/// Every translation file, as `(language, text)` (for the test suite).
+pub fn translation_sources() -> &'static [(&'static str, &'static str)] {
+    TRANSLATIONS
+}
+
+/// The translation of cause `id` into `lang`, if there is one.
+pub fn translation(lang: &str, id: &str) -> Option<&'static CauseText> {
+    translations().get(lang)?.get(id)
+}
+
+impl Cause {
+    fn text_in(&self, lang: &str) -> Option<&'static CauseText> {
+        translation(lang, &self.id)
+    }
+
+    /// The title in the language in use (English when untranslated).
+    pub fn title_text(&self) -> &str {
+        self.text_in(crate::message::language())
+            .map_or(self.title.as_str(), |t| t.title.as_str())
+    }
+
+    /// The explanation in the language in use (English when untranslated), trimmed.
+    pub fn explanation_text(&self) -> &str {
+        self.text_in(crate::message::language())
+            .map_or(self.explanation.as_str(), |t| t.explanation.as_str())
+            .trim()
+    }
+
+    /// The fix steps in the language in use (English when untranslated).
+    pub fn fix_text(&self) -> &[String] {
+        self.text_in(crate::message::language())
+            .filter(|t| t.fix.len() == self.fix.len())
+            .map_or(self.fix.as_slice(), |t| t.fix.as_slice())
+    }
+}
+
 /// One cause of a registry or authentication failure.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

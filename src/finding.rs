@@ -104,7 +104,7 @@ impl Finding {
         if self.fix.is_empty()
             && let Some(entry) = catalog::cause(cause)
         {
-            self.fix = entry.fix.clone();
+            self.fix = entry.fix_text().to_vec();
         }
         self.cause = Some(cause.to_owned());
         self

@@ -42,7 +42,7 @@ pub fn refine(f: &mut Finding, facts: &GithubFacts, pull_only: bool) {
     f.evidence.insert("registry_cause".into(), registry_cause);
     f.cause = Some(cause.to_owned());
     f.fix = catalog::cause(cause)
-        .map(|c| c.fix.clone())
+        .map(|c| c.fix_text().to_vec())
         .unwrap_or_default();
 }
 
@@ -74,7 +74,8 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
     groups
         .into_iter()
         .map(|(cause, images, checks)| {
-            let title = catalog::cause(&cause).map_or_else(|| cause.clone(), |c| c.title.clone());
+            let title =
+                catalog::cause(&cause).map_or_else(|| cause.clone(), |c| c.title_text().to_owned());
             let message = t!(
                 "check.diagnosis.message",
                 title = title,

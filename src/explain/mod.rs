@@ -438,7 +438,7 @@ fn envelope_text(body: &str) -> Option<String> {
 }
 
 fn title(id: &str) -> String {
-    catalog::cause(id).map_or_else(|| id.to_owned(), |c| c.title.clone())
+    catalog::cause(id).map_or_else(|| id.to_owned(), |c| c.title_text().to_owned())
 }
 
 /// Turns one explanation into a finding about `input`.

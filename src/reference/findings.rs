@@ -102,7 +102,7 @@ fn invalid_finding(input: &str, target: String, e: &ReferenceError) -> Finding {
     } else if e.reason == super::Reason::Uppercase {
         fix.extend(
             catalog::cause(e.cause)
-                .map(|c| c.fix.clone())
+                .map(|c| c.fix_text().to_vec())
                 .unwrap_or_default(),
         );
     }
@@ -135,7 +135,7 @@ fn width(c: char) -> usize {
     if c.is_control() {
         c.escape_debug().count()
     } else {
-        1
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
     }
 }
 

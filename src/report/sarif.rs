@@ -206,9 +206,12 @@ fn rule(report: &Report, f: &Finding, level: &'static str) -> Rule {
         Some(c) => format!("{}/docs/causes.md#{}", docs_base(), c.id),
         None => format!("{}/docs/checks/{}.md#{}", docs_base(), report.command, id),
     };
-    let short = cause.map_or_else(|| t!("sarif.rule-short", id = id), |c| c.title.clone());
-    let full = cause.map_or_else(|| f.message.clone(), |c| c.explanation.trim().to_owned());
-    let fix: Vec<String> = cause.map_or_else(Vec::new, |c| c.fix.clone());
+    let short = cause.map_or_else(
+        || t!("sarif.rule-short", id = id),
+        |c| c.title_text().to_owned(),
+    );
+    let full = cause.map_or_else(|| f.message.clone(), |c| c.explanation_text().to_owned());
+    let fix: Vec<String> = cause.map_or_else(Vec::new, |c| c.fix_text().to_vec());
     let mut text = full.clone();
     let mut markdown = full.clone();
     if !fix.is_empty() {
