@@ -211,46 +211,75 @@ pub fn source_text() -> &'static str {
 
 /// `docs/causes.md`, generated from the catalog.
 pub fn markdown() -> String {
-    let mut out = String::from(
-        "# Causes\n\n\
-         <!-- Generated from catalog/causes.toml by `GHCR_DOCTOR_BLESS=1 cargo test docs`; do not edit by hand. -->\n\n\
-         Every finding that names a cause uses one of these ids. They are stable: an id is never\n\
-         renamed, so scripts may match on them (`jq '.findings[].cause'`).\n\n",
+    markdown_in(crate::message::DEFAULT_LANGUAGE)
+}
+
+/// The causes page in `lang`: `docs/causes.md` for English, `docs/<lang>/causes.md` for a
+/// translation. Ids, log messages and sources are the same in every language.
+pub fn markdown_in(lang: &str) -> String {
+    use crate::message::text_in;
+    let mut out = format!(
+        "# {}\n\n<!-- {} -->\n\n{}\n\n",
+        text_in(lang, "catalog.docs.title", &[]),
+        text_in(lang, "catalog.docs.generated", &[]),
+        text_in(lang, "catalog.docs.intro", &[]).trim_end(),
     );
+    let texts = |c: &'static Cause| -> (&'static str, &'static str, &'static [String]) {
+        match translation(lang, &c.id).filter(|t| t.fix.len() == c.fix.len()) {
+            Some(t) => (&t.title, &t.explanation, &t.fix),
+            None => (&c.title, &c.explanation, &c.fix),
+        }
+    };
     for c in causes() {
-        out.push_str(&format!("- [`{}`](#{}): {}\n", c.id, c.id, c.title));
+        let (title, _, _) = texts(c);
+        out.push_str(&format!("- [`{}`](#{}): {}\n", c.id, c.id, title));
     }
     for c in causes() {
+        let (title, explanation, fix) = texts(c);
         out.push_str(&format!(
             "\n## {}\n\n**{}**\n\n{}\n\n",
             c.id,
-            c.title,
-            c.explanation.trim()
+            title,
+            explanation.trim()
         ));
-        out.push_str("Fix:\n\n");
-        for (i, step) in c.fix.iter().enumerate() {
+        out.push_str(&text_in(lang, "catalog.docs.fix", &[]));
+        out.push_str("\n\n");
+        for (i, step) in fix.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, step));
         }
         if !c.patterns.is_empty() {
-            out.push_str("\nRecognised in logs (`ghcr-doctor explain`):\n\n");
+            out.push('\n');
+            out.push_str(&text_in(lang, "catalog.docs.recognised", &[]));
+            out.push_str("\n\n");
             for p in &c.patterns {
-                out.push_str(&format!(
-                    "- `{}` ({}; seen in {})",
-                    p.literal.replace('`', "'"),
-                    p.printed_by,
-                    p.source
+                out.push_str(&text_in(
+                    lang,
+                    "catalog.docs.pattern",
+                    &[
+                        ("literal", &p.literal.replace('`', "'")),
+                        ("printed_by", &p.printed_by),
+                        ("source", &p.source),
+                    ],
                 ));
                 if !p.alternatives.is_empty() {
                     let alts: Vec<String> =
                         p.alternatives.iter().map(|a| format!("`{a}`")).collect();
-                    out.push_str(&format!("; also possible: {}", alts.join(", ")));
+                    out.push_str(&text_in(
+                        lang,
+                        "catalog.docs.also-possible",
+                        &[("causes", &alts.join(", "))],
+                    ));
                 }
                 out.push('\n');
             }
         }
         if !c.sources.is_empty() {
-            out.push_str("\nSources: ");
-            out.push_str(&c.sources.join("; "));
+            out.push('\n');
+            out.push_str(&text_in(
+                lang,
+                "catalog.docs.sources",
+                &[("sources", &c.sources.join("; "))],
+            ));
             out.push('\n');
         }
     }
