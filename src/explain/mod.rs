@@ -457,7 +457,10 @@ pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
     }
     if !e.alternatives.is_empty() {
         let titles: Vec<String> = e.alternatives.iter().map(|a| title(a)).collect();
-        message.push_str(&t!("explain.also-possible", causes = titles.join("; ")));
+        message.push_str(&t!(
+            "explain.also-possible",
+            causes = titles.join(&t!("common.clause-separator"))
+        ));
     }
     let target = e
         .image

@@ -843,8 +843,13 @@ fn digest_finding(
         ),
     );
     let mut f = if !problems.is_empty() {
-        Finding::new(CHECK_DIGEST, Status::Fail, input, problems.join("; "))
-            .with_cause("image-digest-mismatch")
+        Finding::new(
+            CHECK_DIGEST,
+            Status::Fail,
+            input,
+            problems.join(&t!("common.clause-separator")),
+        )
+        .with_cause("image-digest-mismatch")
     } else if all.is_empty() {
         Finding::new(
             CHECK_DIGEST,
@@ -860,7 +865,7 @@ fn digest_finding(
             t!(
                 "verify.digest.ok",
                 digest = actual,
-                sources = sources.join(", ")
+                sources = sources.join(&t!("common.list-separator"))
             ),
         )
     };

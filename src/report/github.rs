@@ -44,9 +44,9 @@ fn annotation(f: &Finding, cmd: &str) -> String {
     if !f.target.is_empty() {
         message = format!("[{}] {message}", f.target);
     }
-    let heading = t!("report.fix-heading");
+    let label = t!("report.fix-label");
     for step in &f.fix {
-        message.push_str(&format!("\n{heading}: {step}"));
+        message.push_str(&format!("\n{label} {step}"));
     }
     format!("::{cmd} {}::{}", props.join(","), escape_data(&message))
 }
