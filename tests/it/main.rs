@@ -14,6 +14,7 @@ mod explain;
 mod github;
 mod hostile;
 mod hostile_cli;
+mod i18n;
 mod leak;
 mod load;
 mod login;
