@@ -38,16 +38,17 @@ fn workflow_dir() -> tempfile::TempDir {
     dir
 }
 
-/// The commands of the tool, each with what it needs to run without a registry: the
-/// network ones against a closed port on loopback, so they report a refused connection.
-fn commands(
-    dir: &Path,
-) -> Vec<(
+/// A command's name, arguments, environment and standard input.
+type Invocation = (
     &'static str,
     Vec<String>,
     Vec<(&'static str, &'static str)>,
     Option<&'static str>,
-)> {
+);
+
+/// The commands of the tool, each with what it needs to run without a registry: the
+/// network ones against a closed port on loopback, so they report a refused connection.
+fn commands(dir: &Path) -> Vec<Invocation> {
     let wf = dir.join("release.yml").display().to_string();
     let s = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     vec![
