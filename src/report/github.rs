@@ -46,7 +46,7 @@ fn annotation(f: &Finding, cmd: &str) -> String {
     }
     let label = t!("report.fix-label");
     for step in &f.fix {
-        message.push_str(&format!("\n{label} {step}"));
+        message.push_str(&format!("\n{label}{step}"));
     }
     format!("::{cmd} {}::{}", props.join(","), escape_data(&message))
 }

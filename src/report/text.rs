@@ -86,7 +86,7 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
     if matches!(f.status, Status::Fail | Status::Warn | Status::Info) && !f.fix.is_empty() {
         let label = t!("report.fix-label");
         for step in &f.fix {
-            writeln!(out, "    {} {step}", paint(style, "36", &label))?;
+            writeln!(out, "    {}{step}", paint(style, "36", &label))?;
         }
     }
     Ok(())

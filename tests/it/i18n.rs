@@ -304,7 +304,7 @@ fn the_caret_stays_under_the_mark_after_chinese_text() {
         "✗ reference-uppercase [jobs.build] release.yml:17:41: 镜像名称 `ghcr.io/MyOrg/app:latest` 含有大写字母；仓库名称必须是小写 (reference-uppercase)
     17 |         run: echo \"推送镜像\" && docker push ghcr.io/MyOrg/app:latest
        |                                             ^^^^^^^^^^^^^^^^^^^^^^^^
-    修复： 将镜像名称写成小写：`ghcr.io/myorg/app:latest`。"
+    修复：将镜像名称写成小写：`ghcr.io/myorg/app:latest`。"
     );
     // The caret starts at the display column of the mark: every CJK character counts two.
     let source = lines[at + 1];
@@ -339,4 +339,52 @@ fn the_harness_scrubs_the_locale() {
         .and_then(|(_, v)| v)
         .map(|v| v.to_string_lossy().into_owned());
     assert_eq!(lang.as_deref(), Some("C.UTF-8"));
+}
+
+/// The sample sessions in `README.md` and `README.zh-CN.md` are what the tool prints.
+#[test]
+fn the_readme_samples_are_real_output() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for (file, lang) in [("README.md", "C.UTF-8"), ("README.zh-CN.md", ZH)] {
+        let text = std::fs::read_to_string(crate::support::root().join(file)).expect("readme");
+        let start = text
+            .find("<!-- sample -->\n```console\n")
+            .expect("sample start")
+            + "<!-- sample -->\n```console\n".len();
+        let end = start
+            + text[start..]
+                .find("```\n<!-- /sample -->")
+                .expect("sample end");
+        let mut sessions: Vec<(String, String)> = Vec::new();
+        for line in text[start..end].lines() {
+            if let Some(command) = line.strip_prefix("$ ") {
+                sessions.push((command.to_owned(), String::new()));
+            } else if let Some((_, out)) = sessions.last_mut() {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        assert!(!sessions.is_empty(), "{file}: no sample");
+        for (command, expected) in sessions {
+            let (input, invocation) = match command.split_once(" | ") {
+                Some((echo, rest)) => {
+                    let quoted = echo.trim_start_matches("echo ").trim_matches('\'');
+                    (Some(format!("{quoted}\n")), rest.to_owned())
+                }
+                None => (None, command.clone()),
+            };
+            let args: Vec<&str> = invocation.split_whitespace().skip(1).collect();
+            let mut cmd = ghcr_doctor(home.path());
+            cmd.args(&args).env("LANG", lang);
+            let out = match input {
+                Some(input) => run_with_stdin(&mut cmd, input.as_bytes()),
+                None => cmd.output().expect("run"),
+            };
+            assert_eq!(
+                stdout(&out).trim_end(),
+                expected.trim_end(),
+                "{file}: `{command}`"
+            );
+        }
+    }
 }
