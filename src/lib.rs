@@ -20,6 +20,7 @@ pub mod project;
 pub mod reference;
 pub mod registry;
 pub mod report;
+pub mod run;
 pub mod secret;
 pub mod token;
 pub mod workflow;

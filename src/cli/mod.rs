@@ -54,7 +54,9 @@ pub(crate) enum Command {
     )]
     Ref(reference::Args),
     /// Name the cause of every registry error in a message or a CI log.
-    #[command(after_help = "Example:\n  ghcr-doctor explain build.log")]
+    #[command(
+        after_help = "Examples:\n  ghcr-doctor explain build.log\n  ghcr-doctor explain https://github.com/OWNER/REPO/actions/runs/ID\n  ghcr-doctor explain --run \"$GITHUB_RUN_ID\"      # in a workflow step with if: failure()"
+    )]
     Explain(explain::Args),
     /// Lint GitHub Actions workflows for mistakes that break pushes to ghcr.io.
     #[command(after_help = "Example:\n  ghcr-doctor workflow .github/workflows")]

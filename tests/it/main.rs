@@ -11,6 +11,7 @@ mod credentials;
 mod dependencies;
 mod docs;
 mod explain;
+mod explain_run;
 mod github;
 mod hostile;
 mod hostile_cli;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
+pub mod actions_fake;
 pub mod ghcr_fake;
 pub mod github_fake;
 pub mod hostile;
