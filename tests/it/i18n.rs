@@ -388,3 +388,33 @@ fn the_readme_samples_are_real_output() {
         }
     }
 }
+
+/// `--help` follows the language too; clap's own words in English stay English.
+#[test]
+fn the_help_is_in_the_chosen_language() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let help = |env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = ghcr_doctor(home.path());
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        stdout(&out)
+    };
+    let zh = help(&[("LANG", ZH)], &["check", "--help"]);
+    assert!(zh.contains("用法：ghcr-doctor check"), "{zh}");
+    assert!(zh.contains("--pull-only  跳过推送探测"), "{zh}");
+    assert!(zh.contains("网络:"), "{zh}");
+    let flag = help(&[], &["--lang", "zh-CN", "--help"]);
+    assert!(
+        flag.contains("找出 CI 作业无法向 ghcr.io 推送或从中拉取的原因"),
+        "{flag}"
+    );
+    assert!(flag.contains("命令:"), "{flag}");
+    let en = help(&[("LANG", ZH)], &["--lang=en", "check", "--help"]);
+    assert!(en.contains("Usage: ghcr-doctor check"), "{en}");
+    assert!(en.contains("Skip the push probe"), "{en}");
+    assert!(!han().is_match(&en), "{en}");
+}

@@ -105,7 +105,9 @@ fn every_english_key_has_a_chinese_value_with_the_same_placeholders() {
             ));
         }
     }
-    for key in keys("zh-CN") {
+    // `cli.*` holds the translated command-line help, whose English is clap's doc comments
+    // (a unit test in `src/cli/help.rs` checks those keys against the arguments).
+    for key in keys("zh-CN").into_iter().filter(|k| !k.starts_with("cli.")) {
         if raw("en", &key).is_none() {
             problems.push(format!("{key}: zh-CN only (no English key)"));
         }
