@@ -45,9 +45,6 @@ mod embedded {
 /// The language used when none is chosen and the fallback for missing keys.
 pub const DEFAULT_LANGUAGE: &str = "en";
 
-/// The languages with message tables, as chosen by `--lang` and the locale.
-pub const LANGUAGES: &[&str] = &["en", "zh-CN"];
-
 #[derive(Debug, Clone)]
 enum Entry {
     One(String),
@@ -112,7 +109,8 @@ pub fn language() -> &'static str {
 
 /// The supported language a language tag or locale name asks for, if any: `zh_CN.UTF-8`,
 /// `zh-SG`, `zh_Hans`, `zh-Hans-CN` and `zh` → `zh-CN`; `en_GB` → `en`. Traditional Chinese
-/// (`zh_TW`, `zh_HK`, `zh_MO`, `zh-Hant`) gets `None`, like any language without a table:
+/// (`zh_TW`, `zh_HK`, `zh_MO`, `zh-Hant`) gets `None`, like any language without a table
+/// (`i18n/<lang>/`):
 /// Simplified Chinese is another script with other words (储存库/存放庫, 令牌/權杖), so it is
 /// not substituted silently; `--lang zh-CN` or `LANGUAGE=zh_TW:zh_CN` asks for it.
 pub fn supported(tag: &str) -> Option<&'static str> {
@@ -136,7 +134,13 @@ pub fn supported(tag: &str) -> Option<&'static str> {
                 .is_none_or(|p| matches!(*p, "hans" | "cn" | "sg"));
             (simplified && !traditional).then_some("zh-CN")
         }
-        _ => None,
+        // Another language is supported once `i18n/<lang>/` exists: `de_DE` → `de-DE` or `de`.
+        base => {
+            let all = tables();
+            let exact = all.keys().find(|k| k.eq_ignore_ascii_case(&code));
+            let by_base = all.keys().find(|k| k.eq_ignore_ascii_case(base));
+            exact.or(by_base).map(String::as_str)
+        }
     }
 }
 
