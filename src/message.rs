@@ -203,6 +203,13 @@ pub fn exists(key: &str) -> bool {
         .is_some_and(|t| t.contains_key(key))
 }
 
+/// Every language with a message table (`i18n/<lang>/`), sorted.
+pub fn languages() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = tables().keys().map(String::as_str).collect();
+    all.sort_unstable();
+    all
+}
+
 /// Every key of a language's table (tests compare languages with this).
 pub fn keys(lang: &str) -> Vec<String> {
     let mut keys: Vec<String> = tables()

@@ -71,48 +71,59 @@ fn strip_untranslatable(value: &str) -> String {
 
 #[test]
 fn every_english_key_has_a_chinese_value_with_the_same_placeholders() {
-    use ghcr_doctor::message::{keys, placeholders, raw};
+    use ghcr_doctor::message::{broken_fluent_values, languages};
     assert!(
-        ghcr_doctor::message::broken_fluent_values().is_empty(),
+        broken_fluent_values().is_empty(),
         "{:?}",
-        ghcr_doctor::message::broken_fluent_values()
+        broken_fluent_values()
     );
+    assert!(languages().contains(&"zh-CN"), "{:?}", languages());
     let mut problems = Vec::new();
+    for lang in languages().into_iter().filter(|l| *l != "en") {
+        problems.extend(translation_problems(lang));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Keys of `lang` that are missing, extra, or differ from English in placeholders or lines.
+fn translation_problems(lang: &str) -> Vec<String> {
+    use ghcr_doctor::message::{keys, placeholders, raw};
+    let mut problems = Vec::new();
+    let names = |values: &[String]| {
+        let mut all: Vec<String> = values.iter().flat_map(|v| placeholders(v)).collect();
+        all.sort();
+        all.dedup();
+        all
+    };
     for key in keys("en") {
         let en = raw("en", &key).expect("english");
-        let Some(zh) = raw("zh-CN", &key) else {
-            problems.push(format!("{key}: no zh-CN value"));
+        let Some(tr) = raw(lang, &key) else {
+            problems.push(format!("{key}: no {lang} value"));
             continue;
         };
-        let names = |values: &[String]| {
-            let mut all: Vec<String> = values.iter().flat_map(|v| placeholders(v)).collect();
-            all.sort();
-            all.dedup();
-            all
-        };
-        if names(&en) != names(&zh) {
+        if names(&en) != names(&tr) {
             problems.push(format!(
-                "{key}: placeholders {:?} in English, {:?} in zh-CN",
+                "{key}: placeholders {:?} in English, {:?} in {lang}",
                 names(&en),
-                names(&zh)
+                names(&tr)
             ));
         }
-        if en.len() != zh.len() {
+        if en.len() != tr.len() {
             problems.push(format!(
-                "{key}: {} lines in English, {} in zh-CN",
+                "{key}: {} lines in English, {} in {lang}",
                 en.len(),
-                zh.len()
+                tr.len()
             ));
         }
     }
     // `cli.*` holds the translated command-line help, whose English is clap's doc comments
     // (a unit test in `src/cli/help.rs` checks those keys against the arguments).
-    for key in keys("zh-CN").into_iter().filter(|k| !k.starts_with("cli.")) {
+    for key in keys(lang).into_iter().filter(|k| !k.starts_with("cli.")) {
         if raw("en", &key).is_none() {
-            problems.push(format!("{key}: zh-CN only (no English key)"));
+            problems.push(format!("{key}: {lang} only (no English key)"));
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    problems
 }
 
 /// A value is left in English when, with code, ids and names taken out, it still has an
