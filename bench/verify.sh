@@ -123,11 +123,11 @@ measure() {
     "$(python3 -c "print(($slow - $zero) / $RTT)")" "$steps"
 }
 IMAGE="IMAGE_HOST/bench/app:v1"
-measure "ghcr-doctor verify (HEAD, concurrency 16)" \
+measure "ghcr-doctor verify (HEAD, the defaults)" \
   "$BIN" verify --plain-http --format json --expect-digest "$DIGEST" \
   --platform linux/amd64,linux/arm64 "$IMAGE"
-measure "ghcr-doctor verify --concurrency 128" \
-  "$BIN" verify --plain-http --format json --concurrency 128 --expect-digest "$DIGEST" \
+measure "ghcr-doctor verify --concurrency 16" \
+  "$BIN" verify --plain-http --format json --concurrency 16 --expect-digest "$DIGEST" \
   --platform linux/amd64,linux/arm64 "$IMAGE"
 measure "ghcr-doctor verify --pull (download + sha256)" \
   "$BIN" verify --plain-http --format json --pull "$IMAGE"

@@ -8,10 +8,12 @@
 pub mod actions;
 pub mod catalog;
 pub mod check;
+pub mod commands;
 pub mod credentials;
 pub mod explain;
 pub mod finding;
 pub mod github;
+pub mod host;
 pub mod http;
 pub mod image;
 pub mod login;

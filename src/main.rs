@@ -23,7 +23,7 @@ fn install_panic_hook() {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let detail = ghcr_doctor::token::scrub(&payload);
+        let detail = ghcr_doctor::secret::redact(&payload);
         eprintln!(
             "{}: {}",
             ghcr_doctor::t!("common.error-prefix"),
@@ -37,12 +37,17 @@ fn install_panic_hook() {
     }));
 }
 
-/// For the no-leak test only: with `GHCR_DOCTOR_TEST_PANIC=1` the binary panics once
+/// For the no-leak test only: with `GHCR_DOCTOR_TEST_PANIC=1` a debug build panics once
 /// credentials are loaded, with the secret in the payload, to prove the panic hook never
-/// prints it. Hidden: not in `--help` or the docs.
+/// prints it. Hidden: not in `--help` or the docs; compiled out of release builds.
+#[cfg(debug_assertions)]
 pub(crate) fn test_panic_point(secrets: &[&ghcr_doctor::secret::Secret]) {
     if std::env::var_os("GHCR_DOCTOR_TEST_PANIC").is_some_and(|v| v == "1") {
         let held: Vec<&str> = secrets.iter().map(|s| s.expose()).collect();
         panic!("test panic while holding {}", held.join(" "));
     }
 }
+
+/// Release builds have no test switch.
+#[cfg(not(debug_assertions))]
+pub(crate) fn test_panic_point(_secrets: &[&ghcr_doctor::secret::Secret]) {}

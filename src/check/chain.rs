@@ -64,6 +64,30 @@ pub(super) async fn run(
     items: Vec<Item<'_>>,
     resolved: Resolved,
 ) -> ChainOut {
+    // A credential helper that failed or hung sent nothing: the registry's refusal of the
+    // anonymous requests that follow is the missing credential, not a rejected one.
+    let helper_failed = resolved.credential.is_none()
+        && resolved
+            .findings
+            .iter()
+            .any(|f| f.check == crate::credentials::CHECK_HELPER && f.is_failure());
+    let mut out = run_chain(ctx, domain, items, resolved).await;
+    if helper_failed {
+        for f in out.per_image.iter_mut().flat_map(|(_, fs)| fs.iter_mut()) {
+            if f.cause.as_deref() == Some("registry-unauthorized") {
+                f.cause = Some("no-credentials".to_owned());
+            }
+        }
+    }
+    out
+}
+
+async fn run_chain(
+    ctx: &Context,
+    domain: &str,
+    items: Vec<Item<'_>>,
+    resolved: Resolved,
+) -> ChainOut {
     let mut out = ChainOut::default();
     let opts = &ctx.options;
     let proxy = &opts.http.proxy;

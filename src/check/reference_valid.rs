@@ -10,8 +10,11 @@ pub const ID: &str = "reference-valid";
 pub fn check(input: &str) -> (Finding, Option<Reference>) {
     match Reference::parse(input) {
         Ok(r) => (
-            Finding::new(ID, Status::Pass, input, message(&r))
-                .with_evidence("normalized", r.to_string()),
+            crate::reference::warn_host(
+                Finding::new(ID, Status::Pass, input, message(&r))
+                    .with_evidence("normalized", r.to_string()),
+                &r,
+            ),
             Some(r),
         ),
         Err(e) => {
@@ -41,4 +44,27 @@ fn message(r: &Reference) -> String {
         repository = r.repository(),
         parts = parts
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_miss_and_retired_hosts_warn_and_the_image_is_still_checked() {
+        let (f, r) = check("ghrc.io/user/app");
+        assert_eq!(
+            (f.status, f.cause.as_deref()),
+            (Status::Warn, Some("registry-host-typo"))
+        );
+        assert!(r.is_some());
+        let (f, r) = check("docker.pkg.github.com/o/r/app:1");
+        assert_eq!(
+            (f.status, f.cause.as_deref()),
+            (Status::Warn, Some("registry-retired"))
+        );
+        assert!(r.is_some());
+        let (f, _) = check("ghcr.io/user/app");
+        assert_eq!((f.status, f.cause), (Status::Pass, None));
+    }
 }

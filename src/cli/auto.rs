@@ -1,21 +1,14 @@
-//! `ghcr-doctor` with no arguments. Inside a git repository: lint `.github/workflows`, find
-//! the ghcr.io images those workflows push (expressions resolved from the repository and
-//! lowercased), and run `check` on them with the discovered credential, as one report.
-//! Outside a repository: a short usage with examples.
+//! `ghcr-doctor` with no arguments. Inside a git repository: what the repository's workflows
+//! push, checked (see `ghcr_doctor::commands::auto`). Outside a repository: a short usage
+//! with examples.
 
 use std::process::ExitCode;
 
+use ghcr_doctor::commands::auto;
 use ghcr_doctor::credentials::Env;
-use ghcr_doctor::finding::{Finding, Status};
-use ghcr_doctor::github::{self, repo_locator};
-use ghcr_doctor::report::Report;
-use ghcr_doctor::{project, t, tl, workflow};
-use serde_json::{Value, json};
+use ghcr_doctor::{project, t};
 
 use super::output::{self, GlobalArgs};
-
-/// The check id of the findings about what was found in the repository.
-const CHECK: &str = "project-images";
 
 pub(crate) fn run(global: &GlobalArgs) -> ExitCode {
     let Ok(cwd) = std::env::current_dir() else {
@@ -25,102 +18,17 @@ pub(crate) fn run(global: &GlobalArgs) -> ExitCode {
         return usage();
     };
     let env = Env::from_process();
-    let mut report = Report::new("auto");
-    let workflows = root.join(project::WORKFLOWS);
-    let mut pushed = Vec::new();
-    if workflows.is_dir() {
-        let paths = [workflows.clone()];
-        match workflow::check(&paths) {
-            Ok(lint) => report.findings.extend(lint.findings),
-            Err(e) => return output::usage_error(&e.to_string()),
-        }
-        match workflow::pushed_images(&paths) {
-            Ok(p) => pushed = p,
-            Err(e) => return output::usage_error(&e.to_string()),
-        }
-    } else {
-        report.push(Finding::new(
-            CHECK,
-            Status::Skip,
-            root.display().to_string(),
-            t!("auto.no-workflows", path = workflows.display()),
-        ));
-    }
-
-    let api = github::api_url(None, &env);
-    let web_host = github::web_host(&api).unwrap_or_else(|| "github.com".to_owned());
-    let located = repo_locator::locate(&repo_locator::Sources {
-        env: Some(&env),
-        dir: Some(&root),
-        web_host: &web_host,
-        ..repo_locator::Sources::default()
-    })
-    .ok()
-    .flatten();
-    let repo = located.as_ref().map(|l| &l.repo);
-    let resolved = project::resolve_all(pushed, repo);
-    let mut images = Vec::new();
-    let mut rows = Vec::new();
-    for r in &resolved {
-        rows.push(json!({
-            "file": r.pushed.file, "line": r.pushed.line, "job": r.pushed.job,
-            "raw": r.pushed.raw, "image": r.image,
-        }));
-        match &r.image {
-            Some(image) => images.push(image.clone()),
-            None => report.push(
-                Finding::new(
-                    CHECK,
-                    Status::Skip,
-                    r.pushed.raw.as_str(),
-                    t!("auto.unresolved", raw = r.pushed.raw, job = r.pushed.job),
-                )
-                .with_location(ghcr_doctor::finding::Location {
-                    file: Some(r.pushed.file.clone()),
-                    line: Some(r.pushed.line),
-                    column: None,
-                    end_column: None,
-                }),
-            ),
-        }
-    }
-    let summary = if images.is_empty() {
-        Finding::new(
-            CHECK,
-            Status::Skip,
-            root.display().to_string(),
-            t!("auto.none-found"),
-        )
-        .with_fix(tl!("auto.none-found-fix"))
-    } else {
-        Finding::new(
-            CHECK,
-            Status::Info,
-            root.display().to_string(),
-            t!(
-                "auto.found",
-                count = images.len(),
-                images = images.join(", "),
-                repo = repo.map_or_else(|| t!("auto.repo-unknown"), ToString::to_string)
-            ),
-        )
+    let auto::Project { mut report, images } = match auto::project(&root, &env) {
+        Ok(p) => p,
+        Err(e) => return output::usage_error(&e.to_string()),
     };
-    report.findings.insert(0, summary);
-    report.extra.insert("images".into(), Value::Array(rows));
-
     if !images.is_empty() {
         let args = match super::check::Args::for_images(&images) {
             Ok(a) => a,
             Err(e) => return output::usage_error(&e.to_string()),
         };
         match super::check::report(args, global) {
-            Ok(checked) => {
-                report.findings.extend(checked.findings);
-                for (k, v) in checked.extra {
-                    report.extra.entry(k).or_insert(v);
-                }
-                report.outputs.extend(checked.outputs);
-            }
+            Ok(checked) => auto::merge(&mut report, checked),
             Err(code) => return code,
         }
     }

@@ -119,9 +119,6 @@ pub(crate) fn report(args: Args, global: &GlobalArgs) -> Result<Report, ExitCode
     )
     .map_err(|e| output::usage_error(&e))?;
     ctx.observer = output::mask_observer(global);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| output::usage_error(&e.to_string()))?;
+    let runtime = super::runtime()?;
     Ok(runtime.block_on(check::run(&ctx, &args.images)))
 }

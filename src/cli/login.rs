@@ -122,12 +122,9 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return output::usage_error(&e.to_string()),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(r) => r,
-        Err(e) => return output::usage_error(&e.to_string()),
+        Err(code) => return code,
     };
     let outcome = match runtime.block_on(login::run(&options, &client)) {
         Ok(o) => o,

@@ -80,6 +80,16 @@ pub(crate) enum Command {
     },
 }
 
+/// The process's one tokio runtime, built by the command that needs it (`check`, `verify`,
+/// `login`, and `check` under the no-argument run).
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| output::usage_error(&e.to_string()))
+}
+
 pub(crate) fn main() -> ExitCode {
     // The language is chosen before parsing, so that clap's help is already in it.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

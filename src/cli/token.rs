@@ -53,7 +53,7 @@ fn is_variable_name(name: &str) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !TokenKind::of(name).is_github()
-        && token::scrub(name) == name
+        && !ghcr_doctor::secret::looks_secret(name)
 }
 
 /// The most a token source may hold: tokens are at most a few hundred characters, so more
@@ -117,7 +117,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         }
     } else if let Some(path) = &args.from_file {
         // A path is shown, unless it looks like a token typed in the wrong place.
-        let shown = token::scrub(&path.display().to_string());
+        let shown = ghcr_doctor::secret::redact(&path.display().to_string());
         match std::fs::File::open(path).and_then(read_limited) {
             Ok(None) => {
                 return output::usage_error(&t!("token.cli.too-large", source = shown));

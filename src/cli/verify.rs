@@ -45,10 +45,10 @@ pub(crate) struct Args {
     #[arg(long)]
     anonymous_pull: bool,
 
-    /// Requests in flight at once, per registry.
-    #[arg(long, value_name = "N", default_value_t = 16,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
-    concurrency: u16,
+    /// Requests in flight at once, per registry [default: 256 when the registry speaks
+    /// HTTP/2 (one shared connection), 128 over HTTP/1.1 (one connection each)].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: Option<u16>,
 
     #[command(flatten)]
     credential: CredentialArgs,
@@ -172,28 +172,25 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             Job {
                 input: input.clone(),
                 options: image::Options {
-                    concurrency: usize::from(args.concurrency),
+                    concurrency: args.concurrency.map(usize::from),
                     platforms: platforms.clone(),
                     expected,
                     pull: args.pull,
                     progress: progress.clone(),
                     credential: String::new(),
+                    limits: image::Limits::default(),
                 },
             }
         })
         .collect();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => return output::usage_error(&e.to_string()),
+        Err(code) => return code,
     };
     let batch = runtime.block_on(image::verify_all(
         &ctx,
         &jobs,
-        usize::from(args.concurrency),
+        args.concurrency.map(usize::from),
         args.anonymous_pull,
     ));
     let report = image::report(&batch);

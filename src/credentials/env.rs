@@ -131,7 +131,7 @@ pub fn username(options: &Options) -> Option<String> {
 /// A user name fit for output: one that looks like a token or a generated password (pasted
 /// into the wrong field) is replaced by `<redacted>`.
 pub fn display_username(username: &str) -> String {
-    if TokenKind::of(username).is_github() || crate::token::scrub(username) != username {
+    if TokenKind::of(username).is_github() || crate::secret::looks_secret(username) {
         crate::secret::REDACTED.to_owned()
     } else {
         username.to_owned()

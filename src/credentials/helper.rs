@@ -48,7 +48,8 @@ pub enum HelperError {
     Failed {
         program: String,
         code: Option<i32>,
-        /// The first non-empty line of its error output, scrubbed of secret-looking text.
+        /// The first non-empty line of its error output (never of its standard output),
+        /// scrubbed of secret-looking text.
         first_line: String,
     },
     #[error("{program} did not answer within {timeout:?}")]
@@ -109,14 +110,18 @@ fn spawn(path: &Path, env: &Env) -> std::io::Result<std::process::Child> {
     const TEXT_FILE_BUSY: i32 = 26;
     let mut attempt = 0;
     loop {
-        let result = Command::new(path)
+        let mut command = Command::new(path);
+        command
             .arg("get")
             .env_clear()
             .envs(env.iter())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
+            .stderr(Stdio::piped());
+        // Its own process group, so that a timeout kills whatever it started too.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let result = command.spawn();
         match result {
             Err(e) if e.raw_os_error() == Some(TEXT_FILE_BUSY) && attempt < 20 => {
                 attempt += 1;
@@ -125,6 +130,26 @@ fn spawn(path: &Path, env: &Env) -> std::io::Result<std::process::Child> {
             other => return other,
         }
     }
+}
+
+/// Kills the helper's process group: the helper and every process it started that did not
+/// leave the group.
+#[cfg(unix)]
+fn kill_group(pid: u32) {
+    use rustix::process::{Pid, Signal, kill_process_group};
+    if let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) {
+        let _ = kill_process_group(pid, Signal::KILL);
+    }
+}
+
+/// Kills the helper and its process tree.
+#[cfg(not(unix))]
+fn kill_group(pid: u32) {
+    let _ = Command::new("taskkill")
+        .args(["/F", "/T", "/PID", &pid.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// Asks helper `name` for the credential of `server`.
@@ -159,23 +184,26 @@ pub fn get(name: &str, server: &str, env: &Env, timeout: Duration) -> Result<Ans
         program: program.clone(),
         timeout,
     };
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(timed_out());
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(HelperError::Spawn {
-                    program,
-                    reason: e.to_string(),
-                });
-            }
+    // A waiter thread reaps the helper; this one waits for it with the deadline (no polling).
+    let pid = child.id();
+    let (exited_tx, exited_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = exited_tx.send(child.wait());
+    });
+    let status = match exited_rx.recv_timeout(timeout) {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => {
+            kill_group(pid);
+            return Err(HelperError::Spawn {
+                program,
+                reason: e.to_string(),
+            });
+        }
+        Err(_) => {
+            // The helper and everything it started (`pass` → `gpg` → pinentry): a hanging
+            // child would otherwise outlive the run and keep its pipes open.
+            kill_group(pid);
+            return Err(timed_out());
         }
     };
     let grace = deadline
@@ -210,9 +238,9 @@ fn interpret(
         return Err(HelperError::Failed {
             program: program.to_owned(),
             code,
-            first_line: first_line(err)
-                .or_else(|| first_line(out))
-                .unwrap_or_default(),
+            // Only the error output: a failing helper may print the stored password on
+            // standard output (or the credential JSON), which is never shown.
+            first_line: first_line(err).unwrap_or_default(),
         });
     }
     let mut wire: Wire = serde_json::from_slice(out).map_err(|_| HelperError::BadAnswer {
@@ -242,7 +270,7 @@ fn first_line(bytes: &[u8]) -> Option<String> {
     if line.starts_with('{') {
         return Some(crate::t!("credentials.helper-output-withheld"));
     }
-    let mut scrubbed = crate::token::scrub(line);
+    let mut scrubbed = crate::secret::redact(line);
     if scrubbed.chars().count() > 200 {
         scrubbed = scrubbed.chars().take(200).collect::<String>() + "…";
     }

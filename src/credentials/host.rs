@@ -2,37 +2,17 @@
 //! `https://ghcr.io/v1/`, podman's `ghcr.io/owner`) reduce to one host, and Docker Hub's
 //! aliases (`docker.io`, `index.docker.io`, `https://index.docker.io/v1/`) are one registry.
 
-/// The canonical name of Docker Hub.
-pub const DOCKER_HUB: &str = "docker.io";
-
-/// The key docker uses for Docker Hub in `config.json` and with credential helpers.
-pub const DOCKER_HUB_SERVER: &str = "https://index.docker.io/v1/";
+use crate::host::Host;
 
 /// The host a registry name or config key stands for, lower-cased, with Docker Hub's aliases
-/// folded into `docker.io`. Mirrors docker's `ConvertToHostname`: drop the scheme, keep what
-/// comes before the first `/`.
+/// folded into `docker.io` ([`Host::parse`]).
 pub fn canonical(key: &str) -> String {
-    let s = key.trim();
-    let lower = s.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-        .unwrap_or(&lower);
-    let host = rest.split('/').next().unwrap_or_default();
-    match host {
-        "docker.io" | "index.docker.io" | "registry-1.docker.io" => DOCKER_HUB.to_owned(),
-        other => other.to_owned(),
-    }
+    Host::parse(key).name().to_owned()
 }
 
 /// The server address docker passes to a credential helper for `registry`.
 pub fn server_address(registry: &str) -> String {
-    let host = canonical(registry);
-    if host == DOCKER_HUB {
-        DOCKER_HUB_SERVER.to_owned()
-    } else {
-        host
-    }
+    Host::parse(registry).server_address().to_owned()
 }
 
 /// True when the config key `key` is an entry for `registry`.
@@ -58,7 +38,7 @@ pub fn is_plausible(registry: &str) -> bool {
     // docker's rule for the first path component being a registry: it has a dot or a port,
     // or is `localhost`. Anything else (a word, a password) is not a host.
     let hostlike = name.contains('.') || port.is_some() || name == "localhost";
-    name_ok && port_ok && hostlike && crate::token::scrub(registry) == registry
+    name_ok && port_ok && hostlike && !crate::secret::looks_secret(registry)
 }
 
 #[cfg(test)]
@@ -93,7 +73,7 @@ mod tests {
             assert!(matches(key, "docker.io"), "{key}");
             assert!(matches("docker.io", key), "{key}");
         }
-        assert_eq!(server_address("docker.io"), DOCKER_HUB_SERVER);
+        assert_eq!(server_address("docker.io"), "https://index.docker.io/v1/");
         assert_eq!(server_address("https://ghcr.io/"), "ghcr.io");
         assert_eq!(server_address("127.0.0.1:5000"), "127.0.0.1:5000");
     }

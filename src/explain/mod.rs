@@ -9,10 +9,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Read};
-use std::ops::Range;
-use std::sync::OnceLock;
 
-use regex::Regex;
 use serde_json::{Map, Value};
 
 pub mod context;
@@ -28,7 +25,6 @@ pub use scan::Stats;
 use crate::catalog;
 use crate::finding::{Finding, Location, Status};
 use crate::report::Report;
-use crate::secret::REDACTED;
 use crate::t;
 use crate::token::TokenKind;
 
@@ -149,79 +145,16 @@ struct Seen {
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
-/// header in a Go error or a curl trace), so evidence never repeats a secret.
+/// header in a Go error or a curl trace), by the one secret policy, so evidence never repeats
+/// a secret.
 fn redact(text: &str) -> String {
-    redact_at(text, 0).0
-}
-
-/// Where secrets sit in `text`, sorted and merged; `None` if a pattern failed to compile.
-fn secret_ranges(text: &str) -> Option<Vec<Range<usize>>> {
-    static PATTERNS: OnceLock<Option<(Regex, Regex)>> = OnceLock::new();
-    let (secret, run) = PATTERNS
-        .get_or_init(|| {
-            let secret = Regex::new(
-                r"(?i)(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|\b(?:basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,})",
-            )
-            .ok()?;
-            // A token's body without its prefix (a colour code swallowed its first letter, or
-            // a cut took the prefix): long, and mixing upper case, lower case and digits,
-            // which digests, ids and words do not.
-            let run = Regex::new(r"[A-Za-z0-9_]{30,}").ok()?;
-            Some((secret, run))
-        })
-        .as_ref()?;
-    let mixed = |r: &str| {
-        r.bytes().any(|b| b.is_ascii_uppercase())
-            && r.bytes().any(|b| b.is_ascii_lowercase())
-            && r.bytes().any(|b| b.is_ascii_digit())
-    };
-    let mut ranges: Vec<Range<usize>> = secret
-        .find_iter(text)
-        .map(|m| m.range())
-        .chain(
-            run.find_iter(text)
-                .filter(|m| mixed(m.as_str()))
-                .map(|m| m.range()),
-        )
-        .collect();
-    ranges.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    Some(merged)
-}
-
-/// `text` with its secrets replaced, and where byte `at` of `text` ended up.
-fn redact_at(text: &str, at: usize) -> (String, usize) {
-    // Without the patterns nothing can be checked: show no text rather than a secret.
-    let Some(ranges) = secret_ranges(text) else {
-        return (String::new(), 0);
-    };
-    let mut out = String::with_capacity(text.len());
-    let mut new_at = None;
-    let mut from = 0;
-    for r in ranges {
-        if new_at.is_none() && at < r.end {
-            new_at = Some(out.len() + at.saturating_sub(from).min(r.start - from));
-        }
-        out.push_str(&text[from..r.start]);
-        out.push_str(REDACTED);
-        from = r.end;
-    }
-    let new_at = new_at.unwrap_or(out.len() + at.saturating_sub(from));
-    out.push_str(&text[from..]);
-    let new_at = new_at.min(out.len());
-    (out, new_at)
+    crate::secret::redact(text)
 }
 
 /// The evidence text: the segment with its secrets hidden, cut around the match at `start`.
 /// Hiding comes first, so a cut never leaves part of a secret that no longer looks like one.
 fn quote(segment: &str, start: usize) -> String {
-    let (redacted, start) = redact_at(segment, start);
+    let (redacted, start) = crate::secret::redact::redact_at(segment, start);
     excerpt(&redacted, start)
 }
 

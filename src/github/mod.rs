@@ -66,7 +66,7 @@ pub fn web_host(api_url: &str) -> Option<String> {
 /// Whether `check` consults GitHub: the registry is ghcr.io, or `--github` was given.
 /// (The token kind is judged by [`assess`], which skips with a reason for other tokens.)
 pub fn applies(registry_host: &str, forced: bool) -> bool {
-    forced || registry_host.eq_ignore_ascii_case("ghcr.io")
+    forced || crate::host::Host::parse(registry_host).is_ghcr()
 }
 
 /// One image the run is about: its registry and repository path (`acme/app/web`).

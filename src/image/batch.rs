@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::source::{SessionSource, SourceError};
+use super::source::{SessionSource, Source, SourceError};
 use super::verify::{Options, VerifiedImage, verify};
 use crate::check::{Context, Credentials};
 use crate::credentials::{self, Credential};
@@ -39,13 +39,14 @@ pub struct Batch {
     pub sequential_steps: u32,
 }
 
-/// Verifies every job. At most `concurrency` requests are in flight per registry; with
+/// Verifies every job. At most `concurrency` requests are in flight per registry (`None`:
+/// chosen per registry from its connection, see [`super::source::default_concurrency`]); with
 /// `anonymous_pull`, each registry also gets an anonymous session (pinged and logged in
 /// alongside the other, so it adds no round trip) to prove the images are public.
 pub async fn verify_all(
     ctx: &Context,
     jobs: &[Job],
-    concurrency: usize,
+    concurrency: Option<usize>,
     anonymous_pull: bool,
 ) -> Batch {
     let requests_before = ctx.http.requests_sent();
@@ -128,7 +129,8 @@ pub async fn verify_all(
             .max(anonymous.map_or(0, SessionSource::steps));
         let manifests = images.iter().map(|(_, i)| i.manifest_steps).max();
         let blobs: usize = images.iter().map(|(_, i)| i.blob_count).sum();
-        let steps = opening + manifests.unwrap_or(0) + blobs.div_ceil(concurrency.max(1)) as u32;
+        let bound = source.concurrency().unwrap_or(1).max(1);
+        let steps = opening + manifests.unwrap_or(0) + blobs.div_ceil(bound) as u32;
         (images, notes, steps)
     });
     let mut done: Vec<(usize, VerifiedImage)> = Vec::with_capacity(jobs.len());

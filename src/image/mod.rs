@@ -10,37 +10,6 @@ pub mod verify;
 
 pub use batch::{Batch, Job, verify_all};
 pub use summary::{SUMMARY_LIMIT, build_report_markdown};
-pub use verify::{Expected, Options, Progress, VerifiedImage, verify};
+pub use verify::{Expected, Limits, Options, Progress, VerifiedImage, verify};
 
-use serde_json::Value;
-
-/// The `images` field of the JSON report: the facts about each verified image.
-pub fn images_json(images: &[VerifiedImage]) -> Value {
-    serde_json::to_value(images).unwrap_or(Value::Array(Vec::new()))
-}
-
-/// The report of a verify run: discovery's notes, then every image's findings in order; the
-/// `images` and `stats` JSON fields; the build report as the Markdown rendering (the step
-/// summary in GitHub Actions); the step output `digest` (the first image's manifest digest).
-pub fn report(batch: &Batch) -> crate::report::Report {
-    let images = &batch.images;
-    let mut report = crate::report::Report::new("verify");
-    report.findings.extend(batch.notes.iter().cloned());
-    for image in images {
-        report.findings.extend(image.findings.iter().cloned());
-    }
-    report.extra.insert("images".into(), images_json(images));
-    report.extra.insert(
-        "stats".into(),
-        serde_json::json!({
-            "images": images.len(),
-            "requests": batch.requests,
-            "sequential_steps": batch.sequential_steps,
-        }),
-    );
-    report.markdown = Some(build_report_markdown(images));
-    if let Some(digest) = images.first().and_then(|i| i.digest.clone()) {
-        report.outputs.push(("digest".into(), digest));
-    }
-    report
-}
+pub use crate::commands::verify::{images_json, report};

@@ -84,6 +84,27 @@ pub trait Source: Sync {
         size: u64,
         sink: &mut (dyn FnMut(&[u8]) + Send),
     ) -> impl Future<Output = Result<bool, SourceError>> + Send;
+
+    /// The requests this source lets be in flight at once, when it bounds them itself.
+    fn concurrency(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// Requests in flight at once per registry when the registry speaks HTTP/2: they share one
+/// connection, and the server's own stream limit queues the rest.
+pub const HTTP2_CONCURRENCY: usize = 256;
+/// Requests in flight at once per registry over HTTP/1.1, where each holds a connection: a
+/// bounded pool, large enough for a 2-platform × 50-layer image's blobs in one wave.
+pub const HTTP1_CONCURRENCY: usize = 128;
+
+/// The default bound for a registry, from what its connection allows.
+pub fn default_concurrency(multiplexed: bool) -> usize {
+    if multiplexed {
+        HTTP2_CONCURRENCY
+    } else {
+        HTTP1_CONCURRENCY
+    }
 }
 
 /// What a cause depends on besides the answer: the registry and the credential.
@@ -121,7 +142,8 @@ impl Judge {
 
 /// One registry, read through a [`Session`]: pinged anonymously and logged in once for the
 /// pull scope of every repository that will be read, with at most `concurrency` requests in
-/// flight at once (a bound shared by every image of the registry).
+/// flight at once (a bound shared by every image of the registry; by default chosen from the
+/// connection, see [`default_concurrency`]).
 #[derive(Debug)]
 pub struct SessionSource {
     /// The session, or why there is none (ping failed, or the domain makes no URL).
@@ -132,6 +154,8 @@ pub struct SessionSource {
     refused: Vec<(String, SourceError)>,
     judge: Judge,
     permits: Semaphore,
+    /// The bound `permits` enforces.
+    concurrency: usize,
     /// Round trips opening took one after the other: the ping, then the token request(s).
     steps: u32,
 }
@@ -146,14 +170,13 @@ impl SessionSource {
         endpoint: Endpoint,
         credential: Option<&Credential>,
         repositories: &[&str],
-        concurrency: usize,
+        concurrency: Option<usize>,
     ) -> SessionSource {
         let judge = Judge {
             github: endpoint.is_github(),
             token_kind: credential.map(|c| TokenKind::of(c.secret.expose())),
             credential_source: credential.map(|c| c.source.clone()),
         };
-        let permits = Semaphore::new(concurrency.max(1));
         let mut session = match Session::ping(http, endpoint).await {
             Ok((session, _)) => session,
             Err(e) => {
@@ -162,11 +185,16 @@ impl SessionSource {
                     login_error: None,
                     refused: Vec::new(),
                     judge,
-                    permits,
+                    permits: Semaphore::new(1),
+                    concurrency: 1,
                     steps: 1,
                 };
             }
         };
+        let concurrency = concurrency
+            .unwrap_or_else(|| default_concurrency(session.multiplexed()))
+            .max(1);
+        let permits = Semaphore::new(concurrency);
         let mut scopes: Vec<Scope> = Vec::new();
         for repository in repositories {
             let scope = Scope::repository(repository, &["pull"]);
@@ -202,6 +230,7 @@ impl SessionSource {
             refused,
             judge,
             permits,
+            concurrency,
             steps,
         }
     }
@@ -218,6 +247,7 @@ impl SessionSource {
                 credential_source: None,
             },
             permits: Semaphore::new(1),
+            concurrency: 1,
             steps: 0,
         }
     }
@@ -250,6 +280,10 @@ fn not_found(error: &registry::Error) -> bool {
 }
 
 impl Source for SessionSource {
+    fn concurrency(&self) -> Option<usize> {
+        Some(self.concurrency)
+    }
+
     async fn get_manifest(
         &self,
         repository: &str,

@@ -210,6 +210,38 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
             CandidateState::Usable(s) => s,
         };
         let kind = TokenKind::of(secret.expose());
+        // A value named for what it is and unusable here (a masked value, an unexpanded
+        // variable; for ghcr.io also base64, another service's token, a password, a changed
+        // case) fails without asking anyone: the registry would only refuse it.
+        if let Some(named) = named_failure(&secret, &registry, &target) {
+            let f = Finding::new(
+                CHECK_CANDIDATE,
+                Status::Fail,
+                target,
+                t!(
+                    "login.candidate-failed",
+                    name = name,
+                    reason = named.message
+                ),
+            )
+            .with_fix(named.fix.clone())
+            .with_evidence("token_kind", kind.as_str())
+            .with_evidence("failed_check", named.check.clone())
+            .with_evidence("details", details_evidence(std::slice::from_ref(&named)));
+            let f = match &named.cause {
+                Some(cause) => f.with_cause(cause),
+                None => f,
+            };
+            attempts.push(Attempt {
+                name,
+                verdict: Verdict::Failed {
+                    cause: named.cause.clone(),
+                    message: f.message.clone(),
+                },
+            });
+            failed.push(f);
+            continue;
+        }
         let (username, username_source) =
             match resolve_username(options, client, &secret, kind).await {
                 Ok(u) => u,
@@ -550,6 +582,21 @@ fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
         )
         .with_evidence("path", shown),
     }
+}
+
+/// The failing `token-format` finding of a value named for what it is (`secret-masked`,
+/// `secret-unexpanded`, and for GitHub's registries `token-encoded`, `token-foreign`,
+/// `secret-password`, `token-malformed`), as `token` and `check` give it.
+fn named_failure(secret: &crate::secret::Secret, registry: &str, target: &str) -> Option<Finding> {
+    let inspection = crate::token::inspect(secret.expose());
+    let named = inspection
+        .named?
+        .for_registry(&crate::host::Host::parse(registry))?;
+    inspection.findings(target, registry).into_iter().find(|f| {
+        f.check == crate::token::CHECK_FORMAT
+            && f.status == Status::Fail
+            && f.cause.as_deref() == Some(named.cause())
+    })
 }
 
 #[cfg(test)]

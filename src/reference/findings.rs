@@ -74,6 +74,52 @@ fn valid_finding(input: &str, target: String, r: &Reference) -> Finding {
         finding.fix = vec![t!("reference.fix.suggestion", suggestion = lower)];
         finding = finding.with_evidence("suggestion", lower);
     }
+    warn_host(finding, r)
+}
+
+/// Turns a valid reference's finding into a warning when its registry host is a near miss of
+/// a well-known registry (`registry-host-typo`, naming the likely host) or a retired one
+/// (`registry-retired`, naming where the images went). Both come from the host model.
+pub fn warn_host(finding: Finding, r: &Reference) -> Finding {
+    let host = r.host();
+    let domain = r.domain();
+    let (cause, message, mut fix, finding) = if let Some(likely) = host.likely_typo_of() {
+        let mut suggestion = format!("{likely}/{}", r.repository());
+        if let Some(tag) = r.tag() {
+            suggestion.push(':');
+            suggestion.push_str(tag);
+        }
+        if let Some(digest) = r.digest() {
+            suggestion.push('@');
+            suggestion.push_str(digest);
+        }
+        (
+            "registry-host-typo",
+            t!("reference.host.typo", domain = domain, likely = likely),
+            vec![t!("reference.fix.suggestion", suggestion = suggestion)],
+            finding
+                .with_evidence("likely_host", likely)
+                .with_evidence("suggestion", suggestion),
+        )
+    } else if let Some(moved) = host.moved_to() {
+        (
+            "registry-retired",
+            t!("reference.host.retired", domain = domain, moved = moved),
+            Vec::new(),
+            finding.with_evidence("moved_to", moved),
+        )
+    } else {
+        return finding;
+    };
+    fix.extend(
+        catalog::cause(cause)
+            .map(|c| c.fix.clone())
+            .unwrap_or_default(),
+    );
+    let mut finding = finding.with_cause(cause);
+    finding.status = Status::Warn;
+    finding.message = message;
+    finding.fix = fix;
     finding
 }
 

@@ -22,11 +22,11 @@ use crate::t;
 mod findings;
 mod grammar;
 
-pub use findings::report;
+pub use findings::{report, warn_host};
 pub use grammar::{PATH_MAX, TAG_MAX, is_identifier, is_valid_domain};
 
 /// The registry docker uses for names without a domain.
-pub const DOCKER_HUB: &str = "docker.io";
+pub const DOCKER_HUB: &str = crate::host::DOCKER_HUB;
 
 /// The legacy name of Docker Hub, rewritten to [`DOCKER_HUB`] by normalisation.
 pub const DOCKER_HUB_LEGACY: &str = "index.docker.io";
@@ -38,7 +38,7 @@ pub const OFFICIAL_PREFIX: &str = "library/";
 pub const DEFAULT_TAG: &str = "latest";
 
 /// GitHub's container registry, which needs `OWNER/NAME` paths.
-pub const GHCR: &str = "ghcr.io";
+pub const GHCR: &str = crate::host::GHCR;
 
 /// A byte range `(start, end)` in the input.
 pub type Span = (usize, usize);
@@ -330,6 +330,11 @@ impl Reference {
     /// What goes after `/manifests/`: the digest when there is one, else the tag.
     pub fn manifest_reference(&self) -> &str {
         self.digest().or(self.tag()).unwrap_or(DEFAULT_TAG)
+    }
+
+    /// The registry host, in the one host model (aliases, API host, GitHub's or not).
+    pub fn host(&self) -> crate::host::Host {
+        crate::host::Host::parse(self.domain())
     }
 
     /// True for Docker Hub references.

@@ -1,5 +1,5 @@
-//! Registry hosts: where the API of a reference's domain lives, and which hosts are
-//! GitHub's.
+//! Registry endpoints: where the API of a reference's domain answers, from the host model
+//! ([`crate::host`]).
 //!
 //! `docker.io` is a name, not a server: its API is `registry-1.docker.io` (tokens from
 //! `auth.docker.io`, named by the challenge). Loopback registries speak plain HTTP.
@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use url::Url;
 
+use crate::host::{Host, strip_port};
 use crate::http::is_loopback_host;
 
 /// Where a registry's API answers.
@@ -21,32 +22,19 @@ pub struct Endpoint {
     pub plain_http: bool,
 }
 
-/// The API host of a reference domain.
-pub fn api_host(domain: &str) -> &str {
-    match domain {
-        "docker.io" | "index.docker.io" | "registry.docker.io" => "registry-1.docker.io",
-        other => other,
+/// The API host of a reference domain (the host model's, [`crate::host::Host::api_host`]).
+pub fn api_host(domain: &str) -> String {
+    let host = Host::parse(domain);
+    if host.known().is_some() {
+        host.api_host().to_owned()
+    } else {
+        domain.to_owned()
     }
 }
 
 /// True for GitHub's container registries, whose answers name GitHub token causes.
 pub fn is_github(domain: &str) -> bool {
-    let host = domain
-        .split(':')
-        .next()
-        .unwrap_or(domain)
-        .to_ascii_lowercase();
-    host == "ghcr.io" || host == "docker.pkg.github.com" || host.ends_with(".ghcr.io")
-}
-
-/// The host part of `domain` without its port (`[::1]:5000` → `[::1]`).
-fn host_only(domain: &str) -> &str {
-    if domain.starts_with('[') {
-        return domain
-            .split_once(']')
-            .map_or(domain, |(h, _)| &domain[..=h.len()]);
-    }
-    domain.rsplit_once(':').map_or(domain, |(h, _)| h)
+    Host::parse(domain).is_github()
 }
 
 impl Endpoint {
@@ -54,7 +42,7 @@ impl Endpoint {
     /// HTTP.
     pub fn for_domain(domain: &str, plain_http: bool) -> Option<Endpoint> {
         let api = api_host(domain);
-        let plain = plain_http || is_loopback_host(host_only(api));
+        let plain = plain_http || is_loopback_host(strip_port(&api));
         let scheme = if plain { "http" } else { "https" };
         let base = Url::parse(&format!("{scheme}://{api}/")).ok()?;
         Some(Endpoint {

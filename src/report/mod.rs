@@ -97,6 +97,34 @@ impl Report {
         )
     }
 
+    /// The report with everything the secret policy takes for a secret replaced by
+    /// `<redacted>`, in every text it shows: targets, messages, fixes, evidence, the
+    /// command's fields, step outputs and its own document. Every renderer sees only this.
+    pub fn redacted(&self) -> Report {
+        use crate::secret::redact;
+        let mut r = self.clone();
+        for f in &mut r.findings {
+            f.target = redact(&f.target);
+            f.message = redact(&f.message);
+            for line in &mut f.fix {
+                *line = redact(line);
+            }
+            for v in f.evidence.values_mut() {
+                redact_value(v);
+            }
+        }
+        for v in r.extra.values_mut() {
+            redact_value(v);
+        }
+        for (_, v) in &mut r.outputs {
+            *v = redact(v);
+        }
+        if let Some(md) = &mut r.markdown {
+            *md = redact(md);
+        }
+        r
+    }
+
     /// The process exit code for this report: 0 when nothing failed, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         if self.ok() { 0 } else { 1 }
@@ -115,13 +143,15 @@ pub enum RenderError {
     Io(#[from] io::Error),
 }
 
-/// Renders `report` in `format` to `out`.
+/// Renders `report` in `format` to `out`, after the secret policy hid what looks like a
+/// secret ([`Report::redacted`]).
 pub fn render(
     report: &Report,
     format: Format,
     style: Style,
     out: &mut dyn Write,
 ) -> Result<(), RenderError> {
+    let report = &report.redacted();
     match format {
         Format::Text => text::render(report, style, out)?,
         Format::Json => json::render(report, out)?,
@@ -130,4 +160,13 @@ pub fn render(
         Format::Markdown => markdown::render(report, out)?,
     }
     Ok(())
+}
+
+fn redact_value(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = crate::secret::redact(s),
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        Value::Object(map) => map.values_mut().for_each(redact_value),
+        _ => {}
+    }
 }

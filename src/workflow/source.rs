@@ -1,34 +1,6 @@
 //! A workflow file's text, kept to turn spans into exact positions and source snippets.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
-use super::yaml::{Pos, Span};
-
-/// GitHub tokens by their documented prefixes (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`,
-/// `github_pat_`); `None` only if the pattern failed to compile.
-pub fn token_pattern() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})").ok()
-    })
-    .as_ref()
-}
-
-/// Byte offset of the start of each line. Lines break where YAML (and so GitHub) breaks
-/// them, at `\n`, `\r\n` and a lone `\r`, so the parser's positions and these lines agree.
-pub fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-            continue;
-        }
-        starts.push(i + 1);
-    }
-    starts
-}
+use super::yaml::{Pos, Span, line_starts};
 
 /// Where a finding points: start and end on one line (columns 1-based, end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,8 +114,9 @@ impl Source {
     /// ```
     ///
     /// `secrets` are spans of credentials written in the file: those on the shown line are
-    /// replaced by `*`, and so is anything on it that looks like a GitHub token, so a snippet
-    /// never carries a credential whatever the finding is about.
+    /// replaced by `*`, and so is anything on it that the secret policy takes for a secret
+    /// ([`crate::secret::redact`]), so a snippet never carries a credential whatever the
+    /// finding is about.
     pub fn snippet(&self, mark: Mark, secrets: &[Mark]) -> String {
         let line = self.line(mark.line);
         let mut chars: Vec<char> = line
@@ -158,11 +131,15 @@ impl Source {
             .filter(|m| m.line == mark.line)
             .map(|m| (m.col.max(1) - 1, m.end_col.max(1) - 1))
             .collect();
-        if let Some(re) = token_pattern() {
-            for m in re.find_iter(line) {
-                let a = line[..m.start()].chars().count();
-                hide.push((a, a + m.as_str().chars().count()));
+        match crate::secret::secret_ranges(line) {
+            Some(ranges) => {
+                for r in ranges {
+                    let a = line[..r.start].chars().count();
+                    hide.push((a, a + line[r].chars().count()));
+                }
             }
+            // Without the policy nothing can be trusted: hide the whole line.
+            None => hide.push((0, chars.len())),
         }
         for (a, b) in hide {
             let b = b.min(chars.len());

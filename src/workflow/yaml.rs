@@ -140,7 +140,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
             };
             // At the end of a file without a final newline saphyr's marker sits on the line
             // after the last: point at the end of the last line instead.
-            let starts = super::source::line_starts(text);
+            let starts = line_starts(text);
             if pos.line > starts.len() {
                 let last = starts
                     .last()
@@ -157,6 +157,20 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
             })
         }
     }
+}
+
+/// Byte offset of the start of each line. Lines break where YAML (and so GitHub) breaks
+/// them, at `\n`, `\r\n` and a lone `\r`, so the parser's positions and these lines agree.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        starts.push(i + 1);
+    }
+    starts
 }
 
 #[cfg(test)]

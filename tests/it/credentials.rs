@@ -430,6 +430,61 @@ fn a_slow_helper_is_stopped_at_the_timeout() {
 }
 
 #[test]
+fn a_failing_helper_never_shows_its_standard_output() {
+    let fx = Fixture::new();
+    // A plain password, not token-shaped: no scrubber would recognise it.
+    fx.helper("leaky", "echo 'correct horse battery staple'\nexit 1");
+    fx.docker_config(r#"{"credsStore":"leaky"}"#);
+    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let h = find(&d, "credential-helper");
+    assert_eq!(h.len(), 1, "{:#?}", d.findings);
+    assert_eq!(h[0].evidence["problem"], "failed");
+    let shown = serde_json::to_string(&d.findings).expect("json");
+    assert!(!shown.contains("horse battery"), "{shown}");
+}
+
+/// The helper starts a child that would outlive it, then hangs: the timeout kills both.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_hanging_helper_is_killed_with_its_children() {
+    let fx = Fixture::new();
+    let pid_file = fx.dir.path().join("child.pid");
+    fx.helper(
+        "hanging",
+        &format!("sleep 300 &\necho $! > '{}'\nwait", pid_file.display()),
+    );
+    fx.docker_config(r#"{"credsStore":"hanging"}"#);
+    let mut o = options("ghcr.io", fx.env(&[]));
+    o.helper_timeout = Some(Duration::from_millis(500));
+    let d = credentials::discover(&o);
+    assert_eq!(
+        find(&d, "credential-helper")[0].evidence["problem"],
+        "timeout"
+    );
+    let pid = std::fs::read_to_string(&pid_file).expect("the helper wrote its child's pid");
+    let stat = format!("/proc/{}/stat", pid.trim());
+    // Killed: gone, or a zombie waiting for its new parent to reap it.
+    let alive = |stat: &str| {
+        std::fs::read_to_string(stat)
+            .ok()
+            .and_then(|s| {
+                s.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().to_owned())
+            })
+            .is_some_and(|rest| !rest.starts_with('Z'))
+    };
+    let until = Instant::now() + Duration::from_secs(5);
+    while alive(&stat) && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        !alive(&stat),
+        "the helper's child {} outlived it",
+        pid.trim()
+    );
+}
+
+#[test]
 fn a_helper_with_nothing_stored_and_an_empty_entry_is_stale() {
     let fx = Fixture::new();
     fx.helper(

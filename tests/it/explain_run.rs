@@ -72,7 +72,7 @@ fn a_job_without_packages_write_points_at_the_job_and_the_log_line() {
     // What to change: the job's permissions block in the workflow at the run's commit.
     assert_eq!(f["location"]["file"], ".github/workflows/release.yml");
     assert_eq!(f["location"]["line"], 9);
-    assert_eq!(f["evidence"]["workflow"]["ref"], SHA);
+    assert_eq!(f["evidence"]["workflow"]["ref"], &SHA[..12]);
     assert_eq!(f["evidence"]["workflow"]["job"], "push-image");
     // Where it was seen: the failed job's log line.
     assert_eq!(f["evidence"]["log"]["job"], "push-image");

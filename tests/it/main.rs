@@ -23,6 +23,7 @@ mod messages;
 mod realm;
 mod reference;
 mod registry_harness;
+mod secret;
 mod support;
 mod token;
 mod verify;

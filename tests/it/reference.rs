@@ -27,6 +27,62 @@ fn valid_reference_shows_its_parts_and_exits_0() {
 }
 
 #[test]
+fn near_miss_and_retired_hosts_are_warnings_naming_the_right_host() {
+    let out = run_ref(&[
+        "--format",
+        "json",
+        "ghrc.io/user/app:1",
+        "gchr.io/user/app",
+        "ghcr.com/user/app",
+        "docker.oi/library/nginx",
+        "docker.pkg.github.com/octo/repo/app:1",
+        "ghcr.io/user/app",
+        "gcr.io/project/app",
+    ]);
+    // Warnings only: the references are valid.
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v = json(&out);
+    let findings = v["findings"].as_array().expect("findings");
+    let seen: Vec<(String, String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["status"].as_str().unwrap_or_default().to_owned(),
+                f["cause"].as_str().unwrap_or_default().to_owned(),
+                f["evidence"]["likely_host"]
+                    .as_str()
+                    .or(f["evidence"]["moved_to"].as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("warn", "registry-host-typo", "ghcr.io"),
+        ("warn", "registry-host-typo", "ghcr.io"),
+        ("warn", "registry-host-typo", "ghcr.io"),
+        ("warn", "registry-host-typo", "docker.io"),
+        ("warn", "registry-retired", "ghcr.io"),
+        ("pass", "", ""),
+        ("pass", "", ""),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(findings[0]["evidence"]["suggestion"], "ghcr.io/user/app:1");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("did you mean `ghcr.io`"),
+        "{}",
+        findings[0]["message"]
+    );
+}
+
+#[test]
 fn uppercase_reference_fails_with_the_lowercase_fix() {
     let out = run_ref(&["ghcr.io/MyOrg/App:1.0"]);
     assert_eq!(out.status.code(), Some(1));

@@ -2,6 +2,7 @@
 //! `ghcr-doctor token` through the real binary (sources, output, exit codes). The test that
 //! no output ever holds a token lives in `token/secrecy.rs`.
 
+mod named;
 mod props;
 mod secrecy;
 

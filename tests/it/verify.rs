@@ -696,7 +696,8 @@ fn every_manifest_and_distinct_blob_is_requested_once() {
     let input = format!("{}/team/count:v1", reg.host());
     let endpoint = Endpoint::for_domain(&reg.host(), false).expect("endpoint");
     let verified = rt.block_on(async {
-        let source = SessionSource::open(client.clone(), endpoint, None, &["team/count"], 16).await;
+        let source =
+            SessionSource::open(client.clone(), endpoint, None, &["team/count"], Some(16)).await;
         image::verify::<_, SessionSource>(&source, None, &input, &image::Options::default()).await
     });
     assert!(verified.ok(), "{:#?}", verified.findings);
@@ -759,4 +760,33 @@ fn a_credential_over_plain_http_to_a_remote_registry_is_a_warning() {
     let fails = findings(&doc, "image-manifest", "fail");
     assert_eq!(fails[0]["cause"], "network-dns", "{doc:#}");
     assert!(!stdout(&out).contains("plain-http-secret"));
+}
+
+/// An index listing the same child thousands of times costs what the image costs: the child
+/// is read once and its blobs checked once (it used to cost a read and a copy per listing).
+#[test]
+fn an_index_listing_one_child_thousands_of_times_reads_it_once() {
+    use crate::support::image::index;
+    let reg = Registry::start(Auth::None);
+    let pusher = Pusher::new(&reg.url(), None);
+    let child = pusher.image("team/many", None, OCI_MANIFEST, AMD64, &[], 3);
+    let entry = (
+        child.manifest.clone(),
+        serde_json::json!({"platform": {"os": "linux", "architecture": "amd64"}}),
+    );
+    let listed = vec![entry; 5_000];
+    let idx = index(OCI_INDEX, &listed);
+    assert!(idx.size() > 900_000, "{}", idx.size());
+    pusher.manifest("team/many", "v1", &idx);
+    let home = tempfile::tempdir().expect("home");
+    let out = verify(home.path(), &[&format!("{}/team/many:v1", reg.host())], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    assert_all_pass(&doc);
+    assert_eq!(
+        doc["images"][0]["platforms"],
+        serde_json::json!(["linux/amd64"])
+    );
+    // The ping, the index, the one child, its config and 3 layers.
+    assert_eq!(doc["stats"]["requests"], 1 + 1 + 1 + 4);
 }

@@ -5,9 +5,10 @@
 use std::collections::HashSet;
 
 use crate::finding::{Finding, Status};
+use crate::secret::{Service, shape};
 use crate::token::TokenKind;
 use crate::workflow::rules::{finding, job_target};
-use crate::workflow::source::{Mark, token_pattern};
+use crate::workflow::source::Mark;
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
@@ -20,19 +21,19 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
         f.extend(tl!("workflow.credential.fix-secret"));
         f
     };
-    // Tokens anywhere in the file.
-    let re = token_pattern();
+    // Tokens of every shape the secret policy knows, anywhere in the file.
     an.wf.root.walk_scalars(&mut |node, text| {
-        let Some(re) = re else { return };
-        for m in re.find_iter(text) {
-            let mark = an
-                .wf
-                .source
-                .locate(node.span, node.span.start.line, m.as_str());
+        for (range, service) in shape::tokens_in(text) {
+            let value = &text[range];
+            let mark = an.wf.source.locate(node.span, node.span.start.line, value);
             if !seen.insert((mark.line, mark.col)) {
                 continue;
             }
-            let kind = TokenKind::of(m.as_str());
+            // GitHub tokens are named by their kind, others by their service.
+            let kind = match service {
+                Service::GitHub => TokenKind::of(value).as_str(),
+                other => other.as_str(),
+            };
             out.push(
                 finding(
                     an,
@@ -42,14 +43,14 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
                     mark,
                     t!(
                         "workflow.credential.token",
-                        kind = kind.as_str(),
-                        length = m.as_str().len()
+                        kind = kind,
+                        length = value.len()
                     ),
                     true,
                 )
                 .with_fix(fix())
-                .with_evidence("kind", kind.as_str())
-                .with_evidence("length", m.as_str().len()),
+                .with_evidence("kind", kind)
+                .with_evidence("length", value.len()),
             );
         }
     });

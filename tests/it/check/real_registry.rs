@@ -320,3 +320,41 @@ fn round_trips_do_not_grow_with_the_number_of_images() {
     }
     assert_nothing_written(&reg, &before);
 }
+
+/// A credential helper that hangs sends nothing: the registry's refusal of the anonymous
+/// requests that follow is not "the registry rejected the credentials".
+#[test]
+fn a_hanging_helper_is_not_diagnosed_as_rejected_credentials() {
+    let (_reg, _ts, private, _public) = token_registry();
+    let fx = crate::credentials::Fixture::new();
+    fx.helper("hanging", "sleep 30");
+    fx.docker_config(r#"{"credsStore":"hanging"}"#);
+    let discover = ghcr_doctor::credentials::Options {
+        env: fx.env(&[]),
+        helper_timeout: Some(std::time::Duration::from_millis(300)),
+        ..ghcr_doctor::credentials::Options::default()
+    };
+    let report = run(
+        Options::default(),
+        Credentials::Discover(discover),
+        &[&private],
+    );
+    let causes: Vec<(&str, Option<&str>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_failure())
+        .map(|f| (f.check.as_str(), f.cause.as_deref()))
+        .collect();
+    assert!(
+        causes
+            .iter()
+            .any(|(check, _)| *check == "credential-helper"),
+        "{causes:?}"
+    );
+    assert!(
+        !causes
+            .iter()
+            .any(|(_, c)| *c == Some("registry-unauthorized")),
+        "{causes:?}"
+    );
+}

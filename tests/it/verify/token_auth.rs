@@ -399,7 +399,7 @@ fn requests_are_ping_token_then_each_manifest_and_blob_once() {
                 endpoint,
                 Some(&credential),
                 &["private/app"],
-                16,
+                Some(16),
             )
             .await;
             image::verify::<_, SessionSource>(&source, None, &f.private, &image::Options::default())
@@ -465,4 +465,33 @@ fn ghcr_login_refusals_name_github_causes() {
     let fails = findings(&doc, "image-manifest", "fail");
     assert_eq!(fails[0]["cause"], "stale-credentials", "{doc:#}");
     assert!(!stdout(&out).contains(stale));
+}
+
+#[test]
+fn two_platforms_of_fifty_layers_cost_five_round_trips_with_the_defaults() {
+    use crate::support::image::index;
+    let ts = TokenServer::start();
+    let reg = Registry::start(ts.registry_auth());
+    let pusher = Pusher::with_bearer(&reg.url(), &ts.push_token(&["big/app"]));
+    let mut entries = Vec::new();
+    for platform in [AMD64, ARM64] {
+        let p = pusher.image("big/app", None, OCI_MANIFEST, platform, &[], 50);
+        let (os, arch, _) = platform;
+        entries.push((
+            p.manifest.clone(),
+            serde_json::json!({"platform": {"os": os, "architecture": arch}}),
+        ));
+    }
+    let idx = index(OCI_INDEX, &entries);
+    pusher.manifest("big/app", "v1", &idx);
+    let home = tempfile::tempdir().expect("home");
+    let image = format!("{}/big/app:v1", reg.host());
+    let out = run(home.path(), &[&image], &as_user("reader", "reader-pass"));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(doc["images"][0]["blob_count"], 102);
+    // Ping, token, the index, both children, then all 102 blob HEADs in one wave: over
+    // HTTP/1.1 the default bound is a pool of 128 connections.
+    assert_eq!(doc["stats"]["requests"], 2 + 1 + 2 + 102);
+    assert_eq!(doc["stats"]["sequential_steps"], 5);
 }

@@ -1,4 +1,5 @@
-//! `Secret`: a token or password that cannot be printed by accident.
+//! Secrets: the `Secret` type, which cannot be printed by accident, and the one policy that
+//! decides what looks like a secret ([`shape`]) and hides it from text ([`redact`]).
 //!
 //! `Debug` and `Display` print `<redacted>`. The value is revealed only by
 //! [`Secret::expose`], which the HTTP layer calls when it builds an `Authorization` header
@@ -8,6 +9,12 @@
 use std::fmt;
 
 use zeroize::Zeroize;
+
+pub mod redact;
+pub mod shape;
+
+pub use redact::{looks_secret, redact, secret_ranges};
+pub use shape::Service;
 
 /// What `Debug` and `Display` print instead of a secret.
 pub const REDACTED: &str = "<redacted>";

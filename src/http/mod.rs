@@ -12,6 +12,17 @@
 //! - Traces (`-vv`, `RUST_LOG=ghcr_doctor=trace`) show method, URL, status and headers with
 //!   `Authorization` and cookies as `<redacted>`; bodies are never traced.
 
+//!
+//! The proxy rules are in [`proxy`], retries in [`retry`], and what traces and messages may
+//! show of a URL or a header in [`redact`].
+
+mod proxy;
+mod redact;
+mod retry;
+
+pub use proxy::{ProxyConfig, display_proxy};
+pub use redact::redact_url;
+
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,7 +33,8 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use crate::secret::{REDACTED, Secret};
+use crate::secret::Secret;
+use redact::{redacted_headers, trace_request, trace_response};
 
 /// Connection and request settings.
 #[derive(Debug, Clone)]
@@ -54,89 +66,6 @@ impl Default for Options {
             max_redirects: 5,
             proxy: ProxyConfig::default(),
         }
-    }
-}
-
-/// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`, as the tool honours them.
-#[derive(Debug, Clone, Default)]
-pub struct ProxyConfig {
-    pub https: Option<String>,
-    pub http: Option<String>,
-    pub no_proxy: Vec<String>,
-}
-
-impl ProxyConfig {
-    /// Reads the proxy variables (upper or lower case; lower case wins, as in curl).
-    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Self {
-        let var = |name: &str| {
-            get(&name.to_ascii_lowercase())
-                .or_else(|| get(name))
-                .filter(|v| !v.trim().is_empty())
-        };
-        let all = var("ALL_PROXY");
-        ProxyConfig {
-            https: var("HTTPS_PROXY").or_else(|| all.clone()),
-            http: var("HTTP_PROXY").or(all),
-            no_proxy: var("NO_PROXY")
-                .map(|v| {
-                    v.split(',')
-                        .map(|s| s.trim().to_ascii_lowercase())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
-        }
-    }
-
-    /// The proxy a request to `url` goes through, if any. Loopback never uses a proxy.
-    pub fn proxy_for(&self, url: &Url) -> Option<&str> {
-        let host = url
-            .host_str()?
-            .trim_start_matches('[')
-            .trim_end_matches(']');
-        if is_loopback_host(host) || self.bypassed(host, url.port_or_known_default()) {
-            return None;
-        }
-        match url.scheme() {
-            "https" => self.https.as_deref(),
-            "http" => self.http.as_deref(),
-            _ => None,
-        }
-    }
-
-    fn bypassed(&self, host: &str, port: Option<u16>) -> bool {
-        let host = host.to_ascii_lowercase();
-        self.no_proxy.iter().any(|entry| {
-            if entry == "*" {
-                return true;
-            }
-            let (name, entry_port) = match entry.rsplit_once(':') {
-                Some((n, p)) if !n.contains(':') || n.ends_with(']') => (n, p.parse::<u16>().ok()),
-                _ => (entry.as_str(), None),
-            };
-            if entry_port.is_some() && entry_port != port {
-                return false;
-            }
-            let name = name.trim_start_matches("*.").trim_start_matches('.');
-            let name = name.trim_start_matches('[').trim_end_matches(']');
-            host == name || host.ends_with(&format!(".{name}"))
-        })
-    }
-}
-
-/// Redacts user information in a proxy URL so it can be shown.
-pub fn display_proxy(proxy: &str) -> String {
-    match Url::parse(proxy) {
-        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            format!(
-                "{} (credentials {REDACTED})",
-                u.as_str().trim_end_matches('/')
-            )
-        }
-        Ok(u) => u.as_str().trim_end_matches('/').to_owned(),
-        Err(_) => REDACTED.to_owned(),
     }
 }
 
@@ -289,6 +218,9 @@ pub struct Response {
     pub attempts: u32,
     /// The statuses of the attempts that were retried.
     pub retried: Vec<u16>,
+    /// True when the answer came over HTTP/2, where every request in flight shares one
+    /// connection (over HTTP/1.1 each holds its own).
+    pub http2: bool,
 }
 
 impl Response {
@@ -320,6 +252,8 @@ pub struct Streaming {
     pub url: Url,
     pub attempts: u32,
     pub retried: Vec<u16>,
+    /// True when the answer came over HTTP/2.
+    pub http2: bool,
     inner: reqwest::Response,
     client: Client,
 }
@@ -348,6 +282,7 @@ impl Streaming {
             url: self.url,
             attempts: self.attempts,
             retried: self.retried,
+            http2: self.http2,
         })
     }
 }
@@ -483,6 +418,7 @@ impl Client {
         let (response, url, attempts, retried) = self.send_with_retries(&request).await?;
         let status = response.status();
         let headers = response.headers().clone();
+        let http2 = response.version() == reqwest::Version::HTTP_2;
         let (body, truncated) = read_body(response, limit, &url, self).await?;
         Ok(Response {
             status,
@@ -492,6 +428,7 @@ impl Client {
             url,
             attempts,
             retried,
+            http2,
         })
     }
 
@@ -505,44 +442,10 @@ impl Client {
             url,
             attempts,
             retried,
+            http2: inner.version() == reqwest::Version::HTTP_2,
             inner,
             client: self.clone(),
         })
-    }
-
-    async fn send_with_retries(
-        &self,
-        request: &Request,
-    ) -> Result<(reqwest::Response, Url, u32, Vec<u16>), Error> {
-        if !request.auth.is_none() && !self.may_send_credentials(&request.url) {
-            return Err(Error::InsecureCredentials {
-                url: request.url.to_string(),
-            });
-        }
-        let mut attempts = 0;
-        let mut retried = Vec::new();
-        loop {
-            attempts += 1;
-            let (response, url) = self.send_following_redirects(request).await?;
-            let status = response.status().as_u16();
-            let transient = matches!(status, 429 | 502 | 503 | 504);
-            if transient && attempts <= self.options.retries {
-                retried.push(status);
-                let wait = retry_after(response.headers())
-                    .unwrap_or_else(|| Duration::from_millis(200 * (1 << (attempts - 1))))
-                    .min(self.options.max_retry_wait);
-                tracing::debug!(
-                    status,
-                    attempt = attempts,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                );
-                drop(response);
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            return Ok((response, url, attempts, retried));
-        }
     }
 
     /// Sends one attempt, following redirects; returns the final answer with its body
@@ -724,127 +627,8 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// A URL safe to show: user information and the query's signature-like parameters removed.
-pub fn redact_url(url: &Url) -> String {
-    let mut u = url.clone();
-    let _ = u.set_username("");
-    let _ = u.set_password(None);
-    if u.query().is_some() {
-        let kept: Vec<(String, String)> = u
-            .query_pairs()
-            .map(|(k, v)| {
-                let sensitive = [
-                    "sig",
-                    "signature",
-                    "token",
-                    "x-amz-signature",
-                    "x-goog-signature",
-                    "key",
-                ]
-                .iter()
-                .any(|s| k.to_ascii_lowercase().contains(s));
-                let v = if sensitive {
-                    REDACTED.to_owned()
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        u.query_pairs_mut().clear().extend_pairs(kept);
-    }
-    u.to_string()
-}
-
-fn redacted_headers(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let sensitive = matches!(
-                name.as_str(),
-                "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
-            ) || value.is_sensitive();
-            let shown = if sensitive {
-                REDACTED.to_owned()
-            } else {
-                value
-                    .to_str()
-                    .unwrap_or("<binary>")
-                    .chars()
-                    .take(300)
-                    .collect()
-            };
-            (name.as_str().to_owned(), shown)
-        })
-        .collect()
-}
-
-fn trace_request(method: &Method, url: &Url, headers: &HeaderMap) {
-    if tracing::enabled!(tracing::Level::TRACE) {
-        tracing::trace!(
-            "> {method} {} {:?}",
-            redact_url(url),
-            redacted_headers(headers)
-        );
-    } else {
-        tracing::debug!("> {method} {}", redact_url(url));
-    }
-}
-
-/// The protocol version is in the trace: whether requests share one HTTP/2 connection or
-/// each holds an HTTP/1.1 one decides what concurrency costs.
-fn trace_response(url: &Url, status: StatusCode, version: reqwest::Version, headers: &HeaderMap) {
-    if tracing::enabled!(tracing::Level::TRACE) {
-        tracing::trace!(
-            "< {} {} {version:?} {:?}",
-            status.as_u16(),
-            redact_url(url),
-            redacted_headers(headers)
-        );
-    } else {
-        tracing::debug!("< {} {} {version:?}", status.as_u16(), redact_url(url));
-    }
-}
-
-/// `Retry-After` as seconds or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate_to_unix(value)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
-    Some(Duration::from_secs(when.saturating_sub(now)))
-}
-
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
-fn httpdate_to_unix(s: &str) -> Option<u64> {
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    if parts.len() != 6 || parts[5] != "GMT" {
-        return None;
-    }
-    let day: u64 = parts[1].parse().ok()?;
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
-    .iter()
-    .position(|m| *m == parts[2])? as u64
-        + 1;
-    let year: u64 = parts[3].parse().ok()?;
-    let hms: Vec<u64> = parts[4]
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    if hms.len() != 3 || !(1..=31).contains(&day) || year < 1970 {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
-}
-
-/// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm), for the dates GitHub
+/// writes in its own headers (not HTTP dates).
 pub fn days_from_civil(y: u64, m: u64, d: u64) -> u64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y / 400;
@@ -878,101 +662,6 @@ mod tests {
         for h in ["ghcr.io", "10.0.0.1", "localhost.example.com", "[::2]"] {
             assert!(!is_loopback_host(h), "{h}");
         }
-    }
-
-    #[test]
-    fn no_proxy_matching() {
-        let p = ProxyConfig {
-            https: Some("http://proxy:3128".into()),
-            http: None,
-            no_proxy: vec![
-                ".internal".into(),
-                "ghcr.io".into(),
-                "reg.example:5000".into(),
-            ],
-        };
-        assert_eq!(
-            p.proxy_for(&url("https://api.github.com/")),
-            Some("http://proxy:3128")
-        );
-        assert_eq!(p.proxy_for(&url("https://ghcr.io/v2/")), None);
-        assert_eq!(p.proxy_for(&url("https://pkg.ghcr.io/v2/")), None);
-        assert_eq!(p.proxy_for(&url("https://a.internal/")), None);
-        assert_eq!(p.proxy_for(&url("https://reg.example:5000/")), None);
-        assert_eq!(
-            p.proxy_for(&url("https://reg.example/")),
-            Some("http://proxy:3128")
-        );
-        assert_eq!(p.proxy_for(&url("https://127.0.0.1:5000/")), None);
-        assert_eq!(p.proxy_for(&url("http://example.com/")), None);
-    }
-
-    #[test]
-    fn proxy_from_env_prefers_lowercase_and_all_proxy() {
-        let env = |k: &str| match k {
-            "https_proxy" => Some("http://lower:1".to_owned()),
-            "HTTPS_PROXY" => Some("http://upper:1".to_owned()),
-            "ALL_PROXY" => Some("http://all:1".to_owned()),
-            "NO_PROXY" => Some(" a.com , b.com ".to_owned()),
-            _ => None,
-        };
-        let p = ProxyConfig::from_env(env);
-        assert_eq!(p.https.as_deref(), Some("http://lower:1"));
-        assert_eq!(p.http.as_deref(), Some("http://all:1"));
-        assert_eq!(p.no_proxy, vec!["a.com", "b.com"]);
-    }
-
-    #[test]
-    fn proxy_credentials_are_not_shown() {
-        let shown = display_proxy("http://user:hunter2@proxy.corp:3128");
-        assert!(
-            !shown.contains("hunter2") && !shown.contains("user"),
-            "{shown}"
-        );
-        assert!(shown.contains("proxy.corp:3128"));
-    }
-
-    #[test]
-    fn redacted_url_hides_signatures_and_userinfo() {
-        let u = url("https://u:p@storage.example/blob?X-Amz-Signature=abc&expires=5");
-        let s = redact_url(&u);
-        assert!(!s.contains("abc") && !s.contains("u:p"), "{s}");
-        assert!(s.contains("expires=5"));
-    }
-
-    #[test]
-    fn basic_header_is_sensitive_and_traces_redact_it() {
-        let auth = Auth::Basic {
-            username: "me".into(),
-            password: Secret::new("ghp_secret"),
-        };
-        let value = auth.header_value().expect("header");
-        assert!(value.is_sensitive());
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, value);
-        let shown = format!("{:?}", redacted_headers(&headers));
-        assert!(
-            shown.contains(REDACTED) && !shown.contains("Basic"),
-            "{shown}"
-        );
-    }
-
-    #[test]
-    fn retry_after_forms() {
-        let mut h = HeaderMap::new();
-        h.insert(header::RETRY_AFTER, HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(
-            header::RETRY_AFTER,
-            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
-        );
-        assert_eq!(retry_after(&h), Some(Duration::ZERO));
-        h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(retry_after(&h), None);
-        assert_eq!(
-            httpdate_to_unix("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
-        );
     }
 
     #[test]

@@ -3,14 +3,14 @@
 
 use serde_json::Value;
 
-use super::{CHECK_PRESENT, inspect};
 use crate::credentials::{self, CandidateState, Env, Options};
 use crate::finding::{Finding, Status};
 use crate::report::Report;
 use crate::t;
+use crate::token::{CHECK_PRESENT, inspect};
 
 /// The registry a bare token is judged for.
-const GHCR: &str = "ghcr.io";
+const GHCR: &str = crate::host::GHCR;
 
 const COMMAND: &str = "token";
 

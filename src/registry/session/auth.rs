@@ -1,37 +1,26 @@
-//! The session: one registry, pinged anonymously, with its credential and bearer tokens,
-//! and the operations that use them.
+//! Authentication: the login for a set of scopes, bearer tokens per scope (renewed when
+//! they expire), and the one re-authentication after a 401 that asks for a new scope.
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, HeaderName};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::Deserialize;
-use tokio::sync::Mutex;
 use url::Url;
 
-use super::challenge::{self, Bearer, Challenge};
-use super::host::Endpoint;
-use super::scope::Scope;
-use super::{
-    AuthScheme, BlobHead, BlobStream, Cancel, Error, Login, MANIFEST_ACCEPT, Manifest,
-    ManifestHead, Ping, Refusal, Upload, jwt_access,
-};
+use super::{DEFAULT_USERNAME, MAX_SCOPES_PER_REQUEST, Session, api_url};
 use crate::credentials::Credential;
-use crate::http::{self, Auth, BodyLimit, Request, Response};
+use crate::http::{self, Auth, BodyLimit, Request};
+use crate::registry::challenge::{self, Bearer};
+use crate::registry::host::Endpoint;
+use crate::registry::scope::Scope;
+use crate::registry::{AuthScheme, Error, Login, Refusal, jwt_access};
 use crate::secret::Secret;
-
-/// The user name sent with a token that came without one. ghcr.io ignores it for tokens;
-/// `x-access-token` is what GitHub uses for installation tokens.
-pub const DEFAULT_USERNAME: &str = "x-access-token";
-
-/// The most scopes in one token request (a request line of about 4 KiB).
-pub const MAX_SCOPES_PER_REQUEST: usize = 50;
 
 /// How long a token lives when the server does not say (distribution's default).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
-struct Grant {
+pub(super) struct Grant {
     token: Secret,
     scopes: Vec<Scope>,
     obtained: Instant,
@@ -50,7 +39,7 @@ impl Grant {
 }
 
 #[derive(Debug, Clone)]
-struct Basic {
+pub(super) struct Basic {
     username: String,
     password: Secret,
     /// The secret is an OAuth2 refresh token (docker's `identitytoken`), exchanged with a
@@ -67,16 +56,6 @@ impl Basic {
     }
 }
 
-/// One registry, pinged, with its credential and tokens.
-#[derive(Debug)]
-pub struct Session {
-    http: http::Client,
-    endpoint: Endpoint,
-    scheme: AuthScheme,
-    basic: Option<Basic>,
-    grants: Mutex<Vec<Grant>>,
-}
-
 #[derive(Deserialize)]
 struct TokenAnswer {
     #[serde(default)]
@@ -88,59 +67,6 @@ struct TokenAnswer {
 }
 
 impl Session {
-    /// `GET /v2/` without credentials, and a session for what it says.
-    pub async fn ping(http: http::Client, endpoint: Endpoint) -> Result<(Session, Ping), Error> {
-        let url = api_url(&endpoint, "v2/")?;
-        let response = http.send(Request::get(url), BodyLimit::ERROR).await?;
-        let challenges = challenge::parse_all(response.header_all("www-authenticate"));
-        let scheme = match response.status.as_u16() {
-            200..=299 => AuthScheme::None,
-            401 => {
-                if let Some(b) = challenge::first_bearer(&challenges) {
-                    AuthScheme::Bearer(b.clone())
-                } else if challenges
-                    .iter()
-                    .any(|c| matches!(c, Challenge::Basic { .. }))
-                {
-                    AuthScheme::Basic
-                } else {
-                    return Err(Error::refused(&Method::GET, &response));
-                }
-            }
-            _ => {
-                return Err(Error::refused(&Method::GET, &response));
-            }
-        };
-        let ping = Ping {
-            status: response.status.as_u16(),
-            scheme: scheme.clone(),
-            challenges,
-            api_version: response
-                .header("docker-distribution-api-version")
-                .map(str::to_owned),
-            attempts: response.attempts,
-            retried: response.retried.clone(),
-        };
-        Ok((
-            Session {
-                http,
-                endpoint,
-                scheme,
-                basic: None,
-                grants: Mutex::new(Vec::new()),
-            },
-            ping,
-        ))
-    }
-
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
-    }
-
-    pub fn scheme(&self) -> &AuthScheme {
-        &self.scheme
-    }
-
     /// Proves the credential (or anonymous access) for `scopes`: one token request carrying
     /// every scope for Bearer registries, `GET /v2/` with the credential for Basic ones,
     /// nothing when the registry needs no authentication.
@@ -444,7 +370,7 @@ impl Session {
     }
 
     /// The credentials for an operation needing `scope`.
-    async fn auth_for(&self, scope: &Scope) -> Result<Auth, Error> {
+    pub(super) async fn auth_for(&self, scope: &Scope) -> Result<Auth, Error> {
         match &self.scheme {
             AuthScheme::None => Ok(Auth::None),
             AuthScheme::Basic => Ok(self.basic.as_ref().map_or(Auth::None, Basic::auth)),
@@ -468,65 +394,10 @@ impl Session {
         }
     }
 
-    /// A read of `path` in `repository` under its pull scope (with `send_op`'s one
-    /// re-authentication); any answer but a success is the registry's refusal.
-    async fn pull_read(
-        &self,
-        method: Method,
-        repository: &str,
-        path: &str,
-        headers: &[(HeaderName, &str)],
-        limit: BodyLimit,
-    ) -> Result<Response, Error> {
-        let url = self.repo_url(repository, path)?;
-        let scope = Scope::repository(repository, &["pull"]);
-        let response = self
-            .send_op(method.clone(), url, headers, &scope, limit, true)
-            .await?;
-        if !response.status.is_success() {
-            return Err(Error::refused(&method, &response));
-        }
-        Ok(response)
-    }
-
-    /// Sends an operation's request with the right credentials. With `reauth`, a 401 whose
-    /// challenge asks for a scope not yet requested gets a token for that scope and one
-    /// retry.
-    async fn send_op(
-        &self,
-        method: Method,
-        url: Url,
-        headers: &[(HeaderName, &str)],
-        scope: &Scope,
-        limit: BodyLimit,
-        reauth: bool,
-    ) -> Result<Response, Error> {
-        let build = |auth: Auth| {
-            let mut r = Request::new(method.clone(), url.clone()).auth(auth);
-            for (name, value) in headers {
-                r = r.header(name.clone(), value);
-            }
-            r
-        };
-        let auth = self.auth_for(scope).await?;
-        let response = self.http.send(build(auth), limit).await?;
-        if response.status != StatusCode::UNAUTHORIZED || !reauth {
-            return Ok(response);
-        }
-        match self.token_for_challenge(&response.headers).await? {
-            Some(token) => self
-                .http
-                .send(build(Auth::Bearer(token)), limit)
-                .await
-                .map_err(Error::from),
-            None => Ok(response),
-        }
-    }
-
     /// After a 401: a token for the scopes its challenge asks for, when the session never
     /// requested them. `None` when they were requested and not granted: that is the answer,
     /// not a reason to ask again.
-    async fn token_for_challenge(
+    pub(super) async fn token_for_challenge(
         &self,
         headers: &reqwest::header::HeaderMap,
     ) -> Result<Option<Secret>, Error> {
@@ -571,200 +442,6 @@ impl Session {
         self.grants.lock().await.push(grant);
         Ok(Some(token))
     }
-
-    fn repo_url(&self, repository: &str, tail: &str) -> Result<Url, Error> {
-        api_url(&self.endpoint, &format!("v2/{repository}/{tail}"))
-    }
-
-    /// `HEAD` of a manifest with the full Accept list.
-    pub async fn head_manifest(
-        &self,
-        repository: &str,
-        reference: &str,
-    ) -> Result<ManifestHead, Error> {
-        let response = self
-            .pull_read(
-                Method::HEAD,
-                repository,
-                &format!("manifests/{reference}"),
-                &[(ACCEPT, MANIFEST_ACCEPT)],
-                BodyLimit::NONE,
-            )
-            .await?;
-        Ok(ManifestHead {
-            digest: response.header("docker-content-digest").map(str::to_owned),
-            media_type: response.header("content-type").map(str::to_owned),
-            size: response
-                .header("content-length")
-                .and_then(|v| v.parse().ok()),
-            attempts: response.attempts,
-        })
-    }
-
-    /// `GET` of a manifest (at most 4 MiB) with the full Accept list.
-    pub async fn get_manifest(&self, repository: &str, reference: &str) -> Result<Manifest, Error> {
-        let response = self
-            .pull_read(
-                Method::GET,
-                repository,
-                &format!("manifests/{reference}"),
-                &[(ACCEPT, MANIFEST_ACCEPT)],
-                BodyLimit::MANIFEST,
-            )
-            .await
-            .map_err(|e| match e {
-                // A manifest that does not fit is an answer about the image, not a crash.
-                Error::Http(http::Error::BodyTooLarge { url, limit }) => Error::BadAnswer {
-                    url,
-                    status: 200,
-                    detail: format!("the manifest is larger than {limit} bytes"),
-                },
-                other => other,
-            })?;
-        Ok(Manifest {
-            media_type: response.header("content-type").map(str::to_owned),
-            digest: response.header("docker-content-digest").map(str::to_owned),
-            attempts: response.attempts,
-            bytes: response.body,
-        })
-    }
-
-    /// `HEAD` of a blob.
-    pub async fn head_blob(&self, repository: &str, digest: &str) -> Result<BlobHead, Error> {
-        let response = self
-            .pull_read(
-                Method::HEAD,
-                repository,
-                &format!("blobs/{digest}"),
-                &[],
-                BodyLimit::NONE,
-            )
-            .await?;
-        Ok(BlobHead {
-            size: response
-                .header("content-length")
-                .and_then(|v| v.parse().ok()),
-            digest: response.header("docker-content-digest").map(str::to_owned),
-            attempts: response.attempts,
-        })
-    }
-
-    /// `GET` of a blob, read up to `limit` (blob downloads may redirect to a storage host;
-    /// credentials are not sent there).
-    pub async fn get_blob(
-        &self,
-        repository: &str,
-        digest: &str,
-        limit: BodyLimit,
-    ) -> Result<Vec<u8>, Error> {
-        let response = self
-            .pull_read(
-                Method::GET,
-                repository,
-                &format!("blobs/{digest}"),
-                &[],
-                limit,
-            )
-            .await?;
-        Ok(response.body)
-    }
-
-    /// `GET` of a blob as a stream, for blobs of any size: the caller reads
-    /// [`BlobStream::chunk`] until `None` (and hashes the bytes to prove the digest).
-    pub async fn get_blob_stream(
-        &self,
-        repository: &str,
-        digest: &str,
-    ) -> Result<BlobStream, Error> {
-        let url = self.repo_url(repository, &format!("blobs/{digest}"))?;
-        let scope = Scope::repository(repository, &["pull"]);
-        let mut auth = self.auth_for(&scope).await?;
-        let mut retried_auth = false;
-        loop {
-            let s = self
-                .http
-                .send_streaming(Request::get(url.clone()).auth(auth.clone()))
-                .await?;
-            if s.status == StatusCode::UNAUTHORIZED && !retried_auth {
-                retried_auth = true;
-                if let Some(token) = self.token_for_challenge(&s.headers).await? {
-                    auth = Auth::Bearer(token);
-                    continue;
-                }
-            }
-            if !s.status.is_success() {
-                let response = s.into_response(BodyLimit::ERROR).await?;
-                return Err(Error::refused(&Method::GET, &response));
-            }
-            return Ok(BlobStream {
-                size: s.header("content-length").and_then(|v| v.parse().ok()),
-                digest: s.header("docker-content-digest").map(str::to_owned),
-                attempts: s.attempts,
-                inner: s,
-            });
-        }
-    }
-
-    /// `POST /v2/NAME/blobs/uploads/`: opens an empty upload session. 202 means the
-    /// credential may push. No data is sent.
-    pub async fn start_upload(&self, repository: &str) -> Result<Upload, Error> {
-        let url = self.repo_url(repository, "blobs/uploads/")?;
-        let response = self
-            .send_op(
-                Method::POST,
-                url,
-                &[(reqwest::header::CONTENT_LENGTH, "0")],
-                &Scope::repository(repository, &["pull", "push"]),
-                BodyLimit::ERROR,
-                true,
-            )
-            .await?;
-        if response.status != StatusCode::ACCEPTED {
-            return Err(Error::refused(&Method::POST, &response));
-        }
-        // The 202 alone proves the right to push; a missing or broken Location only means
-        // the session cannot be cancelled (it expires).
-        let location = response
-            .header("location")
-            .filter(|l| !l.trim().is_empty())
-            .and_then(|l| response.url.join(l).ok());
-        Ok(Upload {
-            repository: repository.to_owned(),
-            location,
-            uuid: response.header("docker-upload-uuid").map(str::to_owned),
-            status: response.status.as_u16(),
-            attempts: response.attempts,
-        })
-    }
-
-    /// `DELETE` of an upload session. Any HTTP answer is a [`Cancel`]: 401 (distribution
-    /// wants the `delete` action) and 405 (ghcr.io) are normal, the session then expires.
-    pub async fn cancel_upload(&self, upload: &Upload) -> Result<Cancel, Error> {
-        let Some(location) = upload.location.clone() else {
-            return Err(Error::BadAnswer {
-                url: http::redact_url(&self.endpoint.base),
-                status: upload.status,
-                detail: "the upload answer had no usable Location to cancel".into(),
-            });
-        };
-        let response = self
-            .send_op(
-                Method::DELETE,
-                location,
-                &[],
-                &Scope::repository(&upload.repository, &["pull", "push"]),
-                BodyLimit::ERROR,
-                // Distribution asks for `delete` here. The probe never asks for more rights
-                // than pull and push: the empty session expires anyway.
-                false,
-            )
-            .await?;
-        Ok(Cancel {
-            status: response.status.as_u16(),
-            cancelled: response.status.is_success(),
-            attempts: response.attempts,
-        })
-    }
 }
 
 fn login_scratch() -> Login {
@@ -774,46 +451,15 @@ fn login_scratch() -> Login {
     }
 }
 
-/// Registries whose token service lives on another, well-known host.
-const KNOWN_REALM_HOSTS: &[(&str, &str)] = &[
-    ("docker.io", "auth.docker.io"),
-    ("registry-1.docker.io", "auth.docker.io"),
-    ("index.docker.io", "auth.docker.io"),
-    ("registry.gitlab.com", "gitlab.com"),
-];
-
-/// The realm's host when it is neither the registry's host (its reference domain or its API
-/// host; ports aside) nor a known pair for it: a credential sent there deserves a warning.
+/// The realm's host when it belongs neither to the registry (its reference domain, its API
+/// host, a token service the host model knows for it; ports aside): a credential sent there
+/// deserves a warning.
 pub fn foreign_realm_host(endpoint: &Endpoint, realm: &Url) -> Option<String> {
     let realm_host = realm.host_str()?.to_ascii_lowercase();
-    let domain_host = endpoint
-        .domain
-        .rsplit_once(':')
-        .filter(|(_, port)| port.parse::<u16>().is_ok())
-        .map_or(endpoint.domain.as_str(), |(host, _)| host)
-        .to_ascii_lowercase();
-    let api_host = endpoint
-        .base
-        .host_str()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let known = [domain_host.as_str(), api_host.as_str()]
-        .iter()
-        .any(|registry| {
-            *registry == realm_host
-                || KNOWN_REALM_HOSTS
-                    .iter()
-                    .any(|(r, a)| r == registry && *a == realm_host)
-        });
+    let api_host = endpoint.base.host_str().unwrap_or_default();
+    let known = crate::host::Host::parse(&endpoint.domain).owns_realm(&realm_host)
+        || crate::host::Host::parse(api_host).owns_realm(&realm_host);
     (!known).then_some(realm_host)
-}
-
-fn api_url(endpoint: &Endpoint, path: &str) -> Result<Url, Error> {
-    endpoint.url(path).ok_or_else(|| Error::BadAnswer {
-        url: endpoint.base.to_string(),
-        status: 0,
-        detail: format!("cannot build a URL for `{path}`"),
-    })
 }
 
 #[cfg(test)]

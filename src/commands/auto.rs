@@ -1,0 +1,114 @@
+//! `ghcr-doctor` with no arguments, inside a git repository: lint `.github/workflows`, find
+//! the ghcr.io images those workflows push (expressions resolved from the repository and
+//! lowercased), and merge `check`'s report on them into one report.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::credentials::Env;
+use crate::finding::{Finding, Location, Status};
+use crate::github::{self, repo_locator};
+use crate::report::Report;
+use crate::{project, t, tl, workflow};
+
+/// The check id of the findings about what was found in the repository.
+pub const CHECK: &str = "project-images";
+
+/// What the repository at `root` pushes: the report so far (the workflow lint, what was
+/// found and what could not be resolved) and the images to check.
+pub struct Project {
+    pub report: Report,
+    pub images: Vec<String>,
+}
+
+/// Lints the repository's workflows and resolves the images they push.
+pub fn project(root: &Path, env: &Env) -> Result<Project, workflow::WorkflowError> {
+    let mut report = Report::new("auto");
+    let workflows = root.join(project::WORKFLOWS);
+    let mut pushed = Vec::new();
+    if workflows.is_dir() {
+        let paths = [workflows.clone()];
+        let lint = workflow::check(&paths)?;
+        report.findings.extend(lint.findings);
+        pushed = workflow::pushed_images(&paths)?;
+    } else {
+        report.push(Finding::new(
+            CHECK,
+            Status::Skip,
+            root.display().to_string(),
+            t!("auto.no-workflows", path = workflows.display()),
+        ));
+    }
+    let api = github::api_url(None, env);
+    let web_host = github::web_host(&api).unwrap_or_else(|| "github.com".to_owned());
+    let located = repo_locator::locate(&repo_locator::Sources {
+        env: Some(env),
+        dir: Some(root),
+        web_host: &web_host,
+        ..repo_locator::Sources::default()
+    })
+    .ok()
+    .flatten();
+    let repo = located.as_ref().map(|l| &l.repo);
+    let resolved = project::resolve_all(pushed, repo);
+    let mut images = Vec::new();
+    let mut rows = Vec::new();
+    for r in &resolved {
+        rows.push(json!({
+            "file": r.pushed.file, "line": r.pushed.line, "job": r.pushed.job,
+            "raw": r.pushed.raw, "image": r.image,
+        }));
+        match &r.image {
+            Some(image) => images.push(image.clone()),
+            None => report.push(
+                Finding::new(
+                    CHECK,
+                    Status::Skip,
+                    r.pushed.raw.as_str(),
+                    t!("auto.unresolved", raw = r.pushed.raw, job = r.pushed.job),
+                )
+                .with_location(Location {
+                    file: Some(r.pushed.file.clone()),
+                    line: Some(r.pushed.line),
+                    column: None,
+                    end_column: None,
+                }),
+            ),
+        }
+    }
+    let summary = if images.is_empty() {
+        Finding::new(
+            CHECK,
+            Status::Skip,
+            root.display().to_string(),
+            t!("auto.none-found"),
+        )
+        .with_fix(tl!("auto.none-found-fix"))
+    } else {
+        Finding::new(
+            CHECK,
+            Status::Info,
+            root.display().to_string(),
+            t!(
+                "auto.found",
+                count = images.len(),
+                images = images.join(", "),
+                repo = repo.map_or_else(|| t!("auto.repo-unknown"), ToString::to_string)
+            ),
+        )
+    };
+    report.findings.insert(0, summary);
+    report.extra.insert("images".into(), Value::Array(rows));
+
+    Ok(Project { report, images })
+}
+
+/// Adds `check`'s report on the images to the project's report.
+pub fn merge(report: &mut Report, checked: Report) {
+    report.findings.extend(checked.findings);
+    for (k, v) in checked.extra {
+        report.extra.entry(k).or_insert(v);
+    }
+    report.outputs.extend(checked.outputs);
+}

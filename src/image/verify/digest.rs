@@ -1,0 +1,95 @@
+//! The digest of verify: the root manifest's bytes against `Docker-Content-Digest`, the
+//! reference's digest and every expected digest (`image-digest`).
+
+use serde_json::{Value, json};
+
+use super::{CHECK_DIGEST, Expected};
+use crate::finding::{Finding, Status};
+use crate::image::manifest::Digest;
+use crate::reference::Reference;
+use crate::t;
+
+pub(super) fn digest_finding(
+    input: &str,
+    bytes: &[u8],
+    header: Option<&str>,
+    reference: &Reference,
+    expected: &[Expected],
+) -> Finding {
+    let actual = &Digest::sha256(bytes);
+    let mut problems = Vec::new();
+    let mut evidence = serde_json::Map::new();
+    evidence.insert("digest".into(), Value::from(actual.as_str()));
+    match header {
+        Some(h) => {
+            evidence.insert("docker_content_digest".into(), Value::from(h));
+            let h = h.trim();
+            let computed = Digest::parse(h).map(|d| Digest::matching(&d, bytes));
+            match computed {
+                Ok(c) if c.as_str() == h => {}
+                Ok(c) => problems.push(t!("verify.digest.header-mismatch", header = h, actual = c)),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        None => {
+            evidence.insert("docker_content_digest".into(), Value::Null);
+        }
+    }
+    let mut all: Vec<Expected> = expected.to_vec();
+    if let Some(d) = reference.digest().and_then(|d| Digest::parse(d).ok()) {
+        all.push(Expected {
+            digest: d,
+            source: t!("verify.digest.source-reference"),
+        });
+    }
+    let mut sources = Vec::new();
+    for e in &all {
+        sources.push(e.source.clone());
+        let computed = Digest::matching(&e.digest, bytes);
+        if computed != e.digest {
+            problems.push(t!(
+                "verify.digest.mismatch",
+                source = e.source,
+                expected = e.digest,
+                actual = computed
+            ));
+        }
+    }
+    evidence.insert(
+        "expected".into(),
+        Value::from(
+            all.iter()
+                .map(|e| json!({"digest": e.digest.as_str(), "source": e.source}))
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let mut f = if !problems.is_empty() {
+        Finding::new(
+            CHECK_DIGEST,
+            Status::Fail,
+            input,
+            problems.join(&t!("common.clause-separator")),
+        )
+        .with_cause("image-digest-mismatch")
+    } else if all.is_empty() {
+        Finding::new(
+            CHECK_DIGEST,
+            Status::Pass,
+            input,
+            t!("verify.digest.ok-unexpected", digest = actual),
+        )
+    } else {
+        Finding::new(
+            CHECK_DIGEST,
+            Status::Pass,
+            input,
+            t!(
+                "verify.digest.ok",
+                digest = actual,
+                sources = sources.join(&t!("common.list-separator"))
+            ),
+        )
+    };
+    f.evidence = evidence;
+    f
+}
