@@ -113,7 +113,7 @@ pub fn warn_host(finding: Finding, r: &Reference) -> Finding {
     };
     fix.extend(
         catalog::cause(cause)
-            .map(|c| c.fix.clone())
+            .map(|c| c.fix_text().to_vec())
             .unwrap_or_default(),
     );
     let mut finding = finding.with_cause(cause);

@@ -201,7 +201,7 @@ fn named_finding(
         .with_cause(cause)
         .with_fix(
             crate::catalog::cause(cause)
-                .map(|c| c.fix.clone())
+                .map(|c| c.fix_text().to_vec())
                 .unwrap_or_default(),
         );
     for (k, v) in evidence {

@@ -60,6 +60,18 @@ fn commands(dir: &Path) -> Vec<Invocation> {
             None,
         ),
         (
+            "token (foreign)",
+            s(&["token"]),
+            vec![("GHCR_TOKEN", "dckr_pat_abcdefghijklmnopqrstuvwxyz1")],
+            None,
+        ),
+        (
+            "ref (typo)",
+            s(&["ref", "ghrc.io/acme/app:1"]),
+            vec![],
+            None,
+        ),
+        (
             "explain",
             s(&["explain"]),
             vec![],
