@@ -100,6 +100,10 @@ pub struct Cause {
     /// Where the wording and the cause come from (issues, docs, code).
     #[serde(default)]
     pub sources: Vec<String>,
+    /// The cause only exists in GitHub Actions runs (the workflow's token, fork pull
+    /// requests): `explain` does not name it first for a log from elsewhere.
+    #[serde(default)]
+    pub actions_only: bool,
     /// The messages that make this cause the first suspect (`[[cause.pattern]]`).
     #[serde(default, rename = "pattern")]
     pub patterns: Vec<Pattern>,
@@ -130,9 +134,15 @@ pub struct Pattern {
     #[serde(default)]
     pub weak: bool,
     /// The message is generic outside registries (`connection refused`, `429`): it counts
-    /// only when the same line also names a registry (see `registry_context`).
+    /// only when the same line, or one of the few lines just before it, names a registry or
+    /// shows a pull or push under way (see `registry_context`).
     #[serde(default)]
     pub needs_registry_context: bool,
+    /// A protocol-level signal (`status-401`, `status-403`, ...) found by
+    /// `explain::protocol` in any client's wording, instead of the literal `match`, which then
+    /// only describes it.
+    #[serde(default)]
+    pub protocol: Option<String>,
     /// Other suspects, most likely first.
     #[serde(default)]
     pub alternatives: Vec<String>,
@@ -242,6 +252,10 @@ pub fn markdown_in(lang: &str) -> String {
             title,
             explanation.trim()
         ));
+        if c.actions_only {
+            out.push_str(&text_in(lang, "catalog.docs.actions-only", &[]));
+            out.push_str("\n\n");
+        }
         out.push_str(&text_in(lang, "catalog.docs.fix", &[]));
         out.push_str("\n\n");
         for (i, step) in fix.iter().enumerate() {
@@ -252,15 +266,27 @@ pub fn markdown_in(lang: &str) -> String {
             out.push_str(&text_in(lang, "catalog.docs.recognised", &[]));
             out.push_str("\n\n");
             for p in &c.patterns {
-                out.push_str(&text_in(
-                    lang,
-                    "catalog.docs.pattern",
-                    &[
-                        ("literal", &p.literal.replace('`', "'")),
-                        ("printed_by", &p.printed_by),
-                        ("source", &p.source),
-                    ],
-                ));
+                match &p.protocol {
+                    Some(name) => out.push_str(&text_in(
+                        lang,
+                        "catalog.docs.protocol-pattern",
+                        &[
+                            ("literal", &p.literal),
+                            ("name", name),
+                            ("printed_by", &p.printed_by),
+                            ("source", &p.source),
+                        ],
+                    )),
+                    None => out.push_str(&text_in(
+                        lang,
+                        "catalog.docs.pattern",
+                        &[
+                            ("literal", &p.literal.replace('`', "'")),
+                            ("printed_by", &p.printed_by),
+                            ("source", &p.source),
+                        ],
+                    )),
+                }
                 if !p.alternatives.is_empty() {
                     let alts: Vec<String> =
                         p.alternatives.iter().map(|a| format!("`{a}`")).collect();

@@ -55,10 +55,14 @@ pub(crate) struct Args {
         help_heading = "Actions run"
     )]
     timeout: u64,
+
+    /// Exit 0 even when a cause was found (for callers that only want the report).
+    #[arg(long)]
+    exit_zero: bool,
 }
 
-/// Exit 0 whether or not errors were found (finding them is the command's job); 2 when the
-/// input cannot be read.
+/// Exit 1 when a cause was found, 0 when none (or with `--exit-zero`); 2 when the input
+/// cannot be read or the report cannot be written.
 pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     if args.run.is_some() || args.file.as_deref().is_some_and(run::looks_like_url) {
         return explain_run(args, global);
@@ -93,8 +97,9 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let report = ghcr_doctor::explain::report(&scan, name);
-    if output::emit(&report, global) == ExitCode::from(super::EXIT_ERROR) {
-        return ExitCode::from(super::EXIT_ERROR);
+    let code = output::emit(&report, global);
+    if code == ExitCode::from(super::EXIT_ERROR) || !args.exit_zero {
+        return code;
     }
     ExitCode::SUCCESS
 }
@@ -183,8 +188,9 @@ fn explain_run(args: Args, global: &GlobalArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return output::usage_error(&e.to_string()),
     };
-    if output::emit(&report, global) == ExitCode::from(super::EXIT_ERROR) {
-        return ExitCode::from(super::EXIT_ERROR);
+    let code = output::emit(&report, global);
+    if code == ExitCode::from(super::EXIT_ERROR) || !args.exit_zero {
+        return code;
     }
     ExitCode::SUCCESS
 }

@@ -44,11 +44,46 @@ pub enum Signal {
     HostQuay,
     /// The error concerns Amazon ECR.
     HostEcr,
+    /// The error concerns Google Artifact Registry or Container Registry.
+    HostGoogle,
+    /// The error concerns Azure Container Registry.
+    HostAcr,
+    /// The failing request reads from the registry (a pull: manifest `HEAD`/`GET`,
+    /// `Pulling from`, `reading manifest`).
+    Pull,
+    /// The failing request writes to the registry (a push: blob upload, manifest `PUT`,
+    /// `The push refers to repository`).
+    Push,
+    /// The failing request is a login (`GET /v2/` alone, `docker login`).
+    LoginRequest,
+    /// No login to any registry appears in the log.
+    NoLogin,
+    /// The log is a GitHub Actions log (`##[group]`, `Run docker/login-action`, runner paths).
+    LogActions,
+    /// The log comes from another CI system (GitLab, Jenkins, Azure Pipelines, Buildkite).
+    LogOtherCi,
+    /// The log is a local shell session (a prompt before `docker`, `podman`, ...).
+    LogLocal,
+    /// The tag resolved just before the error (`latest: Pulling from ...`): the index exists,
+    /// what it points to does not.
+    TagResolved,
+    /// The login command takes its user name or password from variables (`-p $PASSWORD`,
+    /// `echo "$TOKEN" |`, `echo "" |`).
+    LoginVariables,
+    /// `docker/login-action` ran with neither `username` nor `password` in its inputs: every
+    /// secret it names expanded empty.
+    LoginInputsEmpty,
+    /// The client used credentials stored earlier (`Authenticating with existing
+    /// credentials...`).
+    StoredCredentials,
+    /// A Kubernetes node pulls the image (`Failed to pull image`, `ErrImagePull`): the
+    /// credential, if any, comes from the cluster's pull secrets.
+    ClusterPull,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 17] = [
+    pub const ALL: [Signal; 31] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -66,6 +101,20 @@ impl Signal {
         Signal::HostGitlab,
         Signal::HostQuay,
         Signal::HostEcr,
+        Signal::HostGoogle,
+        Signal::HostAcr,
+        Signal::Pull,
+        Signal::Push,
+        Signal::LoginRequest,
+        Signal::NoLogin,
+        Signal::LogActions,
+        Signal::LogOtherCi,
+        Signal::LogLocal,
+        Signal::TagResolved,
+        Signal::LoginVariables,
+        Signal::LoginInputsEmpty,
+        Signal::StoredCredentials,
+        Signal::ClusterPull,
     ];
 
     /// The stable kebab-case name.
@@ -88,6 +137,20 @@ impl Signal {
             Signal::HostGitlab => "host-gitlab",
             Signal::HostQuay => "host-quay",
             Signal::HostEcr => "host-ecr",
+            Signal::HostGoogle => "host-google",
+            Signal::HostAcr => "host-acr",
+            Signal::Pull => "pull",
+            Signal::Push => "push",
+            Signal::LoginRequest => "login-request",
+            Signal::NoLogin => "no-login",
+            Signal::LogActions => "log-actions",
+            Signal::LogOtherCi => "log-other-ci",
+            Signal::LogLocal => "log-local",
+            Signal::TagResolved => "tag-resolved",
+            Signal::LoginVariables => "login-variables",
+            Signal::LoginInputsEmpty => "login-inputs-empty",
+            Signal::StoredCredentials => "stored-credentials",
+            Signal::ClusterPull => "cluster-pull",
         }
     }
 
@@ -96,8 +159,8 @@ impl Signal {
         Signal::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    fn bit(self) -> u32 {
-        1 << (self as u32)
+    fn bit(self) -> u64 {
+        1 << (self as u64)
     }
 }
 
@@ -109,7 +172,7 @@ impl fmt::Display for Signal {
 
 /// A set of signals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Signals(u32);
+pub struct Signals(u64);
 
 impl Signals {
     pub fn insert(&mut self, s: Signal) {
@@ -138,15 +201,19 @@ pub enum Host {
     Gitlab,
     Quay,
     Ecr,
+    Google,
+    Acr,
 }
 
 impl Host {
-    const ALL: [Host; 5] = [
+    const ALL: [Host; 7] = [
         Host::Ghcr,
         Host::DockerHub,
         Host::Gitlab,
         Host::Quay,
         Host::Ecr,
+        Host::Google,
+        Host::Acr,
     ];
 
     /// Fragments (lowercase) that name the family in a log line.
@@ -157,6 +224,8 @@ impl Host {
             Host::Gitlab => &["registry.gitlab.com", "gitlab"],
             Host::Quay => &["quay.io"],
             Host::Ecr => &[".dkr.ecr.", "ecr.aws"],
+            Host::Google => &["gcr.io", "-docker.pkg.dev", "artifactregistry."],
+            Host::Acr => &[".azurecr.io", "aka.ms/acr/"],
         }
     }
 
@@ -168,6 +237,8 @@ impl Host {
             Host::Gitlab => Signal::HostGitlab,
             Host::Quay => Signal::HostQuay,
             Host::Ecr => Signal::HostEcr,
+            Host::Google => Signal::HostGoogle,
+            Host::Acr => Signal::HostAcr,
         }
     }
 
@@ -205,6 +276,24 @@ pub(crate) enum Trigger {
     LoginSucceeded,
     LoginAttempt,
     PushTarget,
+    /// A pull is under way (`Pulling fs layer`, `Trying to pull`, `docker pull`).
+    PullActivity,
+    /// A push is under way (`Preparing`, `Pushing`, `Layer already exists`).
+    PushActivity,
+    /// Registry work of either kind (`Copying blob`, `Retrying in`, `[auth] ... token`).
+    Activity,
+    /// `Authenticating with existing credentials...`
+    StoredCredentials,
+    /// `Run docker/login-action@...`: its `with:` block follows.
+    LoginAction,
+    /// A GitHub Actions runner marker.
+    LogActions,
+    /// A marker of GitLab CI, Jenkins, Azure Pipelines or Buildkite.
+    LogOtherCi,
+    /// A shell prompt before a container command.
+    LogLocal,
+    /// A Kubernetes pull event.
+    ClusterPull,
 }
 
 /// Literals (lowercase) that announce context.
@@ -235,9 +324,87 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // Lines that name the registry being pushed to or pulled from, so an error line without
     // a host (`no basic auth credentials`) is tied to the right registry.
     ("the push refers to repository", Trigger::PushTarget),
+    ("the push refers to a repository", Trigger::PushTarget),
     (" token for ", Trigger::PushTarget),
     ("pulling from ", Trigger::PushTarget),
+    ("pulling repository ", Trigger::PushTarget),
+    // Registry work under way: a network error on the next lines concerns the registry even
+    // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
+    ("pulling fs layer", Trigger::PullActivity),
+    ("trying to pull", Trigger::PullActivity),
+    ("unable to find image", Trigger::PullActivity),
+    ("using default tag", Trigger::PullActivity),
+    (": pull complete", Trigger::PullActivity),
+    (": download complete", Trigger::PullActivity),
+    (": downloading", Trigger::PullActivity),
+    ("docker pull ", Trigger::PullActivity),
+    ("podman pull ", Trigger::PullActivity),
+    ("error pulling image", Trigger::PullActivity),
+    (": preparing", Trigger::PushActivity),
+    (": pushing", Trigger::PushActivity),
+    ("layer already exists", Trigger::PushActivity),
+    ("pushing image", Trigger::PushActivity),
+    ("docker push ", Trigger::PushActivity),
+    ("podman push ", Trigger::PushActivity),
+    ("digest: sha256:", Trigger::PushActivity),
+    (": waiting", Trigger::Activity),
+    (": retrying in", Trigger::Activity),
+    ("copying blob", Trigger::Activity),
+    ("getting image source signatures", Trigger::Activity),
+    ("writing manifest", Trigger::Activity),
+    (
+        "authenticating with existing credentials",
+        Trigger::StoredCredentials,
+    ),
+    ("run docker/login-action", Trigger::LoginAction),
+    ("failed to pull image", Trigger::ClusterPull),
+    ("errimagepull", Trigger::ClusterPull),
+    ("imagepullbackoff", Trigger::ClusterPull),
+    ("##[group]", Trigger::LogActions),
+    ("##[endgroup]", Trigger::LogActions),
+    ("::group::", Trigger::LogActions),
+    ("/home/runner/", Trigger::LogActions),
+    ("run docker/", Trigger::LogActions),
+    ("run actions/", Trigger::LogActions),
+    ("process completed with exit code", Trigger::LogActions),
+    ("##[section]", Trigger::LogOtherCi),
+    ("##vso[", Trigger::LogOtherCi),
+    ("/home/vsts/", Trigger::LogOtherCi),
+    ("running with gitlab-runner", Trigger::LogOtherCi),
+    ("using docker executor", Trigger::LogOtherCi),
+    ("executing \"step_script\"", Trigger::LogOtherCi),
+    ("[pipeline]", Trigger::LogOtherCi),
+    ("buildkite", Trigger::LogOtherCi),
+    ("$ docker ", Trigger::LogLocal),
+    ("$ podman ", Trigger::LogLocal),
+    ("$ sudo ", Trigger::LogLocal),
+    ("# docker ", Trigger::LogLocal),
+    ("% docker ", Trigger::LogLocal),
+    ("\u{276f} docker ", Trigger::LogLocal),
+    ("> docker ", Trigger::LogLocal),
+    ("ps c:\\", Trigger::LogLocal),
+    ("c:\\>", Trigger::LogLocal),
+    ("~$ ", Trigger::LogLocal),
+    ("]# ", Trigger::LogLocal),
+    ("]$ ", Trigger::LogLocal),
 ];
+
+/// How many lines after a line that names a registry or shows registry work a generic
+/// network or HTTP error is still taken as the registry's.
+const CONTEXT_LINES: usize = 8;
+
+/// How many lines after `Run docker/login-action` its inputs may be listed.
+const LOGIN_BLOCK_LINES: u32 = 16;
+
+/// How many lines after `Pulling from` a `manifest unknown` means the tag resolved.
+const TAG_RESOLVED_LINES: usize = 2;
+
+/// The operation a line shows under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Pull,
+    Push,
+}
 
 /// How many lines after `GITHUB_TOKEN Permissions` may hold the `Packages:` line.
 const PERMISSIONS_BLOCK_LINES: u32 = 40;
@@ -253,12 +420,64 @@ pub(crate) struct Tracker {
     first_login_success: Option<usize>,
     hosts_seen: u8,
     target: Option<Host>,
+    /// The last line that named a registry or showed registry work.
+    last_context: Option<usize>,
+    /// The last operation shown under way, and its line.
+    last_op: Option<(Op, usize)>,
+    /// The last `Pulling from` line.
+    last_pulling_from: Option<usize>,
+    /// Lines left in a `docker/login-action` block, and whether it listed a credential.
+    login_block_left: u32,
+    login_block_credential: bool,
 }
 
 impl Tracker {
     /// True while the lines of a `GITHUB_TOKEN Permissions` block are expected.
     pub(crate) fn in_permissions_block(&self) -> bool {
         self.block_left > 0
+    }
+
+    /// True while the lines of a `docker/login-action` block are expected.
+    pub(crate) fn in_login_block(&self) -> bool {
+        self.login_block_left > 0
+    }
+
+    /// Feeds one cleaned line of a `docker/login-action` block: its `with:` inputs (GitHub
+    /// omits inputs that expanded empty) end at the first error.
+    pub(crate) fn login_block_line(&mut self, line: &str) {
+        self.login_block_left = self.login_block_left.saturating_sub(1);
+        let l = line.trim_start().to_ascii_lowercase();
+        if l.starts_with("username:") || l.starts_with("password:") {
+            self.login_block_credential = true;
+        } else if l.starts_with("error") || l.contains("required") {
+            if !self.login_block_credential {
+                self.signals.insert(Signal::LoginInputsEmpty);
+            }
+            self.login_block_left = 0;
+        }
+    }
+
+    /// Notes that line `line_no` names a registry or shows registry work.
+    pub(crate) fn saw_context(&mut self, line_no: usize) {
+        self.last_context = Some(line_no);
+    }
+
+    /// True when line `line_no` itself announced registry work (a trigger already seen on it).
+    pub(crate) fn context_at(&self, line_no: usize) -> bool {
+        self.last_context == Some(line_no)
+    }
+
+    /// True when a line shortly before `line_no` named a registry or showed registry work.
+    pub(crate) fn context_near(&self, line_no: usize) -> bool {
+        self.last_context
+            .is_some_and(|l| l < line_no && line_no - l <= CONTEXT_LINES)
+    }
+
+    /// The operation shown under way shortly before `line_no`.
+    pub(crate) fn recent_op(&self, line_no: usize) -> Option<Op> {
+        self.last_op
+            .filter(|(_, l)| *l <= line_no && line_no - l <= 50)
+            .map(|(op, _)| op)
     }
 
     /// Feeds one cleaned line of the permissions block.
@@ -331,13 +550,53 @@ impl Tracker {
                     self.target = Some(host);
                     self.hosts_seen |= host.bit();
                 }
+                self.last_context = Some(line_no);
+                let lower = cleaned.to_ascii_lowercase();
+                if lower.contains("pulling ") {
+                    self.last_op = Some((Op::Pull, line_no));
+                    if lower.contains("pulling from ") {
+                        self.last_pulling_from = Some(line_no);
+                    }
+                } else if lower.contains("push") {
+                    self.last_op = Some((Op::Push, line_no));
+                }
+            }
+            Trigger::PullActivity => {
+                self.last_context = Some(line_no);
+                self.last_op = Some((Op::Pull, line_no));
+            }
+            Trigger::PushActivity => {
+                self.last_context = Some(line_no);
+                self.last_op = Some((Op::Push, line_no));
+            }
+            Trigger::Activity => self.last_context = Some(line_no),
+            Trigger::StoredCredentials => {
+                self.signals.insert(Signal::StoredCredentials);
+                self.signals.insert(Signal::LoginAttempted);
+                self.last_context = Some(line_no);
+            }
+            Trigger::LoginAction => {
+                self.login_block_left = LOGIN_BLOCK_LINES;
+                self.login_block_credential = false;
+            }
+            Trigger::LogActions => self.signals.insert(Signal::LogActions),
+            Trigger::LogOtherCi => self.signals.insert(Signal::LogOtherCi),
+            Trigger::LogLocal => self.signals.insert(Signal::LogLocal),
+            Trigger::ClusterPull => {
+                self.signals.insert(Signal::ClusterPull);
+                self.last_context = Some(line_no);
+                self.last_op = Some((Op::Pull, line_no));
             }
             // `may require 'docker login'` in docker's pull error is advice, not a login.
             Trigger::LoginAttempt if matches!(before, Some(b'\'' | b'"')) => {}
             Trigger::LoginAttempt => {
                 self.signals.insert(Signal::LoginAttempted);
+                self.last_context = Some(line_no);
                 if let Some(host) = Host::detect(cleaned) {
                     self.login_hosts |= host.bit();
+                }
+                if takes_credentials_from_variables(cleaned) {
+                    self.signals.insert(Signal::LoginVariables);
                 }
             }
         }
@@ -351,6 +610,9 @@ impl Tracker {
     /// The signals that hold for the whole log.
     pub(crate) fn global(&self) -> Signals {
         let mut s = self.signals;
+        if !s.contains(Signal::LoginAttempted) {
+            s.insert(Signal::NoLogin);
+        }
         // The runner prints every granted permission; a block without a `Packages:` line
         // means the job's token has no packages permission at all.
         if self.block_seen && !self.block_packages && self.block_left == 0 {
@@ -374,6 +636,12 @@ impl Tracker {
     /// The signals for an error first seen on `line` about `host`.
     pub(crate) fn for_error(&self, line: usize, host: Option<Host>) -> Signals {
         let mut s = self.global();
+        if self
+            .last_pulling_from
+            .is_some_and(|l| l < line && line - l <= TAG_RESOLVED_LINES)
+        {
+            s.insert(Signal::TagResolved);
+        }
         if self.first_login_success.is_some_and(|l| l < line) {
             s.insert(Signal::LoginSucceeded);
         }
@@ -385,6 +653,55 @@ impl Tracker {
         }
         s
     }
+}
+
+/// The operation an error message shows: a login (`GET .../v2/` alone), a push (blob upload,
+/// `failed to push`) or a pull (a manifest read, `pull access denied`).
+pub(crate) fn op_of(message: &str) -> Option<Signal> {
+    let lower = message.to_ascii_lowercase();
+    let login_url = lower
+        .match_indices("/v2/")
+        .any(|(i, _)| matches!(lower.as_bytes().get(i + 4), Some(b'"' | b':' | b' ') | None));
+    if login_url && !lower.contains("/v2/_") {
+        return Some(Signal::LoginRequest);
+    }
+    const PUSH: &[&str] = &[
+        "push",
+        "blobs/uploads",
+        "upload",
+        "put request",
+        "put \"",
+        "put https",
+    ];
+    const PULL: &[&str] = &[
+        "pull",
+        "manifests/",
+        "reading manifest",
+        "resolve reference",
+        "resolve image",
+        "error pulling",
+        "initializing source",
+        "unable to find image",
+        "manifest for ",
+    ];
+    if PUSH.iter().any(|w| lower.contains(w)) {
+        Some(Signal::Push)
+    } else if PULL.iter().any(|w| lower.contains(w)) {
+        Some(Signal::Pull)
+    } else {
+        None
+    }
+}
+
+/// True when a login command line takes its user name or password from a variable
+/// (`-p $PASSWORD`, `--password=${{ ... }}` after expansion is not visible, `echo "$T" |`) or
+/// pipes an empty string (`echo "" |`).
+fn takes_credentials_from_variables(line: &str) -> bool {
+    let b = line.as_bytes();
+    let variable = b
+        .windows(2)
+        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'{' || w[1] == b'_'));
+    variable || line.contains("echo \"\" |") || line.contains("echo '' |")
 }
 
 #[cfg(test)]
@@ -472,5 +789,105 @@ mod tests {
         let raw = b"eventName: pull_request";
         t.trigger(Trigger::PullRequest, 1, raw, 0, 23, "");
         assert!(t.global().contains(Signal::PullRequest));
+    }
+
+    #[test]
+    fn op_of_reads_the_operation_from_the_message() {
+        assert_eq!(
+            op_of(r#"Error response from daemon: Get "https://ghcr.io/v2/": denied: denied"#),
+            Some(Signal::LoginRequest)
+        );
+        assert_eq!(
+            op_of(
+                "failed to push ghcr.io/o/a:1: unexpected status from POST request to https://ghcr.io/v2/o/a/blobs/uploads/: 403 Forbidden"
+            ),
+            Some(Signal::Push)
+        );
+        assert_eq!(
+            op_of(r#"Head "https://ghcr.io/v2/o/a/manifests/latest": unauthorized"#),
+            Some(Signal::Pull)
+        );
+        assert_eq!(op_of("denied"), None);
+    }
+
+    #[test]
+    fn login_from_variables_is_told_apart_from_a_prompt() {
+        assert!(takes_credentials_from_variables(
+            "Run docker login -u $DOCKER_USER -p $DOCKER_PASSWORD"
+        ));
+        assert!(takes_credentials_from_variables(
+            r#"Run echo "" | docker login https://ghcr.io -u octo --password-stdin"#
+        ));
+        assert!(!takes_credentials_from_variables(
+            "$ docker login ghcr.io -u octo"
+        ));
+    }
+
+    #[test]
+    fn login_action_without_inputs_means_every_secret_was_empty() {
+        let mut t = Tracker::default();
+        t.trigger(Trigger::LoginAction, 1, b"", 0, 0, "");
+        for l in [
+            "with:",
+            "  registry: ghcr.io",
+            "  logout: true",
+            "##[endgroup]",
+        ] {
+            t.login_block_line(l);
+        }
+        t.login_block_line("Username and password required");
+        assert!(t.global().contains(Signal::LoginInputsEmpty));
+        let mut t = Tracker::default();
+        t.trigger(Trigger::LoginAction, 1, b"", 0, 0, "");
+        t.login_block_line("with:");
+        t.login_block_line("  username: octocat");
+        t.login_block_line("Error: Username and password required");
+        assert!(!t.global().contains(Signal::LoginInputsEmpty));
+    }
+
+    #[test]
+    fn registry_work_lends_context_to_the_next_few_lines() {
+        let mut t = Tracker::default();
+        t.trigger(Trigger::PullActivity, 10, b"", 0, 0, "");
+        assert!(t.context_at(10));
+        assert!(t.context_near(11));
+        assert!(t.context_near(10 + CONTEXT_LINES));
+        assert!(!t.context_near(11 + CONTEXT_LINES));
+        assert_eq!(t.recent_op(12), Some(Op::Pull));
+        t.trigger(Trigger::PushActivity, 20, b"", 0, 0, "");
+        assert_eq!(t.recent_op(21), Some(Op::Push));
+    }
+
+    #[test]
+    fn pulling_from_just_before_an_error_means_the_tag_resolved() {
+        let mut t = Tracker::default();
+        t.trigger(
+            Trigger::PushTarget,
+            2,
+            b"",
+            0,
+            0,
+            "latest: Pulling from octo/app",
+        );
+        assert!(t.for_error(3, None).contains(Signal::TagResolved));
+        assert!(!t.for_error(9, None).contains(Signal::TagResolved));
+    }
+
+    #[test]
+    fn log_kind_and_no_login() {
+        let mut t = Tracker::default();
+        assert!(t.global().contains(Signal::NoLogin));
+        t.trigger(Trigger::LogLocal, 1, b"", 0, 0, "");
+        t.trigger(
+            Trigger::LoginAttempt,
+            2,
+            b"docker login ghcr.io",
+            0,
+            12,
+            "docker login ghcr.io",
+        );
+        let g = t.global();
+        assert!(g.contains(Signal::LogLocal) && !g.contains(Signal::LogActions));
+        assert!(!g.contains(Signal::NoLogin));
     }
 }

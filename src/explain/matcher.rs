@@ -11,7 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::context::{TRIGGERS, Trigger};
-use super::scan;
+use super::{protocol, scan};
 use crate::catalog::{self, Catalog, Cause, Pattern};
 
 /// One catalog pattern, ready to confirm.
@@ -28,6 +28,23 @@ pub(crate) struct Entry {
 enum Kind {
     Pattern(usize),
     Trigger(Trigger),
+    /// A fragment that ties the line to a registry (`registry_context`).
+    Context,
+    /// A fragment that may announce a protocol-level signal ([`protocol::LITERALS`]).
+    Protocol,
+}
+
+/// What one search of a line found.
+#[derive(Debug, Default)]
+pub(crate) struct Hits {
+    /// The patterns whose literal occurs in the line.
+    pub patterns: Vec<usize>,
+    /// The context triggers with the byte offsets of each (start, just after the end).
+    pub triggers: Vec<(Trigger, usize, usize)>,
+    /// The line names a registry (`registry_context`).
+    pub context: bool,
+    /// The line may hold a protocol-level signal.
+    pub protocol: bool,
 }
 
 /// Why the catalog's patterns cannot be compiled (reported by the test suite).
@@ -47,6 +64,12 @@ pub enum BuildError {
     },
     #[error("the multi-pattern search cannot be built: {0}")]
     Automaton(String),
+    #[error("pattern {cause}#{index}: unknown protocol signal `{name}`")]
+    Protocol {
+        cause: String,
+        index: usize,
+        name: String,
+    },
 }
 
 /// The best message on one line.
@@ -67,7 +90,8 @@ pub(crate) struct Matcher {
     ac: AhoCorasick,
     kinds: Vec<Vec<Kind>>,
     pub entries: Vec<Entry>,
-    registry: AhoCorasick,
+    /// The entries that claim each protocol-level signal, by name.
+    protocol: Vec<(&'static str, Vec<usize>)>,
 }
 
 impl Matcher {
@@ -94,8 +118,27 @@ impl Matcher {
             }
         };
         let mut entries = Vec::new();
+        let mut protocol: Vec<(&'static str, Vec<usize>)> =
+            protocol::NAMES.iter().map(|n| (*n, Vec::new())).collect();
         for cause in &catalog.cause {
             for (index, pattern) in cause.patterns.iter().enumerate() {
+                if let Some(name) = &pattern.protocol {
+                    let Some(slot) = protocol.iter_mut().find(|(n, _)| n == name) else {
+                        return Err(BuildError::Protocol {
+                            cause: cause.id.clone(),
+                            index,
+                            name: name.clone(),
+                        });
+                    };
+                    slot.1.push(entries.len());
+                    entries.push(Entry {
+                        cause,
+                        pattern,
+                        index,
+                        regex: None,
+                    });
+                    continue;
+                }
                 if pattern.literal.trim().len() < 4 {
                     return Err(BuildError::ShortLiteral {
                         cause: cause.id.clone(),
@@ -128,20 +171,22 @@ impl Matcher {
         for (literal, trigger) in TRIGGERS {
             add(literal, Kind::Trigger(*trigger));
         }
+        for literal in &catalog.registry_context {
+            add(literal, Kind::Context);
+        }
+        for literal in protocol::LITERALS {
+            add(literal, Kind::Protocol);
+        }
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&literals)
             .map_err(|e| BuildError::Automaton(e.to_string()))?;
-        let registry = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(&catalog.registry_context)
-            .map_err(|e| BuildError::Automaton(e.to_string()))?;
         Ok(Matcher {
             ac,
             kinds,
             entries,
-            registry,
+            protocol,
         })
     }
 
@@ -150,29 +195,37 @@ impl Matcher {
         self.ac.is_match(line)
     }
 
-    /// The patterns whose literal occurs in `line`, and the context triggers with the byte
-    /// offsets of each (start, just after the end).
-    pub(crate) fn hits(&self, line: &[u8]) -> (Vec<usize>, Vec<(Trigger, usize, usize)>) {
-        let mut patterns = Vec::new();
-        let mut triggers = Vec::new();
+    /// Everything the line holds: pattern literals, context triggers, registry fragments and
+    /// protocol literals.
+    pub(crate) fn hits(&self, line: &[u8]) -> Hits {
+        let mut hits = Hits::default();
         for m in self.ac.find_overlapping_iter(line) {
             for kind in &self.kinds[m.pattern().as_usize()] {
                 match *kind {
                     Kind::Pattern(i) => {
-                        if !patterns.contains(&i) {
-                            patterns.push(i);
+                        if !hits.patterns.contains(&i) {
+                            hits.patterns.push(i);
                         }
                     }
-                    Kind::Trigger(t) => triggers.push((t, m.start(), m.end())),
+                    Kind::Trigger(t) => hits.triggers.push((t, m.start(), m.end())),
+                    Kind::Context => hits.context = true,
+                    Kind::Protocol => hits.protocol = true,
                 }
             }
         }
-        (patterns, triggers)
+        hits
     }
 
     /// Confirms `candidates` on the cleaned line and returns the strongest message.
-    pub(crate) fn best(&self, candidates: &[usize], cleaned: &str) -> Option<LineMatch> {
-        let mut registry_context: Option<bool> = None;
+    /// `registry_context`: the line, or one just before it, names a registry or shows
+    /// registry work; `protocol`: look for protocol-level signals too (only with context).
+    pub(crate) fn best(
+        &self,
+        candidates: &[usize],
+        cleaned: &str,
+        registry_context: bool,
+        protocol: bool,
+    ) -> Option<LineMatch> {
         let mut confirmed: Vec<(usize, String, String, usize)> = Vec::new();
         let mut segments = scan::segments(cleaned);
         // A message may itself hold an escaped `\n` (Go quotes a header value with a
@@ -184,9 +237,7 @@ impl Matcher {
             let lower = segment.to_ascii_lowercase();
             for &i in candidates {
                 let entry = &self.entries[i];
-                if entry.pattern.needs_registry_context
-                    && !*registry_context.get_or_insert_with(|| self.registry.is_match(cleaned))
-                {
+                if entry.pattern.needs_registry_context && !registry_context {
                     continue;
                 }
                 let found = match &entry.regex {
@@ -200,6 +251,21 @@ impl Matcher {
                     && let Some(text) = segment.get(s..e)
                 {
                     confirmed.push((i, text.trim().to_owned(), segment.to_owned(), s));
+                }
+            }
+            // Protocol-level signals are the net under the catalog: they are only looked for
+            // when the catalog confirmed nothing specific on the line.
+            if protocol
+                && registry_context
+                && confirmed
+                    .iter()
+                    .all(|(i, ..)| self.entries[*i].pattern.weak)
+                && let Some(d) = protocol::detect(segment)
+                && let Some((_, owners)) = self.protocol.iter().find(|(n, _)| *n == d.name)
+                && let Some(text) = segment.get(d.start..d.end)
+            {
+                for &i in owners {
+                    confirmed.push((i, text.trim().to_owned(), segment.to_owned(), d.start));
                 }
             }
         }
@@ -241,8 +307,10 @@ mod tests {
     fn the_most_specific_message_on_a_line_wins() {
         let m = Matcher::get().expect("catalog compiles");
         let line = "docker: invalid reference format: repository name must be lowercase.";
-        let (cands, _) = m.hits(line.as_bytes());
-        let best = m.best(&cands, line).expect("a match");
+        let hits = m.hits(line.as_bytes());
+        let best = m
+            .best(&hits.patterns, line, hits.context, hits.protocol)
+            .expect("a match");
         assert_eq!(m.entries[best.entry].cause.id, "reference-uppercase");
         assert!(best.others.contains(&"reference-invalid".to_owned()));
     }
@@ -251,11 +319,15 @@ mod tests {
     fn generic_network_text_needs_a_registry_on_the_line() {
         let m = Matcher::get().expect("catalog compiles");
         let line = "psql: error: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: Connection refused";
-        let (cands, _) = m.hits(line.as_bytes());
-        assert!(m.best(&cands, line).is_none());
+        let hits = m.hits(line.as_bytes());
+        assert!(!hits.context);
+        assert!(m.best(&hits.patterns, line, hits.context, true).is_none());
         let line = "Error response from daemon: Get \"https://localhost:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused";
-        let (cands, _) = m.hits(line.as_bytes());
-        let best = m.best(&cands, line).expect("a match");
+        let hits = m.hits(line.as_bytes());
+        assert!(hits.context);
+        let best = m
+            .best(&hits.patterns, line, hits.context, true)
+            .expect("a match");
         assert_eq!(m.entries[best.entry].cause.id, "network-refused");
     }
 }

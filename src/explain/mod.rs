@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 pub mod context;
 mod image;
 mod matcher;
+mod protocol;
 pub mod rank;
 pub mod scan;
 
@@ -133,6 +134,8 @@ type Key = (usize, Option<String>);
 /// Accumulates one distinct message while the log streams by.
 struct Seen {
     entry: usize,
+    /// The operation the message shows (or the one under way when it was first seen).
+    op: Option<Signal>,
     image: Option<String>,
     first_line: usize,
     lines: Vec<usize>,
@@ -202,6 +205,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(raw));
         }
+        if tracker.in_login_block() {
+            tracker.login_block_line(&scan::clean(raw));
+        }
         let stripped;
         let line = if memchr::memchr(0x1b, raw).is_some() {
             stripped = scan::strip_ansi(raw);
@@ -225,15 +231,31 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             }
             return;
         }
-        let (candidates, triggers) = m.hits(line);
-        let cleaned = scan::clean(line);
-        for (trigger, start, end) in triggers {
-            tracker.trigger(trigger, no, line, start, end, &cleaned);
-        }
-        if candidates.is_empty() {
+        let hits = m.hits(line);
+        // The line, or one just before it, names a registry or shows registry work.
+        let context = hits.context || tracker.context_near(no);
+        let protocol = hits.protocol && context;
+        if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
+            if hits.context {
+                tracker.saw_context(no);
+            }
             return;
         }
-        let Some(found) = m.best(&candidates, &cleaned) else {
+        let cleaned = scan::clean(line);
+        for (trigger, start, end) in &hits.triggers {
+            tracker.trigger(*trigger, no, line, *start, *end, &cleaned);
+        }
+        if hits.context {
+            tracker.saw_context(no);
+        }
+        // A trigger on this very line may have announced registry work (`Error pulling
+        // image ...: i/o timeout`).
+        let context = context || tracker.context_at(no);
+        let protocol = hits.protocol && context;
+        if hits.patterns.is_empty() && !protocol {
+            return;
+        }
+        let Some(found) = m.best(&hits.patterns, &cleaned, context, protocol) else {
             return;
         };
         let host = Host::detect(&found.segment)
@@ -242,6 +264,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if let Some(h) = host {
             tracker.saw_host(h);
         }
+        let op = context::op_of(&found.segment).or_else(|| {
+            tracker.recent_op(no).map(|op| match op {
+                context::Op::Pull => Signal::Pull,
+                context::Op::Push => Signal::Push,
+            })
+        });
         let mut image = image::image_of(&found.segment).map(|i| redact(&i));
         if image.is_some() && seen.len() >= MAX_DISTINCT {
             image = None;
@@ -267,6 +295,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                     key.clone(),
                     Seen {
                         entry: found.entry,
+                        op,
                         image: key.1,
                         first_line: no,
                         lines: vec![no],
@@ -289,8 +318,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         };
         let e = &m.entries[s.entry];
         let host = s.host.or(default_host).or_else(|| tracker.only_host());
-        let signals = tracker.for_error(s.first_line, host).union(extra);
-        let ranked = rank::rank(e.pattern, &e.cause.id, &s.others, signals);
+        let mut signals = tracker.for_error(s.first_line, host).union(extra);
+        if let Some(op) = s.op {
+            signals.insert(op);
+        }
+        let ranked = only_where_possible(
+            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+            signals,
+        );
         explanations.push(Explanation {
             cause: ranked.cause,
             alternatives: ranked.alternatives,
@@ -323,11 +358,95 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .any(|c| c == &e.cause || e.alternatives.contains(c))
     });
     explanations.sort_by_key(|e| e.line);
+    let explanations = per_cause(in_blocks(explanations));
     Ok(Scan {
         explanations,
         stats,
         signals: tracker.global().union(extra).iter().collect(),
     })
+}
+
+/// Moves a cause that only exists in GitHub Actions runs behind the first alternative that
+/// does not, when the log comes from a local shell or another CI system.
+fn only_where_possible(mut ranked: Ranked, signals: Signals) -> Ranked {
+    let elsewhere = [Signal::LogLocal, Signal::LogOtherCi]
+        .into_iter()
+        .find(|s| signals.contains(*s));
+    let Some(elsewhere) = elsewhere else {
+        return ranked;
+    };
+    let actions_only = |id: &str| catalog::cause(id).is_some_and(|c| c.actions_only);
+    if signals.contains(Signal::LogActions) || !actions_only(&ranked.cause) {
+        return ranked;
+    }
+    if let Some(pos) = ranked.alternatives.iter().position(|a| !actions_only(a)) {
+        let first = ranked.alternatives.remove(pos);
+        let demoted = std::mem::replace(&mut ranked.cause, first);
+        ranked.alternatives.insert(0, demoted);
+        ranked.ranked_by = vec![elsewhere];
+    }
+    ranked
+}
+
+/// How close (in lines) two messages must be to belong to one error report (a tool prints
+/// its error over several lines: `Unauthorized for ...`, then the registry's answer).
+const BLOCK_LINES: usize = 2;
+
+/// Orders the messages of one error report (lines at most [`BLOCK_LINES`] apart) most
+/// specific first: a specific message before a generic one, then by pattern weight. Reports
+/// stay in the order of the log.
+fn in_blocks(explanations: Vec<Explanation>) -> Vec<Explanation> {
+    let mut out: Vec<Explanation> = Vec::with_capacity(explanations.len());
+    let mut block: Vec<Explanation> = Vec::new();
+    let flush = |block: &mut Vec<Explanation>, out: &mut Vec<Explanation>| {
+        block.sort_by_key(|e| (e.weak, std::cmp::Reverse(e.weight), e.line));
+        out.append(block);
+    };
+    for e in explanations {
+        if let Some(prev) = block.last()
+            && e.line > prev.line + BLOCK_LINES
+        {
+            flush(&mut block, &mut out);
+        }
+        block.push(e);
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// One explanation per cause, in order of first appearance: the messages that name the same
+/// cause are counted together, their lines merged, and the first one quoted.
+fn per_cause(explanations: Vec<Explanation>) -> Vec<Explanation> {
+    let mut out: Vec<Explanation> = Vec::new();
+    for e in explanations {
+        match out.iter_mut().find(|o| o.cause == e.cause) {
+            None => out.push(e),
+            Some(o) => {
+                o.count += e.count;
+                for l in e.lines {
+                    if !o.lines.contains(&l) {
+                        o.lines.push(l);
+                    }
+                }
+                o.lines.sort_unstable();
+                o.lines.truncate(MAX_LINES_KEPT);
+                o.line = o.line.min(e.line);
+                for a in e.alternatives {
+                    if a != o.cause && !o.alternatives.contains(&a) {
+                        o.alternatives.push(a);
+                    }
+                }
+                if o.image.is_none() {
+                    o.image = e.image;
+                }
+                o.host = o.host.or(e.host);
+                o.truncated |= e.truncated;
+                o.weak &= e.weak;
+                o.weight = o.weight.max(e.weight);
+            }
+        }
+    }
+    out
 }
 
 /// Classifies one registry message (a live answer's body or error text) for `check`.
@@ -635,5 +754,79 @@ mod tests {
         assert!(e.contains("denied: denied"));
         assert!(e.starts_with('…') && e.ends_with('…'));
         assert!(e.chars().count() <= EXCERPT + 2);
+    }
+
+    #[test]
+    fn a_registry_failure_in_any_wording_is_never_silent() {
+        // A client the catalog has never seen: its own wording, the registry's status.
+        for (log, cause) in [
+            (
+                "pushing image:   app\nerror: POST failed; expected status {202} but got 401: Unauthorized\n",
+                "registry-unauthorized",
+            ),
+            (
+                "The push refers to repository [registry.example.com/team/app]\ndenied\n",
+                "registry-denied",
+            ),
+            (
+                "Error: GET https://registry.example.com/v2/team/app/manifests/1: status code 503\n",
+                "registry-unavailable",
+            ),
+            (
+                r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}"#,
+                "rate-limited",
+            ),
+        ] {
+            let s = scan(log.as_bytes()).expect("scan");
+            assert_eq!(
+                s.explanations.first().map(|e| e.cause.as_str()),
+                Some(cause),
+                "{log}"
+            );
+        }
+        // The same words without a registry nearby stay silent.
+        for log in [
+            "npm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/pkg - Forbidden\n",
+            "Could not fetch URL http://pypi.example.com/simple/: HTTP Error 401: Unauthorized\n",
+            "PermissionError: [Errno 13] Permission denied: '/var/run/docker.sock'\n",
+        ] {
+            assert!(
+                scan(log.as_bytes()).expect("scan").explanations.is_empty(),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_actions_only_cause_does_not_lead_for_a_local_log() {
+        let line = "failed to push ghcr.io/octo/app:1: unexpected status from POST request to https://ghcr.io/v2/octo/app/blobs/uploads/: 403 Forbidden\n";
+        let s = scan(line.as_bytes()).expect("scan");
+        assert_eq!(s.explanations[0].cause, "workflow-missing-packages-write");
+        let local = format!("$ docker buildx build --push -t ghcr.io/octo/app:1 .\n{line}");
+        let s = scan(local.as_bytes()).expect("scan");
+        let e = &s.explanations[0];
+        assert!(
+            !catalog::cause(&e.cause).expect("cause").actions_only,
+            "{e:?}"
+        );
+        assert!(
+            e.alternatives
+                .contains(&"workflow-missing-packages-write".to_owned())
+        );
+        assert_eq!(e.ranked_by, vec![Signal::LogLocal]);
+        // In an Actions log it leads again.
+        let actions = format!("##[group]Run docker/build-push-action@v5\n{line}");
+        let s = scan(actions.as_bytes()).expect("scan");
+        assert_eq!(s.explanations[0].cause, "workflow-missing-packages-write");
+    }
+
+    #[test]
+    fn the_most_specific_message_of_one_report_comes_first() {
+        let log = "[ERROR] Build image failed, perhaps you should make sure your credentials for 'registry-1.docker.io/octo/app' are set up correctly: Unauthorized for registry-1.docker.io/octo/app: 401 Unauthorized\n\
+                   [ERROR] GET https://auth.docker.io/token?service=registry.docker.io&scope=repository:octo/app:pull,push\n\
+                   [ERROR] {\"details\":\"access token has insufficient scopes\"}\n";
+        let s = scan(log.as_bytes()).expect("scan");
+        let causes: Vec<&str> = s.explanations.iter().map(|e| e.cause.as_str()).collect();
+        assert_eq!(causes, vec!["registry-denied", "registry-unauthorized"]);
     }
 }

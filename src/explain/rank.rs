@@ -59,6 +59,7 @@ mod tests {
             weight: 90,
             weak: false,
             needs_registry_context: false,
+            protocol: None,
             alternatives: vec!["b".into(), "c".into()],
             rank: vec![
                 RankRule {

@@ -186,7 +186,8 @@ pub fn clean(raw: &[u8]) -> String {
     let mut s = text.trim_end_matches(['\r', '\n']);
     s = strip_timestamp(s);
     s = strip_command(s);
-    s.trim().to_owned()
+    // A line pasted into an issue or chat keeps its Markdown code quotes.
+    s.trim().trim_matches('`').trim().to_owned()
 }
 
 /// Splits a cleaned line into the messages it holds: podman and skopeo print several errors

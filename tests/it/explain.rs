@@ -7,6 +7,7 @@
 //! optionally `line`, `count`, `findings` (total), `alternatives` (exact, in order) and
 //! `ranked_by` (the context signals that decided the order).
 
+mod corpus;
 mod props;
 
 use std::collections::BTreeSet;
@@ -244,7 +245,7 @@ fn json_output_carries_line_text_and_alternatives() {
         .arg(&log)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["command"], "explain");
     let findings = v["findings"].as_array().expect("findings");
@@ -297,7 +298,7 @@ fn reads_stdin_without_a_file_and_with_dash() {
         let mut cmd = ghcr_doctor(home.path());
         cmd.args(&args).args(["--format", "json"]);
         let out = run_with_stdin(&mut cmd, input);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let v = json(&out);
         assert_eq!(v["findings"][0]["cause"], "token-invalid");
         assert_eq!(v["findings"][0]["location"]["line"], 1);
@@ -337,7 +338,7 @@ fn text_and_markdown_name_the_cause_and_the_fix() {
         .arg(&log)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let cause = catalog::cause("fork-or-dependabot-readonly").expect("cause");
     assert!(text.contains(&cause.title), "{text}");
@@ -349,12 +350,92 @@ fn text_and_markdown_name_the_cause_and_the_fix() {
         .arg(&log)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let md = stdout(&out);
     assert!(md.starts_with("## "), "{md}");
     assert!(
         md.contains("(docs/causes.md#fork-or-dependabot-readonly)"),
         "{md}"
+    );
+}
+
+#[test]
+fn exit_code_is_1_when_a_cause_is_found_and_exit_zero_makes_it_0() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let failing = data().join("registry-denied/dockerhub-push-denied.log");
+    let clean = data().join("none/successful-push.log");
+    for (log, args, code) in [
+        (&failing, vec!["explain"], 1),
+        (&failing, vec!["explain", "--format", "json"], 1),
+        (&failing, vec!["explain", "--exit-zero"], 0),
+        (
+            &failing,
+            vec!["explain", "--exit-zero", "--format", "json"],
+            0,
+        ),
+        (&clean, vec!["explain"], 0),
+        (&clean, vec!["explain", "--exit-zero"], 0),
+    ] {
+        let out = ghcr_doctor(home.path())
+            .args(&args)
+            .arg(log)
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?} {}: {}{}",
+            log.display(),
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+    // --exit-zero changes the exit code, not the report.
+    let with = ghcr_doctor(home.path())
+        .args(["explain", "--exit-zero", "--format", "json"])
+        .arg(&failing)
+        .output()
+        .expect("run");
+    assert_eq!(json(&with)["findings"][0]["cause"], "registry-denied");
+}
+
+#[test]
+fn one_finding_per_cause_with_its_count_lines_and_one_fix() {
+    // Two wordings of the same refusal, for two images, on four lines.
+    let log = "The push refers to repository [docker.io/octo/app]\n\
+               denied: requested access to the resource is denied\n\
+               The push refers to repository [docker.io/octo/worker]\n\
+               denied: requested access to the resource is denied\n\
+               Error: failed to push docker.io/octo/api:1.0: push access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed\n\
+               denied: requested access to the resource is denied\n";
+    let scan = explain::scan(log.as_bytes()).expect("scan");
+    assert_eq!(scan.explanations.len(), 1, "{:?}", scan.explanations);
+    let e = &scan.explanations[0];
+    assert_eq!(e.cause, "registry-denied");
+    assert_eq!(e.count, 4);
+    assert_eq!(e.lines, vec![2, 4, 5, 6]);
+    assert_eq!(e.line, 2);
+
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut cmd = ghcr_doctor(home.path());
+    cmd.arg("explain");
+    let out = run_with_stdin(&mut cmd, log.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let cause = catalog::cause("registry-denied").expect("cause");
+    assert_eq!(text.matches(cause.fix[0].as_str()).count(), 1, "{text}");
+    assert_eq!(text.matches(cause.title.as_str()).count(), 1, "{text}");
+
+    let mut cmd = ghcr_doctor(home.path());
+    cmd.args(["explain", "--format", "json"]);
+    let out = run_with_stdin(&mut cmd, log.as_bytes());
+    let v = json(&out);
+    let findings = v["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["evidence"]["count"], 4);
+    assert_eq!(
+        findings[0]["evidence"]["lines"],
+        serde_json::json!([2, 4, 5, 6])
     );
 }
 

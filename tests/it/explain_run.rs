@@ -63,7 +63,7 @@ fn a_job_without_packages_write_points_at_the_job_and_the_log_line() {
     let fake = ActionsFake::start(Scenario::push(1001, &workflow(), jobs()));
     let url = format!("https://github.com/{REPO}/actions/runs/1001");
     let out = run(&fake, Some(TOKEN), &[&url, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_no_token(&out);
     let v = json(&out);
     let f = &v["findings"][0];
@@ -131,7 +131,7 @@ fn the_token_is_not_sent_across_the_log_redirect() {
         Some(TOKEN),
         &["--run", "1001", "--repo", REPO, "--format", "json"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let api = fake.api.requests();
     assert!(!api.is_empty());
     assert!(
@@ -153,7 +153,7 @@ fn text_output_names_the_run_and_the_job() {
     let fake = ActionsFake::start(Scenario::push(1001, &workflow(), jobs()));
     let url = format!("https://github.com/{REPO}/actions/runs/1001/job/12");
     let out = run(&fake, Some(TOKEN), &[&url, "--format", "text"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("run 1001 / job push-image"), "{text}");
     assert!(text.contains("job `push-image`, log line 8:"), "{text}");
@@ -179,7 +179,7 @@ fn a_dependabot_pull_request_run_is_the_read_only_token_first() {
         Some(TOKEN),
         &["--run", "1002", "--repo", REPO, "--format", "json"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
     let f = &v["findings"][0];
     assert_eq!(f["cause"], "fork-or-dependabot-readonly", "{v:#}");
@@ -357,7 +357,7 @@ fn the_repository_comes_from_github_repository_and_bad_input_is_refused() {
         .current_dir(home.path())
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(json(&out)["run"]["repository"], REPO);
 
     for args in [

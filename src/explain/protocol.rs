@@ -1,0 +1,274 @@
+//! Protocol-level signals: what any registry client prints, whatever its own wording.
+//!
+//! The catalog knows the exact messages of the common tools. A client it has never seen still
+//! prints the registry's answer somewhere in its error: an HTTP status (`got 401`, `status code
+//! 403`, `Response Status: "401 Unauthorized"`, an nginx `<title>502 Bad Gateway</title>`), an
+//! OCI error code (`UNAUTHORIZED:`, `"code":"DENIED"`), a failed token request, or a bare
+//! `denied`. This module reads those and names them with a stable protocol name
+//! (`status-401`, ...); catalog patterns with `protocol = "..."` turn the name into causes and
+//! rank rules, like any other pattern. The scanner only asks on lines that name a registry or
+//! follow registry work, so an API's 401 in a test log stays silent.
+
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexBuilder};
+
+/// Literals (lowercase) that may announce a protocol-level signal; lines holding none of
+/// them are never examined here.
+pub(crate) const LITERALS: &[&str] = &[
+    "unauthorized",
+    "denied",
+    "forbidden",
+    "status",
+    "http code",
+    "_unknown",
+    "toomanyrequests",
+    "_invalid",
+    "response body",
+    "<title>",
+    " token",
+    " got 4",
+    " got 5",
+    " not found",
+];
+
+/// The protocol names a catalog pattern can claim.
+pub(crate) const NAMES: &[&str] = &[
+    "status-401",
+    "status-403",
+    "status-404",
+    "status-429",
+    "status-5xx",
+    "blob-unknown",
+    "name-invalid",
+    "token-failed",
+];
+
+/// One protocol-level signal found in a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Detected {
+    /// One of [`NAMES`].
+    pub name: &'static str,
+    /// Byte range of the evidence in the message.
+    pub start: usize,
+    pub end: usize,
+}
+
+struct Patterns {
+    code: Regex,
+    status: Regex,
+    reason: Regex,
+    html: Regex,
+    token: Regex,
+    word: Regex,
+}
+
+fn patterns() -> Option<&'static Patterns> {
+    static P: OnceLock<Option<Patterns>> = OnceLock::new();
+    P.get_or_init(|| {
+        let ci = |re: &str| RegexBuilder::new(re).case_insensitive(true).build().ok();
+        Some(Patterns {
+            // OCI distribution error codes, as clients print them (`CODE: message`) or inside
+            // a JSON envelope (`"code":"CODE"`, also escaped). Upper case only: `denied:` in
+            // lower case is a message, handled below.
+            code: Regex::new(
+                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID)\b(?:\s*:|\\?")"#,
+            )
+            .ok()?,
+            // A status number after the words clients put before it: `status 401`, `status
+            // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
+            // `invalid status code from registry 403`, `error parsing HTTP 405 response body`.
+            status: ci(
+                r#"(?:status|http code|http|\bgot|returned)(?:\s+code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
+            )?,
+            // A status number with its reason phrase: `401 Unauthorized`, `403 (Forbidden)`.
+            reason: ci(
+                r"\b(401|403|404|405|429|500|502|503|504)\s*\(?\s*(?:unauthorized|forbidden|not found|not allowed|method not allowed|too many requests|internal server error|bad gateway|service unavailable|gateway time)",
+            )?,
+            // An HTML error page from a proxy or a host that is not a registry.
+            html: ci(r"<(?:title|h1)>\s*([1-5]\d\d)\b")?,
+            // The token request failed without a status in the text.
+            token: ci(
+                r"failed to fetch (?:oauth|anonymous) token|unable to decode token response|did not include a token|requesting bearer token|unable to retrieve auth token|failed to authorize",
+            )?,
+            // `unauthorized:` / `denied:` as a message prefix (not `Permission denied:`), or
+            // the whole message.
+            word: ci(r"(?:^|[^a-z_])(unauthorized|denied|forbidden)(?:\s*:|\s*\.?\s*$)")?,
+        })
+    })
+    .as_ref()
+}
+
+fn status_name(status: &str) -> Option<&'static str> {
+    match status {
+        "401" => Some("status-401"),
+        "403" => Some("status-403"),
+        "404" => Some("status-404"),
+        "429" => Some("status-429"),
+        "405" | "500" | "502" | "503" | "504" => Some("status-5xx"),
+        _ => None,
+    }
+}
+
+fn code_name(code: &str) -> Option<&'static str> {
+    match code {
+        "UNAUTHORIZED" => Some("status-401"),
+        "DENIED" => Some("status-403"),
+        "NAME_UNKNOWN" | "MANIFEST_UNKNOWN" => Some("status-404"),
+        "BLOB_UNKNOWN" => Some("blob-unknown"),
+        "TOOMANYREQUESTS" => Some("status-429"),
+        "NAME_INVALID" | "TAG_INVALID" => Some("name-invalid"),
+        _ => None,
+    }
+}
+
+/// The protocol-level signal in one message (a segment of a cleaned line), if any: an OCI
+/// error code first, then an HTTP status, then a failed token request, then `unauthorized` or
+/// `denied` as the message.
+pub(crate) fn detect(message: &str) -> Option<Detected> {
+    let p = patterns()?;
+    let found = |name: &'static str, start: usize, end: usize| Detected { name, start, end };
+    for c in p.code.captures_iter(message) {
+        if let (Some(m), Some(whole)) = (c.get(1), c.get(0))
+            && let Some(name) = code_name(m.as_str())
+        {
+            return Some(found(name, m.start(), whole.end()));
+        }
+    }
+    for re in [&p.reason, &p.status, &p.html] {
+        for c in re.captures_iter(message) {
+            if let (Some(m), Some(whole)) = (c.get(1), c.get(0))
+                && let Some(name) = status_name(m.as_str())
+            {
+                return Some(found(name, whole.start(), whole.end()));
+            }
+        }
+    }
+    if let Some(m) = p.token.find(message) {
+        return Some(found("token-failed", m.start(), m.end()));
+    }
+    for c in p.word.captures_iter(message) {
+        let Some(m) = c.get(1) else { continue };
+        let before = message[..m.start()].to_ascii_lowercase();
+        if before.trim_end().ends_with("permission") || before.trim_end().ends_with("access") {
+            continue;
+        }
+        let name = if m.as_str().eq_ignore_ascii_case("unauthorized") {
+            "status-401"
+        } else {
+            "status-403"
+        };
+        return Some(found(name, m.start(), m.end()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &str) -> Option<&'static str> {
+        detect(s).map(|d| d.name)
+    }
+
+    #[test]
+    fn http_statuses_in_any_wording() {
+        assert_eq!(
+            name("error: POST failed; expected status {202} but got 401: Unauthorized"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name("Error initiating layer upload to /v2/library/busybox/blobs/uploads/, status 401"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name("error checking push permissions...unsupported status code 401"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name(r#"< Response Status: "401 Unauthorized""#),
+            Some("status-401")
+        );
+        assert_eq!(
+            name("Requesting bearer token: invalid status code from registry 403 (Forbidden)"),
+            Some("status-403")
+        );
+        assert_eq!(
+            name("HTTP code 502 while uploading metadata: invalid character '<'"),
+            Some("status-5xx")
+        );
+        assert_eq!(
+            name("login attempt to https://r.example/v2/ failed with status: 502 Bad Gateway"),
+            Some("status-5xx")
+        );
+        assert_eq!(
+            name(
+                "unexpected status from GET request to https://r/v2/x/manifests/1: 429 Too Many Requests"
+            ),
+            Some("status-429")
+        );
+        // Success codes are not failures.
+        assert_eq!(name("status 201 created"), None);
+    }
+
+    #[test]
+    fn oci_codes_and_json_envelopes() {
+        assert_eq!(
+            name(r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#),
+            Some("status-401")
+        );
+        assert_eq!(
+            name(r#"level=error msg="UNAUTHORIZED: \"authentication required\"""#),
+            Some("status-401")
+        );
+        assert_eq!(
+            name(r#"\"code\":\"DENIED\",\"message\":\"x\""#),
+            Some("status-403")
+        );
+        assert_eq!(
+            name("MANIFEST_UNKNOWN: manifest unknown"),
+            Some("status-404")
+        );
+        assert_eq!(
+            name("BLOB_UNKNOWN: blob unknown to registry"),
+            Some("blob-unknown")
+        );
+        assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
+        // Lower-case words are not codes; a constant in code is not one either.
+        assert_eq!(name("const DENIED_RETRIES = 3"), None);
+    }
+
+    #[test]
+    fn html_pages_from_proxies() {
+        assert_eq!(
+            name(
+                r#"error parsing HTTP 405 response body: invalid character '<' looking for beginning of value: "<html>\r\n<head><title>405 Not Allowed</title>""#
+            ),
+            Some("status-5xx")
+        );
+        assert_eq!(
+            name("<html><head><title>403 Forbidden</title></head>"),
+            Some("status-403")
+        );
+    }
+
+    #[test]
+    fn token_failures_and_bare_words() {
+        assert_eq!(
+            name(
+                "Error: failed to authorize: failed to fetch oauth token: unable to decode token response: invalid character '<'"
+            ),
+            Some("token-failed")
+        );
+        assert_eq!(name("denied"), Some("status-403"));
+        assert_eq!(
+            name("exists in quay.io/u/op: unauthorized:                \\"),
+            Some("status-401")
+        );
+        // A file-system permission error is not a registry's answer.
+        assert_eq!(
+            name("PermissionError: [Errno 13] Permission denied: '/var/run/docker.sock'"),
+            None
+        );
+    }
+}
