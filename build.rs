@@ -7,7 +7,10 @@ use std::{env, fs};
 
 fn main() {
     println!("cargo:rerun-if-changed=i18n");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
+    // The manifest directory of this build (read at run time: a build script compiled for
+    // another copy of the crate, e.g. `cargo package`'s, must not read that copy's files).
+    let manifest_dir = env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&manifest_dir).join("i18n");
     let mut out = String::from("pub(crate) static MESSAGE_FILES: &[(&str, &str, &str)] = &[\n");
     let mut langs: Vec<_> = fs::read_dir(&root)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())

@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod explain;
 pub mod finding;
 pub mod github;
+pub mod home;
 pub mod host;
 pub mod http;
 pub mod image;

@@ -1,6 +1,7 @@
 //! Markdown output, for `$GITHUB_STEP_SUMMARY` and pull-request comments: a heading for the
 //! command, a table of every finding with its status, and the fix steps of each failure and
-//! warning, each linked to its cause in `docs/causes.md`.
+//! warning, each linked to its cause in `docs/causes.md` (of this version, in the project's
+//! repository: [`crate::home::cause_doc`]).
 //!
 //! GitHub refuses a step summary over 1 MiB, so the output is cut at [`MAX_BYTES`] with a
 //! note saying how much was left out. Text from logs and servers is escaped so it cannot
@@ -14,9 +15,6 @@ use crate::t;
 
 /// The largest document written (GitHub's limit for one step summary).
 pub const MAX_BYTES: usize = 1024 * 1024;
-
-/// Where causes are documented; a cause id is an anchor in it.
-pub const CAUSES_DOC: &str = "docs/causes.md";
 
 /// Room kept for the truncation note.
 const NOTE_RESERVE: usize = 1024;
@@ -61,7 +59,7 @@ fn code(text: &str) -> String {
 }
 
 fn cause_link(cause: &str) -> String {
-    format!("[`{cause}`]({CAUSES_DOC}#{cause})")
+    format!("[`{cause}`]({})", crate::home::cause_doc(cause))
 }
 
 fn location(f: &Finding) -> String {
@@ -232,7 +230,7 @@ mod tests {
         ));
         let md = to_string(&r, MAX_BYTES);
         assert!(md.starts_with("## "), "{md}");
-        assert!(md.contains("| ❌ fail | `explain` | build.log | build.log:12 | the push was denied | [`workflow-missing-packages-write`](docs/causes.md#workflow-missing-packages-write) |"), "{md}");
+        assert!(md.contains(&format!("| ❌ fail | `explain` | build.log | build.log:12 | the push was denied | [`workflow-missing-packages-write`]({}) |", crate::home::cause_doc("workflow-missing-packages-write"))), "{md}");
         assert!(md.contains("| ✅ pass | `token-format` |"), "{md}");
         assert!(md.contains("1. Add to the pushing job"), "{md}");
         let why = crate::catalog::cause("workflow-missing-packages-write")

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::Report;
 use crate::catalog;
 use crate::finding::{Finding, Status};
+use crate::home;
 use crate::t;
 
 /// The schema URI written in `$schema`.
@@ -22,21 +23,6 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// GitHub truncates descriptions beyond this many characters.
 const MAX_DESCRIPTION: usize = 1024;
-
-/// Where the documentation is published: the repository when Cargo.toml names one, else the
-/// crate's source view on docs.rs.
-pub fn docs_base() -> String {
-    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
-    if repo.is_empty() {
-        format!(
-            "https://docs.rs/crate/{}/{}/source",
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION")
-        )
-    } else {
-        format!("{repo}/blob/main")
-    }
-}
 
 /// §3.13 sarifLog.
 #[derive(Serialize)]
@@ -203,8 +189,8 @@ fn rule(report: &Report, f: &Finding, level: &'static str) -> Rule {
         .and_then(catalog::cause)
         .or_else(|| catalog::cause(&id));
     let help_uri = match cause {
-        Some(c) => format!("{}/docs/causes.md#{}", docs_base(), c.id),
-        None => format!("{}/docs/checks/{}.md#{}", docs_base(), report.command, id),
+        Some(c) => home::cause_doc(&c.id),
+        None => home::check_doc(&report.command, &id),
     };
     let short = cause.map_or_else(
         || t!("sarif.rule-short", id = id),
@@ -298,7 +284,7 @@ fn log(report: &Report) -> Log {
                     name: env!("CARGO_PKG_NAME"),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: format!("{}/README.md", docs_base()),
+                    information_uri: home::doc("README.md"),
                     rules,
                 },
             },

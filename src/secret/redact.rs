@@ -5,11 +5,12 @@
 //! - a token of a known shape ([`super::shape`]): GitHub's, Docker Hub's, GitLab's, AWS
 //!   keys, npm, PyPI, Slack, a JSON Web Token;
 //! - an `Authorization` value after `Basic`, `Bearer` or `token`;
-//! - 40 hexadecimal characters alone (a GitHub token of the pre-2021 format);
 //! - a run of 20 or more letters, digits, `+` and `=` mixing letters and digits that is not
 //!   lower-case hexadecimal: a token's body without its prefix, a password, base64. Digests
 //!   and commit ids (hexadecimal), paths, words joined by `-`, `_` or `.`, and sentences do
-//!   not match.
+//!   not match. A GitHub token of the pre-2021 format (40 hexadecimal characters) cannot be
+//!   told from a commit id, which reports show; it is hidden after `token`, `Bearer` or
+//!   `Basic`, and `Secret` never prints it.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -22,14 +23,13 @@ use super::shape;
 /// The shortest run of random-looking characters taken for a secret.
 pub const MIN_RUN: usize = 20;
 
-fn patterns() -> Option<&'static (Regex, Regex, Regex)> {
-    static RE: OnceLock<Option<(Regex, Regex, Regex)>> = OnceLock::new();
+fn patterns() -> Option<&'static (Regex, Regex)> {
+    static RE: OnceLock<Option<(Regex, Regex)>> = OnceLock::new();
     RE.get_or_init(|| {
         let scheme =
             Regex::new(r"(?i)\b(?:basic|bearer|token)\s+([A-Za-z0-9+/=._~-]{16,})").ok()?;
-        let hex40 = Regex::new(r"\b[0-9a-fA-F]{40}\b").ok()?;
         let run = Regex::new(r"[A-Za-z0-9+=]{20,}").ok()?;
-        Some((scheme, hex40, run))
+        Some((scheme, run))
     })
     .as_ref()
 }
@@ -46,7 +46,7 @@ fn random_run(run: &str) -> bool {
 /// Where secrets sit in `text`, sorted and merged; `None` if a pattern failed to compile
 /// (then no text can be trusted).
 pub fn secret_ranges(text: &str) -> Option<Vec<Range<usize>>> {
-    let (scheme, hex40, run) = patterns()?;
+    let (scheme, run) = patterns()?;
     shape::shapes()?;
     let mut ranges: Vec<Range<usize>> = shape::tokens_in(text)
         .into_iter()
@@ -58,7 +58,6 @@ pub fn secret_ranges(text: &str) -> Option<Vec<Range<usize>>> {
                 .filter(|m| m.as_str().bytes().any(|b| b.is_ascii_digit()))
                 .map(|m| m.range()),
         )
-        .chain(hex40.find_iter(text).map(|m| m.range()))
         .chain(
             run.find_iter(text)
                 .filter(|m| random_run(m.as_str()))
@@ -126,7 +125,7 @@ mod tests {
         for secret in [
             "dGhpcyBpcyBhIHZlcnkgc2VjcmV0IHBhc3N3b3Jk",
             "Xk9vQ2mZ7pL4wR8tY3nB6cD1fG5h",
-            "0123456789abcdef0123456789abcdef01234567",
+            "token 0123456789abcdef0123456789abcdef01234567",
             "Basic b2N0bzpnaHBfc2VjcmV0c2VjcmV0c2VjcmV0",
         ] {
             assert!(looks_secret(secret), "{secret}");
@@ -138,6 +137,7 @@ mod tests {
         for plain in [
             "exec: not found in /usr/local/bin/docker-credential-desktop",
             "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "commit 5f3c0ffee5f3c0ffee5f3c0ffee5f3c0ffee5f3c",
             "docker_buildx_build_push_action_step_v5",
             "https://ghcr.io/v2/MyOrg/App/manifests/Latest1",
             "the token exchange was skipped: registry-token-exchange-skipped",

@@ -191,19 +191,24 @@ fn named_finding(
         }
     };
     let status = named.status(host);
-    let message = if status == Status::Fail {
-        message
-    } else {
-        t!("token.named.note", message = message, registry = registry)
-    };
     let cause = named.cause();
+    // A note for another registry carries no fix: the catalog's fix is for GitHub's.
+    let (message, fix) = if status == Status::Fail {
+        let fix = crate::catalog::cause(cause)
+            .map(|c| c.fix_text().to_vec())
+            .unwrap_or_default();
+        (message, fix)
+    } else if matches!(named, Named::Foreign(_)) {
+        (message, Vec::new())
+    } else {
+        (
+            t!("token.named.note", message = message, registry = registry),
+            Vec::new(),
+        )
+    };
     let mut f = Finding::new(CHECK_FORMAT, status, target, message)
         .with_cause(cause)
-        .with_fix(
-            crate::catalog::cause(cause)
-                .map(|c| c.fix_text().to_vec())
-                .unwrap_or_default(),
-        );
+        .with_fix(fix);
     for (k, v) in evidence {
         f = f.with_evidence(k, v);
     }

@@ -354,7 +354,10 @@ fn text_and_markdown_name_the_cause_and_the_fix() {
     let md = stdout(&out);
     assert!(md.starts_with("## "), "{md}");
     assert!(
-        md.contains("(docs/causes.md#fork-or-dependabot-readonly)"),
+        md.contains(&format!(
+            "({})",
+            ghcr_doctor::home::cause_doc("fork-or-dependabot-readonly")
+        )),
         "{md}"
     );
 }

@@ -644,7 +644,8 @@ fn the_action_declares_its_interface_and_passes_images_to_login() {
             "output {output}"
         );
     }
-    // The script with a stand-in binary that prints its arguments, one per line.
+    // The script with a stand-in binary that prints its arguments, one per line; the script
+    // calls it by the path in `GHCR_DOCTOR`, not through PATH.
     let dir = tempfile::tempdir().expect("dir");
     let stub = dir.path().join("ghcr-doctor");
     std::fs::write(&stub, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n").expect("stub");
@@ -652,17 +653,14 @@ fn the_action_declares_its_interface_and_passes_images_to_login() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
-    let path = format!(
-        "{}:{}",
-        dir.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = std::env::var("PATH").unwrap_or_default();
     let run = |command: &str, images: &str, args: &str| {
         let out = Command::new("bash")
             .arg("-c")
             .arg(action_script())
             .env_clear()
             .env("PATH", &path)
+            .env("GHCR_DOCTOR", &stub)
             .env("INPUT_COMMAND", command)
             .env("INPUT_IMAGES", images)
             .env("INPUT_ARGS", args)
