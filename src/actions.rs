@@ -102,7 +102,8 @@ pub fn truncate_markdown(markdown: &str, limit: usize) -> String {
 }
 
 /// `::add-mask::` for a secret, so the runner hides it in every later log line. This is the
-/// one place a secret is written to standard output, by design: the runner consumes the line.
+/// one place a secret is written out, by design, and only to standard error: the runner
+/// consumes the line from either stream, and standard output keeps only the report.
 pub fn mask_command(secret: &Secret) -> Option<String> {
     let value = secret.expose();
     if value.trim().is_empty() {

@@ -8,7 +8,68 @@
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
+
+include!(concat!(env!("OUT_DIR"), "/causes.rs"));
+
+impl CauseId {
+    /// The cause id spelled `id`, if the catalog holds it (ids read from logs and servers).
+    pub fn from_id(id: &str) -> Option<CauseId> {
+        CauseId::ALL.iter().copied().find(|c| c.as_str() == id)
+    }
+
+    /// The catalog's entry: title, explanation, fix steps.
+    pub fn entry(self) -> &'static Cause {
+        static EMPTY: OnceLock<Cause> = OnceLock::new();
+        cause(self.as_str()).unwrap_or_else(|| {
+            // Only reachable when the embedded catalog fails to parse, which the test suite
+            // rules out.
+            EMPTY.get_or_init(Cause::default)
+        })
+    }
+
+    /// The catalog's fix steps, in the language in use (English when untranslated).
+    pub fn fix(self) -> Vec<String> {
+        self.entry().fix_text().to_vec()
+    }
+
+    /// The catalog's title, in the language in use (English when untranslated).
+    pub fn title(self) -> &'static str {
+        self.entry().title_text()
+    }
+}
+
+impl std::fmt::Display for CauseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A cause id reads as its kebab-case string (`f.cause.as_deref() == Some("token-invalid")`).
+impl std::ops::Deref for CauseId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for CauseId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for CauseId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for CauseId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 static CAUSES_TOML: &str = include_str!("../catalog/causes.toml");
 
@@ -86,7 +147,7 @@ impl Cause {
 }
 
 /// One cause of a registry or authentication failure.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cause {
     /// Stable kebab-case id; never renamed once published.
@@ -310,4 +371,10 @@ pub fn markdown_in(lang: &str) -> String {
         }
     }
     out
+}
+
+impl From<CauseId> for serde_json::Value {
+    fn from(c: CauseId) -> Self {
+        serde_json::Value::from(c.as_str())
+    }
 }

@@ -7,7 +7,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::catalog;
+pub use crate::catalog::CauseId;
+pub use crate::register::Check;
 
 /// The outcome of one check on one target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -34,6 +35,47 @@ impl Status {
             Status::Warn => "warn",
             Status::Fail => "fail",
             Status::Skip => "skip",
+        }
+    }
+}
+
+/// What a check concluded, as a finding is built: a failure always names its cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Info,
+    Warn,
+    /// A problem the user must fix, and its cause in the catalog.
+    Fail(CauseId),
+    Skip,
+}
+
+impl Outcome {
+    /// `status`, with `cause` named if (and only if) it is a failure.
+    pub fn of(status: Status, cause: CauseId) -> Outcome {
+        match status {
+            Status::Pass => Outcome::Pass,
+            Status::Info => Outcome::Info,
+            Status::Warn => Outcome::Warn,
+            Status::Fail => Outcome::Fail(cause),
+            Status::Skip => Outcome::Skip,
+        }
+    }
+
+    pub fn status(self) -> Status {
+        match self {
+            Outcome::Pass => Status::Pass,
+            Outcome::Info => Status::Info,
+            Outcome::Warn => Status::Warn,
+            Outcome::Fail(_) => Status::Fail,
+            Outcome::Skip => Status::Skip,
+        }
+    }
+
+    pub fn cause(self) -> Option<CauseId> {
+        match self {
+            Outcome::Fail(c) => Some(c),
+            _ => None,
         }
     }
 }
@@ -68,8 +110,10 @@ pub struct Finding {
     pub status: Status,
     /// What was checked: an image reference, `env:GHCR_TOKEN`, a file.
     pub target: String,
-    /// The cause id from the catalog when the finding names a cause.
-    pub cause: Option<String>,
+    /// The cause id from the catalog when the finding names a cause; always set on a
+    /// failure (see [`Outcome::Fail`]). Status changes after construction only soften a
+    /// verdict (`fail` → `warn`).
+    pub cause: Option<CauseId>,
     /// One sentence for the user, already in the user's language.
     pub message: String,
     /// Steps that fix the problem, in order.
@@ -77,37 +121,85 @@ pub struct Finding {
     /// Facts behind the verdict (status codes, server messages, kinds, lengths). Never secrets.
     pub evidence: Map<String, Value>,
     pub location: Option<Location>,
+    /// The typed facts of a registry refusal, for the cause decision once GitHub's side is
+    /// known ([`crate::denial::decide`]); never serialised.
+    #[serde(skip)]
+    pub denial: Option<Box<crate::denial::Denial>>,
 }
 
 impl Finding {
-    /// Starts a finding for `check` about `target`.
+    /// Starts a finding of the registered `check` about `target`. A failing verdict carries
+    /// its cause, whose catalog fix steps become the finding's.
     pub fn new(
-        check: impl Into<String>,
-        status: Status,
+        check: &Check,
+        verdict: Outcome,
         target: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
-        Finding {
-            check: check.into(),
-            status,
+        let f = Finding {
+            check: check.id.to_owned(),
+            status: verdict.status(),
             target: target.into(),
             cause: None,
             message: message.into(),
             fix: Vec::new(),
             evidence: Map::new(),
             location: None,
+            denial: None,
+        };
+        match verdict.cause() {
+            Some(c) => f.with_cause(c),
+            None => f,
+        }
+    }
+
+    /// A finding of any status that names its cause (workflow rules, whose id is their
+    /// cause's, report the same cause as a failure or a warning).
+    pub fn caused(
+        check: &Check,
+        status: Status,
+        cause: CauseId,
+        target: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding::new(check, Outcome::of(status, cause), target, message).with_cause(cause)
+    }
+
+    /// A finding of `check` that restates `source`'s verdict (status, cause, fix steps) in
+    /// its own words: `check`'s `token-format` speaks for the token inspection's worst
+    /// finding.
+    pub fn restating(
+        check: &Check,
+        source: &Finding,
+        target: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            check: check.id.to_owned(),
+            status: source.status,
+            target: target.into(),
+            cause: source.cause,
+            message: message.into(),
+            fix: source.fix.clone(),
+            evidence: Map::new(),
+            location: None,
+            denial: None,
         }
     }
 
     /// Names the cause and, unless fix steps were already given, takes the catalog's fix steps.
-    pub fn with_cause(mut self, cause: &str) -> Self {
-        if self.fix.is_empty()
-            && let Some(entry) = catalog::cause(cause)
-        {
-            self.fix = entry.fix_text().to_vec();
+    pub fn with_cause(mut self, cause: CauseId) -> Self {
+        if self.fix.is_empty() {
+            self.fix = cause.fix();
         }
-        self.cause = Some(cause.to_owned());
+        self.cause = Some(cause);
         self
+    }
+
+    /// Replaces the cause and its fix steps (a later, better-informed verdict).
+    pub fn recause(&mut self, cause: CauseId) {
+        self.cause = Some(cause);
+        self.fix = cause.fix();
     }
 
     /// Replaces the fix steps.
@@ -123,6 +215,16 @@ impl Finding {
     /// Adds one piece of evidence. Never pass a secret here.
     pub fn with_evidence(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.evidence.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// Keeps the refusal's typed facts for the final decision; the fix steps name where
+    /// the refused credential came from.
+    pub fn with_denial(mut self, denial: crate::denial::Denial) -> Self {
+        if let Some(cause) = self.cause {
+            self.fix = denial.fix(cause);
+        }
+        self.denial = Some(Box::new(denial));
         self
     }
 

@@ -5,11 +5,13 @@
 //! function here and renders the [`report::Report`] it gets back. Nothing in the library
 //! prints.
 
+pub mod access;
 pub mod actions;
 pub mod catalog;
 pub mod check;
 pub mod commands;
 pub mod credentials;
+pub mod denial;
 pub mod explain;
 pub mod finding;
 pub mod github;
@@ -17,10 +19,12 @@ pub mod home;
 pub mod host;
 pub mod http;
 pub mod image;
+pub mod local_file;
 pub mod login;
 pub mod message;
 pub mod project;
 pub mod reference;
+pub mod register;
 pub mod registry;
 pub mod report;
 pub mod run;

@@ -4,8 +4,9 @@
 //! `${{ github.repository }}`, `${{ github.repository_owner }}`,
 //! `${{ github.event.repository.name }}` and the matching shell variables
 //! (`${GITHUB_REPOSITORY,,}`, `$GITHUB_REPOSITORY`, ...) are replaced by the repository found
-//! from `--repo`, `GITHUB_REPOSITORY` or the git remote, lowercased as
-//! docker/metadata-action does. A tag that cannot be resolved (`${{ github.sha }}`) is dropped,
+//! from `--repo`, `GITHUB_REPOSITORY` or the git remote: lowercased where the workflow
+//! lowercases (docker/metadata-action, `${VAR,,}`), with the repository's capitals kept
+//! everywhere else, because that is what the workflow pushes. A tag that cannot be resolved (`${{ github.sha }}`) is dropped,
 //! so the image is probed as `:latest`; an image whose name cannot be resolved is listed as
 //! skipped.
 
@@ -16,6 +17,11 @@ use crate::workflow::PushedImage;
 
 /// The workflows folder of a repository.
 pub const WORKFLOWS: &str = ".github/workflows";
+
+crate::register::check_meta!(
+    /// The images the zero-configuration run found in the workflows.
+    pub CHECK = "project-images", docs: "project.md", messages: "auto"
+);
 
 /// The top of the git work tree holding `dir` (the nearest ancestor with `.git`).
 pub fn git_root(dir: &Path) -> Option<PathBuf> {
@@ -32,13 +38,36 @@ pub struct Resolved {
     pub image: Option<String>,
 }
 
-/// Resolves one raw image name from a workflow.
+/// Resolves one raw image name from a workflow that lowercases it.
 pub fn resolve(raw: &str, repo: Option<&RepoName>) -> Option<String> {
+    resolve_cased(raw, repo, true)
+}
+
+/// Resolves one raw image name from a workflow; `lowercased`: the workflow lowercases the
+/// name (else the repository's capitals are kept, except in `${VAR,,}` and `${VAR@L}`).
+pub fn resolve_cased(raw: &str, repo: Option<&RepoName>, lowercased: bool) -> Option<String> {
     let mut s = raw.trim().to_owned();
     if let Some(repo) = repo {
-        let full = format!("{}/{}", repo.owner(), repo.name()).to_ascii_lowercase();
-        let owner = repo.owner().to_ascii_lowercase();
-        let name = repo.name().to_ascii_lowercase();
+        let case = |v: String| {
+            if lowercased {
+                v.to_ascii_lowercase()
+            } else {
+                v
+            }
+        };
+        let full = case(format!("{}/{}", repo.owner(), repo.name()));
+        let owner = case(repo.owner().to_owned());
+        let name = case(repo.name().to_owned());
+        let (full_lower, owner_lower) = (full.to_ascii_lowercase(), owner.to_ascii_lowercase());
+        for form in ["${GITHUB_REPOSITORY,,}", "${GITHUB_REPOSITORY@L}"] {
+            s = s.replace(form, &full_lower);
+        }
+        for form in [
+            "${GITHUB_REPOSITORY_OWNER,,}",
+            "${GITHUB_REPOSITORY_OWNER@L}",
+        ] {
+            s = s.replace(form, &owner_lower);
+        }
         for (pattern, value) in [
             ("github.repository_owner", &owner),
             ("github.event.repository.name", &name),
@@ -50,12 +79,7 @@ pub fn resolve(raw: &str, repo: Option<&RepoName>) -> Option<String> {
             ("GITHUB_REPOSITORY_OWNER", &owner),
             ("GITHUB_REPOSITORY", &full),
         ] {
-            for form in [
-                format!("${{{var},,}}"),
-                format!("${{{var}@L}}"),
-                format!("${{{var}}}"),
-                format!("${var}"),
-            ] {
+            for form in [format!("${{{var}}}"), format!("${var}")] {
                 s = s.replace(&form, value);
             }
         }
@@ -104,15 +128,28 @@ fn replace_expression(s: &str, pattern: &str, value: &str) -> String {
     out
 }
 
-/// Resolves every pushed image; the resolved references are deduplicated in order.
+/// Resolves every pushed image; the resolved references are deduplicated in order, by
+/// their normalised form (`ghcr.io/o/app` and `ghcr.io/o/app:latest` are one image).
 pub fn resolve_all(pushed: Vec<PushedImage>, repo: Option<&RepoName>) -> Vec<Resolved> {
     let mut seen = std::collections::HashSet::new();
     pushed
         .into_iter()
         .filter_map(|p| {
-            let image = resolve(&p.raw, repo);
-            match &image {
-                Some(i) if !seen.insert(i.clone()) => None,
+            let image = resolve_cased(&p.raw, repo, p.lowercased);
+            // A name with capitals is judged as one image whatever its tag's spelling
+            // (`:latest` or none), apart from the same name lowercased.
+            let key = image.as_ref().map(|i| {
+                let lower = i.to_ascii_lowercase();
+                let normal = crate::reference::Reference::parse(&lower)
+                    .map_or_else(|_| lower.clone(), |r| r.to_string());
+                if *i == lower {
+                    normal
+                } else {
+                    format!("{normal} (cased)")
+                }
+            });
+            match key {
+                Some(k) if !seen.insert(k.clone()) => None,
                 _ => Some(Resolved { pushed: p, image }),
             }
         })
@@ -183,17 +220,37 @@ mod tests {
             file: "f".into(),
             line: 1,
             raw: raw.into(),
+            lowercased: true,
         };
         let out = resolve_all(
             vec![
                 p("ghcr.io/${{ github.repository }}"),
                 p("ghcr.io/octo-org/my-app"),
+                p("ghcr.io/octo-org/my-app:latest"),
                 p("ghcr.io/${{ matrix.x }}"),
             ],
             Some(&repo()),
         );
-        assert_eq!(out.len(), 2);
+        assert_eq!(out.len(), 2, "{out:#?}");
         assert_eq!(out[1].image, None);
+    }
+
+    #[test]
+    fn capitals_are_kept_where_the_workflow_does_not_lowercase() {
+        let r = repo();
+        assert_eq!(
+            resolve_cased("ghcr.io/${{ github.repository }}:1", Some(&r), false).as_deref(),
+            Some("ghcr.io/Octo-Org/My-App:1")
+        );
+        assert_eq!(
+            resolve_cased("ghcr.io/$GITHUB_REPOSITORY_OWNER/app", Some(&r), false).as_deref(),
+            Some("ghcr.io/Octo-Org/app")
+        );
+        // `${VAR,,}` lowercases whatever the tool does.
+        assert_eq!(
+            resolve_cased("ghcr.io/${GITHUB_REPOSITORY,,}", Some(&r), false).as_deref(),
+            Some("ghcr.io/octo-org/my-app")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::{
     registry_reachable, token_format,
 };
 use crate::credentials::Credential;
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::http;
 use crate::reference::Reference;
 use crate::registry::scope::Scope;
@@ -49,8 +49,8 @@ pub(super) struct Resolved {
 }
 
 /// The credential for `domain` (discovery runs once per registry).
-pub(super) fn resolve(ctx: &Context, domain: &str) -> Resolved {
-    let found = ctx.discover(domain);
+pub(super) async fn resolve(ctx: &Context, domain: &str) -> Resolved {
+    let found = ctx.discover(domain).await;
     Resolved {
         credential: found.credential,
         findings: found.findings,
@@ -75,7 +75,7 @@ pub(super) async fn run(
     if helper_failed {
         for f in out.per_image.iter_mut().flat_map(|(_, fs)| fs.iter_mut()) {
             if f.cause.as_deref() == Some("registry-unauthorized") {
-                f.cause = Some("no-credentials".to_owned());
+                f.cause = Some(CauseId::NoCredentials);
             }
         }
     }
@@ -96,11 +96,10 @@ async fn run_chain(
         for item in &items {
             let f = Finding::new(
                 network_checks(opts)[0],
-                Status::Fail,
+                Outcome::Fail(CauseId::ReferenceInvalid),
                 item.input,
                 reason.clone(),
-            )
-            .with_cause("reference-invalid");
+            );
             out.per_image.push((item.index, vec![f]));
         }
         return out;
@@ -119,15 +118,8 @@ async fn run_chain(
         && !endpoint.base.host_str().is_some_and(http::is_loopback_host)
         && credential.is_some()
     {
-        out.registry_findings.push(
-            Finding::new(
-                "plain-http",
-                Status::Warn,
-                domain,
-                crate::t!("check.plain-http", registry = domain),
-            )
-            .with_evidence("url", endpoint.base.as_str()),
-        );
+        out.registry_findings
+            .push(super::plain_http::finding(domain, &endpoint));
     }
     let token_kind = credential
         .as_ref()
@@ -160,7 +152,7 @@ async fn run_chain(
                 for c in network_checks(opts).into_iter().skip(1) {
                     fs.push(Finding::new(
                         c,
-                        Status::Skip,
+                        Outcome::Skip,
                         item.input,
                         crate::t!("check.skipped-unreachable", registry = domain),
                     ));
@@ -190,9 +182,9 @@ async fn run_chain(
         Ok(l) => l.rounds,
         Err(_) => 1,
     };
-    let probes_after_login: Vec<&'static str> = network_checks(opts)
+    let probes_after_login: Vec<&'static Check> = network_checks(opts)
         .into_iter()
-        .filter(|c| *c == registry_pull::ID || *c == registry_push::ID)
+        .filter(|c| c.id == registry_pull::ID || c.id == registry_push::ID)
         .collect();
     // One image's view of this registry, for the findings of both probe rounds.
     let probe = |target| Probe {
@@ -201,6 +193,7 @@ async fn run_chain(
         proxy,
         token_kind,
         credential_source: source.as_deref(),
+        for_push: !opts.pull_only,
     };
     let mut blocked = vec![false; items.len()];
     for (k, item) in items.iter().enumerate() {
@@ -224,7 +217,7 @@ async fn run_chain(
             fs.extend(
                 probes_after_login
                     .iter()
-                    .map(|c| Finding::new(*c, Status::Skip, item.input, reason.clone())),
+                    .map(|c| Finding::new(c, Outcome::Skip, item.input, reason.clone())),
             );
         }
         out.per_image.push((item.index, fs));
@@ -306,5 +299,35 @@ async fn run_chain(
         }
         out.per_image.push((item.index, fs));
     }
+    soften_when_every_probe_passed(&mut out, credential.is_some());
     out
+}
+
+/// No false failure: exit 1 means something the user must fix. When the registry allowed
+/// every probe, a missing credential is a note (an open registry, a public image with
+/// `--pull-only`), and a problem found offline in the credential it accepted, or in the
+/// discovery of one it did not need, is a warning.
+fn soften_when_every_probe_passed(out: &mut ChainOut, sent_credential: bool) {
+    let probes: Vec<&Finding> = out.per_image.iter().flat_map(|(_, fs)| fs).collect();
+    let every_probe_passed = probes
+        .iter()
+        .any(|f| f.check == registry_login::ID && f.status == Status::Pass)
+        && probes.iter().all(|f| f.status != Status::Fail);
+    if !every_probe_passed {
+        return;
+    }
+    for f in out
+        .registry_findings
+        .iter_mut()
+        .filter(|f| f.status == Status::Fail)
+    {
+        if f.cause == Some(CauseId::NoCredentials) && !sent_credential {
+            f.status = Status::Info;
+            f.fix.clear();
+            f.evidence.insert("every_probe_passed".into(), true.into());
+        } else if f.check == token_format::ID || f.check.starts_with("credential-") {
+            f.status = Status::Warn;
+            f.evidence.insert("every_probe_passed".into(), true.into());
+        }
+    }
 }

@@ -4,66 +4,86 @@
 use serde_json::{Value, json};
 
 use super::{registry_login, registry_pull, registry_push};
-use crate::catalog;
-use crate::finding::{Finding, Status};
-use crate::github::{GithubFacts, Operation, combine_denial};
+use crate::denial;
+use crate::finding::{CauseId, Finding, Outcome, Status};
+use crate::github::GithubFacts;
 use crate::t;
 
-pub const ID: &str = "diagnosis";
+crate::register::check_meta!(pub CHECK = "diagnosis", docs: "registry.md", messages: "check.diagnosis");
+pub const ID: &str = CHECK.id;
 
 /// The registry checks whose denial the diagnosis explains.
 const DENIALS: [&str; 3] = [registry_login::ID, registry_pull::ID, registry_push::ID];
 
-/// Gives a failed `registry-login`, `registry-pull` or `registry-push` the cause that both
-/// sides name ([`combine_denial`]); the registry's own cause stays in the evidence as
-/// `registry_cause`. A login is judged for the operation the run asks for.
-pub fn refine(f: &mut Finding, facts: &GithubFacts, pull_only: bool) {
-    if f.status != Status::Fail || !facts.consulted || !DENIALS.contains(&f.check.as_str()) {
+/// Gives a failed `registry-login`, `registry-pull` or `registry-push` its final cause, now
+/// that GitHub's facts are known: [`denial::decide`] on the refusal's typed facts. When
+/// GitHub names another cause, the registry's own stays in the evidence as
+/// `registry_cause`; when both name the same, `github_agrees` says so.
+pub fn settle(f: &mut Finding, facts: &GithubFacts) {
+    if f.status != Status::Fail {
         return;
     }
-    // Only answers the registry gave (a network failure has no `answer`).
-    let Some(answer) = f.evidence.get("answer").and_then(Value::as_str) else {
+    // Only answers the registry gave (a network failure has no typed refusal).
+    let Some(d) = f.denial.clone() else {
         return;
     };
-    let operation = if f.check == registry_pull::ID || (f.check == registry_login::ID && pull_only)
-    {
-        Operation::Pull
-    } else {
-        Operation::Push
-    };
-    let Some(cause) = combine_denial(operation, answer, facts) else {
+    let Some(github) = denial::decide(&d, Some(facts)).github_cause else {
         return;
     };
-    if f.cause.as_deref() == Some(cause) {
+    if f.cause == Some(github) {
         f.evidence.insert("github_agrees".into(), json!(true));
         return;
     }
-    let registry_cause = f.cause.clone().map_or(Value::Null, Value::from);
+    let registry_cause = f.cause.map_or(Value::Null, Value::from);
     f.evidence.insert("registry_cause".into(), registry_cause);
-    f.cause = Some(cause.to_owned());
-    f.fix = catalog::cause(cause)
-        .map(|c| c.fix_text().to_vec())
-        .unwrap_or_default();
+    f.recause(github);
+    f.fix = d.fix(github);
+}
+
+/// Merges the extra findings (the GitHub API side) into the registry's: a registry probe
+/// that failed keeps its decided cause (its own words are the best
+/// evidence), and lists in `related_causes` the causes the extra checks found for the same
+/// image, so the reader sees both sides of one failure together.
+pub fn relate(findings: &mut Vec<Finding>, extra: Vec<Finding>) {
+    for f in findings.iter_mut() {
+        if f.status != Status::Fail
+            || !(f.check == registry_push::ID || f.check == registry_pull::ID)
+        {
+            continue;
+        }
+        let related: Vec<CauseId> = extra
+            .iter()
+            .filter(|e| e.status == Status::Fail && e.target == f.target)
+            .filter_map(|e| e.cause)
+            .filter(|c| Some(*c) != f.cause)
+            .collect();
+        if !related.is_empty() {
+            f.evidence.insert("related_causes".into(), json!(related));
+        }
+    }
+    findings.extend(extra);
 }
 
 /// The leading findings: one per distinct final cause of the run's denials, in order of
 /// first appearance, each naming its cause, the images and checks it explains, and the fix.
 pub fn leading(findings: &[Finding]) -> Vec<Finding> {
-    // cause → (images, checks)
-    let mut groups: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    // cause → (images, checks, the first denial's fix steps, which name the credential's
+    // source)
+    type Group = (CauseId, Vec<String>, Vec<String>, Vec<String>);
+    let mut groups: Vec<Group> = Vec::new();
     for f in findings {
         if f.status != Status::Fail || !DENIALS.contains(&f.check.as_str()) {
             continue;
         }
-        let Some(cause) = &f.cause else { continue };
-        let i = match groups.iter().position(|(c, _, _)| c == cause) {
+        let Some(cause) = f.cause else { continue };
+        let i = match groups.iter().position(|(c, ..)| *c == cause) {
             Some(i) => i,
             None => {
-                groups.push((cause.clone(), Vec::new(), Vec::new()));
+                groups.push((cause, Vec::new(), Vec::new(), f.fix.clone()));
                 groups.len() - 1
             }
         };
-        let (_, images, checks) = &mut groups[i];
+        let (_, images, checks, _) = &mut groups[i];
         if !images.contains(&f.target) {
             images.push(f.target.clone());
         }
@@ -73,19 +93,21 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
     }
     groups
         .into_iter()
-        .map(|(cause, images, checks)| {
-            let title =
-                catalog::cause(&cause).map_or_else(|| cause.clone(), |c| c.title_text().to_owned());
+        .map(|(cause, images, checks, fix)| {
+            let title = cause.title().to_owned();
             let message = t!(
                 "check.diagnosis.message",
                 title = title,
                 checks = checks.join(", "),
                 images = images.join(", ")
             );
-            Finding::new(ID, Status::Fail, images.join(", "), message)
-                .with_cause(&cause)
+            let mut f = Finding::new(&CHECK, Outcome::Fail(cause), images.join(", "), message)
                 .with_evidence("images", images)
-                .with_evidence("checks", checks)
+                .with_evidence("checks", checks);
+            if !fix.is_empty() {
+                f.fix = fix;
+            }
+            f
         })
         .collect()
 }
@@ -93,6 +115,8 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::denial::{Denial, Operation};
+    use crate::finding::Outcome;
     use crate::github::Scopes;
     use crate::token::TokenKind;
 
@@ -105,78 +129,107 @@ mod tests {
         }
     }
 
-    fn push_denied(target: &str, answer: &str, cause: &str) -> Finding {
-        Finding::new(registry_push::ID, Status::Fail, target, "may not push")
-            .with_evidence("answer", answer)
-            .with_cause(cause)
+    fn refused(operation: Operation, for_push: bool, answer: &str) -> Denial {
+        Denial {
+            operation,
+            for_push,
+            status: 403,
+            envelope: None,
+            bearer_error: None,
+            answer: answer.to_owned(),
+            token_kind: Some(TokenKind::ClassicPat),
+            credential_source: None,
+            github: true,
+            registry: "ghcr.io".into(),
+        }
+    }
+
+    fn push_denied(target: &str, answer: &str, cause: CauseId) -> Finding {
+        Finding::new(
+            &registry_push::CHECK,
+            Outcome::Fail(cause),
+            target,
+            "may not push",
+        )
+        .with_evidence("answer", answer)
+        .with_denial(refused(Operation::Push, true, answer))
     }
 
     #[test]
     fn github_facts_replace_the_registry_cause_and_keep_it_as_evidence() {
-        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", "token-invalid");
+        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
         let sso = GithubFacts {
             sso_required: true,
             ..facts(TokenKind::ClassicPat, Some("write:packages"))
         };
-        refine(&mut f, &sso, false);
-        assert_eq!(f.cause.as_deref(), Some("sso-not-authorized"));
+        settle(&mut f, &sso);
+        assert_eq!(f.cause, Some(CauseId::SsoNotAuthorized));
         assert_eq!(f.evidence["registry_cause"], "token-invalid");
-        let want = catalog::cause("sso-not-authorized")
-            .expect("cause")
-            .fix
-            .clone();
+        let want = CauseId::SsoNotAuthorized.fix();
         assert_eq!(f.fix, want);
     }
 
     #[test]
     fn nothing_changes_without_facts_or_without_a_registry_answer() {
-        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", "token-invalid");
+        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
         let mut not_asked = facts(TokenKind::ClassicPat, Some("repo"));
         not_asked.consulted = false;
-        refine(&mut f, &not_asked, false);
-        assert_eq!(f.cause.as_deref(), Some("token-invalid"));
-        let mut network =
-            Finding::new(registry_push::ID, Status::Fail, "x", "m").with_cause("network-refused");
-        refine(
-            &mut network,
-            &facts(TokenKind::ClassicPat, Some("repo")),
-            false,
+        settle(&mut f, &not_asked);
+        assert_eq!(f.cause, Some(CauseId::TokenInvalid));
+        let mut network = Finding::new(
+            &registry_push::CHECK,
+            Outcome::Fail(CauseId::NetworkRefused),
+            "x",
+            "m",
         );
-        assert_eq!(network.cause.as_deref(), Some("network-refused"));
+        settle(&mut network, &facts(TokenKind::ClassicPat, Some("repo")));
+        assert_eq!(network.cause, Some(CauseId::NetworkRefused));
         assert!(!network.evidence.contains_key("registry_cause"));
     }
 
     #[test]
     fn a_login_is_judged_for_the_runs_operation() {
-        let login = || {
-            Finding::new(registry_login::ID, Status::Fail, "ghcr.io/o/a", "refused")
-                .with_evidence("answer", "denied")
-                .with_cause("token-invalid")
+        let login = |for_push| {
+            Finding::new(
+                &registry_login::CHECK,
+                Outcome::Fail(CauseId::TokenInvalid),
+                "ghcr.io/o/a",
+                "refused",
+            )
+            .with_denial(refused(Operation::Login, for_push, "denied"))
         };
         let read_only = facts(TokenKind::ClassicPat, Some("read:packages"));
-        let mut push = login();
-        refine(&mut push, &read_only, false);
-        assert_eq!(push.cause.as_deref(), Some("token-missing-scope"));
-        let mut pull = login();
-        refine(&mut pull, &read_only, true);
-        assert_eq!(pull.cause.as_deref(), Some("token-invalid"));
+        let mut push = login(true);
+        settle(&mut push, &read_only);
+        assert_eq!(push.cause, Some(CauseId::TokenMissingScope));
+        let mut pull = login(false);
+        settle(&mut pull, &read_only);
+        assert_eq!(pull.cause, Some(CauseId::TokenInvalid));
     }
 
     #[test]
     fn one_leading_finding_per_distinct_cause() {
         let findings = vec![
-            Finding::new(registry_push::ID, Status::Pass, "ghcr.io/o/ok", "fine"),
-            push_denied("ghcr.io/o/a", "x", "token-missing-scope"),
-            push_denied("ghcr.io/o/b", "x", "token-missing-scope"),
-            Finding::new(registry_pull::ID, Status::Fail, "ghcr.io/o/a", "no")
-                .with_cause("token-missing-scope"),
-            push_denied("ghcr.io/o/c", "x", "package-access-not-granted"),
-            Finding::new("github-token-scopes", Status::Fail, "env:T", "no")
-                .with_cause("token-missing-scope"),
+            Finding::new(&registry_push::CHECK, Outcome::Pass, "ghcr.io/o/ok", "fine"),
+            push_denied("ghcr.io/o/a", "x", CauseId::TokenMissingScope),
+            push_denied("ghcr.io/o/b", "x", CauseId::TokenMissingScope),
+            Finding::new(
+                &registry_pull::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/a",
+                "no",
+            ),
+            push_denied("ghcr.io/o/c", "x", CauseId::PackageAccessNotGranted),
+            Finding::new(
+                &crate::github::judge::TOKEN_SCOPES,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "env:T",
+                "no",
+            ),
         ];
         let lead = leading(&findings);
         assert_eq!(lead.len(), 2, "{lead:#?}");
-        assert_eq!(lead[0].cause.as_deref(), Some("token-missing-scope"));
+        assert_eq!(lead[0].cause, Some(CauseId::TokenMissingScope));
         assert_eq!(
             lead[0].evidence["images"],
             json!(["ghcr.io/o/a", "ghcr.io/o/b"])
@@ -186,7 +239,46 @@ mod tests {
             json!(["registry-push", "registry-pull"])
         );
         assert!(!lead[0].fix.is_empty());
-        assert_eq!(lead[1].cause.as_deref(), Some("package-access-not-granted"));
+        assert_eq!(lead[1].cause, Some(CauseId::PackageAccessNotGranted));
         assert!(leading(&findings[..1]).is_empty());
+    }
+
+    #[test]
+    fn relate_lists_related_causes_on_the_failed_probe() {
+        let mut findings = vec![
+            Finding::new(
+                &registry_push::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/a",
+                "x",
+            ),
+            Finding::new(
+                &registry_push::CHECK,
+                Outcome::Fail(CauseId::TokenMissingScope),
+                "ghcr.io/o/b",
+                "x",
+            ),
+        ];
+        let extra = vec![
+            Finding::new(
+                &crate::github::judge::TOKEN_SCOPES,
+                Outcome::Fail(CauseId::SsoNotAuthorized),
+                "ghcr.io/o/a",
+                "y",
+            ),
+            Finding::new(
+                &crate::github::judge::TOKEN_SCOPES,
+                Outcome::Pass,
+                "ghcr.io/o/b",
+                "y",
+            ),
+        ];
+        relate(&mut findings, extra);
+        assert_eq!(findings.len(), 4);
+        assert_eq!(
+            findings[0].evidence.get("related_causes"),
+            Some(&json!([CauseId::SsoNotAuthorized]))
+        );
+        assert!(!findings[1].evidence.contains_key("related_causes"));
     }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::credentials::{Credential, Env};
-use crate::finding::{Finding, Status};
+use crate::finding::{Finding, Outcome};
 use crate::github::repo_locator::{self, LocateError, Sources};
 use crate::github::{self, GithubAssessment, ImageRepo, Inputs};
 use crate::reference::Reference;
@@ -112,7 +112,7 @@ pub(super) async fn assess(
 fn skipped(api_url: &str, domain: &str, message: String) -> GithubAssessment {
     let findings = github::CHECK_IDS
         .iter()
-        .map(|id| Finding::new(*id, Status::Skip, domain, message.clone()))
+        .map(|id| Finding::new(id, Outcome::Skip, domain, message.clone()))
         .collect();
     GithubAssessment {
         findings,

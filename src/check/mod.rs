@@ -10,12 +10,14 @@
 //! every cancel at once. Registries run concurrently with each other, with GitHub's API side
 //! ([`github`], when [`Options::github`] is set and the registry is ghcr.io or forced) and
 //! with the optional extra checks given to [`run_with`], whose findings are merged by
-//! [`combine`]. A denied login, pull or push then gets its final cause from both sides, and
-//! the report starts with one [`diagnosis`] finding per distinct cause.
+//! [`diagnosis::relate`]. A denied login, pull or push then gets its final cause from both
+//! sides ([`crate::denial::decide`] on the refusal's typed facts), and the report starts with
+//! one [`diagnosis`] finding per distinct cause.
 
 mod chain;
 pub mod diagnosis;
 pub mod github;
+pub mod plain_http;
 pub mod reference_valid;
 pub mod registry_login;
 pub mod registry_pull;
@@ -30,12 +32,11 @@ use std::pin::Pin;
 use serde_json::json;
 use url::Url;
 
-use crate::credentials::{self, Credential};
-use crate::finding::{Finding, Status};
+use crate::denial::{self, Denial, Operation};
+use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::http::{self, ProxyConfig};
 use crate::reference::Reference;
 use crate::registry::Refusal;
-use crate::registry::denial::{self, Answer, Operation};
 use crate::registry::host::Endpoint;
 use crate::report::Report;
 use crate::token::TokenKind;
@@ -66,97 +67,35 @@ pub struct Options {
     pub github: Option<GithubOptions>,
 }
 
-/// Which credential each registry gets.
-#[derive(Debug, Clone)]
-pub enum Credentials {
-    /// `--anonymous`: nothing is sent.
-    Anonymous,
-    /// This credential for every registry.
-    Fixed(Credential),
-    /// Discovery per registry (`--password-stdin`, `--token-env`, docker config, ...); the
-    /// `registry` field is filled in for each registry.
-    Discover(credentials::Options),
-}
+pub use crate::access::{Access, CredentialObserver, Credentials};
 
-/// Told of every credential discovery hands out, before it is used: the CLI masks it for
-/// the GitHub Actions log, whatever source it came from (a docker config, a helper).
-#[derive(Clone, Default)]
-pub struct CredentialObserver(Option<std::sync::Arc<ObserveFn>>);
-
-/// What a [`CredentialObserver`] calls.
-type ObserveFn = dyn Fn(&Credential) + Send + Sync;
-
-impl CredentialObserver {
-    pub fn new(f: impl Fn(&Credential) + Send + Sync + 'static) -> Self {
-        CredentialObserver(Some(std::sync::Arc::new(f)))
-    }
-
-    fn notify(&self, credential: &Credential) {
-        if let Some(f) = &self.0 {
-            f(credential);
-        }
-    }
-}
-
-impl std::fmt::Debug for CredentialObserver {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "CredentialObserver(set)"
-        } else {
-            "CredentialObserver(none)"
-        })
-    }
-}
-
-/// Everything a check needs, built once.
+/// Everything a check needs, built once: the run's options and the [`Access`] context
+/// (credentials, endpoints, the pooled client) that `verify` and `login` share; the
+/// context's fields and methods are reached through it (`ctx.http`, `ctx.discover(..)`).
 #[derive(Debug, Clone)]
 pub struct Context {
     pub options: Options,
-    pub credentials: Credentials,
-    /// The one pooled client.
-    pub http: http::Client,
-    /// Told of every discovered credential before it is used.
-    pub observer: CredentialObserver,
+    pub access: Access,
+}
+
+impl std::ops::Deref for Context {
+    type Target = Access;
+
+    fn deref(&self) -> &Access {
+        &self.access
+    }
+}
+
+impl std::ops::DerefMut for Context {
+    fn deref_mut(&mut self) -> &mut Access {
+        &mut self.access
+    }
 }
 
 impl Context {
     pub fn new(options: Options, credentials: Credentials) -> Result<Context, http::Error> {
-        let http = http::Client::new(options.http.clone())?;
-        Ok(Context {
-            options,
-            credentials,
-            http,
-            observer: CredentialObserver::default(),
-        })
-    }
-
-    /// Discovery for `domain` with this context's options (none when anonymous), the
-    /// credential shown to the observer first.
-    pub fn discover(&self, domain: &str) -> credentials::Discovery {
-        let found = match &self.credentials {
-            Credentials::Anonymous => credentials::Discovery::default(),
-            Credentials::Fixed(c) => credentials::Discovery {
-                credential: Some(c.clone()),
-                ..credentials::Discovery::default()
-            },
-            Credentials::Discover(o) => credentials::discover(&credentials::Options {
-                registry: domain.to_owned(),
-                ..o.clone()
-            }),
-        };
-        if let Some(c) = &found.credential {
-            self.observer.notify(c);
-        }
-        found
-    }
-
-    /// Where `domain`'s API answers.
-    pub fn endpoint(&self, domain: &str) -> Option<Endpoint> {
-        crate::registry::host::resolve(
-            &self.options.endpoints,
-            domain,
-            self.options.http.plain_http,
-        )
+        let access = Access::new(&options.http, options.endpoints.clone(), credentials)?;
+        Ok(Context { options, access })
     }
 
     fn concurrency(&self) -> usize {
@@ -178,25 +117,29 @@ pub struct Probe<'a> {
     /// `None` when the request was anonymous.
     pub token_kind: Option<TokenKind>,
     pub credential_source: Option<&'a str>,
+    /// The run pushes (a refused login is judged for the push).
+    pub for_push: bool,
 }
 
 impl Probe<'_> {
-    /// The cause of a refusal of `operation` by this probe's registry, for this credential.
-    pub fn refusal_cause(&self, operation: Operation, r: &Refusal) -> Option<&'static str> {
-        denial::cause(&Answer {
-            operation,
-            status: r.status,
-            envelope: r.envelope.as_ref(),
-            bearer_error: r.bearer_error(),
+    /// The typed facts of a refusal of `operation` by this probe's registry, for this
+    /// credential, and the cause the registry's side names (GitHub's facts come later).
+    pub fn refusal(&self, operation: Operation, r: &Refusal) -> (Denial, CauseId) {
+        let denial = Denial {
+            for_push: self.for_push,
             token_kind: self.token_kind,
-            credential_source: self.credential_source,
+            credential_source: self.credential_source.map(str::to_owned),
             github: self.endpoint.is_github(),
-        })
+            registry: self.endpoint.domain.clone(),
+            ..Denial::of(operation, r)
+        };
+        let cause = denial::decide(&denial, None).cause;
+        (denial, cause)
     }
 }
 
 /// Checks that run beside the registry chains (the GitHub API side); their findings are
-/// merged into the report by [`combine`].
+/// merged into the report by [`diagnosis::relate`].
 pub type Extra<'a> = Pin<Box<dyn Future<Output = Vec<Finding>> + Send + 'a>>;
 
 /// Runs every check for `images`.
@@ -221,10 +164,14 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
         }
     }
     // Credentials first (offline), so the GitHub side uses the one each registry gets.
-    let resolved: BTreeMap<&str, chain::Resolved> = groups
-        .keys()
-        .map(|domain| (domain.as_str(), chain::resolve(ctx, domain)))
-        .collect();
+    let resolved: BTreeMap<&str, chain::Resolved> = futures_util::future::join_all(
+        groups
+            .keys()
+            .map(|domain| async move { (domain.as_str(), chain::resolve(ctx, domain).await) }),
+    )
+    .await
+    .into_iter()
+    .collect();
     let chains = groups.iter().map(|(domain, indexes)| {
         let items: Vec<chain::Item<'_>> = indexes
             .iter()
@@ -291,9 +238,9 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
             for check in network_checks(&ctx.options) {
                 report.push(Finding::new(
                     check,
-                    Status::Skip,
+                    Outcome::Skip,
                     images[i].as_str(),
-                    crate::t!("check.skipped-reference", check = check),
+                    crate::t!("check.skipped-reference", check = check.id),
                 ));
             }
         }
@@ -302,7 +249,7 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
         let image_facts = parsed[i].as_ref().and_then(|r| facts.get(r.domain()));
         for mut f in fs {
             if let Some(facts) = image_facts {
-                diagnosis::refine(&mut f, facts, ctx.options.pull_only);
+                diagnosis::settle(&mut f, facts);
             }
             report.push(f);
         }
@@ -310,7 +257,7 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
     for (_, a) in github_out {
         report.findings.extend(a.findings);
     }
-    combine(&mut report.findings, extra_findings);
+    diagnosis::relate(&mut report.findings, extra_findings);
     // The text output leads with the final cause of every denial and its fix.
     let lead = diagnosis::leading(&report.findings);
     report.findings.splice(0..0, lead);
@@ -330,68 +277,17 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
 }
 
 /// The network checks this run does, in order.
-fn network_checks(options: &Options) -> Vec<&'static str> {
+fn network_checks(options: &Options) -> Vec<&'static Check> {
     let mut v = Vec::new();
     if !options.quick {
-        v.push(registry_reachable::ID);
+        v.push(&registry_reachable::CHECK);
     }
-    v.push(registry_login::ID);
+    v.push(&registry_login::CHECK);
     if !options.quick {
-        v.push(registry_pull::ID);
+        v.push(&registry_pull::CHECK);
     }
     if !options.pull_only {
-        v.push(registry_push::ID);
+        v.push(&registry_push::CHECK);
     }
     v
-}
-
-/// Merges the extra findings (the GitHub API side) into the registry's, and combines causes:
-/// a registry probe that failed keeps the registry's cause (its own words are the best
-/// evidence), and lists in `related_causes` the causes the extra checks found for the same
-/// image, so the reader sees both sides of one failure together.
-pub fn combine(findings: &mut Vec<Finding>, extra: Vec<Finding>) {
-    for f in findings.iter_mut() {
-        if f.status != Status::Fail
-            || !(f.check == registry_push::ID || f.check == registry_pull::ID)
-        {
-            continue;
-        }
-        let related: Vec<String> = extra
-            .iter()
-            .filter(|e| e.status == Status::Fail && e.target == f.target)
-            .filter_map(|e| e.cause.clone())
-            .filter(|c| Some(c) != f.cause.as_ref())
-            .collect();
-        if !related.is_empty() {
-            f.evidence.insert("related_causes".into(), json!(related));
-        }
-    }
-    findings.extend(extra);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn combine_lists_related_causes_on_the_failed_probe() {
-        let mut findings = vec![
-            Finding::new(registry_push::ID, Status::Fail, "ghcr.io/o/a", "x")
-                .with_cause("token-missing-scope"),
-            Finding::new(registry_push::ID, Status::Fail, "ghcr.io/o/b", "x")
-                .with_cause("token-missing-scope"),
-        ];
-        let extra = vec![
-            Finding::new("github-token-scopes", Status::Fail, "ghcr.io/o/a", "y")
-                .with_cause("sso-not-authorized"),
-            Finding::new("github-token-scopes", Status::Pass, "ghcr.io/o/b", "y"),
-        ];
-        combine(&mut findings, extra);
-        assert_eq!(findings.len(), 4);
-        assert_eq!(
-            findings[0].evidence.get("related_causes"),
-            Some(&json!(["sso-not-authorized"]))
-        );
-        assert!(!findings[1].evidence.contains_key("related_causes"));
-    }
 }

@@ -1,25 +1,26 @@
 //! `reference-valid`: the image reference parses (offline, first). An invalid reference
 //! skips every network check of that image.
 
-use crate::finding::{Finding, Status};
+use crate::finding::{Finding, Outcome};
 use crate::reference::Reference;
 
-pub const ID: &str = "reference-valid";
+/// Declared with the reference's findings: one check in `ref` and `check`.
+pub use crate::reference::CHECK;
+pub const ID: &str = CHECK.id;
 
 /// The finding, and the parsed reference when it is valid.
 pub fn check(input: &str) -> (Finding, Option<Reference>) {
     match Reference::parse(input) {
         Ok(r) => (
             crate::reference::warn_host(
-                Finding::new(ID, Status::Pass, input, message(&r))
+                Finding::new(&CHECK, Outcome::Pass, input, message(&r))
                     .with_evidence("normalized", r.to_string()),
                 &r,
             ),
             Some(r),
         ),
         Err(e) => {
-            let mut f =
-                Finding::new(ID, Status::Fail, input, e.message.clone()).with_cause(e.cause);
+            let mut f = Finding::new(&CHECK, Outcome::Fail(e.cause), input, e.message.clone());
             if let Some(s) = &e.suggestion {
                 f = f.with_evidence("suggestion", s.as_str());
             }
@@ -49,6 +50,7 @@ fn message(r: &Reference) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Status;
 
     #[test]
     fn near_miss_and_retired_hosts_warn_and_the_image_is_still_checked() {

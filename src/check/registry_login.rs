@@ -4,11 +4,12 @@
 //! elsewhere.
 
 use crate::check::{Probe, registry_reachable};
-use crate::finding::{Finding, Status};
-use crate::registry::denial::Operation;
+use crate::denial::Operation;
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::registry::{self, Login};
 
-pub const ID: &str = "registry-login";
+crate::register::check_meta!(pub CHECK = "registry-login", docs: "registry.md", messages: "check.registry-login");
+pub const ID: &str = CHECK.id;
 
 /// The finding for one image after the registry's login step.
 pub fn finding(
@@ -20,27 +21,31 @@ pub fn finding(
     let login = match result {
         Ok(l) => l,
         Err(registry::Error::Refused(r)) => {
-            let cause = probe.refusal_cause(Operation::Login, r);
+            let (denial, cause) = probe.refusal(Operation::Login, r);
             let mut f = Finding::new(
-                ID,
-                Status::Fail,
+                &CHECK,
+                Outcome::Fail(cause),
                 probe.target,
                 crate::t!("check.registry-login.fail", registry = registry, answer = r),
             )
             .with_evidence("status", r.status)
             .with_evidence("answer", r.message())
+            .with_denial(denial)
             .with_evidence("url", r.url.as_str())
             .with_evidence("attempts", r.attempts);
-            if let Some(c) = cause {
-                f = f.with_cause(c);
-            }
             if let Some(s) = probe.credential_source {
                 f = f.with_evidence("credential_source", s);
             }
             return f;
         }
         Err(e) => {
-            return registry_reachable::failure(ID, probe.target, probe.endpoint, probe.proxy, e);
+            return registry_reachable::failure(
+                &CHECK,
+                probe.target,
+                probe.endpoint,
+                probe.proxy,
+                e,
+            );
         }
     };
     // This image's scope; the request carried every image's (`scopes_requested`).
@@ -55,12 +60,12 @@ pub fn finding(
         ("none", _) => crate::t!("check.registry-login.none", registry = registry),
         ("basic", true) => {
             return Finding::new(
-                ID,
-                Status::Warn,
+                &CHECK,
+                Outcome::Warn,
                 probe.target,
                 crate::t!("check.registry-login.basic-anonymous", registry = registry),
             )
-            .with_cause("no-credentials");
+            .with_cause(CauseId::NoCredentials);
         }
         ("basic", false) => crate::t!("check.registry-login.basic", registry = registry),
         (_, true) => crate::t!(
@@ -76,7 +81,7 @@ pub fn finding(
             count = count
         ),
     };
-    let mut f = Finding::new(ID, Status::Pass, probe.target, message)
+    let mut f = Finding::new(&CHECK, Outcome::Pass, probe.target, message)
         .with_evidence("auth_scheme", login.scheme)
         .with_evidence("anonymous", login.anonymous)
         .with_evidence("attempts", login.attempts);

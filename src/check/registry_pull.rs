@@ -2,12 +2,13 @@
 //! not exist yet is a warning ("not pushed yet"); no access is a failure with its cause.
 
 use crate::check::{Probe, registry_reachable};
-use crate::finding::{Finding, Status};
+use crate::denial::Operation;
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::reference::Reference;
-use crate::registry::denial::Operation;
 use crate::registry::{self, ManifestHead};
 
-pub const ID: &str = "registry-pull";
+crate::register::check_meta!(pub CHECK = "registry-pull", docs: "registry.md", messages: "check.registry-pull");
+pub const ID: &str = CHECK.id;
 
 /// The probe itself.
 pub async fn probe(
@@ -31,8 +32,8 @@ pub fn finding(
             let digest = head.digest.clone().unwrap_or_else(|| "-".into());
             let media_type = head.media_type.clone().unwrap_or_else(|| "-".into());
             Finding::new(
-                ID,
-                Status::Pass,
+                &CHECK,
+                Outcome::Pass,
                 probe.target,
                 crate::t!(
                     "check.registry-pull.pass",
@@ -46,10 +47,10 @@ pub fn finding(
             .with_evidence("attempts", head.attempts)
         }
         Err(registry::Error::Refused(r)) => {
-            let cause = probe.refusal_cause(Operation::Pull, r);
+            let (denial, cause) = probe.refusal(Operation::Pull, r);
             // A tag that is not there yet is normal before the first push; a missing digest
             // is not.
-            let not_pushed = cause == Some("image-not-found") && reference.digest().is_none();
+            let not_pushed = cause == CauseId::ImageNotFound && reference.digest().is_none();
             let (status, message) = if not_pushed {
                 (
                     Status::Warn,
@@ -65,9 +66,10 @@ pub fn finding(
                     crate::t!("check.registry-pull.fail", image = image, answer = r),
                 )
             };
-            let mut f = Finding::new(ID, status, probe.target, message)
+            let mut f = Finding::caused(&CHECK, status, cause, probe.target, message)
                 .with_evidence("status", r.status)
                 .with_evidence("answer", r.message())
+                .with_denial(denial)
                 .with_evidence("attempts", r.attempts);
             if let Some(e) = r.bearer_error() {
                 f = f.with_evidence("bearer_error", e);
@@ -75,11 +77,8 @@ pub fn finding(
             if !r.retried.is_empty() {
                 f = f.with_evidence("retried_statuses", r.retried.clone());
             }
-            if let Some(c) = cause {
-                f = f.with_cause(c);
-            }
             f
         }
-        Err(e) => registry_reachable::failure(ID, probe.target, probe.endpoint, probe.proxy, e),
+        Err(e) => registry_reachable::failure(&CHECK, probe.target, probe.endpoint, probe.proxy, e),
     }
 }

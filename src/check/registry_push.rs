@@ -4,12 +4,13 @@
 //! server.
 
 use crate::check::{Probe, registry_reachable};
-use crate::finding::{Finding, Status};
+use crate::denial::Operation;
+use crate::finding::{Finding, Outcome};
 use crate::reference::Reference;
-use crate::registry::denial::Operation;
 use crate::registry::{self, Cancel, Upload};
 
-pub const ID: &str = "registry-push";
+crate::register::check_meta!(pub CHECK = "registry-push", docs: "registry.md", messages: "check.registry-push");
+pub const ID: &str = CHECK.id;
 
 /// The finding for one image, from the upload and (when it opened) its cancel.
 pub fn finding(
@@ -58,7 +59,7 @@ pub fn finding(
                     false,
                 ),
             };
-            Finding::new(ID, Status::Pass, probe.target, message)
+            Finding::new(&CHECK, Outcome::Pass, probe.target, message)
                 .with_evidence("status", up.status)
                 .with_evidence("attempts", up.attempts)
                 .with_evidence(
@@ -68,10 +69,10 @@ pub fn finding(
                 .with_evidence("cancelled", cancelled)
         }
         Err(registry::Error::Refused(r)) => {
-            let cause = probe.refusal_cause(Operation::Push, r);
+            let (denial, cause) = probe.refusal(Operation::Push, r);
             let mut f = Finding::new(
-                ID,
-                Status::Fail,
+                &CHECK,
+                Outcome::Fail(cause),
                 probe.target,
                 crate::t!(
                     "check.registry-push.fail",
@@ -81,6 +82,7 @@ pub fn finding(
             )
             .with_evidence("status", r.status)
             .with_evidence("answer", r.message())
+            .with_denial(denial)
             .with_evidence("attempts", r.attempts);
             if let Some(e) = r.bearer_error() {
                 f = f.with_evidence("bearer_error", e);
@@ -91,11 +93,8 @@ pub fn finding(
             if !r.retried.is_empty() {
                 f = f.with_evidence("retried_statuses", r.retried.clone());
             }
-            if let Some(c) = cause {
-                f = f.with_cause(c);
-            }
             f
         }
-        Err(e) => registry_reachable::failure(ID, probe.target, probe.endpoint, probe.proxy, e),
+        Err(e) => registry_reachable::failure(&CHECK, probe.target, probe.endpoint, probe.proxy, e),
     }
 }

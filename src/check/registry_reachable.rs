@@ -1,11 +1,13 @@
 //! `registry-reachable`: `GET /v2/` answers, anonymously. A network failure is named by its
 //! class (`network-dns`, `-refused`, `-timeout`, `-tls`, `-proxy`).
 
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::http::{self, ProxyConfig};
+use crate::registry::challenge::{Bearer, Challenge};
 use crate::registry::{self, Ping, host::Endpoint};
 
-pub const ID: &str = "registry-reachable";
+crate::register::check_meta!(pub CHECK = "registry-reachable", docs: "registry.md", messages: "check.registry-reachable");
+pub const ID: &str = CHECK.id;
 
 /// The finding for one image of a registry.
 pub fn finding(
@@ -24,8 +26,8 @@ pub fn finding(
     match result {
         Ok(ping) => {
             let mut f = Finding::new(
-                ID,
-                Status::Pass,
+                &CHECK,
+                Outcome::Pass,
                 target,
                 crate::t!(
                     "check.registry-reachable.pass",
@@ -47,13 +49,14 @@ pub fn finding(
             }
             f
         }
-        Err(e) => failure(ID, target, endpoint, proxy, e),
+        Err(e) => failure(&CHECK, target, endpoint, proxy, e),
     }
 }
 
 /// A failed request as a finding for `check`: network class, or the registry's answer.
+/// Every branch names a cause: a failure the user cannot act on by name is not a verdict.
 pub fn failure(
-    check: &str,
+    check: &Check,
     target: &str,
     endpoint: &Endpoint,
     proxy: &ProxyConfig,
@@ -66,23 +69,23 @@ pub fn failure(
             | http::Error::Invalid { .. }
             | http::Error::InsecureCredentials { .. }),
         ) => {
-            // The server answered, but not in a way the tool accepts: no network cause.
-            let detail = describe_http_error(e, proxy);
-            let f = bad_answer(check, target, endpoint, &detail)
-                .with_evidence("error", detail.as_str());
-            if matches!(e, http::Error::InsecureCredentials { .. }) {
-                // The tool refused to send the credential unencrypted (a plain-HTTP realm):
-                // the fix is TLS or --plain-http, as for other TLS problems.
-                f.with_cause(e.cause())
+            // The server answered, but not in a way the tool accepts: no network cause,
+            // except when the tool refused to send the credential unencrypted (a plain-HTTP
+            // realm): the fix is TLS or --plain-http, as for other TLS problems.
+            let cause = if matches!(e, http::Error::InsecureCredentials { .. }) {
+                e.cause()
             } else {
-                f
-            }
+                CauseId::RegistryAnswerInvalid
+            };
+            let detail = describe_http_error(e, proxy);
+            bad_answer(check, cause, target, endpoint, &detail)
+                .with_evidence("error", detail.as_str())
         }
         registry::Error::Http(e) => {
             let detail = describe_http_error(e, proxy);
             let mut f = Finding::new(
                 check,
-                Status::Fail,
+                Outcome::Fail(e.cause()),
                 target,
                 crate::t!(
                     "check.registry-reachable.network",
@@ -90,7 +93,6 @@ pub fn failure(
                     error = detail
                 ),
             )
-            .with_cause(e.cause())
             .with_evidence("error", detail.as_str());
             if let http::Error::Proxy { proxy: p, .. } = e {
                 f = f
@@ -102,7 +104,7 @@ pub fn failure(
         registry::Error::Refused(r) => {
             let mut f = Finding::new(
                 check,
-                Status::Fail,
+                Outcome::Fail(refusal_at_v2(r)),
                 target,
                 crate::t!(
                     "check.registry-reachable.not-registry",
@@ -113,36 +115,60 @@ pub fn failure(
             .with_evidence("status", r.status)
             .with_evidence("answer", r.message())
             .with_evidence("attempts", r.attempts);
-            // A 404 or 5xx at /v2/ names no credential problem; 401/403/429 do.
-            let cause = match r.status {
-                429 => Some("rate-limited"),
-                401 | 403 => Some("registry-unauthorized"),
-                _ => None,
-            };
-            if let Some(c) = cause {
-                f = f.with_cause(c);
-            }
             if !r.retried.is_empty() {
                 f = f.with_evidence("retried_statuses", r.retried.clone());
             }
             f
         }
-        registry::Error::BadAnswer { detail, status, .. } => {
-            bad_answer(check, target, endpoint, detail).with_evidence("status", *status)
+        registry::Error::BadAnswer {
+            detail,
+            status,
+            cause,
+            ..
+        } => bad_answer(check, *cause, target, endpoint, detail).with_evidence("status", *status),
+        registry::Error::Truncated { detail, status, .. } => bad_answer(
+            check,
+            CauseId::RegistryUnavailable,
+            target,
+            endpoint,
+            detail,
+        )
+        .with_evidence("status", *status),
+    }
+}
+
+/// The cause of a refused `GET /v2/` (or a refusal no probe rule names): a rate limit, a
+/// refusal of anonymous access, a challenge no client can follow, a failing registry, or an
+/// address that does not answer as a registry.
+fn refusal_at_v2(r: &registry::Refusal) -> CauseId {
+    match r.status {
+        429 => CauseId::RateLimited,
+        401 if !r.challenges.iter().any(|c| {
+            matches!(
+                c,
+                Challenge::Basic { .. } | Challenge::Bearer(Bearer { realm: Some(_), .. })
+            )
+        }) =>
+        {
+            CauseId::RegistryChallengeInvalid
         }
-        registry::Error::Truncated { detail, status, .. } => {
-            bad_answer(check, target, endpoint, detail)
-                .with_cause("registry-unavailable")
-                .with_evidence("status", *status)
-        }
+        401 | 403 => CauseId::RegistryUnauthorized,
+        500..=599 => CauseId::RegistryUnavailable,
+        _ => CauseId::RegistryAnswerInvalid,
     }
 }
 
 /// The registry answered, but not in a way the tool accepts.
-fn bad_answer(check: &str, target: &str, endpoint: &Endpoint, detail: &str) -> Finding {
+fn bad_answer(
+    check: &Check,
+    cause: CauseId,
+    target: &str,
+    endpoint: &Endpoint,
+    detail: &str,
+) -> Finding {
     Finding::new(
         check,
-        Status::Fail,
+        Outcome::Fail(cause),
         target,
         crate::t!(
             "check.registry-reachable.bad-answer",
@@ -198,5 +224,6 @@ pub fn describe_http_error(e: &http::Error, proxy: &ProxyConfig) -> String {
             crate::t!("registry.error.too-large", url = url, limit = limit)
         }
         http::Error::Invalid { detail } => crate::t!("registry.error.invalid", detail = detail),
+        e @ http::Error::Truncated { .. } => e.to_string(),
     }
 }

@@ -3,10 +3,12 @@
 //! registry), as `ghcr-doctor token` judges it. It names the source and never the value.
 
 use crate::credentials::Credential;
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::token;
 
-pub const ID: &str = "token-format";
+/// Declared with `ghcr-doctor token`'s findings: one check in both commands.
+pub use crate::token::CHECK_FORMAT as CHECK;
+pub const ID: &str = CHECK.id;
 
 /// What the run sends to one registry.
 #[derive(Debug, Clone, Copy)]
@@ -23,20 +25,20 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
     let c = match sent {
         Sent::Anonymous => {
             return Finding::new(
-                ID,
-                Status::Info,
+                &CHECK,
+                Outcome::Info,
                 registry,
                 crate::t!("check.token-format.anonymous", registry = registry),
             );
         }
         Sent::Nothing => {
             return Finding::new(
-                ID,
-                Status::Info,
+                &CHECK,
+                Outcome::Info,
                 registry,
                 crate::t!("check.token-format.none", registry = registry),
             )
-            .with_cause("no-credentials");
+            .with_cause(CauseId::NoCredentials);
         }
         Sent::Credential(c) => c,
     };
@@ -44,9 +46,8 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
     let inspection = token::inspect(c.secret.expose());
     let kind = inspection.kind;
     let username = c.username.as_deref().unwrap_or("-");
-    let base = |status, message: String| {
-        Finding::new(ID, status, c.source.as_str(), message)
-            .with_evidence("registry", registry)
+    let evidence = |f: Finding| {
+        f.with_evidence("registry", registry)
             .with_evidence("kind", kind.as_str())
             .with_evidence("length", c.secret.len())
             .with_evidence("username", username)
@@ -63,21 +64,24 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
             _ => 1,
         });
     if let Some(w) = worst {
-        let mut f = base(w.status, w.message.clone())
-            .with_evidence("token_check", w.check.as_str())
-            .with_fix(w.fix.clone());
+        let mut f = evidence(Finding::restating(
+            &CHECK,
+            w,
+            c.source.as_str(),
+            w.message.clone(),
+        ))
+        .with_evidence("token_check", w.check.as_str());
         for (k, v) in &w.evidence {
             if !f.evidence.contains_key(k) {
                 f.evidence.insert(k.clone(), v.clone());
             }
         }
-        if let Some(cause) = &w.cause {
-            f = f.with_cause(cause);
-        }
         return f;
     }
-    let mut f = base(
-        Status::Pass,
+    let mut f = evidence(Finding::new(
+        &CHECK,
+        Outcome::Pass,
+        c.source.as_str(),
         crate::t!(
             "check.token-format.pass",
             source = c.source,
@@ -85,7 +89,7 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
             length = c.secret.len(),
             username = username
         ),
-    );
+    ));
     if let Some(v) = inspection.verdict(registry) {
         f = f.with_evidence("verdict", v.as_str());
     }

@@ -169,12 +169,9 @@ fn explain_run(args: Args, global: &GlobalArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return output::usage_error(&e.to_string()),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(r) => r,
-        Err(e) => return output::usage_error(&e.to_string()),
+        Err(code) => return code,
     };
     let token = runtime.block_on(run::token::discover(&env, &web_host));
     if let Some((secret, _)) = &token {

@@ -139,7 +139,10 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         let _ = writeln!(
             out,
             "{}",
-            ghcr_doctor::t!("login.auth-method", name = chosen.name)
+            ghcr_doctor::report::sanitize::line(&ghcr_doctor::t!(
+                "login.auth-method",
+                name = chosen.name
+            ))
         );
         let _ = out.flush();
     }

@@ -81,7 +81,7 @@ pub(crate) enum Command {
 }
 
 /// The process's one tokio runtime, built by the command that needs it (`check`, `verify`,
-/// `login`, and `check` under the no-argument run).
+/// `login`, `explain --run`, `token --registry`, and `check` under the no-argument run).
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -91,12 +91,16 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
 }
 
 pub(crate) fn main() -> ExitCode {
-    // The language is chosen before parsing, so that clap's help is already in it.
+    // The language is chosen before parsing, so that clap's help (and the refusal of a
+    // token-shaped argument) is already in it. Choosing it never echoes an argument.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     ghcr_doctor::message::set_language(&ghcr_doctor::message::choose_language(
         help::lang_argument(&args).as_deref(),
         |name| std::env::var(name).ok(),
     ));
+    if let Some(code) = refuse_secret_arguments() {
+        return code;
+    }
     let parsed = help::localize(<Cli as clap::CommandFactory>::command())
         .try_get_matches_from(&args)
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
@@ -126,4 +130,44 @@ pub(crate) fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Refuses a command line that holds a secret-shaped argument (`check --token-env ghp_…`,
+/// `ref ghp_…`), before clap could echo it in an error: the argument is never shown, and in
+/// GitHub Actions mode it is masked first, so the runner hides it in the step's log too.
+fn refuse_secret_arguments() -> Option<ExitCode> {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let found: Vec<(usize, &str)> = args
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            ghcr_doctor::token::secret_argument(a)
+                .into_iter()
+                .map(move |s| (i + 1, s))
+        })
+        .collect();
+    let (position, _) = *found.first()?;
+    // Actions mode as `GlobalArgs::runner` decides it, read before parsing: the last of
+    // `--github-actions` / `--no-github-actions`, else `GITHUB_ACTIONS=true`.
+    let forced = args.iter().rev().find_map(|a| match a.as_str() {
+        "--github-actions" => Some(true),
+        "--no-github-actions" => Some(false),
+        _ => None,
+    });
+    let env = ghcr_doctor::credentials::Env::from_process();
+    if ghcr_doctor::actions::Runner::from_env(&env, forced).active {
+        let secrets: Vec<ghcr_doctor::secret::Secret> = found
+            .iter()
+            .map(|(_, s)| ghcr_doctor::secret::Secret::new(*s))
+            .collect();
+        output::write_masks(&secrets.iter().collect::<Vec<_>>());
+    }
+    ghcr_doctor::message::set_language(&ghcr_doctor::message::language_from_env());
+    Some(output::usage_error(&ghcr_doctor::t!(
+        "common.secret-argument",
+        position = position
+    )))
 }

@@ -102,8 +102,10 @@ pub(crate) fn mask_secrets(global: &GlobalArgs, secrets: &[&Secret]) {
     }
 }
 
-/// Prints `::add-mask::` once per distinct secret in this process.
-fn write_masks(secrets: &[&Secret]) {
+/// Prints `::add-mask::` once per distinct secret in this process, on standard error: the
+/// runner reads workflow commands from both streams, and standard output holds only the
+/// report (a redirected JSON or SARIF report stays valid and holds no secret).
+pub(crate) fn write_masks(secrets: &[&Secret]) {
     use std::collections::HashSet;
     use std::hash::{DefaultHasher, Hash, Hasher};
     use std::sync::{Mutex, OnceLock};
@@ -113,8 +115,8 @@ fn write_masks(secrets: &[&Secret]) {
     let Ok(mut masked) = masked.lock() else {
         return;
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
     for secret in secrets {
         let mut h = DefaultHasher::new();
         secret.expose().hash(&mut h);
@@ -265,6 +267,11 @@ pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
 
 /// Prints an error that stopped the tool and returns exit code 2.
 pub(crate) fn usage_error(message: &str) -> ExitCode {
-    eprintln!("{}: {message}", ghcr_doctor::t!("common.error-prefix"));
+    // The message may quote a path or an answer: shown through the one sanitiser.
+    eprintln!(
+        "{}: {}",
+        ghcr_doctor::t!("common.error-prefix"),
+        ghcr_doctor::report::sanitize::line(message)
+    );
     ExitCode::from(EXIT_ERROR)
 }

@@ -108,7 +108,11 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             env: Env::from_process(),
             helper_timeout: None,
         };
-        return output::emit(&token::report_registry(&options), global);
+        let runtime = match super::runtime() {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        return output::emit(&runtime.block_on(token::report_registry(&options)), global);
     }
     let report = if args.stdin {
         match read_stdin() {

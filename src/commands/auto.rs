@@ -6,14 +6,16 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use crate::catalog::CauseId;
 use crate::credentials::Env;
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{Finding, Location, Outcome, Status};
 use crate::github::{self, repo_locator};
+use crate::reference::Reference;
 use crate::report::Report;
 use crate::{project, t, tl, workflow};
 
-/// The check id of the findings about what was found in the repository.
-pub const CHECK: &str = "project-images";
+/// The check of the findings about what was found in the repository.
+pub use crate::project::CHECK;
 
 /// What the repository at `root` pushes: the report so far (the workflow lint, what was
 /// found and what could not be resolved) and the images to check.
@@ -34,8 +36,8 @@ pub fn project(root: &Path, env: &Env) -> Result<Project, workflow::WorkflowErro
         pushed = workflow::pushed_images(&paths)?;
     } else {
         report.push(Finding::new(
-            CHECK,
-            Status::Skip,
+            &CHECK,
+            Outcome::Skip,
             root.display().to_string(),
             t!("auto.no-workflows", path = workflows.display()),
         ));
@@ -51,20 +53,72 @@ pub fn project(root: &Path, env: &Env) -> Result<Project, workflow::WorkflowErro
     .ok()
     .flatten();
     let repo = located.as_ref().map(|l| &l.repo);
+    // The lines whose image keeps the repository's capitals: the workflow rule's warnings
+    // there become one failure per image below.
+    let cased_lines: Vec<(String, usize)> = pushed
+        .iter()
+        .filter(|p| {
+            project::resolve_cased(&p.raw, repo, p.lowercased).is_some_and(|i| {
+                Reference::parse(&i).is_err_and(|e| e.cause == CauseId::ReferenceUppercase)
+            })
+        })
+        .map(|p| (p.file.clone(), p.line))
+        .collect();
     let resolved = project::resolve_all(pushed, repo);
     let mut images = Vec::new();
     let mut rows = Vec::new();
+    // A name the repository's capitals make invalid is what the workflow really pushes: it
+    // fails at the workflow line, and no lowercased stand-in is probed.
+    let uppercase = crate::register::check(CauseId::ReferenceUppercase.as_str());
     for r in &resolved {
         rows.push(json!({
             "file": r.pushed.file, "line": r.pushed.line, "job": r.pushed.job,
             "raw": r.pushed.raw, "image": r.image,
         }));
+        let cased = r.image.as_deref().and_then(|i| match Reference::parse(i) {
+            Err(e) if e.cause == CauseId::ReferenceUppercase => Some(i),
+            _ => None,
+        });
+        if let (Some(image), Some(check)) = (cased, uppercase) {
+            // The workflow rule's warnings about the same image become this failure.
+            report.findings.retain(|f| {
+                !(f.check == check.id
+                    && f.status != Status::Fail
+                    && f.location.as_ref().is_some_and(|l| {
+                        cased_lines.iter().any(|(file, line)| {
+                            l.file.as_deref() == Some(file.as_str()) && l.line == Some(*line)
+                        })
+                    }))
+            });
+            report.push(
+                Finding::new(
+                    check,
+                    Outcome::Fail(CauseId::ReferenceUppercase),
+                    image,
+                    t!(
+                        "auto.uppercase",
+                        job = r.pushed.job,
+                        image = image,
+                        raw = r.pushed.raw,
+                        repo = repo.map_or_else(|| t!("auto.repo-unknown"), ToString::to_string)
+                    ),
+                )
+                .with_fix(tl!("auto.uppercase-fix"))
+                .with_location(Location {
+                    file: Some(r.pushed.file.clone()),
+                    line: Some(r.pushed.line),
+                    column: None,
+                    end_column: None,
+                }),
+            );
+            continue;
+        }
         match &r.image {
             Some(image) => images.push(image.clone()),
             None => report.push(
                 Finding::new(
-                    CHECK,
-                    Status::Skip,
+                    &CHECK,
+                    Outcome::Skip,
                     r.pushed.raw.as_str(),
                     t!("auto.unresolved", raw = r.pushed.raw, job = r.pushed.job),
                 )
@@ -79,16 +133,16 @@ pub fn project(root: &Path, env: &Env) -> Result<Project, workflow::WorkflowErro
     }
     let summary = if images.is_empty() {
         Finding::new(
-            CHECK,
-            Status::Skip,
+            &CHECK,
+            Outcome::Skip,
             root.display().to_string(),
             t!("auto.none-found"),
         )
         .with_fix(tl!("auto.none-found-fix"))
     } else {
         Finding::new(
-            CHECK,
-            Status::Info,
+            &CHECK,
+            Outcome::Info,
             root.display().to_string(),
             t!(
                 "auto.found",

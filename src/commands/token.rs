@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::credentials::{self, CandidateState, Env, Options};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::report::Report;
 use crate::t;
 use crate::token::{CHECK_PRESENT, inspect};
@@ -41,8 +41,8 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
                 for name in &empty {
                     report.push(
                         Finding::new(
-                            CHECK_PRESENT,
-                            Status::Warn,
+                            &CHECK_PRESENT,
+                            Outcome::Warn,
                             format!("env:{name}"),
                             t!(
                                 "token.present-empty-skipped",
@@ -50,7 +50,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
                                 used = candidate.name
                             ),
                         )
-                        .with_cause("secret-empty")
+                        .with_cause(CauseId::SecretEmpty)
                         .with_evidence("variable", name.as_str()),
                     );
                 }
@@ -67,12 +67,11 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
         let target = format!("env:{name}");
         report.push(
             Finding::new(
-                CHECK_PRESENT,
-                Status::Fail,
+                &CHECK_PRESENT,
+                Outcome::Fail(CauseId::SecretEmpty),
                 &target,
                 t!("token.present-empty", source = target),
             )
-            .with_cause("secret-empty")
             .with_evidence("variable", name.as_str()),
         );
     }
@@ -82,18 +81,21 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
             [one] => t!("token.present-unset", name = one),
             many => t!("token.present-none", names = many.join(", ")),
         };
-        report.push(
-            Finding::new(CHECK_PRESENT, Status::Fail, "env", message).with_cause("no-credentials"),
-        );
+        report.push(Finding::new(
+            &CHECK_PRESENT,
+            Outcome::Fail(CauseId::NoCredentials),
+            "env",
+            message,
+        ));
     }
     report.extra.insert("token".into(), Value::Null);
     report
 }
 
 /// What credential discovery would use for `options.registry`, inspected for that registry.
-pub fn report_registry(options: &Options) -> Report {
+pub async fn report_registry(options: &Options) -> Report {
     let registry = credentials::host::canonical(&options.registry);
-    let discovery = credentials::discover(options);
+    let discovery = credentials::discover(options).await;
     let mut report = Report::new(COMMAND);
     report.findings = discovery.findings;
     let Some(credential) = discovery.credential else {

@@ -7,9 +7,13 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::{CHECK_CONFIG, host};
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{CauseId, Finding, Location, Outcome};
 use crate::secret::Secret;
 use crate::t;
+
+/// The largest configuration file read: real ones are a few KiB; a FIFO, a device or a huge
+/// file must not hang the run or fill memory (`local_file`).
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Which tool's file this is: podman ignores `credsStore`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +28,40 @@ pub struct ConfigFile {
     pub path: PathBuf,
     pub flavor: Flavor,
     root: Map<String, Value>,
+}
+
+impl ConfigFile {
+    /// True when an `auths` entry holds a credential (`auth`, `password` or
+    /// `identitytoken`), so reading the file is reading the credential.
+    pub fn holds_credentials(&self) -> bool {
+        self.root
+            .get("auths")
+            .and_then(Value::as_object)
+            .is_some_and(|auths| {
+                auths.values().any(|e| {
+                    ["auth", "password", "identitytoken"].iter().any(|k| {
+                        e.get(k)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| !v.is_empty())
+                    })
+                })
+            })
+    }
+}
+
+/// The permission bits of `path` when group or other users may read or write it (unix).
+pub fn exposed_mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// Loading a file: absent is normal, broken is a finding.
@@ -55,14 +93,14 @@ pub enum Entry {
 
 pub fn load(path: &Path, flavor: Flavor) -> Load {
     let display = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::local_file::read_to_string(path, MAX_CONFIG_BYTES) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Load::Missing,
         Err(e) => {
             return Load::Broken(
                 Finding::new(
-                    CHECK_CONFIG,
-                    Status::Fail,
+                    &CHECK_CONFIG,
+                    Outcome::Fail(CauseId::CredentialConfigInvalid),
                     &display,
                     t!("credentials.config-unreadable", path = display, error = e),
                 )
@@ -86,8 +124,8 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         }),
         Ok(_) => Load::Broken(
             Finding::new(
-                CHECK_CONFIG,
-                Status::Fail,
+                &CHECK_CONFIG,
+                Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!("credentials.config-not-object", path = display),
             )
@@ -97,8 +135,8 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         // never quote the file's content, so they are safe to show.
         Err(e) => Load::Broken(
             Finding::new(
-                CHECK_CONFIG,
-                Status::Fail,
+                &CHECK_CONFIG,
+                Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!(
                     "credentials.config-malformed",
@@ -147,8 +185,8 @@ impl ConfigFile {
             if !ok {
                 out.push(
                     Finding::new(
-                        CHECK_CONFIG,
-                        Status::Fail,
+                        &CHECK_CONFIG,
+                        Outcome::Fail(CauseId::CredentialConfigInvalid),
                         self.display(),
                         t!(
                             "credentials.config-field-type",
@@ -201,10 +239,15 @@ impl ConfigFile {
 
     fn broken(&self, key: &str, message: String, problem: &str) -> Entry {
         Entry::Broken(Box::new(
-            Finding::new(CHECK_CONFIG, Status::Fail, self.display(), message)
-                .with_evidence("file", self.display())
-                .with_evidence("key", key)
-                .with_evidence("problem", problem),
+            Finding::new(
+                &CHECK_CONFIG,
+                Outcome::Fail(CauseId::CredentialConfigInvalid),
+                self.display(),
+                message,
+            )
+            .with_evidence("file", self.display())
+            .with_evidence("key", key)
+            .with_evidence("problem", problem),
         ))
     }
 

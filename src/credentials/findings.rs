@@ -2,7 +2,7 @@
 //! entries it met. Messages come from `i18n/<lang>/credentials.toml`.
 
 use super::{CHECK_CONFIG, CHECK_HELPER, CHECK_SOURCE, Credential, display_username, helper};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
 pub(super) fn source_finding(c: &Credential, registry: &str) -> Finding {
@@ -14,8 +14,8 @@ pub(super) fn source_finding(c: &Credential, registry: &str) -> Finding {
         .map(display_username)
         .unwrap_or_else(|| t!("credentials.no-username"));
     let mut f = Finding::new(
-        CHECK_SOURCE,
-        Status::Pass,
+        &CHECK_SOURCE,
+        Outcome::Pass,
         registry,
         t!(
             "credentials.found",
@@ -47,8 +47,8 @@ pub(super) fn empty_entry(path: &str, key: &str, registry: &str, helper: Option<
         ),
         None => t!("credentials.entry-empty", path = path, key = key),
     };
-    Finding::new(CHECK_CONFIG, Status::Warn, path, message)
-        .with_cause("stale-credentials")
+    Finding::new(&CHECK_CONFIG, Outcome::Warn, path, message)
+        .with_cause(CauseId::StaleCredentials)
         .with_evidence("file", path)
         .with_evidence("key", key)
         .with_evidence("registry", registry)
@@ -105,8 +105,8 @@ pub(super) fn helper_finding(
         ),
     };
     let mut f = Finding::new(
-        CHECK_HELPER,
-        Status::Fail,
+        &CHECK_HELPER,
+        Outcome::Fail(CauseId::CredentialHelperFailed),
         format!("helper:{name}"),
         message,
     )

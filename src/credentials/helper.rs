@@ -1,15 +1,17 @@
 //! Docker credential helpers: `docker-credential-NAME get`, the server address on standard
 //! input, a JSON answer `{"ServerURL", "Username", "Secret"}` on standard output.
 //!
-//! The helper runs with the environment of [`Env`] (so tests and CI see the same PATH), is
-//! killed when it outlives its timeout, and never has its output shown: only its exit code
-//! and the first line of its error output with anything secret-looking scrubbed.
+//! The helper runs through `tokio::process` with the environment of [`Env`] (so tests and CI
+//! see the same PATH), in its own process group, which is killed when the helper outlives
+//! its timeout; its output is never shown: only its exit code and the first line of its
+//! error output with anything secret-looking scrubbed.
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::process::{Child, Command};
 
 use serde::Deserialize;
 use zeroize::Zeroize;
@@ -94,19 +96,17 @@ struct Wire {
     secret: Option<String>,
 }
 
-fn read_all(mut from: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = from.by_ref().take(MAX_OUTPUT).read_to_end(&mut buf);
-        let _ = tx.send(buf);
-    });
-    rx
+/// Reads at most [`MAX_OUTPUT`] bytes of a helper's pipe.
+async fn read_all(from: impl AsyncRead + Unpin) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let _ = from.take(MAX_OUTPUT).read_to_end(&mut buf).await;
+    buf
 }
 
-/// Starts the helper. A helper installed a moment ago (by a setup step running in parallel)
-/// can still be open for writing somewhere, which Linux reports as ETXTBSY: retry briefly.
-fn spawn(path: &Path, env: &Env) -> std::io::Result<std::process::Child> {
+/// Starts the helper in its own process group (so that a timeout kills whatever it started
+/// too). A helper installed a moment ago (by a setup step running in parallel) can still be
+/// open for writing somewhere, which Linux reports as ETXTBSY: retry briefly.
+async fn spawn(path: &Path, env: &Env) -> std::io::Result<Child> {
     const TEXT_FILE_BUSY: i32 = 26;
     let mut attempt = 0;
     loop {
@@ -117,15 +117,14 @@ fn spawn(path: &Path, env: &Env) -> std::io::Result<std::process::Child> {
             .envs(env.iter())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        // Its own process group, so that a timeout kills whatever it started too.
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
         #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let result = command.spawn();
-        match result {
+        command.process_group(0);
+        match command.spawn() {
             Err(e) if e.raw_os_error() == Some(TEXT_FILE_BUSY) && attempt < 20 => {
                 attempt += 1;
-                std::thread::sleep(Duration::from_millis(25));
+                tokio::time::sleep(Duration::from_millis(25)).await;
             }
             other => return other,
         }
@@ -145,72 +144,67 @@ fn kill_group(pid: u32) {
 /// Kills the helper and its process tree.
 #[cfg(not(unix))]
 fn kill_group(pid: u32) {
-    let _ = Command::new("taskkill")
+    let _ = std::process::Command::new("taskkill")
         .args(["/F", "/T", "/PID", &pid.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
 }
 
-/// Asks helper `name` for the credential of `server`.
-pub fn get(name: &str, server: &str, env: &Env, timeout: Duration) -> Result<Answer, HelperError> {
+/// Asks helper `name` for the credential of `server`, through `tokio::process`: the helper
+/// has `timeout` to exit and close its output, after which its whole process group is
+/// killed.
+pub async fn get(
+    name: &str,
+    server: &str,
+    env: &Env,
+    timeout: Duration,
+) -> Result<Answer, HelperError> {
     let program = program(name);
     let Some(path) = find(&program, env) else {
         return Err(HelperError::NotOnPath { program });
     };
     tracing::debug!(helper = %program, server, "asking credential helper");
-    let mut child = spawn(&path, env).map_err(|e| HelperError::Spawn {
+    let mut child = spawn(&path, env).await.map_err(|e| HelperError::Spawn {
         program: program.clone(),
         reason: e.to_string(),
     })?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A helper that exits without reading closes the pipe; that is its answer, not ours.
-        let _ = stdin.write_all(server.as_bytes());
-    }
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        let _ = child.kill();
-        let _ = child.wait();
+    let pid = child.id();
+    let (Some(mut stdin), Some(stdout), Some(stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
         return Err(HelperError::Spawn {
             program,
             reason: "no pipes".into(),
         });
     };
-    // Readers run on their own threads so that a helper filling a pipe cannot block us, and
-    // so that a killed helper's orphaned children (holding the pipes open) cannot either.
-    let out_rx = read_all(stdout);
-    let err_rx = read_all(stderr);
-    let deadline = Instant::now() + timeout;
-    let timed_out = || HelperError::TimedOut {
-        program: program.clone(),
-        timeout,
+    let run = async {
+        // A helper that exits without reading closes the pipe; that is its answer, not ours.
+        let _ = stdin.write_all(server.as_bytes()).await;
+        drop(stdin);
+        tokio::join!(child.wait(), read_all(stdout), read_all(stderr))
     };
-    // A waiter thread reaps the helper; this one waits for it with the deadline (no polling).
-    let pid = child.id();
-    let (exited_tx, exited_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = exited_tx.send(child.wait());
-    });
-    let status = match exited_rx.recv_timeout(timeout) {
-        Ok(Ok(status)) => status,
-        Ok(Err(e)) => {
-            kill_group(pid);
+    let (status, mut out, err) = match tokio::time::timeout(timeout, run).await {
+        Ok(done) => done,
+        Err(_) => {
+            // The helper and everything it started (`pass` → `gpg` → pinentry): a hanging
+            // child would otherwise outlive the run and keep its pipes open.
+            if let Some(pid) = pid {
+                kill_group(pid);
+            }
+            return Err(HelperError::TimedOut { program, timeout });
+        }
+    };
+    let status = match status {
+        Ok(status) => status,
+        Err(e) => {
+            out.zeroize();
             return Err(HelperError::Spawn {
                 program,
                 reason: e.to_string(),
             });
         }
-        Err(_) => {
-            // The helper and everything it started (`pass` → `gpg` → pinentry): a hanging
-            // child would otherwise outlive the run and keep its pipes open.
-            kill_group(pid);
-            return Err(timed_out());
-        }
     };
-    let grace = deadline
-        .saturating_duration_since(Instant::now())
-        .max(Duration::from_millis(200));
-    let mut out = out_rx.recv_timeout(grace).map_err(|_| timed_out())?;
-    let err = err_rx.recv_timeout(grace).unwrap_or_default();
     let result = interpret(&program, status.success(), status.code(), &out, &err);
     out.zeroize();
     result

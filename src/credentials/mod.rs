@@ -12,11 +12,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::secret::Secret;
 use crate::t;
 
 mod config;
+pub use config::{MAX_CONFIG_BYTES, exposed_mode};
 mod env;
 mod findings;
 pub mod helper;
@@ -35,11 +36,12 @@ pub const DEFAULT_TOKEN_ENV: [&str; 2] = ["GHCR_TOKEN", "GITHUB_TOKEN"];
 /// The variables tried, in order, for the user name when `--username` is not given.
 pub const USERNAME_ENV: [&str; 2] = ["GHCR_USERNAME", "GITHUB_ACTOR"];
 
+crate::register::check_meta!(
 /// The check ids this module produces (documented in `docs/checks/credentials.md`).
-pub const CHECK_SOURCE: &str = "credential-source";
-pub const CHECK_ENV: &str = "credential-env";
-pub const CHECK_CONFIG: &str = "credential-config";
-pub const CHECK_HELPER: &str = "credential-helper";
+    pub CHECK_SOURCE = "credential-source", docs: "credentials.md", messages: "credentials");
+crate::register::check_meta!(pub CHECK_ENV = "credential-env", docs: "credentials.md", messages: "credentials.env-");
+crate::register::check_meta!(pub CHECK_CONFIG = "credential-config", docs: "credentials.md", messages: "credentials.config-");
+crate::register::check_meta!(pub CHECK_HELPER = "credential-helper", docs: "credentials.md", messages: "credentials.helper-");
 /// A credential for one registry, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Credential {
@@ -80,7 +82,7 @@ pub struct Discovery {
 /// Config files after the winning source are still read (never their helpers run), so a
 /// stale or broken entry that `docker pull` in the same job would trip over is reported, and
 /// so is a credential that exists but is not the one used.
-pub fn discover(options: &Options) -> Discovery {
+pub async fn discover(options: &Options) -> Discovery {
     let mut d = Discovery::default();
     let registry = host::canonical(&options.registry);
     let mut found = from_stdin(options, &mut d).or_else(|| from_env(options, &mut d));
@@ -91,8 +93,8 @@ pub fn discover(options: &Options) -> Discovery {
                 if flavor == Flavor::Docker && options.env.non_empty("DOCKER_CONFIG").is_some() {
                     d.findings.push(
                         Finding::new(
-                            CHECK_CONFIG,
-                            Status::Info,
+                            &CHECK_CONFIG,
+                            Outcome::Info,
                             path.display().to_string(),
                             t!("credentials.docker-config-missing", path = path.display()),
                         )
@@ -107,8 +109,28 @@ pub fn discover(options: &Options) -> Discovery {
             }
             Load::Loaded(file) => file,
         };
+        if file.holds_credentials()
+            && let Some(mode) = config::exposed_mode(&path)
+        {
+            let shown = path.display().to_string();
+            d.findings.push(
+                Finding::new(
+                    &CHECK_CONFIG,
+                    Outcome::Warn,
+                    shown.as_str(),
+                    t!(
+                        "credentials.config-exposed",
+                        path = shown,
+                        mode = format!("{mode:04o}")
+                    ),
+                )
+                .with_evidence("file", shown.as_str())
+                .with_evidence("mode", format!("{mode:04o}"))
+                .with_fix([t!("credentials.config-exposed-fix", path = shown)]),
+            );
+        }
         match &found {
-            None => found = from_file(options, &registry, &file, &mut d),
+            None => found = from_file(options, &registry, &file, &mut d).await,
             Some(used) => shadowed(&registry, &file, used, &options.env, &mut d),
         }
     }
@@ -117,19 +139,16 @@ pub fn discover(options: &Options) -> Discovery {
             d.findings.push(source_finding(&credential, &registry));
             d.credential = Some(credential);
         }
-        None => d.findings.push(
-            Finding::new(
-                CHECK_SOURCE,
-                Status::Fail,
-                registry.as_str(),
-                t!(
-                    "credentials.none",
-                    registry = registry,
-                    names = token_env_names(options).join(", ")
-                ),
-            )
-            .with_cause("no-credentials"),
-        ),
+        None => d.findings.push(Finding::new(
+            &CHECK_SOURCE,
+            Outcome::Fail(CauseId::NoCredentials),
+            registry.as_str(),
+            t!(
+                "credentials.none",
+                registry = registry,
+                names = token_env_names(options).join(", ")
+            ),
+        )),
     }
     d
 }
@@ -180,8 +199,8 @@ fn shadowed(
         Some((_, Entry::Broken(f))) => d.findings.push(*f),
         Some((key, Entry::Password { .. } | Entry::IdentityToken { .. })) => d.findings.push(
             Finding::new(
-                CHECK_SOURCE,
-                Status::Info,
+                &CHECK_SOURCE,
+                Outcome::Info,
                 &display,
                 t!("credentials.passed-over", key = key, used = used.source),
             )
@@ -194,15 +213,12 @@ fn shadowed(
 fn from_stdin(options: &Options, d: &mut Discovery) -> Option<Credential> {
     let secret = options.stdin_secret.as_ref()?;
     if secret.expose().trim().is_empty() {
-        d.findings.push(
-            Finding::new(
-                CHECK_ENV,
-                Status::Fail,
-                "stdin",
-                t!("credentials.stdin-empty"),
-            )
-            .with_cause("secret-empty"),
-        );
+        d.findings.push(Finding::new(
+            &CHECK_ENV,
+            Outcome::Fail(CauseId::SecretEmpty),
+            "stdin",
+            t!("credentials.stdin-empty"),
+        ));
         return None;
     }
     Some(Credential {
@@ -228,19 +244,19 @@ fn from_env(options: &Options, d: &mut Discovery) -> Option<Credential> {
             }
             CandidateState::Empty => d.findings.push(
                 Finding::new(
-                    CHECK_ENV,
-                    Status::Warn,
+                    &CHECK_ENV,
+                    Outcome::Warn,
                     &target,
                     t!("credentials.env-empty", name = candidate.name),
                 )
-                .with_cause("secret-empty")
+                .with_cause(CauseId::SecretEmpty)
                 .with_evidence("variable", candidate.name.as_str()),
             ),
             // The default names are optional; a name the user chose must be set.
             CandidateState::Unset if explicit => d.findings.push(
                 Finding::new(
-                    CHECK_ENV,
-                    Status::Warn,
+                    &CHECK_ENV,
+                    Outcome::Warn,
                     &target,
                     t!("credentials.env-unset", name = candidate.name),
                 )
@@ -253,7 +269,7 @@ fn from_env(options: &Options, d: &mut Discovery) -> Option<Credential> {
 }
 
 /// The credential one config file gives for `registry`, as docker (or podman) would use it.
-fn from_file(
+async fn from_file(
     options: &Options,
     registry: &str,
     file: &config::ConfigFile,
@@ -269,7 +285,7 @@ fn from_file(
     if let Some((helper_name, via)) = file.helper_for(registry) {
         let timeout = options.helper_timeout.unwrap_or(helper::DEFAULT_TIMEOUT);
         let server = host::server_address(registry);
-        match helper::get(&helper_name, &server, &options.env, timeout) {
+        match helper::get(&helper_name, &server, &options.env, timeout).await {
             Ok(helper::Answer::Found {
                 username,
                 secret,
@@ -296,8 +312,8 @@ fn from_file(
         if let Some((key, Entry::Password { .. } | Entry::IdentityToken { .. })) = &entry {
             d.findings.push(
                 Finding::new(
-                    CHECK_CONFIG,
-                    Status::Info,
+                    &CHECK_CONFIG,
+                    Outcome::Info,
                     &display,
                     t!(
                         "credentials.entry-ignored",

@@ -24,13 +24,14 @@ pub use rank::Ranked;
 pub use scan::Stats;
 
 use crate::catalog;
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{CauseId, Finding, Location, Outcome};
 use crate::report::Report;
 use crate::t;
 use crate::token::TokenKind;
 
+crate::register::check_meta!(
 /// The check id of every explain finding.
-pub const CHECK: &str = "explain";
+    pub CHECK = "explain", docs: "explain.md", messages: "explain");
 
 /// At most this many distinct (message, image) pairs are told apart; beyond that, further
 /// images are counted under their message without an image, so memory stays bounded.
@@ -519,8 +520,9 @@ pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
         .clone()
         .or_else(|| input.map(str::to_owned))
         .unwrap_or_else(|| t!("explain.stdin"));
-    let mut f = Finding::new(CHECK, Status::Fail, target, message)
-        .with_cause(&e.cause)
+    // Every pattern belongs to a catalog cause (the catalog test proves it).
+    let outcome = CauseId::from_id(&e.cause).map_or(Outcome::Warn, Outcome::Fail);
+    let mut f = Finding::new(&CHECK, outcome, target, message)
         .with_location(Location::line(input.map(str::to_owned), e.line))
         .with_evidence("text", e.text.clone())
         .with_evidence("match", e.matched.clone())
@@ -556,7 +558,7 @@ pub fn explain<R: Read>(reader: R, input: Option<&str>) -> io::Result<Report> {
 
 /// The report for a finished scan.
 pub fn report(scan: &Scan, input: Option<&str>) -> Report {
-    let mut report = Report::new(CHECK);
+    let mut report = Report::new(CHECK.id);
     for e in &scan.explanations {
         report.push(finding(e, input));
     }

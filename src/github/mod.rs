@@ -6,12 +6,12 @@
 //! `Authorization: Bearer` and GitHub's versioned media type. Each answer is a [`Reply`]: the
 //! status, what the headers say about the token ([`ApiHeaders`]) and either the typed body or
 //! a classified [`Failure`]. [`assess`] runs every request at once and turns the replies into
-//! findings; [`combine_denial`] names the one cause of a registry denial from both sides.
+//! findings and the typed [`GithubFacts`] that [`crate::denial::decide`] reads.
 
-mod assess;
-mod denial;
+pub mod assess;
+pub mod facts;
 pub mod headers;
-mod judge;
+pub(crate) mod judge;
 pub mod repo_locator;
 pub mod scopes;
 
@@ -27,7 +27,6 @@ use crate::secret::Secret;
 pub use assess::{
     CHECK_IDS, GithubAssessment, GithubFacts, Inputs, PackageFacts, PackageState, RepoFacts, assess,
 };
-pub use denial::{Operation, combine_denial};
 pub use headers::{ApiHeaders, Expiry, RateLimit, Sso};
 pub use repo_locator::{LocatedRepo, RepoName, RepoSource};
 pub use scopes::Scopes;

@@ -11,7 +11,6 @@
 //! - Network failures are classified into the catalog's cause ids (`network-dns`, ...).
 //! - Traces (`-vv`, `RUST_LOG=ghcr_doctor=trace`) show method, URL, status and headers with
 //!   `Authorization` and cookies as `<redacted>`; bodies are never traced.
-
 //!
 //! The proxy rules are in [`proxy`], retries in [`retry`], and what traces and messages may
 //! show of a URL or a header in [`redact`].
@@ -23,6 +22,7 @@ mod retry;
 pub use proxy::{ProxyConfig, display_proxy};
 pub use redact::redact_url;
 
+use crate::catalog::CauseId;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -316,23 +316,31 @@ pub enum Error {
     },
     #[error("{}", crate::t!("registry.error.too-large", url = url, limit = limit))]
     BodyTooLarge { url: String, limit: usize },
+    /// The body ended before its `Content-Length`: the connection was cut mid-answer.
+    #[error("{}", crate::t!("common.body-truncated", url = url, received = received, expected = expected.map_or_else(|| "?".to_owned(), |n| n.to_string())))]
+    Truncated {
+        url: String,
+        received: usize,
+        expected: Option<u64>,
+    },
     #[error("{}", crate::t!("registry.error.invalid", detail = detail))]
     Invalid { detail: String },
 }
 
 impl Error {
     /// The catalog cause id for this failure.
-    pub fn cause(&self) -> &'static str {
+    pub fn cause(&self) -> CauseId {
         match self {
-            Error::Dns { .. } => "network-dns",
-            Error::Refused { .. } => "network-refused",
-            Error::Timeout { .. } => "network-timeout",
-            Error::Tls { .. } => "network-tls",
-            Error::Proxy { .. } => "network-proxy",
-            Error::Connection { .. } => "network-refused",
-            Error::InsecureCredentials { .. } => "network-tls",
+            Error::Dns { .. } => CauseId::NetworkDns,
+            Error::Refused { .. } => CauseId::NetworkRefused,
+            Error::Timeout { .. } => CauseId::NetworkTimeout,
+            Error::Tls { .. } => CauseId::NetworkTls,
+            Error::Proxy { .. } => CauseId::NetworkProxy,
+            Error::Connection { .. } => CauseId::NetworkRefused,
+            Error::Truncated { .. } => CauseId::NetworkTruncated,
+            Error::InsecureCredentials { .. } => CauseId::NetworkTls,
             Error::Redirect { .. } | Error::BodyTooLarge { .. } | Error::Invalid { .. } => {
-                "registry-denied"
+                CauseId::RegistryDenied
             }
         }
     }
@@ -581,11 +589,25 @@ async fn read_body(
     if limit.bytes == 0 {
         return Ok((body, false));
     }
+    let announced = response.content_length();
     loop {
-        let chunk = response
-            .chunk()
-            .await
-            .map_err(|e| client.classify(url, &e))?;
+        // A body cut short (fewer bytes than its Content-Length, or a failure mid-body) is
+        // its own cause, not a refused connection.
+        let chunk = response.chunk().await.map_err(|e| {
+            let short =
+                e.is_body() || e.is_decode() || announced.is_some_and(|n| (body.len() as u64) < n);
+            // A timeout stays a timeout (a trickling server), even mid-body.
+            let classified = client.classify(url, &e);
+            if short && !matches!(classified, Error::Timeout { .. }) {
+                Error::Truncated {
+                    url: redact_url(url),
+                    received: body.len(),
+                    expected: announced,
+                }
+            } else {
+                classified
+            }
+        })?;
         let Some(chunk) = chunk else { break };
         if body.len() + chunk.len() > limit.bytes {
             match limit.overflow {

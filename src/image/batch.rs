@@ -3,13 +3,14 @@
 //! the registries and the images side by side.
 //!
 //! The chain per registry is the one `check` uses (ping → token → probes), with the same
-//! [`Context`]: endpoints, credential discovery and the pooled HTTP client.
+//! [`Access`] context: endpoints, credential discovery and the pooled HTTP client.
 
 use std::collections::BTreeMap;
 
 use super::source::{SessionSource, Source, SourceError};
 use super::verify::{Options, VerifiedImage, verify};
-use crate::check::{Context, Credentials};
+use crate::access::{Access, Credentials};
+use crate::catalog::CauseId;
 use crate::credentials::{self, Credential};
 use crate::finding::{Finding, Status};
 use crate::http;
@@ -44,7 +45,7 @@ pub struct Batch {
 /// `anonymous_pull`, each registry also gets an anonymous session (pinged and logged in
 /// alongside the other, so it adds no round trip) to prove the images are public.
 pub async fn verify_all(
-    ctx: &Context,
+    ctx: &Access,
     jobs: &[Job],
     concurrency: Option<usize>,
     anonymous_pull: bool,
@@ -65,7 +66,7 @@ pub async fn verify_all(
             .map(|r| r.repository().to_owned())
             .collect();
         let repositories: Vec<&str> = repositories.iter().map(String::as_str).collect();
-        let (credential, mut notes) = credential_for(ctx, &domain);
+        let (credential, mut notes) = credential_for(ctx, &domain).await;
         let (source, anonymous) = match ctx.endpoint(&domain).filter(|_| !domain.is_empty()) {
             None => {
                 let failed = || SessionSource::failed(bad_domain(&domain));
@@ -77,15 +78,10 @@ pub async fn verify_all(
                     && credential.is_some()
                 {
                     // As `check` says it: the credential travels unencrypted.
-                    notes.push(
-                        Finding::new(
-                            "plain-http",
-                            Status::Warn,
-                            domain.as_str(),
-                            crate::t!("check.plain-http", registry = domain),
-                        )
-                        .with_evidence("url", endpoint.base.as_str()),
-                    );
+                    notes.push(crate::check::plain_http::finding(
+                        domain.as_str(),
+                        &endpoint,
+                    ));
                 }
                 let open = SessionSource::open(
                     ctx.http.clone(),
@@ -152,17 +148,17 @@ pub async fn verify_all(
 
 /// The credential for `domain`, and discovery's problems as warnings. Finding none is not
 /// one: verify then reads anonymously, which a public image allows.
-fn credential_for(ctx: &Context, domain: &str) -> (Option<Credential>, Vec<Finding>) {
+async fn credential_for(ctx: &Access, domain: &str) -> (Option<Credential>, Vec<Finding>) {
     match &ctx.credentials {
         Credentials::Anonymous => (None, Vec::new()),
-        Credentials::Fixed(_) => (ctx.discover(domain).credential, Vec::new()),
+        Credentials::Fixed(_) => (ctx.discover(domain).await.credential, Vec::new()),
         Credentials::Discover(_) if !domain.is_empty() => {
-            let found = ctx.discover(domain);
+            let found = ctx.discover(domain).await;
             let notes = found
                 .findings
                 .into_iter()
                 .filter(|f| matches!(f.status, Status::Warn | Status::Fail))
-                .filter(|f| f.check != credentials::CHECK_SOURCE)
+                .filter(|f| f.check != credentials::CHECK_SOURCE.id)
                 .map(|mut f| {
                     f.status = Status::Warn;
                     f
@@ -180,7 +176,8 @@ fn bad_domain(domain: &str) -> SourceError {
             url: domain.to_owned(),
             status: 0,
             detail: crate::t!("check.bad-domain", registry = domain),
+            cause: CauseId::ReferenceInvalid,
         },
-        cause: "reference-invalid",
+        cause: CauseId::ReferenceInvalid,
     }
 }

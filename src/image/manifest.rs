@@ -5,6 +5,7 @@
 //! says what is wrong. Docker schema 1 is refused with its own error, because registries
 //! still produce it when a client forgets the Accept header.
 
+use crate::catalog::CauseId;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -49,14 +50,14 @@ pub enum ManifestError {
 }
 
 impl ManifestError {
-    /// The catalog cause, when one applies: a manifest cut mid-way is a failing registry or
-    /// proxy (`registry-unavailable`).
-    pub fn cause(&self) -> Option<&'static str> {
+    /// The catalog cause: a manifest cut mid-way is a failing registry or proxy
+    /// (`registry-unavailable`); any other unreadable manifest is `image-manifest-invalid`.
+    pub fn cause(&self) -> CauseId {
         match self {
             ManifestError::NotJson {
                 truncated: true, ..
-            } => Some("registry-unavailable"),
-            _ => None,
+            } => CauseId::RegistryUnavailable,
+            _ => CauseId::ImageManifestInvalid,
         }
     }
 }

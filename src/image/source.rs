@@ -2,14 +2,15 @@
 //! through a [`registry::Session`] (anonymous ping, one token exchange for every repository
 //! of the registry, re-authentication on a new scope, streaming downloads).
 
+use crate::catalog::CauseId;
 use std::future::Future;
 
 use tokio::sync::Semaphore;
 
 use super::manifest::Digest;
 use crate::credentials::Credential;
+use crate::denial::{self, Denial, Operation};
 use crate::http;
-use crate::registry::denial::{self, Answer, Operation};
 use crate::registry::host::Endpoint;
 use crate::registry::scope::Scope;
 use crate::registry::{self, Session};
@@ -32,7 +33,7 @@ pub struct FetchedManifest {
 pub struct SourceError {
     pub error: registry::Error,
     /// The catalog cause id.
-    pub cause: &'static str,
+    pub cause: CauseId,
 }
 
 impl SourceError {
@@ -119,22 +120,17 @@ impl Judge {
     fn error(&self, error: registry::Error, operation: Operation) -> SourceError {
         let cause = match &error {
             registry::Error::Http(e) => e.cause(),
-            registry::Error::Refused(r) => denial::cause(&Answer {
-                operation,
-                status: r.status,
-                envelope: r.envelope.as_ref(),
-                bearer_error: r.bearer_error(),
-                token_kind: self.token_kind,
-                credential_source: self.credential_source.as_deref(),
-                github: self.github,
-            })
-            .unwrap_or(if r.status >= 500 {
-                "registry-unavailable"
-            } else {
-                "registry-denied"
-            }),
-            registry::Error::BadAnswer { .. } => "registry-denied",
-            registry::Error::Truncated { .. } => "registry-unavailable",
+            registry::Error::Refused(r) => {
+                let denial = Denial {
+                    token_kind: self.token_kind,
+                    credential_source: self.credential_source.clone(),
+                    github: self.github,
+                    ..Denial::of(operation, r)
+                };
+                denial::decide(&denial, None).cause
+            }
+            registry::Error::BadAnswer { cause, .. } => *cause,
+            registry::Error::Truncated { .. } => CauseId::RegistryUnavailable,
         };
         SourceError { error, cause }
     }

@@ -207,7 +207,14 @@ mod tests {
             pulled: false,
             manifest_steps: 0,
             findings: (0..n_findings)
-                .map(|_| Finding::new("image-blobs", Status::Fail, "r", message))
+                .map(|_| {
+                    Finding::new(
+                        &crate::image::verify::CHECK_BLOBS,
+                        crate::finding::Outcome::Fail(crate::catalog::CauseId::ImageIncomplete),
+                        "r",
+                        message,
+                    )
+                })
                 .collect(),
         }
     }

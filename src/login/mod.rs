@@ -12,9 +12,10 @@ pub mod config_file;
 
 use std::path::PathBuf;
 
+use crate::access::{Access, Credentials};
 use crate::check::{self, Probe, registry_login, registry_reachable, token_format};
 use crate::credentials::{self, CandidateState, Credential, Env};
-use crate::finding::{Finding, Status};
+use crate::finding::{self, CauseId, Finding, Status};
 use crate::github;
 use crate::http;
 use crate::reference::Reference;
@@ -24,10 +25,12 @@ use crate::secret::Secret;
 use crate::t;
 use crate::token::TokenKind;
 
+crate::register::check_meta!(
 /// One finding per candidate variable: skipped, failed (with the registry's cause) or proven.
-pub const CHECK_CANDIDATE: &str = "login-candidate";
+    pub CHECK_CANDIDATE = "login-candidate", docs: "login.md", messages: "login.candidate-");
+crate::register::check_meta!(
 /// The docker config written (or not, with `--dry-run`).
-pub const CHECK_WRITE: &str = "login-write";
+    pub CHECK_WRITE = "login-write", docs: "login.md", messages: "login.write-");
 
 /// What `login` is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -178,8 +181,8 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
         let secret = match candidate.state {
             CandidateState::Unset => {
                 report.push(Finding::new(
-                    CHECK_CANDIDATE,
-                    Status::Skip,
+                    &CHECK_CANDIDATE,
+                    finding::Outcome::Skip,
                     target,
                     t!("login.candidate-unset", name = name),
                 ));
@@ -194,12 +197,12 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                     // A note, not a warning: the action passes an unset secret as "", so
                     // every run without a GHCR_TOKEN secret meets this.
                     Finding::new(
-                        CHECK_CANDIDATE,
-                        Status::Info,
+                        &CHECK_CANDIDATE,
+                        finding::Outcome::Info,
                         target,
                         t!("login.candidate-empty", name = name),
                     )
-                    .with_cause("secret-empty"),
+                    .with_cause(CauseId::SecretEmpty),
                 );
                 attempts.push(Attempt {
                     name,
@@ -214,9 +217,11 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
         // variable; for ghcr.io also base64, another service's token, a password, a changed
         // case) fails without asking anyone: the registry would only refuse it.
         if let Some(named) = named_failure(&secret, &registry, &target) {
+            // A failing inspection finding always names its cause.
+            let cause = named.cause.unwrap_or(CauseId::TokenMalformed);
             let f = Finding::new(
-                CHECK_CANDIDATE,
-                Status::Fail,
+                &CHECK_CANDIDATE,
+                finding::Outcome::Fail(cause),
                 target,
                 t!(
                     "login.candidate-failed",
@@ -228,14 +233,10 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
             .with_evidence("token_kind", kind.as_str())
             .with_evidence("failed_check", named.check.clone())
             .with_evidence("details", details_evidence(std::slice::from_ref(&named)));
-            let f = match &named.cause {
-                Some(cause) => f.with_cause(cause),
-                None => f,
-            };
             attempts.push(Attempt {
                 name,
                 verdict: Verdict::Failed {
-                    cause: named.cause.clone(),
+                    cause: Some(cause.to_string()),
                     message: f.message.clone(),
                 },
             });
@@ -247,8 +248,8 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 Ok(u) => u,
                 Err(message) => {
                     let f = Finding::new(
-                        CHECK_CANDIDATE,
-                        Status::Fail,
+                        &CHECK_CANDIDATE,
+                        finding::Outcome::Fail(CauseId::LoginUsernameUnknown),
                         target,
                         t!("login.candidate-failed", name = name, reason = message),
                     )
@@ -300,9 +301,11 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 for w in &warned {
                     reason.push_str(&format!("; {}: {}", w.check, w.message));
                 }
+                // A failing finding always names its cause.
+                let cause = verdict.cause.unwrap_or(CauseId::RegistryAnswerInvalid);
                 let mut f = Finding::new(
-                    CHECK_CANDIDATE,
-                    Status::Fail,
+                    &CHECK_CANDIDATE,
+                    finding::Outcome::Fail(cause),
                     target,
                     t!("login.candidate-failed", name = name, reason = reason),
                 )
@@ -313,14 +316,11 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 if !related.is_empty() {
                     f = f.with_evidence("related_causes", related);
                 }
-                if let Some(cause) = &verdict.cause {
-                    f = f.with_cause(cause);
-                }
                 f.fix = verdict.fix.clone();
                 attempts.push(Attempt {
                     name,
                     verdict: Verdict::Failed {
-                        cause: first.cause.clone(),
+                        cause: first.cause.map(|c| c.to_string()),
                         message: f.message.clone(),
                     },
                 });
@@ -343,7 +343,7 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                     report.push(f);
                 }
                 report.push(
-                    Finding::new(CHECK_CANDIDATE, Status::Pass, target, message)
+                    Finding::new(&CHECK_CANDIDATE, finding::Outcome::Pass, target, message)
                         .with_evidence("token_kind", kind.as_str())
                         .with_evidence("username", credentials::display_username(&username))
                         .with_evidence("username_source", username_source)
@@ -381,8 +381,8 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
         None => {
             let names: Vec<&str> = attempts.iter().map(|a| a.name.as_str()).collect();
             report.push(Finding::new(
-                CHECK_WRITE,
-                Status::Fail,
+                &CHECK_WRITE,
+                finding::Outcome::Fail(none_works_cause(&attempts)),
                 registry.as_str(),
                 t!("login.none-works", names = names.join(", ")),
             ));
@@ -465,30 +465,30 @@ async fn prove(
     registry: &str,
     credential: &Credential,
 ) -> Vec<Finding> {
+    // login masks every candidate itself before anything is printed: no observer.
+    let access = Access::with_client(
+        client.clone(),
+        options.check.endpoints.clone(),
+        Credentials::Fixed(credential.clone()),
+    );
     let ctx = check::Context {
         options: check::Options {
             quick: true,
             pull_only: false,
             ..options.check.clone()
         },
-        credentials: check::Credentials::Fixed(credential.clone()),
-        http: client.clone(),
-        // login masks every candidate itself before anything is printed.
-        observer: check::CredentialObserver::default(),
+        access,
     };
     if !options.for_push.is_empty() {
         return check::run(&ctx, &options.for_push).await.findings;
     }
     let Some(endpoint) = ctx.endpoint(registry) else {
-        return vec![
-            Finding::new(
-                registry_login::ID,
-                Status::Fail,
-                registry,
-                t!("check.bad-domain", registry = registry),
-            )
-            .with_cause("reference-invalid"),
-        ];
+        return vec![Finding::new(
+            &registry_login::CHECK,
+            finding::Outcome::Fail(CauseId::ReferenceInvalid),
+            registry,
+            t!("check.bad-domain", registry = registry),
+        )];
     };
     // Offline first, as `check` does: a pasted newline or a truncated token is named as
     // such rather than as whatever the registry makes of it.
@@ -499,11 +499,17 @@ async fn prove(
         proxy: &ctx.options.http.proxy,
         token_kind: Some(TokenKind::of(credential.secret.expose())),
         credential_source: Some(&credential.source),
+        // Reached only without `--for-push`: the login alone is proven.
+        for_push: false,
     };
     let login = match Session::ping(client.clone(), endpoint.clone()).await {
-        Err(e) => {
-            registry_reachable::failure(registry_login::ID, registry, &endpoint, probe.proxy, &e)
-        }
+        Err(e) => registry_reachable::failure(
+            &registry_login::CHECK,
+            registry,
+            &endpoint,
+            probe.proxy,
+            &e,
+        ),
         Ok((mut session, _)) => {
             let login = session.login(Some(credential), &[]).await;
             registry_login::finding(&probe, "", &login)
@@ -528,6 +534,22 @@ fn details_evidence(details: &[Finding]) -> serde_json::Value {
         .collect()
 }
 
+/// Why no candidate works: the first refused candidate's cause, else an empty secret, else
+/// no credential at all.
+fn none_works_cause(attempts: &[Attempt]) -> CauseId {
+    attempts
+        .iter()
+        .find_map(|a| match &a.verdict {
+            Verdict::Failed { cause: Some(c), .. } => CauseId::from_id(c),
+            _ => None,
+        })
+        .unwrap_or(if attempts.iter().any(|a| a.verdict == Verdict::Empty) {
+            CauseId::SecretEmpty
+        } else {
+            CauseId::NoCredentials
+        })
+}
+
 /// Writes the chosen credential to docker's config, or says why not.
 fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
     let path = options
@@ -536,8 +558,8 @@ fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
         .or_else(|| config_file::path(&options.env));
     let Some(path) = path else {
         return Finding::new(
-            CHECK_WRITE,
-            Status::Fail,
+            &CHECK_WRITE,
+            finding::Outcome::Fail(CauseId::LoginConfigUnwritable),
             registry,
             t!("login.write-no-path"),
         );
@@ -545,8 +567,8 @@ fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
     let shown = path.display().to_string();
     if options.dry_run {
         return Finding::new(
-            CHECK_WRITE,
-            Status::Skip,
+            &CHECK_WRITE,
+            finding::Outcome::Skip,
             registry,
             t!("login.write-dry-run", path = shown, name = chosen.name),
         )
@@ -562,7 +584,31 @@ fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
                     t!("login.write-bypassed", helper = helper, registry = registry)
                 );
             }
-            Finding::new(CHECK_WRITE, Status::Pass, registry, message)
+            let mut status = finding::Outcome::Pass;
+            let mut fix = Vec::new();
+            if let Some(mode) = outcome.exposed_mode {
+                // Said, not silently fixed: the credentials it held may have been read.
+                status = finding::Outcome::Warn;
+                message = format!(
+                    "{message}; {}",
+                    t!("login.write-was-exposed", mode = format!("{mode:04o}"))
+                );
+                fix.push(t!("login.fix.write-was-exposed"));
+            }
+            if outcome.leftovers_removed > 0 {
+                message = format!(
+                    "{message}; {}",
+                    t!("login.write-leftovers", count = outcome.leftovers_removed)
+                );
+            }
+            Finding::new(&CHECK_WRITE, status, registry, message)
+                .with_fix(fix)
+                .with_evidence(
+                    "exposed_mode",
+                    outcome
+                        .exposed_mode
+                        .map_or(serde_json::Value::Null, |m| format!("{m:04o}").into()),
+                )
                 .with_evidence("path", shown)
                 .with_evidence("auth_method", chosen.name.clone())
                 .with_evidence("username", credentials::display_username(&chosen.username))
@@ -575,8 +621,8 @@ fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
                 )
         }
         Err(e) => Finding::new(
-            CHECK_WRITE,
-            Status::Fail,
+            &CHECK_WRITE,
+            finding::Outcome::Fail(CauseId::LoginConfigUnwritable),
             registry,
             t!("login.write-failed", error = e),
         )

@@ -4,13 +4,13 @@
 use serde_json::{Value, json};
 
 use super::{Reference, ReferenceError, Span};
-use crate::catalog;
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::report::Report;
 use crate::{t, tl};
 
+crate::register::check_meta!(
 /// The check id of every finding this module makes.
-pub const CHECK: &str = "reference-valid";
+    pub CHECK = "reference-valid", docs: "reference.md", messages: "reference");
 
 /// The `ref` command: one `reference-valid` finding per input, plus the `references` field.
 pub fn report(inputs: &[String]) -> Report {
@@ -55,7 +55,7 @@ fn valid_finding(input: &str, target: String, r: &Reference) -> Finding {
         repository = r.repository(),
         parts = parts
     );
-    let mut finding = Finding::new(CHECK, Status::Pass, target, message)
+    let mut finding = Finding::new(&CHECK, Outcome::Pass, target, message)
         .with_evidence("normalized", r.to_string())
         .with_evidence("domain", r.domain())
         .with_evidence("repository", r.repository())
@@ -94,7 +94,7 @@ pub fn warn_host(finding: Finding, r: &Reference) -> Finding {
             suggestion.push_str(digest);
         }
         (
-            "registry-host-typo",
+            CauseId::RegistryHostTypo,
             t!("reference.host.typo", domain = domain, likely = likely),
             vec![t!("reference.fix.suggestion", suggestion = suggestion)],
             finding
@@ -103,7 +103,7 @@ pub fn warn_host(finding: Finding, r: &Reference) -> Finding {
         )
     } else if let Some(moved) = host.moved_to() {
         (
-            "registry-retired",
+            CauseId::RegistryRetired,
             t!("reference.host.retired", domain = domain, moved = moved),
             Vec::new(),
             finding.with_evidence("moved_to", moved),
@@ -111,11 +111,7 @@ pub fn warn_host(finding: Finding, r: &Reference) -> Finding {
     } else {
         return finding;
     };
-    fix.extend(
-        catalog::cause(cause)
-            .map(|c| c.fix_text().to_vec())
-            .unwrap_or_default(),
-    );
+    fix.extend(cause.fix());
     let mut finding = finding.with_cause(cause);
     finding.status = Status::Warn;
     finding.message = message;
@@ -146,18 +142,13 @@ fn invalid_finding(input: &str, target: String, e: &ReferenceError) -> Finding {
     if crate::message::exists(&key) {
         fix.extend(crate::message::lines(&key, &[]));
     } else if e.reason == super::Reason::Uppercase {
-        fix.extend(
-            catalog::cause(e.cause)
-                .map(|c| c.fix_text().to_vec())
-                .unwrap_or_default(),
-        );
+        fix.extend(e.cause.fix());
     }
     if fix.is_empty() {
         fix = tl!("reference.fix.generic");
     }
-    let mut finding = Finding::new(CHECK, Status::Fail, target, e.message.clone())
+    let mut finding = Finding::new(&CHECK, Outcome::Fail(e.cause), target, e.message.clone())
         .with_fix(fix)
-        .with_cause(e.cause)
         .with_evidence("reason", e.reason.id());
     if let Some(span) = e.span {
         let caret = pointer(input, span);

@@ -14,6 +14,7 @@
 //! `i18n/<lang>/reference.toml`, the byte span of the offending part and, where one can be
 //! derived safely, the corrected reference.
 
+use crate::catalog::CauseId;
 use std::fmt;
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use crate::t;
 mod findings;
 mod grammar;
 
-pub use findings::{report, warn_host};
+pub use findings::{CHECK, report, warn_host};
 pub use grammar::{PATH_MAX, TAG_MAX, is_identifier, is_valid_domain};
 
 /// The registry docker uses for names without a domain.
@@ -119,10 +120,10 @@ impl Reason {
     }
 
     /// The catalog cause: `reference-uppercase` for uppercase paths, else `reference-invalid`.
-    pub fn cause(self) -> &'static str {
+    pub fn cause(self) -> CauseId {
         match self {
-            Reason::Uppercase => "reference-uppercase",
-            _ => "reference-invalid",
+            Reason::Uppercase => CauseId::ReferenceUppercase,
+            _ => CauseId::ReferenceInvalid,
         }
     }
 }
@@ -132,7 +133,7 @@ impl Reason {
 #[error("{message}")]
 pub struct ReferenceError {
     /// `reference-uppercase` or `reference-invalid`.
-    pub cause: &'static str,
+    pub cause: CauseId,
     /// The specific reason.
     pub reason: Reason,
     /// The specific reason, in the user's language.

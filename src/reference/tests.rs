@@ -415,8 +415,8 @@ fn every_reason_but_uppercase_has_fix_steps() {
         let key = format!("reference.fix.{}", reason.id());
         assert!(crate::message::exists(&key), "missing {key}");
     }
-    assert!(crate::catalog::cause(Reason::Uppercase.cause()).is_some());
-    assert!(crate::catalog::cause(Reason::Empty.cause()).is_some());
+    assert!(crate::catalog::cause(&Reason::Uppercase.cause()).is_some());
+    assert!(crate::catalog::cause(&Reason::Empty.cause()).is_some());
 }
 
 #[test]

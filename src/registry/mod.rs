@@ -12,12 +12,12 @@
 //! [`Session::start_upload`], whose session holds no data and is cancelled (or expires).
 
 pub mod challenge;
-pub mod denial;
 pub mod envelope;
 pub mod host;
 pub mod scope;
 mod session;
 
+use crate::catalog::CauseId;
 use reqwest::{Method, StatusCode};
 use url::Url;
 
@@ -52,6 +52,9 @@ pub enum Error {
         url: String,
         status: u16,
         detail: String,
+        /// `registry-challenge-invalid` for a challenge the tool cannot follow, else
+        /// `registry-answer-invalid`.
+        cause: CauseId,
     },
     /// The registry's success answer ended mid-way (truncated JSON): a failing registry or
     /// proxy, not a credential problem.

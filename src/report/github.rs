@@ -2,12 +2,16 @@
 //! problem on the file and line it names.
 //!
 //! `::error` for failures, `::warning` for warnings, `::notice` for notes; passes and skips
-//! are plain lines folded in one `::group::` per target. Escaping follows the workflow-command rules (`crate::actions`): in the message `%`, CR and
-//! LF are percent-encoded; in properties also `:` and `,`. A finding without a location gets
+//! are plain lines folded in one `::group::` per target. Every string shown goes through
+//! `report::sanitize` first (no control character, no line break of its own, so a job id
+//! holding `\n::error ...` never becomes a command, inside a group included); then escaping
+//! follows the workflow-command rules (`crate::actions`): in the message `%`, CR and LF are
+//! percent-encoded; in properties also `:` and `,`. A finding without a location gets
 //! no `file`/`line` properties.
 
 use std::io::{self, Write};
 
+use super::sanitize::line as safe;
 use super::{Report, Style, text};
 use crate::actions::{escape_data, escape_property, group_end, group_start};
 use crate::finding::{Finding, Status};
@@ -28,7 +32,7 @@ fn annotation(f: &Finding, cmd: &str) -> String {
     if let Some(loc) = &f.location
         && let Some(file) = &loc.file
     {
-        props.push(format!("file={}", escape_property(file)));
+        props.push(format!("file={}", escape_property(&safe(file))));
         if let Some(line) = loc.line {
             props.push(format!("line={line}"));
             if let Some(col) = loc.column {
@@ -39,14 +43,16 @@ fn annotation(f: &Finding, cmd: &str) -> String {
             }
         }
     }
-    props.push(format!("title={}", escape_property(&f.check)));
-    let mut message = f.message.clone();
+    props.push(format!("title={}", escape_property(&safe(&f.check))));
+    // Each part is sanitised (one line, no control characters); the only line breaks are
+    // the ones put here between the message and its fix steps.
+    let mut message = safe(&f.message).into_owned();
     if !f.target.is_empty() {
-        message = format!("[{}] {message}", f.target);
+        message = format!("[{}] {message}", safe(&f.target));
     }
     let label = t!("report.fix-label");
     for step in &f.fix {
-        message.push_str(&format!("\n{label}{step}"));
+        message.push_str(&format!("\n{label}{}", safe(step)));
     }
     format!("::{cmd} {}::{}", props.join(","), escape_data(&message))
 }
@@ -73,7 +79,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         } else {
             target
         };
-        writeln!(out, "{}", group_start(title))?;
+        writeln!(out, "{}", group_start(&safe(title)))?;
         for f in fs {
             text::render_finding(f, Style::default(), out)?;
         }
@@ -86,6 +92,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::Outcome;
 
     #[test]
     fn escapes_data_and_properties() {
@@ -98,8 +105,8 @@ mod tests {
         let mut r = Report::new("workflow");
         r.push(
             Finding::new(
-                "login-missing",
-                Status::Fail,
+                &crate::workflow::rules::login_missing::CHECK,
+                Outcome::Fail(crate::catalog::CauseId::LoginMissing),
                 "jobs.build",
                 "no login, here",
             )
@@ -111,15 +118,25 @@ mod tests {
             })
             .with_fix(["log in:\nfirst"]),
         );
-        r.push(Finding::new("secret-fallback", Status::Info, "", "note"));
-        r.push(Finding::new("workflow-yaml", Status::Pass, "f.yml", "read"));
+        r.push(Finding::new(
+            &crate::workflow::rules::secret_fallback::CHECK,
+            Outcome::Info,
+            "",
+            "note",
+        ));
+        r.push(Finding::new(
+            &crate::workflow::YAML_CHECK,
+            Outcome::Pass,
+            "f.yml",
+            "read",
+        ));
         let mut out = Vec::new();
         render(&r, &mut out).expect("render");
         let text = String::from_utf8(out).expect("utf8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "::error file=dir%2Cx/ci.yml,line=3,col=5,endColumn=9,title=login-missing::[jobs.build] no login, here%0Afix: log in:%0Afirst"
+            "::error file=dir%2Cx/ci.yml,line=3,col=5,endColumn=9,title=login-missing::[jobs.build] no login, here%0Afix: log in:\\nfirst"
         );
         assert_eq!(lines[1], "::notice title=secret-fallback::note");
         assert_eq!(lines[2], "::group::f.yml");

@@ -5,7 +5,7 @@
 //!
 //! GitHub refuses a step summary over 1 MiB, so the output is cut at [`MAX_BYTES`] with a
 //! note saying how much was left out. Text from logs and servers is escaped so it cannot
-//! break the table or inject HTML.
+//! break the table, inject HTML or become a link or an image (`[`, `]` escaped).
 
 use std::io::{self, Write};
 
@@ -45,6 +45,10 @@ fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '|' => out.push_str("\\|"),
+            // `[..](url)` and `![..](url)` from a job name or a server must not become a
+            // link or an image.
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
             '\n' | '\r' => out.push(' '),
             c if c.is_control() => {}
             c => out.push(c),
@@ -55,7 +59,14 @@ fn escape(text: &str) -> String {
 
 /// Text inside a code span: backticks cannot be escaped there, so they become quotes.
 fn code(text: &str) -> String {
-    format!("`{}`", escape(text).replace('`', "'"))
+    // Inside a code span nothing is a link, and a backslash would show.
+    format!(
+        "`{}`",
+        escape(text)
+            .replace("\\[", "[")
+            .replace("\\]", "]")
+            .replace('`', "'")
+    )
 }
 
 fn cause_link(cause: &str) -> String {
@@ -197,12 +208,17 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::{CauseId, Outcome};
 
     fn failing(message: &str) -> Finding {
-        Finding::new("explain", Status::Fail, "build.log", message)
-            .with_cause("workflow-missing-packages-write")
-            .with_location(Location::line(Some("build.log".into()), 12))
-            .with_evidence("text", "denied: <b>x</b> | y")
+        Finding::new(
+            &crate::explain::CHECK,
+            Outcome::Fail(CauseId::WorkflowMissingPackagesWrite),
+            "build.log",
+            message,
+        )
+        .with_location(Location::line(Some("build.log".into()), 12))
+        .with_evidence("text", "denied: <b>x</b> | y")
     }
 
     #[test]
@@ -223,8 +239,8 @@ mod tests {
         let mut r = Report::new("explain");
         r.push(failing("the push was denied"));
         r.push(Finding::new(
-            "token-format",
-            Status::Pass,
+            &crate::token::CHECK_FORMAT,
+            Outcome::Pass,
             "env:GHCR_TOKEN",
             "ok",
         ));

@@ -13,6 +13,7 @@ use crate::finding::{Finding, Status};
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod sanitize;
 pub mod sarif;
 pub mod text;
 
@@ -72,6 +73,13 @@ impl Report {
     }
 
     pub fn push(&mut self, finding: Finding) {
+        // Built through `Outcome::Fail(cause)`, a failure names its cause; only a later
+        // status change could break that, and none may.
+        debug_assert!(
+            !finding.is_failure() || finding.cause.is_some(),
+            "a failing finding of {} without a cause",
+            finding.check
+        );
         self.findings.push(finding);
     }
 

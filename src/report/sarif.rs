@@ -308,6 +308,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::{CauseId, Outcome};
 
     fn at(file: &str, line: usize) -> Location {
         Location {
@@ -322,18 +323,31 @@ mod tests {
     fn results_only_for_problems_with_a_location() {
         let mut r = Report::new("workflow");
         r.push(
-            Finding::new("login-missing", Status::Warn, "jobs.a", "m1")
-                .with_cause("login-missing")
-                .with_location(at(".github/workflows/a b.yml", 4)),
+            Finding::new(
+                &crate::workflow::rules::login_missing::CHECK,
+                Outcome::Warn,
+                "jobs.a",
+                "m1",
+            )
+            .with_cause(CauseId::LoginMissing)
+            .with_location(at(".github/workflows/a b.yml", 4)),
         );
         r.push(
-            Finding::new("login-missing", Status::Fail, "jobs.b", "m2")
-                .with_location(at(".github/workflows/a.yml", 9)),
+            Finding::new(
+                &crate::workflow::rules::login_missing::CHECK,
+                Outcome::Fail(CauseId::LoginMissing),
+                "jobs.b",
+                "m2",
+            )
+            .with_location(at(".github/workflows/a.yml", 9)),
         );
-        r.push(Finding::new("workflow-yaml", Status::Pass, "f", "ok").with_location(at("f", 1)));
+        r.push(
+            Finding::new(&crate::workflow::YAML_CHECK, Outcome::Pass, "f", "ok")
+                .with_location(at("f", 1)),
+        );
         r.push(Finding::new(
-            "secret-fallback",
-            Status::Info,
+            &crate::workflow::rules::secret_fallback::CHECK,
+            Outcome::Info,
             "x",
             "no location",
         ));

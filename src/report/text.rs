@@ -7,6 +7,7 @@
 
 use std::io::{self, Write};
 
+use super::sanitize::line as safe;
 use super::{Report, Style};
 use crate::finding::{Finding, Status};
 use crate::t;
@@ -58,7 +59,9 @@ fn location(f: &Finding) -> Option<String> {
 /// Renders one finding (the checklist line and its fix steps).
 pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let mark = paint(style, color_code(f.status), mark(f.status));
-    let check = paint(style, "1", &f.check);
+    // Every string shown goes through the sanitiser: it may come from a workflow, a
+    // registry or a helper, and must not move the cursor or start a workflow command.
+    let check = paint(style, "1", &safe(&f.check));
     let mut line = format!("{mark} {check}");
     // A file finding's target is usually its file, already shown by the location.
     let target_is_file = f
@@ -67,26 +70,26 @@ pub fn render_finding(f: &Finding, style: Style, out: &mut dyn Write) -> io::Res
         .and_then(|l| l.file.as_deref())
         .is_some_and(|file| file == f.target);
     if !f.target.is_empty() && !target_is_file {
-        line.push_str(&format!(" [{}]", f.target));
+        line.push_str(&format!(" [{}]", safe(&f.target)));
     }
     if let Some(loc) = location(f) {
-        line.push_str(&format!(" {loc}"));
+        line.push_str(&format!(" {}", safe(&loc)));
     }
-    line.push_str(&format!(": {}", f.message));
+    line.push_str(&format!(": {}", safe(&f.message)));
     if let Some(cause) = &f.cause {
-        line.push_str(&paint(style, "2", &format!(" ({cause})")));
+        line.push_str(&paint(style, "2", &format!(" ({})", safe(cause))));
     }
     writeln!(out, "{line}")?;
     // A source snippet (the line and a caret underline) shows where a file finding points.
     if let Some(snippet) = f.evidence.get("snippet").and_then(|v| v.as_str()) {
         for l in snippet.lines() {
-            writeln!(out, "    {}", paint(style, "2", l))?;
+            writeln!(out, "    {}", paint(style, "2", &safe(l)))?;
         }
     }
     if matches!(f.status, Status::Fail | Status::Warn | Status::Info) && !f.fix.is_empty() {
         let label = t!("report.fix-label");
         for step in &f.fix {
-            writeln!(out, "    {}{step}", paint(style, "36", &label))?;
+            writeln!(out, "    {}{}", paint(style, "36", &label), safe(step))?;
         }
     }
     Ok(())
@@ -109,18 +112,24 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::finding::Outcome;
 
     #[test]
     fn snippets_and_note_fixes_are_printed_under_the_finding() {
-        let f = Finding::new("secret-fallback", Status::Info, "ci.yml", "falls back")
-            .with_location(Location {
-                file: Some("ci.yml".into()),
-                line: Some(3),
-                column: Some(5),
-                end_column: Some(7),
-            })
-            .with_evidence("snippet", "3 | a: b\n  |     ^^")
-            .with_fix(["use one secret"]);
+        let f = Finding::new(
+            &crate::workflow::rules::secret_fallback::CHECK,
+            Outcome::Info,
+            "ci.yml",
+            "falls back",
+        )
+        .with_location(Location {
+            file: Some("ci.yml".into()),
+            line: Some(3),
+            column: Some(5),
+            end_column: Some(7),
+        })
+        .with_evidence("snippet", "3 | a: b\n  |     ^^")
+        .with_fix(["use one secret"]);
         let mut out = Vec::new();
         render_finding(&f, Style::default(), &mut out).expect("render");
         let text = String::from_utf8(out).expect("utf8");

@@ -11,15 +11,17 @@ use serde_json::{Map, Value, json};
 use super::api::{Job, Log, Run, RunError};
 use super::locate::RunRef;
 use crate::explain::{self, Explanation, Signal};
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{Finding, Location, Outcome, Status};
 use crate::github::RepoName;
 use crate::report::Report;
 use crate::t;
 use crate::workflow::{self, source::Source, yaml};
 
-/// The check id of run-level findings (a failed job whose log names no registry error, a
-/// log or workflow file that could not be read).
-pub const CHECK: &str = "explain-run";
+crate::register::check_meta!(
+    /// The check of run-level findings (a failed job whose log names no registry error, a
+    /// log or workflow file that could not be read).
+    pub CHECK = "explain-run", docs: "explain.md", messages: "run"
+);
 
 /// Causes that, on a fork pull request or a Dependabot run, come from the read-only token
 /// and the empty secrets GitHub gives those runs.
@@ -234,8 +236,8 @@ pub fn report(data: &RunData) -> Report {
     let run_label = t!("run.label", id = data.run.id);
     if let Some(Err(e)) = &data.workflow {
         report.push(Finding::new(
-            CHECK,
-            Status::Warn,
+            &CHECK,
+            Outcome::Warn,
             run_label.clone(),
             t!(
                 "run.workflow.unreadable",
@@ -247,8 +249,8 @@ pub fn report(data: &RunData) -> Report {
     let failed: Vec<&Job> = data.jobs.iter().filter(|j| j.failed()).collect();
     if failed.is_empty() {
         report.push(Finding::new(
-            CHECK,
-            Status::Info,
+            &CHECK,
+            Outcome::Info,
             run_label.clone(),
             t!("run.no-failed-jobs", count = data.jobs.len()),
         ));
@@ -313,8 +315,8 @@ fn job_findings(
         Some(Err(e)) => {
             return vec![
                 Finding::new(
-                    CHECK,
-                    Status::Warn,
+                    &CHECK,
+                    Outcome::Warn,
                     target,
                     t!("run.log-unreadable", job = job.name, error = e),
                 )
@@ -327,8 +329,8 @@ fn job_findings(
         Ok(scan) => scan,
         Err(e) => {
             return vec![Finding::new(
-                CHECK,
-                Status::Warn,
+                &CHECK,
+                Outcome::Warn,
                 target,
                 t!("run.log-unreadable", job = job.name, error = e),
             )];
@@ -337,8 +339,8 @@ fn job_findings(
     let wf_job = lint.and_then(|l| l.job(&job.name));
     let Some(first) = scan.explanations.first() else {
         let mut f = Finding::new(
-            CHECK,
-            Status::Info,
+            &CHECK,
+            Outcome::Info,
             target,
             match &step {
                 Some(step) => t!("run.no-cause-step", job = job.name, step = step),

@@ -8,7 +8,7 @@
 //! host; [`crate::http`] follows it without the token.
 
 mod api;
-mod diagnose;
+pub(crate) mod diagnose;
 mod locate;
 pub mod token;
 

@@ -8,7 +8,7 @@ use super::{
     CHECK_FORMAT, CHECK_PASTING, CHECK_PRESENT, CHECK_VERDICT, Defect, Format, FormatProblem,
     Inspection, TokenKind, is_github_registry,
 };
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::message;
 use crate::{t, tl};
 
@@ -95,12 +95,11 @@ pub(super) fn all(insp: &Inspection, target: &str, registry: &str) -> Vec<Findin
     if insp.empty {
         return vec![
             Finding::new(
-                CHECK_PRESENT,
-                Status::Fail,
+                &CHECK_PRESENT,
+                Outcome::Fail(CauseId::SecretEmpty),
                 target,
                 t!("token.present-empty", source = target),
             )
-            .with_cause("secret-empty")
             .with_evidence("length", insp.length),
         ];
     }
@@ -191,13 +190,11 @@ fn named_finding(
         }
     };
     let status = named.status(host);
-    let cause = named.cause();
+    // Every named value's cause is in the catalog (the catalog test proves it).
+    let cause = CauseId::from_id(named.cause()).unwrap_or(CauseId::TokenMalformed);
     // A note for another registry carries no fix: the catalog's fix is for GitHub's.
     let (message, fix) = if status == Status::Fail {
-        let fix = crate::catalog::cause(cause)
-            .map(|c| c.fix_text().to_vec())
-            .unwrap_or_default();
-        (message, fix)
+        (message, cause.fix())
     } else if matches!(named, Named::Foreign(_)) {
         (message, Vec::new())
     } else {
@@ -206,9 +203,7 @@ fn named_finding(
             Vec::new(),
         )
     };
-    let mut f = Finding::new(CHECK_FORMAT, status, target, message)
-        .with_cause(cause)
-        .with_fix(fix);
+    let mut f = Finding::caused(&CHECK_FORMAT, status, cause, target, message).with_fix(fix);
     for (k, v) in evidence {
         f = f.with_evidence(k, v);
     }
@@ -217,8 +212,8 @@ fn named_finding(
 
 fn present(insp: &Inspection, target: &str) -> Finding {
     let mut f = Finding::new(
-        CHECK_PRESENT,
-        Status::Pass,
+        &CHECK_PRESENT,
+        Outcome::Pass,
         target,
         t!(
             "token.present",
@@ -297,8 +292,8 @@ fn defect_evidence(d: &Defect, mut f: Finding) -> Finding {
 fn pasting(insp: &Inspection, target: &str) -> Vec<Finding> {
     if insp.defects.is_empty() {
         return vec![Finding::new(
-            CHECK_PASTING,
-            Status::Pass,
+            &CHECK_PASTING,
+            Outcome::Pass,
             target,
             t!("token.pasting-clean"),
         )];
@@ -313,8 +308,13 @@ fn pasting(insp: &Inspection, target: &str) -> Vec<Finding> {
             } else {
                 Status::Fail
             };
-            let f = Finding::new(CHECK_PASTING, status, target, defect_message(d))
-                .with_cause("secret-whitespace");
+            let f = Finding::caused(
+                &CHECK_PASTING,
+                status,
+                CauseId::SecretWhitespace,
+                target,
+                defect_message(d),
+            );
             defect_evidence(d, f)
         })
         .collect()
@@ -323,18 +323,18 @@ fn pasting(insp: &Inspection, target: &str) -> Vec<Finding> {
 fn format(insp: &Inspection, target: &str) -> Finding {
     match insp.format {
         Format::Valid { checksum: true } => Finding::new(
-            CHECK_FORMAT,
-            Status::Pass,
+            &CHECK_FORMAT,
+            Outcome::Pass,
             target,
             t!("token.format-ok-checksum"),
         )
         .with_evidence("checksum", "match"),
         Format::Valid { checksum: false } => {
-            Finding::new(CHECK_FORMAT, Status::Pass, target, t!("token.format-ok"))
+            Finding::new(&CHECK_FORMAT, Outcome::Pass, target, t!("token.format-ok"))
         }
         Format::NotChecked => Finding::new(
-            CHECK_FORMAT,
-            Status::Skip,
+            &CHECK_FORMAT,
+            Outcome::Skip,
             target,
             t!("token.format-not-checked"),
         ),
@@ -350,9 +350,13 @@ fn format(insp: &Inspection, target: &str) -> Finding {
                 FormatProblem::FineGrainedShape => t!("token.format-fine-grained-shape"),
                 FormatProblem::JwtShape => t!("token.format-jwt-shape"),
             };
-            let mut f = Finding::new(CHECK_FORMAT, Status::Fail, target, message)
-                .with_cause("token-malformed")
-                .with_evidence("problem", problem.as_str());
+            let mut f = Finding::new(
+                &CHECK_FORMAT,
+                Outcome::Fail(CauseId::TokenMalformed),
+                target,
+                message,
+            )
+            .with_evidence("problem", problem.as_str());
             match problem {
                 FormatProblem::Length { expected, actual } => {
                     f = f
@@ -379,8 +383,8 @@ fn verdict(insp: &Inspection, target: &str, registry: &str) -> Option<Finding> {
     if malformed && status == Status::Pass {
         return Some(
             Finding::new(
-                CHECK_VERDICT,
-                Status::Skip,
+                &CHECK_VERDICT,
+                Outcome::Skip,
                 target,
                 t!("token.verdict.not-judged", registry = registry),
             )
@@ -410,12 +414,18 @@ fn verdict(insp: &Inspection, target: &str, registry: &str) -> Option<Finding> {
             )
         }
     };
-    let mut f = Finding::new(CHECK_VERDICT, status, target, message)
+    // The two failing verdicts: a fine-grained token, and a refresh token, which no
+    // registry accepts as a password.
+    let cause = match verdict {
+        Verdict::FineGrainedUnsupported => CauseId::TokenFineGrainedUnsupported,
+        _ => CauseId::TokenInvalid,
+    };
+    let mut f = Finding::new(&CHECK_VERDICT, Outcome::of(status, cause), target, message)
         .with_evidence("kind", insp.kind.as_str())
         .with_evidence("verdict", verdict.as_str())
         .with_evidence("registry", Value::from(registry));
     f = match verdict {
-        Verdict::FineGrainedUnsupported => f.with_cause("token-fine-grained-unsupported"),
+        Verdict::FineGrainedUnsupported => f.with_cause(CauseId::TokenFineGrainedUnsupported),
         Verdict::RefreshUnusable => f.with_fix(tl!("token.fix.refresh")),
         Verdict::NotGithub => f.with_fix(tl!("token.fix.not-github")),
         Verdict::UserToServerUndocumented | Verdict::LegacyFormat => {

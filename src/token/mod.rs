@@ -20,11 +20,12 @@ pub use pasting::{Cleaned, Defect, clean};
 // The `token` command's reports live with the other commands.
 pub use crate::commands::token::{report_env, report_registry, report_value};
 
+crate::register::check_meta!(
 /// The check ids this module produces (documented in `docs/checks/token.md`).
-pub const CHECK_PRESENT: &str = "token-present";
-pub const CHECK_PASTING: &str = "token-pasting";
-pub const CHECK_FORMAT: &str = "token-format";
-pub const CHECK_VERDICT: &str = "token-ghcr-verdict";
+    pub CHECK_PRESENT = "token-present", docs: "token.md", messages: "token");
+crate::register::check_meta!(pub CHECK_PASTING = "token-pasting", docs: "token.md", messages: "token.defect");
+crate::register::check_meta!(pub CHECK_FORMAT = "token-format", docs: "token.md", messages: "token");
+crate::register::check_meta!(pub CHECK_VERDICT = "token-ghcr-verdict", docs: "token.md", messages: "token.verdict");
 
 /// What kind of credential a token is, from its prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -174,6 +175,21 @@ impl Inspection {
     }
 }
 
+/// The secret-shaped parts of one command-line argument, as the whole argument or as one of
+/// its `=`/`,`-separated parts (`--opt=value`, `--token-env A,B`): whatever the secret
+/// policy (`secret::shape`) recognises as a token of a known service (GitHub, Docker Hub,
+/// GitLab, AWS, JWTs, ...). Commands never take a secret from the command line, so such an
+/// argument is refused without being echoed, and masked in Actions mode.
+///
+/// The one detector for arguments. Hexadecimal values (commit SHAs in tags, digests) are
+/// not token-shaped.
+pub fn secret_argument(arg: &str) -> Vec<&str> {
+    arg.split(|c: char| c == '=' || c == ',' || c.is_whitespace())
+        .map(|p| p.trim_matches(|c: char| "\"'`<>()[]{};".contains(c)))
+        .filter(|p| !p.is_empty() && crate::secret::shape::service_of(p).is_some())
+        .collect()
+}
+
 /// True for hosts that accept GitHub tokens the way ghcr.io does (the host model's answer).
 pub fn is_github_registry(registry: &str) -> bool {
     crate::host::Host::parse(registry).is_github()
@@ -200,5 +216,31 @@ mod tests {
             TokenKind::of("ghpM7H4jxUDDWHP4kZ6A4dxl"),
             TokenKind::Unknown
         );
+    }
+
+    #[test]
+    fn secret_arguments_are_recognised_in_every_shape() {
+        let t = "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";
+        for arg in [
+            t.to_owned(),
+            format!("--token-env={t}"),
+            format!("GHCR_TOKEN,{t}"),
+            format!("'{t}'"),
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnop".to_owned(),
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl".to_owned(),
+        ] {
+            assert_eq!(secret_argument(&arg).len(), 1, "{arg}");
+        }
+        for arg in [
+            "ghcr.io/octo-org/app:latest",
+            "ghcr.io/o/n@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef01234567",
+            "GHCR_TOKEN,GITHUB_TOKEN",
+            "--format=json",
+            "ghp_",
+            ".github/workflows",
+        ] {
+            assert!(secret_argument(arg).is_empty(), "{arg}");
+        }
     }
 }

@@ -13,14 +13,14 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{CauseId, Finding, Location, Outcome, Status};
 use crate::report::Report;
 use crate::t;
 
 pub mod expr;
 pub mod model;
 pub mod push;
-mod rules;
+pub(crate) mod rules;
 pub mod shell;
 pub mod source;
 pub mod yaml;
@@ -34,8 +34,13 @@ use source::Source;
 /// Where workflows live when no path is given.
 pub const DEFAULT_PATH: &str = ".github/workflows";
 
+crate::register::check_meta!(
 /// The check id of file-level findings (syntax errors, not a workflow).
-pub const YAML_CHECK: &str = "workflow-yaml";
+    pub YAML_CHECK = "workflow-yaml", docs: "workflow.md", messages: "workflow.yaml");
+
+/// The largest workflow file read. Real workflows are a few KiB; the bound keeps memory in
+/// check when a device or a huge file is named, and leaves room for generated files.
+pub const MAX_WORKFLOW_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why the command could not run.
 #[derive(Debug, thiserror::Error)]
@@ -55,12 +60,15 @@ pub enum WorkflowError {
 /// A ghcr.io image reference a workflow pushes, with expressions kept as written
 /// (`ghcr.io/${{ github.repository }}:latest`): env indirections are resolved, GitHub
 /// contexts are not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PushedImage {
     pub job: String,
     pub file: String,
     pub line: usize,
     pub raw: String,
+    /// The pushing tool lowercases the name itself (docker/metadata-action), or the
+    /// expression does (`${VAR,,}`): the repository's capitals never reach the registry.
+    pub lowercased: bool,
 }
 
 /// One file as loaded.
@@ -76,6 +84,9 @@ struct Loaded {
 enum Problem {
     Syntax(yaml::SyntaxError),
     NotUtf8,
+    /// Could not be read (permissions, a FIFO or device, too large): reported, the other
+    /// files are still checked.
+    Unreadable(String),
 }
 
 /// A workflow with its jobs scanned.
@@ -95,6 +106,7 @@ pub struct Repo<'r> {
     analyses: &'r [Analysis<'r>],
     by_path: HashMap<&'r Path, usize>,
     calls: &'r Calls,
+    refused: &'r Refused,
 }
 
 impl<'r> Repo<'r> {
@@ -106,6 +118,13 @@ impl<'r> Repo<'r> {
         self.by_path
             .get(target.as_path())
             .and_then(|i| self.analyses.get(*i))
+    }
+
+    /// True when a job of `caller` calls `uses: ./...` outside the folder GitHub runs local
+    /// reusable workflows from; the file was not read.
+    pub fn call_refused(&self, caller: &Analysis<'_>, uses: &str) -> bool {
+        self.refused
+            .contains(&(caller.canonical.to_path_buf(), uses.trim().to_owned()))
     }
 }
 
@@ -135,11 +154,7 @@ fn display(path: &Path) -> String {
         .replace("//", "/")
 }
 
-fn load(path: &Path) -> Result<Loaded, WorkflowError> {
-    let bytes = std::fs::read(path).map_err(|source| WorkflowError::Unreadable {
-        path: path.to_path_buf(),
-        source,
-    })?;
+fn load(path: &Path) -> Loaded {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let root = repo_root(&canonical);
     let file = match &root {
@@ -155,7 +170,16 @@ fn load(path: &Path) -> Result<Loaded, WorkflowError> {
             .and_then(|cwd| path.strip_prefix(&cwd).ok().map(display))
             .unwrap_or_else(|| display(path)),
     };
-    Ok(parse(canonical, file, root, bytes))
+    match crate::local_file::read(path, MAX_WORKFLOW_BYTES) {
+        Ok(bytes) => parse(canonical, file, root, bytes),
+        Err(e) => Loaded {
+            canonical,
+            file,
+            root,
+            source: Source::new(String::new()),
+            docs: Err(Problem::Unreadable(e.to_string())),
+        },
+    }
 }
 
 /// Parses one file's bytes.
@@ -203,7 +227,9 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), WorkflowErr
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|f| f.is_file() && f.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+                // Anything but a folder: a FIFO or an unreadable file named `*.yml` is
+                // reported when loading, not skipped in silence.
+                .filter(|f| !f.is_dir() && f.extension().is_some_and(|e| e == "yml" || e == "yaml"))
                 .collect();
             found.sort();
             if found.is_empty() {
@@ -217,21 +243,82 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), WorkflowErr
     Ok((files, empty))
 }
 
+/// Where a local `uses: ./...` leads.
+enum Call {
+    Found(PathBuf),
+    /// Outside the folder GitHub runs local reusable workflows from: not read.
+    Outside,
+    Missing,
+}
+
 /// `./.github/workflows/x.yml` relative to the repository root; else a file of the same name
 /// next to the caller (for workflows checked outside their repository).
-fn resolve_call(caller: &Loaded, uses: &str) -> Option<PathBuf> {
-    let rel = uses.split('@').next()?.trim().strip_prefix("./")?;
-    let base = caller.root.clone().unwrap_or_else(|| PathBuf::from("."));
-    let direct = base.join(rel);
-    if direct.is_file() {
-        return std::fs::canonicalize(&direct).ok();
+///
+/// GitHub runs local reusable workflows only from the repository's own `.github/workflows/`,
+/// so the target, canonicalised (`..` and symbolic links resolved), must sit directly in
+/// that folder (or, outside a repository, in the caller's folder); anything else is refused
+/// unread, so a `uses: ./../../proc/self/environ` never reaches a snippet.
+fn resolve_call(caller: &Loaded, uses: &str) -> Call {
+    let Some(rel) = uses
+        .split('@')
+        .next()
+        .and_then(|u| u.trim().strip_prefix("./"))
+    else {
+        return Call::Missing;
+    };
+    let (allowed, direct) = match &caller.root {
+        Some(root) => (root.join(DEFAULT_PATH), Some(root.join(rel))),
+        None => match caller.canonical.parent() {
+            Some(dir) => (dir.to_path_buf(), None),
+            None => return Call::Missing,
+        },
+    };
+    let Ok(allowed) = std::fs::canonicalize(&allowed) else {
+        return Call::Missing;
+    };
+    // Lexically first: `..` or a deeper path never leads to the folder's own files.
+    let lexical_ok = Path::new(rel)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+        && match &caller.root {
+            Some(_) => {
+                let parts: Vec<_> = Path::new(rel)
+                    .components()
+                    .filter(|c| !matches!(c, Component::CurDir))
+                    .collect();
+                parts.len() == 3
+                    && parts[0].as_os_str() == ".github"
+                    && parts[1].as_os_str() == "workflows"
+            }
+            None => true,
+        };
+    if !lexical_ok {
+        return Call::Outside;
     }
-    let name = Path::new(rel).file_name()?;
-    let beside = caller.canonical.parent()?.join(name);
-    beside
-        .is_file()
-        .then(|| std::fs::canonicalize(&beside).ok())
-        .flatten()
+    let inside = |p: &Path| -> Option<PathBuf> {
+        let c = std::fs::canonicalize(p).ok()?;
+        (c.parent() == Some(allowed.as_path())).then_some(c)
+    };
+    let mut candidates: Vec<PathBuf> = direct.into_iter().collect();
+    if let (Some(name), Some(dir)) = (Path::new(rel).file_name(), caller.canonical.parent()) {
+        candidates.push(dir.join(name));
+    }
+    let mut outside = false;
+    for candidate in candidates {
+        if !candidate.exists() {
+            continue;
+        }
+        match inside(&candidate) {
+            Some(c) => return Call::Found(c),
+            // A symbolic link out of the folder.
+            None => outside = true,
+        }
+    }
+    if outside {
+        Call::Outside
+    } else {
+        Call::Missing
+    }
 }
 
 fn local_calls(doc: &yaml::Node) -> Vec<String> {
@@ -250,19 +337,32 @@ fn local_calls(doc: &yaml::Node) -> Vec<String> {
 /// Which file each local `uses:` of each caller resolved to.
 type Calls = HashMap<(PathBuf, String), PathBuf>;
 
-/// Loads the files and every local reusable workflow they call; also returns the folders
-/// that held no workflow file.
-fn load_all(paths: &[PathBuf]) -> Result<(Vec<Loaded>, Vec<PathBuf>, Calls), WorkflowError> {
+/// The local `uses:` of each caller that lead out of the workflows folder.
+type Refused = HashSet<(PathBuf, String)>;
+
+/// Everything loading found.
+struct Loading {
+    loaded: Vec<Loaded>,
+    /// Folders that held no workflow file.
+    empty: Vec<PathBuf>,
+    calls: Calls,
+    refused: Refused,
+}
+
+/// Loads the files and every local reusable workflow they call. A file that cannot be read
+/// is kept as such, to be reported; the others are still checked.
+fn load_all(paths: &[PathBuf]) -> Result<Loading, WorkflowError> {
     let (files, empty) = expand(paths)?;
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for f in &files {
-        let l = load(f)?;
+        let l = load(f);
         if seen.insert(l.canonical.clone()) {
             loaded.push(l);
         }
     }
     let mut calls = HashMap::new();
+    let mut refused = HashSet::new();
     let mut i = 0;
     while i < loaded.len() {
         let uses: Vec<String> = match &loaded[i].docs {
@@ -270,19 +370,27 @@ fn load_all(paths: &[PathBuf]) -> Result<(Vec<Loaded>, Vec<PathBuf>, Calls), Wor
             Err(_) => Vec::new(),
         };
         for u in uses {
-            let Some(target) = resolve_call(&loaded[i], &u) else {
-                continue;
-            };
-            calls.insert((loaded[i].canonical.clone(), u), target.clone());
-            if seen.insert(target.clone())
-                && let Ok(l) = load(&target)
-            {
-                loaded.push(l);
+            match resolve_call(&loaded[i], &u) {
+                Call::Found(target) => {
+                    calls.insert((loaded[i].canonical.clone(), u), target.clone());
+                    if seen.insert(target.clone()) {
+                        loaded.push(load(&target));
+                    }
+                }
+                Call::Outside => {
+                    refused.insert((loaded[i].canonical.clone(), u));
+                }
+                Call::Missing => {}
             }
         }
         i += 1;
     }
-    Ok((loaded, empty, calls))
+    Ok(Loading {
+        loaded,
+        empty,
+        calls,
+        refused,
+    })
 }
 
 fn analyse(loaded: &[Loaded]) -> Vec<Option<Analysis<'_>>> {
@@ -308,7 +416,13 @@ fn analyse(loaded: &[Loaded]) -> Vec<Option<Analysis<'_>>> {
 }
 
 fn file_finding(file: &str, status: Status, message: String) -> Finding {
-    Finding::new(YAML_CHECK, status, file, message).with_location(Location {
+    Finding::new(
+        &YAML_CHECK,
+        Outcome::of(status, CauseId::WorkflowInvalid),
+        file,
+        message,
+    )
+    .with_location(Location {
         file: Some(file.to_owned()),
         line: None,
         column: None,
@@ -318,12 +432,17 @@ fn file_finding(file: &str, status: Status, message: String) -> Finding {
 
 /// Checks the workflow files at `paths` (default `.github/workflows`).
 pub fn check(paths: &[PathBuf]) -> Result<Report, WorkflowError> {
-    let (loaded, empty, calls) = load_all(paths)?;
-    Ok(report(&loaded, empty, &calls))
+    let loading = load_all(paths)?;
+    Ok(report(
+        &loading.loaded,
+        loading.empty,
+        &loading.calls,
+        &loading.refused,
+    ))
 }
 
 /// Runs every rule on the loaded files and builds the report.
-fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
+fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls, refused: &Refused) -> Report {
     let slots = analyse(loaded);
     // Rules see every workflow that parsed; keep their indices to map back to files.
     let mut index = vec![None; slots.len()];
@@ -343,6 +462,7 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
         analyses: &analyses,
         by_path,
         calls,
+        refused,
     };
 
     let mut report = Report::new("workflow");
@@ -364,8 +484,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
                 });
                 report.push(
                     Finding::new(
-                        YAML_CHECK,
-                        Status::Fail,
+                        &YAML_CHECK,
+                        Outcome::Fail(CauseId::WorkflowInvalid),
                         l.file.clone(),
                         t!("workflow.yaml.syntax", error = e.message),
                     )
@@ -383,6 +503,14 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
                     )]),
                 );
             }
+            (Err(Problem::Unreadable(error)), _) => report.push(
+                file_finding(
+                    &l.file,
+                    Status::Fail,
+                    t!("workflow.unreadable", path = l.file, error = error),
+                )
+                .with_fix([t!("workflow.yaml.unreadable-fix")]),
+            ),
             (Err(Problem::NotUtf8), _) => report.push(
                 file_finding(&l.file, Status::Fail, t!("workflow.yaml.not-utf8"))
                     .with_fix([t!("workflow.yaml.not-utf8-fix")]),
@@ -401,8 +529,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
                     let mark = l.source.mark_pos(second.span.start);
                     found.push(
                         Finding::new(
-                            YAML_CHECK,
-                            Status::Warn,
+                            &YAML_CHECK,
+                            Outcome::Warn,
                             l.file.clone(),
                             t!("workflow.yaml.multi-document", count = docs.len()),
                         )
@@ -466,6 +594,8 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls) -> Report {
 
 fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
     let mut out: Vec<PushedImage> = Vec::new();
+    // Seen items in a set: a script of many pushes stays linear.
+    let mut seen: HashSet<PushedImage> = HashSet::new();
     for (job, scan) in an.wf.jobs.iter().zip(&an.scans) {
         for p in scan.ghcr_pushes() {
             let Some(image) = &p.image else { continue };
@@ -474,8 +604,9 @@ fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
                 file: an.wf.file.to_owned(),
                 line: image.mark.line,
                 raw: image.raw.clone(),
+                lowercased: image.lowercased_by_tool || expr::lowercases(&image.raw),
             };
-            if !out.contains(&item) {
+            if seen.insert(item.clone()) {
                 out.push(item);
             }
         }
@@ -486,8 +617,12 @@ fn pushed(an: &Analysis<'_>) -> Vec<PushedImage> {
 /// The ghcr.io image references the workflows at `paths` push, for callers that resolve
 /// them further (the zero-config mode reads `${{ github.repository }}` from the git remote).
 pub fn pushed_images(paths: &[PathBuf]) -> Result<Vec<PushedImage>, WorkflowError> {
-    let (loaded, _, _) = load_all(paths)?;
-    Ok(analyse(&loaded).iter().flatten().flat_map(pushed).collect())
+    let loading = load_all(paths)?;
+    Ok(analyse(&loading.loaded)
+        .iter()
+        .flatten()
+        .flat_map(pushed)
+        .collect())
 }
 
 #[cfg(test)]
@@ -502,7 +637,7 @@ mod tests {
             None,
             text.as_bytes().to_vec(),
         )];
-        report(&loaded, Vec::new(), &Calls::new())
+        report(&loaded, Vec::new(), &Calls::new(), &Refused::new())
     }
 
     const TEMPLATE: &str = "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  b:\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GHCR_TOKEN || secrets.GITHUB_TOKEN }}\n      - run: |\n          docker build -t ghcr.io/O/n . && \\\n            docker push \"ghcr.io/O/n\" | tee log\n";

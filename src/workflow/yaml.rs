@@ -128,15 +128,54 @@ fn convert(node: MarkedYamlOwned) -> Node {
     Node { span, value }
 }
 
-/// Parses every document in `text`. Nesting is bounded by saphyr's recursion limit, so hostile
-/// input yields an error, not a stack overflow.
+/// The deepest nesting of sequences and mappings accepted (block, flow and complex keys
+/// alike). Real workflows nest about ten levels; the bound keeps every recursive walk over
+/// the tree (conversion, rules, drop) a few hundred frames at most, far within any stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// Streams the events (saphyr's event parser keeps its own stack, not the thread's) and
+/// refuses nesting deeper than [`MAX_DEPTH`] before any tree is built. Syntax errors are
+/// left to the loader, which reports them the same way.
+fn check_depth(text: &str) -> Result<(), SyntaxError> {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(text) {
+        match event {
+            Ok((Event::SequenceStart(..) | Event::MappingStart(..), span)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(SyntaxError {
+                        pos: pos(&span.start),
+                        message: crate::t!("workflow.yaml.too-deep", limit = MAX_DEPTH),
+                    });
+                }
+            }
+            Ok((Event::SequenceEnd | Event::MappingEnd, _)) => depth = depth.saturating_sub(1),
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Parses every document in `text`. Nesting deeper than [`MAX_DEPTH`] is a syntax error at
+/// the node that goes too deep, so hostile input never overflows the stack.
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
-    match MarkedYamlOwned::load_from_str(text) {
+    let loaded = check_depth(text).and_then(|()| {
+        MarkedYamlOwned::load_from_str(text).map_err(|e| SyntaxError {
+            pos: Pos {
+                line: e.marker().line(),
+                col: e.marker().col() + 1,
+            },
+            message: e.info().to_owned(),
+        })
+    });
+    match loaded {
         Ok(docs) => Ok(docs.into_iter().map(convert).collect()),
         Err(e) => {
             let mut pos = Pos {
-                line: e.marker().line().max(1),
-                col: e.marker().col() + 1,
+                line: e.pos.line.max(1),
+                col: e.pos.col,
             };
             // At the end of a file without a final newline saphyr's marker sits on the line
             // after the last: point at the end of the last line instead.
@@ -153,7 +192,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
             }
             Err(SyntaxError {
                 pos,
-                message: e.info().to_owned(),
+                message: e.message,
             })
         }
     }
@@ -176,6 +215,33 @@ pub fn line_starts(text: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_of_every_kind_is_an_error_not_a_stack_overflow() {
+        // Block sequences, complex keys, block mappings and flow nesting, far past the bound.
+        let deep_map: String = (0..5000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        for text in [
+            "- ".repeat(20000) + "x",
+            "? ".repeat(6000) + "x",
+            deep_map,
+            "[".repeat(20000),
+        ] {
+            let err = parse(&text).expect_err("too deep");
+            assert!(err.pos.line >= 1, "{err:?}");
+        }
+        // Nesting up to the bound still parses.
+        let ok = "- ".repeat(MAX_DEPTH - 1) + "x";
+        assert!(parse(&ok).is_ok());
+        let too_deep = "- ".repeat(MAX_DEPTH + 1) + "x";
+        let err = parse(&too_deep).expect_err("one past the bound");
+        assert!(
+            err.message.contains(&MAX_DEPTH.to_string()),
+            "{}",
+            err.message
+        );
+    }
 
     #[test]
     fn scalars_keep_their_text_and_span() {

@@ -145,3 +145,82 @@ fn outside_a_repository_it_prints_a_short_usage_with_examples() {
         assert!(text.contains(example), "{text}");
     }
 }
+
+/// The workflow of a repository whose owner has capitals: one push without lowercasing
+/// (twice, for two tags that resolve alike), one through a lowercasing shell expansion.
+const CASED_WORKFLOW: &str = r#"on: push
+permissions:
+  packages: write
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          username: ${{ github.actor }}
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - run: docker push ghcr.io/${{ github.repository }}:latest
+      - run: docker push ghcr.io/${{ github.repository }}
+      - run: docker push ghcr.io/${GITHUB_REPOSITORY,,}/tool:1
+"#;
+
+#[test]
+fn a_repository_with_capitals_probes_what_the_workflow_really_pushes() {
+    let reg = Registry::start(Auth::None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    // The remote has capitals, as GitHub shows the repository's name.
+    git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://github.com/MyOrg/App.git",
+    ]);
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).expect("workflows dir");
+    std::fs::write(workflows.join("ci.yml"), CASED_WORKFLOW).expect("workflow");
+    let home = tempfile::tempdir().expect("home");
+    let out = ghcr_doctor(home.path())
+        .current_dir(dir.path())
+        .env(
+            "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+            format!("ghcr.io={}", reg.url()),
+        )
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let doc = json(&out);
+    let findings = doc["findings"].as_array().expect("findings");
+    let upper: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["check"] == "reference-uppercase")
+        .collect();
+    assert_eq!(upper.len(), 1, "one image, one failure: {doc:#}");
+    assert_eq!(upper[0]["status"], "fail");
+    assert_eq!(upper[0]["cause"], "reference-uppercase");
+    assert_eq!(upper[0]["target"], "ghcr.io/MyOrg/App:latest");
+    assert_eq!(upper[0]["location"]["file"], ".github/workflows/ci.yml");
+    assert_eq!(upper[0]["location"]["line"], 13);
+    // No lowercased stand-in is probed; the lowercased image is probed once.
+    let probed: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["check"] == "registry-push")
+        .filter_map(|f| f["target"].as_str())
+        .collect();
+    assert_eq!(probed, vec!["ghcr.io/myorg/app/tool:1"], "{doc:#}");
+    assert!(
+        !doc.to_string().contains("ghcr.io/myorg/app:latest")
+            && !doc.to_string().contains("\"ghcr.io/myorg/app\""),
+        "{doc:#}"
+    );
+}

@@ -53,8 +53,10 @@ impl Fixture {
         env
     }
 
+    /// Writes docker's config as docker does: readable by its owner only (a config others
+    /// may read is a finding of its own, tested apart).
     pub fn docker_config(&self, json: &str) {
-        std::fs::write(self.docker().join("config.json"), json).expect("write config");
+        write_private(&self.docker().join("config.json"), json);
     }
 
     /// Installs `docker-credential-NAME` running `body` under /bin/sh.
@@ -89,6 +91,15 @@ fn options(registry: &str, env: Env) -> Options {
     }
 }
 
+/// Discovery, run to completion (helpers run through `tokio::process`).
+fn discover(options: &Options) -> Discovery {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(credentials::discover(options))
+}
+
 fn find<'a>(d: &'a Discovery, check: &str) -> Vec<&'a Finding> {
     d.findings.iter().filter(|f| f.check == check).collect()
 }
@@ -106,7 +117,7 @@ fn stdin_wins_over_everything() {
         fx.env(&[("GHCR_TOKEN", PAT), ("GITHUB_ACTOR", "octo")]),
     );
     o.stdin_secret = Some(Secret::new(PAT2));
-    let d = credentials::discover(&o);
+    let d = discover(&o);
     let c = d.credential.as_ref().expect("credential");
     assert_eq!(c.source, "stdin");
     assert_eq!(c.secret.expose(), PAT2);
@@ -119,7 +130,7 @@ fn empty_stdin_is_secret_empty() {
     let fx = Fixture::new();
     let mut o = options("ghcr.io", fx.env(&[]));
     o.stdin_secret = Some(Secret::new("\n"));
-    let d = credentials::discover(&o);
+    let d = discover(&o);
     assert!(d.credential.is_none());
     assert_eq!(
         find(&d, "credential-env")[0].cause.as_deref(),
@@ -130,7 +141,7 @@ fn empty_stdin_is_secret_empty() {
 #[test]
 fn env_order_and_empty_variables() {
     let fx = Fixture::new();
-    let d = credentials::discover(&options(
+    let d = discover(&options(
         "ghcr.io",
         fx.env(&[("GHCR_TOKEN", PAT), ("GITHUB_TOKEN", PAT2)]),
     ));
@@ -139,7 +150,7 @@ fn env_order_and_empty_variables() {
         "env:GHCR_TOKEN"
     );
 
-    let d = credentials::discover(&options(
+    let d = discover(&options(
         "ghcr.io",
         fx.env(&[("GHCR_TOKEN", " "), ("GITHUB_TOKEN", PAT2)]),
     ));
@@ -158,7 +169,7 @@ fn token_env_chooses_the_variables() {
     let fx = Fixture::new();
     let mut o = options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT), ("CR_PAT", PAT2)]));
     o.token_env = Some(vec!["MISSING".into(), "CR_PAT".into()]);
-    let d = credentials::discover(&o);
+    let d = discover(&o);
     assert_eq!(
         d.credential.as_ref().expect("credential").source,
         "env:CR_PAT"
@@ -178,7 +189,7 @@ fn username_comes_from_option_then_ghcr_username_then_actor() {
         ("GITHUB_ACTOR", "octo"),
     ]);
     let mut o = options("ghcr.io", env);
-    let user = |o: &Options| credentials::discover(o).credential.and_then(|c| c.username);
+    let user = |o: &Options| discover(o).credential.and_then(|c| c.username);
     assert_eq!(user(&o).as_deref(), Some("robot"));
     o.username = Some("cli-user".into());
     assert_eq!(user(&o).as_deref(), Some("cli-user"));
@@ -196,7 +207,7 @@ fn env_wins_over_docker_config() {
         r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}}}}}}"#,
         b64(&format!("octo:{PAT2}"))
     ));
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
+    let d = discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
     assert_eq!(
         d.credential.as_ref().expect("credential").source,
         "env:GHCR_TOKEN"
@@ -219,7 +230,7 @@ fn problems_behind_the_used_credential_are_still_reported_without_running_helper
     fx.docker_config(
         r#"{"auths":{"ghcr.io":{}},"credHelpers":{"ghcr.io":"spy"},"credsStore":"desktop"}"#,
     );
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
+    let d = discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
     assert_eq!(
         d.credential.as_ref().expect("credential").source,
         "env:GHCR_TOKEN"
@@ -238,14 +249,14 @@ fn problems_behind_the_used_credential_are_still_reported_without_running_helper
     // the same job still trips over them.
     let fx = Fixture::new();
     fx.docker_config(r#"{"auths":{"ghcr.io":{}}}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
+    let d = discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
     let c = find(&d, "credential-config");
     assert_eq!(c.len(), 1, "{:#?}", d.findings);
     assert_eq!(c[0].cause.as_deref(), Some("stale-credentials"));
 
     let fx = Fixture::new();
     fx.docker_config(r#"{"credsStore":"desktop"}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
+    let d = discover(&options("ghcr.io", fx.env(&[("GHCR_TOKEN", PAT)])));
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1, "{:#?}", d.findings);
     assert_eq!(h[0].status, Status::Warn);
@@ -260,7 +271,7 @@ fn docker_config_auth_in_every_key_form() {
             r#"{{"auths":{{"{key}":{{"auth":"{}"}}}}}}"#,
             b64(&format!("octo:{PAT}"))
         ));
-        let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+        let d = discover(&options("ghcr.io", fx.env(&[])));
         let c = d
             .credential
             .unwrap_or_else(|| panic!("no credential for {key}"));
@@ -277,7 +288,7 @@ fn docker_config_username_and_password_fields() {
     fx.docker_config(&format!(
         r#"{{"auths":{{"ghcr.io":{{"username":"octo","password":"{PAT}"}}}}}}"#
     ));
-    let c = credentials::discover(&options("ghcr.io", fx.env(&[])))
+    let c = discover(&options("ghcr.io", fx.env(&[])))
         .credential
         .expect("credential");
     assert_eq!(c.source, "docker-config:auths");
@@ -289,7 +300,7 @@ fn docker_config_username_and_password_fields() {
 fn docker_config_identity_token() {
     let fx = Fixture::new();
     fx.docker_config(r#"{"auths":{"ghcr.io":{"identitytoken":"refresh-me"}}}"#);
-    let c = credentials::discover(&options("ghcr.io", fx.env(&[])))
+    let c = discover(&options("ghcr.io", fx.env(&[])))
         .credential
         .expect("credential");
     assert_eq!(c.source, "docker-config:identitytoken");
@@ -304,13 +315,13 @@ fn docker_hub_key_matches_docker_io() {
         r#"{{"auths":{{"https://index.docker.io/v1/":{{"auth":"{}"}}}}}}"#,
         b64("hubuser:hubpass")
     ));
-    let c = credentials::discover(&options("docker.io", fx.env(&[])))
+    let c = discover(&options("docker.io", fx.env(&[])))
         .credential
         .expect("credential");
     assert_eq!(c.username.as_deref(), Some("hubuser"));
     // ...and not for another registry.
     assert!(
-        credentials::discover(&options("ghcr.io", fx.env(&[])))
+        discover(&options("ghcr.io", fx.env(&[])))
             .credential
             .is_none()
     );
@@ -330,7 +341,7 @@ fn without_docker_config_the_home_folder_is_read() {
         ("HOME", fx.dir.path().display().to_string()),
         ("PATH", fx.path_var()),
     ]);
-    let c = credentials::discover(&options("ghcr.io", env))
+    let c = discover(&options("ghcr.io", env))
         .credential
         .expect("credential");
     assert_eq!(c.source, "docker-config:auths");
@@ -341,7 +352,7 @@ fn creds_store_helper_answers_with_the_server_address_on_stdin() {
     let fx = Fixture::new();
     fx.answering_helper("store");
     fx.docker_config(r#"{"auths":{"ghcr.io":{}},"credsStore":"store"}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[("HELPER_SECRET", PAT)])));
+    let d = discover(&options("ghcr.io", fx.env(&[("HELPER_SECRET", PAT)])));
     let c = d.credential.as_ref().expect("credential");
     assert_eq!(c.source, "helper:store");
     assert_eq!(c.username.as_deref(), Some("user@ghcr.io"));
@@ -353,7 +364,7 @@ fn creds_store_helper_answers_with_the_server_address_on_stdin() {
         d.findings
     );
 
-    let c = credentials::discover(&options("docker.io", fx.env(&[("HELPER_SECRET", "x")])))
+    let c = discover(&options("docker.io", fx.env(&[("HELPER_SECRET", "x")])))
         .credential
         .expect("credential");
     assert_eq!(
@@ -368,7 +379,7 @@ fn cred_helpers_entry_wins_over_creds_store() {
     fx.answering_helper("per-registry");
     fx.helper("store", "exit 7");
     fx.docker_config(r#"{"credsStore":"store","credHelpers":{"ghcr.io":"per-registry"}}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[("HELPER_SECRET", PAT)])));
+    let d = discover(&options("ghcr.io", fx.env(&[("HELPER_SECRET", PAT)])));
     assert_eq!(
         d.credential.as_ref().expect("credential").source,
         "helper:per-registry"
@@ -380,7 +391,7 @@ fn cred_helpers_entry_wins_over_creds_store() {
 fn a_helper_not_on_path_is_named() {
     let fx = Fixture::new();
     fx.docker_config(r#"{"auths":{"ghcr.io":{}},"credsStore":"desktop"}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     assert!(d.credential.is_none());
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1);
@@ -404,7 +415,7 @@ fn a_failing_helper_reports_its_exit_code_and_a_scrubbed_line() {
         &format!("echo 'keychain locked; last token {PAT} rejected' >&2\nexit 4"),
     );
     fx.docker_config(r#"{"credsStore":"broken"}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1, "{:#?}", d.findings);
     assert_eq!(h[0].evidence["problem"], "failed");
@@ -421,7 +432,7 @@ fn a_slow_helper_is_stopped_at_the_timeout() {
     let mut o = options("ghcr.io", fx.env(&[]));
     o.helper_timeout = Some(Duration::from_millis(300));
     let started = Instant::now();
-    let d = credentials::discover(&o);
+    let d = discover(&o);
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
     let h = find(&d, "credential-helper");
@@ -435,7 +446,7 @@ fn a_failing_helper_never_shows_its_standard_output() {
     // A plain password, not token-shaped: no scrubber would recognise it.
     fx.helper("leaky", "echo 'correct horse battery staple'\nexit 1");
     fx.docker_config(r#"{"credsStore":"leaky"}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1, "{:#?}", d.findings);
     assert_eq!(h[0].evidence["problem"], "failed");
@@ -456,7 +467,7 @@ fn a_hanging_helper_is_killed_with_its_children() {
     fx.docker_config(r#"{"credsStore":"hanging"}"#);
     let mut o = options("ghcr.io", fx.env(&[]));
     o.helper_timeout = Some(Duration::from_millis(500));
-    let d = credentials::discover(&o);
+    let d = discover(&o);
     assert_eq!(
         find(&d, "credential-helper")[0].evidence["problem"],
         "timeout"
@@ -492,7 +503,7 @@ fn a_helper_with_nothing_stored_and_an_empty_entry_is_stale() {
         "echo 'credentials not found in native keychain'\nexit 1",
     );
     fx.docker_config(r#"{"auths":{"ghcr.io":{}},"credsStore":"empty"}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     assert!(d.credential.is_none());
     assert!(
         find(&d, "credential-helper").is_empty(),
@@ -508,7 +519,7 @@ fn a_helper_with_nothing_stored_and_an_empty_entry_is_stale() {
 fn an_empty_entry_without_helper_is_stale() {
     let fx = Fixture::new();
     fx.docker_config(r#"{"auths":{"https://ghcr.io":{}}}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     let c = find(&d, "credential-config");
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].cause.as_deref(), Some("stale-credentials"));
@@ -519,7 +530,7 @@ fn an_empty_entry_without_helper_is_stale() {
 fn malformed_config_names_file_and_line() {
     let fx = Fixture::new();
     fx.docker_config("{\n  \"auths\": {\n    \"ghcr.io\": {\"auth\": \"x\"},\n  }\n}\n");
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     let c = find(&d, "credential-config");
     assert_eq!(c.len(), 1, "{:#?}", d.findings);
     assert_eq!(c[0].status, Status::Fail);
@@ -536,7 +547,7 @@ fn malformed_config_names_file_and_line() {
 fn undecodable_auth_is_named() {
     let fx = Fixture::new();
     fx.docker_config(r#"{"auths":{"ghcr.io":{"auth":"not base64!"}}}"#);
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     let c = find(&d, "credential-config");
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].evidence["problem"], "auth-not-base64");
@@ -546,7 +557,7 @@ fn undecodable_auth_is_named() {
 #[test]
 fn nothing_anywhere_is_no_credentials() {
     let fx = Fixture::new();
-    let d = credentials::discover(&options("ghcr.io", fx.env(&[])));
+    let d = discover(&options("ghcr.io", fx.env(&[])));
     assert!(d.credential.is_none());
     let checks: Vec<(&str, Status)> = d
         .findings
@@ -576,7 +587,7 @@ fn podman_auth_file_from_registry_auth_file() {
         ),
     )
     .expect("write");
-    let d = credentials::discover(&options(
+    let d = discover(&options(
         "ghcr.io",
         fx.env(&[("REGISTRY_AUTH_FILE", &file.display().to_string())]),
     ));
@@ -595,7 +606,7 @@ fn podman_auth_file_in_xdg_runtime_dir() {
         format!(r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}}}}}}"#, b64("u:p")),
     )
     .expect("write");
-    let d = credentials::discover(&options(
+    let d = discover(&options(
         "ghcr.io",
         fx.env(&[("XDG_RUNTIME_DIR", &run.display().to_string())]),
     ));
@@ -610,12 +621,11 @@ fn a_broken_docker_config_does_not_hide_podman() {
     let fx = Fixture::new();
     fx.docker_config("{");
     let file = fx.dir.path().join("auth.json");
-    std::fs::write(
+    write_private(
         &file,
-        format!(r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}}}}}}"#, b64("u:p")),
-    )
-    .expect("write");
-    let d = credentials::discover(&options(
+        &format!(r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}}}}}}"#, b64("u:p")),
+    );
+    let d = discover(&options(
         "ghcr.io",
         fx.env(&[("REGISTRY_AUTH_FILE", &file.display().to_string())]),
     ));
@@ -671,4 +681,14 @@ fn token_registry_refuses_a_token_as_host() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(&PAT[4..]));
+}
+
+/// Writes a credentials file with mode 0600.
+fn write_private(path: &std::path::Path, text: &str) {
+    std::fs::write(path, text).expect("write config");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
 }

@@ -1,6 +1,10 @@
-//! Documentation drift: every check id the code emits has a section in `docs/checks/`.
+//! Register drift: every registered check has its docs section, its message keys and a test
+//! naming it; every cause id has its section in `docs/causes.md`.
 
 use std::path::Path;
+
+use ghcr_doctor::catalog::CauseId;
+use ghcr_doctor::register::CHECKS;
 
 use crate::support::root;
 
@@ -15,52 +19,77 @@ fn rust_sources(dir: &Path, out: &mut Vec<String>) {
     }
 }
 
-/// Check ids as the code writes them: `Finding::new("id", ...)` and `const ..CHECK..: &str`.
-fn check_ids() -> Vec<String> {
-    let mut sources = Vec::new();
-    rust_sources(&root().join("src"), &mut sources);
-    let direct = regex::Regex::new(r#"Finding::new\(\s*"([a-z0-9-]+)""#).expect("regex");
-    let consts =
-        regex::Regex::new(r#"(?:const|static) [A-Z_]*(?:CHECK|ID)[A-Z_]*: &str = "([a-z0-9-]+)""#)
-            .expect("regex");
-    let mut ids: Vec<String> = sources
-        .iter()
-        .flat_map(|s| {
-            direct
-                .captures_iter(s)
-                .chain(consts.captures_iter(s))
-                .map(|c| c[1].to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+/// The `#` headings of a Markdown file, one a line.
+fn headings(file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(file))
+        .unwrap_or_else(|e| panic!("{file}: {e} (named by a registered check)"));
+    text.lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim().replace('`', ""))
+        .collect()
 }
 
 #[test]
-fn every_check_id_has_a_docs_section() {
-    let mut headings = String::new();
-    for entry in std::fs::read_dir(root().join("docs/checks"))
-        .expect("docs/checks")
-        .flatten()
-    {
-        let text = std::fs::read_to_string(entry.path()).expect("read doc");
-        for line in text.lines().filter(|l| l.starts_with('#')) {
-            headings.push_str(line);
-            headings.push('\n');
+fn every_registered_check_has_its_docs_section_message_keys_and_a_test() {
+    assert!(
+        CHECKS.len() > 30,
+        "the register lists {} checks",
+        CHECKS.len()
+    );
+    let keys = ghcr_doctor::message::keys("en");
+    // The test sources: the integration tests and the unit tests beside the code.
+    let mut tests = Vec::new();
+    rust_sources(&root().join("tests/it"), &mut tests);
+    let mut unit = Vec::new();
+    rust_sources(&root().join("src"), &mut unit);
+    tests.extend(
+        unit.iter()
+            .filter_map(|s| s.find("#[cfg(test)]").map(|i| s[i..].to_owned())),
+    );
+    let mut problems = Vec::new();
+    for check in CHECKS {
+        let (file, anchor) = check.docs.split_once('#').expect("docs anchor");
+        assert_eq!(anchor, check.id, "the anchor is the id");
+        // `## registry-push`, or `## Check `explain-run``.
+        let suffix = format!(" {}", check.id);
+        if !headings(file)
+            .iter()
+            .any(|h| h == check.id || h.ends_with(&suffix))
+        {
+            problems.push(format!("{}: no `## {}` in {file}", check.id, check.id));
+        }
+        if !keys.iter().any(|k| k.starts_with(check.messages)) {
+            problems.push(format!(
+                "{}: no message key under `{}`",
+                check.id, check.messages
+            ));
+        }
+        let quoted = format!("\"{}\"", check.id);
+        if !tests.iter().any(|t| t.contains(&quoted)) {
+            problems.push(format!("{}: no test names it", check.id));
         }
     }
-    let ids = check_ids();
-    assert!(ids.len() > 20, "found only {ids:?}");
-    let missing: Vec<_> = ids
+    let mut ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(before, ids.len(), "a check id is registered twice");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_cause_id_is_generated_from_the_catalog_and_documented() {
+    let catalog: Vec<&str> = ghcr_doctor::catalog::causes()
         .iter()
-        .filter(|id| {
-            !headings.contains(&format!("`{id}`")) && !headings.contains(&format!(" {id}\n"))
-        })
+        .map(|c| c.id.as_str())
         .collect();
-    assert!(
-        missing.is_empty(),
-        "check ids without a section in docs/checks/: {missing:?}"
-    );
+    let generated: Vec<&str> = CauseId::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(generated, catalog);
+    let sections = headings("docs/causes.md");
+    for c in CauseId::ALL {
+        assert!(sections.iter().any(|h| h == c.as_str()), "{c}");
+        assert_eq!(CauseId::from_id(c.as_str()), Some(*c));
+        assert!(!c.fix().is_empty(), "{c} has fix steps");
+    }
+    assert_eq!(CauseId::from_id("no-such-cause"), None);
 }

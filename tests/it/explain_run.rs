@@ -253,6 +253,7 @@ fn a_job_that_failed_for_another_reason_is_a_note() {
     );
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
+    assert_eq!(v["findings"][0]["check"], "explain-run", "{v:#}");
     assert_eq!(v["findings"][0]["status"], "info", "{v:#}");
     assert!(v["findings"][0]["cause"].is_null());
     assert!(

@@ -4,16 +4,36 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use ghcr_doctor::catalog::CauseId;
 use ghcr_doctor::credentials::Credential;
+use ghcr_doctor::denial::{self, Denial, Operation};
 use ghcr_doctor::finding::{Finding, Status};
 use ghcr_doctor::github::{
-    self, GithubAssessment, ImageRepo, Inputs, LocatedRepo, Operation, PackageState, RepoName,
-    RepoSource, combine_denial,
+    self, GithubAssessment, GithubFacts, ImageRepo, Inputs, LocatedRepo, PackageState, RepoName,
+    RepoSource,
 };
 use ghcr_doctor::http;
 use ghcr_doctor::secret::Secret;
 
 use crate::support::github_fake::{self as fake, GithubFake};
+
+/// What GitHub's facts add to a ghcr.io refusal of `operation` worded `answer`, through the
+/// one decider.
+fn combine_denial(operation: Operation, answer: &str, facts: &GithubFacts) -> Option<CauseId> {
+    let refused = Denial {
+        operation,
+        for_push: operation == Operation::Push,
+        status: 403,
+        envelope: None,
+        bearer_error: None,
+        answer: answer.to_owned(),
+        token_kind: Some(facts.kind),
+        credential_source: None,
+        github: true,
+        registry: "ghcr.io".into(),
+    };
+    denial::decide(&refused, Some(facts)).github_cause
+}
 
 /// One assessment request.
 struct Case {
@@ -167,7 +187,8 @@ async fn classic_token_with_write_packages() {
             Operation::Push,
             "denied: permission_denied: write_package",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("package-access-not-granted")
     );
 }
@@ -197,7 +218,8 @@ async fn classic_token_without_write_packages_names_the_scope_and_where() {
             Operation::Push,
             "denied: permission_denied: The token provided does not match expected scopes.",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("token-missing-scope")
     );
     // The same token may pull.
@@ -244,7 +266,7 @@ async fn oauth_token_gets_the_gh_refresh_fix() {
     let host = fake.url().trim_start_matches("http://").to_owned();
     assert_eq!(
         scopes.fix[0],
-        format!("Run `gh auth refresh -h {host} --scopes write:packages`.")
+        format!("Run `gh auth refresh -h {host} -s write:packages`.")
     );
 }
 
@@ -264,7 +286,7 @@ async fn expired_token_is_expired_not_just_invalid() {
         assert_finding(find(&a, check), Status::Skip, None, &["did not accept"]);
     }
     assert_eq!(
-        combine_denial(Operation::Push, "denied: denied", &a.facts),
+        combine_denial(Operation::Push, "denied: denied", &a.facts).as_deref(),
         Some("token-expired")
     );
 }
@@ -292,7 +314,7 @@ async fn bad_credentials_are_token_invalid() {
         &["Bad credentials", "expired, revoked or mistyped"],
     );
     assert_eq!(
-        combine_denial(Operation::Push, "unauthorized", &a.facts),
+        combine_denial(Operation::Push, "unauthorized", &a.facts).as_deref(),
         Some("token-invalid")
     );
 }
@@ -322,7 +344,8 @@ async fn fine_grained_token_is_unsupported_for_ghcr() {
             Operation::Push,
             "permission_denied: The token provided does not match expected scopes.",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("token-fine-grained-unsupported")
     );
 }
@@ -374,7 +397,8 @@ async fn installation_token_is_expected_not_a_failure() {
             Operation::Push,
             "denied: installation not allowed to Write organization package",
             &a.facts
-        ),
+        )
+        .as_deref(),
         Some("workflow-missing-packages-write")
     );
 }
@@ -398,7 +422,7 @@ async fn sso_required_names_the_authorisation_url() {
     assert!(a.facts.sso_required);
     assert_eq!(a.facts.sso_url.as_deref(), Some(fake::SSO_URL));
     assert_eq!(
-        combine_denial(Operation::Push, "denied", &a.facts),
+        combine_denial(Operation::Push, "denied", &a.facts).as_deref(),
         Some("sso-not-authorized")
     );
 }
@@ -430,7 +454,10 @@ async fn primary_rate_limit_is_a_skip_not_a_token_failure() {
     );
     assert!(a.facts.rate_limited);
     assert_eq!(a.facts.token_accepted, None);
-    assert_eq!(combine_denial(Operation::Push, "denied", &a.facts), None);
+    assert_eq!(
+        combine_denial(Operation::Push, "denied", &a.facts).as_deref(),
+        None
+    );
 }
 
 #[tokio::test]

@@ -161,3 +161,16 @@ fn a_request_body_is_never_forwarded_to_another_host() {
         "nothing reached the other host"
     );
 }
+
+#[test]
+fn a_body_shorter_than_its_content_length_is_network_truncated() {
+    // Announces 100 bytes, sends 10, closes: cut mid-answer, not a refused connection.
+    let server = Server::start(Behaviour::Raw(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"a\": 1234".into(),
+    ));
+    let (result, took) = get(&server, BodyLimit::MANIFEST, 5000);
+    let err = result.expect_err("a short body is an error");
+    assert_eq!(err.cause(), "network-truncated", "{err}");
+    assert!(err.to_string().contains("100"), "{err}");
+    assert!(took < NO_HANG, "{took:?}");
+}

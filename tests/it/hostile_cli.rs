@@ -261,3 +261,106 @@ fn silent_trickling_header_flooding_and_resetting_servers_end_with_a_named_cause
         }
     }
 }
+
+/// Every hostile mode of the suite: the match fails to compile when a mode is added and not
+/// listed here.
+fn every_hostile_mode() -> Vec<(&'static str, Behaviour)> {
+    let modes = vec![
+        ("silent", Behaviour::Silent),
+        ("trickle", Behaviour::Trickle),
+        ("huge headers", Behaviour::HugeHeaders(64 * 1024)),
+        ("huge body", Behaviour::HugeBody(64 * 1024 * 1024)),
+        ("reset", Behaviour::Reset),
+        ("500", raw("500 Internal Server Error", "", "boom")),
+        (
+            "garbage challenge",
+            raw(
+                "401 Unauthorized",
+                "WWW-Authenticate: \"\"\",,,=== garbage\r\n",
+                "",
+            ),
+        ),
+        (
+            "realm not a URL",
+            raw(
+                "401 Unauthorized",
+                "WWW-Authenticate: Bearer realm=\"http://[::1\",service=\"x\"\r\n",
+                "",
+            ),
+        ),
+        ("404 at /v2/", raw("404 Not Found", "", "nothing here")),
+        (
+            "429",
+            raw("429 Too Many Requests", "Retry-After: 0\r\n", "slow down"),
+        ),
+    ];
+    for (_, m) in &modes {
+        match m {
+            Behaviour::Silent
+            | Behaviour::Trickle
+            | Behaviour::HugeHeaders(_)
+            | Behaviour::HugeBody(_)
+            | Behaviour::Reset
+            | Behaviour::Raw(_) => {}
+        }
+    }
+    modes
+}
+
+#[test]
+fn no_failing_finding_lacks_a_cause_in_any_hostile_mode() {
+    for (name, behaviour) in every_hostile_mode() {
+        let server = Server::start(behaviour);
+        let image = format!("127.0.0.1:{}/o/a:1", server.port);
+        for command in [
+            vec!["verify", "--plain-http", "--timeout", "2"],
+            vec!["check", "--timeout", "2"],
+        ] {
+            let home = tempfile::tempdir().expect("home");
+            let mut args = command.clone();
+            args.push(&image);
+            let (out, _) = run(home.path(), &args);
+            let (_, fails) = failed(&out);
+            let nameless: Vec<&Value> = fails
+                .iter()
+                .filter(|f| f["cause"].as_str().is_none_or(str::is_empty))
+                .collect();
+            assert!(
+                nameless.is_empty(),
+                "{name}, {}: failing findings without a cause: {nameless:#?}",
+                command[0]
+            );
+            for f in &fails {
+                let cause = f["cause"].as_str().unwrap_or_default();
+                assert!(
+                    ghcr_doctor::catalog::CauseId::from_id(cause).is_some(),
+                    "{name}: {cause} is in the catalog"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_5xx_at_v2_is_registry_unavailable_and_an_unusable_challenge_has_its_own_cause() {
+    for (behaviour, want) in [
+        (
+            raw("503 Service Unavailable", "", "down"),
+            "registry-unavailable",
+        ),
+        (
+            raw(
+                "401 Unauthorized",
+                "WWW-Authenticate: Negotiate abc\r\n",
+                "",
+            ),
+            "registry-challenge-invalid",
+        ),
+    ] {
+        let server = Server::start(behaviour);
+        let (out, _) = check(&format!("127.0.0.1:{}", server.port));
+        let (_, fails) = failed(&out);
+        let (cause, _) = cause_of(&fails, "registry-reachable");
+        assert_eq!(cause, want, "{fails:#?}");
+    }
+}

@@ -2,7 +2,8 @@
 //! traces, in GitHub Actions mode and through a panic, run with a recognisable token. Neither
 //! the token, nor its base64 inside a Basic header, nor any bearer token the registry's token
 //! service issued may appear in standard output, standard error or any file written. The one
-//! allowed place is a `::add-mask::` line, and those come before any other output.
+//! allowed place is a `::add-mask::` line on standard error (standard output holds only the
+//! report), and those come before any other line there.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -440,11 +441,14 @@ fn no_secret_in_any_output_format_trace_file_or_panic() {
     let mut saw_redacted_authorization = false;
     for run in &runs {
         let out = String::from_utf8_lossy(&run.output.stdout);
-        let err = String::from_utf8_lossy(&run.output.stderr);
-        // `::add-mask::` lines may name a secret, and only before anything else.
-        let mut rest = Vec::new();
+        let err_all = String::from_utf8_lossy(&run.output.stderr);
+        if out.contains("::add-mask::") {
+            problems.push(format!("{}: ::add-mask:: on stdout", run.label));
+        }
+        // `::add-mask::` lines go to stderr, may name a secret, and only before anything else.
+        let mut rest_err = Vec::new();
         let mut other_seen = false;
-        for line in out.lines() {
+        for line in err_all.lines() {
             if line.starts_with("::add-mask::") {
                 if other_seen {
                     problems.push(format!("{}: ::add-mask:: after other output", run.label));
@@ -454,10 +458,11 @@ fn no_secret_in_any_output_format_trace_file_or_panic() {
                 }
             } else {
                 other_seen = true;
-                rest.push(line);
+                rest_err.push(line);
             }
         }
-        let rest = rest.join("\n");
+        let err = rest_err.join("\n");
+        let rest = out.to_string();
         if let Some(n) = leaked(&rest, &needles) {
             problems.push(format!("{}: stdout holds `{n}`:\n{rest}", run.label));
         }

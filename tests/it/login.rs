@@ -113,20 +113,35 @@ fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
-/// No secret anywhere in the output, except inside `::add-mask::` lines.
+/// No secret anywhere in the output, except inside `::add-mask::` lines, which go to standard
+/// error only.
 fn assert_no_secret(out: &Output, secrets: &[&str]) {
+    assert!(
+        !stdout(out).contains("::add-mask::"),
+        "masks go to stderr: {}",
+        stdout(out)
+    );
     for secret in secrets {
-        for line in stdout(out).lines() {
+        assert!(
+            !stdout(out).contains(secret),
+            "a secret leaked: {}",
+            stdout(out)
+        );
+        for line in stderr(out).lines() {
             if !line.starts_with("::add-mask::") {
-                assert!(!line.contains(secret), "a secret leaked: {line}");
+                assert!(!line.contains(secret), "a secret leaked to stderr: {line}");
             }
         }
-        assert!(
-            !stderr(out).contains(secret),
-            "a secret leaked to stderr: {}",
-            stderr(out)
-        );
     }
+}
+
+/// The `::add-mask::` lines of a run (standard error).
+fn masks(out: &Output) -> Vec<String> {
+    stderr(out)
+        .lines()
+        .filter(|l| l.starts_with("::add-mask::"))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Tables have one cell count per table, the heading is there, code fences are closed, and
@@ -193,15 +208,18 @@ fn actions_mode_falls_back_to_github_token_and_names_why_ghcr_token_failed() {
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
     assert!(stderr(&out).contains("GET"), "-vv traces: {}", stderr(&out));
 
-    // Masks come before any other line, one per secret.
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], format!("::add-mask::{READ_ONLY}"), "{text}");
-    assert_eq!(lines[1], format!("::add-mask::{WORKFLOW}"), "{text}");
-    assert!(
-        lines[2..].iter().all(|l| !l.starts_with("::add-mask::")),
-        "{text}"
+    // Masks go to stderr, one per secret.
+    assert_eq!(
+        masks(&out),
+        [
+            format!("::add-mask::{READ_ONLY}"),
+            format!("::add-mask::{WORKFLOW}")
+        ],
+        "{}",
+        stderr(&out)
     );
     assert_no_secret(&out, &[READ_ONLY, WORKFLOW]);
+    let lines: Vec<&str> = text.lines().collect();
 
     // GHCR_TOKEN's failure is an annotation with the registry's own words.
     let warning = lines
@@ -257,7 +275,10 @@ fn json_names_the_auth_method_and_an_installation_token_logs_in_as_x_access_toke
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let doc = json(&out);
     assert_eq!(doc["auth_method"], "GITHUB_TOKEN");
-    assert!(!stdout(&out).contains("::add-mask::"), "not in Actions");
+    assert!(
+        !stdout(&out).contains("::add-mask::") && masks(&out).is_empty(),
+        "not in Actions"
+    );
     let proven = finding(&doc, "login-candidate", "env:GITHUB_TOKEN");
     assert_eq!(proven["status"], "pass");
     assert_eq!(proven["evidence"]["username_source"], "installation-token");
@@ -460,9 +481,10 @@ fn check_and_verify_mask_their_tokens_first_and_verify_outputs_the_digest() {
             .expect("run");
         let text = stdout(&out);
         assert_eq!(
-            text.lines().next(),
+            stderr(&out).lines().next(),
             Some(format!("::add-mask::{token}").as_str()),
-            "{command}: {text}"
+            "{command}: {}",
+            stderr(&out)
         );
         assert_no_secret(&out, &[token]);
         assert!(
@@ -741,16 +763,16 @@ fn check_and_verify_mask_a_credential_from_the_docker_config() {
             .expect("run");
         let text = stdout(&out);
         assert_eq!(
-            text.lines().next(),
+            stderr(&out).lines().next(),
             Some(format!("::add-mask::{PASSWORD}").as_str()),
-            "{command}: {text}"
+            "{command}: {}",
+            stderr(&out)
         );
         assert_eq!(
-            text.lines()
-                .filter(|l| l.starts_with("::add-mask::"))
-                .count(),
+            masks(&out).len(),
             1,
-            "{command}: each secret is masked once: {text}"
+            "{command}: each secret is masked once: {}",
+            stderr(&out)
         );
         assert_no_secret(&out, &[PASSWORD]);
         assert_eq!(out.status.code(), Some(0), "{command}: {text}");

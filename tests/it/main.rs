@@ -15,6 +15,7 @@ mod docs;
 mod explain;
 mod explain_run;
 mod github;
+mod hardening;
 mod hostile;
 mod hostile_cli;
 mod i18n;

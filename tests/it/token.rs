@@ -54,7 +54,7 @@ fn cause_of(findings: &[Finding], check: &str) -> Option<String> {
     findings
         .iter()
         .find(|f| f.check == check && f.cause.is_some())
-        .and_then(|f| f.cause.clone())
+        .and_then(|f| f.cause.map(|c| c.to_string()))
 }
 
 #[test]

@@ -5,13 +5,17 @@ mod package;
 mod repo;
 mod token;
 
-use crate::finding::{Finding, Status};
+pub(crate) use package::PACKAGE;
+pub(crate) use repo::{REPO_ACCESS, WORKFLOW_PERMISSIONS};
+pub(crate) use token::{TOKEN_SCOPES, TOKEN_VALID};
+
+use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::github::headers::Expiry;
 use crate::github::{Failure, Reply};
 use crate::http;
 use crate::{t, tl};
 
-use super::assess::Inputs;
+use super::facts::Inputs;
 
 pub(crate) type Answer<T> = Result<Reply<T>, http::Error>;
 
@@ -29,24 +33,24 @@ impl Judge<'_> {
 
     pub(crate) fn finding(
         &self,
-        check: &str,
-        status: Status,
+        check: &Check,
+        outcome: Outcome,
         target: &str,
         message: String,
     ) -> Finding {
-        Finding::new(check, status, target, message)
+        Finding::new(check, outcome, target, message)
             .with_evidence("api_url", self.inputs.api_url)
             .with_evidence("token_kind", self.inputs.kind.as_str())
     }
 
-    pub(crate) fn skip(&self, check: &str, target: &str, message: String) -> Finding {
-        self.finding(check, Status::Skip, target, message)
+    pub(crate) fn skip(&self, check: &Check, target: &str, message: String) -> Finding {
+        self.finding(check, Outcome::Skip, target, message)
     }
 
     /// The skip (or SSO failure) for an answer that says nothing about the check itself.
     pub(crate) fn not_judged(
         &self,
-        check: &str,
+        check: &Check,
         target: &str,
         status: u16,
         failure: &Failure,
@@ -70,7 +74,7 @@ impl Judge<'_> {
                 };
                 self.skip(check, target, message)
                     .with_fix(tl!("github.fix.rate-limited"))
-                    .with_cause("rate-limited")
+                    .with_cause(CauseId::RateLimited)
                     .with_evidence("status", status)
             }
             Failure::SsoRequired { url } => self.sso(check, target, url.as_deref()),
@@ -101,7 +105,7 @@ impl Judge<'_> {
     /// A request that got no usable answer. Transport failures name their network cause;
     /// a refused redirect or an oversized body is GitHub's side misbehaving, which the
     /// registry-oriented causes would misdescribe, so those carry none.
-    pub(crate) fn network(&self, check: &str, target: &str, error: &http::Error) -> Finding {
+    pub(crate) fn network(&self, check: &Check, target: &str, error: &http::Error) -> Finding {
         let f = self.skip(
             check,
             target,
@@ -122,7 +126,7 @@ impl Judge<'_> {
         }
     }
 
-    pub(crate) fn sso(&self, check: &str, target: &str, url: Option<&str>) -> Finding {
+    pub(crate) fn sso(&self, check: &Check, target: &str, url: Option<&str>) -> Finding {
         let message = match url {
             Some(url) => t!("github.sso-required", target = target, url = url),
             None => t!(
@@ -131,9 +135,12 @@ impl Judge<'_> {
                 web = self.web
             ),
         };
-        let mut f = self
-            .finding(check, Status::Fail, target, message)
-            .with_cause("sso-not-authorized");
+        let mut f = self.finding(
+            check,
+            Outcome::Fail(CauseId::SsoNotAuthorized),
+            target,
+            message,
+        );
         if let Some(url) = url {
             f = f.with_evidence("sso_url", url);
         }

@@ -1,12 +1,16 @@
 //! `github-package`: the container package behind each image.
 
-use crate::finding::{Finding, Status};
-use crate::github::assess::{GithubFacts, PACKAGE, PackageState};
+use crate::finding::{CauseId, Finding, Outcome, Status};
+use crate::github::facts::{GithubFacts, PackageState};
 use crate::github::scopes::READ_PACKAGES;
 use crate::github::{Failure, OwnerKind, Package, Reply};
 use crate::{t, tl};
 
 use super::{Answer, Judge};
+
+crate::register::check_meta!(
+/// The container package: exists, visibility, linked repository.
+    pub PACKAGE = "github-package", docs: "github.md", messages: "github.package");
 
 impl Judge<'_> {
     /// `replies` are the organisation's and the user's answer; `None` when GitHub was not
@@ -22,7 +26,7 @@ impl Judge<'_> {
         let unknown = |f: Finding| (f, PackageState::Unknown);
         let Some((org, user)) = replies.filter(|_| !facts.fine_grained) else {
             return unknown(self.skip(
-                PACKAGE,
+                &PACKAGE,
                 &target,
                 t!("github.package.fine-grained-cannot-look"),
             ));
@@ -31,13 +35,13 @@ impl Judge<'_> {
             && !scopes.grants(READ_PACKAGES)
         {
             return unknown(self.skip(
-                PACKAGE,
+                &PACKAGE,
                 &target,
                 t!("github.package.no-read-scope", scope = READ_PACKAGES),
             ));
         }
         if facts.token_accepted == Some(false) {
-            return unknown(self.skip(PACKAGE, &target, t!("github.skip.token-rejected")));
+            return unknown(self.skip(&PACKAGE, &target, t!("github.skip.token-rejected")));
         }
         let answers = [(OwnerKind::Organization, org), (OwnerKind::User, user)];
         for (kind, answer) in &answers {
@@ -57,10 +61,10 @@ impl Judge<'_> {
             let error = answers
                 .iter()
                 .find_map(|(_, a)| a.as_ref().err())
-                .map(|e| self.network(PACKAGE, &target, e));
+                .map(|e| self.network(&PACKAGE, &target, e));
             return unknown(error.unwrap_or_else(|| {
                 self.skip(
-                    PACKAGE,
+                    &PACKAGE,
                     &target,
                     t!("github.skip.unexpected", status = 0, message = ""),
                 )
@@ -71,7 +75,7 @@ impl Judge<'_> {
             if let Err(f @ (Failure::SsoRequired { .. } | Failure::RateLimited { .. })) =
                 &reply.result
             {
-                return unknown(self.not_judged(PACKAGE, &target, reply.status, f));
+                return unknown(self.not_judged(&PACKAGE, &target, reply.status, f));
             }
         }
         let invisible = replies.iter().all(|r| {
@@ -86,9 +90,9 @@ impl Judge<'_> {
                 .find(|r| !matches!(r.result, Err(Failure::NotFound)))
                 .unwrap_or(first);
             return match &reply.result {
-                Err(f) => unknown(self.not_judged(PACKAGE, &target, reply.status, f)),
+                Err(f) => unknown(self.not_judged(&PACKAGE, &target, reply.status, f)),
                 Ok(_) => unknown(self.skip(
-                    PACKAGE,
+                    &PACKAGE,
                     &target,
                     t!(
                         "github.skip.unexpected",
@@ -104,8 +108,8 @@ impl Judge<'_> {
                 |r| r.repo.to_string(),
             );
             return unknown(self.finding(
-                PACKAGE,
-                Status::Info,
+                &PACKAGE,
+                Outcome::Info,
                 &target,
                 t!(
                     "github.package.installation-cannot-see",
@@ -116,8 +120,8 @@ impl Judge<'_> {
         }
         (
             self.finding(
-                PACKAGE,
-                Status::Info,
+                &PACKAGE,
+                Outcome::Info,
                 &target,
                 t!(
                     "github.package.not-found",
@@ -176,14 +180,19 @@ impl Judge<'_> {
                     self.web
                 ),
             };
-            self.finding(PACKAGE, status, target, message)
-                .with_fix(tl!(
-                    "github.fix.manage-actions-access",
-                    url = settings,
-                    repo = repo.repo
-                ))
-                .with_cause("package-access-not-granted")
-                .with_evidence("settings_url", settings)
+            self.finding(
+                &PACKAGE,
+                Outcome::of(status, CauseId::PackageAccessNotGranted),
+                target,
+                message,
+            )
+            .with_fix(tl!(
+                "github.fix.manage-actions-access",
+                url = settings,
+                repo = repo.repo
+            ))
+            .with_cause(CauseId::PackageAccessNotGranted)
+            .with_evidence("settings_url", settings)
         } else {
             let message = match &linked {
                 Some(l) => t!(
@@ -198,7 +207,7 @@ impl Judge<'_> {
                     visibility = visibility_text
                 ),
             };
-            self.finding(PACKAGE, Status::Pass, target, message)
+            self.finding(&PACKAGE, Outcome::Pass, target, message)
         };
         f = f.with_evidence("owner_kind", kind.as_str());
         if let Some(v) = visibility {

@@ -1,13 +1,20 @@
 //! `github-repo-access` and `github-workflow-permissions`: the repository and its default
 //! GITHUB_TOKEN permissions.
 
-use crate::finding::{Finding, Status};
-use crate::github::assess::{GithubFacts, REPO_ACCESS, RepoFacts, WORKFLOW_PERMISSIONS};
+use crate::finding::{CauseId, Finding, Outcome};
+use crate::github::facts::{GithubFacts, RepoFacts};
 use crate::github::repo_locator::RepoSource;
 use crate::github::{Failure, Repo, WorkflowPermissions};
 use crate::t;
 
 use super::{Answer, Judge};
+
+crate::register::check_meta!(
+/// `GET /repos/OWNER/REPO`: can the token see the repository, may it push.
+    pub REPO_ACCESS = "github-repo-access", docs: "github.md", messages: "github.repo-access");
+crate::register::check_meta!(
+/// The repository's default GITHUB_TOKEN permissions.
+    pub WORKFLOW_PERMISSIONS = "github-workflow-permissions", docs: "github.md", messages: "github.workflow-permissions");
 
 impl Judge<'_> {
     pub(crate) fn repo_access(
@@ -16,12 +23,16 @@ impl Judge<'_> {
         facts: &mut GithubFacts,
     ) -> Finding {
         let (Some(located), Some(reply)) = (self.inputs.repo, reply) else {
-            return self.skip(REPO_ACCESS, &self.token_target(), t!("github.skip.no-repo"));
+            return self.skip(
+                &REPO_ACCESS,
+                &self.token_target(),
+                t!("github.skip.no-repo"),
+            );
         };
         let target = located.repo.to_string();
         let reply = match reply {
             Ok(r) => r,
-            Err(e) => return self.network(REPO_ACCESS, &target, e),
+            Err(e) => return self.network(&REPO_ACCESS, &target, e),
         };
         let with_source = |f: Finding| f.with_evidence("repo_source", located.source.as_str());
         match &reply.result {
@@ -44,8 +55,8 @@ impl Judge<'_> {
                 let visibility = visibility.unwrap_or_else(|| t!("github.value.unknown"));
                 let f = if !located.repo.same_as(&repo.full_name) {
                     self.finding(
-                        REPO_ACCESS,
-                        Status::Warn,
+                        &REPO_ACCESS,
+                        Outcome::Warn,
                         &target,
                         t!(
                             "github.repo-access.renamed",
@@ -55,8 +66,8 @@ impl Judge<'_> {
                     )
                 } else if self.inputs.need_push && push == Some(false) {
                     self.finding(
-                        REPO_ACCESS,
-                        Status::Warn,
+                        &REPO_ACCESS,
+                        Outcome::Warn,
                         &target,
                         t!(
                             "github.repo-access.no-push",
@@ -66,8 +77,8 @@ impl Judge<'_> {
                     )
                 } else {
                     self.finding(
-                        REPO_ACCESS,
-                        Status::Pass,
+                        &REPO_ACCESS,
+                        Outcome::Pass,
                         &target,
                         t!(
                             "github.repo-access.ok",
@@ -86,24 +97,24 @@ impl Judge<'_> {
             Err(Failure::NotFound) => {
                 let (status, key_message) = match (&located.source, facts.installation) {
                     (RepoSource::Image { .. }, _) => (
-                        Status::Info,
+                        Outcome::Info,
                         t!("github.repo-access.not-found-guess", repo = target),
                     ),
                     (_, true) => (
-                        Status::Warn,
+                        Outcome::Warn,
                         t!("github.repo-access.not-found-installation", repo = target),
                     ),
                     (_, false) => (
-                        Status::Warn,
+                        Outcome::Warn,
                         t!("github.repo-access.not-found", repo = target),
                     ),
                 };
-                with_source(self.finding(REPO_ACCESS, status, &target, key_message))
+                with_source(self.finding(&REPO_ACCESS, status, &target, key_message))
                     .with_evidence("status", reply.status)
             }
             Err(Failure::NotAccessible { message, .. }) => with_source(self.finding(
-                REPO_ACCESS,
-                Status::Warn,
+                &REPO_ACCESS,
+                Outcome::Warn,
                 &target,
                 t!(
                     "github.repo-access.not-accessible",
@@ -112,7 +123,7 @@ impl Judge<'_> {
                 ),
             ))
             .with_evidence("status", reply.status),
-            Err(other) => self.not_judged(REPO_ACCESS, &target, reply.status, other),
+            Err(other) => self.not_judged(&REPO_ACCESS, &target, reply.status, other),
         }
     }
 
@@ -123,7 +134,7 @@ impl Judge<'_> {
     ) -> Finding {
         let Some(located) = self.inputs.repo else {
             return self.skip(
-                WORKFLOW_PERMISSIONS,
+                &WORKFLOW_PERMISSIONS,
                 &self.token_target(),
                 t!("github.skip.no-repo"),
             );
@@ -132,7 +143,7 @@ impl Judge<'_> {
         // Not asked: the token is an installation token, which can never read it.
         let Some(reply) = reply else {
             return self.skip(
-                WORKFLOW_PERMISSIONS,
+                &WORKFLOW_PERMISSIONS,
                 &target,
                 t!(
                     "github.workflow-permissions.cannot-read-installation",
@@ -142,7 +153,7 @@ impl Judge<'_> {
         };
         let reply = match reply {
             Ok(r) => r,
-            Err(e) => return self.network(WORKFLOW_PERMISSIONS, &target, e),
+            Err(e) => return self.network(&WORKFLOW_PERMISSIONS, &target, e),
         };
         match &reply.result {
             Ok(wp) => {
@@ -150,16 +161,16 @@ impl Judge<'_> {
                 let read_only = wp.default_workflow_permissions.eq_ignore_ascii_case("read");
                 let f = if read_only && self.inputs.need_push {
                     self.finding(
-                        WORKFLOW_PERMISSIONS,
-                        Status::Warn,
+                        &WORKFLOW_PERMISSIONS,
+                        Outcome::Warn,
                         &target,
                         t!("github.workflow-permissions.read-default", repo = target),
                     )
-                    .with_cause("workflow-missing-packages-write")
+                    .with_cause(CauseId::WorkflowMissingPackagesWrite)
                 } else if read_only {
                     self.finding(
-                        WORKFLOW_PERMISSIONS,
-                        Status::Pass,
+                        &WORKFLOW_PERMISSIONS,
+                        Outcome::Pass,
                         &target,
                         t!(
                             "github.workflow-permissions.read-default-pull",
@@ -168,8 +179,8 @@ impl Judge<'_> {
                     )
                 } else {
                     self.finding(
-                        WORKFLOW_PERMISSIONS,
-                        Status::Pass,
+                        &WORKFLOW_PERMISSIONS,
+                        Outcome::Pass,
                         &target,
                         t!("github.workflow-permissions.write-default", repo = target),
                     )
@@ -188,13 +199,13 @@ impl Judge<'_> {
                 } else {
                     t!("github.workflow-permissions.cannot-read", repo = target)
                 };
-                self.skip(WORKFLOW_PERMISSIONS, &target, message)
+                self.skip(&WORKFLOW_PERMISSIONS, &target, message)
                     .with_evidence("status", reply.status)
             }
             Err(Failure::SsoRequired { .. }) => {
-                self.skip(WORKFLOW_PERMISSIONS, &target, t!("github.skip.sso"))
+                self.skip(&WORKFLOW_PERMISSIONS, &target, t!("github.skip.sso"))
             }
-            Err(other) => self.not_judged(WORKFLOW_PERMISSIONS, &target, reply.status, other),
+            Err(other) => self.not_judged(&WORKFLOW_PERMISSIONS, &target, reply.status, other),
         }
     }
 }

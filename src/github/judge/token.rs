@@ -1,13 +1,20 @@
 //! `github-token-valid` and `github-token-scopes`: `GET /user` and `X-OAuth-Scopes`.
 
-use crate::finding::{Finding, Status};
-use crate::github::assess::{GithubFacts, TOKEN_SCOPES, TOKEN_VALID};
+use crate::finding::{CauseId, Finding, Outcome, Status};
+use crate::github::facts::GithubFacts;
 use crate::github::scopes::{READ_PACKAGES, WRITE_PACKAGES};
 use crate::github::{Failure, User};
 use crate::token::TokenKind;
 use crate::{t, tl};
 
 use super::{Answer, Judge};
+
+crate::register::check_meta!(
+/// `GET /user`: is the token valid, whose is it, when does it expire.
+    pub TOKEN_VALID = "github-token-valid", docs: "github.md", messages: "github.token-valid");
+crate::register::check_meta!(
+/// `X-OAuth-Scopes`: does a classic token have the package scope the operation needs.
+    pub TOKEN_SCOPES = "github-token-scopes", docs: "github.md", messages: "github.token-scopes");
 
 /// Tokens expiring sooner than this many days get a warning.
 const EXPIRY_WARNING_DAYS: i64 = 7;
@@ -17,18 +24,17 @@ impl Judge<'_> {
         let target = self.token_target();
         let reply = match user {
             Ok(reply) => reply,
-            Err(e) => return self.network(TOKEN_VALID, &target, e),
+            Err(e) => return self.network(&TOKEN_VALID, &target, e),
         };
         let expiry = facts.expiry;
         if let Some(e) = expiry.filter(|_| facts.expired) {
             return self
                 .finding(
-                    TOKEN_VALID,
-                    Status::Fail,
+                    &TOKEN_VALID,
+                    Outcome::Fail(CauseId::TokenExpired),
                     &target,
                     t!("github.token-valid.expired", date = e.display()),
                 )
-                .with_cause("token-expired")
                 .with_evidence("status", reply.status)
                 .with_evidence("expires", e.display());
         }
@@ -37,8 +43,8 @@ impl Judge<'_> {
                 let mut f = match expiry {
                     Some(e) if e.days_left(self.inputs.now) < EXPIRY_WARNING_DAYS => self
                         .finding(
-                            TOKEN_VALID,
-                            Status::Warn,
+                            &TOKEN_VALID,
+                            Outcome::Warn,
                             &target,
                             t!(
                                 "github.token-valid.expiring",
@@ -49,8 +55,8 @@ impl Judge<'_> {
                         )
                         .with_fix(tl!("github.fix.renew-token", web = self.web)),
                     Some(e) => self.finding(
-                        TOKEN_VALID,
-                        Status::Pass,
+                        &TOKEN_VALID,
+                        Outcome::Pass,
                         &target,
                         t!(
                             "github.token-valid.user-expires",
@@ -59,8 +65,8 @@ impl Judge<'_> {
                         ),
                     ),
                     None => self.finding(
-                        TOKEN_VALID,
-                        Status::Pass,
+                        &TOKEN_VALID,
+                        Outcome::Pass,
                         &target,
                         t!("github.token-valid.user", login = u.login),
                     ),
@@ -73,30 +79,29 @@ impl Judge<'_> {
             }
             Err(Failure::BadCredentials { message }) => self
                 .finding(
-                    TOKEN_VALID,
-                    Status::Fail,
+                    &TOKEN_VALID,
+                    Outcome::Fail(CauseId::TokenInvalid),
                     &target,
                     t!("github.token-valid.invalid", message = message),
                 )
-                .with_cause("token-invalid")
                 .with_evidence("status", reply.status),
             Err(Failure::NotAccessible {
                 integration: true, ..
             }) => self
                 .finding(
-                    TOKEN_VALID,
-                    Status::Pass,
+                    &TOKEN_VALID,
+                    Outcome::Pass,
                     &target,
                     t!("github.token-valid.installation"),
                 )
                 .with_evidence("status", reply.status),
             Err(Failure::NotAccessible { .. }) => self.finding(
-                TOKEN_VALID,
-                Status::Pass,
+                &TOKEN_VALID,
+                Outcome::Pass,
                 &target,
                 t!("github.token-valid.accepted"),
             ),
-            Err(other) => self.not_judged(TOKEN_VALID, &target, reply.status, other),
+            Err(other) => self.not_judged(&TOKEN_VALID, &target, reply.status, other),
         }
     }
 
@@ -115,25 +120,25 @@ impl Judge<'_> {
             };
             return self
                 .finding(
-                    TOKEN_SCOPES,
-                    status,
+                    &TOKEN_SCOPES,
+                    Outcome::of(status, CauseId::TokenFineGrainedUnsupported),
                     &target,
                     t!("github.token-scopes.fine-grained"),
                 )
-                .with_cause("token-fine-grained-unsupported");
+                .with_cause(CauseId::TokenFineGrainedUnsupported);
         }
         if facts.installation {
             return self.skip(
-                TOKEN_SCOPES,
+                &TOKEN_SCOPES,
                 &target,
                 t!("github.token-scopes.installation"),
             );
         }
         if self.inputs.kind == TokenKind::UserToServer {
-            return self.skip(TOKEN_SCOPES, &target, t!("github.token-scopes.app-user"));
+            return self.skip(&TOKEN_SCOPES, &target, t!("github.token-scopes.app-user"));
         }
         if facts.token_accepted == Some(false) {
-            return self.skip(TOKEN_SCOPES, &target, t!("github.skip.token-rejected"));
+            return self.skip(&TOKEN_SCOPES, &target, t!("github.skip.token-rejected"));
         }
         if let Some(scopes) = &facts.scopes {
             let listed = if scopes.is_empty() {
@@ -144,8 +149,8 @@ impl Judge<'_> {
             if scopes.grants(scope) {
                 return self
                     .finding(
-                        TOKEN_SCOPES,
-                        Status::Pass,
+                        &TOKEN_SCOPES,
+                        Outcome::Pass,
                         &target,
                         t!(
                             "github.token-scopes.ok",
@@ -182,19 +187,23 @@ impl Judge<'_> {
                 )
             };
             return self
-                .finding(TOKEN_SCOPES, Status::Fail, &target, message)
+                .finding(
+                    &TOKEN_SCOPES,
+                    Outcome::Fail(CauseId::TokenMissingScope),
+                    &target,
+                    message,
+                )
                 .with_fix(fix)
-                .with_cause("token-missing-scope")
                 .with_evidence("scopes", scopes.as_slice().to_vec())
                 .with_evidence("missing_scope", scope);
         }
         match user {
-            Err(e) => self.network(TOKEN_SCOPES, &target, e),
+            Err(e) => self.network(&TOKEN_SCOPES, &target, e),
             Ok(reply) => match &reply.result {
                 Err(f @ Failure::RateLimited { .. }) => {
-                    self.not_judged(TOKEN_SCOPES, &target, reply.status, f)
+                    self.not_judged(&TOKEN_SCOPES, &target, reply.status, f)
                 }
-                _ => self.skip(TOKEN_SCOPES, &target, t!("github.token-scopes.no-header")),
+                _ => self.skip(&TOKEN_SCOPES, &target, t!("github.token-scopes.no-header")),
             },
         }
     }

@@ -2,7 +2,7 @@
 //! (`image-anonymous-pull`).
 
 use super::{CHECK_ANONYMOUS, source_failure, with_answer};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::Digest;
 use crate::image::source::{Source, SourceError};
 use crate::t;
@@ -17,8 +17,12 @@ pub(super) async fn anonymous_finding<A: Source>(
     // A refusal (or a 404: the registry hides what an anonymous client may not see) means
     // the image is not public; no answer at all is a network failure like any other.
     let refused = |message: String, e: Option<&SourceError>| {
-        let mut f = Finding::new(CHECK_ANONYMOUS, Status::Fail, input, message)
-            .with_cause("image-not-public");
+        let mut f = Finding::new(
+            &CHECK_ANONYMOUS,
+            Outcome::Fail(CauseId::ImageNotPublic),
+            input,
+            message,
+        );
         if let Some(e) = e {
             f = with_answer(f, e);
         }
@@ -37,7 +41,7 @@ pub(super) async fn anonymous_finding<A: Source>(
                     Some(&e),
                 );
             }
-            None => return source_failure(CHECK_ANONYMOUS, input, &e),
+            None => return source_failure(&CHECK_ANONYMOUS, input, &e),
         },
     }
     if let Some(b) = blob {
@@ -57,13 +61,13 @@ pub(super) async fn anonymous_finding<A: Source>(
                         Some(&e),
                     );
                 }
-                None => return source_failure(CHECK_ANONYMOUS, input, &e),
+                None => return source_failure(&CHECK_ANONYMOUS, input, &e),
             },
         }
     }
     Finding::new(
-        CHECK_ANONYMOUS,
-        Status::Pass,
+        &CHECK_ANONYMOUS,
+        Outcome::Pass,
         input,
         t!("verify.anonymous.ok"),
     )

@@ -8,7 +8,7 @@ use futures_util::stream::{self, StreamExt};
 
 use super::walk::{Node, bound};
 use super::{CHECK_BLOBS, Options, descriptor_json, human_size, source_failure};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::image::manifest::{self, Descriptor, Digest, Hasher, Platform};
 use crate::image::source::{Source, SourceError};
 use crate::t;
@@ -66,8 +66,8 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
             if d.is_non_distributable() {
                 plan.notes.push(
                     Finding::new(
-                        CHECK_BLOBS,
-                        Status::Info,
+                        &CHECK_BLOBS,
+                        Outcome::Info,
                         input,
                         t!(
                             "verify.blobs.non-distributable",
@@ -85,8 +85,8 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
                 if task.descriptor.size != d.size {
                     plan.problems.push(
                         Finding::new(
-                            CHECK_BLOBS,
-                            Status::Fail,
+                            &CHECK_BLOBS,
+                            Outcome::Fail(CauseId::ImageIncomplete),
                             input,
                             t!(
                                 "verify.blobs.size-disagrees",
@@ -95,8 +95,7 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
                                 other = task.descriptor.size
                             ),
                         )
-                        .with_evidence("descriptor", descriptor_json(d))
-                        .with_cause("image-incomplete"),
+                        .with_evidence("descriptor", descriptor_json(d)),
                     );
                 }
                 task.owners.push(label.clone());
@@ -107,7 +106,7 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
             if plan.tasks.len() >= limit {
                 plan.problems.push(bound(
                     input,
-                    CHECK_BLOBS,
+                    &CHECK_BLOBS,
                     t!("verify.bounds.blobs", limit = limit),
                 ));
                 return plan;
@@ -136,10 +135,15 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
     };
     let owner = task.owners.join(", ");
     let problem = |message: String| {
-        Finding::new(CHECK_BLOBS, status, input, message)
-            .with_evidence("descriptor", descriptor_json(d))
-            .with_evidence("used_by", task.owners.clone())
-            .with_cause("image-incomplete")
+        Finding::caused(
+            &CHECK_BLOBS,
+            status,
+            CauseId::ImageIncomplete,
+            input,
+            message,
+        )
+        .with_evidence("descriptor", descriptor_json(d))
+        .with_evidence("used_by", task.owners.clone())
     };
     let f = match outcome {
         BlobOutcome::Present | BlobOutcome::Config(_) | BlobOutcome::Late => return None,
@@ -172,7 +176,7 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
         ))
         .with_evidence("actual_digest", actual.as_str()),
         BlobOutcome::Failed(e) => {
-            let mut f = source_failure(CHECK_BLOBS, input, &e)
+            let mut f = source_failure(&CHECK_BLOBS, input, &e)
                 .with_evidence("descriptor", descriptor_json(d));
             f.status = status;
             f
@@ -280,7 +284,7 @@ pub(super) async fn check_all<S: Source>(
         checked.problems.push(
             bound(
                 input,
-                CHECK_BLOBS,
+                &CHECK_BLOBS,
                 t!("verify.bounds.time", limit = options.limits.time.as_secs()),
             )
             .with_evidence("unchecked_blobs", late),
@@ -319,8 +323,8 @@ pub(super) fn findings(
         };
         out.push(
             Finding::new(
-                CHECK_BLOBS,
-                Status::Pass,
+                &CHECK_BLOBS,
+                Outcome::Pass,
                 input,
                 t!(
                     "verify.blobs.ok",

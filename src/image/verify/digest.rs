@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{CHECK_DIGEST, Expected};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::Digest;
 use crate::reference::Reference;
 use crate::t;
@@ -65,23 +65,44 @@ pub(super) fn digest_finding(
     );
     let mut f = if !problems.is_empty() {
         Finding::new(
-            CHECK_DIGEST,
-            Status::Fail,
+            &CHECK_DIGEST,
+            Outcome::Fail(CauseId::ImageDigestMismatch),
             input,
             problems.join(&t!("common.clause-separator")),
         )
-        .with_cause("image-digest-mismatch")
+    } else if header.is_none() {
+        // No Docker-Content-Digest: never claim it matched. With nothing expected either,
+        // nothing was compared: a note, not a pass.
+        if all.is_empty() {
+            Finding::new(
+                &CHECK_DIGEST,
+                Outcome::Info,
+                input,
+                t!("verify.digest.no-header-unexpected", digest = actual),
+            )
+        } else {
+            Finding::new(
+                &CHECK_DIGEST,
+                Outcome::Pass,
+                input,
+                t!(
+                    "verify.digest.ok-no-header",
+                    digest = actual,
+                    sources = sources.join(&t!("common.list-separator"))
+                ),
+            )
+        }
     } else if all.is_empty() {
         Finding::new(
-            CHECK_DIGEST,
-            Status::Pass,
+            &CHECK_DIGEST,
+            Outcome::Pass,
             input,
             t!("verify.digest.ok-unexpected", digest = actual),
         )
     } else {
         Finding::new(
-            CHECK_DIGEST,
-            Status::Pass,
+            &CHECK_DIGEST,
+            Outcome::Pass,
             input,
             t!(
                 "verify.digest.ok",

@@ -14,18 +14,18 @@ use serde_json::{Value, json};
 
 use super::manifest::{self, Descriptor, Digest, Manifest, Platform};
 use super::source::{Source, SourceError};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::reference::Reference;
 use crate::{t, tl};
 
-pub const CHECK_MANIFEST: &str = "image-manifest";
-pub const CHECK_DIGEST: &str = "image-digest";
-pub const CHECK_PLATFORMS: &str = "image-platforms";
-pub const CHECK_BLOBS: &str = "image-blobs";
-pub const CHECK_ANONYMOUS: &str = "image-anonymous-pull";
+crate::register::check_meta!(pub CHECK_MANIFEST = "image-manifest", docs: "verify.md", messages: "verify.manifest");
+crate::register::check_meta!(pub CHECK_DIGEST = "image-digest", docs: "verify.md", messages: "verify.digest");
+crate::register::check_meta!(pub CHECK_PLATFORMS = "image-platforms", docs: "verify.md", messages: "verify.platforms");
+crate::register::check_meta!(pub CHECK_BLOBS = "image-blobs", docs: "verify.md", messages: "verify.blobs");
+crate::register::check_meta!(pub CHECK_ANONYMOUS = "image-anonymous-pull", docs: "verify.md", messages: "verify.anonymous");
 
 /// Every check id, in run order.
-pub const CHECKS: [&str; 5] = [
+pub const CHECKS: [Check; 5] = [
     CHECK_MANIFEST,
     CHECK_DIGEST,
     CHECK_PLATFORMS,
@@ -205,8 +205,8 @@ pub async fn verify<S: Source, A: Source>(
     image.manifest_steps += walk.waves;
     if !walk.problems.iter().any(Finding::is_failure) {
         image.findings.push(Finding::new(
-            CHECK_MANIFEST,
-            Status::Pass,
+            &CHECK_MANIFEST,
+            Outcome::Pass,
             input,
             t!(
                 "verify.manifest.ok",
@@ -304,8 +304,8 @@ impl VerifiedImage {
             let done = self.findings.iter().any(|f| f.check == check);
             if !done && (check != CHECK_ANONYMOUS || anonymous) {
                 self.findings.push(Finding::new(
-                    check,
-                    Status::Skip,
+                    &check,
+                    Outcome::Skip,
                     self.reference.as_str(),
                     t!("verify.skipped-no-manifest"),
                 ));
@@ -327,8 +327,12 @@ async fn read_root<S: Source>(
     let reference = match Reference::parse(input) {
         Ok(r) => r,
         Err(e) => {
-            let mut f = Finding::new(CHECK_MANIFEST, Status::Fail, input, e.message.clone())
-                .with_cause(e.cause);
+            let mut f = Finding::new(
+                &CHECK_MANIFEST,
+                Outcome::Fail(e.cause),
+                input,
+                e.message.clone(),
+            );
             if let Some(s) = &e.suggestion {
                 f = f.with_evidence("suggestion", s.as_str());
             }
@@ -343,21 +347,18 @@ async fn read_root<S: Source>(
     {
         Ok(Some(f)) => f,
         Ok(None) => {
-            image.findings.push(
-                Finding::new(
-                    CHECK_MANIFEST,
-                    Status::Fail,
-                    input,
-                    t!("verify.manifest.not-found", reference = input),
-                )
-                .with_cause("image-not-found"),
-            );
+            image.findings.push(Finding::new(
+                &CHECK_MANIFEST,
+                Outcome::Fail(CauseId::ImageNotFound),
+                input,
+                t!("verify.manifest.not-found", reference = input),
+            ));
             return None;
         }
         Err(e) => {
             image
                 .findings
-                .push(source_failure(CHECK_MANIFEST, input, &e));
+                .push(source_failure(&CHECK_MANIFEST, input, &e));
             return None;
         }
     };
@@ -377,16 +378,13 @@ async fn read_root<S: Source>(
         }
         Err(e) => {
             let mut f = Finding::new(
-                CHECK_MANIFEST,
-                Status::Fail,
+                &CHECK_MANIFEST,
+                Outcome::Fail(e.cause()),
                 input,
                 t!("verify.manifest.unreadable", digest = actual, reason = e),
             );
             if e == manifest::ManifestError::Schema1 {
                 f = f.with_fix(tl!("verify.manifest.schema1-fix"));
-            }
-            if let Some(cause) = e.cause() {
-                f = f.with_cause(cause);
             }
             image.findings.push(f);
             image.findings.push(digest_checked);
@@ -413,14 +411,13 @@ pub(super) fn with_answer(mut f: Finding, e: &SourceError) -> Finding {
 }
 
 /// A finding for a request that got no usable answer.
-pub(super) fn source_failure(check: &str, input: &str, e: &SourceError) -> Finding {
+pub(super) fn source_failure(check: &Check, input: &str, e: &SourceError) -> Finding {
     let f = Finding::new(
         check,
-        Status::Fail,
+        Outcome::Fail(e.cause),
         input,
         t!("verify.request-failed", error = e),
-    )
-    .with_cause(e.cause);
+    );
     with_answer(f, e)
 }
 

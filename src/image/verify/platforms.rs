@@ -2,7 +2,7 @@
 //! (`image-platforms`).
 
 use super::CHECK_PLATFORMS;
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::{Descriptor, Platform};
 use crate::{t, tl};
 
@@ -27,16 +27,16 @@ pub(super) fn platform_findings(
         .collect();
     let main = if !missing.is_empty() && present.is_empty() && single {
         Finding::new(
-            CHECK_PLATFORMS,
-            Status::Warn,
+            &CHECK_PLATFORMS,
+            Outcome::Warn,
             input,
             t!("verify.platforms.unknown", wanted = missing.join(", ")),
         )
     } else if !missing.is_empty() {
         let all: Vec<String> = wanted.iter().map(ToString::to_string).collect();
         Finding::new(
-            CHECK_PLATFORMS,
-            Status::Fail,
+            &CHECK_PLATFORMS,
+            Outcome::Fail(CauseId::ImagePlatformMissing),
             input,
             t!(
                 "verify.platforms.missing",
@@ -45,7 +45,6 @@ pub(super) fn platform_findings(
             ),
         )
         .with_evidence("missing", missing.clone())
-        .with_cause("image-platform-missing")
         // The catalog's steps, with this image's platforms filled in.
         .with_fix(tl!(
             "verify.platforms.missing-fix",
@@ -53,8 +52,8 @@ pub(super) fn platform_findings(
         ))
     } else {
         Finding::new(
-            CHECK_PLATFORMS,
-            Status::Pass,
+            &CHECK_PLATFORMS,
+            Outcome::Pass,
             input,
             t!("verify.platforms.ok", present = present_list),
         )
@@ -67,8 +66,8 @@ pub(super) fn platform_findings(
     if !attestations.is_empty() {
         out.push(
             Finding::new(
-                CHECK_PLATFORMS,
-                Status::Info,
+                &CHECK_PLATFORMS,
+                Outcome::Info,
                 input,
                 t!("verify.platforms.attestations", count = attestations.len()),
             )

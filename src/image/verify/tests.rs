@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::digest::digest_finding;
 use super::platforms::platform_findings;
 use super::*;
+use crate::finding::Status;
 
 /// An in-memory registry for paths a real one cannot produce (a lying
 /// `Docker-Content-Digest`, schema 1, foreign layers).
@@ -96,7 +97,7 @@ fn run(source: &Memory, input: &str, options: &Options) -> VerifiedImage {
     rt.block_on(verify::<Memory, Memory>(source, None, input, options))
 }
 
-fn statuses(image: &VerifiedImage, check: &str) -> Vec<Status> {
+fn statuses(image: &VerifiedImage, check: Check) -> Vec<Status> {
     image
         .findings
         .iter()
@@ -115,6 +116,37 @@ fn simple(memory: &mut Memory, layers: Vec<Value>) -> Digest {
         json!({"schemaVersion": 2, "mediaType": manifest::OCI_MANIFEST, "config": config, "layers": layers}),
         manifest::OCI_MANIFEST,
     )
+}
+
+#[test]
+fn an_absent_docker_content_digest_is_never_said_to_match() {
+    let mut m = Memory::default();
+    let layer = m.blob(b"layer", "application/vnd.oci.image.layer.v1.tar+gzip");
+    let digest = simple(&mut m, vec![layer]);
+    for entry in m.manifests.values_mut() {
+        entry.2 = None;
+    }
+    let image = run(&m, "r.example/o/a:v1", &Options::default());
+    let f = image
+        .findings
+        .iter()
+        .find(|f| f.check == CHECK_DIGEST)
+        .expect("digest finding");
+    assert_eq!(f.status, Status::Info, "{}", f.message);
+    assert!(!f.message.contains("matches"), "{}", f.message);
+    assert!(
+        f.message.contains("no Docker-Content-Digest"),
+        "{}",
+        f.message
+    );
+    // With an expected digest it passes, still without claiming the header matched.
+    let pinned = run(&m, &format!("r.example/o/a@{digest}"), &Options::default());
+    let f = pinned
+        .findings
+        .iter()
+        .find(|f| f.check == CHECK_DIGEST)
+        .expect("digest finding");
+    assert!(!f.message.contains("matches the registry"), "{}", f.message);
 }
 
 #[test]

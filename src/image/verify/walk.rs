@@ -10,7 +10,7 @@ use futures_util::stream::{self, StreamExt};
 use super::Limits;
 use super::platforms::platform_label;
 use super::{CHECK_MANIFEST, Options, descriptor_json, human_size, source_failure};
-use crate::finding::{Finding, Status};
+use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::image::manifest::{self, Descriptor, Digest, ImageManifest, Manifest, Platform};
 use crate::image::source::{FetchedManifest, Source, SourceError};
 use crate::t;
@@ -90,8 +90,8 @@ pub(super) async fn walk<S: Source>(
         depth += 1;
         if depth > MAX_DEPTH {
             walk.problems.push(Finding::new(
-                CHECK_MANIFEST,
-                Status::Fail,
+                &CHECK_MANIFEST,
+                Outcome::Fail(CauseId::ImageManifestInvalid),
                 input,
                 t!("verify.manifest.too-deep", depth = MAX_DEPTH),
             ));
@@ -111,7 +111,7 @@ pub(super) async fn walk<S: Source>(
         if walk.children + distinct.len() > limits.children {
             walk.problems.push(bound(
                 input,
-                CHECK_MANIFEST,
+                &CHECK_MANIFEST,
                 t!("verify.bounds.children", limit = limits.children),
             ));
             break;
@@ -120,7 +120,7 @@ pub(super) async fn walk<S: Source>(
         if bytes.saturating_add(declared) > limits.manifest_bytes {
             walk.problems.push(bound(
                 input,
-                CHECK_MANIFEST,
+                &CHECK_MANIFEST,
                 t!(
                     "verify.bounds.bytes",
                     limit = human_size(limits.manifest_bytes)
@@ -131,7 +131,7 @@ pub(super) async fn walk<S: Source>(
         if Instant::now() >= deadline {
             walk.problems.push(bound(
                 input,
-                CHECK_MANIFEST,
+                &CHECK_MANIFEST,
                 t!("verify.bounds.time", limit = limits.time.as_secs()),
             ));
             break;
@@ -215,8 +215,13 @@ fn status_of(attestation: bool) -> Status {
 }
 
 /// A finding naming the bound that stopped verify.
-pub(super) fn bound(input: &str, check: &str, message: String) -> Finding {
-    Finding::new(check, Status::Fail, input, message).with_cause("image-beyond-bounds")
+pub(super) fn bound(input: &str, check: &Check, message: String) -> Finding {
+    Finding::new(
+        check,
+        Outcome::Fail(CauseId::ImageBeyondBounds),
+        input,
+        message,
+    )
 }
 
 /// A child manifest read and checked against its descriptor.
@@ -235,11 +240,16 @@ impl Child {
         let status = status_of(d.is_attestation());
         let f = match self {
             Child::Image(_) | Child::Index(_) => return None,
-            Child::Incomplete(message) => Finding::new(CHECK_MANIFEST, status, input, message)
-                .with_evidence("descriptor", descriptor_json(d))
-                .with_cause("image-incomplete"),
+            Child::Incomplete(message) => Finding::caused(
+                &CHECK_MANIFEST,
+                status,
+                CauseId::ImageIncomplete,
+                input,
+                message,
+            )
+            .with_evidence("descriptor", descriptor_json(d)),
             Child::Failed(e) => {
-                let mut f = source_failure(CHECK_MANIFEST, input, &e)
+                let mut f = source_failure(&CHECK_MANIFEST, input, &e)
                     .with_evidence("descriptor", descriptor_json(d));
                 f.status = status;
                 f

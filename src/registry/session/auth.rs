@@ -1,6 +1,7 @@
 //! Authentication: the login for a set of scopes, bearer tokens per scope (renewed when
 //! they expire), and the one re-authentication after a 401 that asks for a new scope.
 
+use crate::catalog::CauseId;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -165,6 +166,7 @@ impl Session {
                         url: bearer.realm.clone().unwrap_or_default(),
                         status: 0,
                         detail: "no scope to ask a token for".into(),
+                        cause: CauseId::RegistryAnswerInvalid,
                     }));
                 }
                 login.refused = refused;
@@ -259,6 +261,7 @@ impl Session {
                 url: http::redact_url(&self.endpoint.base),
                 status: 401,
                 detail: format!("the challenge's realm `{realm}` is not a URL: {e}"),
+                cause: CauseId::RegistryChallengeInvalid,
             })?;
         if self.basic.is_some() {
             login.foreign_realm = foreign_realm_host(&self.endpoint, &url);
@@ -326,6 +329,7 @@ impl Session {
             url: http::redact_url(&response.url),
             status: response.status.as_u16(),
             detail,
+            cause: CauseId::RegistryAnswerInvalid,
         };
         let answer: TokenAnswer = serde_json::from_slice(&response.body).map_err(|e| {
             if e.is_eof() {

@@ -7,6 +7,7 @@
 mod auth;
 mod ops;
 
+use crate::catalog::CauseId;
 use auth::{Basic, Grant};
 
 use reqwest::Method;
@@ -108,5 +109,6 @@ fn api_url(endpoint: &Endpoint, path: &str) -> Result<Url, Error> {
         url: endpoint.base.to_string(),
         status: 0,
         detail: format!("cannot build a URL for `{path}`"),
+        cause: CauseId::ReferenceInvalid,
     })
 }

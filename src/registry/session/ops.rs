@@ -1,6 +1,7 @@
 //! The operations: manifests, blobs and uploads, each sent with the credentials of its
 //! scope.
 
+use crate::catalog::CauseId;
 use reqwest::header::{ACCEPT, HeaderName};
 use reqwest::{Method, StatusCode};
 use url::Url;
@@ -110,6 +111,7 @@ impl Session {
                     url,
                     status: 200,
                     detail: format!("the manifest is larger than {limit} bytes"),
+                    cause: CauseId::RegistryAnswerInvalid,
                 },
                 other => other,
             })?;
@@ -237,6 +239,7 @@ impl Session {
                 url: http::redact_url(&self.endpoint.base),
                 status: upload.status,
                 detail: "the upload answer had no usable Location to cancel".into(),
+                cause: CauseId::RegistryAnswerInvalid,
             });
         };
         let response = self

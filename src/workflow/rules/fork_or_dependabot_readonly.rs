@@ -10,7 +10,9 @@ use crate::workflow::yaml::Node;
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "fork-or-dependabot-readonly";
+crate::register::check_meta!(pub(crate) CHECK = "fork-or-dependabot-readonly", docs: "workflow.md", messages: "workflow.fork");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ForkOrDependabotReadonly;
 
 pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) {
     let wf = &an.wf;
@@ -32,7 +34,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Warn,
                     job_target(job.id),
                     push.mark,
@@ -54,7 +56,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Warn,
                     job_target(job.id),
                     checkout,
@@ -86,7 +88,7 @@ fn called(an: &Analysis<'_>, repo: &Repo<'_>, job: &Job<'_>, uses: &str, out: &m
         out.push(
             finding(
                 an,
-                ID,
+                (&CHECK, CAUSE),
                 Status::Warn,
                 job_target(job.id),
                 an.wf.source.mark_span(job.key.span),

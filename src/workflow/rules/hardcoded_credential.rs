@@ -12,7 +12,9 @@ use crate::workflow::source::Mark;
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "hardcoded-credential";
+crate::register::check_meta!(pub(crate) CHECK = "hardcoded-credential", docs: "workflow.md", messages: "workflow.credential");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::HardcodedCredential;
 
 pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
@@ -37,7 +39,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Fail,
                     an.wf.file.to_owned(),
                     mark,
@@ -62,7 +64,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Fail,
                     target,
                     mark,

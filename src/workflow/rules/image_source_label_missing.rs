@@ -8,7 +8,9 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "image-source-label-missing";
+crate::register::check_meta!(pub(crate) CHECK = "image-source-label-missing", docs: "workflow.md", messages: "workflow.label");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ImageSourceLabelMissing;
 const LABEL: &str = "org.opencontainers.image.source";
 
 pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
@@ -31,7 +33,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
         out.push(
             finding(
                 an,
-                ID,
+                (&CHECK, CAUSE),
                 Status::Info,
                 job_target(job.id),
                 an.wf.source.mark_span(job.key.span),
@@ -51,7 +53,17 @@ fn dockerfile_labelled(an: &Analysis<'_>, files: &[String]) -> bool {
     };
     files.iter().any(|f| {
         // A LABEL instruction may span lines; finding both words is close enough.
-        std::fs::read_to_string(root.join(f))
-            .is_ok_and(|text| text.contains(LABEL) && text.to_ascii_uppercase().contains("LABEL"))
+        // Only a regular file inside the repository, bounded (a FIFO or device named by the
+        // workflow never blocks the run).
+        let path = root.join(f);
+        let inside = std::fs::canonicalize(&path)
+            .ok()
+            .zip(std::fs::canonicalize(root).ok())
+            .is_some_and(|(p, r)| p.starts_with(r));
+        inside
+            && crate::local_file::read_to_string(&path, crate::workflow::MAX_WORKFLOW_BYTES)
+                .is_ok_and(|text| {
+                    text.contains(LABEL) && text.to_ascii_uppercase().contains("LABEL")
+                })
     })
 }

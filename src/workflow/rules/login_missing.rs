@@ -7,7 +7,9 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "login-missing";
+crate::register::check_meta!(pub(crate) CHECK = "login-missing", docs: "workflow.md", messages: "workflow.login");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::LoginMissing;
 
 /// Registries that take pushes without a login (a local registry in a test job).
 pub(super) fn needs_login(registry: &Registry) -> bool {
@@ -33,7 +35,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Fail,
                     job_target(job.id),
                     push.mark,

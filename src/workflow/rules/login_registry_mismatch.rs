@@ -10,7 +10,9 @@ use crate::workflow::rules::login_missing::needs_login;
 use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 
-const ID: &str = "login-registry-mismatch";
+crate::register::check_meta!(pub(crate) CHECK = "login-registry-mismatch", docs: "workflow.md", messages: "workflow.login");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::LoginRegistryMismatch;
 
 pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
     for (job, scan) in an.wf.jobs.iter().zip(&an.scans) {
@@ -60,7 +62,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Fail,
                     job_target(job.id),
                     login.mark,

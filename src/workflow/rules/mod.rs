@@ -1,19 +1,20 @@
 //! The workflow rules, one file each; every rule id is also a cause id in the catalog.
 
-use crate::finding::{Finding, Location, Status};
+use crate::finding::{CauseId, Check, Finding, Location, Status};
 
 use super::Analysis;
 use super::Repo;
 use super::source::Mark;
 
-mod fork_or_dependabot_readonly;
-mod hardcoded_credential;
-mod image_source_label_missing;
-mod login_missing;
-mod login_registry_mismatch;
-mod reference_uppercase;
-mod secret_fallback;
-mod workflow_missing_packages_write;
+pub(crate) mod fork_or_dependabot_readonly;
+pub(crate) mod hardcoded_credential;
+pub(crate) mod image_source_label_missing;
+pub(crate) mod login_missing;
+pub(crate) mod login_registry_mismatch;
+pub(crate) mod reference_uppercase;
+pub(crate) mod reusable_workflow_outside;
+pub(crate) mod secret_fallback;
+pub(crate) mod workflow_missing_packages_write;
 
 pub use fork_or_dependabot_readonly::is_fork_guard;
 
@@ -22,22 +23,29 @@ pub use fork_or_dependabot_readonly::is_fork_guard;
 type Rule = fn(&Analysis<'_>, &Repo<'_>, &mut Vec<Finding>);
 
 /// Every rule, in the order its findings are listed.
-pub const RULES: &[(&str, Rule)] = &[
+pub const RULES: &[(Check, Rule)] = &[
     (
-        "workflow-missing-packages-write",
+        workflow_missing_packages_write::CHECK,
         workflow_missing_packages_write::check,
     ),
     (
-        "fork-or-dependabot-readonly",
+        fork_or_dependabot_readonly::CHECK,
         fork_or_dependabot_readonly::check,
     ),
-    ("login-missing", login_missing::check),
-    ("login-registry-mismatch", login_registry_mismatch::check),
-    ("reference-uppercase", reference_uppercase::check),
-    ("hardcoded-credential", hardcoded_credential::check),
-    ("secret-fallback", secret_fallback::check),
+    (login_missing::CHECK, login_missing::check),
     (
-        "image-source-label-missing",
+        login_registry_mismatch::CHECK,
+        login_registry_mismatch::check,
+    ),
+    (reference_uppercase::CHECK, reference_uppercase::check),
+    (hardcoded_credential::CHECK, hardcoded_credential::check),
+    (secret_fallback::CHECK, secret_fallback::check),
+    (
+        reusable_workflow_outside::CHECK,
+        reusable_workflow_outside::check,
+    ),
+    (
+        image_source_label_missing::CHECK,
         image_source_label_missing::check,
     ),
 ];
@@ -46,15 +54,14 @@ pub const RULES: &[(&str, Rule)] = &[
 /// as a snippet (credentials on it masked; `mask` masks the marked text itself too).
 pub(crate) fn finding(
     an: &Analysis<'_>,
-    check: &str,
+    (check, cause): (&Check, CauseId),
     status: Status,
     target: String,
     mark: Mark,
     message: String,
     mask: bool,
 ) -> Finding {
-    Finding::new(check, status, target, message)
-        .with_cause(check)
+    Finding::caused(check, status, cause, target, message)
         .with_location(Location {
             file: Some(an.wf.file.to_owned()),
             line: Some(mark.line),

@@ -13,7 +13,9 @@ use crate::workflow::yaml::{Node, Value};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "reference-uppercase";
+crate::register::check_meta!(pub(crate) CHECK = "reference-uppercase", docs: "workflow.md", messages: "workflow.uppercase");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ReferenceUppercase;
 
 pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
@@ -41,7 +43,7 @@ fn reference(an: &Analysis<'_>, job: &str, r: &ImageRef) -> Option<Finding> {
         return Some(
             finding(
                 an,
-                ID,
+                (&CHECK, CAUSE),
                 Status::Fail,
                 job_target(job),
                 r.mark,
@@ -60,7 +62,7 @@ fn reference(an: &Analysis<'_>, job: &str, r: &ImageRef) -> Option<Finding> {
     Some(
         finding(
             an,
-            ID,
+            (&CHECK, CAUSE),
             Status::Warn,
             job_target(job),
             r.mark,
@@ -199,7 +201,7 @@ fn to_lower(an: &Analysis<'_>, node: &Node, key: Option<&str>, out: &mut Vec<Fin
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Fail,
                     an.wf.file.to_owned(),
                     mark,

@@ -10,7 +10,9 @@ use crate::workflow::rules::finding;
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "secret-fallback";
+crate::register::check_meta!(pub(crate) CHECK = "secret-fallback", docs: "workflow.md", messages: "workflow.fallback");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::SecretFallback;
 
 fn pattern() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
@@ -38,7 +40,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Info,
                     an.wf.file.to_owned(),
                     mark,

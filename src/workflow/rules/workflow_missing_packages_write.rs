@@ -7,7 +7,9 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-const ID: &str = "workflow-missing-packages-write";
+crate::register::check_meta!(pub(crate) CHECK = "workflow-missing-packages-write", docs: "workflow.md", messages: "workflow.packages-write");
+/// The rule's cause has the rule's id.
+const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::WorkflowMissingPackagesWrite;
 
 fn block_value(p: &Permissions<'_>) -> String {
     p.value
@@ -48,7 +50,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
                 out.push(
                     finding(
                         an,
-                        ID,
+                        (&CHECK, CAUSE),
                         Status::Fail,
                         job_target(job.id),
                         wf.source.mark_span(p.key.span),
@@ -81,7 +83,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
                 out.push(
                     finding(
                         an,
-                        ID,
+                        (&CHECK, CAUSE),
                         Status::Fail,
                         job_target(job.id),
                         wf.source.mark_span(p.key.span),
@@ -109,7 +111,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
                 out.push(
                     finding(
                         an,
-                        ID,
+                        (&CHECK, CAUSE),
                         Status::Warn,
                         job_target(job.id),
                         wf.source.mark_span(job.key.span),
@@ -182,7 +184,7 @@ fn caller(
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Fail,
                     job_target(job.id),
                     wf.source.mark_span(p.key.span),
@@ -208,7 +210,7 @@ fn caller(
             out.push(
                 finding(
                     an,
-                    ID,
+                    (&CHECK, CAUSE),
                     Status::Warn,
                     job_target(job.id),
                     wf.source.mark_span(job.key.span),

@@ -97,7 +97,8 @@ fn a_redirect_loop_on_the_probe_is_a_failure_not_a_hang() {
     let f = finding(&report, "registry-pull", &image);
     assert_eq!(f.status, Fail);
     assert!(f.message.contains("redirect"), "{}", f.message);
-    assert_eq!(f.cause, None);
+    // A failure always names its cause: an answer the tool cannot follow.
+    assert_eq!(f.cause.as_deref(), Some("registry-answer-invalid"));
 }
 
 #[test]

@@ -321,6 +321,77 @@ fn round_trips_do_not_grow_with_the_number_of_images() {
     assert_nothing_written(&reg, &before);
 }
 
+/// `check` through the binary, JSON on stdout, with `env` set.
+fn check_cli(image: &str, env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
+    let home = tempfile::tempdir().expect("home");
+    let mut cmd = crate::support::ghcr_doctor(home.path());
+    cmd.args(["check", "--format", "json", image]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run ghcr-doctor");
+    (out.status.code(), crate::support::json(&out))
+}
+
+fn status_of<'a>(doc: &'a serde_json::Value, check: &str) -> Vec<&'a serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["check"] == check)
+        .collect()
+}
+
+#[test]
+fn open_registry_without_credential_and_push_allowed_exits_0_with_a_note() {
+    let reg = Registry::start(Auth::None);
+    let image = format!("{}/team/fresh:1", reg.host());
+    let (code, doc) = check_cli(&image, &[]);
+    assert_eq!(code, Some(0), "{doc:#}");
+    let source = status_of(&doc, "credential-source");
+    assert_eq!(source.len(), 1, "{doc:#}");
+    assert_eq!(source[0]["status"], "info", "{doc:#}");
+    assert_eq!(source[0]["cause"], "no-credentials");
+    assert_eq!(status_of(&doc, "registry-push")[0]["status"], "pass");
+    // A registry that refuses anonymous pushes still fails for the missing credential.
+    let closed = Registry::start(Auth::Htpasswd(vec![("writer".into(), "s3cret".into())]));
+    let image = format!("{}/team/fresh:1", closed.host());
+    let (code, doc) = check_cli(&image, &[]);
+    assert_eq!(code, Some(1), "{doc:#}");
+    assert_eq!(status_of(&doc, "credential-source")[0]["status"], "fail");
+}
+
+#[test]
+fn a_non_github_password_the_registry_accepts_exits_0() {
+    // A GitHub prefix with a checksum that does not match, and an ordinary password: both
+    // accepted by this registry, so their format is at most a warning.
+    let github_shaped = format!("ghp_{}", "a".repeat(36));
+    for password in [github_shaped.as_str(), "correct horse battery"] {
+        let reg = Registry::start(Auth::Htpasswd(vec![("writer".into(), password.into())]));
+        let image = format!("{}/team/fresh:1", reg.host());
+        let (code, doc) = check_cli(
+            &image,
+            &[("GHCR_TOKEN", password), ("GHCR_USERNAME", "writer")],
+        );
+        assert_eq!(code, Some(0), "{password}: {doc:#}");
+        assert_eq!(status_of(&doc, "registry-push")[0]["status"], "pass");
+        let format = status_of(&doc, "token-format");
+        assert!(format.iter().all(|f| f["status"] != "fail"), "{doc:#}");
+        // A GitHub-shaped value for another registry is a note or a warning, never a
+        // failure, once the registry accepted it.
+        if password == github_shaped {
+            assert!(
+                matches!(format[0]["status"].as_str(), Some("warn" | "info")),
+                "{doc:#}"
+            );
+        }
+        assert!(
+            !doc.to_string().contains(password),
+            "the password stays inside"
+        );
+    }
+}
+
 /// A credential helper that hangs sends nothing: the registry's refusal of the anonymous
 /// requests that follow is not "the registry rejected the credentials".
 #[test]

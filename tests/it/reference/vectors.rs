@@ -76,7 +76,7 @@ fn parse_vectors() {
             }
             (Err(e), false) => match s(v, "error") {
                 "ErrNameContainsUppercase" => {
-                    f.check(input, "cause", e.cause, "reference-uppercase");
+                    f.check(input, "cause", &*e.cause, "reference-uppercase");
                     f.check(
                         input,
                         "suggestion parses",
@@ -88,7 +88,7 @@ fn parse_vectors() {
                 }
                 "ErrNameTooLong" => f.check(input, "reason", e.reason, Reason::NameTooLong),
                 "ErrNameEmpty" => f.check(input, "reason", e.reason, Reason::Empty),
-                _ => f.check(input, "cause", e.cause, "reference-invalid"),
+                _ => f.check(input, "cause", &*e.cause, "reference-invalid"),
             },
             _ => {}
         }
