@@ -56,6 +56,32 @@ pub fn image() -> String {
     format!("ghcr.io/{}", slug().to_ascii_lowercase())
 }
 
+/// The index of check pages, whose table names the page of every check id.
+const CHECKS_INDEX: &str = include_str!("../docs/checks.md");
+
+/// The page under `docs/` that documents a check id (`checks/registry.md`), from the table
+/// in `docs/checks.md`; `checks.md` itself when no row names it.
+pub fn check_page(check: &str) -> &'static str {
+    let quoted = format!("`{check}`");
+    for line in CHECKS_INDEX.lines() {
+        let Some(rest) = line.strip_prefix("| [") else {
+            continue;
+        };
+        let Some((page, ids)) = rest.split_once("](") else {
+            continue;
+        };
+        if ids.contains(&quoted) {
+            return page;
+        }
+    }
+    "checks.md"
+}
+
+/// The section about a check id on the page that documents it, whichever command found it.
+pub fn check_url(check: &str) -> String {
+    format!("{}#{check}", doc(&format!("docs/{}", check_page(check))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +110,17 @@ mod tests {
         );
         assert_eq!(image(), format!("ghcr.io/{}", slug.to_ascii_lowercase()));
         assert_eq!(image(), image().to_ascii_lowercase());
+    }
+
+    #[test]
+    fn a_check_links_to_the_page_that_documents_it() {
+        assert_eq!(check_page("registry-push"), "checks/registry.md");
+        assert_eq!(check_page("image-blobs"), "checks/verify.md");
+        assert_eq!(check_page("no-such-check"), "checks.md");
+        assert_eq!(
+            check_url("explain"),
+            format!("{}#explain", doc("docs/checks/explain.md"))
+        );
     }
 
     #[test]

@@ -10,6 +10,9 @@ use ghcr_doctor::report::Report;
 use super::access::{self, CredentialArgs, NetworkArgs};
 use super::output::{self, GlobalArgs};
 
+/// From this many images on, a progress line is shown on a terminal.
+const PROGRESS_IMAGES: usize = 3;
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Images to check, e.g. `ghcr.io/owner/app:1.0` (all are checked concurrently).
@@ -17,7 +20,7 @@ pub(crate) struct Args {
     images: Vec<String>,
 
     /// Probe without any credential (public images).
-    #[arg(long, conflicts_with_all = ["username", "password_stdin", "token_env"], help_heading = "Credential")]
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "token_env", "token_file"], help_heading = "Credential")]
     anonymous: bool,
 
     #[command(flatten)]
@@ -52,7 +55,7 @@ pub(crate) struct Args {
     network: NetworkArgs,
 
     /// Seconds allowed for each request.
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
     timeout: u64,
 }
 
@@ -120,5 +123,12 @@ pub(crate) fn report(args: Args, global: &GlobalArgs) -> Result<Report, ExitCode
     .map_err(|e| output::usage_error(&e))?;
     ctx.observer = output::mask_observer(global);
     let runtime = super::runtime()?;
+    // Several images take a while: say so on a terminal.
+    let _progress = (args.images.len() >= PROGRESS_IMAGES).then(|| {
+        output::Spinner::start(
+            global,
+            ghcr_doctor::t!("check.cli.progress", count = args.images.len()),
+        )
+    });
     Ok(runtime.block_on(check::run(&ctx, &args.images)))
 }

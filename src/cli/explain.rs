@@ -61,6 +61,9 @@ pub(crate) struct Args {
     exit_zero: bool,
 }
 
+/// From this size on, reading a log shows a progress line on a terminal.
+const PROGRESS_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Exit 1 when a cause was found, 0 when none (or with `--exit-zero`); 2 when the input
 /// cannot be read or the report cannot be written.
 pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
@@ -70,7 +73,13 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     let name = args.file.as_deref().filter(|f| *f != "-");
     let scanned = match name {
         Some(path) => match File::open(path) {
-            Ok(file) => ghcr_doctor::explain::scan(file),
+            Ok(file) => {
+                // A large log takes a while to read: say so on a terminal.
+                let large = file.metadata().is_ok_and(|m| m.len() >= PROGRESS_BYTES);
+                let _progress = large
+                    .then(|| output::Spinner::start(global, t!("explain.progress", path = path)));
+                ghcr_doctor::explain::scan(file)
+            }
             Err(e) => Err(e),
         },
         None => {

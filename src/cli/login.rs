@@ -33,6 +33,16 @@ pub(crate) struct Args {
     )]
     token_env: Option<Vec<String>>,
 
+    /// Read the token or password from standard input (one trailing newline is removed);
+    /// tried before the variables.
+    #[arg(long, conflicts_with = "token_file", help_heading = "Credential")]
+    password_stdin: bool,
+
+    /// Read the token or password from this file (one trailing newline is removed); tried
+    /// before the variables.
+    #[arg(long, value_name = "PATH", help_heading = "Credential")]
+    token_file: Option<PathBuf>,
+
     /// The user name (default: GHCR_USERNAME, then GITHUB_ACTOR, then the token's login from
     /// the GitHub API).
     #[arg(long, value_name = "NAME", help_heading = "Credential")]
@@ -52,7 +62,7 @@ pub(crate) struct Args {
     ca_file: Option<PathBuf>,
 
     /// Seconds allowed for each request.
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
     timeout: u64,
 
     /// The GitHub API base, to look up the token's login (default: GITHUB_API_URL, else
@@ -80,11 +90,25 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             .filter(|n| !n.is_empty())
             .collect::<Vec<_>>()
     });
+    let given = if let Some(path) = &args.token_file {
+        match super::access::read_token_file(path) {
+            Ok((secret, name)) => Some((name, secret)),
+            Err(e) => return output::usage_error(&e),
+        }
+    } else if args.password_stdin {
+        match super::access::read_stdin_secret() {
+            Ok(secret) => Some(("stdin".to_owned(), secret)),
+            Err(e) => return output::usage_error(&e),
+        }
+    } else {
+        None
+    };
     let mut options = login::Options {
         registry: args.registry,
         for_push: args.for_push,
         token_env,
         username: args.username,
+        given,
         dry_run: args.dry_run,
         github_api_url: args.github_api_url,
         config_path: None,

@@ -45,7 +45,7 @@ pub(crate) enum Command {
     Check(check::Args),
     /// Inspect a token offline: kind, format, checksum, pasting defects.
     #[command(
-        after_help = "Examples:\n  ghcr-doctor token                 # GHCR_TOKEN, then GITHUB_TOKEN\n  printf '%s' \"$TOKEN\" | ghcr-doctor token --stdin"
+        after_help = "Examples:\n  ghcr-doctor token                 # GHCR_TOKEN, then GITHUB_TOKEN\n  printf '%s' \"$TOKEN\" | ghcr-doctor token --password-stdin"
     )]
     Token(token::Args),
     /// Validate and normalise image references.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use ghcr_doctor::actions::Runner;
 use ghcr_doctor::credentials::Env;
-use ghcr_doctor::report::{self, Format, Report, Style};
+use ghcr_doctor::report::{self, Detail, Format, Report, Style};
 use ghcr_doctor::secret::Secret;
 
 use super::EXIT_ERROR;
@@ -64,9 +64,14 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
 
-    /// Show debug traces on standard error (-vv for HTTP traces). Secrets are always redacted.
+    /// Show every check in text output, and debug traces on standard error (-vv for HTTP
+    /// traces). Secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Text output: only failures, warnings and the summary line.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 }
 
 impl GlobalArgs {
@@ -222,7 +227,14 @@ fn style(global: &GlobalArgs) -> Style {
                 && std::io::stdout().is_terminal()
         }
     };
-    Style { color }
+    let detail = if global.quiet {
+        Detail::Quiet
+    } else if global.verbose > 0 {
+        Detail::Verbose
+    } else {
+        Detail::Normal
+    };
+    Style { color, detail }
 }
 
 /// Prints `report` in the chosen format and returns its exit code. Inside GitHub Actions it
@@ -263,6 +275,38 @@ pub(crate) fn emit(report: &Report, global: &GlobalArgs) -> ExitCode {
         }
     }
     ExitCode::from(report.exit_code())
+}
+
+/// A progress line for long work, on standard error: only for text output and only when
+/// standard output and standard error are terminals (never in JSON, SARIF, Markdown or
+/// annotations, never in a pipe, a file or a CI log). Cleared when dropped.
+pub(crate) struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Spinner {
+    pub(crate) fn start(global: &GlobalArgs, message: String) -> Spinner {
+        if global.format() != Format::Text
+            || !std::io::stderr().is_terminal()
+            || !std::io::stdout().is_terminal()
+        {
+            return Spinner(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(message);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Prints an error that stopped the tool and returns exit code 2.

@@ -20,20 +20,25 @@ use super::output::{self, GlobalArgs};
 pub(crate) struct Args {
     /// Read the token from standard input. One trailing newline is ignored, as
     /// `docker login --password-stdin` does.
-    #[arg(long, conflicts_with_all = ["from_env", "from_file"])]
-    stdin: bool,
+    #[arg(long = "password-stdin", alias = "stdin", conflicts_with_all = ["token_env", "token_file"])]
+    password_stdin: bool,
 
     /// Read the token from this environment variable [default: GHCR_TOKEN, then GITHUB_TOKEN].
-    #[arg(long, value_name = "NAME", conflicts_with = "from_file")]
-    from_env: Option<String>,
+    #[arg(
+        long,
+        alias = "from-env",
+        value_name = "NAME",
+        conflicts_with = "token_file"
+    )]
+    token_env: Option<String>,
 
     /// Read the token from this file. One trailing newline is ignored.
-    #[arg(long, value_name = "PATH")]
-    from_file: Option<PathBuf>,
+    #[arg(long, alias = "from-file", value_name = "PATH")]
+    token_file: Option<PathBuf>,
 
     /// Show what credential discovery would use for this registry (standard input, token
     /// variables, docker and podman configuration, credential helpers).
-    #[arg(long, value_name = "HOST", conflicts_with = "from_file")]
+    #[arg(long, value_name = "HOST", conflicts_with = "token_file")]
     registry: Option<String>,
 
     /// With --registry: the user name to pair with a token from standard input or the
@@ -83,7 +88,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
     if !args.stray.is_empty() {
         return output::usage_error(&t!("token.cli.argument-refused"));
     }
-    if let Some(name) = &args.from_env
+    if let Some(name) = &args.token_env
         && !is_variable_name(name)
     {
         return output::usage_error(&t!("token.cli.env-name-invalid"));
@@ -92,7 +97,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         if !credentials::host::is_plausible(registry) {
             return output::usage_error(&t!("token.cli.registry-invalid"));
         }
-        let stdin_secret = if args.stdin {
+        let stdin_secret = if args.password_stdin {
             match read_stdin() {
                 Ok(s) => Some(s),
                 Err(e) => return output::usage_error(&e),
@@ -102,9 +107,10 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         };
         let options = Options {
             registry: registry.clone(),
-            token_env: args.from_env.map(|n| vec![n]),
+            token_env: args.token_env.map(|n| vec![n]),
             username: args.username,
             stdin_secret,
+            stdin_source: None,
             env: Env::from_process(),
             helper_timeout: None,
         };
@@ -114,12 +120,12 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         };
         return output::emit(&runtime.block_on(token::report_registry(&options)), global);
     }
-    let report = if args.stdin {
+    let report = if args.password_stdin {
         match read_stdin() {
             Ok(secret) => token::report_value("stdin", secret.expose()),
             Err(e) => return output::usage_error(&e),
         }
-    } else if let Some(path) = &args.from_file {
+    } else if let Some(path) = &args.token_file {
         // A path is shown, unless it looks like a token typed in the wrong place.
         let shown = ghcr_doctor::secret::redact(&path.display().to_string());
         match std::fs::File::open(path).and_then(read_limited) {
@@ -145,7 +151,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             }
         }
     } else {
-        token::report_env(&Env::from_process(), args.from_env.map(|n| vec![n]))
+        token::report_env(&Env::from_process(), args.token_env.map(|n| vec![n]))
     };
     output::emit(&report, global)
 }

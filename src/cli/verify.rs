@@ -156,9 +156,11 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         Err(e) => return output::usage_error(&e),
     };
     ctx.observer = output::mask_observer(global);
-    let progress =
-        (args.pull && global.format() == Format::Text && std::io::stderr().is_terminal())
-            .then(progress_bar);
+    let progress = (args.pull
+        && global.format() == Format::Text
+        && std::io::stderr().is_terminal()
+        && std::io::stdout().is_terminal())
+    .then(progress_bar);
     let jobs: Vec<Job> = images
         .iter()
         .map(|input| {

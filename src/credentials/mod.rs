@@ -64,8 +64,11 @@ pub struct Options {
     pub token_env: Option<Vec<String>>,
     /// `--username`.
     pub username: Option<String>,
-    /// The secret read from standard input (`--password-stdin`).
+    /// The secret read from standard input (`--password-stdin`) or a file (`--token-file`).
     pub stdin_secret: Option<Secret>,
+    /// Where [`Options::stdin_secret`] came from, as findings name it (`file:PATH`);
+    /// `stdin` when `None`.
+    pub stdin_source: Option<String>,
     pub env: Env,
     /// How long a credential helper may run; [`helper::DEFAULT_TIMEOUT`] when `None`.
     pub helper_timeout: Option<Duration>,
@@ -212,11 +215,12 @@ fn shadowed(
 }
 fn from_stdin(options: &Options, d: &mut Discovery) -> Option<Credential> {
     let secret = options.stdin_secret.as_ref()?;
+    let source = options.stdin_source.as_deref().unwrap_or("stdin");
     if secret.expose().trim().is_empty() {
         d.findings.push(Finding::new(
             &CHECK_ENV,
             Outcome::Fail(CauseId::SecretEmpty),
-            "stdin",
+            source,
             t!("credentials.stdin-empty"),
         ));
         return None;
@@ -224,7 +228,7 @@ fn from_stdin(options: &Options, d: &mut Discovery) -> Option<Credential> {
     Some(Credential {
         username: username(options),
         secret: secret.clone(),
-        source: "stdin".into(),
+        source: source.into(),
         identity_token: false,
     })
 }

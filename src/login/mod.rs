@@ -43,6 +43,9 @@ pub struct Options {
     pub token_env: Option<Vec<String>>,
     /// `--username`.
     pub username: Option<String>,
+    /// The secret given with `--password-stdin` or `--token-file`, and its name (`stdin`,
+    /// `file:PATH`): the first candidate, before the variables.
+    pub given: Option<(String, Secret)>,
     /// Prove, but write nothing.
     pub dry_run: bool,
     /// `--github-api-url` (else `GITHUB_API_URL`, else api.github.com).
@@ -126,9 +129,35 @@ pub struct Outcome {
     pub attempts: Vec<Attempt>,
 }
 
+/// The candidates in order: the given secret, then the variables.
+fn candidates(options: &Options) -> Vec<credentials::Candidate> {
+    let mut all = Vec::new();
+    if let Some((name, secret)) = &options.given {
+        let state = if secret.expose().trim().is_empty() {
+            CandidateState::Empty
+        } else {
+            CandidateState::Usable(secret.clone())
+        };
+        all.push(credentials::Candidate {
+            name: name.clone(),
+            state,
+        });
+    }
+    all.extend(credentials::env_candidates(&options.credential_options()));
+    all
+}
+
+/// How findings name a candidate: `env:NAME` for a variable, else its own name.
+fn candidate_target(options: &Options, name: &str) -> String {
+    match &options.given {
+        Some((given, _)) if given == name => name.to_owned(),
+        _ => format!("env:{name}"),
+    }
+}
+
 /// Every secret `login` may use, so the caller can mask them before printing anything.
 pub fn secrets(options: &Options) -> Vec<Secret> {
-    credentials::env_candidates(&options.credential_options())
+    candidates(options)
         .into_iter()
         .filter_map(|c| match c.state {
             CandidateState::Usable(s) => Some(s),
@@ -168,9 +197,9 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
     let mut chosen: Option<Chosen> = None;
     let mut failed: Vec<Finding> = Vec::new();
 
-    for candidate in credentials::env_candidates(&options.credential_options()) {
+    for candidate in candidates(options) {
         let name = candidate.name;
-        let target = format!("env:{name}");
+        let target = candidate_target(options, &name);
         if chosen.is_some() {
             attempts.push(Attempt {
                 name,

@@ -43,6 +43,21 @@ impl Format {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
     pub color: bool,
+    /// How much the text report shows.
+    pub detail: Detail,
+}
+
+/// How much the text report shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Failures and warnings with their fixes, and the summary line (`--quiet`).
+    Quiet,
+    /// Per subject: the verdict, the problems with their fixes, one folded line for the
+    /// passes and skips.
+    #[default]
+    Normal,
+    /// Every finding, one line each (`-v`).
+    Verbose,
 }
 
 /// What one command found.

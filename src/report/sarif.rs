@@ -1,138 +1,34 @@
 //! SARIF 2.1.0 output, in the subset GitHub code scanning reads.
 //!
-//! Only what is emitted is modelled; each struct names its section of the SARIF 2.1.0
-//! standard. One run; `tool.driver.rules` holds one rule per check id that has a result, with
-//! the catalog's title, explanation and fix as descriptions and help, and `helpUri` pointing
-//! at the cause's section of `docs/causes.md`. Results are the fail, warn and info findings
-//! that name a file (code scanning shows nothing without a location); passes and skips are
-//! left out.
+//! One run. `tool.driver.rules` holds one rule per cause and per check that has a result: a
+//! result that names a cause has the cause id as its `ruleId` (several checks can find one
+//! cause), others the check id. A rule has the catalog's title, explanation and fix as its
+//! descriptions and help, and `helpUri` is an absolute link to the project's own
+//! documentation of the cause or the check ([`crate::home`]). Every failing and warning
+//! finding is a result, and so is every note that names a file; passes and skips are left
+//! out.
+//!
+//! Where a result points: the file and line of its finding; else, for a finding about an
+//! image, the workflow line that pushes that image when the report knows it (the
+//! no-argument run's `images`); else a logical location naming the image or target. The
+//! place in a CI log that showed the failure (`evidence.log` of `explain --run`) is a
+//! related location (the job's log URL, with the log line) and a logical location naming
+//! the job.
 
 use std::io::{self, Write};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
+use serde_json::{Map, Value, json};
 
 use super::Report;
-use crate::catalog;
 use crate::finding::{Finding, Status};
-use crate::home;
-use crate::t;
+use crate::{home, t};
 
 /// The schema URI written in `$schema`.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// GitHub truncates descriptions beyond this many characters.
 const MAX_DESCRIPTION: usize = 1024;
-
-/// §3.13 sarifLog.
-#[derive(Serialize)]
-struct Log {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run>,
-}
-
-/// §3.14 run.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run {
-    tool: Tool,
-    /// §3.14.27: our columns count characters.
-    column_kind: &'static str,
-    results: Vec<ResultObject>,
-}
-
-/// §3.18 tool.
-#[derive(Serialize)]
-struct Tool {
-    driver: Driver,
-}
-
-/// §3.19 toolComponent.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver {
-    name: &'static str,
-    version: &'static str,
-    semantic_version: &'static str,
-    information_uri: String,
-    rules: Vec<Rule>,
-}
-
-/// §3.11 message / multiformatMessageString.
-#[derive(Serialize)]
-struct Text {
-    text: String,
-}
-
-/// §3.12 multiformatMessageString with Markdown.
-#[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
-}
-
-/// §3.50 reportingConfiguration.
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
-}
-
-/// §3.49 reportingDescriptor.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Rule {
-    id: String,
-    name: String,
-    short_description: Text,
-    full_description: Text,
-    help: Help,
-    help_uri: String,
-    default_configuration: Configuration,
-}
-
-/// §3.27 result.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultObject {
-    rule_id: String,
-    rule_index: usize,
-    level: &'static str,
-    message: Text,
-    locations: Vec<LocationObject>,
-}
-
-/// §3.28 location.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LocationObject {
-    physical_location: PhysicalLocation,
-}
-
-/// §3.29 physicalLocation.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
-    region: Region,
-}
-
-/// §3.4 artifactLocation.
-#[derive(Serialize)]
-struct ArtifactLocation {
-    uri: String,
-}
-
-/// §3.30 region.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
-}
 
 /// §3.27.10 level of a status (`None` for passes and skips, which are not results).
 fn level(status: Status) -> Option<&'static str> {
@@ -181,16 +77,18 @@ fn truncate(s: &str) -> String {
     t
 }
 
-fn rule(report: &Report, f: &Finding, level: &'static str) -> Rule {
-    let id = f.check.clone();
-    let cause = f
-        .cause
-        .as_deref()
-        .and_then(catalog::cause)
-        .or_else(|| catalog::cause(&id));
-    let help_uri = match cause {
-        Some(c) => home::cause_doc(&c.id),
-        None => home::check_doc(&report.command, &id),
+/// The rule id of a finding: its cause when it names one, else its check.
+pub fn rule_id(f: &Finding) -> &str {
+    f.cause.map_or(f.check.as_str(), |c| c.as_str())
+}
+
+/// §3.49 reportingDescriptor for a finding's rule.
+fn rule(f: &Finding, level: &'static str) -> Value {
+    let id = rule_id(f).to_owned();
+    let cause = f.cause.map(|c| c.entry());
+    let help_uri = match f.cause {
+        Some(c) => home::cause_doc(c.as_str()),
+        None => home::check_url(&f.check),
     };
     let short = cause.map_or_else(
         || t!("sarif.rule-short", id = id),
@@ -212,91 +110,200 @@ fn rule(report: &Report, f: &Finding, level: &'static str) -> Rule {
     let see = t!("sarif.see", uri = help_uri);
     text.push_str(&format!("\n{see}"));
     markdown.push_str(&format!("\n{see}"));
-    Rule {
-        name: id.clone(),
-        id,
-        short_description: Text {
-            text: truncate(&short),
-        },
-        full_description: Text {
-            text: truncate(&full),
-        },
-        help: Help { text, markdown },
-        help_uri,
-        default_configuration: Configuration { level },
+    json!({
+        "id": id,
+        "name": id,
+        "shortDescription": { "text": truncate(&short) },
+        "fullDescription": { "text": truncate(&full) },
+        "help": { "text": text, "markdown": markdown },
+        "helpUri": help_uri,
+        "defaultConfiguration": { "level": level },
+        "properties": { "check": f.check },
+    })
+}
+
+/// A physical location: `file` at `line` (column span when known).
+fn physical(file: &str, line: usize, column: Option<usize>, end: Option<usize>) -> Value {
+    let line = line.max(1);
+    let mut region = Map::new();
+    region.insert("startLine".into(), json!(line));
+    if let Some(column) = column.map(|c| c.max(1)) {
+        let end = end.filter(|e| *e > column).unwrap_or(column + 1);
+        region.insert("startColumn".into(), json!(column));
+        region.insert("endLine".into(), json!(line));
+        region.insert("endColumn".into(), json!(end));
+    }
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": file_uri(file) },
+            "region": region,
+        }
+    })
+}
+
+/// Where the workflows push each image, from the no-argument run's `images` rows.
+fn pushed_at(report: &Report) -> Vec<(String, String, usize)> {
+    let Some(rows) = report.extra.get("images").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter_map(|r| {
+            Some((
+                r.get("image")?.as_str()?.to_owned(),
+                r.get("file")?.as_str()?.to_owned(),
+                usize::try_from(r.get("line")?.as_u64()?).ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// The images a finding is about: its `images` evidence (the diagnosis), else its target.
+fn images_of(f: &Finding) -> Vec<String> {
+    match f.evidence.get("images").and_then(Value::as_array) {
+        Some(list) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        None => vec![f.target.clone()],
     }
 }
 
-fn log(report: &Report) -> Log {
-    let mut rules: Vec<Rule> = Vec::new();
+/// §3.28 the primary location of a result.
+fn primary_location(f: &Finding, pushed: &[(String, String, usize)], command: &str) -> Value {
+    if let Some(loc) = &f.location
+        && let Some(file) = &loc.file
+    {
+        return physical(file, loc.line.unwrap_or(1), loc.column, loc.end_column);
+    }
+    for image in images_of(f) {
+        if let Some((_, file, line)) = pushed.iter().find(|(i, _, _)| *i == image) {
+            return physical(file, *line, None, None);
+        }
+    }
+    if let Some(log) = log_place(f) {
+        return json!({ "logicalLocations": [log] });
+    }
+    let name = if f.target.is_empty() {
+        command.to_owned()
+    } else {
+        f.target.clone()
+    };
+    json!({
+        "logicalLocations": [{
+            "name": name,
+            "fullyQualifiedName": name,
+            "kind": "resource",
+        }]
+    })
+}
+
+/// §3.33 the logical location of the CI log line a finding came from (`evidence.log`).
+fn log_place(f: &Finding) -> Option<Value> {
+    let log = f.evidence.get("log")?.as_object()?;
+    let job = log.get("job").and_then(Value::as_str).unwrap_or_default();
+    let name = match log.get("line").and_then(Value::as_u64) {
+        Some(line) => t!("sarif.log-line", job = job, line = line),
+        None => t!("sarif.log-job", job = job),
+    };
+    Some(json!({ "name": name, "fullyQualifiedName": name, "kind": "resource" }))
+}
+
+/// §3.27.22 related locations: the CI log that showed the failure, by its URL and line.
+fn related_locations(f: &Finding) -> Vec<Value> {
+    let Some(log) = f.evidence.get("log").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let Some(place) = log_place(f) else {
+        return Vec::new();
+    };
+    let mut location = Map::new();
+    location.insert("id".into(), json!(0));
+    if let Some(url) = log.get("url").and_then(Value::as_str) {
+        let mut physical = json!({ "artifactLocation": { "uri": url } });
+        if let Some(line) = log.get("line").and_then(Value::as_u64).filter(|l| *l > 0) {
+            physical["region"] = json!({ "startLine": line });
+        }
+        location.insert("physicalLocation".into(), physical);
+    }
+    location.insert(
+        "message".into(),
+        json!({ "text": place["name"].as_str().unwrap_or_default() }),
+    );
+    location.insert("logicalLocations".into(), json!([place]));
+    vec![Value::Object(location)]
+}
+
+fn log(report: &Report) -> Value {
+    let pushed = pushed_at(report);
+    let mut rules: Vec<Value> = Vec::new();
     let mut results = Vec::new();
     for f in &report.findings {
         let Some(level) = level(f.status) else {
             continue;
         };
-        let Some(loc) = &f.location else { continue };
-        let Some(file) = &loc.file else { continue };
-        let index = match rules.iter().position(|r| r.id == f.check) {
+        let has_file = f.location.as_ref().is_some_and(|l| l.file.is_some());
+        // Notes are results only where code scanning can show them: on a file.
+        if f.status == Status::Info && !has_file {
+            continue;
+        }
+        let id = rule_id(f);
+        let index = match rules.iter().position(|r| r["id"] == id) {
             Some(i) => {
-                if rank(level) > rank(rules[i].default_configuration.level) {
-                    rules[i].default_configuration.level = level;
+                let current = rules[i]["defaultConfiguration"]["level"]
+                    .as_str()
+                    .unwrap_or("note");
+                if rank(level) > rank(current) {
+                    rules[i]["defaultConfiguration"]["level"] = json!(level);
                 }
                 i
             }
             None => {
-                rules.push(rule(report, f, level));
+                rules.push(rule(f, level));
                 rules.len() - 1
             }
         };
-        let line = loc.line.unwrap_or(1).max(1);
-        let column = loc.column.unwrap_or(1).max(1);
-        let end_column = loc.end_column.filter(|e| *e > column).unwrap_or(column + 1);
         let mut message = f.message.clone();
         for step in &f.fix {
             message.push_str(&format!("\n{} {step}", t!("sarif.fix-heading")));
         }
-        results.push(ResultObject {
-            rule_id: f.check.clone(),
-            rule_index: index,
-            level,
-            message: Text { text: message },
-            locations: vec![LocationObject {
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: file_uri(file),
-                    },
-                    region: Region {
-                        start_line: line,
-                        start_column: column,
-                        end_line: line,
-                        end_column,
-                    },
-                },
-            }],
+        let mut result = json!({
+            "ruleId": id,
+            "ruleIndex": index,
+            "level": level,
+            "message": { "text": message },
+            "locations": [primary_location(f, &pushed, &report.command)],
+            "properties": { "check": f.check, "target": f.target },
         });
+        let related = related_locations(f);
+        if !related.is_empty() {
+            result["relatedLocations"] = Value::Array(related);
+        }
+        results.push(result);
     }
-    Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: env!("CARGO_PKG_NAME"),
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: home::doc("README.md"),
-                    rules,
-                },
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": env!("CARGO_PKG_NAME"),
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": home::doc("README.md"),
+                    "rules": rules,
+                }
             },
-            column_kind: "unicodeCodePoints",
-            results,
-        }],
-    }
+            "automationDetails": { "id": format!("{}/", report.command) },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
 }
 
 /// The SARIF document as a JSON value.
-pub fn to_value(report: &Report) -> serde_json::Value {
-    serde_json::to_value(log(report)).unwrap_or(serde_json::Value::Null)
+pub fn to_value(report: &Report) -> Value {
+    log(report)
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -307,8 +314,26 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A finding of any check id, as the renderers see it.
+    fn found(check: &str, status: Status, target: &str, message: impl Into<String>) -> Finding {
+        Finding {
+            check: check.into(),
+            status,
+            target: target.into(),
+            cause: None,
+            message: message.into(),
+            fix: Vec::new(),
+            evidence: Default::default(),
+            location: None,
+            denial: None,
+        }
+    }
+
+    fn cause(id: &str) -> crate::finding::CauseId {
+        crate::finding::CauseId::from_id(id).expect("cause id")
+    }
     use crate::finding::Location;
-    use crate::finding::{CauseId, Outcome};
 
     fn at(file: &str, line: usize) -> Location {
         Location {
@@ -323,34 +348,17 @@ mod tests {
     fn results_only_for_problems_with_a_location() {
         let mut r = Report::new("workflow");
         r.push(
-            Finding::new(
-                &crate::workflow::rules::login_missing::CHECK,
-                Outcome::Warn,
-                "jobs.a",
-                "m1",
-            )
-            .with_cause(CauseId::LoginMissing)
-            .with_location(at(".github/workflows/a b.yml", 4)),
+            found("login-missing", Status::Warn, "jobs.a", "m1")
+                .with_cause(cause("login-missing"))
+                .with_location(at(".github/workflows/a b.yml", 4)),
         );
         r.push(
-            Finding::new(
-                &crate::workflow::rules::login_missing::CHECK,
-                Outcome::Fail(CauseId::LoginMissing),
-                "jobs.b",
-                "m2",
-            )
-            .with_location(at(".github/workflows/a.yml", 9)),
+            found("login-missing", Status::Fail, "jobs.b", "m2")
+                .with_cause(cause("login-missing"))
+                .with_location(at(".github/workflows/a.yml", 9)),
         );
-        r.push(
-            Finding::new(&crate::workflow::YAML_CHECK, Outcome::Pass, "f", "ok")
-                .with_location(at("f", 1)),
-        );
-        r.push(Finding::new(
-            &crate::workflow::rules::secret_fallback::CHECK,
-            Outcome::Info,
-            "x",
-            "no location",
-        ));
+        r.push(found("workflow-yaml", Status::Pass, "f", "ok").with_location(at("f", 1)));
+        r.push(found("secret-fallback", Status::Info, "x", "no location"));
         let v = to_value(&r);
         assert_eq!(v["version"], "2.1.0");
         let run = &v["runs"][0];
@@ -379,5 +387,69 @@ mod tests {
         assert_eq!(loc["region"]["endColumn"], 8);
         assert_eq!(results[0]["level"], "warning");
         assert_eq!(results[1]["level"], "error");
+    }
+
+    #[test]
+    fn findings_without_a_file_point_at_the_pushing_line_the_image_or_the_log() {
+        let mut r = Report::new("auto");
+        r.extra.insert(
+            "images".into(),
+            json!([{ "image": "ghcr.io/o/a", "file": ".github/workflows/ci.yml", "line": 7 }]),
+        );
+        r.push(
+            found("registry-push", Status::Fail, "ghcr.io/o/a", "denied")
+                .with_cause(cause("token-missing-scope")),
+        );
+        r.push(found(
+            "registry-reachable",
+            Status::Warn,
+            "ghcr.io/o/b",
+            "slow",
+        ));
+        r.push(
+            found("explain", Status::Fail, "run 1", "denied in the log")
+                .with_cause(cause("workflow-missing-packages-write"))
+                .with_evidence(
+                    "log",
+                    json!({ "job": "build", "job_id": 3, "line": 42, "url": "https://github.com/o/a/actions/runs/1/job/3" }),
+                ),
+        );
+        r.push(found("registry-pull", Status::Pass, "ghcr.io/o/a", "ok"));
+        let v = to_value(&r);
+        let run = &v["runs"][0];
+        let results = run["results"].as_array().expect("results");
+        assert_eq!(results.len(), 3);
+        assert_eq!(results[0]["ruleId"], "token-missing-scope");
+        let loc = &results[0]["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], ".github/workflows/ci.yml");
+        assert_eq!(loc["region"]["startLine"], 7);
+        assert_eq!(results[1]["ruleId"], "registry-reachable");
+        assert_eq!(
+            results[1]["locations"][0]["logicalLocations"][0]["name"],
+            "ghcr.io/o/b"
+        );
+        let related = &results[2]["relatedLocations"][0];
+        assert_eq!(
+            related["physicalLocation"]["artifactLocation"]["uri"],
+            "https://github.com/o/a/actions/runs/1/job/3"
+        );
+        assert_eq!(related["physicalLocation"]["region"]["startLine"], 42);
+        let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+        let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "token-missing-scope",
+                "registry-reachable",
+                "workflow-missing-packages-write"
+            ]
+        );
+        assert_eq!(rules[0]["helpUri"], home::cause_doc("token-missing-scope"));
+        assert_eq!(rules[1]["helpUri"], home::check_url("registry-reachable"));
+        assert!(
+            rules[1]["helpUri"].as_str().is_some_and(
+                |u| u.starts_with("https://") && u.contains("/docs/checks/registry.md#")
+            )
+        );
     }
 }

@@ -205,15 +205,17 @@ fn classic_token_without_write_packages_is_missing_the_scope_and_leads_the_text(
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "ghcr.io/acme/app:v1", "{text}");
     assert!(
-        lines[0]
-            .starts_with("✗ diagnosis [ghcr.io/acme/app:v1]: The token lacks the package scope")
-            && lines[0].ends_with("(token-missing-scope)"),
+        lines[1]
+            .trim_start()
+            .starts_with("✗ diagnosis: The token lacks the package scope")
+            && lines[1].ends_with("(token-missing-scope)"),
         "{text}"
     );
     // The first step names where the token came from, then the catalog's follow.
     let fix = catalog_fix("token-missing-scope");
-    assert!(lines[1].contains("`GHCR_TOKEN`"), "{text}");
+    assert!(lines[2].contains("`GHCR_TOKEN`"), "{text}");
     assert!(text.contains(fix[0].as_str().expect("fix step")), "{text}");
 }
 

@@ -353,13 +353,8 @@ fn text_and_markdown_name_the_cause_and_the_fix() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let md = stdout(&out);
     assert!(md.starts_with("## "), "{md}");
-    assert!(
-        md.contains(&format!(
-            "({})",
-            ghcr_doctor::home::cause_doc("fork-or-dependabot-readonly")
-        )),
-        "{md}"
-    );
+    let link = ghcr_doctor::home::cause_doc("fork-or-dependabot-readonly");
+    assert!(md.contains(&format!("]({link})")), "{md}");
 }
 
 #[test]

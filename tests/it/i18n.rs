@@ -309,14 +309,14 @@ fn the_caret_stays_under_the_mark_after_chinese_text() {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines
         .iter()
-        .position(|l| l.starts_with("✗ reference-uppercase"))
+        .position(|l| l.trim_start().starts_with("✗ reference-uppercase"))
         .unwrap_or_else(|| panic!("no finding: {text}"));
     assert_eq!(
         lines[at..at + 4].join("\n"),
-        "✗ reference-uppercase [jobs.build] release.yml:17:41: 镜像名称 `ghcr.io/MyOrg/app:latest` 含有大写字母；仓库名称必须是小写 (reference-uppercase)
-    17 |         run: echo \"推送镜像\" && docker push ghcr.io/MyOrg/app:latest
-       |                                             ^^^^^^^^^^^^^^^^^^^^^^^^
-    修复：将镜像名称写成小写：`ghcr.io/myorg/app:latest`。"
+        "  ✗ reference-uppercase [jobs.build] release.yml:17:41: 镜像名称 `ghcr.io/MyOrg/app:latest` 含有大写字母；仓库名称必须是小写 (reference-uppercase)
+      17 |         run: echo \"推送镜像\" && docker push ghcr.io/MyOrg/app:latest
+         |                                             ^^^^^^^^^^^^^^^^^^^^^^^^
+      修复：将镜像名称写成小写：`ghcr.io/myorg/app:latest`。"
     );
     // The caret starts at the display column of the mark: every CJK character counts two.
     let source = lines[at + 1];

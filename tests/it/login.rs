@@ -778,3 +778,49 @@ fn check_and_verify_mask_a_credential_from_the_docker_config() {
         assert_eq!(out.status.code(), Some(0), "{command}: {text}");
     }
 }
+
+#[test]
+fn the_secret_can_come_from_standard_input_or_a_file_before_the_variables() {
+    let fake = ghcr();
+    let runner = Runner::new();
+    let mut cmd = runner.plain();
+    cmd.env(
+        "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+        format!("ghcr.io={}", fake.url()),
+    )
+    .env("GHCR_TOKEN", READ_ONLY)
+    .args([
+        "--format",
+        "json",
+        "login",
+        "--dry-run",
+        "--password-stdin",
+        "--for-push",
+        APP,
+    ]);
+    let out = crate::support::run_with_stdin(&mut cmd, format!("{WORKFLOW}\n").as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(doc["auth_method"], "stdin", "{doc:#}");
+    assert_eq!(finding(&doc, "login-candidate", "stdin")["status"], "pass");
+    assert_no_secret(&out, &[WORKFLOW, READ_ONLY]);
+
+    let file = runner.home().join("token");
+    std::fs::write(&file, format!("{WORKFLOW}\n")).expect("write");
+    let out = runner
+        .plain()
+        .env(
+            "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+            format!("ghcr.io={}", fake.url()),
+        )
+        .args(["--format", "json", "login", "--dry-run", "--token-file"])
+        .arg(&file)
+        .args(["--for-push", APP])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    let name = doc["auth_method"].as_str().unwrap_or_default();
+    assert!(name.starts_with("file:"), "{doc:#}");
+    assert_no_secret(&out, &[WORKFLOW]);
+}

@@ -27,6 +27,7 @@ mod messages;
 mod realm;
 mod reference;
 mod registry_harness;
+mod report;
 mod secret;
 mod support;
 mod token;

@@ -418,7 +418,12 @@ fn the_token_is_never_taken_from_argv() {
         .output()
         .expect("run");
     let help = stdout(&help);
-    for flag in ["--stdin", "--from-env", "--from-file", "--registry"] {
+    for flag in [
+        "--password-stdin",
+        "--token-env",
+        "--token-file",
+        "--registry",
+    ] {
         assert!(help.contains(flag), "{flag} missing from help: {help}");
     }
     assert!(!help.contains("--token "), "{help}");
@@ -428,7 +433,11 @@ fn the_token_is_never_taken_from_argv() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--stdin"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--password-stdin"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

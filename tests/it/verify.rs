@@ -598,7 +598,13 @@ fn text_output_and_usage_errors() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("image-blobs"), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(&format!("{image}: ✓ complete")), "{text}");
+    let out = ghcr_doctor(home.path())
+        .args(["verify", "-v", "--plain-http", &image])
+        .output()
+        .expect("run");
+    assert!(stdout(&out).contains("✓ image-blobs"), "{}", stdout(&out));
 
     for bad in [
         vec!["--expect-digest", "sha256:abc"],

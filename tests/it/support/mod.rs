@@ -48,9 +48,23 @@ pub fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
     child.wait_with_output().expect("wait for ghcr-doctor")
 }
 
-/// Standard output as text.
+/// Standard output as text. Every text report read by a test is also checked to give each
+/// fix step once ([`assert_each_fix_once`]).
 pub fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_each_fix_once(&text);
+    text
+}
+
+/// Fails when a text report prints the same fix line twice.
+pub fn assert_each_fix_once(text: &str) {
+    let mut seen = std::collections::HashSet::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("fix: ") && !seen.insert(line) {
+            panic!("the fix line `{line}` is printed twice:\n{text}");
+        }
+    }
 }
 
 /// Standard error as text.
