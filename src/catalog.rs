@@ -28,9 +28,14 @@ impl CauseId {
         })
     }
 
-    /// The catalog's fix steps.
+    /// The catalog's fix steps, in the language in use (English when untranslated).
     pub fn fix(self) -> Vec<String> {
-        self.entry().fix.clone()
+        self.entry().fix_text().to_vec()
+    }
+
+    /// The catalog's title, in the language in use (English when untranslated).
+    pub fn title(self) -> &'static str {
+        self.entry().title_text()
     }
 }
 
@@ -67,6 +72,79 @@ impl Serialize for CauseId {
 }
 
 static CAUSES_TOML: &str = include_str!("../catalog/causes.toml");
+
+/// Translations of the causes' texts, one file per language (`catalog/<lang>/causes.toml`),
+/// keyed by cause id. The English text in `catalog/causes.toml` is the source and the
+/// fallback for any cause or field a translation lacks.
+static TRANSLATIONS: &[(&str, &str)] = &[("zh-CN", include_str!("../catalog/zh-CN/causes.toml"))];
+
+/// A cause's texts in one language (`catalog/<lang>/causes.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CauseText {
+    /// The title, translated.
+    pub title: String,
+    /// The explanation, translated.
+    pub explanation: String,
+    /// The fix steps, translated, in the same order and number as the English ones.
+    pub fix: Vec<String>,
+}
+
+/// Parses a translation file: a table per cause id.
+pub fn parse_translation(
+    text: &str,
+) -> Result<std::collections::BTreeMap<String, CauseText>, toml::de::Error> {
+    toml::from_str(text)
+}
+
+fn translations()
+-> &'static std::collections::HashMap<&'static str, std::collections::BTreeMap<String, CauseText>> {
+    static T: OnceLock<
+        std::collections::HashMap<&'static str, std::collections::BTreeMap<String, CauseText>>,
+    > = OnceLock::new();
+    T.get_or_init(|| {
+        TRANSLATIONS
+            .iter()
+            .filter_map(|(lang, text)| Some((*lang, parse_translation(text).ok()?)))
+            .collect()
+    })
+}
+
+/// Every translation file, as `(language, text)` (for the test suite).
+pub fn translation_sources() -> &'static [(&'static str, &'static str)] {
+    TRANSLATIONS
+}
+
+/// The translation of cause `id` into `lang`, if there is one.
+pub fn translation(lang: &str, id: &str) -> Option<&'static CauseText> {
+    translations().get(lang)?.get(id)
+}
+
+impl Cause {
+    fn text_in(&self, lang: &str) -> Option<&'static CauseText> {
+        translation(lang, &self.id)
+    }
+
+    /// The title in the language in use (English when untranslated).
+    pub fn title_text(&self) -> &str {
+        self.text_in(crate::message::language())
+            .map_or(self.title.as_str(), |t| t.title.as_str())
+    }
+
+    /// The explanation in the language in use (English when untranslated), trimmed.
+    pub fn explanation_text(&self) -> &str {
+        self.text_in(crate::message::language())
+            .map_or(self.explanation.as_str(), |t| t.explanation.as_str())
+            .trim()
+    }
+
+    /// The fix steps in the language in use (English when untranslated).
+    pub fn fix_text(&self) -> &[String] {
+        self.text_in(crate::message::language())
+            .filter(|t| t.fix.len() == self.fix.len())
+            .map_or(self.fix.as_slice(), |t| t.fix.as_slice())
+    }
+}
 
 /// One cause of a registry or authentication failure.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -204,57 +282,91 @@ pub fn source_text() -> &'static str {
 
 /// `docs/causes.md`, generated from the catalog.
 pub fn markdown() -> String {
-    let mut out = String::from(
-        "# Causes\n\n\
-         <!-- Generated from catalog/causes.toml by `GHCR_DOCTOR_BLESS=1 cargo test docs`; do not edit by hand. -->\n\n\
-         Every finding that names a cause uses one of these ids. They are stable: an id is never\n\
-         renamed, so scripts may match on them (`jq '.findings[].cause'`).\n\n",
+    markdown_in(crate::message::DEFAULT_LANGUAGE)
+}
+
+/// The causes page in `lang`: `docs/causes.md` for English, `docs/<lang>/causes.md` for a
+/// translation. Ids, log messages and sources are the same in every language.
+pub fn markdown_in(lang: &str) -> String {
+    use crate::message::text_in;
+    let mut out = format!(
+        "# {}\n\n<!-- {} -->\n\n{}\n\n",
+        text_in(lang, "catalog.docs.title", &[]),
+        text_in(lang, "catalog.docs.generated", &[]),
+        text_in(lang, "catalog.docs.intro", &[]).trim_end(),
     );
+    let texts = |c: &'static Cause| -> (&'static str, &'static str, &'static [String]) {
+        match translation(lang, &c.id).filter(|t| t.fix.len() == c.fix.len()) {
+            Some(t) => (&t.title, &t.explanation, &t.fix),
+            None => (&c.title, &c.explanation, &c.fix),
+        }
+    };
     for c in causes() {
-        out.push_str(&format!("- [`{}`](#{}): {}\n", c.id, c.id, c.title));
+        let (title, _, _) = texts(c);
+        out.push_str(&format!("- [`{}`](#{}): {}\n", c.id, c.id, title));
     }
     for c in causes() {
+        let (title, explanation, fix) = texts(c);
         out.push_str(&format!(
             "\n## {}\n\n**{}**\n\n{}\n\n",
             c.id,
-            c.title,
-            c.explanation.trim()
+            title,
+            explanation.trim()
         ));
         if c.actions_only {
-            out.push_str(
-                "Only in GitHub Actions runs: `explain` does not name it first for a log from a local shell or another CI system.\n\n",
-            );
+            out.push_str(&text_in(lang, "catalog.docs.actions-only", &[]));
+            out.push_str("\n\n");
         }
-        out.push_str("Fix:\n\n");
-        for (i, step) in c.fix.iter().enumerate() {
+        out.push_str(&text_in(lang, "catalog.docs.fix", &[]));
+        out.push_str("\n\n");
+        for (i, step) in fix.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, step));
         }
         if !c.patterns.is_empty() {
-            out.push_str("\nRecognised in logs (`ghcr-doctor explain`):\n\n");
+            out.push('\n');
+            out.push_str(&text_in(lang, "catalog.docs.recognised", &[]));
+            out.push_str("\n\n");
             for p in &c.patterns {
                 match &p.protocol {
-                    Some(name) => out.push_str(&format!(
-                        "- {} (protocol signal `{name}`; {}; seen in {})",
-                        p.literal, p.printed_by, p.source
+                    Some(name) => out.push_str(&text_in(
+                        lang,
+                        "catalog.docs.protocol-pattern",
+                        &[
+                            ("literal", &p.literal),
+                            ("name", name),
+                            ("printed_by", &p.printed_by),
+                            ("source", &p.source),
+                        ],
                     )),
-                    None => out.push_str(&format!(
-                        "- `{}` ({}; seen in {})",
-                        p.literal.replace('`', "'"),
-                        p.printed_by,
-                        p.source
+                    None => out.push_str(&text_in(
+                        lang,
+                        "catalog.docs.pattern",
+                        &[
+                            ("literal", &p.literal.replace('`', "'")),
+                            ("printed_by", &p.printed_by),
+                            ("source", &p.source),
+                        ],
                     )),
                 }
                 if !p.alternatives.is_empty() {
                     let alts: Vec<String> =
                         p.alternatives.iter().map(|a| format!("`{a}`")).collect();
-                    out.push_str(&format!("; also possible: {}", alts.join(", ")));
+                    out.push_str(&text_in(
+                        lang,
+                        "catalog.docs.also-possible",
+                        &[("causes", &alts.join(", "))],
+                    ));
                 }
                 out.push('\n');
             }
         }
         if !c.sources.is_empty() {
-            out.push_str("\nSources: ");
-            out.push_str(&c.sources.join("; "));
+            out.push('\n');
+            out.push_str(&text_in(
+                lang,
+                "catalog.docs.sources",
+                &[("sources", &c.sources.join("; "))],
+            ));
             out.push('\n');
         }
     }

@@ -94,7 +94,7 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
     groups
         .into_iter()
         .map(|(cause, images, checks, fix)| {
-            let title = cause.entry().title.clone();
+            let title = cause.title().to_owned();
             let message = t!(
                 "check.diagnosis.message",
                 title = title,

@@ -12,6 +12,7 @@ mod access;
 mod auto;
 mod check;
 mod explain;
+mod help;
 mod login;
 pub(crate) mod output;
 mod reference;
@@ -90,10 +91,20 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
 }
 
 pub(crate) fn main() -> ExitCode {
+    // The language is chosen before parsing, so that clap's help (and the refusal of a
+    // token-shaped argument) is already in it. Choosing it never echoes an argument.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    ghcr_doctor::message::set_language(&ghcr_doctor::message::choose_language(
+        help::lang_argument(&args).as_deref(),
+        |name| std::env::var(name).ok(),
+    ));
     if let Some(code) = refuse_secret_arguments() {
         return code;
     }
-    let cli = match Cli::try_parse() {
+    let parsed = help::localize(<Cli as clap::CommandFactory>::command())
+        .try_get_matches_from(&args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { 0 };

@@ -59,6 +59,11 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, overrides_with = "github_actions")]
     pub no_github_actions: bool,
 
+    /// Language of the messages (`en`, `zh-CN`). Default: GHCR_DOCTOR_LANG, else the locale
+    /// (LC_ALL, LC_MESSAGES, LANG; LANGUAGE as a preference list).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+
     /// Show every check in text output, and debug traces on standard error (-vv for HTTP
     /// traces). Secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -177,7 +182,7 @@ pub(crate) fn parse_endpoints(
         .filter(|s| !s.trim().is_empty())
     {
         let Some((domain, url)) = pair.split_once('=') else {
-            return Err(format!("--registry-endpoints: `{pair}` is not DOMAIN=URL"));
+            return Err(ghcr_doctor::t!("check.cli.endpoint-pair", pair = pair));
         };
         match url::Url::parse(url.trim()) {
             Ok(u) => {
@@ -197,7 +202,10 @@ pub(crate) fn parse_endpoints(
 
 /// Sets up the language and debug traces for this process.
 pub(crate) fn init(global: &GlobalArgs) {
-    ghcr_doctor::message::set_language(&ghcr_doctor::message::language_from_env());
+    ghcr_doctor::message::set_language(&ghcr_doctor::message::choose_language(
+        global.lang.as_deref(),
+        |name| std::env::var(name).ok(),
+    ));
     let filter = match global.verbose {
         0 => std::env::var("RUST_LOG").unwrap_or_else(|_| "off".into()),
         1 => "ghcr_doctor=debug".into(),

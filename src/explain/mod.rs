@@ -491,7 +491,7 @@ fn envelope_text(body: &str) -> Option<String> {
 }
 
 fn title(id: &str) -> String {
-    catalog::cause(id).map_or_else(|| id.to_owned(), |c| c.title.clone())
+    catalog::cause(id).map_or_else(|| id.to_owned(), |c| c.title_text().to_owned())
 }
 
 /// Turns one explanation into a finding about `input`.
@@ -510,7 +510,10 @@ pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
     }
     if !e.alternatives.is_empty() {
         let titles: Vec<String> = e.alternatives.iter().map(|a| title(a)).collect();
-        message.push_str(&t!("explain.also-possible", causes = titles.join("; ")));
+        message.push_str(&t!(
+            "explain.also-possible",
+            causes = titles.join(&t!("common.clause-separator"))
+        ));
     }
     let target = e
         .image

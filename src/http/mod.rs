@@ -290,33 +290,31 @@ impl Streaming {
 /// Why a request got no HTTP answer. Each variant maps to a cause id.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
-    #[error("cannot resolve host {host}: {detail}")]
+    #[error("{}", crate::t!("registry.error.dns", host = host, detail = detail))]
     Dns { host: String, detail: String },
-    #[error("connection to {host} refused")]
+    #[error("{}", crate::t!("registry.error.refused", host = host))]
     Refused { host: String },
-    #[error("no answer from {host} within {seconds} s")]
+    #[error("{}", crate::t!("registry.error.timeout", host = host, seconds = seconds))]
     Timeout { host: String, seconds: u64 },
-    #[error("TLS with {host} failed: {detail}")]
+    #[error("{}", crate::t!("registry.error.tls", host = host, detail = detail))]
     Tls { host: String, detail: String },
-    #[error("proxy {proxy} failed for {host}: {detail}")]
+    #[error("{}", crate::t!("registry.error.proxy-failed", proxy = proxy, host = host, detail = detail))]
     Proxy {
         proxy: String,
         host: String,
         detail: String,
     },
-    #[error("connection to {host} failed: {detail}")]
+    #[error("{}", crate::t!("registry.error.connection", host = host, detail = detail))]
     Connection { host: String, detail: String },
-    #[error(
-        "refusing to send credentials to {url} over plain HTTP (only loopback hosts are allowed without --plain-http)"
-    )]
+    #[error("{}", crate::t!("registry.error.insecure-loopback", url = url))]
     InsecureCredentials { url: String },
-    #[error("refusing redirect from {from} to {to}: {reason}")]
+    #[error("{}", crate::t!("registry.error.redirect", from = from, to = to, reason = reason))]
     Redirect {
         from: String,
         to: String,
         reason: String,
     },
-    #[error("{url} answered with a body over {limit} bytes")]
+    #[error("{}", crate::t!("registry.error.too-large", url = url, limit = limit))]
     BodyTooLarge { url: String, limit: usize },
     /// The body ended before its `Content-Length`: the connection was cut mid-answer.
     #[error("{}", crate::t!("common.body-truncated", url = url, received = received, expected = expected.map_or_else(|| "?".to_owned(), |n| n.to_string())))]
@@ -325,7 +323,7 @@ pub enum Error {
         received: usize,
         expected: Option<u64>,
     },
-    #[error("invalid request: {detail}")]
+    #[error("{}", crate::t!("registry.error.invalid", detail = detail))]
     Invalid { detail: String },
 }
 

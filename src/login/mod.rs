@@ -72,20 +72,16 @@ impl Options {
 /// Why `login` could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("`{image}` is not a valid image reference: {detail}")]
+    #[error("{}", crate::t!("login.cli.bad-image", image = image, detail = detail))]
     Reference { image: String, detail: String },
-    #[error(
-        "`{image}` is on {domain}, not on {registry}: log in to each registry with its own `ghcr-doctor login`"
-    )]
+    #[error("{}", crate::t!("login.cli.other-registry", image = image, domain = domain, registry = registry))]
     OtherRegistry {
         image: String,
         domain: String,
         registry: String,
     },
     /// Not echoed: a token pasted in the wrong place must not be printed.
-    #[error(
-        "the REGISTRY argument is not a registry host (expected a name like ghcr.io or 127.0.0.1:5000)"
-    )]
+    #[error("{}", crate::t!("login.cli.bad-registry"))]
     Registry,
 }
 

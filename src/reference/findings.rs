@@ -172,7 +172,7 @@ fn width(c: char) -> usize {
     if c.is_control() {
         c.escape_debug().count()
     } else {
-        1
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
     }
 }
 
@@ -202,4 +202,25 @@ pub fn pointer(input: &str, span: Span) -> String {
     let lead: usize = before.chars().map(width).sum();
     let marks: usize = marked.chars().map(width).sum::<usize>().max(1);
     format!("{}{}", " ".repeat(lead), "^".repeat(marks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pointer_counts_display_columns() {
+        // `镜像` is two characters of two columns each; the caret goes under `App`.
+        let input = "ghcr.io/镜像/App";
+        let start = input.find("App").expect("App");
+        assert_eq!(
+            pointer(input, (start, start + 3)),
+            format!("{}^^^", " ".repeat(13))
+        );
+        let start = input.find('镜').expect("镜");
+        assert_eq!(
+            pointer(input, (start, start + '镜'.len_utf8())),
+            format!("{}^^", " ".repeat(8))
+        );
+    }
 }

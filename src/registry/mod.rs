@@ -47,7 +47,7 @@ pub enum Error {
     #[error("{0}")]
     Refused(Box<Refusal>),
     /// The registry answered success with something unusable.
-    #[error("{url} answered {status} with an unusable body: {detail}")]
+    #[error("{}", crate::t!("registry.error.bad-answer", url = url, status = status, detail = detail))]
     BadAnswer {
         url: String,
         status: u16,
@@ -58,7 +58,7 @@ pub enum Error {
     },
     /// The registry's success answer ended mid-way (truncated JSON): a failing registry or
     /// proxy, not a credential problem.
-    #[error("{url} answered {status} with a body cut short: {detail}")]
+    #[error("{}", crate::t!("registry.error.truncated", url = url, status = status, detail = detail))]
     Truncated {
         url: String,
         status: u16,

@@ -50,9 +50,9 @@ fn annotation(f: &Finding, cmd: &str) -> String {
     if !f.target.is_empty() {
         message = format!("[{}] {message}", safe(&f.target));
     }
-    let heading = t!("report.fix-heading");
+    let label = t!("report.fix-label");
     for step in &f.fix {
-        message.push_str(&format!("\n{heading}: {}", safe(step)));
+        message.push_str(&format!("\n{label}{}", safe(step)));
     }
     format!("::{cmd} {}::{}", props.join(","), escape_data(&message))
 }

@@ -229,11 +229,11 @@ fn fix_section(f: &Finding, shown: &mut Vec<String>) -> String {
             "{}: {} {}\n\n",
             t!("markdown.cause"),
             cause_link(cause),
-            escape(entry.map_or("", |c| c.title.as_str()))
+            escape(entry.map_or("", |c| c.title_text()))
         ));
         // Why it happens, from the catalog, so the summary reads on its own.
         if let Some(c) = entry {
-            s.push_str(&escape(c.explanation.trim()));
+            s.push_str(&escape(c.explanation_text()));
             s.push_str("\n\n");
         }
     }

@@ -157,7 +157,7 @@ impl Report {
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("the {format} format is not available for `{command}` yet")]
+    #[error("{}", crate::t!("report.unsupported-format", format = format, command = command))]
     Unsupported {
         format: &'static str,
         command: String,

@@ -90,9 +90,12 @@ fn rule(f: &Finding, level: &'static str) -> Value {
         Some(c) => home::cause_doc(c.as_str()),
         None => home::check_url(&f.check),
     };
-    let short = cause.map_or_else(|| t!("sarif.rule-short", id = id), |c| c.title.clone());
-    let full = cause.map_or_else(|| f.message.clone(), |c| c.explanation.trim().to_owned());
-    let fix: Vec<String> = cause.map_or_else(Vec::new, |c| c.fix.clone());
+    let short = cause.map_or_else(
+        || t!("sarif.rule-short", id = id),
+        |c| c.title_text().to_owned(),
+    );
+    let full = cause.map_or_else(|| f.message.clone(), |c| c.explanation_text().to_owned());
+    let fix: Vec<String> = cause.map_or_else(Vec::new, |c| c.fix_text().to_vec());
     let mut text = full.clone();
     let mut markdown = full.clone();
     if !fix.is_empty() {

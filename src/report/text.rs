@@ -103,18 +103,13 @@ fn render_line(
         }
     }
     if matches!(f.status, Status::Fail | Status::Warn | Status::Info) && !f.fix.is_empty() {
-        let heading = t!("report.fix-heading");
+        let label = t!("report.fix-label");
         for step in &f.fix {
             if shown.contains(step) {
                 continue;
             }
             shown.push(step.clone());
-            writeln!(
-                out,
-                "    {} {}",
-                paint(style, "36", &format!("{heading}:")),
-                safe(step)
-            )?;
+            writeln!(out, "    {}{}", paint(style, "36", &label), safe(step))?;
         }
     }
     Ok(())

@@ -159,12 +159,21 @@ impl Source {
         if to < chars.len() {
             text.push('…');
         }
-        let carets = width.min(WINDOW_AFTER);
+        // Carets go by display columns: a CJK character (a Chinese comment or step name)
+        // takes two, a combining mark none.
+        let columns = |cs: &[char]| -> usize {
+            cs.iter()
+                .map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0))
+                .sum()
+        };
+        let lead: Vec<char> = text.chars().take(caret_at).collect();
+        let marked_end = (start + width.min(WINDOW_AFTER)).min(end.max(start));
+        let carets = columns(&chars[start..marked_end]).max(1);
         let number = mark.line.to_string();
         let gutter = " ".repeat(number.len());
         format!(
             "{number} | {text}\n{gutter} | {}{}",
-            " ".repeat(caret_at),
+            " ".repeat(columns(&lead)),
             "^".repeat(carets)
         )
     }

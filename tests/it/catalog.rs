@@ -94,3 +94,75 @@ fn docs_causes_md_matches_catalog() {
         "docs/causes.md is out of date: run `GHCR_DOCTOR_BLESS=1 cargo test docs`"
     );
 }
+
+/// `docs/zh-CN/causes.md` is generated like the English page, from the translations.
+#[test]
+fn docs_zh_cn_causes_md_matches_catalog() {
+    let path = root().join("docs/zh-CN/causes.md");
+    let expected = catalog::markdown_in("zh-CN");
+    if std::env::var_os("GHCR_DOCTOR_BLESS").is_some() {
+        std::fs::create_dir_all(root().join("docs/zh-CN")).expect("mkdir docs/zh-CN");
+        std::fs::write(&path, &expected).expect("write docs/zh-CN/causes.md");
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/zh-CN/causes.md is out of date: run `GHCR_DOCTOR_BLESS=1 cargo test docs`"
+    );
+    for c in catalog::causes() {
+        assert!(
+            actual.contains(&format!("\n## {}\n", c.id)),
+            "docs/zh-CN/causes.md has no section for {}",
+            c.id
+        );
+    }
+}
+
+/// Every cause has a zh-CN title, explanation and the same number of fix steps; the
+/// translation names no unknown cause; URLs and code spans (commands, messages, ids) are
+/// kept as they are, except the one placeholder path that is itself translated.
+#[test]
+fn every_cause_is_translated_to_zh_cn() {
+    let han = regex::Regex::new(r"\p{Han}").expect("regex");
+    let kept = regex::Regex::new(r"`[^`]*`|https?://[^\s）),]+").expect("regex");
+    let translated_spans = ["`ghcr.io/<owner of this repository>/<name>`"];
+    for (lang, text) in catalog::translation_sources() {
+        let table = catalog::parse_translation(text)
+            .unwrap_or_else(|e| panic!("catalog/{lang}/causes.toml: {e}"));
+        for id in table.keys() {
+            assert!(
+                catalog::cause(id).is_some(),
+                "catalog/{lang}/causes.toml: unknown cause {id}"
+            );
+        }
+    }
+    let mut problems = Vec::new();
+    for c in catalog::causes() {
+        let Some(t) = catalog::translation("zh-CN", &c.id) else {
+            problems.push(format!("{}: no zh-CN translation", c.id));
+            continue;
+        };
+        if t.fix.len() != c.fix.len() {
+            problems.push(format!(
+                "{}: {} fix steps, English has {}",
+                c.id,
+                t.fix.len(),
+                c.fix.len()
+            ));
+        }
+        let pairs = [(&c.title, &t.title), (&c.explanation, &t.explanation)]
+            .into_iter()
+            .chain(c.fix.iter().zip(&t.fix));
+        for (en, zh) in pairs {
+            if !han.is_match(zh) {
+                problems.push(format!("{}: left in English: {zh}", c.id));
+            }
+            for span in kept.find_iter(en).map(|m| m.as_str()) {
+                if !zh.contains(span) && !translated_spans.contains(&span) {
+                    problems.push(format!("{}: `{span}` is missing from the zh-CN text", c.id));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -18,6 +18,7 @@ mod github;
 mod hardening;
 mod hostile;
 mod hostile_cli;
+mod i18n;
 mod install;
 mod leak;
 mod load;

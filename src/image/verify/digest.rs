@@ -68,7 +68,7 @@ pub(super) fn digest_finding(
             &CHECK_DIGEST,
             Outcome::Fail(CauseId::ImageDigestMismatch),
             input,
-            problems.join("; "),
+            problems.join(&t!("common.clause-separator")),
         )
     } else if header.is_none() {
         // No Docker-Content-Digest: never claim it matched. With nothing expected either,
@@ -88,7 +88,7 @@ pub(super) fn digest_finding(
                 t!(
                     "verify.digest.ok-no-header",
                     digest = actual,
-                    sources = sources.join(", ")
+                    sources = sources.join(&t!("common.list-separator"))
                 ),
             )
         }
@@ -107,7 +107,7 @@ pub(super) fn digest_finding(
             t!(
                 "verify.digest.ok",
                 digest = actual,
-                sources = sources.join(", ")
+                sources = sources.join(&t!("common.list-separator"))
             ),
         )
     };
