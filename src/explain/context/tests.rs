@@ -1,0 +1,198 @@
+//! Unit tests of `explain::context`.
+
+use super::*;
+
+#[test]
+fn signal_names_round_trip() {
+    for s in Signal::ALL {
+        assert_eq!(Signal::from_name(s.name()), Some(s));
+    }
+    assert_eq!(Signal::from_name("no-such-signal"), None);
+}
+
+#[test]
+fn host_detection_picks_the_first_family_named() {
+    assert_eq!(
+        Host::detect("push ghcr.io/o/n after docker.io/library/x"),
+        Some(Host::Ghcr)
+    );
+    assert_eq!(
+        Host::detect("123.dkr.ecr.eu-west-1.amazonaws.com/app"),
+        Some(Host::Ecr)
+    );
+    assert_eq!(
+        Host::detect("Logging into Docker Hub..."),
+        Some(Host::DockerHub)
+    );
+    assert_eq!(Host::detect("localhost:5000/app"), None);
+}
+
+#[test]
+fn permissions_block_without_packages_means_none() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::PermissionsBlock, 1, b"", 0, 0, "");
+    t.permissions_line("Contents: read");
+    t.permissions_line("Metadata: read");
+    t.permissions_line("##[endgroup]");
+    assert!(t.global().contains(Signal::PackagesNone));
+    let mut t = Tracker::default();
+    t.trigger(Trigger::PermissionsBlock, 1, b"", 0, 0, "");
+    t.permissions_line("Packages: write");
+    assert!(t.global().contains(Signal::PackagesWrite));
+    assert!(!t.global().contains(Signal::PackagesNone));
+}
+
+#[test]
+fn docker_advice_to_log_in_is_not_a_login() {
+    let mut t = Tracker::default();
+    let raw = b"pull access denied for x, repository does not exist or may require 'docker login'";
+    let start = 68;
+    assert_eq!(&raw[start..start + 12], b"docker login");
+    t.trigger(Trigger::LoginAttempt, 1, raw, start, start + 12, "");
+    assert!(!t.global().contains(Signal::LoginAttempted));
+    let raw = b"Run echo $T | docker login ghcr.io -u octocat --password-stdin";
+    t.trigger(
+        Trigger::LoginAttempt,
+        1,
+        raw,
+        13,
+        25,
+        "docker login ghcr.io",
+    );
+    assert!(t.global().contains(Signal::LoginAttempted));
+}
+
+#[test]
+fn classic_token_needs_its_full_shape() {
+    let mut t = Tracker::default();
+    let raw = b"xghp_0123456789abcdefghijABCDEFGHIJ012345";
+    t.trigger(Trigger::ClassicPat, 1, raw, 1, 5, "");
+    assert!(!t.global().contains(Signal::ClassicPat));
+    let raw = b"ghp_0123456789abcdefghijABCDEFGHIJ012345";
+    t.trigger(Trigger::ClassicPat, 1, raw, 0, 4, "");
+    assert!(t.global().contains(Signal::ClassicPat));
+}
+
+#[test]
+fn pull_request_target_is_not_a_pull_request() {
+    let mut t = Tracker::default();
+    let raw = b"eventName: pull_request_target";
+    t.trigger(Trigger::PullRequest, 1, raw, 0, 23, "");
+    assert!(!t.global().contains(Signal::PullRequest));
+    let raw = b"eventName: pull_request";
+    t.trigger(Trigger::PullRequest, 1, raw, 0, 23, "");
+    assert!(t.global().contains(Signal::PullRequest));
+}
+
+#[test]
+fn op_of_reads_the_operation_from_the_message() {
+    assert_eq!(
+        op_of(r#"Error response from daemon: Get "https://ghcr.io/v2/": denied: denied"#),
+        Some(Signal::LoginRequest)
+    );
+    assert_eq!(
+        op_of(
+            "failed to push ghcr.io/o/a:1: unexpected status from POST request to https://ghcr.io/v2/o/a/blobs/uploads/: 403 Forbidden"
+        ),
+        Some(Signal::Push)
+    );
+    assert_eq!(
+        op_of(r#"Head "https://ghcr.io/v2/o/a/manifests/latest": unauthorized"#),
+        Some(Signal::Pull)
+    );
+    assert_eq!(op_of("denied"), None);
+}
+
+#[test]
+fn login_from_variables_is_told_apart_from_a_prompt() {
+    assert!(takes_credentials_from_variables(
+        "Run docker login -u $DOCKER_USER -p $DOCKER_PASSWORD"
+    ));
+    assert!(takes_credentials_from_variables(
+        r#"Run echo "" | docker login https://ghcr.io -u octo --password-stdin"#
+    ));
+    assert!(!takes_credentials_from_variables(
+        "$ docker login ghcr.io -u octo"
+    ));
+}
+
+#[test]
+fn login_action_without_inputs_means_every_secret_was_empty() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::LoginAction, 1, b"", 0, 0, "");
+    for l in [
+        "with:",
+        "  registry: ghcr.io",
+        "  logout: true",
+        "##[endgroup]",
+    ] {
+        t.login_block_line(l);
+    }
+    t.login_block_line("Username and password required");
+    assert!(t.global().contains(Signal::LoginInputsEmpty));
+    let mut t = Tracker::default();
+    t.trigger(Trigger::LoginAction, 1, b"", 0, 0, "");
+    t.login_block_line("with:");
+    t.login_block_line("  username: octocat");
+    t.login_block_line("Error: Username and password required");
+    assert!(!t.global().contains(Signal::LoginInputsEmpty));
+}
+
+#[test]
+fn registry_work_lends_context_to_the_next_few_lines() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::PullActivity, 10, b"", 0, 0, "");
+    assert!(t.context_at(10));
+    assert!(t.context_near(11));
+    assert!(t.context_near(10 + CONTEXT_LINES));
+    assert!(!t.context_near(11 + CONTEXT_LINES));
+    assert_eq!(t.recent_op(12), Some(Op::Pull));
+    t.trigger(Trigger::PushActivity, 20, b"", 0, 0, "");
+    assert_eq!(t.recent_op(21), Some(Op::Push));
+}
+
+#[test]
+fn pulling_from_just_before_an_error_means_the_tag_resolved() {
+    let mut t = Tracker::default();
+    t.trigger(
+        Trigger::PushTarget,
+        2,
+        b"",
+        0,
+        0,
+        "latest: Pulling from octo/app",
+    );
+    assert!(t.for_error(3, None).contains(Signal::TagResolved));
+    assert!(!t.for_error(9, None).contains(Signal::TagResolved));
+}
+
+#[test]
+fn a_credential_on_the_command_line_is_a_login() {
+    let mut t = Tracker::default();
+    let raw = b"skopeo copy --authfile /mnt/auth.json docker://a docker://b";
+    t.trigger(Trigger::CredentialFlag, 1, raw, 12, 22, "");
+    assert!(t.global().contains(Signal::LoginAttempted));
+    assert!(!t.global().contains(Signal::NoLogin));
+    let mut t = Tracker::default();
+    let raw = b"x--creds";
+    t.trigger(Trigger::CredentialFlag, 1, raw, 1, 8, "");
+    assert!(t.global().contains(Signal::NoLogin));
+}
+
+#[test]
+fn log_kind_and_no_login() {
+    let mut t = Tracker::default();
+    assert!(t.global().contains(Signal::NoLogin));
+    t.trigger(Trigger::LogLocal, 1, b"", 0, 0, "");
+    t.trigger(
+        Trigger::LoginAttempt,
+        2,
+        b"docker login ghcr.io",
+        0,
+        12,
+        "docker login ghcr.io",
+    );
+    let g = t.global();
+    assert!(g.contains(Signal::LogLocal) && !g.contains(Signal::LogActions));
+    assert!(!g.contains(Signal::NoLogin));
+}

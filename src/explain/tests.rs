@@ -1,0 +1,248 @@
+//! Unit tests of `explain`.
+
+use super::*;
+
+#[test]
+fn repeated_message_is_one_explanation_with_its_count() {
+    let mut log = String::new();
+    for _ in 0..40 {
+        log.push_str("denied: permission_denied: write_package\n");
+    }
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations.len(), 1);
+    assert_eq!(s.explanations[0].count, 40);
+    assert_eq!(s.explanations[0].line, 1);
+    assert_eq!(s.explanations[0].lines.len(), MAX_LINES_KEPT);
+}
+
+#[test]
+fn classify_maps_live_answers_like_explain() {
+    let plain = Hints::default();
+    let fine = Hints {
+        token_kind: Some(TokenKind::FineGrainedPat),
+        ..Hints::default()
+    };
+    let classic = Hints {
+        token_kind: Some(TokenKind::ClassicPat),
+        ..Hints::default()
+    };
+    let scopes = "permission_denied: The token provided does not match expected scopes.";
+    assert_eq!(
+        classify(scopes, &classic).map(|c| c.cause).as_deref(),
+        Some("token-missing-scope")
+    );
+    assert_eq!(
+        classify(scopes, &fine).map(|c| c.cause).as_deref(),
+        Some("token-fine-grained-unsupported")
+    );
+    let write = classify(
+        "installation not allowed to Write organization package",
+        &plain,
+    )
+    .expect("classified");
+    assert_eq!(write.cause, "workflow-missing-packages-write");
+    assert_eq!(
+        write.alternatives,
+        vec!["fork-or-dependabot-readonly", "package-access-not-granted"]
+    );
+    assert_eq!(
+        classify("permission_denied: write_package", &plain)
+            .map(|c| c.cause)
+            .as_deref(),
+        Some("package-access-not-granted")
+    );
+    let create = "installation not allowed to Create organization package";
+    assert_eq!(
+        classify(create, &plain).map(|c| c.cause).as_deref(),
+        Some("workflow-missing-packages-write")
+    );
+    let with_write = Hints {
+        signals: vec![Signal::PackagesWrite],
+        ..Hints::default()
+    };
+    assert_eq!(
+        classify(create, &with_write).map(|c| c.cause).as_deref(),
+        Some("package-creation-restricted")
+    );
+    let stored = Hints {
+        token_kind: Some(TokenKind::ClassicPat),
+        stored_credentials: true,
+        ..Hints::default()
+    };
+    assert_eq!(
+        classify("denied: denied", &stored)
+            .map(|c| c.cause)
+            .as_deref(),
+        Some("stale-credentials")
+    );
+    assert_eq!(
+        classify("denied: denied", &classic)
+            .map(|c| c.cause)
+            .as_deref(),
+        Some("token-invalid")
+    );
+    assert_eq!(classify("everything is fine", &plain), None);
+    // Raw JSON bodies read like the clients' wording.
+    assert_eq!(
+        classify(
+            r#"{"errors":[{"code":"DENIED","message":"permission_denied: write_package"}]}"#,
+            &plain
+        )
+        .map(|c| c.cause)
+        .as_deref(),
+        Some("package-access-not-granted")
+    );
+    assert_eq!(
+            classify(
+                r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[]}]}"#,
+                &plain
+            )
+            .map(|c| c.cause)
+            .as_deref(),
+            Some("registry-unauthorized")
+        );
+    assert_eq!(
+        classify(
+            r#"{"errors":[{"code":"DENIED","message":"invalid token"}]}"#,
+            &plain
+        )
+        .map(|c| c.cause)
+        .as_deref(),
+        Some("registry-token-exchange-skipped")
+    );
+}
+
+#[test]
+fn evidence_never_repeats_a_credential() {
+    let log = "echo ghp_0123456789abcdefghijABCDEFGHIJ012345 | docker login: Error response from daemon: Get \"https://ghcr.io/v2/\": denied: denied\n\
+                   net/http: invalid header field value \"Basic b2N0bzpnaHBfc2VjcmV0c2VjcmV0c2VjcmV0\\n\" for key Authorization\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations.len(), 2, "{s:?}");
+    for e in &s.explanations {
+        assert!(!e.text.contains("ghp_0123"), "{}", e.text);
+        assert!(!e.text.contains("b2N0bzpn"), "{}", e.text);
+        assert!(e.text.contains("<redacted>"), "{}", e.text);
+    }
+}
+
+const BODY: &str = "Fz9aQ3mK7pL2wR8tY4nB6cD1fG5hJ0kX2vN";
+
+#[test]
+fn a_token_cut_by_the_excerpt_is_still_redacted() {
+    // The excerpt starts a quarter of its length before the match; a token across that
+    // cut lost its `ghp_` and was quoted as is.
+    for gap in 60..120 {
+        let line = format!(
+            "{} ghp_{BODY}{}denied: permission_denied: write_package {}\n",
+            "x".repeat(500),
+            " ".repeat(gap),
+            "z".repeat(500)
+        );
+        let s = scan(line.as_bytes()).expect("scan");
+        let text = &s.explanations[0].text;
+        assert!(!text.contains(&BODY[8..]), "gap {gap}: {text}");
+    }
+}
+
+#[test]
+fn a_token_whose_prefix_a_colour_code_swallowed_is_still_redacted() {
+    // `ESC [ SP g` is a whole control sequence: stripping it took the token's `g`.
+    let line = format!("denied: \u{1b}[ ghp_{BODY} permission_denied: write_package\n");
+    let s = scan(line.as_bytes()).expect("scan");
+    let text = &s.explanations[0].text;
+    assert!(!text.contains(BODY), "{text}");
+    assert!(text.contains("<redacted>"), "{text}");
+}
+
+#[test]
+fn digests_and_words_are_not_redacted() {
+    let digest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    let text = format!("{digest}: not found; docker_buildx_build_push_action_step_v5");
+    assert_eq!(redact(&text), text);
+}
+
+#[test]
+fn excerpt_keeps_the_match_and_marks_cuts() {
+    let long = format!("{}denied: denied{}", "a".repeat(1000), "b".repeat(1000));
+    let e = excerpt(&long, 1000);
+    assert!(e.contains("denied: denied"));
+    assert!(e.starts_with('…') && e.ends_with('…'));
+    assert!(e.chars().count() <= EXCERPT + 2);
+}
+
+#[test]
+fn a_registry_failure_in_any_wording_is_never_silent() {
+    // A client the catalog has never seen: its own wording, the registry's status.
+    for (log, cause) in [
+        (
+            "pushing image:   app\nerror: POST failed; expected status {202} but got 401: Unauthorized\n",
+            "registry-unauthorized",
+        ),
+        (
+            "The push refers to repository [registry.example.com/team/app]\ndenied\n",
+            "registry-denied",
+        ),
+        (
+            "Error: GET https://registry.example.com/v2/team/app/manifests/1: status code 503\n",
+            "registry-unavailable",
+        ),
+        (
+            r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}"#,
+            "rate-limited",
+        ),
+    ] {
+        let s = scan(log.as_bytes()).expect("scan");
+        assert_eq!(
+            s.explanations.first().map(|e| e.cause.as_str()),
+            Some(cause),
+            "{log}"
+        );
+    }
+    // The same words without a registry nearby stay silent.
+    for log in [
+        "npm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/pkg - Forbidden\n",
+        "Could not fetch URL http://pypi.example.com/simple/: HTTP Error 401: Unauthorized\n",
+        "PermissionError: [Errno 13] Permission denied: '/var/run/docker.sock'\n",
+        // Docker's package and download hosts are not registries.
+        "E: Failed to fetch https://download.docker.com/linux/ubuntu/dists/focal/InRelease  403  Forbidden [IP: 65.9.61.77 443]\n",
+        "Connecting to get.docker.com (get.docker.com)|13.35.20.114|:443... connected.\nHTTP request sent, awaiting response... 403 Forbidden\n2018-10-30 01:49:41 ERROR 403: Forbidden.\n",
+    ] {
+        assert!(
+            scan(log.as_bytes()).expect("scan").explanations.is_empty(),
+            "{log}"
+        );
+    }
+}
+
+#[test]
+fn an_actions_only_cause_does_not_lead_for_a_local_log() {
+    let line = "failed to push ghcr.io/octo/app:1: unexpected status from POST request to https://ghcr.io/v2/octo/app/blobs/uploads/: 403 Forbidden\n";
+    let s = scan(line.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "workflow-missing-packages-write");
+    let local = format!("$ docker buildx build --push -t ghcr.io/octo/app:1 .\n{line}");
+    let s = scan(local.as_bytes()).expect("scan");
+    let e = &s.explanations[0];
+    assert!(
+        !catalog::cause(&e.cause).expect("cause").actions_only,
+        "{e:?}"
+    );
+    assert!(
+        e.alternatives
+            .contains(&"workflow-missing-packages-write".to_owned())
+    );
+    assert_eq!(e.ranked_by, vec![Signal::LogLocal]);
+    // In an Actions log it leads again.
+    let actions = format!("##[group]Run docker/build-push-action@v5\n{line}");
+    let s = scan(actions.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "workflow-missing-packages-write");
+}
+
+#[test]
+fn the_most_specific_message_of_one_report_comes_first() {
+    let log = "[ERROR] Build image failed, perhaps you should make sure your credentials for 'registry-1.docker.io/octo/app' are set up correctly: Unauthorized for registry-1.docker.io/octo/app: 401 Unauthorized\n\
+                   [ERROR] GET https://auth.docker.io/token?service=registry.docker.io&scope=repository:octo/app:pull,push\n\
+                   [ERROR] {\"details\":\"access token has insufficient scopes\"}\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    let causes: Vec<&str> = s.explanations.iter().map(|e| e.cause.as_str()).collect();
+    assert_eq!(causes, vec!["registry-denied", "registry-unauthorized"]);
+}
