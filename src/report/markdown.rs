@@ -329,25 +329,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    /// A finding of any check id, as the renderers see it.
-    fn found(check: &str, status: Status, target: &str, message: impl Into<String>) -> Finding {
-        Finding {
-            check: check.into(),
-            status,
-            target: target.into(),
-            cause: None,
-            message: message.into(),
-            fix: Vec::new(),
-            evidence: Default::default(),
-            location: None,
-            denial: None,
-        }
-    }
-
-    fn cause(id: &str) -> crate::finding::CauseId {
-        crate::finding::CauseId::from_id(id).expect("cause id")
-    }
     use crate::finding::Location;
+    use crate::report::test_findings::{cause, found};
 
     fn failing(message: &str) -> Finding {
         found("explain", Status::Fail, "build.log", message)

@@ -193,3 +193,33 @@ fn redact_value(v: &mut Value) {
         _ => {}
     }
 }
+
+/// Findings built by hand for the renderers' unit tests.
+#[cfg(test)]
+pub(crate) mod test_findings {
+    use crate::finding::{CauseId, Finding, Status};
+
+    /// A finding of any check id, as the renderers see it.
+    pub(crate) fn found(
+        check: &str,
+        status: Status,
+        target: &str,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            check: check.into(),
+            status,
+            target: target.into(),
+            cause: None,
+            message: message.into(),
+            fix: Vec::new(),
+            evidence: Default::default(),
+            location: None,
+            denial: None,
+        }
+    }
+
+    pub(crate) fn cause(id: &str) -> CauseId {
+        CauseId::from_id(id).expect("cause id")
+    }
+}

@@ -70,46 +70,33 @@ pub(super) fn digest_finding(
             input,
             problems.join(&t!("common.clause-separator")),
         )
-    } else if header.is_none() {
-        // No Docker-Content-Digest: never claim it matched. With nothing expected either,
-        // nothing was compared: a note, not a pass.
-        if all.is_empty() {
-            Finding::new(
-                &CHECK_DIGEST,
+    } else {
+        // Without a Docker-Content-Digest, never claim it matched; with nothing expected
+        // either, nothing was compared: a note, not a pass.
+        let sources = sources.join(&t!("common.list-separator"));
+        let (outcome, message) = match (header.is_some(), all.is_empty()) {
+            (false, true) => (
                 Outcome::Info,
-                input,
                 t!("verify.digest.no-header-unexpected", digest = actual),
-            )
-        } else {
-            Finding::new(
-                &CHECK_DIGEST,
+            ),
+            (false, false) => (
                 Outcome::Pass,
-                input,
                 t!(
                     "verify.digest.ok-no-header",
                     digest = actual,
-                    sources = sources.join(&t!("common.list-separator"))
+                    sources = sources
                 ),
-            )
-        }
-    } else if all.is_empty() {
-        Finding::new(
-            &CHECK_DIGEST,
-            Outcome::Pass,
-            input,
-            t!("verify.digest.ok-unexpected", digest = actual),
-        )
-    } else {
-        Finding::new(
-            &CHECK_DIGEST,
-            Outcome::Pass,
-            input,
-            t!(
-                "verify.digest.ok",
-                digest = actual,
-                sources = sources.join(&t!("common.list-separator"))
             ),
-        )
+            (true, true) => (
+                Outcome::Pass,
+                t!("verify.digest.ok-unexpected", digest = actual),
+            ),
+            (true, false) => (
+                Outcome::Pass,
+                t!("verify.digest.ok", digest = actual, sources = sources),
+            ),
+        };
+        Finding::new(&CHECK_DIGEST, outcome, input, message)
     };
     f.evidence = evidence;
     f
