@@ -12,6 +12,7 @@ use regex::Regex;
 
 use crate::finding::Finding;
 use crate::t;
+use crate::workflow::rules::reference_uppercase::expression_ranges;
 use crate::workflow::yaml::{Node, Pos};
 
 use super::doc::Doc;
@@ -311,36 +312,6 @@ fn lowercase_step(doc: &Doc<'_>, step: &Node, vars: &[Var]) -> Result<Edit, Stri
         end: at,
         text: doc.lines(&lines),
     })
-}
-
-/// Byte ranges of `${{ ... }}`, `${...}`, `$(...)` and `$NAME` in `s`.
-fn expression_ranges(s: &str) -> Vec<(usize, usize)> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'$' {
-            i += 1;
-            continue;
-        }
-        let rest = &s[i..];
-        let end = if rest.starts_with("${{") {
-            rest.find("}}").map_or(b.len(), |e| i + e + 2)
-        } else if rest.starts_with("${") {
-            rest.find('}').map_or(b.len(), |e| i + e + 1)
-        } else if rest.starts_with("$(") {
-            rest.find(')').map_or(b.len(), |e| i + e + 1)
-        } else {
-            let mut e = i + 1;
-            while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
-                e += 1;
-            }
-            e
-        };
-        out.push((i, end));
-        i = end.max(i + 1);
-    }
-    out
 }
 
 /// Lowercases the repository path of a reference (not its transport, registry host, tag,

@@ -79,7 +79,7 @@ fn reference(an: &Analysis<'_>, job: &str, r: &ImageRef) -> Option<Finding> {
 }
 
 /// Byte ranges of `${{ ... }}`, `${...}`, `$(...)` and `$NAME` in `s`.
-fn expression_ranges(s: &str) -> Vec<(usize, usize)> {
+pub(crate) fn expression_ranges(s: &str) -> Vec<(usize, usize)> {
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
