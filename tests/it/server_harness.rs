@@ -1,0 +1,72 @@
+//! The hand-written HTTP server every in-process fake runs on (`support::http_server`): it
+//! works in synchronous and async tests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::support::http_server::{Req, Resp, Server};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
+async fn get(url: &str, token: Option<&str>) -> reqwest::Response {
+    let mut req = client().get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("request")
+}
+
+/// A server started and dropped inside an async test: its runtime is shut down in the
+/// background, not dropped in a context where blocking is not allowed (which panics).
+#[tokio::test]
+async fn a_server_starts_answers_and_drops_inside_an_async_test() {
+    let server = Server::start(Arc::new(|req: &Req| {
+        Resp::new(200).body("text/plain", format!("you asked for {}", req.path()))
+    }));
+    let answer = get(&format!("{}/ping?x=1", server.url()), None).await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.text().await.expect("body"), "you asked for /ping");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("GET", "/ping?x=1")
+    );
+    drop(server);
+    // The test goes on after the drop: the runtime this test runs on is intact.
+    tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[test]
+fn a_server_answers_while_a_synchronous_test_blocks() {
+    let server = Server::start(Arc::new(|_: &Req| Resp::new(204)));
+    let mut stream = std::net::TcpStream::connect(server.addr).expect("connect");
+    use std::io::{Read, Write};
+    stream
+        .write_all(b"GET /x HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .expect("write");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).expect("read");
+    assert_eq!(&head, b"HTTP/1.1 204");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn set_header_replaces_and_header_appends() {
+    let r = Resp::new(200)
+        .header("x-a", "1")
+        .header("X-A", "2")
+        .set_header("x-a", "3");
+    assert_eq!(r.headers, [("x-a".to_owned(), "3".to_owned())]);
+    let r = r.header("x-a", "4");
+    assert_eq!(r.headers.len(), 2);
+}
