@@ -79,11 +79,19 @@ pub enum Signal {
     /// A Kubernetes node pulls the image (`Failed to pull image`, `ErrImagePull`): the
     /// credential, if any, comes from the cluster's pull secrets.
     ClusterPull,
+    /// A proxy is configured for the client (`HTTPS_PROXY=...`, `docker info`'s `HTTPS Proxy:`).
+    ProxyConfigured,
+    /// The failing request went to a near miss of a well-known registry host (`ghrc.io`).
+    HostTypo,
+    /// The client tried the image name on several registries in turn (podman's
+    /// unqualified-search registries): one registry's not-found means the name is wrong, the
+    /// others' refusals are how they answer for names they do not hold.
+    SearchRegistries,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 31] = [
+    pub const ALL: [Signal; 34] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -115,6 +123,9 @@ impl Signal {
         Signal::LoginInputsEmpty,
         Signal::StoredCredentials,
         Signal::ClusterPull,
+        Signal::ProxyConfigured,
+        Signal::HostTypo,
+        Signal::SearchRegistries,
     ];
 
     /// The stable kebab-case name.
@@ -151,6 +162,9 @@ impl Signal {
             Signal::LoginInputsEmpty => "login-inputs-empty",
             Signal::StoredCredentials => "stored-credentials",
             Signal::ClusterPull => "cluster-pull",
+            Signal::ProxyConfigured => "proxy-configured",
+            Signal::HostTypo => "host-typo",
+            Signal::SearchRegistries => "search-registries",
         }
     }
 
@@ -296,6 +310,12 @@ pub(crate) enum Trigger {
     LogLocal,
     /// A Kubernetes pull event.
     ClusterPull,
+    /// A token request that carried a credential (`failed to fetch oauth token`).
+    OauthTokenRequest,
+    /// The tag resolved to a manifest list (`copying system image from manifest list`).
+    ManifestList,
+    /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
+    Proxy,
 }
 
 /// Literals (lowercase) that announce context.
@@ -341,6 +361,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     (": downloading", Trigger::PullActivity),
     ("docker pull ", Trigger::PullActivity),
     ("podman pull ", Trigger::PullActivity),
+    ("buildah pull ", Trigger::PullActivity),
+    ("nerdctl pull ", Trigger::PullActivity),
+    ("helm pull ", Trigger::PullActivity),
+    ("oras pull ", Trigger::PullActivity),
+    ("crane pull ", Trigger::PullActivity),
     ("error pulling image", Trigger::PullActivity),
     (": preparing", Trigger::PushActivity),
     (": pushing", Trigger::PushActivity),
@@ -348,12 +373,28 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("pushing image", Trigger::PushActivity),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
+    ("buildah push ", Trigger::PushActivity),
+    ("nerdctl push ", Trigger::PushActivity),
+    ("helm push ", Trigger::PushActivity),
+    ("oras push ", Trigger::PushActivity),
+    ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
     (": waiting", Trigger::Activity),
     (": retrying in", Trigger::Activity),
     ("copying blob", Trigger::Activity),
     ("getting image source signatures", Trigger::Activity),
     ("writing manifest", Trigger::Activity),
+    ("skopeo copy ", Trigger::Activity),
+    ("oras cp ", Trigger::Activity),
+    ("crane copy ", Trigger::Activity),
+    ("fetch oauth token", Trigger::OauthTokenRequest),
+    ("from manifest list", Trigger::ManifestList),
+    ("http_proxy=", Trigger::Proxy),
+    ("https_proxy=", Trigger::Proxy),
+    ("http_proxy: ", Trigger::Proxy),
+    ("https_proxy: ", Trigger::Proxy),
+    ("http proxy: ", Trigger::Proxy),
+    ("https proxy: ", Trigger::Proxy),
     (
         "authenticating with existing credentials",
         Trigger::StoredCredentials,
@@ -409,6 +450,14 @@ const LOGIN_BLOCK_LINES: u32 = 16;
 /// How many lines after `Pulling from` a `manifest unknown` means the tag resolved.
 const TAG_RESOLVED_LINES: usize = 2;
 
+/// How many lines after `copying system image from manifest list` (containers/image wraps
+/// its error over several lines) a `manifest unknown` is about a manifest the list names.
+const MANIFEST_LIST_LINES: usize = 8;
+
+/// How many lines after a command or message that names a mistyped registry host an error is
+/// taken to be about that host.
+const TYPO_LINES: usize = 10;
+
 /// The operation a line shows under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Op {
@@ -439,6 +488,15 @@ pub(crate) struct Tracker {
     /// Lines left in a `docker/login-action` block, and whether it listed a credential.
     login_block_left: u32,
     login_block_credential: bool,
+    /// The last `... from manifest list` line.
+    last_manifest_list: Option<usize>,
+    /// A token request carried a credential (`failed to fetch oauth token`).
+    oauth_request: bool,
+    /// The last line that named a mistyped registry host.
+    last_typo: Option<usize>,
+    /// Registry hosts named by `Trying to pull HOST/...` lines (podman's search), by family
+    /// or, for other registries, counted once.
+    tried_hosts: Vec<String>,
 }
 
 impl Tracker {
@@ -560,6 +618,7 @@ impl Tracker {
                     self.target = Some(host);
                     self.hosts_seen |= host.bit();
                 }
+                self.note_typo(line_no, cleaned);
                 self.last_context = Some(line_no);
                 let lower = cleaned.to_ascii_lowercase();
                 if lower.contains("pulling ") {
@@ -574,11 +633,28 @@ impl Tracker {
             Trigger::PullActivity => {
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Pull, line_no));
+                self.command_names(line_no, cleaned);
+                let lower = cleaned.to_ascii_lowercase();
+                if let Some(i) = lower.find("trying to pull ")
+                    && let Some(host) = lower[i + "trying to pull ".len()..].split('/').next()
+                {
+                    let host = host.trim().to_owned();
+                    if !host.is_empty() && !self.tried_hosts.contains(&host) {
+                        self.tried_hosts.push(host);
+                    }
+                }
             }
             Trigger::PushActivity => {
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Push, line_no));
+                self.command_names(line_no, cleaned);
             }
+            Trigger::OauthTokenRequest => self.oauth_request = true,
+            Trigger::ManifestList => {
+                self.last_manifest_list = Some(line_no);
+                self.last_context = Some(line_no);
+            }
+            Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);
@@ -612,6 +688,7 @@ impl Tracker {
                 if let Some(host) = Host::detect(cleaned) {
                     self.login_hosts |= host.bit();
                 }
+                self.note_typo(line_no, cleaned);
                 if takes_credentials_from_variables(cleaned) {
                     self.signals.insert(Signal::LoginVariables);
                 }
@@ -624,11 +701,45 @@ impl Tracker {
         self.hosts_seen |= host.bit();
     }
 
+    /// A pull or push command names its registry (`docker pull ghcr.io/o/app`, `helm pull
+    /// oci://ghcr.io/...`): the error that follows, which often names none, is about it.
+    fn command_names(&mut self, line_no: usize, cleaned: &str) {
+        if let Some(host) = Host::detect(cleaned) {
+            self.target = Some(host);
+            self.hosts_seen |= host.bit();
+        }
+        self.note_typo(line_no, cleaned);
+    }
+
+    /// True when a line shortly before `line_no` (or `line_no` itself) named a mistyped
+    /// registry host.
+    pub(crate) fn recent_typo(&self, line_no: usize) -> bool {
+        self.last_typo
+            .is_some_and(|l| l <= line_no && line_no - l <= TYPO_LINES)
+    }
+
+    /// Records line `line_no` when it names a registry host that is a near miss of a
+    /// well-known one (`docker push ghrc.io/o/app`).
+    pub(crate) fn note_typo(&mut self, line_no: usize, text: &str) {
+        if names_mistyped_host(text) {
+            self.last_typo = Some(line_no);
+        }
+    }
+
     /// The signals that hold for the whole log.
     pub(crate) fn global(&self) -> Signals {
         let mut s = self.signals;
         if !s.contains(Signal::LoginAttempted) {
             s.insert(Signal::NoLogin);
+            // containerd asks for an OAuth token only when it holds a credential for the
+            // host; with no login in the log (and outside Actions, whose runners start
+            // clean), that credential was stored earlier.
+            if self.oauth_request && !s.contains(Signal::LogActions) {
+                s.insert(Signal::StoredCredentials);
+            }
+        }
+        if self.tried_hosts.len() > 1 {
+            s.insert(Signal::SearchRegistries);
         }
         // The runner prints every granted permission; a block without a `Packages:` line
         // means the job's token has no packages permission at all.
@@ -656,6 +767,12 @@ impl Tracker {
         if self
             .last_pulling_from
             .is_some_and(|l| l < line && line - l <= TAG_RESOLVED_LINES)
+        {
+            s.insert(Signal::TagResolved);
+        }
+        if self
+            .last_manifest_list
+            .is_some_and(|l| l < line && line - l <= MANIFEST_LIST_LINES)
         {
             s.insert(Signal::TagResolved);
         }
@@ -708,6 +825,27 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
     } else {
         None
     }
+}
+
+/// True when `text` names a registry host (in an image reference or a URL) that is a near
+/// miss of a well-known registry (`ghrc.io`, `dokcer.io`), by the host model's own test.
+pub(crate) fn names_mistyped_host(text: &str) -> bool {
+    if !text.contains('.') {
+        return false;
+    }
+    text.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '"' | '\'' | '(' | ')' | '='))
+        .filter_map(|word| {
+            let word = word
+                .strip_prefix("https://")
+                .or_else(|| word.strip_prefix("http://"))
+                .or_else(|| word.strip_prefix("oci://"))
+                .or_else(|| word.strip_prefix("docker://"))
+                .unwrap_or(word);
+            // A host is followed by a path; a bare word with a dot is a file or a version.
+            let (host, rest) = word.split_once('/')?;
+            (!rest.is_empty()).then_some(host)
+        })
+        .any(|host| crate::host::Host::parse(host).likely_typo_of().is_some())
 }
 
 /// True when a login command line takes its user name or password from a variable

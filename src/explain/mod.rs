@@ -146,6 +146,8 @@ struct Seen {
     host: Option<Host>,
     truncated: bool,
     others: Vec<String>,
+    /// The message, or a command just before it, names a mistyped registry host.
+    typo: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -259,6 +261,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let Some(found) = m.best(&hits.patterns, &cleaned, context, protocol) else {
             return;
         };
+        if is_daemon_connection(&cleaned) && m.entries[found.entry].cause.id.starts_with("network-")
+        {
+            return;
+        }
         let host = Host::detect(&found.segment)
             .or_else(|| Host::detect(&cleaned))
             .or_else(|| tracker.target());
@@ -306,6 +312,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         host,
                         truncated,
                         others: found.others,
+                        typo: context::names_mistyped_host(&cleaned) || tracker.recent_typo(no),
                     },
                 );
             }
@@ -323,8 +330,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if let Some(op) = s.op {
             signals.insert(op);
         }
-        let ranked = only_where_possible(
-            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+        if s.typo {
+            signals.insert(Signal::HostTypo);
+        }
+        let ranked = typo_first(
+            only_where_possible(
+                rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                signals,
+            ),
             signals,
         );
         explanations.push(Explanation {
@@ -359,12 +372,55 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .any(|c| c == &e.cause || e.alternatives.contains(c))
     });
     explanations.sort_by_key(|e| e.line);
-    let explanations = per_cause(in_blocks(explanations));
+    let global = tracker.global().union(extra);
+    let explanations = not_found_first(per_cause(in_blocks(explanations)), global);
     Ok(Scan {
         explanations,
         stats,
-        signals: tracker.global().union(extra).iter().collect(),
+        signals: global.iter().collect(),
     })
+}
+
+/// When the client tried the name on several registries in turn (podman's
+/// unqualified-search registries), one registry's `manifest unknown` or `name unknown` says the
+/// image does not exist under that name; the other registries' refusals (`unauthorized`,
+/// `denied`) are how they answer for a name they do not hold. The not-found leads.
+fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<Explanation> {
+    if signals.contains(Signal::SearchRegistries)
+        && let Some(pos) = explanations
+            .iter()
+            .position(|e| e.cause == "image-not-found")
+        && pos > 0
+    {
+        let mut e = explanations.remove(pos);
+        e.ranked_by = vec![Signal::SearchRegistries];
+        explanations.insert(0, e);
+    }
+    explanations
+}
+
+/// Puts `registry-host-typo` first when the failing request went to a near miss of a
+/// well-known registry host: whatever that host answered (nothing, an HTML page, a refusal),
+/// the fix is the host name, and the credential may have gone to someone else's server.
+fn typo_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+    const TYPO: &str = "registry-host-typo";
+    if !signals.contains(Signal::HostTypo) || ranked.cause == TYPO {
+        return ranked;
+    }
+    ranked.alternatives.retain(|a| a != TYPO);
+    let was = std::mem::replace(&mut ranked.cause, TYPO.to_owned());
+    ranked.alternatives.insert(0, was);
+    ranked.ranked_by = vec![Signal::HostTypo];
+    ranked
+}
+
+/// True when the line is the docker CLI failing to reach its own daemon (`error during
+/// connect: Post http://docker:2375/v1.40/auth: dial tcp: lookup docker ...`, `Cannot connect
+/// to the Docker daemon`): a network error there is about the daemon's socket or host, not a
+/// registry, even inside `docker login` or `docker pull`.
+fn is_daemon_connection(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    lower.contains("error during connect") || lower.contains("cannot connect to the docker daemon")
 }
 
 /// Moves a cause that only exists in GitHub Actions runs behind the first alternative that

@@ -196,3 +196,79 @@ fn log_kind_and_no_login() {
     assert!(g.contains(Signal::LogLocal) && !g.contains(Signal::LogActions));
     assert!(!g.contains(Signal::NoLogin));
 }
+
+#[test]
+fn a_mistyped_registry_host_is_recognised_in_references_and_urls() {
+    assert!(names_mistyped_host("docker push ghrc.io/octocat/app:latest"));
+    assert!(names_mistyped_host(
+        "Get \"https://dokcer.io/v2/\": dial tcp: lookup dokcer.io: no such host"
+    ));
+    assert!(names_mistyped_host("The push refers to repository [gchr.io/o/app]"));
+    // The real hosts, other registries, and words with dots are not near misses.
+    assert!(!names_mistyped_host("docker push ghcr.io/octocat/app:latest"));
+    assert!(!names_mistyped_host("docker pull registry.example.com/o/app"));
+    assert!(!names_mistyped_host("mcr.microsoft.com/dotnet/sdk:8.0"));
+    assert!(!names_mistyped_host("see config.json or version 1.2.3"));
+}
+
+#[test]
+fn a_command_that_names_a_mistyped_host_marks_the_errors_after_it() {
+    let mut t = Tracker::default();
+    let line = "docker push ghrc.io/octocat/app:latest";
+    t.trigger(Trigger::PushActivity, 3, line.as_bytes(), 0, 12, line);
+    assert!(t.recent_typo(3));
+    assert!(t.recent_typo(3 + TYPO_LINES));
+    assert!(!t.recent_typo(4 + TYPO_LINES));
+    assert!(!t.recent_typo(2), "not before the command");
+}
+
+#[test]
+fn a_pull_command_names_the_registry_of_the_error_after_it() {
+    let mut t = Tracker::default();
+    let line = "$ docker pull ghcr.io/octo-org/app";
+    t.trigger(Trigger::PullActivity, 1, line.as_bytes(), 2, 14, line);
+    assert_eq!(t.target(), Some(Host::Ghcr));
+    assert_eq!(t.recent_op(2), Some(Op::Pull));
+}
+
+#[test]
+fn an_oauth_token_request_without_a_login_used_a_stored_credential() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::OauthTokenRequest, 2, b"", 0, 0, "");
+    let g = t.global();
+    assert!(g.contains(Signal::StoredCredentials));
+    assert!(g.contains(Signal::NoLogin));
+    // With a login in the log, the credential is that login's.
+    let mut t = Tracker::default();
+    t.trigger(Trigger::OauthTokenRequest, 2, b"", 0, 0, "");
+    t.trigger(Trigger::LoginSucceeded, 1, b"", 0, 0, "");
+    assert!(!t.global().contains(Signal::StoredCredentials));
+    // An Actions runner starts without stored credentials.
+    let mut t = Tracker::default();
+    t.trigger(Trigger::OauthTokenRequest, 2, b"", 0, 0, "");
+    t.trigger(Trigger::LogActions, 1, b"", 0, 0, "");
+    assert!(!t.global().contains(Signal::StoredCredentials));
+}
+
+#[test]
+fn a_manifest_list_before_manifest_unknown_means_the_tag_resolved() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::ManifestList, 3, b"", 0, 0, "");
+    assert!(t.for_error(8, None).contains(Signal::TagResolved));
+    assert!(!t.for_error(3 + MANIFEST_LIST_LINES + 1, None).contains(Signal::TagResolved));
+}
+
+#[test]
+fn proxy_settings_and_search_registries_are_signals() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::Proxy, 1, b"", 0, 0, "");
+    assert!(t.global().contains(Signal::ProxyConfigured));
+    let mut t = Tracker::default();
+    let one = "Trying to pull docker.io/multiarch/ubuntu-core...";
+    t.trigger(Trigger::PullActivity, 1, one.as_bytes(), 0, 14, one);
+    t.trigger(Trigger::PullActivity, 2, one.as_bytes(), 0, 14, one);
+    assert!(!t.global().contains(Signal::SearchRegistries), "one registry, twice");
+    let two = "Trying to pull quay.io/multiarch/ubuntu-core...";
+    t.trigger(Trigger::PullActivity, 3, two.as_bytes(), 0, 14, two);
+    assert!(t.global().contains(Signal::SearchRegistries));
+}
