@@ -83,6 +83,10 @@ pub enum Signal {
     ProxyConfigured,
     /// The failing request went to a near miss of a well-known registry host (`ghrc.io`).
     HostTypo,
+    /// The failing request went to a mirror or pull-through cache rather than the registry the
+    /// image names (containerd's `?ns=docker.io`, a path that starts with a registry host:
+    /// `m.daocloud.io/v2/cr.weaviate.io/...`).
+    Mirror,
     /// The client tried the image name on several registries in turn (podman's
     /// unqualified-search registries): one registry's not-found means the name is wrong, the
     /// others' refusals are how they answer for names they do not hold.
@@ -91,7 +95,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 34] = [
+    pub const ALL: [Signal; 35] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -125,6 +129,7 @@ impl Signal {
         Signal::ClusterPull,
         Signal::ProxyConfigured,
         Signal::HostTypo,
+        Signal::Mirror,
         Signal::SearchRegistries,
     ];
 
@@ -164,6 +169,7 @@ impl Signal {
             Signal::ClusterPull => "cluster-pull",
             Signal::ProxyConfigured => "proxy-configured",
             Signal::HostTypo => "host-typo",
+            Signal::Mirror => "mirror",
             Signal::SearchRegistries => "search-registries",
         }
     }
@@ -846,6 +852,29 @@ pub(crate) fn names_mistyped_host(text: &str) -> bool {
             (!rest.is_empty()).then_some(host)
         })
         .any(|host| crate::host::Host::parse(host).likely_typo_of().is_some())
+}
+
+/// True when the request in `message` went to a mirror or pull-through cache: containerd
+/// marks a mirrored request with the upstream's namespace (`/manifests/latest?ns=docker.io`),
+/// and path-style mirrors put the upstream registry's host first in the repository path
+/// (`https://m.daocloud.io/v2/cr.weaviate.io/org/app/manifests/1.0`).
+pub(crate) fn is_mirror_request(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("?ns=") {
+        return true;
+    }
+    lower.match_indices("/v2/").any(|(i, _)| {
+        let rest = &lower[i + 4..];
+        let first = rest.split('/').next().unwrap_or_default();
+        // The first path component is a host (`docker.io`, `cr.weaviate.io`) and more of the
+        // path follows.
+        rest.len() > first.len() + 1
+            && first.contains('.')
+            && first
+                .rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase()))
+    })
 }
 
 /// True when a login command line takes its user name or password from a variable

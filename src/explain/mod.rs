@@ -148,6 +148,8 @@ struct Seen {
     others: Vec<String>,
     /// The message, or a command just before it, names a mistyped registry host.
     typo: bool,
+    /// The request went to a mirror or pull-through cache.
+    mirror: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -313,6 +315,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         truncated,
                         others: found.others,
                         typo: context::names_mistyped_host(&cleaned) || tracker.recent_typo(no),
+                        mirror: context::is_mirror_request(&found.segment),
                     },
                 );
             }
@@ -332,6 +335,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         }
         if s.typo {
             signals.insert(Signal::HostTypo);
+        }
+        if s.mirror {
+            signals.insert(Signal::Mirror);
         }
         let ranked = typo_first(
             only_where_possible(

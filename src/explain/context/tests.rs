@@ -199,14 +199,22 @@ fn log_kind_and_no_login() {
 
 #[test]
 fn a_mistyped_registry_host_is_recognised_in_references_and_urls() {
-    assert!(names_mistyped_host("docker push ghrc.io/octocat/app:latest"));
+    assert!(names_mistyped_host(
+        "docker push ghrc.io/octocat/app:latest"
+    ));
     assert!(names_mistyped_host(
         "Get \"https://dokcer.io/v2/\": dial tcp: lookup dokcer.io: no such host"
     ));
-    assert!(names_mistyped_host("The push refers to repository [gchr.io/o/app]"));
+    assert!(names_mistyped_host(
+        "The push refers to repository [gchr.io/o/app]"
+    ));
     // The real hosts, other registries, and words with dots are not near misses.
-    assert!(!names_mistyped_host("docker push ghcr.io/octocat/app:latest"));
-    assert!(!names_mistyped_host("docker pull registry.example.com/o/app"));
+    assert!(!names_mistyped_host(
+        "docker push ghcr.io/octocat/app:latest"
+    ));
+    assert!(!names_mistyped_host(
+        "docker pull registry.example.com/o/app"
+    ));
     assert!(!names_mistyped_host("mcr.microsoft.com/dotnet/sdk:8.0"));
     assert!(!names_mistyped_host("see config.json or version 1.2.3"));
 }
@@ -255,7 +263,10 @@ fn a_manifest_list_before_manifest_unknown_means_the_tag_resolved() {
     let mut t = Tracker::default();
     t.trigger(Trigger::ManifestList, 3, b"", 0, 0, "");
     assert!(t.for_error(8, None).contains(Signal::TagResolved));
-    assert!(!t.for_error(3 + MANIFEST_LIST_LINES + 1, None).contains(Signal::TagResolved));
+    assert!(
+        !t.for_error(3 + MANIFEST_LIST_LINES + 1, None)
+            .contains(Signal::TagResolved)
+    );
 }
 
 #[test]
@@ -267,8 +278,27 @@ fn proxy_settings_and_search_registries_are_signals() {
     let one = "Trying to pull docker.io/multiarch/ubuntu-core...";
     t.trigger(Trigger::PullActivity, 1, one.as_bytes(), 0, 14, one);
     t.trigger(Trigger::PullActivity, 2, one.as_bytes(), 0, 14, one);
-    assert!(!t.global().contains(Signal::SearchRegistries), "one registry, twice");
+    assert!(
+        !t.global().contains(Signal::SearchRegistries),
+        "one registry, twice"
+    );
     let two = "Trying to pull quay.io/multiarch/ubuntu-core...";
     t.trigger(Trigger::PullActivity, 3, two.as_bytes(), 0, 14, two);
     assert!(t.global().contains(Signal::SearchRegistries));
+}
+
+#[test]
+fn mirrored_requests_are_recognised() {
+    assert!(is_mirror_request(
+        "unexpected status from HEAD request to https://mirror.example/v2/library/nginx/manifests/latest?ns=docker.io: 403 Forbidden"
+    ));
+    assert!(is_mirror_request(
+        "HEAD request to https://m.daocloud.io/v2/cr.weaviate.io/semitechnologies/weaviate/manifests/1.25.4: 403 Forbidden"
+    ));
+    assert!(!is_mirror_request(
+        "HEAD request to https://ghcr.io/v2/octo-org/app/manifests/1.0: 403 Forbidden"
+    ));
+    assert!(!is_mirror_request(
+        "Get \"https://registry.example.com/v2/\": 403"
+    ));
 }
