@@ -87,6 +87,13 @@ pub enum Signal {
     /// image names (containerd's `?ns=docker.io`, a path that starts with a registry host:
     /// `m.daocloud.io/v2/cr.weaviate.io/...`).
     Mirror,
+    /// The failing request went to a registry that serves its images to anyone without a
+    /// login (`public.ecr.aws`, `mcr.microsoft.com`, `registry.k8s.io`): a refusal there means
+    /// a credential was sent and refused, typically an expired stored one.
+    PublicRegistry,
+    /// The failing request pushes to Docker Hub's `library/` namespace, which only Docker's
+    /// official images may use (an image name without a namespace).
+    OfficialNamespace,
     /// The client tried the image name on several registries in turn (podman's
     /// unqualified-search registries): one registry's not-found means the name is wrong, the
     /// others' refusals are how they answer for names they do not hold.
@@ -95,7 +102,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 35] = [
+    pub const ALL: [Signal; 37] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -130,6 +137,8 @@ impl Signal {
         Signal::ProxyConfigured,
         Signal::HostTypo,
         Signal::Mirror,
+        Signal::PublicRegistry,
+        Signal::OfficialNamespace,
         Signal::SearchRegistries,
     ];
 
@@ -170,6 +179,8 @@ impl Signal {
             Signal::ProxyConfigured => "proxy-configured",
             Signal::HostTypo => "host-typo",
             Signal::Mirror => "mirror",
+            Signal::PublicRegistry => "public-registry",
+            Signal::OfficialNamespace => "official-namespace",
             Signal::SearchRegistries => "search-registries",
         }
     }
@@ -500,6 +511,8 @@ pub(crate) struct Tracker {
     oauth_request: bool,
     /// The last line that named a mistyped registry host.
     last_typo: Option<usize>,
+    /// The last push target in Docker Hub's `library/` namespace.
+    last_official_push: Option<usize>,
     /// Registry hosts named by `Trying to pull HOST/...` lines (podman's search), by family
     /// or, for other registries, counted once.
     tried_hosts: Vec<String>,
@@ -625,6 +638,9 @@ impl Tracker {
                     self.hosts_seen |= host.bit();
                 }
                 self.note_typo(line_no, cleaned);
+                if pushes_to_official_namespace(cleaned) {
+                    self.last_official_push = Some(line_no);
+                }
                 self.last_context = Some(line_no);
                 let lower = cleaned.to_ascii_lowercase();
                 if lower.contains("pulling ") {
@@ -715,6 +731,13 @@ impl Tracker {
             self.hosts_seen |= host.bit();
         }
         self.note_typo(line_no, cleaned);
+    }
+
+    /// True when the push under way shortly before `line_no` targets Docker Hub's `library/`
+    /// namespace.
+    pub(crate) fn recent_official_push(&self, line_no: usize) -> bool {
+        self.last_official_push
+            .is_some_and(|l| l <= line_no && line_no - l <= TYPO_LINES)
     }
 
     /// True when a line shortly before `line_no` (or `line_no` itself) named a mistyped
@@ -875,6 +898,28 @@ pub(crate) fn is_mirror_request(message: &str) -> bool {
                 .next()
                 .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase()))
     })
+}
+
+/// Registries that serve every image to anonymous clients; a refusal from them is about the
+/// credential that was sent, not about access to the image.
+const PUBLIC_REGISTRIES: &[&str] = &["public.ecr.aws", "mcr.microsoft.com", "registry.k8s.io"];
+
+/// True when `message` names a registry that serves its images without a login.
+pub(crate) fn names_public_registry(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    PUBLIC_REGISTRIES.iter().any(|h| lower.contains(h))
+}
+
+/// True when `message` shows a push to Docker Hub's `library/` namespace (the official
+/// images): a blob upload to `/v2/library/...` on Docker Hub, the push target
+/// `docker.io/library/...`, or a token scope that asks to push `library/...`.
+pub(crate) fn pushes_to_official_namespace(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    let hub = lower.contains("docker.io");
+    (hub && lower.contains("/v2/library/") && lower.contains("/blobs/uploads"))
+        || lower.contains("push refers to repository [docker.io/library/")
+        || lower.contains("push refers to a repository [docker.io/library/")
+        || (lower.contains("name:library/") && lower.contains("action:push"))
 }
 
 /// True when a login command line takes its user name or password from a variable

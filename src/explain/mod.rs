@@ -150,6 +150,10 @@ struct Seen {
     typo: bool,
     /// The request went to a mirror or pull-through cache.
     mirror: bool,
+    /// The request went to a registry that serves images without a login.
+    public: bool,
+    /// The request pushes to Docker Hub's official `library/` namespace.
+    official: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -263,8 +267,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let Some(found) = m.best(&hits.patterns, &cleaned, context, protocol) else {
             return;
         };
-        if is_daemon_connection(&cleaned) && m.entries[found.entry].cause.id.starts_with("network-")
+        if (is_daemon_connection(&cleaned) || requests_non_registry_host(&cleaned))
+            && m.entries[found.entry].cause.id.starts_with("network-")
         {
+            return;
+        }
+        if is_chart_repository(&cleaned) {
             return;
         }
         let host = Host::detect(&found.segment)
@@ -316,6 +324,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         others: found.others,
                         typo: context::names_mistyped_host(&cleaned) || tracker.recent_typo(no),
                         mirror: context::is_mirror_request(&found.segment),
+                        public: context::names_public_registry(&cleaned),
+                        official: context::pushes_to_official_namespace(&cleaned)
+                            || tracker.recent_official_push(no),
                     },
                 );
             }
@@ -339,9 +350,18 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if s.mirror {
             signals.insert(Signal::Mirror);
         }
+        if s.public {
+            signals.insert(Signal::PublicRegistry);
+        }
+        if s.official {
+            signals.insert(Signal::OfficialNamespace);
+        }
         let ranked = typo_first(
-            only_where_possible(
-                rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+            official_namespace_first(
+                only_where_possible(
+                    rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                    signals,
+                ),
                 signals,
             ),
             signals,
@@ -405,6 +425,22 @@ fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<
     explanations
 }
 
+/// Puts `namespace-mismatch` first for a refused push to Docker Hub's `library/` namespace:
+/// only Docker's official images live there, so the image name lacks its owner's namespace
+/// (`docker push app` means `docker.io/library/app`).
+fn official_namespace_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+    const NAMESPACE: &str = "namespace-mismatch";
+    let refused = ["registry-denied", "registry-unauthorized", "no-credentials"];
+    if !signals.contains(Signal::OfficialNamespace) || !refused.contains(&ranked.cause.as_str()) {
+        return ranked;
+    }
+    ranked.alternatives.retain(|a| a != NAMESPACE);
+    let was = std::mem::replace(&mut ranked.cause, NAMESPACE.to_owned());
+    ranked.alternatives.insert(0, was);
+    ranked.ranked_by = vec![Signal::OfficialNamespace];
+    ranked
+}
+
 /// Puts `registry-host-typo` first when the failing request went to a near miss of a
 /// well-known registry host: whatever that host answered (nothing, an HTML page, a refusal),
 /// the fix is the host name, and the credential may have gone to someone else's server.
@@ -426,7 +462,59 @@ fn typo_first(mut ranked: Ranked, signals: Signals) -> Ranked {
 /// registry, even inside `docker login` or `docker pull`.
 fn is_daemon_connection(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
-    lower.contains("error during connect") || lower.contains("cannot connect to the docker daemon")
+    if lower.contains("error during connect")
+        || lower.contains("an error occurred trying to connect")
+        || lower.contains("cannot connect to the docker daemon")
+        || lower.contains("error forwarding raw stream")
+    {
+        return true;
+    }
+    // podman's remote client (`Error: failed to connect: dial tcp 127.0.0.1:60219: ...`): a
+    // loopback connection with no URL on the line is the client reaching its own machine or
+    // service; a registry request names its URL.
+    let loopback = lower.contains("dial tcp 127.") || lower.contains("dial tcp [::1]");
+    loopback && !lower.contains("http://") && !lower.contains("https://")
+}
+
+/// Hosts that serve downloads, source or package indexes, never images: a network error on a
+/// request to them is not a registry's, even inside a container tool's output (`podman machine
+/// init` downloading its OS image from github.com).
+const NOT_REGISTRY_HOSTS: &[&str] = &[
+    "github.com",
+    "api.github.com",
+    "objects.githubusercontent.com",
+    "raw.githubusercontent.com",
+    "download.docker.com",
+    "get.docker.com",
+    "pypi.org",
+    "files.pythonhosted.org",
+    "registry.npmjs.org",
+    "deb.debian.org",
+    "archive.ubuntu.com",
+];
+
+/// True when the first URL on the line goes to one of [`NOT_REGISTRY_HOSTS`].
+fn requests_non_registry_host(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let Some(i) = lower.find("://") else {
+        return false;
+    };
+    let host = lower[i + 3..]
+        .split(['/', ':', '"', '\'', ' '])
+        .next()
+        .unwrap_or_default();
+    NOT_REGISTRY_HOSTS.contains(&host)
+}
+
+/// True when the line is about a classic Helm chart repository (an `index.yaml` and `.tgz`
+/// archives served over plain HTTP), not an OCI registry: `helm repo add` and `helm dependency
+/// update` failures name the index or the archive. A chart in a registry is `oci://...`.
+fn is_chart_repository(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    if lower.contains("oci://") || lower.contains("/v2/") {
+        return false;
+    }
+    lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
 
 /// Moves a cause that only exists in GitHub Actions runs behind the first alternative that

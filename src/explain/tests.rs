@@ -294,3 +294,35 @@ Error response from daemon: Get \"https://registry-1.docker.io/v2/\": net/http: 
     assert_eq!(s.explanations[0].cause, "network-proxy");
     assert_eq!(s.explanations[0].ranked_by, vec![Signal::ProxyConfigured]);
 }
+
+#[test]
+fn classic_chart_repositories_and_local_engines_are_not_registries() {
+    assert!(is_chart_repository(
+        "failed to fetch https://charts.example.com/index.yaml : 401 Unauthorized"
+    ));
+    assert!(is_chart_repository(
+        "Failed to fetch https://charts.example.com/redis-17.3.2.tgz : 401 Unauthorized"
+    ));
+    assert!(!is_chart_repository(
+        "Error: failed to do request: Head \"https://ghcr.io/v2/o/charts/app/manifests/1.0\": 401"
+    ));
+    assert!(is_daemon_connection(
+        "Error: failed to connect: dial tcp 127.0.0.1:60219: connectex: No connection could be made"
+    ));
+    assert!(!is_daemon_connection(
+        "Get \"https://localhost:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused"
+    ));
+    assert!(requests_non_registry_host(
+        "Head \"https://github.com/containers/x/releases/latest/download/a.tar.zst\": dial tcp 140.82.121.4:443: connect: connection refused"
+    ));
+    assert!(!requests_non_registry_host(
+        "Get \"https://ghcr.io/v2/\": dial tcp 140.82.121.4:443: connect: connection refused"
+    ));
+}
+
+#[test]
+fn a_refusal_from_a_public_registry_is_a_stale_credential() {
+    let log = "ERROR: failed to solve: public.ecr.aws/lambda/nodejs:20: unexpected status from HEAD request to https://public.ecr.aws/v2/lambda/nodejs/manifests/20: 403 Forbidden\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "stale-credentials");
+}

@@ -302,3 +302,26 @@ fn mirrored_requests_are_recognised() {
         "Get \"https://registry.example.com/v2/\": 403"
     ));
 }
+
+#[test]
+fn public_registries_and_official_namespace_pushes_are_recognised() {
+    assert!(names_public_registry(
+        "HEAD request to https://public.ecr.aws/v2/lambda/python/manifests/3.12: 403 Forbidden"
+    ));
+    assert!(!names_public_registry(
+        "HEAD request to https://123.dkr.ecr.us-east-1.amazonaws.com/v2/app/manifests/1: 403 Forbidden"
+    ));
+    assert!(pushes_to_official_namespace(
+        "The push refers to repository [docker.io/library/webapp]"
+    ));
+    assert!(pushes_to_official_namespace(
+        "POST https://index.docker.io/v2/library/webapp/blobs/uploads/: UNAUTHORIZED: authentication required"
+    ));
+    assert!(!pushes_to_official_namespace(
+        "The push refers to repository [docker.io/octodev/webapp]"
+    ));
+    // Pulling an official image is what everyone does.
+    assert!(!pushes_to_official_namespace(
+        "GET https://registry-1.docker.io/v2/library/ubuntu/manifests/22.04"
+    ));
+}
