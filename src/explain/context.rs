@@ -915,11 +915,27 @@ pub(crate) fn names_public_registry(message: &str) -> bool {
 /// `docker.io/library/...`, or a token scope that asks to push `library/...`.
 pub(crate) fn pushes_to_official_namespace(message: &str) -> bool {
     let lower = message.to_ascii_lowercase();
-    let hub = lower.contains("docker.io");
-    (hub && lower.contains("/v2/library/") && lower.contains("/blobs/uploads"))
+    // The upload URL itself must be Docker Hub's; a line may name a Docker Hub image as the
+    // source of a push that goes elsewhere.
+    let hub_upload = [
+        "index.docker.io/v2/library/",
+        "registry-1.docker.io/v2/library/",
+    ]
+    .iter()
+    .any(|p| {
+        lower.find(p).is_some_and(|i| {
+            lower[i..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|u| u.contains("/blobs/uploads"))
+        })
+    });
+    hub_upload
         || lower.contains("push refers to repository [docker.io/library/")
         || lower.contains("push refers to a repository [docker.io/library/")
-        || (lower.contains("name:library/") && lower.contains("action:push"))
+        || (lower.contains("docker.io")
+            && lower.contains("name:library/")
+            && lower.contains("action:push"))
 }
 
 /// True when a login command line takes its user name or password from a variable

@@ -320,6 +320,10 @@ fn public_registries_and_official_namespace_pushes_are_recognised() {
     assert!(!pushes_to_official_namespace(
         "The push refers to repository [docker.io/octodev/webapp]"
     ));
+    // A Docker Hub image pushed to another registry is not a push to Docker Hub.
+    assert!(!pushes_to_official_namespace(
+        "error pushing image \"docker.io/library/busybox:latest\" to \"atomic:busybox:latest\": Error initiating layer upload to /v2/library/busybox/blobs/uploads/, status 401"
+    ));
     // Pulling an official image is what everyone does.
     assert!(!pushes_to_official_namespace(
         "GET https://registry-1.docker.io/v2/library/ubuntu/manifests/22.04"
