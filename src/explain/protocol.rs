@@ -64,6 +64,7 @@ pub(crate) struct Detected {
 struct Patterns {
     code: Regex,
     camel: Regex,
+    not_found: Regex,
     status: Regex,
     reason: Regex,
     html: Regex,
@@ -80,7 +81,7 @@ fn patterns() -> Option<&'static Patterns> {
             // a JSON envelope (`"code":"CODE"`, also escaped). Upper case only: `denied:` in
             // lower case is a message, handled below.
             code: Regex::new(
-                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID)\b(?:\s*:|\\?")"#,
+                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|BLOB_UPLOAD_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID)\b(?:\s*:|\\?")"#,
             )
             .ok()?,
             // The same codes as a typed client prints its error enum (`ErrorInfo { code:
@@ -89,6 +90,11 @@ fn patterns() -> Option<&'static Patterns> {
                 r"\bcode:\s*(Unauthorized|Denied|NameUnknown|ManifestUnknown|BlobUnknown|TooManyRequests|NameInvalid|TagInvalid)\b",
             )
             .ok()?,
+            // An image reference the registry does not hold, as buildx imagetools and crane
+            // print it (`ERROR: ghcr.io/o/app@sha256:...: not found`).
+            not_found: ci(
+                r"(?:^|[\s\x22'\[])[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b",
+            )?,
             // A status number after the words clients put before it: `status 401`, `status
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
             // `invalid status code from registry 403`, `error parsing HTTP 405 response body`.
@@ -131,7 +137,7 @@ fn code_name(code: &str) -> Option<&'static str> {
         "UNAUTHORIZED" => Some("status-401"),
         "DENIED" => Some("status-403"),
         "NAME_UNKNOWN" | "MANIFEST_UNKNOWN" => Some("status-404"),
-        "BLOB_UNKNOWN" => Some("blob-unknown"),
+        "BLOB_UNKNOWN" | "BLOB_UPLOAD_UNKNOWN" => Some("blob-unknown"),
         "TOOMANYREQUESTS" => Some("status-429"),
         "NAME_INVALID" | "TAG_INVALID" => Some("name-invalid"),
         _ => None,
@@ -208,6 +214,9 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
     }
     if let Some(m) = p.token.find(message) {
         return Some(found("token-failed", m.start(), m.end()));
+    }
+    if let Some(m) = p.not_found.find(message) {
+        return Some(found("status-404", m.start(), m.end()));
     }
     for c in p.word.captures_iter(message) {
         let Some(m) = c.get(1) else { continue };
@@ -323,6 +332,18 @@ mod tests {
             name("BLOB_UNKNOWN: blob unknown to registry"),
             Some("blob-unknown")
         );
+        assert_eq!(
+            name(
+                r#"{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN","message":"blob upload unknown to registry"}]}"#
+            ),
+            Some("blob-unknown")
+        );
+        // A reference the registry does not hold, in buildx imagetools' wording.
+        assert_eq!(
+            name("ERROR: ghcr.io/octo-org/app@sha256:0123abcd: not found"),
+            Some("status-404")
+        );
+        assert_eq!(name("file config.yaml: not found"), None);
         assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
         // A typed client's error enum, printed with Debug.
         assert_eq!(
