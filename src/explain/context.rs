@@ -98,11 +98,15 @@ pub enum Signal {
     /// unqualified-search registries): one registry's not-found means the name is wrong, the
     /// others' refusals are how they answer for names they do not hold.
     SearchRegistries,
+    /// The failing request asks Docker Hub for a repository without a namespace
+    /// (`registry-1.docker.io/v2/nginx/manifests/latest`): every Docker Hub repository has one
+    /// (`library/nginx`), so the name does not exist as written, whatever the refusal says.
+    HubNoNamespace,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 37] = [
+    pub const ALL: [Signal; 38] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -140,6 +144,7 @@ impl Signal {
         Signal::PublicRegistry,
         Signal::OfficialNamespace,
         Signal::SearchRegistries,
+        Signal::HubNoNamespace,
     ];
 
     /// The stable kebab-case name.
@@ -182,6 +187,7 @@ impl Signal {
             Signal::PublicRegistry => "public-registry",
             Signal::OfficialNamespace => "official-namespace",
             Signal::SearchRegistries => "search-registries",
+            Signal::HubNoNamespace => "hub-no-namespace",
         }
     }
 
@@ -936,6 +942,27 @@ pub(crate) fn pushes_to_official_namespace(message: &str) -> bool {
         || (lower.contains("docker.io")
             && lower.contains("name:library/")
             && lower.contains("action:push"))
+}
+
+/// True when `message` requests a Docker Hub repository without a namespace
+/// (`https://registry-1.docker.io/v2/nginx/manifests/latest`). Docker's own clients add
+/// `library/` to a one-part name; other clients (oras, crane, a script) send it as written.
+pub(crate) fn requests_hub_without_namespace(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    ["registry-1.docker.io/v2/", "index.docker.io/v2/"]
+        .iter()
+        .any(|prefix| {
+            lower.match_indices(prefix).any(|(i, _)| {
+                let path = lower[i + prefix.len()..]
+                    .split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '?')
+                    .next()
+                    .unwrap_or_default();
+                ["/manifests/", "/blobs/", "/tags/list"].iter().any(|k| {
+                    path.find(k)
+                        .is_some_and(|j| j > 0 && !path[..j].contains('/'))
+                })
+            })
+        })
 }
 
 /// True when a login command line takes its user name or password from a variable

@@ -154,6 +154,8 @@ struct Seen {
     public: bool,
     /// The request pushes to Docker Hub's official `library/` namespace.
     official: bool,
+    /// The request asks Docker Hub for a repository without a namespace.
+    hub_bare: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -327,6 +329,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         public: context::names_public_registry(&cleaned),
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
+                        hub_bare: context::requests_hub_without_namespace(&found.segment),
                     },
                 );
             }
@@ -356,10 +359,16 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if s.official {
             signals.insert(Signal::OfficialNamespace);
         }
+        if s.hub_bare {
+            signals.insert(Signal::HubNoNamespace);
+        }
         let ranked = typo_first(
-            official_namespace_first(
-                only_where_possible(
-                    rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+            hub_name_first(
+                official_namespace_first(
+                    only_where_possible(
+                        rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                        signals,
+                    ),
                     signals,
                 ),
                 signals,
@@ -438,6 +447,27 @@ fn official_namespace_first(mut ranked: Ranked, signals: Signals) -> Ranked {
     let was = std::mem::replace(&mut ranked.cause, NAMESPACE.to_owned());
     ranked.alternatives.insert(0, was);
     ranked.ranked_by = vec![Signal::OfficialNamespace];
+    ranked
+}
+
+/// A request to Docker Hub for a repository without a namespace asks for a name that cannot
+/// exist there (every repository has one: `library/nginx`); Docker Hub answers such a name
+/// with `401 unauthorized`, as for any repository it does not hold. The name leads.
+fn hub_name_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+    const NOT_FOUND: &str = "image-not-found";
+    let refused = [
+        "registry-denied",
+        "registry-unauthorized",
+        "no-credentials",
+        "image-not-public",
+    ];
+    if !signals.contains(Signal::HubNoNamespace) || !refused.contains(&ranked.cause.as_str()) {
+        return ranked;
+    }
+    ranked.alternatives.retain(|a| a != NOT_FOUND);
+    let was = std::mem::replace(&mut ranked.cause, NOT_FOUND.to_owned());
+    ranked.alternatives.insert(0, was);
+    ranked.ranked_by = vec![Signal::HubNoNamespace];
     ranked
 }
 

@@ -329,3 +329,27 @@ fn public_registries_and_official_namespace_pushes_are_recognised() {
         "GET https://registry-1.docker.io/v2/library/ubuntu/manifests/22.04"
     ));
 }
+
+#[test]
+fn docker_hub_requests_without_a_namespace_are_recognised() {
+    assert!(requests_hub_without_namespace(
+        "GET \"https://registry-1.docker.io/v2/redis/manifests/7\": response status code 401: unauthorized"
+    ));
+    assert!(requests_hub_without_namespace(
+        "Get https://index.docker.io/v2/alpine/blobs/sha256:0123: 401"
+    ));
+    // The official namespace, a user's namespace, and the ping are names that can exist.
+    assert!(!requests_hub_without_namespace(
+        "GET \"https://registry-1.docker.io/v2/library/redis/manifests/7\": 401"
+    ));
+    assert!(!requests_hub_without_namespace(
+        "GET \"https://registry-1.docker.io/v2/octodev/redis/manifests/7\": 401"
+    ));
+    assert!(!requests_hub_without_namespace(
+        "Get \"https://registry-1.docker.io/v2/\": unauthorized"
+    ));
+    // Another registry may hold one-part names.
+    assert!(!requests_hub_without_namespace(
+        "GET \"https://ghcr.io/v2/redis/manifests/7\": 401"
+    ));
+}
