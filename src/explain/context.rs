@@ -455,6 +455,16 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("# docker ", Trigger::LogLocal),
     ("% docker ", Trigger::LogLocal),
     ("\u{276f} docker ", Trigger::LogLocal),
+    ("\u{276f} podman ", Trigger::LogLocal),
+    ("\u{276f} echo ", Trigger::LogLocal),
+    ("% podman ", Trigger::LogLocal),
+    ("# podman ", Trigger::LogLocal),
+    ("$ helm ", Trigger::LogLocal),
+    ("$ skopeo ", Trigger::LogLocal),
+    ("$ buildah ", Trigger::LogLocal),
+    ("$ kubectl ", Trigger::LogLocal),
+    ("$ docker-compose ", Trigger::LogLocal),
+    (">docker ", Trigger::LogLocal),
     ("> docker ", Trigger::LogLocal),
     ("ps c:\\", Trigger::LogLocal),
     ("c:\\>", Trigger::LogLocal),
@@ -963,6 +973,35 @@ pub(crate) fn requests_hub_without_namespace(message: &str) -> bool {
                 })
             })
         })
+        || scopes_hub_without_namespace(&lower)
+}
+
+/// True when `lower` carries a token scope for Docker Hub's registry service that names a
+/// repository without a namespace (`service="registry.docker.io",scope="repository:openjdk:pull"`,
+/// also URL-encoded): the name was sent as written, without `library/`.
+fn scopes_hub_without_namespace(lower: &str) -> bool {
+    if !lower.contains("registry.docker.io") {
+        return false;
+    }
+    [
+        "scope=\"repository:",
+        "scope=repository:",
+        "scope=repository%3a",
+    ]
+    .iter()
+    .any(|prefix| {
+        lower.match_indices(prefix).any(|(i, _)| {
+            let rest = &lower[i + prefix.len()..];
+            let end = rest
+                .find([':', '"', '&', ' '])
+                .into_iter()
+                .chain(rest.find("%3a"))
+                .min()
+                .unwrap_or(rest.len());
+            let name = &rest[..end];
+            !name.is_empty() && !name.contains('/') && !name.contains("%2f")
+        })
+    })
 }
 
 /// True when a login command line takes its user name or password from a variable

@@ -212,6 +212,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let mut order: Vec<Key> = Vec::new();
     // The last error line (without its timestamp) and its key.
     let mut last: Option<(Vec<u8>, Key)> = None;
+    // The last line that requested a host which is not a registry.
+    let mut non_registry_request: Option<usize> = None;
     let stats = scan::for_each_line(reader, |no, raw, truncated| {
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(raw));
@@ -253,6 +255,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             return;
         }
         let cleaned = scan::clean(line);
+        if requests_non_registry_host(&cleaned) {
+            non_registry_request = Some(no);
+        }
         for (trigger, start, end) in &hits.triggers {
             tracker.trigger(*trigger, no, line, *start, *end, &cleaned);
         }
@@ -269,8 +274,17 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let Some(found) = m.best(&hits.patterns, &cleaned, context, protocol) else {
             return;
         };
-        if (is_daemon_connection(&cleaned) || requests_non_registry_host(&cleaned))
-            && m.entries[found.entry].cause.id.starts_with("network-")
+        if is_daemon_connection(&cleaned) && m.entries[found.entry].cause.id.starts_with("network-")
+        {
+            return;
+        }
+        // A refusal or a network error on a request to a host that serves packages, source
+        // or an API, never images (`PUT https://npm.pkg.github.com/...`, `GET
+        // https://api.github.com/...`), is not a registry's, whatever its words; the
+        // message may follow on the next lines (npm prints the request, then the reason).
+        if requests_non_registry_host(&cleaned)
+            || (!cleaned.contains("://")
+                && non_registry_request.is_some_and(|at| no > at && no - at <= NON_REGISTRY_LINES))
         {
             return;
         }
@@ -512,6 +526,13 @@ fn is_daemon_connection(line: &str) -> bool {
 const NOT_REGISTRY_HOSTS: &[&str] = &[
     "github.com",
     "api.github.com",
+    "npm.pkg.github.com",
+    "maven.pkg.github.com",
+    "nuget.pkg.github.com",
+    "rubygems.pkg.github.com",
+    "repo.maven.apache.org",
+    "repo1.maven.org",
+    "proxy.golang.org",
     "objects.githubusercontent.com",
     "raw.githubusercontent.com",
     "download.docker.com",
@@ -523,9 +544,16 @@ const NOT_REGISTRY_HOSTS: &[&str] = &[
     "archive.ubuntu.com",
 ];
 
-/// True when the first URL on the line goes to one of [`NOT_REGISTRY_HOSTS`].
+/// How many lines after a request to a host that is not a registry its error may follow.
+const NON_REGISTRY_LINES: usize = 2;
+
+/// True when the first URL on the line goes to one of [`NOT_REGISTRY_HOSTS`] and the line
+/// names no registry (a documentation link after a registry's error is not a request).
 fn requests_non_registry_host(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
+    if lower.contains("/v2/") || Host::detect(&lower).is_some() {
+        return false;
+    }
     let Some(i) = lower.find("://") else {
         return false;
     };

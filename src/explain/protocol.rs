@@ -99,7 +99,7 @@ fn patterns() -> Option<&'static Patterns> {
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
             // `invalid status code from registry 403`, `error parsing HTTP 405 response body`.
             status: ci(
-                r#"(?:status|http code|http|\bgot|returned|response code)(?:\s*code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
+                r#"(?:status|http code|http|\bgot|returned|response code|server error)(?:\s*code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
             )?,
             // A status number with its reason phrase: `401 Unauthorized`, `403 (Forbidden)`,
             // Python's `401 Client Error: UNAUTHORIZED for url: ...`.
@@ -271,6 +271,10 @@ mod tests {
         assert_eq!(
             name("Requesting bearer token: invalid status code from registry 403 (Forbidden)"),
             Some("status-403")
+        );
+        assert_eq!(
+            name("Error pushing to registry: Server error: 502 trying head request for o/app"),
+            Some("status-5xx")
         );
         assert_eq!(
             name("HTTP code 502 while uploading metadata: invalid character '<'"),

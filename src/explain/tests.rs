@@ -318,6 +318,24 @@ fn classic_chart_repositories_and_local_engines_are_not_registries() {
     assert!(!requests_non_registry_host(
         "Get \"https://ghcr.io/v2/\": dial tcp 140.82.121.4:443: connect: connection refused"
     ));
+    // GitHub's package and API hosts are not its container registry.
+    assert!(requests_non_registry_host(
+        "npm error 401 Unauthorized - PUT https://npm.pkg.github.com/@o%2fapp"
+    ));
+    // A documentation link after a registry's own error is not the request.
+    assert!(!requests_non_registry_host(
+        "Build image failed, perhaps you should make sure your credentials for 'registry-1.docker.io/o/app' are set up correctly. See https://github.com/GoogleContainerTools/jib/blob/master/docs/faq.md"
+    ));
+}
+
+#[test]
+fn a_refusal_on_a_request_to_a_package_or_api_host_is_not_a_registry_failure() {
+    // The reason follows the request on the next line (npm), in ghcr.io's own words.
+    let log = "npm error code E401\nnpm error 401 Unauthorized - PUT https://npm.pkg.github.com/@o%2fapp\n      unauthenticated: User cannot be authenticated with the token provided.\n";
+    assert!(scan(log.as_bytes()).expect("scan").explanations.is_empty());
+    // The same words on their own, after registry work, still count.
+    let log = "$ docker pull ghcr.io/o/app:1\nError response from daemon: denied: unauthenticated: User cannot be authenticated with the token provided.\n";
+    assert!(!scan(log.as_bytes()).expect("scan").explanations.is_empty());
 }
 
 #[test]
@@ -325,4 +343,17 @@ fn a_refusal_from_a_public_registry_is_a_stale_credential() {
     let log = "ERROR: failed to solve: public.ecr.aws/lambda/nodejs:20: unexpected status from HEAD request to https://public.ecr.aws/v2/lambda/nodejs/manifests/20: 403 Forbidden\n";
     let s = scan(log.as_bytes()).expect("scan");
     assert_eq!(s.explanations[0].cause, "stale-credentials");
+}
+
+#[test]
+fn a_prompt_before_podman_marks_a_local_shell() {
+    // A zsh prompt (`❯`) before podman: a GitHub-Actions-only cause does not lead.
+    let log = "\u{276f} podman push ghcr.io/o/app:1\nGetting image source signatures\nError: writing blob: Requesting bearer token: invalid status code from registry 403 (Forbidden)\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert!(s.signals.contains(&Signal::LogLocal), "{:?}", s.signals);
+    let first = &s.explanations.first().expect("a finding").cause;
+    assert!(
+        !catalog::cause(first).is_some_and(|c| c.actions_only),
+        "{first} leads"
+    );
 }

@@ -348,6 +348,19 @@ fn docker_hub_requests_without_a_namespace_are_recognised() {
     assert!(!requests_hub_without_namespace(
         "Get \"https://registry-1.docker.io/v2/\": unauthorized"
     ));
+    // The token scope names the repository as sent, also URL-encoded.
+    assert!(requests_hub_without_namespace(
+        "'www-authenticate': 'Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:openjdk:pull\",error=\"insufficient_scope\"'"
+    ));
+    assert!(requests_hub_without_namespace(
+        "GET https://auth.docker.io/token?scope=repository%3Aredis%3Apull&service=registry.docker.io: 401"
+    ));
+    assert!(!requests_hub_without_namespace(
+        "GET https://auth.docker.io/token?scope=repository%3Alibrary%2Fredis%3Apull&service=registry.docker.io: 401"
+    ));
+    assert!(!requests_hub_without_namespace(
+        "service=\"registry.docker.io\",scope=\"repository:octodev/app:pull,push\""
+    ));
     // Another registry may hold one-part names.
     assert!(!requests_hub_without_namespace(
         "GET \"https://ghcr.io/v2/redis/manifests/7\": 401"
