@@ -245,8 +245,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             return;
         }
         let hits = m.hits(line);
-        // The line, or one just before it, names a registry or shows registry work.
-        let context = hits.context || tracker.context_near(no);
+        // The line, or one just before it, names a registry or shows registry work; or the
+        // line is a registry's error as the docker and podman clients print it, the code
+        // word first (`unauthorized: ...`, `denied: ...`).
+        let context =
+            hits.context || tracker.context_near(no) || (hits.protocol && leads_with_code(body));
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
@@ -518,6 +521,19 @@ fn is_daemon_connection(line: &str) -> bool {
     // service; a registry request names its URL.
     let loopback = lower.contains("dial tcp 127.") || lower.contains("dial tcp [::1]");
     loopback && !lower.contains("http://") && !lower.contains("https://")
+}
+
+/// True when the line (without its timestamp) starts with `unauthorized:` or `denied:`: the
+/// way docker, podman and buildx print the error a registry answered, code word first.
+fn leads_with_code(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let rest = &body[start..];
+    [&b"unauthorized:"[..], &b"denied:"[..]]
+        .iter()
+        .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
 }
 
 /// Hosts that serve downloads, source or package indexes, never images: a network error on a
