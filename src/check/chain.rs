@@ -70,7 +70,7 @@ pub(super) async fn run(
         && resolved
             .findings
             .iter()
-            .any(|f| f.check == crate::credentials::CHECK_HELPER && f.is_failure());
+            .any(|f| f.check == crate::credentials::credential_helper::CHECK && f.is_failure());
     let mut out = run_chain(ctx, domain, items, resolved).await;
     if helper_failed {
         for f in out.per_image.iter_mut().flat_map(|(_, fs)| fs.iter_mut()) {

@@ -221,7 +221,7 @@ mod tests {
             ),
             push_denied("ghcr.io/o/c", "x", CauseId::PackageAccessNotGranted),
             Finding::new(
-                &crate::github::judge::TOKEN_SCOPES,
+                &crate::github::judge::github_token_scopes::CHECK,
                 Outcome::Fail(CauseId::TokenMissingScope),
                 "env:T",
                 "no",
@@ -261,13 +261,13 @@ mod tests {
         ];
         let extra = vec![
             Finding::new(
-                &crate::github::judge::TOKEN_SCOPES,
+                &crate::github::judge::github_token_scopes::CHECK,
                 Outcome::Fail(CauseId::SsoNotAuthorized),
                 "ghcr.io/o/a",
                 "y",
             ),
             Finding::new(
-                &crate::github::judge::TOKEN_SCOPES,
+                &crate::github::judge::github_token_scopes::CHECK,
                 Outcome::Pass,
                 "ghcr.io/o/b",
                 "y",

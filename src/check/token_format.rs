@@ -7,7 +7,7 @@ use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::token;
 
 /// Declared with `ghcr-doctor token`'s findings: one check in both commands.
-pub use crate::token::CHECK_FORMAT as CHECK;
+pub use crate::token::token_format::CHECK;
 pub const ID: &str = CHECK.id;
 
 /// What the run sends to one registry.

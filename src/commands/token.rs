@@ -7,7 +7,8 @@ use crate::credentials::{self, CandidateState, Env, Options};
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::report::Report;
 use crate::t;
-use crate::token::{CHECK_PRESENT, inspect};
+use crate::token::inspect;
+use crate::token::token_present;
 
 /// The registry a bare token is judged for.
 const GHCR: &str = crate::host::GHCR;
@@ -41,7 +42,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
                 for name in &empty {
                     report.push(
                         Finding::new(
-                            &CHECK_PRESENT,
+                            &token_present::CHECK,
                             Outcome::Warn,
                             format!("env:{name}"),
                             t!(
@@ -67,7 +68,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
         let target = format!("env:{name}");
         report.push(
             Finding::new(
-                &CHECK_PRESENT,
+                &token_present::CHECK,
                 Outcome::Fail(CauseId::SecretEmpty),
                 &target,
                 t!("token.present-empty", source = target),
@@ -82,7 +83,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
             many => t!("token.present-none", names = many.join(", ")),
         };
         report.push(Finding::new(
-            &CHECK_PRESENT,
+            &token_present::CHECK,
             Outcome::Fail(CauseId::NoCredentials),
             "env",
             message,
@@ -107,7 +108,7 @@ pub async fn report_registry(options: &Options) -> Report {
     report.findings.extend(
         insp.findings(&credential.source, &registry)
             .into_iter()
-            .filter(|f| !(f.check == CHECK_PRESENT && f.status == Status::Pass)),
+            .filter(|f| !(f.check == token_present::CHECK && f.status == Status::Pass)),
     );
     let mut summary = insp.summary(&credential.source);
     if let Value::Object(map) = &mut summary {

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::{CHECK_CONFIG, host};
+use super::credential_config;
+use super::host;
 use crate::finding::{CauseId, Finding, Location, Outcome};
 use crate::secret::Secret;
 use crate::t;
@@ -99,7 +100,7 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         Err(e) => {
             return Load::Broken(
                 Finding::new(
-                    &CHECK_CONFIG,
+                    &credential_config::CHECK,
                     Outcome::Fail(CauseId::CredentialConfigInvalid),
                     &display,
                     t!("credentials.config-unreadable", path = display, error = e),
@@ -124,7 +125,7 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         }),
         Ok(_) => Load::Broken(
             Finding::new(
-                &CHECK_CONFIG,
+                &credential_config::CHECK,
                 Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!("credentials.config-not-object", path = display),
@@ -135,7 +136,7 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         // never quote the file's content, so they are safe to show.
         Err(e) => Load::Broken(
             Finding::new(
-                &CHECK_CONFIG,
+                &credential_config::CHECK,
                 Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!(
@@ -185,7 +186,7 @@ impl ConfigFile {
             if !ok {
                 out.push(
                     Finding::new(
-                        &CHECK_CONFIG,
+                        &credential_config::CHECK,
                         Outcome::Fail(CauseId::CredentialConfigInvalid),
                         self.display(),
                         t!(
@@ -240,7 +241,7 @@ impl ConfigFile {
     fn broken(&self, key: &str, message: String, problem: &str) -> Entry {
         Entry::Broken(Box::new(
             Finding::new(
-                &CHECK_CONFIG,
+                &credential_config::CHECK,
                 Outcome::Fail(CauseId::CredentialConfigInvalid),
                 self.display(),
                 message,

@@ -16,11 +16,11 @@ use crate::token::TokenKind;
 
 /// Every check id this module reports, in report order.
 pub const CHECK_IDS: [crate::register::Check; 5] = [
-    judge::TOKEN_VALID,
-    judge::TOKEN_SCOPES,
-    judge::REPO_ACCESS,
-    judge::PACKAGE,
-    judge::WORKFLOW_PERMISSIONS,
+    judge::github_token_valid::CHECK,
+    judge::github_token_scopes::CHECK,
+    judge::github_repo_access::CHECK,
+    judge::github_package::CHECK,
+    judge::github_workflow_permissions::CHECK,
 ];
 
 pub use super::facts::{GithubFacts, Inputs, PackageFacts, PackageState, RepoFacts};
@@ -154,7 +154,7 @@ pub async fn assess(client: &http::Client, inputs: &Inputs<'_>) -> GithubAssessm
     ];
     if packages.is_empty() {
         findings.push(judge.skip(
-            &judge::PACKAGE,
+            &judge::github_package::CHECK,
             &judge.token_target(),
             t!("github.skip.no-images"),
         ));

@@ -454,14 +454,26 @@ fn stdin_and_from_env_conflict() {
 fn every_check_id_has_a_docs_section() {
     use ghcr_doctor::{credentials, token};
     let cases = [
-        ("docs/checks/token.md", token::CHECK_PRESENT),
-        ("docs/checks/token.md", token::CHECK_PASTING),
-        ("docs/checks/token.md", token::CHECK_FORMAT),
-        ("docs/checks/token.md", token::CHECK_VERDICT),
-        ("docs/checks/credentials.md", credentials::CHECK_SOURCE),
-        ("docs/checks/credentials.md", credentials::CHECK_ENV),
-        ("docs/checks/credentials.md", credentials::CHECK_CONFIG),
-        ("docs/checks/credentials.md", credentials::CHECK_HELPER),
+        ("docs/checks/token.md", token::token_present::CHECK),
+        ("docs/checks/token.md", token::token_pasting::CHECK),
+        ("docs/checks/token.md", token::token_format::CHECK),
+        ("docs/checks/token.md", token::token_ghcr_verdict::CHECK),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_source::CHECK,
+        ),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_env::CHECK,
+        ),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_config::CHECK,
+        ),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_helper::CHECK,
+        ),
     ];
     for (file, id) in cases {
         let text = std::fs::read_to_string(crate::support::root().join(file)).expect("read docs");

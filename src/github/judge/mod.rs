@@ -1,13 +1,11 @@
 //! Judging GitHub's answers: one file per check turns replies into findings; this file
 //! holds what they share (the finding stamp, skips, network errors, SSO).
 
-mod package;
-mod repo;
-mod token;
-
-pub(crate) use package::PACKAGE;
-pub(crate) use repo::{REPO_ACCESS, WORKFLOW_PERMISSIONS};
-pub(crate) use token::{TOKEN_SCOPES, TOKEN_VALID};
+pub mod github_package;
+pub mod github_repo_access;
+pub mod github_token_scopes;
+pub mod github_token_valid;
+pub mod github_workflow_permissions;
 
 use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::github::headers::Expiry;

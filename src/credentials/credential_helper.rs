@@ -1,59 +1,14 @@
-//! The findings discovery reports about the credential it chose and the helpers and config
-//! entries it met. Messages come from `i18n/<lang>/credentials.toml`.
+//! `credential-helper`: a docker credential helper that is missing, cannot start, fails,
+//! times out or answers something unreadable. Running helpers is `helper.rs`.
 
-use super::{CHECK_CONFIG, CHECK_HELPER, CHECK_SOURCE, Credential, display_username, helper};
+use super::helper;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
-pub(super) fn source_finding(c: &Credential, registry: &str) -> Finding {
-    // The kind of the value with pasting defects removed, as `token` reports it.
-    let kind = crate::token::inspect(c.secret.expose()).kind;
-    let user = c
-        .username
-        .as_deref()
-        .map(display_username)
-        .unwrap_or_else(|| t!("credentials.no-username"));
-    let mut f = Finding::new(
-        &CHECK_SOURCE,
-        Outcome::Pass,
-        registry,
-        t!(
-            "credentials.found",
-            source = c.source,
-            username = user,
-            kind = kind.as_str(),
-            length = c.secret.expose().chars().count()
-        ),
-    )
-    .with_evidence("source", c.source.as_str())
-    .with_evidence("kind", kind.as_str())
-    .with_evidence("length", c.secret.expose().chars().count())
-    .with_evidence("identity_token", c.identity_token);
-    if let Some(u) = &c.username {
-        f = f.with_evidence("username", display_username(u));
-    }
-    f
-}
+crate::register::check_meta!(pub CHECK = "credential-helper", docs: "credentials.md", messages: "credentials.helper-");
 
-/// `"ghcr.io": {}` with nothing behind it: docker believes it is logged in and sends no or
-/// stale credentials, which ghcr.io answers with `denied: denied` even for public images.
-pub(super) fn empty_entry(path: &str, key: &str, registry: &str, helper: Option<&str>) -> Finding {
-    let message = match helper {
-        Some(h) => t!(
-            "credentials.entry-empty-helper",
-            path = path,
-            key = key,
-            helper = h
-        ),
-        None => t!("credentials.entry-empty", path = path, key = key),
-    };
-    Finding::new(&CHECK_CONFIG, Outcome::Warn, path, message)
-        .with_cause(CauseId::StaleCredentials)
-        .with_evidence("file", path)
-        .with_evidence("key", key)
-        .with_evidence("registry", registry)
-}
-
+/// The finding for a helper that gave no credential (`via`: the config key that names it,
+/// `path`: the file).
 pub(super) fn helper_finding(
     e: &helper::HelperError,
     name: &str,
@@ -105,7 +60,7 @@ pub(super) fn helper_finding(
         ),
     };
     let mut f = Finding::new(
-        &CHECK_HELPER,
+        &CHECK,
         Outcome::Fail(CauseId::CredentialHelperFailed),
         format!("helper:{name}"),
         message,

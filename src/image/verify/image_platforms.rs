@@ -1,10 +1,11 @@
 //! The platforms of verify: the requested platforms against the present ones
 //! (`image-platforms`).
 
-use super::CHECK_PLATFORMS;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::{Descriptor, Platform};
 use crate::{t, tl};
+
+crate::register::check_meta!(pub CHECK = "image-platforms", docs: "verify.md", messages: "verify.platforms");
 
 /// `image-platforms`: the requested platforms against the present ones, and a note listing
 /// attestation manifests.
@@ -27,7 +28,7 @@ pub(super) fn platform_findings(
         .collect();
     let main = if !missing.is_empty() && present.is_empty() && single {
         Finding::new(
-            &CHECK_PLATFORMS,
+            &CHECK,
             Outcome::Warn,
             input,
             t!("verify.platforms.unknown", wanted = missing.join(", ")),
@@ -35,7 +36,7 @@ pub(super) fn platform_findings(
     } else if !missing.is_empty() {
         let all: Vec<String> = wanted.iter().map(ToString::to_string).collect();
         Finding::new(
-            &CHECK_PLATFORMS,
+            &CHECK,
             Outcome::Fail(CauseId::ImagePlatformMissing),
             input,
             t!(
@@ -52,7 +53,7 @@ pub(super) fn platform_findings(
         ))
     } else {
         Finding::new(
-            &CHECK_PLATFORMS,
+            &CHECK,
             Outcome::Pass,
             input,
             t!("verify.platforms.ok", present = present_list),
@@ -66,7 +67,7 @@ pub(super) fn platform_findings(
     if !attestations.is_empty() {
         out.push(
             Finding::new(
-                &CHECK_PLATFORMS,
+                &CHECK,
                 Outcome::Info,
                 input,
                 t!("verify.platforms.attestations", count = attestations.len()),

@@ -3,11 +3,13 @@
 
 use serde_json::{Value, json};
 
-use super::{CHECK_DIGEST, Expected};
+use super::Expected;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::Digest;
 use crate::reference::Reference;
 use crate::t;
+
+crate::register::check_meta!(pub CHECK = "image-digest", docs: "verify.md", messages: "verify.digest");
 
 pub(super) fn digest_finding(
     input: &str,
@@ -65,7 +67,7 @@ pub(super) fn digest_finding(
     );
     let mut f = if !problems.is_empty() {
         Finding::new(
-            &CHECK_DIGEST,
+            &CHECK,
             Outcome::Fail(CauseId::ImageDigestMismatch),
             input,
             problems.join(&t!("common.clause-separator")),
@@ -96,7 +98,7 @@ pub(super) fn digest_finding(
                 t!("verify.digest.ok", digest = actual, sources = sources),
             ),
         };
-        Finding::new(&CHECK_DIGEST, outcome, input, message)
+        Finding::new(&CHECK, outcome, input, message)
     };
     f.evidence = evidence;
     f
