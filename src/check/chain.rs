@@ -10,6 +10,7 @@ use super::{
     registry_reachable, token_format,
 };
 use crate::credentials::Credential;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::http;
 use crate::reference::Reference;
@@ -324,10 +325,10 @@ fn soften_when_every_probe_passed(out: &mut ChainOut, sent_credential: bool) {
         if f.cause == Some(CauseId::NoCredentials) && !sent_credential {
             f.status = Status::Info;
             f.fix.clear();
-            f.evidence.insert("every_probe_passed".into(), true.into());
+            f.evidence.insert(Fact::every_probe_passed(true));
         } else if f.check == token_format::ID || f.check.starts_with("credential-") {
             f.status = Status::Warn;
-            f.evidence.insert("every_probe_passed".into(), true.into());
+            f.evidence.insert(Fact::every_probe_passed(true));
         }
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::credentials::{self, CandidateState, Env, Options};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::report::Report;
 use crate::t;
@@ -52,7 +53,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
                             ),
                         )
                         .with_cause(CauseId::SecretEmpty)
-                        .with_evidence("variable", name.as_str()),
+                        .with_evidence(Fact::variable(name.as_str())),
                     );
                 }
                 let insp = inspect(secret.expose());
@@ -73,7 +74,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
                 &target,
                 t!("token.present-empty", source = target),
             )
-            .with_evidence("variable", name.as_str()),
+            .with_evidence(Fact::variable(name.as_str())),
         );
     }
     if empty.is_empty() {

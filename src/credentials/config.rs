@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::credential_config;
 use super::host;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Location, Outcome};
 use crate::secret::Secret;
 use crate::t;
@@ -105,7 +106,7 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
                     &display,
                     t!("credentials.config-unreadable", path = display, error = e),
                 )
-                .with_evidence("file", display.as_str()),
+                .with_evidence(Fact::file(display.as_str())),
             );
         }
     };
@@ -130,7 +131,7 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
                 &display,
                 t!("credentials.config-not-object", path = display),
             )
-            .with_evidence("file", display.as_str()),
+            .with_evidence(Fact::file(display.as_str())),
         ),
         // NOTE: parsing into `Value` yields syntax errors only ("expected `,` or `}`"); they
         // never quote the file's content, so they are safe to show.
@@ -146,7 +147,7 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
                     error = e
                 ),
             )
-            .with_evidence("file", display.as_str())
+            .with_evidence(Fact::file(display.as_str()))
             .with_location(Location {
                 file: Some(display.clone()),
                 line: Some(e.line()),
@@ -195,8 +196,8 @@ impl ConfigFile {
                             field = name
                         ),
                     )
-                    .with_evidence("file", self.display())
-                    .with_evidence("field", name),
+                    .with_evidence(Fact::file(self.display()))
+                    .with_evidence(Fact::field(name)),
                 );
             }
         }
@@ -246,9 +247,9 @@ impl ConfigFile {
                 self.display(),
                 message,
             )
-            .with_evidence("file", self.display())
-            .with_evidence("key", key)
-            .with_evidence("problem", problem),
+            .with_evidence(Fact::file(self.display()))
+            .with_evidence(Fact::config_key(key))
+            .with_evidence(Fact::problem(problem)),
         ))
     }
 
@@ -394,7 +395,11 @@ mod tests {
             let Some((_, Entry::Broken(f))) = c.entry_for(host) else {
                 panic!("{host} should be broken");
             };
-            assert_eq!(f.evidence["problem"], problem, "{host}");
+            assert_eq!(
+                f.evidence.json(crate::evidence::Key::Problem),
+                problem,
+                "{host}"
+            );
         }
     }
 
@@ -404,7 +409,13 @@ mod tests {
         let fields: Vec<String> = c
             .type_problems()
             .iter()
-            .map(|f| f.evidence["field"].as_str().unwrap_or_default().to_owned())
+            .map(|f| {
+                f.evidence
+                    .json(crate::evidence::Key::Field)
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect();
         assert_eq!(fields, vec!["auths", "credsStore"]);
     }

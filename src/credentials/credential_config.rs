@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
@@ -17,7 +18,7 @@ pub(super) fn docker_config_missing(path: &Path) -> Finding {
         path.display().to_string(),
         t!("credentials.docker-config-missing", path = path.display()),
     )
-    .with_evidence("file", path.display().to_string())
+    .with_evidence(Fact::file(path.display().to_string()))
 }
 
 /// A file holding credentials that others may read (`mode` is its permission bits).
@@ -33,8 +34,8 @@ pub(super) fn exposed(path: &Path, mode: u32) -> Finding {
             mode = format!("{mode:04o}")
         ),
     )
-    .with_evidence("file", shown.as_str())
-    .with_evidence("mode", format!("{mode:04o}"))
+    .with_evidence(Fact::file(shown.as_str()))
+    .with_evidence(Fact::mode(format!("{mode:04o}")))
     .with_fix([t!("credentials.config-exposed-fix", path = shown)])
 }
 
@@ -51,8 +52,8 @@ pub(super) fn entry_ignored(file: &str, key: &str, helper: &str) -> Finding {
             helper = helper
         ),
     )
-    .with_evidence("file", file)
-    .with_evidence("key", key)
+    .with_evidence(Fact::file(file))
+    .with_evidence(Fact::config_key(key))
 }
 
 /// `"ghcr.io": {}` with nothing behind it: docker believes it is logged in and sends no or
@@ -69,7 +70,7 @@ pub(super) fn empty_entry(path: &str, key: &str, registry: &str, helper: Option<
     };
     Finding::new(&CHECK, Outcome::Warn, path, message)
         .with_cause(CauseId::StaleCredentials)
-        .with_evidence("file", path)
-        .with_evidence("key", key)
-        .with_evidence("registry", registry)
+        .with_evidence(Fact::file(path))
+        .with_evidence(Fact::config_key(key))
+        .with_evidence(Fact::registry(registry))
 }

@@ -2,6 +2,7 @@
 //! variables (`GHCR_TOKEN`, `GITHUB_TOKEN` or `--token-env`): empty, unset, or the credential.
 
 use super::{CandidateState, Credential, Discovery, Options, env_candidates, username};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
@@ -49,7 +50,7 @@ pub(super) fn from_env(options: &Options, d: &mut Discovery) -> Option<Credentia
                     t!("credentials.env-empty", name = candidate.name),
                 )
                 .with_cause(CauseId::SecretEmpty)
-                .with_evidence("variable", candidate.name.as_str()),
+                .with_evidence(Fact::variable(candidate.name.as_str())),
             ),
             // The default names are optional; a name the user chose must be set.
             CandidateState::Unset if explicit => d.findings.push(
@@ -59,7 +60,7 @@ pub(super) fn from_env(options: &Options, d: &mut Discovery) -> Option<Credentia
                     &target,
                     t!("credentials.env-unset", name = candidate.name),
                 )
-                .with_evidence("variable", candidate.name.as_str()),
+                .with_evidence(Fact::variable(candidate.name.as_str())),
             ),
             CandidateState::Unset => {}
         }

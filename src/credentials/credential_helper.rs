@@ -2,6 +2,7 @@
 //! times out or answers something unreadable. Running helpers is `helper.rs`.
 
 use super::helper;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
@@ -65,12 +66,12 @@ pub(super) fn helper_finding(
         format!("helper:{name}"),
         message,
     )
-    .with_evidence("helper", program.as_str())
-    .with_evidence("configured_by", via)
-    .with_evidence("file", path)
-    .with_evidence("problem", problem);
+    .with_evidence(Fact::helper(program.as_str()))
+    .with_evidence(Fact::configured_by(via))
+    .with_evidence(Fact::file(path))
+    .with_evidence(Fact::problem(problem));
     if let E::Failed { code, .. } = e {
-        f = f.with_evidence("exit_code", *code);
+        f = f.with_evidence(Fact::exit_code(*code));
     }
     let fix = match e {
         E::NotOnPath { .. } => crate::tl!(

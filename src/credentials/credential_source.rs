@@ -2,6 +2,7 @@
 //! length, never its value), that none was found, or one passed over for it.
 
 use super::{Credential, display_username};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
@@ -28,12 +29,12 @@ pub(super) fn found(c: &Credential, registry: &str) -> Finding {
             length = c.secret.expose().chars().count()
         ),
     )
-    .with_evidence("source", c.source.as_str())
-    .with_evidence("kind", kind.as_str())
-    .with_evidence("length", c.secret.expose().chars().count())
-    .with_evidence("identity_token", c.identity_token);
+    .with_evidence(Fact::source(c.source.as_str()))
+    .with_evidence(Fact::kind(kind.as_str()))
+    .with_evidence(Fact::length(c.secret.expose().chars().count()))
+    .with_evidence(Fact::identity_token(c.identity_token));
     if let Some(u) = &c.username {
-        f = f.with_evidence("username", display_username(u));
+        f = f.with_evidence(Fact::username(display_username(u)));
     }
     f
 }
@@ -60,6 +61,6 @@ pub(super) fn passed_over(file: &str, key: &str, used: &Credential) -> Finding {
         file,
         t!("credentials.passed-over", key = key, used = used.source),
     )
-    .with_evidence("file", file)
-    .with_evidence("key", key)
+    .with_evidence(Fact::file(file))
+    .with_evidence(Fact::config_key(key))
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::headers::ApiHeaders;
 use super::judge::{self, Answer, Judge};
 use super::{Api, ApiError, Failure, OwnerKind, web_host};
+use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::http;
 use crate::t;
@@ -189,7 +190,7 @@ fn skip_all(inputs: &Inputs<'_>, facts: GithubFacts, message: &str) -> GithubAss
         .iter()
         .map(|id| {
             Finding::new(id, Outcome::Skip, &inputs.credential.source, message)
-                .with_evidence("token_kind", inputs.kind.as_str())
+                .with_evidence(Fact::token_kind(inputs.kind.as_str()))
         })
         .collect();
     GithubAssessment { findings, facts }

@@ -2,6 +2,7 @@
 //! failed (with the registry's or the offline inspection's cause) or proven.
 
 use crate::credentials;
+use crate::evidence::{Detail, Fact};
 use crate::finding::{self, CauseId, Finding, Status};
 use crate::t;
 use crate::token::TokenKind;
@@ -46,9 +47,9 @@ pub(super) fn named(target: String, name: &str, kind: TokenKind, named: &Finding
         ),
     )
     .with_fix(named.fix.clone())
-    .with_evidence("token_kind", kind.as_str())
-    .with_evidence("failed_check", named.check.clone())
-    .with_evidence("details", details_evidence(std::slice::from_ref(named)))
+    .with_evidence(Fact::token_kind(kind.as_str()))
+    .with_evidence(Fact::failed_check(named.check.clone()))
+    .with_evidence(Fact::details(details_evidence(std::slice::from_ref(named))))
 }
 
 /// No user name could be found for the token (`message` says why).
@@ -60,7 +61,7 @@ pub(super) fn no_username(target: String, name: &str, kind: TokenKind, message: 
         t!("login.candidate-failed", name = name, reason = message),
     )
     .with_fix(crate::tl!("login.fix.username"))
-    .with_evidence("token_kind", kind.as_str())
+    .with_evidence(Fact::token_kind(kind.as_str()))
 }
 
 /// The proof failed: `first` is the first failing probe of `details`, `verdict` the
@@ -98,12 +99,15 @@ pub(super) fn refused(
         target,
         t!("login.candidate-failed", name = name, reason = reason),
     )
-    .with_evidence("token_kind", kind.as_str())
-    .with_evidence("failed_check", first.check.clone())
-    .with_evidence("details", details_evidence(details));
-    let related: Vec<&str> = warned.iter().filter_map(|w| w.cause.as_deref()).collect();
+    .with_evidence(Fact::token_kind(kind.as_str()))
+    .with_evidence(Fact::failed_check(first.check.clone()))
+    .with_evidence(Fact::details(details_evidence(details)));
+    let related: Vec<String> = warned
+        .iter()
+        .filter_map(|w| w.cause.map(|c| c.to_string()))
+        .collect();
     if !related.is_empty() {
-        f = f.with_evidence("related_causes", related);
+        f = f.with_evidence(Fact::related_causes(related));
     }
     f.fix = verdict.fix.clone();
     f
@@ -137,24 +141,22 @@ pub(super) fn proven(p: Proven<'_>, details: &[Finding]) -> Finding {
         )
     };
     Finding::new(&CHECK, finding::Outcome::Pass, p.target, message)
-        .with_evidence("token_kind", p.kind.as_str())
-        .with_evidence("username", credentials::display_username(p.username))
-        .with_evidence("username_source", p.username_source)
-        .with_evidence("details", details_evidence(details))
+        .with_evidence(Fact::token_kind(p.kind.as_str()))
+        .with_evidence(Fact::username(credentials::display_username(p.username)))
+        .with_evidence(Fact::username_source(p.username_source))
+        .with_evidence(Fact::details(details_evidence(details)))
 }
 
 /// A short record of the probes behind a verdict (check, status, target, cause, message).
-fn details_evidence(details: &[Finding]) -> serde_json::Value {
+fn details_evidence(details: &[Finding]) -> Vec<Detail> {
     details
         .iter()
-        .map(|f| {
-            serde_json::json!({
-                "check": f.check,
-                "status": f.status.as_str(),
-                "target": f.target,
-                "cause": f.cause,
-                "message": f.message,
-            })
+        .map(|f| Detail {
+            check: f.check.clone(),
+            status: f.status.as_str().to_owned(),
+            target: f.target.clone(),
+            cause: f.cause,
+            message: f.message.clone(),
         })
         .collect()
 }

@@ -3,6 +3,7 @@
 
 use super::{Attempt, Chosen, Options, Verdict, config_file};
 use crate::credentials;
+use crate::evidence::Fact;
 use crate::finding::{self, CauseId, Finding};
 use crate::t;
 
@@ -57,8 +58,8 @@ pub(super) fn write(options: &Options, registry: &str, chosen: &Chosen) -> Findi
             registry,
             t!("login.write-dry-run", path = shown, name = chosen.name),
         )
-        .with_evidence("path", shown)
-        .with_evidence("auth_method", chosen.name.clone());
+        .with_evidence(Fact::path(shown))
+        .with_evidence(Fact::auth_method(chosen.name.clone()));
     }
     match config_file::write_login(&path, registry, &chosen.username, &chosen.secret) {
         Ok(outcome) => {
@@ -88,22 +89,16 @@ pub(super) fn write(options: &Options, registry: &str, chosen: &Chosen) -> Findi
             }
             Finding::new(&CHECK, status, registry, message)
                 .with_fix(fix)
-                .with_evidence(
-                    "exposed_mode",
-                    outcome
-                        .exposed_mode
-                        .map_or(serde_json::Value::Null, |m| format!("{m:04o}").into()),
-                )
-                .with_evidence("path", shown)
-                .with_evidence("auth_method", chosen.name.clone())
-                .with_evidence("username", credentials::display_username(&chosen.username))
-                .with_evidence("replaced", outcome.replaced)
-                .with_evidence(
-                    "bypassed_helper",
-                    outcome
-                        .bypassed_helper
-                        .map_or(serde_json::Value::Null, serde_json::Value::from),
-                )
+                .with_evidence(Fact::exposed_mode(
+                    outcome.exposed_mode.map(|m| format!("{m:04o}")),
+                ))
+                .with_evidence(Fact::path(shown))
+                .with_evidence(Fact::auth_method(chosen.name.clone()))
+                .with_evidence(Fact::username(credentials::display_username(
+                    &chosen.username,
+                )))
+                .with_evidence(Fact::replaced(outcome.replaced))
+                .with_evidence(Fact::bypassed_helper(outcome.bypassed_helper))
         }
         Err(e) => Finding::new(
             &CHECK,
@@ -111,6 +106,6 @@ pub(super) fn write(options: &Options, registry: &str, chosen: &Chosen) -> Findi
             registry,
             t!("login.write-failed", error = e),
         )
-        .with_evidence("path", shown),
+        .with_evidence(Fact::path(shown)),
     }
 }

@@ -21,6 +21,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 use super::Report;
+use crate::evidence::Key;
 use crate::finding::{Finding, Status};
 use crate::{home, t};
 
@@ -159,7 +160,7 @@ fn pushed_at(report: &Report) -> Vec<(String, String, usize)> {
 
 /// The images a finding is about: its `images` evidence (the diagnosis), else its target.
 fn images_of(f: &Finding) -> Vec<String> {
-    match f.evidence.get("images").and_then(Value::as_array) {
+    match f.evidence.json(Key::Images).as_array() {
         Some(list) => list
             .iter()
             .filter_map(Value::as_str)
@@ -200,7 +201,8 @@ fn primary_location(f: &Finding, pushed: &[(String, String, usize)], command: &s
 
 /// §3.33 the logical location of the CI log line a finding came from (`evidence.log`).
 fn log_place(f: &Finding) -> Option<Value> {
-    let log = f.evidence.get("log")?.as_object()?;
+    let log = f.evidence.json(Key::Log);
+    let log = log.as_object()?;
     let job = log.get("job").and_then(Value::as_str).unwrap_or_default();
     let name = match log.get("line").and_then(Value::as_u64) {
         Some(line) => t!("sarif.log-line", job = job, line = line),
@@ -211,7 +213,8 @@ fn log_place(f: &Finding) -> Option<Value> {
 
 /// §3.27.22 related locations: the CI log that showed the failure, by its URL and line.
 fn related_locations(f: &Finding) -> Vec<Value> {
-    let Some(log) = f.evidence.get("log").and_then(Value::as_object) else {
+    let log = f.evidence.json(Key::Log);
+    let Some(log) = log.as_object() else {
         return Vec::new();
     };
     let Some(place) = log_place(f) else {
@@ -314,6 +317,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::{Fact, Log};
 
     use crate::finding::Location;
     use crate::report::test_findings::{cause, found};
@@ -392,10 +396,15 @@ mod tests {
         r.push(
             found("explain", Status::Fail, "run 1", "denied in the log")
                 .with_cause(cause("workflow-missing-packages-write"))
-                .with_evidence(
-                    "log",
-                    json!({ "job": "build", "job_id": 3, "line": 42, "url": "https://github.com/o/a/actions/runs/1/job/3" }),
-                ),
+                .with_evidence(Fact::log(Log {
+                    job: "build".into(),
+                    job_id: 3,
+                    line: Some(42),
+                    lines: None,
+                    url: Some("https://github.com/o/a/actions/runs/1/job/3".into()),
+                    bytes: 0,
+                    truncated: false,
+                })),
         );
         r.push(found("registry-pull", Status::Pass, "ghcr.io/o/a", "ok"));
         let v = to_value(&r);

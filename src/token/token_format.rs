@@ -2,11 +2,10 @@
 //! when it is not a usable token at all (masked, unexpanded, encoded, another service's, a
 //! password, a changed case).
 
-use serde_json::Value;
-
 use super::findings::kind_name;
 use super::named::{CaseChange, Inside, Named, Unexpanded};
 use super::{Format, FormatProblem, Inspection};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::{message, t};
 
@@ -22,11 +21,11 @@ pub(super) fn named_finding(
 ) -> Finding {
     let service_name =
         |s: crate::secret::Service| message::text(&format!("token.service.{}", s.as_str()), &[]);
-    let mut evidence: Vec<(&str, Value)> = Vec::new();
+    let mut evidence: Vec<Fact> = Vec::new();
     let message = match named {
         Named::Masked => t!("token.named.masked", length = insp.cleaned_length),
         Named::Unexpanded(form) => {
-            evidence.push(("form", form.as_str().into()));
+            evidence.push(Fact::form(form.as_str()));
             match form {
                 Unexpanded::Expression => t!("token.named.unexpanded-expression"),
                 Unexpanded::Shell => t!("token.named.unexpanded-shell"),
@@ -34,8 +33,8 @@ pub(super) fn named_finding(
             }
         }
         Named::Encoded { inside, with_user } => {
-            evidence.push(("inside", inside.as_str().into()));
-            evidence.push(("with_user", with_user.into()));
+            evidence.push(Fact::inside(inside.as_str()));
+            evidence.push(Fact::with_user(with_user));
             let name = match inside {
                 Inside::GitHub(kind) => kind_name(kind),
                 Inside::Service(s) => service_name(s),
@@ -47,7 +46,7 @@ pub(super) fn named_finding(
             }
         }
         Named::Foreign(service) => {
-            evidence.push(("service", service.as_str().into()));
+            evidence.push(Fact::service(service.as_str()));
             if host.is_github() {
                 t!(
                     "token.named.foreign",
@@ -68,7 +67,7 @@ pub(super) fn named_finding(
             registry = registry
         ),
         Named::CaseChanged { kind, how } => {
-            evidence.push(("case", how.as_str().into()));
+            evidence.push(Fact::case(how.as_str()));
             let kind = kind_name(kind);
             match how {
                 CaseChange::Prefix => t!("token.named.case-prefix", kind = kind),
@@ -92,8 +91,8 @@ pub(super) fn named_finding(
         )
     };
     let mut f = Finding::caused(&CHECK, status, cause, target, message).with_fix(fix);
-    for (k, v) in evidence {
-        f = f.with_evidence(k, v);
+    for fact in evidence {
+        f = f.with_evidence(fact);
     }
     f
 }
@@ -106,7 +105,7 @@ pub(super) fn format(insp: &Inspection, target: &str) -> Finding {
             target,
             t!("token.format-ok-checksum"),
         )
-        .with_evidence("checksum", "match"),
+        .with_evidence(Fact::checksum("match")),
         Format::Valid { checksum: false } => {
             Finding::new(&CHECK, Outcome::Pass, target, t!("token.format-ok"))
         }
@@ -134,17 +133,17 @@ pub(super) fn format(insp: &Inspection, target: &str) -> Finding {
                 target,
                 message,
             )
-            .with_evidence("problem", problem.as_str());
+            .with_evidence(Fact::problem(problem.as_str()));
             match problem {
                 FormatProblem::Length { expected, actual } => {
                     f = f
-                        .with_evidence("expected_length", expected)
-                        .with_evidence("length", actual);
+                        .with_evidence(Fact::expected_length(expected))
+                        .with_evidence(Fact::length(actual));
                 }
                 FormatProblem::Character { position } => {
-                    f = f.with_evidence("position", position);
+                    f = f.with_evidence(Fact::position(position));
                 }
-                FormatProblem::Checksum => f = f.with_evidence("checksum", "mismatch"),
+                FormatProblem::Checksum => f = f.with_evidence(Fact::checksum("mismatch")),
                 _ => {}
             }
             f

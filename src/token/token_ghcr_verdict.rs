@@ -1,10 +1,9 @@
 //! `token-ghcr-verdict`: what a token of this kind means for the registry it is meant for
 //! (a fine-grained token on ghcr.io, a refresh token anywhere, a GitHub token elsewhere).
 
-use serde_json::Value;
-
 use super::findings::kind_name;
 use super::{Format, Inspection, TokenKind, is_github_registry};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::{t, tl};
 
@@ -98,7 +97,7 @@ pub(super) fn verdict(insp: &Inspection, target: &str, registry: &str) -> Option
                 target,
                 t!("token.verdict.not-judged", registry = registry),
             )
-            .with_evidence("kind", insp.kind.as_str()),
+            .with_evidence(Fact::kind(insp.kind.as_str())),
         );
     }
     let kind = kind_name(insp.kind);
@@ -131,9 +130,9 @@ pub(super) fn verdict(insp: &Inspection, target: &str, registry: &str) -> Option
         _ => CauseId::TokenInvalid,
     };
     let mut f = Finding::new(&CHECK, Outcome::of(status, cause), target, message)
-        .with_evidence("kind", insp.kind.as_str())
-        .with_evidence("verdict", verdict.as_str())
-        .with_evidence("registry", Value::from(registry));
+        .with_evidence(Fact::kind(insp.kind.as_str()))
+        .with_evidence(Fact::verdict(verdict.as_str()))
+        .with_evidence(Fact::registry(registry));
     f = match verdict {
         Verdict::FineGrainedUnsupported => f.with_cause(CauseId::TokenFineGrainedUnsupported),
         Verdict::RefreshUnusable => f.with_fix(tl!("token.fix.refresh")),

@@ -2,6 +2,7 @@
 //! (whitespace, newlines, quotes, `Bearer ` and assignment prefixes, invisible characters).
 
 use super::{Defect, Inspection, TokenKind};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::t;
 
@@ -41,24 +42,24 @@ fn defect_message(d: &Defect) -> String {
 }
 
 fn defect_evidence(d: &Defect, mut f: Finding) -> Finding {
-    f = f.with_evidence("defect", d.as_str());
+    f = f.with_evidence(Fact::defect(d.as_str()));
     match d {
-        Defect::TrailingNewline { count } => f.with_evidence("count", *count),
-        Defect::AssignmentPrefix { name } => f.with_evidence("name", name.as_str()),
-        Defect::InnerWhitespace { position } => f.with_evidence("position", *position),
+        Defect::TrailingNewline { count } => f.with_evidence(Fact::count(*count)),
+        Defect::AssignmentPrefix { name } => f.with_evidence(Fact::name(name.as_str())),
+        Defect::InnerWhitespace { position } => f.with_evidence(Fact::position(*position)),
         Defect::ControlCharacter {
             position,
             codepoint,
         } => f
-            .with_evidence("position", *position)
-            .with_evidence("codepoint", format!("U+{codepoint:04X}")),
+            .with_evidence(Fact::position(*position))
+            .with_evidence(Fact::codepoint(format!("U+{codepoint:04X}"))),
         Defect::NonAscii {
             position,
             codepoint,
         } => {
-            f = f.with_evidence("position", *position);
+            f = f.with_evidence(Fact::position(*position));
             match codepoint {
-                Some(cp) => f.with_evidence("codepoint", format!("U+{cp:04X}")),
+                Some(cp) => f.with_evidence(Fact::codepoint(format!("U+{cp:04X}"))),
                 None => f,
             }
         }

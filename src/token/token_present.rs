@@ -2,6 +2,7 @@
 
 use super::Inspection;
 use super::findings::kind_name;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
@@ -15,7 +16,7 @@ pub(super) fn empty(insp: &Inspection, target: &str) -> Finding {
         target,
         t!("token.present-empty", source = target),
     )
-    .with_evidence("length", insp.length)
+    .with_evidence(Fact::length(insp.length))
 }
 
 pub(super) fn present(insp: &Inspection, target: &str) -> Finding {
@@ -30,10 +31,10 @@ pub(super) fn present(insp: &Inspection, target: &str) -> Finding {
             length = insp.length
         ),
     )
-    .with_evidence("kind", insp.kind.as_str())
-    .with_evidence("length", insp.length);
+    .with_evidence(Fact::kind(insp.kind.as_str()))
+    .with_evidence(Fact::length(insp.length));
     if insp.cleaned_length != insp.length {
-        f = f.with_evidence("cleaned_length", insp.cleaned_length);
+        f = f.with_evidence(Fact::cleaned_length(insp.cleaned_length));
     }
     f
 }

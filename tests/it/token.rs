@@ -225,7 +225,10 @@ fn every_pasting_defect_is_named_and_the_kind_still_found() {
         assert_eq!(pasting.len(), 1, "{defect}: {pasting:#?}");
         assert_eq!(pasting[0].status, Status::Fail, "{defect}");
         assert_eq!(pasting[0].cause.as_deref(), Some("secret-whitespace"));
-        assert_eq!(pasting[0].evidence["defect"], defect);
+        assert_eq!(
+            pasting[0].evidence.json(ghcr_doctor::evidence::Key::Defect),
+            defect
+        );
         // The cleaned value is the real token: format and verdict still pass.
         assert_eq!(
             status_of(&f, "token-format"),

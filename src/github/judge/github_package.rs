@@ -1,5 +1,6 @@
 //! `github-package`: the container package behind each image.
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::github::facts::{GithubFacts, PackageState};
 use crate::github::scopes::READ_PACKAGES;
@@ -190,7 +191,7 @@ impl Judge<'_> {
                 repo = repo.repo
             ))
             .with_cause(CauseId::PackageAccessNotGranted)
-            .with_evidence("settings_url", settings)
+            .with_evidence(Fact::settings_url(settings))
         } else {
             let message = match &linked {
                 Some(l) => t!(
@@ -207,12 +208,12 @@ impl Judge<'_> {
             };
             self.finding(&CHECK, Outcome::Pass, target, message)
         };
-        f = f.with_evidence("owner_kind", kind.as_str());
+        f = f.with_evidence(Fact::owner_kind(kind.as_str()));
         if let Some(v) = visibility {
-            f = f.with_evidence("visibility", v);
+            f = f.with_evidence(Fact::visibility(v));
         }
         if let Some(l) = linked {
-            f = f.with_evidence("linked_repository", l);
+            f = f.with_evidence(Fact::linked_repository(l));
         }
         (f, state)
     }

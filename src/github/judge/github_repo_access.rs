@@ -1,6 +1,7 @@
 //! `github-repo-access`: `GET /repos/OWNER/REPO`: can the token see the repository, may it
 //! push.
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::github::facts::{GithubFacts, RepoFacts};
 use crate::github::repo_locator::RepoSource;
@@ -25,7 +26,7 @@ impl Judge<'_> {
             Ok(r) => r,
             Err(e) => return self.network(&CHECK, &target, e),
         };
-        let with_source = |f: Finding| f.with_evidence("repo_source", located.source.as_str());
+        let with_source = |f: Finding| f.with_evidence(Fact::repo_source(located.source.as_str()));
         match &reply.result {
             Ok(repo) => {
                 let push = repo.permissions.map(|p| p.push);
@@ -79,9 +80,9 @@ impl Judge<'_> {
                         ),
                     )
                 };
-                let mut f = with_source(f).with_evidence("full_name", repo.full_name.as_str());
+                let mut f = with_source(f).with_evidence(Fact::full_name(repo.full_name.as_str()));
                 if let Some(push) = push {
-                    f = f.with_evidence("push", push);
+                    f = f.with_evidence(Fact::push(push));
                 }
                 f
             }
@@ -101,7 +102,7 @@ impl Judge<'_> {
                     ),
                 };
                 with_source(self.finding(&CHECK, status, &target, key_message))
-                    .with_evidence("status", reply.status)
+                    .with_evidence(Fact::status(reply.status))
             }
             Err(Failure::NotAccessible { message, .. }) => with_source(self.finding(
                 &CHECK,
@@ -113,7 +114,7 @@ impl Judge<'_> {
                     message = message
                 ),
             ))
-            .with_evidence("status", reply.status),
+            .with_evidence(Fact::status(reply.status)),
             Err(other) => self.not_judged(&CHECK, &target, reply.status, other),
         }
     }

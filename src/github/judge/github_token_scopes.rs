@@ -1,6 +1,7 @@
 //! `github-token-scopes`: `X-OAuth-Scopes`: does a classic token have the package scope the
 //! operation needs.
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::github::facts::GithubFacts;
 use crate::github::scopes::{READ_PACKAGES, WRITE_PACKAGES};
@@ -63,7 +64,7 @@ impl Judge<'_> {
                             scopes = listed
                         ),
                     )
-                    .with_evidence("scopes", scopes.as_slice().to_vec());
+                    .with_evidence(Fact::scopes(scopes.as_slice().to_vec()));
             }
             // `repo` is the scope people expect to cover packages; say that it does not.
             let message = if scopes.grants("repo") && !scopes.grants(READ_PACKAGES) {
@@ -98,8 +99,8 @@ impl Judge<'_> {
                     message,
                 )
                 .with_fix(fix)
-                .with_evidence("scopes", scopes.as_slice().to_vec())
-                .with_evidence("missing_scope", scope);
+                .with_evidence(Fact::scopes(scopes.as_slice().to_vec()))
+                .with_evidence(Fact::missing_scope(scope));
         }
         match user {
             Err(e) => self.network(&CHECK, &target, e),

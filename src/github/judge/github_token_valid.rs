@@ -1,5 +1,6 @@
 //! `github-token-valid`: `GET /user`: is the token valid, whose is it, when does it expire.
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::github::facts::GithubFacts;
 use crate::github::{Failure, User};
@@ -28,8 +29,8 @@ impl Judge<'_> {
                     &target,
                     t!("github.token-valid.expired", date = e.display()),
                 )
-                .with_evidence("status", reply.status)
-                .with_evidence("expires", e.display());
+                .with_evidence(Fact::status(reply.status))
+                .with_evidence(Fact::expires(e.display()));
         }
         match &reply.result {
             Ok(u) => {
@@ -64,9 +65,9 @@ impl Judge<'_> {
                         t!("github.token-valid.user", login = u.login),
                     ),
                 };
-                f = f.with_evidence("login", u.login.as_str());
+                f = f.with_evidence(Fact::login(u.login.as_str()));
                 if let Some(e) = expiry {
-                    f = f.with_evidence("expires", e.display());
+                    f = f.with_evidence(Fact::expires(e.display()));
                 }
                 f
             }
@@ -77,7 +78,7 @@ impl Judge<'_> {
                     &target,
                     t!("github.token-valid.invalid", message = message),
                 )
-                .with_evidence("status", reply.status),
+                .with_evidence(Fact::status(reply.status)),
             Err(Failure::NotAccessible {
                 integration: true, ..
             }) => self
@@ -87,7 +88,7 @@ impl Judge<'_> {
                     &target,
                     t!("github.token-valid.installation"),
                 )
-                .with_evidence("status", reply.status),
+                .with_evidence(Fact::status(reply.status)),
             Err(Failure::NotAccessible { .. }) => self.finding(
                 &CHECK,
                 Outcome::Pass,

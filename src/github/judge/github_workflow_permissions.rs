@@ -1,5 +1,6 @@
 //! `github-workflow-permissions`: the repository's default `GITHUB_TOKEN` permissions.
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::github::facts::GithubFacts;
 use crate::github::{Failure, WorkflowPermissions};
@@ -64,10 +65,9 @@ impl Judge<'_> {
                         t!("github.workflow-permissions.write-default", repo = target),
                     )
                 };
-                f.with_evidence(
-                    "default_workflow_permissions",
+                f.with_evidence(Fact::default_workflow_permissions(
                     wp.default_workflow_permissions.as_str(),
-                )
+                ))
             }
             Err(Failure::NotAccessible { .. } | Failure::Forbidden { .. } | Failure::NotFound) => {
                 let message = if facts.installation {
@@ -79,7 +79,7 @@ impl Judge<'_> {
                     t!("github.workflow-permissions.cannot-read", repo = target)
                 };
                 self.skip(&CHECK, &target, message)
-                    .with_evidence("status", reply.status)
+                    .with_evidence(Fact::status(reply.status))
             }
             Err(Failure::SsoRequired { .. }) => self.skip(&CHECK, &target, t!("github.skip.sso")),
             Err(other) => self.not_judged(&CHECK, &target, reply.status, other),

@@ -2,6 +2,7 @@
 //! (`image-anonymous-pull`).
 
 use super::{source_failure, with_answer};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::Digest;
 use crate::image::source::{Source, SourceError};
@@ -34,7 +35,7 @@ pub(super) async fn anonymous_finding<A: Source>(
         Ok(Some(_)) => {}
         Ok(None) => {
             return refused(t!("verify.anonymous.manifest-denied", status = 404), None)
-                .with_evidence("status", 404);
+                .with_evidence(Fact::status(404u16));
         }
         Err(e) => match e.status() {
             Some(status) => {
@@ -54,7 +55,7 @@ pub(super) async fn anonymous_finding<A: Source>(
                     t!("verify.anonymous.blob-denied", digest = b, status = 404),
                     None,
                 )
-                .with_evidence("status", 404);
+                .with_evidence(Fact::status(404u16));
             }
             Err(e) => match e.status() {
                 Some(status) => {

@@ -4,6 +4,7 @@
 
 use super::image_digest::digest_finding;
 use super::{Options, VerifiedImage, source_failure};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::{self, Digest, Manifest};
 use crate::image::source::Source;
@@ -40,7 +41,7 @@ pub(super) async fn read_root<S: Source>(
         Err(e) => {
             let mut f = Finding::new(&CHECK, Outcome::Fail(e.cause), input, e.message.clone());
             if let Some(s) = &e.suggestion {
-                f = f.with_evidence("suggestion", s.as_str());
+                f = f.with_evidence(Fact::suggestion(s.as_str()));
             }
             image.findings.push(f);
             return None;

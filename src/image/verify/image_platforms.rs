@@ -1,6 +1,7 @@
 //! The platforms of verify: the requested platforms against the present ones
 //! (`image-platforms`).
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::{Descriptor, Platform};
 use crate::{t, tl};
@@ -45,7 +46,7 @@ pub(super) fn platform_findings(
                 present = present_list
             ),
         )
-        .with_evidence("missing", missing.clone())
+        .with_evidence(Fact::missing(missing.clone()))
         // The catalog's steps, with this image's platforms filled in.
         .with_fix(tl!(
             "verify.platforms.missing-fix",
@@ -61,8 +62,8 @@ pub(super) fn platform_findings(
     };
     let present_names: Vec<String> = present.iter().map(ToString::to_string).collect();
     let mut out = vec![
-        main.with_evidence("present", present_names)
-            .with_evidence("attestations", attestations.to_vec()),
+        main.with_evidence(Fact::present(present_names))
+            .with_evidence(Fact::attestations(attestations.to_vec())),
     ];
     if !attestations.is_empty() {
         out.push(
@@ -72,7 +73,7 @@ pub(super) fn platform_findings(
                 input,
                 t!("verify.platforms.attestations", count = attestations.len()),
             )
-            .with_evidence("attestations", attestations.to_vec()),
+            .with_evidence(Fact::attestations(attestations.to_vec())),
         );
     }
     out

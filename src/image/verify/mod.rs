@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::manifest::{Descriptor, Digest, Platform};
 use super::source::{Source, SourceError};
+use crate::evidence::Fact;
 use crate::finding::{Check, Finding, Outcome};
 use crate::t;
 
@@ -163,12 +163,14 @@ impl VerifiedImage {
     }
 }
 
-pub(super) fn descriptor_json(d: &Descriptor) -> Value {
-    let mut v = json!({"mediaType": d.media_type, "digest": d.digest.as_str(), "size": d.size});
-    if let (Some(p), Some(obj)) = (&d.platform, v.as_object_mut()) {
-        obj.insert("platform".into(), Value::from(p.to_string()));
+/// A descriptor as evidence.
+pub(super) fn descriptor_json(d: &Descriptor) -> crate::evidence::Descriptor {
+    crate::evidence::Descriptor {
+        media_type: d.media_type.clone(),
+        digest: d.digest.to_string(),
+        size: d.size,
+        platform: d.platform.as_ref().map(ToString::to_string),
     }
-    v
 }
 
 /// Verifies the image `input` through `source`; with `anonymous`, also that it can be
@@ -307,16 +309,16 @@ impl VerifiedImage {
 /// The registry's answer as evidence: status, error code, its own words.
 pub(super) fn with_answer(mut f: Finding, e: &SourceError) -> Finding {
     if let Some(status) = e.status() {
-        f = f.with_evidence("status", status);
+        f = f.with_evidence(Fact::status(status));
     }
     if let Some(code) = e.code() {
-        f = f.with_evidence("code", code);
+        f = f.with_evidence(Fact::code(code));
     }
     if let Some(answer) = e.answer() {
-        f = f.with_evidence("answer", answer);
+        f = f.with_evidence(Fact::answer(answer));
     }
     if let Some(bearer) = e.error.refusal().and_then(|r| r.bearer_error()) {
-        f = f.with_evidence("bearer_error", bearer);
+        f = f.with_evidence(Fact::bearer_error(bearer));
     }
     f
 }

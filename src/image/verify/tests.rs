@@ -8,6 +8,7 @@ use super::*;
 use crate::finding::Status;
 use crate::image::manifest;
 use crate::reference::Reference;
+use serde_json::{Value, json};
 
 /// An in-memory registry for paths a real one cannot produce (a lying
 /// `Docker-Content-Digest`, schema 1, foreign layers).
@@ -214,7 +215,7 @@ fn foreign_layers_are_skipped_with_a_note_and_head_size_mismatch_fails() {
         "{}",
         fail.message
     );
-    assert_eq!(fail.evidence["actual_size"], 3);
+    assert_eq!(fail.evidence.json(crate::evidence::Key::ActualSize), 3);
     // The foreign layer is not counted as something the registry holds.
     assert_eq!(image.blob_count, 2);
 }
@@ -387,7 +388,10 @@ fn the_platform_fix_names_every_requested_platform() {
         "{:?}",
         f[0].fix
     );
-    assert_eq!(f[0].evidence["missing"], json!(["linux/arm64"]));
+    assert_eq!(
+        f[0].evidence.json(crate::evidence::Key::Missing),
+        json!(["linux/arm64"])
+    );
 }
 
 #[test]

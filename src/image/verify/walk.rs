@@ -11,6 +11,7 @@ use super::Limits;
 use super::image_manifest;
 use super::image_platforms::platform_label;
 use super::{Options, descriptor_json, human_size, source_failure};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::image::manifest::{self, Descriptor, Digest, ImageManifest, Manifest, Platform};
 use crate::image::source::{FetchedManifest, Source, SourceError};
@@ -248,10 +249,10 @@ impl Child {
                 input,
                 message,
             )
-            .with_evidence("descriptor", descriptor_json(d)),
+            .with_evidence(Fact::descriptor(descriptor_json(d))),
             Child::Failed(e) => {
                 let mut f = source_failure(&image_manifest::CHECK, input, &e)
-                    .with_evidence("descriptor", descriptor_json(d));
+                    .with_evidence(Fact::descriptor(descriptor_json(d)));
                 f.status = status;
                 f
             }
