@@ -75,7 +75,7 @@ macro_rules! facts {
 }
 
 facts! {
-    /// The digest a downloaded blob or manifest actually hashed to.
+    /// The digest a downloaded blob actually hashed to.
     ActualDigest(String) = "actual_digest", actual_digest;
     /// The size the registry reported or the bytes actually read.
     ActualSize(u64) = "actual_size", actual_size;
@@ -135,7 +135,7 @@ facts! {
     Descriptor(Descriptor) = "descriptor", descriptor;
     /// The probes behind a login candidate's verdict: `[{check, status, target, cause, message}]`.
     Details(Vec<Detail>) = "details", details;
-    /// A digest: the reference's, or the manifest's read by a probe.
+    /// A digest: the root manifest's as computed, the reference's, or the one a probe read.
     Digest(Option<String>) = "digest", digest;
     /// The `Docker-Content-Digest` the registry sent, or null when it sent none.
     DockerContentDigest(Option<String>) = "docker_content_digest", docker_content_digest;
@@ -143,7 +143,7 @@ facts! {
     Domain(String) = "domain", domain;
     /// The transport error behind a failed request.
     Error(String) = "error", error;
-    /// True on a login finding whose credential every probe accepted.
+    /// True when every registry probe passed, so an offline or discovery failure was softened to a note or a warning.
     EveryProbePassed(bool) = "every_probe_passed", every_probe_passed;
     /// A credential helper's exit code, or null when a signal ended it.
     ExitCode(Option<i32>) = "exit_code", exit_code;
@@ -187,7 +187,7 @@ facts! {
     JobId(u64) = "job_id", job_id;
     /// A config key (`ghcr.io`, `https://index.docker.io/v1/`).
     Key(String) = "key", config_key;
-    /// A token's kind (`classic-pat`, `installation`, `unknown`).
+    /// A token's kind (`classic-pat`, `installation`, `unknown`), or the service of another secret a workflow holds (`docker-hub`, `aws`).
     Kind(String) = "kind", kind;
     /// A value's length in characters.
     Length(usize) = "length", length;
@@ -213,7 +213,7 @@ facts! {
     Mode(String) = "mode", mode;
     /// Where a retired registry moved.
     MovedTo(String) = "moved_to", moved_to;
-    /// The variable name before `=` in a pasted assignment.
+    /// The name before `=` in a pasted assignment (`GHCR_TOKEN=...`).
     Name(String) = "name", name;
     /// The `NO_PROXY` list in effect.
     NoProxy(String) = "no_proxy", no_proxy;
@@ -251,7 +251,7 @@ facts! {
     RealmHost(String) = "realm_host", realm_host;
     /// The id of a reference's problem.
     Reason(String) = "reason", reason;
-    /// The registry concerned.
+    /// The registry concerned (a host; for `explain`, `ghcr`, `dockerhub`, `gitlab`, `quay` or `ecr`).
     Registry(String) = "registry", registry;
     /// The registry's own cause when GitHub's answers name another.
     RegistryCause(Option<String>) = "registry_cause", registry_cause;
@@ -386,6 +386,29 @@ impl Serialize for Evidence {
         }
         map.end()
     }
+}
+
+/// `docs/evidence.md`: every key, its JSON type and what it says, generated from [`Key::ALL`]
+/// (`GHCR_DOCTOR_BLESS=1 cargo test docs` rewrites the file; a test fails when it drifts).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Evidence keys\n\n\
+         <!-- Generated from src/evidence.rs: run `GHCR_DOCTOR_BLESS=1 cargo test docs`, do not edit. -->\n\n\
+         A finding's `evidence` object ([JSON v1](json.md)) holds the facts behind its verdict.\n\
+         Its keys are the closed set below, each with one JSON type; a finding carries only the\n\
+         facts its check gathered, in the order it gathered them. Evidence never holds a secret:\n\
+         every string in it passes the secret policy again before any output.\n\n\
+         | key | type | meaning |\n|---|---|---|\n",
+    );
+    for k in Key::ALL {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            k.as_str(),
+            k.json_type(),
+            k.doc().replace('|', "\\|")
+        ));
+    }
+    out
 }
 
 /// An OCI descriptor as evidence.
@@ -571,6 +594,100 @@ mod tests {
         );
         assert_eq!(e.json(Key::Code), "DENIED");
         assert_eq!(e.json(Key::Answer), Value::Null);
+    }
+
+    /// The nested objects keep the shapes (key order, absent and null members) the v1
+    /// contract has always had.
+    #[test]
+    fn nested_objects_keep_their_shapes() {
+        let json = |f: Fact| serde_json::to_string(&f.to_json()).expect("json");
+        let d = Descriptor {
+            media_type: "m".into(),
+            digest: "sha256:d".into(),
+            size: 3,
+            platform: None,
+        };
+        assert_eq!(
+            json(Fact::descriptor(d.clone())),
+            r#"{"mediaType":"m","digest":"sha256:d","size":3}"#
+        );
+        let d = Descriptor {
+            platform: Some("linux/arm64/v8".into()),
+            ..d
+        };
+        assert_eq!(
+            json(Fact::descriptor(d)),
+            r#"{"mediaType":"m","digest":"sha256:d","size":3,"platform":"linux/arm64/v8"}"#
+        );
+        let detail = |cause| Detail {
+            check: "registry-login".into(),
+            status: "fail".into(),
+            target: "ghcr.io".into(),
+            cause,
+            message: "m".into(),
+        };
+        assert_eq!(
+            json(Fact::details(vec![
+                detail(None),
+                detail(Some(CauseId::TokenInvalid))
+            ])),
+            r#"[{"check":"registry-login","status":"fail","target":"ghcr.io","cause":null,"message":"m"},{"check":"registry-login","status":"fail","target":"ghcr.io","cause":"token-invalid","message":"m"}]"#
+        );
+        assert_eq!(
+            json(Fact::expected(vec![ExpectedDigest {
+                digest: "sha256:e".into(),
+                source: "--expect-digest".into(),
+            }])),
+            r#"[{"digest":"sha256:e","source":"--expect-digest"}]"#
+        );
+        let log = Log {
+            job: "build".into(),
+            job_id: 7,
+            line: None,
+            lines: None,
+            url: None,
+            bytes: 10,
+            truncated: false,
+        };
+        assert_eq!(
+            json(Fact::log(log.clone())),
+            r#"{"job":"build","job_id":7,"bytes":10}"#
+        );
+        let log = Log {
+            line: Some(4),
+            lines: Some(vec![4, 9]),
+            url: Some("https://github.com/o/r/actions/runs/1/job/7".into()),
+            truncated: true,
+            ..log
+        };
+        assert_eq!(
+            json(Fact::log(log)),
+            r#"{"job":"build","job_id":7,"line":4,"lines":[4,9],"url":"https://github.com/o/r/actions/runs/1/job/7","bytes":10,"truncated":true}"#
+        );
+        let at = WorkflowAt {
+            file: ".github/workflows/ci.yml".into(),
+            git_ref: "0123456789ab".into(),
+            job: None,
+            line: None,
+            column: None,
+        };
+        assert_eq!(
+            json(Fact::workflow(at.clone())),
+            r#"{"file":".github/workflows/ci.yml","ref":"0123456789ab"}"#
+        );
+        let at = WorkflowAt {
+            job: Some("push".into()),
+            line: Some(5),
+            column: Some(3),
+            ..at
+        };
+        assert_eq!(
+            json(Fact::workflow(at)),
+            r#"{"file":".github/workflows/ci.yml","ref":"0123456789ab","job":"push","line":5,"column":3}"#
+        );
+        assert_eq!(json(Fact::span([2, 5])), "[2,5]");
+        assert_eq!(json(Fact::exit_code(None::<i32>)), "null");
+        assert_eq!(json(Fact::registry_cause(None::<String>)), "null");
     }
 
     #[test]

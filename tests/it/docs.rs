@@ -180,3 +180,26 @@ fn every_cause_id_is_generated_from_the_catalog_and_documented() {
     }
     assert_eq!(CauseId::from_id("no-such-cause"), None);
 }
+
+/// `docs/evidence.md` is generated from the evidence keys; `GHCR_DOCTOR_BLESS=1 cargo test
+/// docs` rewrites it.
+#[test]
+fn docs_evidence_md_lists_every_evidence_key() {
+    let path = root().join("docs/evidence.md");
+    let expected = ghcr_doctor::evidence::markdown();
+    if std::env::var_os("GHCR_DOCTOR_BLESS").is_some() {
+        std::fs::write(&path, &expected).expect("write docs/evidence.md");
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/evidence.md is out of date: run `GHCR_DOCTOR_BLESS=1 cargo test docs`"
+    );
+    for key in ghcr_doctor::evidence::Key::ALL {
+        assert!(
+            actual.contains(&format!("| `{}` |", key.as_str())),
+            "docs/evidence.md has no row for {}",
+            key.as_str()
+        );
+    }
+}
