@@ -2,16 +2,8 @@
 //! defects ([`token_pasting`]), format ([`token_format`]) and the verdict for the registry
 //! ([`token_ghcr_verdict`]). Messages come from `i18n/<lang>/token.toml`.
 
-use super::{
-    Inspection, TokenKind, token_format, token_ghcr_verdict, token_pasting, token_present,
-};
+use super::{Inspection, token_format, token_ghcr_verdict, token_pasting, token_present};
 use crate::finding::{Finding, Status};
-use crate::message;
-
-/// The human name of a kind (`classic personal access token (ghp_)`).
-pub(crate) fn kind_name(kind: TokenKind) -> String {
-    message::text(&format!("token.kind.{}", kind.as_str()), &[])
-}
 
 pub(super) fn all(insp: &Inspection, target: &str, registry: &str) -> Vec<Finding> {
     if insp.empty {
@@ -40,7 +32,8 @@ pub(super) fn all(insp: &Inspection, target: &str, registry: &str) -> Vec<Findin
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::message;
+    use crate::token::TokenKind;
     use crate::token::inspect;
 
     #[test]

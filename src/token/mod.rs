@@ -103,6 +103,11 @@ impl TokenKind {
     }
 }
 
+/// The human name of a kind (`classic personal access token (ghp_)`).
+pub(crate) fn kind_name(kind: TokenKind) -> String {
+    crate::message::text(&format!("token.kind.{}", kind.as_str()), &[])
+}
+
 /// Everything [`inspect`] learned about a token. Holds no part of the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inspection {

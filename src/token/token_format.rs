@@ -2,7 +2,7 @@
 //! when it is not a usable token at all (masked, unexpanded, encoded, another service's, a
 //! password, a changed case).
 
-use super::findings::kind_name;
+use super::kind_name;
 use super::named::{CaseChange, Inside, Named, Unexpanded};
 use super::{Format, FormatProblem, Inspection};
 use crate::evidence::Fact;

@@ -1,7 +1,7 @@
 //! `token-ghcr-verdict`: what a token of this kind means for the registry it is meant for
 //! (a fine-grained token on ghcr.io, a refresh token anywhere, a GitHub token elsewhere).
 
-use super::findings::kind_name;
+use super::kind_name;
 use super::{Format, Inspection, TokenKind, is_github_registry};
 use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};

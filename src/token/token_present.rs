@@ -1,7 +1,7 @@
 //! `token-present`: whether a value was supplied at all, with its kind and length.
 
 use super::Inspection;
-use super::findings::kind_name;
+use super::kind_name;
 use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
