@@ -19,25 +19,20 @@ use crate::support::{ghcr_doctor, json, stderr, stdout};
 
 const IMAGE: &str = "ghcr.io/acme/app:v1";
 
-/// The GitHub API fake and the runtime that serves it while the binary runs.
+/// The GitHub API fake; it serves from its own runtime while the binary runs.
 struct Github {
     fake: GithubFake,
-    _rt: tokio::runtime::Runtime,
 }
 
 fn github() -> Github {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let fake = rt.block_on(GithubFake::start());
-    Github { fake, _rt: rt }
+    Github {
+        fake: GithubFake::start(),
+    }
 }
 
 impl Github {
     fn requests(&self) -> usize {
-        self._rt.block_on(self.fake.requests()).len()
+        self.fake.requests().len()
     }
 }
 
@@ -459,14 +454,14 @@ fn github_requests_run_while_the_registry_chain_runs() {
     let gh = github();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (log, s) = (reg.log(), seen.clone());
-    gh._rt.block_on(gh.fake.slow_observed(
+    gh.fake.slow_observed(
         SLOW,
         Duration::from_millis(1000),
         Arc::new(move || {
             let n = log.lock().expect("log").len();
             s.lock().expect("seen").push(n);
         }),
-    ));
+    );
     let (code, doc) = run_json(&reg.url(), &gh.fake.url(), SLOW, &[]);
     assert_eq!(code, Some(0), "{doc:#}");
     let total = reg.requests().len();

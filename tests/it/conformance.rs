@@ -111,8 +111,7 @@ fn observe_actions_fake(exchanges: &[shape::Exchange]) -> BTreeMap<String, Value
 }
 
 fn observe_github_api_fake(exchanges: &[shape::Exchange]) -> BTreeMap<String, Value> {
-    let rt = runtime();
-    let fake = rt.block_on(GithubFake::start());
+    let fake = GithubFake::start();
     let target = shape::Target {
         base: fake.url(),
         token_url: String::new(),
@@ -125,7 +124,7 @@ fn observe_github_api_fake(exchanges: &[shape::Exchange]) -> BTreeMap<String, Va
             ("package", "app".to_owned()),
         ]),
     };
-    rt.block_on(shape::observe_all(&target, exchanges))
+    runtime().block_on(shape::observe_all(&target, exchanges))
 }
 
 #[test]

@@ -16,6 +16,7 @@ use ghcr_doctor::http;
 use ghcr_doctor::secret::Secret;
 
 use crate::support::github_fake::{self as fake, GithubFake};
+use crate::support::http_server::{Req, Resp, Server};
 
 /// What GitHub's facts add to a ghcr.io refusal of `operation` worded `answer`, through the
 /// one decider.
@@ -135,7 +136,7 @@ fn assert_finding(f: &Finding, status: Status, cause: Option<&str>, contains: &[
 
 #[tokio::test]
 async fn classic_token_with_write_packages() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::CLASSIC_WRITE).run(&fake).await;
     assert_finding(
         find(&a, "github-token-valid"),
@@ -195,7 +196,7 @@ async fn classic_token_with_write_packages() {
 
 #[tokio::test]
 async fn classic_token_without_write_packages_names_the_scope_and_where() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::CLASSIC_READ).run(&fake).await;
     let scopes = find(&a, "github-token-scopes");
     assert_finding(
@@ -245,7 +246,7 @@ async fn classic_token_without_write_packages_names_the_scope_and_where() {
 
 #[tokio::test]
 async fn repo_scope_alone_is_not_a_package_scope() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::CLASSIC_REPO_ONLY).run(&fake).await;
     assert_finding(
         find(&a, "github-token-scopes"),
@@ -264,7 +265,7 @@ async fn repo_scope_alone_is_not_a_package_scope() {
 
 #[tokio::test]
 async fn oauth_token_gets_the_gh_refresh_fix() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::OAUTH_NO_PACKAGES).run(&fake).await;
     let scopes = find(&a, "github-token-scopes");
     assert_eq!(scopes.cause.as_deref(), Some("token-missing-scope"));
@@ -277,7 +278,7 @@ async fn oauth_token_gets_the_gh_refresh_fix() {
 
 #[tokio::test]
 async fn expired_token_is_expired_not_just_invalid() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::EXPIRED).run(&fake).await;
     let valid = find(&a, "github-token-valid");
     assert_finding(valid, Status::Fail, Some("token-expired"), &["expired on"]);
@@ -298,7 +299,7 @@ async fn expired_token_is_expired_not_just_invalid() {
 
 #[tokio::test]
 async fn token_expiring_in_three_days_is_a_warning_with_the_date() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::EXPIRING).run(&fake).await;
     let valid = find(&a, "github-token-valid");
     let date = &fake::expiry_header(fake.now + 3 * 86_400 + 3600)[..16];
@@ -310,7 +311,7 @@ async fn token_expiring_in_three_days_is_a_warning_with_the_date() {
 
 #[tokio::test]
 async fn bad_credentials_are_token_invalid() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::BAD).run(&fake).await;
     assert_finding(
         find(&a, "github-token-valid"),
@@ -326,7 +327,7 @@ async fn bad_credentials_are_token_invalid() {
 
 #[tokio::test]
 async fn fine_grained_token_is_unsupported_for_ghcr() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::FINE_GRAINED).run(&fake).await;
     assert_eq!(find(&a, "github-token-valid").status, Status::Pass);
     assert_finding(
@@ -340,9 +341,8 @@ async fn fine_grained_token_is_unsupported_for_ghcr() {
     // The packages API refuses fine-grained tokens, so it is not asked.
     assert!(
         fake.requests()
-            .await
             .iter()
-            .all(|r| !r.url.path().contains("/packages/"))
+            .all(|r| !r.path().contains("/packages/"))
     );
     assert_eq!(
         combine_denial(
@@ -357,7 +357,7 @@ async fn fine_grained_token_is_unsupported_for_ghcr() {
 
 #[tokio::test]
 async fn installation_token_is_expected_not_a_failure() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::INSTALLATION).in_actions().run(&fake).await;
     assert_finding(
         find(&a, "github-token-valid"),
@@ -393,9 +393,8 @@ async fn installation_token_is_expected_not_a_failure() {
     // The setting is never readable with a GITHUB_TOKEN, so it is not asked for.
     assert!(
         fake.requests()
-            .await
             .iter()
-            .all(|r| !r.url.path().ends_with("/permissions/workflow"))
+            .all(|r| !r.path().ends_with("/permissions/workflow"))
     );
     assert_eq!(
         combine_denial(
@@ -410,7 +409,7 @@ async fn installation_token_is_expected_not_a_failure() {
 
 #[tokio::test]
 async fn sso_required_names_the_authorisation_url() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::SSO).run(&fake).await;
     assert_eq!(find(&a, "github-token-valid").status, Status::Pass);
     assert_eq!(find(&a, "github-token-scopes").status, Status::Pass);
@@ -437,7 +436,7 @@ async fn sso_required_names_the_authorisation_url() {
 
 #[tokio::test]
 async fn primary_rate_limit_is_a_skip_not_a_token_failure() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::RATE_LIMITED).run(&fake).await;
     let valid = find(&a, "github-token-valid");
     assert_finding(
@@ -470,7 +469,7 @@ async fn primary_rate_limit_is_a_skip_not_a_token_failure() {
 
 #[tokio::test]
 async fn secondary_rate_limit_is_a_skip_and_is_not_retried() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let started = Instant::now();
     let a = Case::new(fake::SECONDARY).run(&fake).await;
     assert_finding(
@@ -484,9 +483,8 @@ async fn secondary_rate_limit_is_a_skip_and_is_not_retried() {
     // would retry a 429 three times).
     let user_requests = fake
         .requests()
-        .await
         .iter()
-        .filter(|r| r.url.path() == "/user")
+        .filter(|r| r.path() == "/user")
         .count();
     assert_eq!(user_requests, 1);
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -494,7 +492,7 @@ async fn secondary_rate_limit_is_a_skip_and_is_not_retried() {
 
 #[tokio::test]
 async fn package_linked_elsewhere_or_unlinked_warns_in_a_job() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::CLASSIC_WRITE)
         .images(&[
             "acme/tools/web",
@@ -562,7 +560,7 @@ async fn package_linked_elsewhere_or_unlinked_warns_in_a_job() {
 
 #[tokio::test]
 async fn user_owned_and_missing_packages() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::CLASSIC_WRITE)
         .images(&["alice/blog", "acme/new-thing"])
         .repo(Some("alice/blog"))
@@ -597,7 +595,7 @@ async fn user_owned_and_missing_packages() {
 
 #[tokio::test]
 async fn repository_cases() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let renamed = Case::new(fake::CLASSIC_WRITE)
         .repo(Some("acme/old-name"))
         .run(&fake)
@@ -647,25 +645,24 @@ async fn repository_cases() {
 
 #[tokio::test]
 async fn every_request_carries_githubs_headers_and_goes_out_at_once() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new(fake::CLASSIC_WRITE)
         .images(&["acme/app", "acme/orphan"])
         .run(&fake)
         .await;
     assert_eq!(a.findings.len(), 6);
-    let requests = fake.requests().await;
+    let requests = fake.requests();
     // user + repo + workflow permissions + 2 × (org, user) per package.
     assert_eq!(requests.len(), 7, "{requests:#?}");
     for r in &requests {
-        let h = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok());
-        assert_eq!(h("accept"), Some("application/vnd.github+json"));
-        assert_eq!(h("x-github-api-version"), Some("2022-11-28"));
+        assert_eq!(r.header("accept"), Some("application/vnd.github+json"));
+        assert_eq!(r.header("x-github-api-version"), Some("2022-11-28"));
         assert_eq!(
-            h("authorization"),
+            r.header("authorization"),
             Some(format!("Bearer {}", fake::CLASSIC_WRITE).as_str())
         );
     }
-    let mut paths: Vec<String> = requests.iter().map(|r| r.url.path().to_owned()).collect();
+    let mut paths: Vec<String> = requests.iter().map(|r| r.path().to_owned()).collect();
     paths.sort();
     assert_eq!(
         paths,
@@ -687,15 +684,15 @@ async fn requests_run_concurrently_not_one_after_another() {
     // sequential rounds (or more) would take 2 s or more. A structural check, not a timing
     // goal: the margin below one extra round trip is wide.
     const SLOW: &str = "ghp_fakeSlowAnswers00000000000000000000";
-    let fake = GithubFake::start().await;
-    fake.slow(SLOW, Duration::from_millis(1000)).await;
+    let fake = GithubFake::start();
+    fake.slow(SLOW, Duration::from_millis(1000));
     let started = Instant::now();
     let a = Case::new(SLOW)
         .images(&["acme/app", "acme/orphan"])
         .run(&fake)
         .await;
     let elapsed = started.elapsed();
-    assert_eq!(fake.requests().await.len(), 7);
+    assert_eq!(fake.requests().len(), 7);
     assert!(!a.findings.is_empty());
     assert!(
         elapsed < Duration::from_millis(1900),
@@ -705,42 +702,37 @@ async fn requests_run_concurrently_not_one_after_another() {
 
 #[tokio::test]
 async fn token_is_not_sent_to_another_host_on_redirect() {
-    let fake = GithubFake::start().await;
-    let other = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::any())
-        .respond_with(wiremock::ResponseTemplate::new(404))
-        .mount(&other)
-        .await;
+    let fake = GithubFake::start();
+    let other = Server::start(Arc::new(|_: &Req| Resp::new(404)));
     // The API redirects the repository to another origin (another port on loopback).
     fake.redirect(
         "/repos/acme/elsewhere",
-        &format!("{}/repositories/9", other.uri()),
-    )
-    .await;
+        &format!("{}/repositories/9", other.url()),
+    );
     let a = Case::new(fake::CLASSIC_WRITE)
         .repo(Some("acme/elsewhere"))
         .run(&fake)
         .await;
     assert_eq!(find(&a, "github-repo-access").status, Status::Warn);
-    let elsewhere = other.received_requests().await.unwrap_or_default();
+    let elsewhere = other.requests();
     assert_eq!(elsewhere.len(), 1, "the redirect was followed");
+    assert_eq!(elsewhere[0].path(), "/repositories/9");
     assert!(
-        elsewhere[0].headers.get("authorization").is_none(),
+        elsewhere[0].header("authorization").is_none(),
         "the token went to another host: {:?}",
         elsewhere[0].headers
     );
     // A same-origin redirect (a renamed repository) keeps the token: see repository_cases.
     assert!(
         fake.requests()
-            .await
             .iter()
-            .all(|r| r.headers.contains_key("authorization"))
+            .all(|r| r.header("authorization").is_some())
     );
 }
 
 #[tokio::test]
 async fn plain_http_api_url_is_refused_before_any_request() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let mut case = Case::new(fake::CLASSIC_WRITE);
     case.api_url = Some("http://api.github.example".into());
     let a = case.run(&fake).await;
@@ -749,19 +741,19 @@ async fn plain_http_api_url_is_refused_before_any_request() {
         assert_finding(f, Status::Skip, None, &["plain HTTP", "unencrypted"]);
     }
     assert!(!a.facts.consulted);
-    assert!(fake.requests().await.is_empty());
+    assert!(fake.requests().is_empty());
 }
 
 #[tokio::test]
 async fn a_token_that_is_not_githubs_is_not_sent_to_github() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let a = Case::new("dckr_pat_someDockerHubToken").run(&fake).await;
     let ids: Vec<&str> = a.findings.iter().map(|f| f.check.as_str()).collect();
     assert_eq!(ids, github::CHECK_IDS);
     for f in &a.findings {
         assert_finding(f, Status::Skip, None, &["not a GitHub token"]);
     }
-    assert!(fake.requests().await.is_empty());
+    assert!(fake.requests().is_empty());
 }
 
 /// A `tracing` writer that collects everything into one buffer.
@@ -809,7 +801,7 @@ async fn trace_capture_in_own_process() {
     if std::env::var_os("GHCR_DOCTOR_TRACE_CHILD").is_none() {
         return;
     }
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -888,28 +880,19 @@ fn the_assessment_future_can_run_on_any_worker() {
 
 #[tokio::test]
 async fn a_hostile_or_broken_api_gives_skips_not_panics() {
-    let fake = GithubFake::start().await;
-    let hostile = wiremock::MockServer::start().await;
-    use wiremock::matchers::path;
-    use wiremock::{Mock, ResponseTemplate};
-    // /user: 200 with a body that is not JSON.
-    Mock::given(path("/user"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>hello</html>"))
-        .mount(&hostile)
-        .await;
-    // The repository: a body over the 1 MiB JSON cap.
-    Mock::given(path("/repos/acme/app"))
-        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'['; 2 * 1024 * 1024]))
-        .mount(&hostile)
-        .await;
-    // Everything else: a server error.
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(503).set_body_string("upstream down"))
-        .with_priority(10)
-        .mount(&hostile)
-        .await;
+    let fake = GithubFake::start();
+    let hostile = Server::start(Arc::new(|req: &Req| match req.path() {
+        // /user: 200 with a body that is not JSON.
+        "/user" => Resp::new(200).body("text/plain", "<html>hello</html>"),
+        // The repository: a body over the 1 MiB JSON cap.
+        "/repos/acme/app" => {
+            Resp::new(200).body("application/octet-stream", vec![b'['; 2 * 1024 * 1024])
+        }
+        // Everything else: a server error.
+        _ => Resp::new(503).body("text/plain", "upstream down"),
+    }));
     let mut case = Case::new(fake::CLASSIC_WRITE);
-    case.api_url = Some(hostile.uri());
+    case.api_url = Some(hostile.url());
     let a = case.run(&fake).await;
     assert!(
         a.findings.iter().all(|f| f.status == Status::Skip),
@@ -934,12 +917,12 @@ async fn a_hostile_or_broken_api_gives_skips_not_panics() {
         None,
         &["answered 503"],
     );
-    assert!(fake.requests().await.is_empty());
+    assert!(fake.requests().is_empty());
 }
 
 #[tokio::test]
 async fn an_unreachable_api_names_the_network_cause() {
-    let fake = GithubFake::start().await;
+    let fake = GithubFake::start();
     // A loopback port nobody listens on.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -2,58 +2,48 @@
 //! archive of the built binary, its `SHA256SUMS`, and a fake `uname` that decides the
 //! platform the script sees.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::support::http_server::{Req, Resp, Server};
 use crate::support::root;
 
 /// A static file server on a loopback port: `GET /<name>` answers the file of that name in
 /// `dir`, anything else 404. It records every path asked for.
 struct Release {
     url: String,
-    seen: Arc<Mutex<Vec<String>>>,
+    server: Server,
+}
+
+impl Release {
+    /// Every path asked for, in order.
+    fn seen(&self) -> Vec<String> {
+        self.server
+            .requests()
+            .into_iter()
+            .map(|r| r.target)
+            .collect()
+    }
 }
 
 fn serve(dir: PathBuf) -> Release {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let seen2 = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
+    let server = Server::start(Arc::new(move |req: &Req| {
+        let name = req.target.trim_start_matches('/');
+        match std::fs::read(dir.join(name)) {
+            Ok(b) if !name.is_empty() && !name.contains('/') => {
+                Resp::new(200).body("application/octet-stream", b)
             }
-            // Skip the headers.
-            let mut header = String::new();
-            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                header.clear();
-            }
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            seen2.lock().expect("lock").push(path.clone());
-            let name = path.trim_start_matches('/');
-            let file = dir.join(name);
-            let (status, body) = match std::fs::read(&file) {
-                Ok(b) if !name.is_empty() && !name.contains('/') => ("200 OK", b),
-                _ => ("404 Not Found", b"not found".to_vec()),
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
+            _ => Resp::new(404).body("text/plain", "not found"),
         }
-    });
-    Release { url, seen }
+    }));
+    Release {
+        url: server.url(),
+        server,
+    }
 }
 
 /// A directory holding a fake `uname` that reports `os` and `arch`.
@@ -180,9 +170,8 @@ fn installs_the_release_binary_and_it_runs() {
         format!("ghcr-doctor {}", env!("CARGO_PKG_VERSION"))
     );
     assert_eq!(files_in(&target_dir), vec!["ghcr-doctor".to_owned()]);
-    let seen = release.seen.lock().expect("lock").clone();
     assert_eq!(
-        seen,
+        release.seen(),
         vec![
             "/SHA256SUMS".to_owned(),
             "/ghcr-doctor-x86_64-unknown-linux-musl.tar.gz".to_owned()
@@ -200,9 +189,7 @@ fn arm64_macos_gets_the_darwin_asset() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     assert!(
         release
-            .seen
-            .lock()
-            .expect("lock")
+            .seen()
             .contains(&"/ghcr-doctor-aarch64-apple-darwin.tar.gz".to_owned())
     );
 }
@@ -261,7 +248,7 @@ fn an_unsupported_platform_is_refused_before_any_download() {
     );
     assert!(err.contains("cargo install ghcr-doctor"), "{err}");
     assert!(files_in(&target_dir).is_empty());
-    assert!(release.seen.lock().expect("lock").is_empty());
+    assert!(release.seen().is_empty());
 }
 
 #[test]

@@ -541,12 +541,8 @@ fn every_command_speaks_the_github_format() {
 #[test]
 fn without_a_user_name_the_login_comes_from_the_github_api() {
     use crate::support::github_fake::{self as gh, GithubFake};
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    // wiremock serves from its own thread: the fake answers while this test blocks.
-    let api = rt.block_on(GithubFake::start());
+    // The fake serves from its own runtime: it answers while this test blocks.
+    let api = GithubFake::start();
     let fake = ghcr_fake::start(Config {
         accounts: vec![Account::writer(gh::CLASSIC_WRITE), Account::writer(gh::BAD)],
         ..Config::default()

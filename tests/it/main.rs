@@ -30,6 +30,7 @@ mod reference;
 mod registry_harness;
 mod report;
 mod secret;
+mod server_harness;
 mod support;
 mod token;
 mod verify;

@@ -1,8 +1,11 @@
 //! An in-process fake of GitHub's REST API on a loopback port, answering each token the way
 //! GitHub documents it (status, body and the token headers). Every token has the format and
-//! checksum of its kind, so `check`'s offline `token-format` step passes it.
+//! checksum of its kind, so `check`'s offline `token-format` step passes it. It runs on the
+//! hand-written server of `http_server` (which records every request) with a route table:
+//! a request matches a route by method, path and exact `Authorization: Bearer` value; the
+//! lowest priority number wins, and among equals the route added first.
 //!
-//! Route table, per token (the `Authorization: Bearer` value decides):
+//! Routes, per token (the `Authorization: Bearer` value decides):
 //!
 //! | token | `GET /user` | repos, packages, workflow permissions |
 //! |---|---|---|
@@ -27,11 +30,13 @@
 
 #![allow(dead_code)]
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use regex::Regex;
 use serde_json::{Value, json};
-use wiremock::matchers::{header, method, path, path_regex};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use super::http_server::{Req, Resp, Server};
 
 pub const CLASSIC_WRITE: &str = "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";
 pub const CLASSIC_READ: &str = "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";
@@ -76,11 +81,95 @@ const PACKAGES: [(&str, &str, &str, Option<&str>, &str); 4] = [
     ("users", "alice", "blog", Some("alice/blog"), "public"),
 ];
 
-/// A running fake.
+/// A running fake. It serves from a runtime of its own, so it answers both async tests and
+/// synchronous tests that run the binary, and it may be dropped in either.
 pub struct GithubFake {
-    server: MockServer,
+    server: Server,
+    routes: Arc<Mutex<Vec<Route>>>,
     /// The Unix time the fake took as "now" (expiry headers are relative to it).
     pub now: i64,
+}
+
+/// Which paths a route answers.
+enum PathMatch {
+    Any,
+    Exact(String),
+    Pattern(Regex),
+}
+
+impl PathMatch {
+    fn matches(&self, path: &str) -> bool {
+        match self {
+            PathMatch::Any => true,
+            PathMatch::Exact(p) => p == path,
+            PathMatch::Pattern(re) => re.is_match(path),
+        }
+    }
+}
+
+type Answer = Arc<dyn Fn(&Req) -> Resp + Send + Sync>;
+
+/// One entry of the route table: a request matches when its method, path and exact
+/// `Authorization: Bearer` value all match (`None` matches any).
+struct Route {
+    /// The lowest number wins; among equals, the route added first.
+    priority: u8,
+    method: Option<&'static str>,
+    path: PathMatch,
+    token: Option<String>,
+    answer: Answer,
+}
+
+impl Route {
+    fn new(priority: u8, resp: Resp) -> Route {
+        Route {
+            priority,
+            method: None,
+            path: PathMatch::Any,
+            token: None,
+            answer: Arc::new(move |_: &Req| resp.clone()),
+        }
+    }
+
+    fn get(mut self) -> Route {
+        self.method = Some("GET");
+        self
+    }
+
+    fn path(mut self, path: PathMatch) -> Route {
+        self.path = path;
+        self
+    }
+
+    fn token(mut self, token: &str) -> Route {
+        self.token = Some(bearer(token));
+        self
+    }
+
+    fn matches(&self, req: &Req) -> bool {
+        self.method.is_none_or(|m| m == req.method)
+            && self.path.matches(req.path())
+            && self
+                .token
+                .as_deref()
+                .is_none_or(|t| req.header("authorization") == Some(t))
+    }
+}
+
+/// The answer of the best route for `req`; a request no route matches gets an empty 404.
+fn dispatch(routes: &Mutex<Vec<Route>>, req: &Req) -> Resp {
+    let answer = {
+        let routes = routes.lock().expect("routes");
+        routes
+            .iter()
+            .filter(|r| r.matches(req))
+            .min_by_key(|r| r.priority)
+            .map(|r| r.answer.clone())
+    };
+    match answer {
+        Some(answer) => answer(req),
+        None => Resp::new(404),
+    }
 }
 
 fn unix_now() -> i64 {
@@ -117,18 +206,17 @@ fn bearer(token: &str) -> String {
 }
 
 /// A JSON answer with the headers GitHub puts on every answer.
-fn answer(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header("content-type", "application/json; charset=utf-8")
-        .insert_header("x-github-media-type", "github.v3; format=json")
-        .insert_header("x-ratelimit-limit", "5000")
-        .insert_header("x-ratelimit-remaining", "4990")
-        .insert_header("x-ratelimit-used", "10")
-        .insert_header("x-ratelimit-resource", "core")
-        .set_body_json(body)
+fn answer(status: u16, body: Value) -> Resp {
+    Resp::new(status)
+        .body("application/json; charset=utf-8", body.to_string())
+        .set_header("x-github-media-type", "github.v3; format=json")
+        .set_header("x-ratelimit-limit", "5000")
+        .set_header("x-ratelimit-remaining", "4990")
+        .set_header("x-ratelimit-used", "10")
+        .set_header("x-ratelimit-resource", "core")
 }
 
-fn error(status: u16, message: &str) -> ResponseTemplate {
+fn error(status: u16, message: &str) -> Resp {
     answer(
         status,
         json!({
@@ -138,7 +226,6 @@ fn error(status: u16, message: &str) -> ResponseTemplate {
         }),
     )
 }
-
 fn user_body() -> Value {
     json!({ "login": LOGIN, "id": 583231, "type": "User", "site_admin": false })
 }
@@ -177,95 +264,95 @@ fn package_body(kind: &str, owner: &str, name: &str, linked: Option<&str>, vis: 
 }
 
 impl GithubFake {
-    pub async fn start() -> GithubFake {
-        let server = MockServer::start().await;
+    pub fn start() -> GithubFake {
+        let routes: Arc<Mutex<Vec<Route>>> = Arc::new(Mutex::new(Vec::new()));
+        let table = routes.clone();
+        let server = Server::start(Arc::new(move |req: &Req| dispatch(&table, req)));
         let fake = GithubFake {
             server,
+            routes,
             now: unix_now(),
         };
-        fake.mount_all().await;
+        fake.mount_all();
         fake
     }
 
     /// The API base, `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        self.server.uri()
+        self.server.url()
     }
 
     /// Every request received so far.
-    pub async fn requests(&self) -> Vec<Request> {
-        self.server.received_requests().await.unwrap_or_default()
+    pub fn requests(&self) -> Vec<Req> {
+        self.server.requests()
     }
 
-    /// Answers every request for `token` with `template` (after the specific routes).
-    async fn fallback(&self, token: &str, template: ResponseTemplate) {
-        Mock::given(header("authorization", bearer(token).as_str()))
-            .respond_with(template)
-            .with_priority(9)
-            .mount(&self.server)
-            .await;
+    fn mount(&self, route: Route) {
+        self.routes.lock().expect("routes").push(route);
     }
 
-    async fn route(&self, token: &str, p: &str, template: ResponseTemplate) {
-        Mock::given(method("GET"))
-            .and(path(p))
-            .and(header("authorization", bearer(token).as_str()))
-            .respond_with(template)
-            .mount(&self.server)
-            .await;
+    /// Answers every request for `token` with `resp` (after the specific routes).
+    fn fallback(&self, token: &str, resp: Resp) {
+        self.mount(Route::new(9, resp).token(token));
     }
 
-    async fn user(&self, token: &str, scopes: Option<&str>, expiry: Option<i64>) {
-        let mut template = answer(200, user_body());
+    fn route(&self, token: &str, p: &str, resp: Resp) {
+        self.mount(
+            Route::new(5, resp)
+                .get()
+                .path(PathMatch::Exact(p.to_owned()))
+                .token(token),
+        );
+    }
+
+    fn user(&self, token: &str, scopes: Option<&str>, expiry: Option<i64>) {
+        let mut resp = answer(200, user_body());
         if let Some(s) = scopes {
-            template = template
-                .insert_header("x-oauth-scopes", s)
-                .insert_header("x-accepted-oauth-scopes", "");
+            resp = resp
+                .set_header("x-oauth-scopes", s)
+                .set_header("x-accepted-oauth-scopes", "");
         }
         if let Some(e) = expiry {
-            template =
-                template.insert_header("github-authentication-token-expiration", expiry_header(e));
+            resp = resp.set_header("github-authentication-token-expiration", &expiry_header(e));
         }
-        self.route(token, "/user", template).await;
+        self.route(token, "/user", resp);
     }
 
     /// Repositories as a user token with `scopes` sees them.
-    async fn repos(&self, token: &str, scopes: Option<&str>) {
-        let with_scopes = |t: ResponseTemplate| match scopes {
-            Some(s) => t.insert_header("x-oauth-scopes", s),
-            None => t,
+    fn repos(&self, token: &str, scopes: Option<&str>) {
+        let with_scopes = |r: Resp| match scopes {
+            Some(s) => r.set_header("x-oauth-scopes", s),
+            None => r,
         };
         self.route(
             token,
             "/repos/acme/app",
             with_scopes(answer(200, repo_body("acme/app", Some(true)))),
-        )
-        .await;
+        );
         self.route(
             token,
             "/repos/acme/readonly",
             with_scopes(answer(200, repo_body("acme/readonly", Some(false)))),
-        )
-        .await;
+        );
         self.route(
             token,
             "/repos/acme/old-name",
-            ResponseTemplate::new(301)
-                .insert_header("location", "/repositories/42")
-                .set_body_json(
-                    json!({ "message": "Moved Permanently", "url": "/repositories/42" }),
+            Resp::new(301)
+                .set_header("location", "/repositories/42")
+                .body(
+                    "application/json",
+                    json!({ "message": "Moved Permanently", "url": "/repositories/42" })
+                        .to_string(),
                 ),
-        )
-        .await;
+        );
         self.route(
             token,
             "/repositories/42",
             with_scopes(answer(200, repo_body("acme/new-name", Some(true)))),
-        )
-        .await;
+        );
     }
 
-    async fn packages(&self, token: &str, scopes: &str) {
+    fn packages(&self, token: &str, scopes: &str) {
         for (kind, owner, name, linked, vis) in PACKAGES {
             let p = format!(
                 "/{kind}/{owner}/packages/container/{}",
@@ -275,13 +362,12 @@ impl GithubFake {
                 token,
                 &p,
                 answer(200, package_body(kind, owner, name, linked, vis))
-                    .insert_header("x-oauth-scopes", scopes),
-            )
-            .await;
+                    .set_header("x-oauth-scopes", scopes),
+            );
         }
     }
 
-    async fn workflow(&self, token: &str) {
+    fn workflow(&self, token: &str) {
         self.route(
             token,
             "/repos/acme/app/actions/permissions/workflow",
@@ -289,28 +375,28 @@ impl GithubFake {
                 200,
                 json!({ "default_workflow_permissions": "read", "can_approve_pull_request_reviews": false }),
             ),
-        )
-        .await;
+        );
     }
 
     /// Packages endpoints refused for a classic token without `read:packages`.
-    async fn packages_need_scope(&self, token: &str, scopes: &str) {
-        Mock::given(method("GET"))
-            .and(path_regex(r"^/(orgs|users)/[^/]+/packages/"))
-            .and(header("authorization", bearer(token).as_str()))
-            .respond_with(
+    fn packages_need_scope(&self, token: &str, scopes: &str) {
+        self.mount(
+            Route::new(
+                5,
                 error(
                     403,
                     "You need at least read:packages scope to list packages.",
                 )
-                .insert_header("x-oauth-scopes", scopes)
-                .insert_header("x-accepted-oauth-scopes", "read:packages"),
+                .set_header("x-oauth-scopes", scopes)
+                .set_header("x-accepted-oauth-scopes", "read:packages"),
             )
-            .mount(&self.server)
-            .await;
+            .get()
+            .path(pattern(r"^/(orgs|users)/[^/]+/packages/"))
+            .token(token),
+        );
     }
 
-    async fn mount_all(&self) {
+    fn mount_all(&self) {
         // Full user tokens.
         for (token, scopes, expiry) in [
             (CLASSIC_WRITE, "repo, write:packages", None),
@@ -321,90 +407,80 @@ impl GithubFake {
                 Some(self.now + 3 * 86_400 + 3600),
             ),
         ] {
-            self.user(token, Some(scopes), expiry).await;
-            self.repos(token, Some(scopes)).await;
-            self.packages(token, scopes).await;
-            self.workflow(token).await;
-            self.fallback(token, error(404, "Not Found")).await;
+            self.user(token, Some(scopes), expiry);
+            self.repos(token, Some(scopes));
+            self.packages(token, scopes);
+            self.workflow(token);
+            self.fallback(token, error(404, "Not Found"));
         }
         for (token, scopes) in [
             (CLASSIC_REPO_ONLY, "repo, workflow"),
             (OAUTH_NO_PACKAGES, "gist, read:org, repo"),
         ] {
-            self.user(token, Some(scopes), None).await;
-            self.repos(token, Some(scopes)).await;
-            self.packages_need_scope(token, scopes).await;
-            self.workflow(token).await;
-            self.fallback(token, error(404, "Not Found")).await;
+            self.user(token, Some(scopes), None);
+            self.repos(token, Some(scopes));
+            self.packages_need_scope(token, scopes);
+            self.workflow(token);
+            self.fallback(token, error(404, "Not Found"));
         }
 
         // Expired: refused everywhere, with the past expiry.
         self.fallback(
             EXPIRED,
-            error(401, "Bad credentials").insert_header(
+            error(401, "Bad credentials").set_header(
                 "github-authentication-token-expiration",
-                expiry_header(self.now - 2 * 86_400),
+                &expiry_header(self.now - 2 * 86_400),
             ),
-        )
-        .await;
+        );
 
         // Fine-grained: no scopes header; no packages API, no admin settings.
-        self.user(FINE_GRAINED, None, None).await;
-        self.repos(FINE_GRAINED, None).await;
+        self.user(FINE_GRAINED, None, None);
+        self.repos(FINE_GRAINED, None);
         self.fallback(
             FINE_GRAINED,
             error(403, "Resource not accessible by personal access token"),
-        )
-        .await;
+        );
 
         // Installation token (GITHUB_TOKEN of acme/app).
         self.route(
             INSTALLATION,
             "/user",
             error(403, "Resource not accessible by integration"),
-        )
-        .await;
+        );
         self.route(
             INSTALLATION,
             "/repos/acme/app",
             answer(200, repo_body("acme/app", None)),
-        )
-        .await;
+        );
         self.route(
             INSTALLATION,
             "/repos/acme/app/actions/permissions/workflow",
             error(403, "Resource not accessible by integration"),
-        )
-        .await;
-        self.fallback(INSTALLATION, error(404, "Not Found")).await;
+        );
+        self.fallback(INSTALLATION, error(404, "Not Found"));
 
         // SSO: the user is fine; the acme organisation is behind SAML.
-        self.user(SSO, Some("repo, write:packages"), None).await;
+        self.user(SSO, Some("repo, write:packages"), None);
         let sso = error(
             403,
             "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
         )
-        .insert_header("x-github-sso", format!("required; url={SSO_URL}").as_str())
-        .insert_header("x-oauth-scopes", "repo, write:packages");
+        .set_header("x-github-sso", &format!("required; url={SSO_URL}"))
+        .set_header("x-oauth-scopes", "repo, write:packages");
         for prefix in [r"^/repos/acme/", r"^/orgs/acme/"] {
-            Mock::given(path_regex(prefix))
-                .and(header("authorization", bearer(SSO).as_str()))
-                .respond_with(sso.clone())
-                .mount(&self.server)
-                .await;
+            self.mount(Route::new(5, sso.clone()).path(pattern(prefix)).token(SSO));
         }
-        self.fallback(SSO, error(404, "Not Found")).await;
+        self.fallback(SSO, error(404, "Not Found"));
 
         // Primary rate limit used up.
         let reset = (self.now + 1800).to_string();
         self.fallback(
             RATE_LIMITED,
             error(403, "API rate limit exceeded for user ID 583231.")
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-used", "5000")
-                .insert_header("x-ratelimit-reset", reset.as_str()),
-        )
-        .await;
+                .set_header("x-ratelimit-remaining", "0")
+                .set_header("x-ratelimit-used", "5000")
+                .set_header("x-ratelimit-reset", &reset),
+        );
 
         // Secondary rate limit.
         self.fallback(
@@ -413,52 +489,44 @@ impl GithubFake {
                 429,
                 "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
             )
-            .insert_header("retry-after", "60"),
-        )
-        .await;
+            .set_header("retry-after", "60"),
+        );
 
         // Anything else, BAD included.
-        Mock::given(method("GET"))
-            .respond_with(error(401, "Bad credentials"))
-            .with_priority(10)
-            .mount(&self.server)
-            .await;
+        self.mount(Route::new(10, error(401, "Bad credentials")).get());
     }
 
     /// Answers `GET p` for every token with a 301 to `location`.
-    pub async fn redirect(&self, p: &str, location: &str) {
-        Mock::given(method("GET"))
-            .and(path(p))
-            .respond_with(ResponseTemplate::new(301).insert_header("location", location))
-            .with_priority(1)
-            .mount(&self.server)
-            .await;
+    pub fn redirect(&self, p: &str, location: &str) {
+        self.mount(
+            Route::new(1, Resp::new(301).set_header("location", location))
+                .get()
+                .path(PathMatch::Exact(p.to_owned())),
+        );
     }
 
     /// Delays every answer for `token` by `delay` (on top of the normal routes), and calls
     /// `on_request` as each request arrives (before the delay).
-    pub async fn slow_observed(
+    pub fn slow_observed(
         &self,
         token: &str,
         delay: Duration,
-        on_request: std::sync::Arc<dyn Fn() + Send + Sync>,
+        on_request: Arc<dyn Fn() + Send + Sync>,
     ) {
-        Mock::given(header("authorization", bearer(token).as_str()))
-            .respond_with(move |_: &Request| {
-                on_request();
-                error(404, "Not Found").set_delay(delay)
-            })
-            .with_priority(1)
-            .mount(&self.server)
-            .await;
+        let mut route = Route::new(1, Resp::new(404)).token(token);
+        route.answer = Arc::new(move |_: &Req| {
+            on_request();
+            error(404, "Not Found").delay(delay)
+        });
+        self.mount(route);
     }
 
     /// Delays every answer for `token` by `delay` (on top of the normal routes).
-    pub async fn slow(&self, token: &str, delay: Duration) {
-        Mock::given(header("authorization", bearer(token).as_str()))
-            .respond_with(error(404, "Not Found").set_delay(delay))
-            .with_priority(1)
-            .mount(&self.server)
-            .await;
+    pub fn slow(&self, token: &str, delay: Duration) {
+        self.mount(Route::new(1, error(404, "Not Found").delay(delay)).token(token));
     }
+}
+
+fn pattern(re: &str) -> PathMatch {
+    PathMatch::Pattern(Regex::new(re).expect("route pattern"))
 }

@@ -1,6 +1,10 @@
 //! A small HTTP/1.1 server on a free loopback port, for the in-process fakes (ghcr.io, the
 //! token server, slow and silent servers). Each test gives it a handler; it records every
 //! request so tests can count round trips and see which credentials were sent.
+//!
+//! The server runs on a runtime of its own, so it answers while a test blocks (a synchronous
+//! test running the binary) and while an async test awaits; it can be started and dropped in
+//! either kind of test.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -89,6 +93,23 @@ impl Resp {
         self
     }
 
+    /// Sets a header, replacing every earlier value of the same name.
+    pub fn set_header(mut self, name: &str, value: &str) -> Resp {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self.header(name, value)
+    }
+
+    /// The body as given, with its content type.
+    pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Resp {
+        self.body = body.into();
+        self.set_header("content-type", content_type)
+    }
+
+    pub fn delay(mut self, delay: std::time::Duration) -> Resp {
+        self.delay = Some(delay);
+        self
+    }
+
     pub fn json(mut self, value: serde_json::Value) -> Resp {
         self.body = value.to_string().into_bytes();
         self.header("content-type", "application/json")
@@ -113,7 +134,8 @@ pub type Handler = Arc<dyn Fn(&Req) -> Resp + Send + Sync>;
 pub struct Server {
     pub addr: SocketAddr,
     log: Arc<Mutex<Vec<Req>>>,
-    _rt: tokio::runtime::Runtime,
+    /// Always `Some` until dropped.
+    rt: Option<tokio::runtime::Runtime>,
 }
 
 impl Server {
@@ -123,13 +145,17 @@ impl Server {
             .enable_all()
             .build()
             .expect("server runtime");
-        let listener = rt
-            .block_on(TcpListener::bind("127.0.0.1:0"))
-            .expect("bind loopback");
+        // Bound here, not with `rt.block_on`: blocking on a runtime panics inside an async
+        // test.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("addr");
         let log = Arc::new(Mutex::new(Vec::new()));
         let log2 = log.clone();
         rt.spawn(async move {
+            let listener = TcpListener::from_std(listener).expect("tokio listener");
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
@@ -141,7 +167,11 @@ impl Server {
                 });
             }
         });
-        Server { addr, log, _rt: rt }
+        Server {
+            addr,
+            log,
+            rt: Some(rt),
+        }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -166,6 +196,17 @@ impl Server {
 
     pub fn clear(&self) {
         self.log.lock().expect("log").clear();
+    }
+}
+
+impl Drop for Server {
+    /// Dropping a runtime waits for its tasks, which panics inside an async test; the
+    /// server's tasks hold nothing worth waiting for, so they are shut down in the
+    /// background.
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
     }
 }
 
@@ -222,6 +263,7 @@ async fn serve(
             200 => "OK",
             202 => "Accepted",
             204 => "No Content",
+            301 => "Moved Permanently",
             401 => "Unauthorized",
             403 => "Forbidden",
             404 => "Not Found",
