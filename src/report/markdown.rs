@@ -12,10 +12,9 @@
 use std::io::{self, Write};
 
 use super::Report;
-use crate::evidence::Key;
+use crate::evidence::{Fact, Key};
 use crate::finding::{Finding, Status};
 use crate::t;
-use serde_json::Value;
 
 /// The largest document written (GitHub's limit for one step summary).
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -150,17 +149,18 @@ fn cause_link(cause: &str) -> String {
 /// Where in a CI log the finding was seen (`evidence.log` of `explain --run`): the job and
 /// line, linked to the job's log when its address is a GitHub https URL.
 fn log_place(f: &Finding) -> Option<String> {
-    let log = f.evidence.json(Key::Log);
-    let log = log.as_object()?;
-    let job = log.get("job").and_then(|v| v.as_str()).unwrap_or_default();
-    let text = match log.get("line").and_then(serde_json::Value::as_u64) {
+    let Some(Fact::Log(log)) = f.evidence.get(Key::Log) else {
+        return None;
+    };
+    let job = log.job.as_str();
+    let text = match log.line {
         Some(line) => t!("markdown.log-line", job = job, line = line),
         None => t!("markdown.log-job", job = job),
     };
     let text = cell(&text);
     let url = log
-        .get("url")
-        .and_then(|v| v.as_str())
+        .url
+        .as_deref()
         .and_then(|u| url::Url::parse(u).ok())
         .filter(|u| u.scheme() == "https");
     Some(match url {
@@ -240,8 +240,8 @@ fn fix_section(f: &Finding, shown: &mut Vec<String>) -> String {
             s.push_str("\n\n");
         }
     }
-    if let Value::String(text) = f.evidence.json(Key::Text) {
-        s.push_str(&format!("> {}\n\n", code_in(&text, false)));
+    if let Some(Fact::Text(text)) = f.evidence.get(Key::Text) {
+        s.push_str(&format!("> {}\n\n", code_in(text, false)));
     }
     let mut n = 0;
     for step in &f.fix {

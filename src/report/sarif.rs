@@ -21,7 +21,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 use super::Report;
-use crate::evidence::Key;
+use crate::evidence::{Fact, Key};
 use crate::finding::{Finding, Status};
 use crate::{home, t};
 
@@ -160,13 +160,9 @@ fn pushed_at(report: &Report) -> Vec<(String, String, usize)> {
 
 /// The images a finding is about: its `images` evidence (the diagnosis), else its target.
 fn images_of(f: &Finding) -> Vec<String> {
-    match f.evidence.json(Key::Images).as_array() {
-        Some(list) => list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        None => vec![f.target.clone()],
+    match f.evidence.get(Key::Images) {
+        Some(Fact::Images(list)) => list.clone(),
+        _ => vec![f.target.clone()],
     }
 }
 
@@ -201,10 +197,11 @@ fn primary_location(f: &Finding, pushed: &[(String, String, usize)], command: &s
 
 /// §3.33 the logical location of the CI log line a finding came from (`evidence.log`).
 fn log_place(f: &Finding) -> Option<Value> {
-    let log = f.evidence.json(Key::Log);
-    let log = log.as_object()?;
-    let job = log.get("job").and_then(Value::as_str).unwrap_or_default();
-    let name = match log.get("line").and_then(Value::as_u64) {
+    let Some(Fact::Log(log)) = f.evidence.get(Key::Log) else {
+        return None;
+    };
+    let job = log.job.as_str();
+    let name = match log.line {
         Some(line) => t!("sarif.log-line", job = job, line = line),
         None => t!("sarif.log-job", job = job),
     };
@@ -213,8 +210,7 @@ fn log_place(f: &Finding) -> Option<Value> {
 
 /// §3.27.22 related locations: the CI log that showed the failure, by its URL and line.
 fn related_locations(f: &Finding) -> Vec<Value> {
-    let log = f.evidence.json(Key::Log);
-    let Some(log) = log.as_object() else {
+    let Some(Fact::Log(log)) = f.evidence.get(Key::Log) else {
         return Vec::new();
     };
     let Some(place) = log_place(f) else {
@@ -222,9 +218,9 @@ fn related_locations(f: &Finding) -> Vec<Value> {
     };
     let mut location = Map::new();
     location.insert("id".into(), json!(0));
-    if let Some(url) = log.get("url").and_then(Value::as_str) {
+    if let Some(url) = &log.url {
         let mut physical = json!({ "artifactLocation": { "uri": url } });
-        if let Some(line) = log.get("line").and_then(Value::as_u64).filter(|l| *l > 0) {
+        if let Some(line) = log.line.filter(|l| *l > 0) {
             physical["region"] = json!({ "startLine": line });
         }
         location.insert("physicalLocation".into(), physical);

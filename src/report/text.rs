@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use super::sanitize::line as safe;
 use super::{Detail, Report, Style};
 use crate::check::{diagnosis, registry_pull, registry_push};
-use crate::evidence::Key;
+use crate::evidence::{Fact, Key};
 use crate::finding::{Finding, Status};
 use crate::t;
 
@@ -98,7 +98,7 @@ fn render_line(
     }
     writeln!(out, "{line}")?;
     // A source snippet (the line and a caret underline) shows where a file finding points.
-    if let serde_json::Value::String(snippet) = f.evidence.json(Key::Snippet) {
+    if let Some(Fact::Snippet(snippet)) = f.evidence.get(Key::Snippet) {
         for l in snippet.lines() {
             writeln!(out, "    {}", paint(style, "2", &safe(l)))?;
         }
@@ -119,16 +119,10 @@ fn render_line(
 /// What a group of findings is about: the file of a file finding, else its target.
 fn subject(f: &Finding) -> Vec<String> {
     if f.check == diagnosis::ID
-        && let serde_json::Value::Array(images) = f.evidence.json(Key::Images)
+        && let Some(Fact::Images(images)) = f.evidence.get(Key::Images)
+        && !images.is_empty()
     {
-        let images: Vec<String> = images
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(str::to_owned)
-            .collect();
-        if !images.is_empty() {
-            return images;
-        }
+        return images.clone();
     }
     match f.location.as_ref().and_then(|l| l.file.clone()) {
         Some(file) => vec![file],
