@@ -1,8 +1,9 @@
 //! The JSON v1 contract of evidence, byte for byte: whole JSON reports of `token`, credential
-//! discovery, `ref`, `explain`, `workflow`, `verify` and `check` compared with golden files in
-//! `tests/data/json/`. Between them they carry most evidence keys (typed facts, serialised
-//! only by the renderers, `docs/evidence.md`), nested objects (descriptors, expected
-//! digests) and null values included.
+//! discovery, `ref`, `explain`, `workflow` (and `--fix`), `verify`, `check` (the registry in
+//! token mode, and ghcr.io's and GitHub's sides through their fakes) and `login` compared with
+//! golden files in `tests/data/json/`. Between them they carry most evidence keys (typed
+//! facts, serialised only by the renderers, `docs/evidence.md`), nested objects and null
+//! values included; `evidence::tests` pins the shapes of the nested objects.
 //!
 //! Ports and temporary paths are normalised. `UPDATE_SNAPSHOTS=1` rewrites the goldens after
 //! a deliberate change; `GHCR_DOCTOR_GOLDEN_BIN=<path>` runs another build of the binary
@@ -191,12 +192,29 @@ fn references_explanations_and_workflows_keep_their_json() {
          \x20     - run: docker push ghcr.io/octo/app\n",
     )
     .expect("write workflow");
-    let mut cmd = binary(home.path());
-    json_args(cmd.args(["workflow"]).arg(&workflows));
-    golden(
-        "workflow",
-        &normalise(&run(&mut cmd, b""), &[repo.path(), home.path()]),
-    );
+    std::fs::write(
+        workflows.join("release.yml"),
+        "on: pull_request_target\n\
+         jobs:\n\
+         \x20 release:\n\
+         \x20   runs-on: ubuntu-latest\n\
+         \x20   steps:\n\
+         \x20     - uses: docker/login-action@v3\n\
+         \x20       with:\n\
+         \x20         registry: ghcr.io\n\
+         \x20         username: ${{ github.actor }}\n\
+         \x20         password: ${{ secrets.GITHUB_TOKEN }}\n\
+         \x20     - run: docker push ghcr.io/${{ github.repository_owner }}/app:1\n",
+    )
+    .expect("write workflow");
+    for (name, extra) in [("workflow", None), ("workflow-fix", Some("--fix"))] {
+        let mut cmd = binary(home.path());
+        json_args(cmd.args(["workflow"]).args(extra).arg(&workflows));
+        golden(
+            name,
+            &normalise(&run(&mut cmd, b""), &[repo.path(), home.path()]),
+        );
+    }
 }
 
 #[test]
@@ -270,4 +288,73 @@ fn token_mode_refusals_and_login_keep_their_json() {
         "login-token-mode",
         &normalise(&run(&mut cmd, b""), &[home.path()]),
     );
+    // A write over an exposed file whose credential store would hide the entry.
+    let docker = home.path().join(".docker");
+    std::fs::create_dir_all(&docker).expect("docker dir");
+    let config = docker.join("config.json");
+    std::fs::write(&config, r#"{"credsStore":"desktop"}"#).expect("write config");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let mut cmd = binary(home.path());
+    json_args(cmd.arg("login").arg(reg.host()))
+        .env("GHCR_USERNAME", "writer")
+        .env("GHCR_TOKEN", "writer-pass");
+    golden(
+        "login-write",
+        &normalise(&run(&mut cmd, b""), &[home.path()]),
+    );
+}
+
+/// Both sides of `check`: the ghcr.io fake's refusals in ghcr's words and the GitHub API
+/// fake's answers (scopes, SSO, the repository, the package, the workflow permissions), with
+/// the registry's cause kept beside GitHub's.
+#[test]
+fn github_side_keeps_its_json() {
+    use crate::check::ghcr::DENIED_SCOPES;
+    use crate::support::ghcr_fake::{self, Account, Config};
+    use crate::support::github_fake::{self as gh, GithubFake};
+
+    let github = GithubFake::start();
+    let ghcr = ghcr_fake::start(Config {
+        accounts: vec![
+            Account::push_denied(
+                gh::INSTALLATION,
+                "installation not allowed to Write organization package",
+            ),
+            Account::push_denied(gh::CLASSIC_WRITE, "permission_denied: write_package"),
+            Account::push_denied(gh::CLASSIC_READ, "permission_denied: write_package"),
+            Account::push_denied(gh::FINE_GRAINED, DENIED_SCOPES),
+            Account::push_denied(gh::SSO, "denied"),
+        ],
+        public: Vec::new(),
+        tags: vec![("acme/app".into(), "v1".into())],
+        strict_anonymous: false,
+        delay: None,
+    });
+    for (name, token) in [
+        ("check-github-installation", gh::INSTALLATION),
+        ("check-github-classic-write", gh::CLASSIC_WRITE),
+        ("check-github-classic-read", gh::CLASSIC_READ),
+        ("check-github-fine-grained", gh::FINE_GRAINED),
+        ("check-github-sso", gh::SSO),
+    ] {
+        let home = tempfile::tempdir().expect("home");
+        let mut cmd = binary(home.path());
+        json_args(
+            cmd.current_dir(home.path())
+                .args(["check", "--github-api-url"])
+                .arg(github.url())
+                .arg("ghcr.io/acme/app:v1"),
+        )
+        .env(
+            "GHCR_DOCTOR_REGISTRY_ENDPOINTS",
+            format!("ghcr.io={}", ghcr.url()),
+        )
+        .env("GHCR_TOKEN", token)
+        .env("GHCR_USERNAME", gh::LOGIN);
+        golden(name, &normalise(&run(&mut cmd, b""), &[home.path()]));
+    }
 }
