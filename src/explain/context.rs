@@ -79,11 +79,34 @@ pub enum Signal {
     /// A Kubernetes node pulls the image (`Failed to pull image`, `ErrImagePull`): the
     /// credential, if any, comes from the cluster's pull secrets.
     ClusterPull,
+    /// A proxy is configured for the client (`HTTPS_PROXY=...`, `docker info`'s `HTTPS Proxy:`).
+    ProxyConfigured,
+    /// The failing request went to a near miss of a well-known registry host (`ghrc.io`).
+    HostTypo,
+    /// The failing request went to a mirror or pull-through cache rather than the registry the
+    /// image names (containerd's `?ns=docker.io`, a path that starts with a registry host:
+    /// `m.daocloud.io/v2/cr.weaviate.io/...`).
+    Mirror,
+    /// The failing request went to a registry that serves its images to anyone without a
+    /// login (`public.ecr.aws`, `mcr.microsoft.com`, `registry.k8s.io`): a refusal there means
+    /// a credential was sent and refused, typically an expired stored one.
+    PublicRegistry,
+    /// The failing request pushes to Docker Hub's `library/` namespace, which only Docker's
+    /// official images may use (an image name without a namespace).
+    OfficialNamespace,
+    /// The client tried the image name on several registries in turn (podman's
+    /// unqualified-search registries): one registry's not-found means the name is wrong, the
+    /// others' refusals are how they answer for names they do not hold.
+    SearchRegistries,
+    /// The failing request asks Docker Hub for a repository without a namespace
+    /// (`registry-1.docker.io/v2/nginx/manifests/latest`): every Docker Hub repository has one
+    /// (`library/nginx`), so the name does not exist as written, whatever the refusal says.
+    HubNoNamespace,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 31] = [
+    pub const ALL: [Signal; 38] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -115,6 +138,13 @@ impl Signal {
         Signal::LoginInputsEmpty,
         Signal::StoredCredentials,
         Signal::ClusterPull,
+        Signal::ProxyConfigured,
+        Signal::HostTypo,
+        Signal::Mirror,
+        Signal::PublicRegistry,
+        Signal::OfficialNamespace,
+        Signal::SearchRegistries,
+        Signal::HubNoNamespace,
     ];
 
     /// The stable kebab-case name.
@@ -151,6 +181,13 @@ impl Signal {
             Signal::LoginInputsEmpty => "login-inputs-empty",
             Signal::StoredCredentials => "stored-credentials",
             Signal::ClusterPull => "cluster-pull",
+            Signal::ProxyConfigured => "proxy-configured",
+            Signal::HostTypo => "host-typo",
+            Signal::Mirror => "mirror",
+            Signal::PublicRegistry => "public-registry",
+            Signal::OfficialNamespace => "official-namespace",
+            Signal::SearchRegistries => "search-registries",
+            Signal::HubNoNamespace => "hub-no-namespace",
         }
     }
 
@@ -296,6 +333,12 @@ pub(crate) enum Trigger {
     LogLocal,
     /// A Kubernetes pull event.
     ClusterPull,
+    /// A token request that carried a credential (`failed to fetch oauth token`).
+    OauthTokenRequest,
+    /// The tag resolved to a manifest list (`copying system image from manifest list`).
+    ManifestList,
+    /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
+    Proxy,
 }
 
 /// Literals (lowercase) that announce context.
@@ -341,6 +384,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     (": downloading", Trigger::PullActivity),
     ("docker pull ", Trigger::PullActivity),
     ("podman pull ", Trigger::PullActivity),
+    ("buildah pull ", Trigger::PullActivity),
+    ("nerdctl pull ", Trigger::PullActivity),
+    ("helm pull ", Trigger::PullActivity),
+    ("oras pull ", Trigger::PullActivity),
+    ("crane pull ", Trigger::PullActivity),
     ("error pulling image", Trigger::PullActivity),
     (": preparing", Trigger::PushActivity),
     (": pushing", Trigger::PushActivity),
@@ -348,12 +396,28 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("pushing image", Trigger::PushActivity),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
+    ("buildah push ", Trigger::PushActivity),
+    ("nerdctl push ", Trigger::PushActivity),
+    ("helm push ", Trigger::PushActivity),
+    ("oras push ", Trigger::PushActivity),
+    ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
     (": waiting", Trigger::Activity),
     (": retrying in", Trigger::Activity),
     ("copying blob", Trigger::Activity),
     ("getting image source signatures", Trigger::Activity),
     ("writing manifest", Trigger::Activity),
+    ("skopeo copy ", Trigger::Activity),
+    ("oras cp ", Trigger::Activity),
+    ("crane copy ", Trigger::Activity),
+    ("fetch oauth token", Trigger::OauthTokenRequest),
+    ("from manifest list", Trigger::ManifestList),
+    ("http_proxy=", Trigger::Proxy),
+    ("https_proxy=", Trigger::Proxy),
+    ("http_proxy: ", Trigger::Proxy),
+    ("https_proxy: ", Trigger::Proxy),
+    ("http proxy: ", Trigger::Proxy),
+    ("https proxy: ", Trigger::Proxy),
     (
         "authenticating with existing credentials",
         Trigger::StoredCredentials,
@@ -409,6 +473,14 @@ const LOGIN_BLOCK_LINES: u32 = 16;
 /// How many lines after `Pulling from` a `manifest unknown` means the tag resolved.
 const TAG_RESOLVED_LINES: usize = 2;
 
+/// How many lines after `copying system image from manifest list` (containers/image wraps
+/// its error over several lines) a `manifest unknown` is about a manifest the list names.
+const MANIFEST_LIST_LINES: usize = 8;
+
+/// How many lines after a command or message that names a mistyped registry host an error is
+/// taken to be about that host.
+const TYPO_LINES: usize = 10;
+
 /// The operation a line shows under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Op {
@@ -439,6 +511,17 @@ pub(crate) struct Tracker {
     /// Lines left in a `docker/login-action` block, and whether it listed a credential.
     login_block_left: u32,
     login_block_credential: bool,
+    /// The last `... from manifest list` line.
+    last_manifest_list: Option<usize>,
+    /// A token request carried a credential (`failed to fetch oauth token`).
+    oauth_request: bool,
+    /// The last line that named a mistyped registry host.
+    last_typo: Option<usize>,
+    /// The last push target in Docker Hub's `library/` namespace.
+    last_official_push: Option<usize>,
+    /// Registry hosts named by `Trying to pull HOST/...` lines (podman's search), by family
+    /// or, for other registries, counted once.
+    tried_hosts: Vec<String>,
 }
 
 impl Tracker {
@@ -560,6 +643,10 @@ impl Tracker {
                     self.target = Some(host);
                     self.hosts_seen |= host.bit();
                 }
+                self.note_typo(line_no, cleaned);
+                if pushes_to_official_namespace(cleaned) {
+                    self.last_official_push = Some(line_no);
+                }
                 self.last_context = Some(line_no);
                 let lower = cleaned.to_ascii_lowercase();
                 if lower.contains("pulling ") {
@@ -574,11 +661,28 @@ impl Tracker {
             Trigger::PullActivity => {
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Pull, line_no));
+                self.command_names(line_no, cleaned);
+                let lower = cleaned.to_ascii_lowercase();
+                if let Some(i) = lower.find("trying to pull ")
+                    && let Some(host) = lower[i + "trying to pull ".len()..].split('/').next()
+                {
+                    let host = host.trim().to_owned();
+                    if !host.is_empty() && !self.tried_hosts.contains(&host) {
+                        self.tried_hosts.push(host);
+                    }
+                }
             }
             Trigger::PushActivity => {
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Push, line_no));
+                self.command_names(line_no, cleaned);
             }
+            Trigger::OauthTokenRequest => self.oauth_request = true,
+            Trigger::ManifestList => {
+                self.last_manifest_list = Some(line_no);
+                self.last_context = Some(line_no);
+            }
+            Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);
@@ -612,6 +716,7 @@ impl Tracker {
                 if let Some(host) = Host::detect(cleaned) {
                     self.login_hosts |= host.bit();
                 }
+                self.note_typo(line_no, cleaned);
                 if takes_credentials_from_variables(cleaned) {
                     self.signals.insert(Signal::LoginVariables);
                 }
@@ -624,11 +729,52 @@ impl Tracker {
         self.hosts_seen |= host.bit();
     }
 
+    /// A pull or push command names its registry (`docker pull ghcr.io/o/app`, `helm pull
+    /// oci://ghcr.io/...`): the error that follows, which often names none, is about it.
+    fn command_names(&mut self, line_no: usize, cleaned: &str) {
+        if let Some(host) = Host::detect(cleaned) {
+            self.target = Some(host);
+            self.hosts_seen |= host.bit();
+        }
+        self.note_typo(line_no, cleaned);
+    }
+
+    /// True when the push under way shortly before `line_no` targets Docker Hub's `library/`
+    /// namespace.
+    pub(crate) fn recent_official_push(&self, line_no: usize) -> bool {
+        self.last_official_push
+            .is_some_and(|l| l <= line_no && line_no - l <= TYPO_LINES)
+    }
+
+    /// True when a line shortly before `line_no` (or `line_no` itself) named a mistyped
+    /// registry host.
+    pub(crate) fn recent_typo(&self, line_no: usize) -> bool {
+        self.last_typo
+            .is_some_and(|l| l <= line_no && line_no - l <= TYPO_LINES)
+    }
+
+    /// Records line `line_no` when it names a registry host that is a near miss of a
+    /// well-known one (`docker push ghrc.io/o/app`).
+    pub(crate) fn note_typo(&mut self, line_no: usize, text: &str) {
+        if names_mistyped_host(text) {
+            self.last_typo = Some(line_no);
+        }
+    }
+
     /// The signals that hold for the whole log.
     pub(crate) fn global(&self) -> Signals {
         let mut s = self.signals;
         if !s.contains(Signal::LoginAttempted) {
             s.insert(Signal::NoLogin);
+            // containerd asks for an OAuth token only when it holds a credential for the
+            // host; with no login in the log (and outside Actions, whose runners start
+            // clean), that credential was stored earlier.
+            if self.oauth_request && !s.contains(Signal::LogActions) {
+                s.insert(Signal::StoredCredentials);
+            }
+        }
+        if self.tried_hosts.len() > 1 {
+            s.insert(Signal::SearchRegistries);
         }
         // The runner prints every granted permission; a block without a `Packages:` line
         // means the job's token has no packages permission at all.
@@ -656,6 +802,12 @@ impl Tracker {
         if self
             .last_pulling_from
             .is_some_and(|l| l < line && line - l <= TAG_RESOLVED_LINES)
+        {
+            s.insert(Signal::TagResolved);
+        }
+        if self
+            .last_manifest_list
+            .is_some_and(|l| l < line && line - l <= MANIFEST_LIST_LINES)
         {
             s.insert(Signal::TagResolved);
         }
@@ -708,6 +860,109 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
     } else {
         None
     }
+}
+
+/// True when `text` names a registry host (in an image reference or a URL) that is a near
+/// miss of a well-known registry (`ghrc.io`, `dokcer.io`), by the host model's own test.
+pub(crate) fn names_mistyped_host(text: &str) -> bool {
+    if !text.contains('.') {
+        return false;
+    }
+    text.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '"' | '\'' | '(' | ')' | '='))
+        .filter_map(|word| {
+            let word = word
+                .strip_prefix("https://")
+                .or_else(|| word.strip_prefix("http://"))
+                .or_else(|| word.strip_prefix("oci://"))
+                .or_else(|| word.strip_prefix("docker://"))
+                .unwrap_or(word);
+            // A host is followed by a path; a bare word with a dot is a file or a version.
+            let (host, rest) = word.split_once('/')?;
+            (!rest.is_empty()).then_some(host)
+        })
+        .any(|host| crate::host::Host::parse(host).likely_typo_of().is_some())
+}
+
+/// True when the request in `message` went to a mirror or pull-through cache: containerd
+/// marks a mirrored request with the upstream's namespace (`/manifests/latest?ns=docker.io`),
+/// and path-style mirrors put the upstream registry's host first in the repository path
+/// (`https://m.daocloud.io/v2/cr.weaviate.io/org/app/manifests/1.0`).
+pub(crate) fn is_mirror_request(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("?ns=") {
+        return true;
+    }
+    lower.match_indices("/v2/").any(|(i, _)| {
+        let rest = &lower[i + 4..];
+        let first = rest.split('/').next().unwrap_or_default();
+        // The first path component is a host (`docker.io`, `cr.weaviate.io`) and more of the
+        // path follows.
+        rest.len() > first.len() + 1
+            && first.contains('.')
+            && first
+                .rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase()))
+    })
+}
+
+/// Registries that serve every image to anonymous clients; a refusal from them is about the
+/// credential that was sent, not about access to the image.
+const PUBLIC_REGISTRIES: &[&str] = &["public.ecr.aws", "mcr.microsoft.com", "registry.k8s.io"];
+
+/// True when `message` names a registry that serves its images without a login.
+pub(crate) fn names_public_registry(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    PUBLIC_REGISTRIES.iter().any(|h| lower.contains(h))
+}
+
+/// True when `message` shows a push to Docker Hub's `library/` namespace (the official
+/// images): a blob upload to `/v2/library/...` on Docker Hub, the push target
+/// `docker.io/library/...`, or a token scope that asks to push `library/...`.
+pub(crate) fn pushes_to_official_namespace(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    // The upload URL itself must be Docker Hub's; a line may name a Docker Hub image as the
+    // source of a push that goes elsewhere.
+    let hub_upload = [
+        "index.docker.io/v2/library/",
+        "registry-1.docker.io/v2/library/",
+    ]
+    .iter()
+    .any(|p| {
+        lower.find(p).is_some_and(|i| {
+            lower[i..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|u| u.contains("/blobs/uploads"))
+        })
+    });
+    hub_upload
+        || lower.contains("push refers to repository [docker.io/library/")
+        || lower.contains("push refers to a repository [docker.io/library/")
+        || (lower.contains("docker.io")
+            && lower.contains("name:library/")
+            && lower.contains("action:push"))
+}
+
+/// True when `message` requests a Docker Hub repository without a namespace
+/// (`https://registry-1.docker.io/v2/nginx/manifests/latest`). Docker's own clients add
+/// `library/` to a one-part name; other clients (oras, crane, a script) send it as written.
+pub(crate) fn requests_hub_without_namespace(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    ["registry-1.docker.io/v2/", "index.docker.io/v2/"]
+        .iter()
+        .any(|prefix| {
+            lower.match_indices(prefix).any(|(i, _)| {
+                let path = lower[i + prefix.len()..]
+                    .split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '?')
+                    .next()
+                    .unwrap_or_default();
+                ["/manifests/", "/blobs/", "/tags/list"].iter().any(|k| {
+                    path.find(k)
+                        .is_some_and(|j| j > 0 && !path[..j].contains('/'))
+                })
+            })
+        })
 }
 
 /// True when a login command line takes its user name or password from a variable

@@ -147,6 +147,16 @@ struct Seen {
     host: Option<Host>,
     truncated: bool,
     others: Vec<String>,
+    /// The message, or a command just before it, names a mistyped registry host.
+    typo: bool,
+    /// The request went to a mirror or pull-through cache.
+    mirror: bool,
+    /// The request went to a registry that serves images without a login.
+    public: bool,
+    /// The request pushes to Docker Hub's official `library/` namespace.
+    official: bool,
+    /// The request asks Docker Hub for a repository without a namespace.
+    hub_bare: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -260,6 +270,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let Some(found) = m.best(&hits.patterns, &cleaned, context, protocol) else {
             return;
         };
+        if (is_daemon_connection(&cleaned) || requests_non_registry_host(&cleaned))
+            && m.entries[found.entry].cause.id.starts_with("network-")
+        {
+            return;
+        }
+        if is_chart_repository(&cleaned) {
+            return;
+        }
         let host = Host::detect(&found.segment)
             .or_else(|| Host::detect(&cleaned))
             .or_else(|| tracker.target());
@@ -307,6 +325,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         host,
                         truncated,
                         others: found.others,
+                        typo: context::names_mistyped_host(&cleaned) || tracker.recent_typo(no),
+                        mirror: context::is_mirror_request(&found.segment),
+                        public: context::names_public_registry(&cleaned),
+                        official: context::pushes_to_official_namespace(&cleaned)
+                            || tracker.recent_official_push(no),
+                        hub_bare: context::requests_hub_without_namespace(&found.segment),
                     },
                 );
             }
@@ -324,8 +348,32 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if let Some(op) = s.op {
             signals.insert(op);
         }
-        let ranked = only_where_possible(
-            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+        if s.typo {
+            signals.insert(Signal::HostTypo);
+        }
+        if s.mirror {
+            signals.insert(Signal::Mirror);
+        }
+        if s.public {
+            signals.insert(Signal::PublicRegistry);
+        }
+        if s.official {
+            signals.insert(Signal::OfficialNamespace);
+        }
+        if s.hub_bare {
+            signals.insert(Signal::HubNoNamespace);
+        }
+        let ranked = typo_first(
+            hub_name_first(
+                official_namespace_first(
+                    only_where_possible(
+                        rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                        signals,
+                    ),
+                    signals,
+                ),
+                signals,
+            ),
             signals,
         );
         explanations.push(Explanation {
@@ -360,12 +408,144 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .any(|c| c == &e.cause || e.alternatives.contains(c))
     });
     explanations.sort_by_key(|e| e.line);
-    let explanations = per_cause(in_blocks(explanations));
+    let global = tracker.global().union(extra);
+    let explanations = not_found_first(per_cause(in_blocks(explanations)), global);
     Ok(Scan {
         explanations,
         stats,
-        signals: tracker.global().union(extra).iter().collect(),
+        signals: global.iter().collect(),
     })
+}
+
+/// When the client tried the name on several registries in turn (podman's
+/// unqualified-search registries), one registry's `manifest unknown` or `name unknown` says the
+/// image does not exist under that name; the other registries' refusals (`unauthorized`,
+/// `denied`) are how they answer for a name they do not hold. The not-found leads.
+fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<Explanation> {
+    if signals.contains(Signal::SearchRegistries)
+        && let Some(pos) = explanations
+            .iter()
+            .position(|e| e.cause == "image-not-found")
+        && pos > 0
+    {
+        let mut e = explanations.remove(pos);
+        e.ranked_by = vec![Signal::SearchRegistries];
+        explanations.insert(0, e);
+    }
+    explanations
+}
+
+/// Puts `namespace-mismatch` first for a refused push to Docker Hub's `library/` namespace:
+/// only Docker's official images live there, so the image name lacks its owner's namespace
+/// (`docker push app` means `docker.io/library/app`).
+fn official_namespace_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+    const NAMESPACE: &str = "namespace-mismatch";
+    let refused = ["registry-denied", "registry-unauthorized", "no-credentials"];
+    if !signals.contains(Signal::OfficialNamespace) || !refused.contains(&ranked.cause.as_str()) {
+        return ranked;
+    }
+    ranked.alternatives.retain(|a| a != NAMESPACE);
+    let was = std::mem::replace(&mut ranked.cause, NAMESPACE.to_owned());
+    ranked.alternatives.insert(0, was);
+    ranked.ranked_by = vec![Signal::OfficialNamespace];
+    ranked
+}
+
+/// A request to Docker Hub for a repository without a namespace asks for a name that cannot
+/// exist there (every repository has one: `library/nginx`); Docker Hub answers such a name
+/// with `401 unauthorized`, as for any repository it does not hold. The name leads.
+fn hub_name_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+    const NOT_FOUND: &str = "image-not-found";
+    let refused = [
+        "registry-denied",
+        "registry-unauthorized",
+        "no-credentials",
+        "image-not-public",
+    ];
+    if !signals.contains(Signal::HubNoNamespace) || !refused.contains(&ranked.cause.as_str()) {
+        return ranked;
+    }
+    ranked.alternatives.retain(|a| a != NOT_FOUND);
+    let was = std::mem::replace(&mut ranked.cause, NOT_FOUND.to_owned());
+    ranked.alternatives.insert(0, was);
+    ranked.ranked_by = vec![Signal::HubNoNamespace];
+    ranked
+}
+
+/// Puts `registry-host-typo` first when the failing request went to a near miss of a
+/// well-known registry host: whatever that host answered (nothing, an HTML page, a refusal),
+/// the fix is the host name, and the credential may have gone to someone else's server.
+fn typo_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+    const TYPO: &str = "registry-host-typo";
+    if !signals.contains(Signal::HostTypo) || ranked.cause == TYPO {
+        return ranked;
+    }
+    ranked.alternatives.retain(|a| a != TYPO);
+    let was = std::mem::replace(&mut ranked.cause, TYPO.to_owned());
+    ranked.alternatives.insert(0, was);
+    ranked.ranked_by = vec![Signal::HostTypo];
+    ranked
+}
+
+/// True when the line is the docker CLI failing to reach its own daemon (`error during
+/// connect: Post http://docker:2375/v1.40/auth: dial tcp: lookup docker ...`, `Cannot connect
+/// to the Docker daemon`): a network error there is about the daemon's socket or host, not a
+/// registry, even inside `docker login` or `docker pull`.
+fn is_daemon_connection(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    if lower.contains("error during connect")
+        || lower.contains("an error occurred trying to connect")
+        || lower.contains("cannot connect to the docker daemon")
+        || lower.contains("error forwarding raw stream")
+    {
+        return true;
+    }
+    // podman's remote client (`Error: failed to connect: dial tcp 127.0.0.1:60219: ...`): a
+    // loopback connection with no URL on the line is the client reaching its own machine or
+    // service; a registry request names its URL.
+    let loopback = lower.contains("dial tcp 127.") || lower.contains("dial tcp [::1]");
+    loopback && !lower.contains("http://") && !lower.contains("https://")
+}
+
+/// Hosts that serve downloads, source or package indexes, never images: a network error on a
+/// request to them is not a registry's, even inside a container tool's output (`podman machine
+/// init` downloading its OS image from github.com).
+const NOT_REGISTRY_HOSTS: &[&str] = &[
+    "github.com",
+    "api.github.com",
+    "objects.githubusercontent.com",
+    "raw.githubusercontent.com",
+    "download.docker.com",
+    "get.docker.com",
+    "pypi.org",
+    "files.pythonhosted.org",
+    "registry.npmjs.org",
+    "deb.debian.org",
+    "archive.ubuntu.com",
+];
+
+/// True when the first URL on the line goes to one of [`NOT_REGISTRY_HOSTS`].
+fn requests_non_registry_host(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let Some(i) = lower.find("://") else {
+        return false;
+    };
+    let host = lower[i + 3..]
+        .split(['/', ':', '"', '\'', ' '])
+        .next()
+        .unwrap_or_default();
+    NOT_REGISTRY_HOSTS.contains(&host)
+}
+
+/// True when the line is about a classic Helm chart repository (an `index.yaml` and `.tgz`
+/// archives served over plain HTTP), not an OCI registry: `helm repo add` and `helm dependency
+/// update` failures name the index or the archive. A chart in a registry is `oci://...`.
+fn is_chart_repository(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    if lower.contains("oci://") || lower.contains("/v2/") {
+        return false;
+    }
+    lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
 
 /// Moves a cause that only exists in GitHub Actions runs behind the first alternative that

@@ -30,6 +30,11 @@ pub(crate) const LITERALS: &[&str] = &[
     " got 4",
     " got 5",
     " not found",
+    "client error",
+    "server error",
+    "response code",
+    "authentication required",
+    "code: ",
 ];
 
 /// The protocol names a catalog pattern can claim.
@@ -38,6 +43,7 @@ pub(crate) const NAMES: &[&str] = &[
     "status-403",
     "status-404",
     "status-413",
+    "html-405",
     "status-429",
     "status-5xx",
     "blob-unknown",
@@ -57,6 +63,8 @@ pub(crate) struct Detected {
 
 struct Patterns {
     code: Regex,
+    camel: Regex,
+    not_found: Regex,
     status: Regex,
     reason: Regex,
     html: Regex,
@@ -73,18 +81,30 @@ fn patterns() -> Option<&'static Patterns> {
             // a JSON envelope (`"code":"CODE"`, also escaped). Upper case only: `denied:` in
             // lower case is a message, handled below.
             code: Regex::new(
-                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID)\b(?:\s*:|\\?")"#,
+                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|BLOB_UPLOAD_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID)\b(?:\s*:|\\?")"#,
             )
             .ok()?,
+            // The same codes as a typed client prints its error enum (`ErrorInfo { code:
+            // Unauthorized, ... }`, Rust's oci-client and others).
+            camel: Regex::new(
+                r"\bcode:\s*(Unauthorized|Denied|NameUnknown|ManifestUnknown|BlobUnknown|TooManyRequests|NameInvalid|TagInvalid)\b",
+            )
+            .ok()?,
+            // An image reference the registry does not hold, as buildx imagetools and crane
+            // print it (`ERROR: ghcr.io/o/app@sha256:...: not found`).
+            not_found: ci(
+                r"(?:^|[\s\x22'\[])[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b",
+            )?,
             // A status number after the words clients put before it: `status 401`, `status
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
             // `invalid status code from registry 403`, `error parsing HTTP 405 response body`.
             status: ci(
-                r#"(?:status|http code|http|\bgot|returned)(?:\s*code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
+                r#"(?:status|http code|http|\bgot|returned|response code)(?:\s*code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
             )?,
-            // A status number with its reason phrase: `401 Unauthorized`, `403 (Forbidden)`.
+            // A status number with its reason phrase: `401 Unauthorized`, `403 (Forbidden)`,
+            // Python's `401 Client Error: UNAUTHORIZED for url: ...`.
             reason: ci(
-                r"\b(401|403|404|405|413|429|500|502|503|504)\s*\(?\s*(?:unauthorized|forbidden|not found|not allowed|method not allowed|request entity too large|payload too large|too many requests|internal server error|bad gateway|service unavailable|gateway time)",
+                r"\b(401|403|404|405|413|429|500|502|503|504)\s*\(?\s*(?:client error|server error|unauthorized|forbidden|not found|not allowed|method not allowed|request entity too large|payload too large|too many requests|internal server error|bad gateway|service unavailable|gateway time)",
             )?,
             // An HTML error page from a proxy or a host that is not a registry.
             html: ci(r"<(?:title|h1)>\s*([1-5]\d\d)\b")?,
@@ -117,18 +137,50 @@ fn code_name(code: &str) -> Option<&'static str> {
         "UNAUTHORIZED" => Some("status-401"),
         "DENIED" => Some("status-403"),
         "NAME_UNKNOWN" | "MANIFEST_UNKNOWN" => Some("status-404"),
-        "BLOB_UNKNOWN" => Some("blob-unknown"),
+        "BLOB_UNKNOWN" | "BLOB_UPLOAD_UNKNOWN" => Some("blob-unknown"),
         "TOOMANYREQUESTS" => Some("status-429"),
         "NAME_INVALID" | "TAG_INVALID" => Some("name-invalid"),
         _ => None,
     }
 }
 
+/// `NameUnknown` → `NAME_UNKNOWN`.
+fn camel_to_code(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 4);
+    for (i, ch) in camel.chars().enumerate() {
+        if i > 0 && ch.is_ascii_uppercase() {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_uppercase());
+    }
+    out
+}
+
+/// True when the message is a client's debug trace of the `/v2/` ping answered 401 (`Ping
+/// https://registry-1.docker.io/v2/ status 401`): that answer is the registry's
+/// authentication challenge, which every client receives before it asks for a token, not a
+/// failure.
+fn is_challenge_ping(lower: &str) -> bool {
+    lower.find("ping ").is_some_and(|i| {
+        let rest = &lower[i..];
+        rest.contains("/v2/") && rest.contains("401") && !rest.contains("error")
+    })
+}
+
+/// True when the message carries an HTML page (a web server's or a proxy's error page).
+fn is_html(lower: &str) -> bool {
+    lower.contains("<html") || lower.contains("<title>") || lower.contains("<h1>")
+}
+
 /// The protocol-level signal in one message (a segment of a cleaned line), if any: an OCI
-/// error code first, then an HTTP status, then a failed token request, then `unauthorized` or
-/// `denied` as the message.
+/// error code first, then an HTTP status, then a failed token request, then `unauthorized`,
+/// `denied` or `authentication required` as the message.
 pub(crate) fn detect(message: &str) -> Option<Detected> {
     let p = patterns()?;
+    let lower = message.to_ascii_lowercase();
+    if is_challenge_ping(&lower) {
+        return None;
+    }
     let found = |name: &'static str, start: usize, end: usize| Detected { name, start, end };
     for c in p.code.captures_iter(message) {
         if let (Some(m), Some(whole)) = (c.get(1), c.get(0))
@@ -137,17 +189,34 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
             return Some(found(name, m.start(), whole.end()));
         }
     }
+    for c in p.camel.captures_iter(message) {
+        if let (Some(m), Some(whole)) = (c.get(1), c.get(0))
+            && let Some(name) = code_name(&camel_to_code(m.as_str()))
+        {
+            return Some(found(name, whole.start(), whole.end()));
+        }
+    }
     for re in [&p.reason, &p.status, &p.html] {
         for c in re.captures_iter(message) {
             if let (Some(m), Some(whole)) = (c.get(1), c.get(0))
                 && let Some(name) = status_name(m.as_str())
             {
+                // A registry answers a method it does not allow with a JSON error; an HTML
+                // `405 Not Allowed` page comes from the web server or proxy in front of it.
+                let name = if m.as_str() == "405" && is_html(&lower) {
+                    "html-405"
+                } else {
+                    name
+                };
                 return Some(found(name, whole.start(), whole.end()));
             }
         }
     }
     if let Some(m) = p.token.find(message) {
         return Some(found("token-failed", m.start(), m.end()));
+    }
+    if let Some(m) = p.not_found.find(message) {
+        return Some(found("status-404", m.start(), m.end()));
     }
     for c in p.word.captures_iter(message) {
         let Some(m) = c.get(1) else { continue };
@@ -161,6 +230,14 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
             "status-403"
         };
         return Some(found(name, m.start(), m.end()));
+    }
+    // `error from registry: authentication required` (docker 25 and later), `UNAUTHORIZED:
+    // authentication required` in lower case; a proxy's `407 Proxy Authentication Required`
+    // is not the registry's.
+    if let Some(i) = lower.find("authentication required")
+        && !lower[..i].trim_end().ends_with("proxy")
+    {
+        return Some(found("status-401", i, i + "authentication required".len()));
     }
     None
 }
@@ -222,6 +299,15 @@ mod tests {
         );
         // Success codes are not failures.
         assert_eq!(name("status 201 created"), None);
+        // Python's requests and Azure's CLI.
+        assert_eq!(
+            name("401 Client Error: UNAUTHORIZED for url: https://quay.io/cnr/api/v1/users/login"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name("Access to registry 'foo.azurecr.io' was denied. Response code: 403."),
+            Some("status-403")
+        );
     }
 
     #[test]
@@ -246,7 +332,30 @@ mod tests {
             name("BLOB_UNKNOWN: blob unknown to registry"),
             Some("blob-unknown")
         );
+        assert_eq!(
+            name(
+                r#"{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN","message":"blob upload unknown to registry"}]}"#
+            ),
+            Some("blob-unknown")
+        );
+        // A reference the registry does not hold, in buildx imagetools' wording.
+        assert_eq!(
+            name("ERROR: ghcr.io/octo-org/app@sha256:0123abcd: not found"),
+            Some("status-404")
+        );
+        assert_eq!(name("file config.yaml: not found"), None);
         assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
+        // A typed client's error enum, printed with Debug.
+        assert_eq!(
+            name(
+                r#"RegistryError(ErrorResponse { errors: [ErrorInfo { code: Unauthorized, message: Some("authentication required"), detail: None }] })"#
+            ),
+            Some("status-401")
+        );
+        assert_eq!(
+            name("ErrorInfo { code: ManifestUnknown, message: None }"),
+            Some("status-404")
+        );
         // Lower-case words are not codes; a constant in code is not one either.
         assert_eq!(name("const DENIED_RETRIES = 3"), None);
     }
@@ -257,11 +366,21 @@ mod tests {
             name(
                 r#"error parsing HTTP 405 response body: invalid character '<' looking for beginning of value: "<html>\r\n<head><title>405 Not Allowed</title>""#
             ),
-            Some("status-5xx")
+            Some("html-405")
         );
         assert_eq!(
             name("<html><head><title>403 Forbidden</title></head>"),
             Some("status-403")
+        );
+        // A 405 as an HTML page is the web server's or proxy's, never the registry's.
+        assert_eq!(
+            name("unknown: <html><head><title>405 Not Allowed</title></head>"),
+            Some("html-405")
+        );
+        // A 405 without a page is a registry's answer.
+        assert_eq!(
+            name("unexpected status: 405 Method Not Allowed"),
+            Some("status-5xx")
         );
     }
 
@@ -277,6 +396,19 @@ mod tests {
         assert_eq!(
             name("exists in quay.io/u/op: unauthorized:                \\"),
             Some("status-401")
+        );
+        assert_eq!(
+            name("error from registry: authentication required"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name("Get https://r.example/v2/: Proxy Authentication Required"),
+            None
+        );
+        // The 401 that answers the `/v2/` ping is the challenge every client gets first.
+        assert_eq!(
+            name("DEBU[0001] Ping https://registry-1.docker.io/v2/ status 401"),
+            None
         );
         // A file-system permission error is not a registry's answer.
         assert_eq!(

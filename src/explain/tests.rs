@@ -246,3 +246,83 @@ fn the_most_specific_message_of_one_report_comes_first() {
     let causes: Vec<&str> = s.explanations.iter().map(|e| e.cause.as_str()).collect();
     assert_eq!(causes, vec!["registry-denied", "registry-unauthorized"]);
 }
+
+#[test]
+fn the_daemon_connection_is_not_a_registry_failure() {
+    let log = "$ docker pull mcr.microsoft.com/windows/nanoserver:ltsc2022\n\
+error during connect: Post \"https://192.168.99.101:2376/v1.40/images/create?fromImage=x\": dial tcp 192.168.99.101:2376: i/o timeout\n";
+    assert!(scan(log.as_bytes()).expect("scan").explanations.is_empty());
+    // The same timeout from the registry is one.
+    let log = "$ docker pull mcr.microsoft.com/windows/nanoserver:ltsc2022\n\
+Error response from daemon: Get \"https://mcr.microsoft.com/v2/\": dial tcp 20.1.2.3:443: i/o timeout\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "network-timeout");
+}
+
+#[test]
+fn a_mistyped_registry_host_leads_whatever_it_answered() {
+    let log = "$ docker push ghrc.io/octocat/app:latest\n\
+The push refers to repository [ghrc.io/octocat/app]\n\
+denied: requested access to the resource is denied\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    let e = &s.explanations[0];
+    assert_eq!(e.cause, "registry-host-typo");
+    assert_eq!(e.alternatives[0], "registry-denied");
+    assert_eq!(e.ranked_by, vec![Signal::HostTypo]);
+    // The right host keeps the registry's own answer.
+    let s = scan(log.replace("ghrc.io", "ghcr.io").as_bytes()).expect("scan");
+    assert_ne!(s.explanations[0].cause, "registry-host-typo");
+}
+
+#[test]
+fn a_not_found_leads_when_several_registries_were_tried() {
+    let log = "Trying to pull docker.io/multiarch/ubuntu-core...\n\
+  manifest unknown: manifest unknown\n\
+Trying to pull quay.io/multiarch/ubuntu-core...\n\
+  unauthorized: access to the requested resource is not authorized\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "image-not-found");
+    assert_eq!(s.explanations[0].ranked_by, vec![Signal::SearchRegistries]);
+}
+
+#[test]
+fn a_network_failure_with_a_proxy_configured_names_the_proxy() {
+    let log = "HTTPS_PROXY=http://proxy.corp.example:3128\n\
+$ docker pull nginx\n\
+Error response from daemon: Get \"https://registry-1.docker.io/v2/\": net/http: TLS handshake timeout\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "network-proxy");
+    assert_eq!(s.explanations[0].ranked_by, vec![Signal::ProxyConfigured]);
+}
+
+#[test]
+fn classic_chart_repositories_and_local_engines_are_not_registries() {
+    assert!(is_chart_repository(
+        "failed to fetch https://charts.example.com/index.yaml : 401 Unauthorized"
+    ));
+    assert!(is_chart_repository(
+        "Failed to fetch https://charts.example.com/redis-17.3.2.tgz : 401 Unauthorized"
+    ));
+    assert!(!is_chart_repository(
+        "Error: failed to do request: Head \"https://ghcr.io/v2/o/charts/app/manifests/1.0\": 401"
+    ));
+    assert!(is_daemon_connection(
+        "Error: failed to connect: dial tcp 127.0.0.1:60219: connectex: No connection could be made"
+    ));
+    assert!(!is_daemon_connection(
+        "Get \"https://localhost:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused"
+    ));
+    assert!(requests_non_registry_host(
+        "Head \"https://github.com/containers/x/releases/latest/download/a.tar.zst\": dial tcp 140.82.121.4:443: connect: connection refused"
+    ));
+    assert!(!requests_non_registry_host(
+        "Get \"https://ghcr.io/v2/\": dial tcp 140.82.121.4:443: connect: connection refused"
+    ));
+}
+
+#[test]
+fn a_refusal_from_a_public_registry_is_a_stale_credential() {
+    let log = "ERROR: failed to solve: public.ecr.aws/lambda/nodejs:20: unexpected status from HEAD request to https://public.ecr.aws/v2/lambda/nodejs/manifests/20: 403 Forbidden\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "stale-credentials");
+}

@@ -37,6 +37,8 @@ pub(crate) const EXPLAINABLE: &[&str] = &[
     "network-tls",
     "network-proxy",
     "login-non-interactive",
+    "credential-helper-failed",
+    "registry-host-typo",
 ];
 
 /// The other ids users match on, named by `token` and the workflow lint; spelled exactly.

@@ -196,3 +196,160 @@ fn log_kind_and_no_login() {
     assert!(g.contains(Signal::LogLocal) && !g.contains(Signal::LogActions));
     assert!(!g.contains(Signal::NoLogin));
 }
+
+#[test]
+fn a_mistyped_registry_host_is_recognised_in_references_and_urls() {
+    assert!(names_mistyped_host(
+        "docker push ghrc.io/octocat/app:latest"
+    ));
+    assert!(names_mistyped_host(
+        "Get \"https://dokcer.io/v2/\": dial tcp: lookup dokcer.io: no such host"
+    ));
+    assert!(names_mistyped_host(
+        "The push refers to repository [gchr.io/o/app]"
+    ));
+    // The real hosts, other registries, and words with dots are not near misses.
+    assert!(!names_mistyped_host(
+        "docker push ghcr.io/octocat/app:latest"
+    ));
+    assert!(!names_mistyped_host(
+        "docker pull registry.example.com/o/app"
+    ));
+    assert!(!names_mistyped_host("mcr.microsoft.com/dotnet/sdk:8.0"));
+    assert!(!names_mistyped_host("see config.json or version 1.2.3"));
+}
+
+#[test]
+fn a_command_that_names_a_mistyped_host_marks_the_errors_after_it() {
+    let mut t = Tracker::default();
+    let line = "docker push ghrc.io/octocat/app:latest";
+    t.trigger(Trigger::PushActivity, 3, line.as_bytes(), 0, 12, line);
+    assert!(t.recent_typo(3));
+    assert!(t.recent_typo(3 + TYPO_LINES));
+    assert!(!t.recent_typo(4 + TYPO_LINES));
+    assert!(!t.recent_typo(2), "not before the command");
+}
+
+#[test]
+fn a_pull_command_names_the_registry_of_the_error_after_it() {
+    let mut t = Tracker::default();
+    let line = "$ docker pull ghcr.io/octo-org/app";
+    t.trigger(Trigger::PullActivity, 1, line.as_bytes(), 2, 14, line);
+    assert_eq!(t.target(), Some(Host::Ghcr));
+    assert_eq!(t.recent_op(2), Some(Op::Pull));
+}
+
+#[test]
+fn an_oauth_token_request_without_a_login_used_a_stored_credential() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::OauthTokenRequest, 2, b"", 0, 0, "");
+    let g = t.global();
+    assert!(g.contains(Signal::StoredCredentials));
+    assert!(g.contains(Signal::NoLogin));
+    // With a login in the log, the credential is that login's.
+    let mut t = Tracker::default();
+    t.trigger(Trigger::OauthTokenRequest, 2, b"", 0, 0, "");
+    t.trigger(Trigger::LoginSucceeded, 1, b"", 0, 0, "");
+    assert!(!t.global().contains(Signal::StoredCredentials));
+    // An Actions runner starts without stored credentials.
+    let mut t = Tracker::default();
+    t.trigger(Trigger::OauthTokenRequest, 2, b"", 0, 0, "");
+    t.trigger(Trigger::LogActions, 1, b"", 0, 0, "");
+    assert!(!t.global().contains(Signal::StoredCredentials));
+}
+
+#[test]
+fn a_manifest_list_before_manifest_unknown_means_the_tag_resolved() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::ManifestList, 3, b"", 0, 0, "");
+    assert!(t.for_error(8, None).contains(Signal::TagResolved));
+    assert!(
+        !t.for_error(3 + MANIFEST_LIST_LINES + 1, None)
+            .contains(Signal::TagResolved)
+    );
+}
+
+#[test]
+fn proxy_settings_and_search_registries_are_signals() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::Proxy, 1, b"", 0, 0, "");
+    assert!(t.global().contains(Signal::ProxyConfigured));
+    let mut t = Tracker::default();
+    let one = "Trying to pull docker.io/multiarch/ubuntu-core...";
+    t.trigger(Trigger::PullActivity, 1, one.as_bytes(), 0, 14, one);
+    t.trigger(Trigger::PullActivity, 2, one.as_bytes(), 0, 14, one);
+    assert!(
+        !t.global().contains(Signal::SearchRegistries),
+        "one registry, twice"
+    );
+    let two = "Trying to pull quay.io/multiarch/ubuntu-core...";
+    t.trigger(Trigger::PullActivity, 3, two.as_bytes(), 0, 14, two);
+    assert!(t.global().contains(Signal::SearchRegistries));
+}
+
+#[test]
+fn mirrored_requests_are_recognised() {
+    assert!(is_mirror_request(
+        "unexpected status from HEAD request to https://mirror.example/v2/library/nginx/manifests/latest?ns=docker.io: 403 Forbidden"
+    ));
+    assert!(is_mirror_request(
+        "HEAD request to https://m.daocloud.io/v2/cr.weaviate.io/semitechnologies/weaviate/manifests/1.25.4: 403 Forbidden"
+    ));
+    assert!(!is_mirror_request(
+        "HEAD request to https://ghcr.io/v2/octo-org/app/manifests/1.0: 403 Forbidden"
+    ));
+    assert!(!is_mirror_request(
+        "Get \"https://registry.example.com/v2/\": 403"
+    ));
+}
+
+#[test]
+fn public_registries_and_official_namespace_pushes_are_recognised() {
+    assert!(names_public_registry(
+        "HEAD request to https://public.ecr.aws/v2/lambda/python/manifests/3.12: 403 Forbidden"
+    ));
+    assert!(!names_public_registry(
+        "HEAD request to https://123.dkr.ecr.us-east-1.amazonaws.com/v2/app/manifests/1: 403 Forbidden"
+    ));
+    assert!(pushes_to_official_namespace(
+        "The push refers to repository [docker.io/library/webapp]"
+    ));
+    assert!(pushes_to_official_namespace(
+        "POST https://index.docker.io/v2/library/webapp/blobs/uploads/: UNAUTHORIZED: authentication required"
+    ));
+    assert!(!pushes_to_official_namespace(
+        "The push refers to repository [docker.io/octodev/webapp]"
+    ));
+    // A Docker Hub image pushed to another registry is not a push to Docker Hub.
+    assert!(!pushes_to_official_namespace(
+        "error pushing image \"docker.io/library/busybox:latest\" to \"atomic:busybox:latest\": Error initiating layer upload to /v2/library/busybox/blobs/uploads/, status 401"
+    ));
+    // Pulling an official image is what everyone does.
+    assert!(!pushes_to_official_namespace(
+        "GET https://registry-1.docker.io/v2/library/ubuntu/manifests/22.04"
+    ));
+}
+
+#[test]
+fn docker_hub_requests_without_a_namespace_are_recognised() {
+    assert!(requests_hub_without_namespace(
+        "GET \"https://registry-1.docker.io/v2/redis/manifests/7\": response status code 401: unauthorized"
+    ));
+    assert!(requests_hub_without_namespace(
+        "Get https://index.docker.io/v2/alpine/blobs/sha256:0123: 401"
+    ));
+    // The official namespace, a user's namespace, and the ping are names that can exist.
+    assert!(!requests_hub_without_namespace(
+        "GET \"https://registry-1.docker.io/v2/library/redis/manifests/7\": 401"
+    ));
+    assert!(!requests_hub_without_namespace(
+        "GET \"https://registry-1.docker.io/v2/octodev/redis/manifests/7\": 401"
+    ));
+    assert!(!requests_hub_without_namespace(
+        "Get \"https://registry-1.docker.io/v2/\": unauthorized"
+    ));
+    // Another registry may hold one-part names.
+    assert!(!requests_hub_without_namespace(
+        "GET \"https://ghcr.io/v2/redis/manifests/7\": 401"
+    ));
+}
