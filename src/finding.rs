@@ -5,7 +5,8 @@
 //! kinds, lengths, status codes and messages from servers, never a token.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+
+pub use crate::evidence::{Evidence, Fact, Key};
 
 pub use crate::catalog::CauseId;
 pub use crate::register::Check;
@@ -118,8 +119,9 @@ pub struct Finding {
     pub message: String,
     /// Steps that fix the problem, in order.
     pub fix: Vec<String>,
-    /// Facts behind the verdict (status codes, server messages, kinds, lengths). Never secrets.
-    pub evidence: Map<String, Value>,
+    /// Facts behind the verdict (status codes, server messages, kinds, lengths), typed and
+    /// serialised only by the renderers ([`crate::evidence`]). Never secrets.
+    pub evidence: Evidence,
     pub location: Option<Location>,
     /// The typed facts of a registry refusal, for the cause decision once GitHub's side is
     /// known ([`crate::denial::decide`]); never serialised.
@@ -143,7 +145,7 @@ impl Finding {
             cause: None,
             message: message.into(),
             fix: Vec::new(),
-            evidence: Map::new(),
+            evidence: Evidence::new(),
             location: None,
             denial: None,
         };
@@ -181,7 +183,7 @@ impl Finding {
             cause: source.cause,
             message: message.into(),
             fix: source.fix.clone(),
-            evidence: Map::new(),
+            evidence: Evidence::new(),
             location: None,
             denial: None,
         }
@@ -212,9 +214,9 @@ impl Finding {
         self
     }
 
-    /// Adds one piece of evidence. Never pass a secret here.
-    pub fn with_evidence(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.evidence.insert(key.to_owned(), value.into());
+    /// Adds one fact to the evidence (replacing a fact of the same key). Never a secret.
+    pub fn with_evidence(mut self, fact: Fact) -> Self {
+        self.evidence.insert(fact);
         self
     }
 

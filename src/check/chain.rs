@@ -10,6 +10,7 @@ use super::{
     registry_reachable, token_format,
 };
 use crate::credentials::Credential;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::http;
 use crate::reference::Reference;
@@ -70,7 +71,7 @@ pub(super) async fn run(
         && resolved
             .findings
             .iter()
-            .any(|f| f.check == crate::credentials::CHECK_HELPER && f.is_failure());
+            .any(|f| f.check == crate::credentials::credential_helper::CHECK && f.is_failure());
     let mut out = run_chain(ctx, domain, items, resolved).await;
     if helper_failed {
         for f in out.per_image.iter_mut().flat_map(|(_, fs)| fs.iter_mut()) {
@@ -324,10 +325,10 @@ fn soften_when_every_probe_passed(out: &mut ChainOut, sent_credential: bool) {
         if f.cause == Some(CauseId::NoCredentials) && !sent_credential {
             f.status = Status::Info;
             f.fix.clear();
-            f.evidence.insert("every_probe_passed".into(), true.into());
+            f.evidence.insert(Fact::every_probe_passed(true));
         } else if f.check == token_format::ID || f.check.starts_with("credential-") {
             f.status = Status::Warn;
-            f.evidence.insert("every_probe_passed".into(), true.into());
+            f.evidence.insert(Fact::every_probe_passed(true));
         }
     }
 }

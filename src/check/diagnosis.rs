@@ -1,10 +1,9 @@
 //! `diagnosis`: the final cause of a denied login, pull or push, from the registry's answer
 //! and what GitHub said, and the finding that leads the report with it and its fix.
 
-use serde_json::{Value, json};
-
 use super::{registry_login, registry_pull, registry_push};
 use crate::denial;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::github::GithubFacts;
 use crate::t;
@@ -31,11 +30,11 @@ pub fn settle(f: &mut Finding, facts: &GithubFacts) {
         return;
     };
     if f.cause == Some(github) {
-        f.evidence.insert("github_agrees".into(), json!(true));
+        f.evidence.insert(Fact::github_agrees(true));
         return;
     }
-    let registry_cause = f.cause.map_or(Value::Null, Value::from);
-    f.evidence.insert("registry_cause".into(), registry_cause);
+    let registry_cause = f.cause.map(|c| c.to_string());
+    f.evidence.insert(Fact::registry_cause(registry_cause));
     f.recause(github);
     f.fix = d.fix(github);
 }
@@ -58,7 +57,9 @@ pub fn relate(findings: &mut Vec<Finding>, extra: Vec<Finding>) {
             .filter(|c| Some(*c) != f.cause)
             .collect();
         if !related.is_empty() {
-            f.evidence.insert("related_causes".into(), json!(related));
+            f.evidence.insert(Fact::related_causes(
+                related.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ));
         }
     }
     findings.extend(extra);
@@ -102,8 +103,8 @@ pub fn leading(findings: &[Finding]) -> Vec<Finding> {
                 images = images.join(", ")
             );
             let mut f = Finding::new(&CHECK, Outcome::Fail(cause), images.join(", "), message)
-                .with_evidence("images", images)
-                .with_evidence("checks", checks);
+                .with_evidence(Fact::images(images))
+                .with_evidence(Fact::checks(checks));
             if !fix.is_empty() {
                 f.fix = fix;
             }
@@ -119,6 +120,7 @@ mod tests {
     use crate::finding::Outcome;
     use crate::github::Scopes;
     use crate::token::TokenKind;
+    use serde_json::json;
 
     fn facts(kind: TokenKind, scopes: Option<&str>) -> GithubFacts {
         GithubFacts {
@@ -151,7 +153,7 @@ mod tests {
             target,
             "may not push",
         )
-        .with_evidence("answer", answer)
+        .with_evidence(Fact::answer(answer))
         .with_denial(refused(Operation::Push, true, answer))
     }
 
@@ -164,7 +166,10 @@ mod tests {
         };
         settle(&mut f, &sso);
         assert_eq!(f.cause, Some(CauseId::SsoNotAuthorized));
-        assert_eq!(f.evidence["registry_cause"], "token-invalid");
+        assert_eq!(
+            f.evidence.json(crate::evidence::Key::RegistryCause),
+            "token-invalid"
+        );
         let want = CauseId::SsoNotAuthorized.fix();
         assert_eq!(f.fix, want);
     }
@@ -184,7 +189,11 @@ mod tests {
         );
         settle(&mut network, &facts(TokenKind::ClassicPat, Some("repo")));
         assert_eq!(network.cause, Some(CauseId::NetworkRefused));
-        assert!(!network.evidence.contains_key("registry_cause"));
+        assert!(
+            !network
+                .evidence
+                .contains(crate::evidence::Key::RegistryCause)
+        );
     }
 
     #[test]
@@ -221,7 +230,7 @@ mod tests {
             ),
             push_denied("ghcr.io/o/c", "x", CauseId::PackageAccessNotGranted),
             Finding::new(
-                &crate::github::judge::TOKEN_SCOPES,
+                &crate::github::judge::github_token_scopes::CHECK,
                 Outcome::Fail(CauseId::TokenMissingScope),
                 "env:T",
                 "no",
@@ -231,11 +240,11 @@ mod tests {
         assert_eq!(lead.len(), 2, "{lead:#?}");
         assert_eq!(lead[0].cause, Some(CauseId::TokenMissingScope));
         assert_eq!(
-            lead[0].evidence["images"],
+            lead[0].evidence.json(crate::evidence::Key::Images),
             json!(["ghcr.io/o/a", "ghcr.io/o/b"])
         );
         assert_eq!(
-            lead[0].evidence["checks"],
+            lead[0].evidence.json(crate::evidence::Key::Checks),
             json!(["registry-push", "registry-pull"])
         );
         assert!(!lead[0].fix.is_empty());
@@ -261,13 +270,13 @@ mod tests {
         ];
         let extra = vec![
             Finding::new(
-                &crate::github::judge::TOKEN_SCOPES,
+                &crate::github::judge::github_token_scopes::CHECK,
                 Outcome::Fail(CauseId::SsoNotAuthorized),
                 "ghcr.io/o/a",
                 "y",
             ),
             Finding::new(
-                &crate::github::judge::TOKEN_SCOPES,
+                &crate::github::judge::github_token_scopes::CHECK,
                 Outcome::Pass,
                 "ghcr.io/o/b",
                 "y",
@@ -276,9 +285,15 @@ mod tests {
         relate(&mut findings, extra);
         assert_eq!(findings.len(), 4);
         assert_eq!(
-            findings[0].evidence.get("related_causes"),
-            Some(&json!([CauseId::SsoNotAuthorized]))
+            findings[0]
+                .evidence
+                .json(crate::evidence::Key::RelatedCauses),
+            json!([CauseId::SsoNotAuthorized])
         );
-        assert!(!findings[1].evidence.contains_key("related_causes"));
+        assert!(
+            !findings[1]
+                .evidence
+                .contains(crate::evidence::Key::RelatedCauses)
+        );
     }
 }

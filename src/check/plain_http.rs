@@ -1,6 +1,7 @@
 //! `plain-http`: `--plain-http` sends the credential unencrypted to a registry that is not on
 //! this machine (`check` and `verify` both warn).
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::registry::host::Endpoint;
 
@@ -14,5 +15,5 @@ pub fn finding(domain: &str, endpoint: &Endpoint) -> Finding {
         domain,
         crate::t!("check.plain-http", registry = domain),
     )
-    .with_evidence("url", endpoint.base.as_str())
+    .with_evidence(Fact::url(endpoint.base.as_str()))
 }

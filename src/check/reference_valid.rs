@@ -1,6 +1,7 @@
 //! `reference-valid`: the image reference parses (offline, first). An invalid reference
 //! skips every network check of that image.
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::reference::Reference;
 
@@ -14,7 +15,7 @@ pub fn check(input: &str) -> (Finding, Option<Reference>) {
         Ok(r) => (
             crate::reference::warn_host(
                 Finding::new(&CHECK, Outcome::Pass, input, message(&r))
-                    .with_evidence("normalized", r.to_string()),
+                    .with_evidence(Fact::normalized(r.to_string())),
                 &r,
             ),
             Some(r),
@@ -22,7 +23,7 @@ pub fn check(input: &str) -> (Finding, Option<Reference>) {
         Err(e) => {
             let mut f = Finding::new(&CHECK, Outcome::Fail(e.cause), input, e.message.clone());
             if let Some(s) = &e.suggestion {
-                f = f.with_evidence("suggestion", s.as_str());
+                f = f.with_evidence(Fact::suggestion(s.as_str()));
             }
             (f, None)
         }

@@ -5,6 +5,7 @@
 
 use crate::check::{Probe, registry_reachable};
 use crate::denial::Operation;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::registry::{self, Login};
 
@@ -28,13 +29,13 @@ pub fn finding(
                 probe.target,
                 crate::t!("check.registry-login.fail", registry = registry, answer = r),
             )
-            .with_evidence("status", r.status)
-            .with_evidence("answer", r.message())
+            .with_evidence(Fact::status(r.status))
+            .with_evidence(Fact::answer(r.message()))
             .with_denial(denial)
-            .with_evidence("url", r.url.as_str())
-            .with_evidence("attempts", r.attempts);
+            .with_evidence(Fact::url(r.url.as_str()))
+            .with_evidence(Fact::attempts(r.attempts));
             if let Some(s) = probe.credential_source {
-                f = f.with_evidence("credential_source", s);
+                f = f.with_evidence(Fact::credential_source(s));
             }
             return f;
         }
@@ -82,33 +83,34 @@ pub fn finding(
         ),
     };
     let mut f = Finding::new(&CHECK, Outcome::Pass, probe.target, message)
-        .with_evidence("auth_scheme", login.scheme)
-        .with_evidence("anonymous", login.anonymous)
-        .with_evidence("attempts", login.attempts);
+        .with_evidence(Fact::auth_scheme(login.scheme))
+        .with_evidence(Fact::anonymous(login.anonymous))
+        .with_evidence(Fact::attempts(login.attempts));
     if login.scheme == "bearer" {
         f = f
-            .with_evidence("realm", login.realm.clone().unwrap_or_default())
-            .with_evidence("service", login.service.clone().unwrap_or_default())
-            .with_evidence("scopes_requested", login.requested.len())
-            .with_evidence("token_requests", login.token_requests)
-            .with_evidence("token_fields", login.token_fields.clone())
-            .with_evidence(
-                "expires_in",
+            .with_evidence(Fact::realm(login.realm.clone().unwrap_or_default()))
+            .with_evidence(Fact::service(login.service.clone().unwrap_or_default()))
+            .with_evidence(Fact::scopes_requested(login.requested.len()))
+            .with_evidence(Fact::token_requests(login.token_requests))
+            .with_evidence(Fact::token_fields(
                 login
-                    .expires_in
-                    .map_or(serde_json::Value::Null, serde_json::Value::from),
-            );
+                    .token_fields
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect::<Vec<_>>(),
+            ))
+            .with_evidence(Fact::expires_in(login.expires_in));
         if let Some(granted) = &login.granted {
             let actions: Vec<String> = granted
                 .iter()
                 .filter(|s| s.resource_type == "repository" && s.name == repository)
                 .flat_map(|s| s.actions.clone())
                 .collect();
-            f = f.with_evidence("granted_actions", actions);
+            f = f.with_evidence(Fact::granted_actions(actions));
         }
     }
     if let Some(s) = probe.credential_source {
-        f = f.with_evidence("credential_source", s);
+        f = f.with_evidence(Fact::credential_source(s));
     }
     if let Some(realm_host) = &login.foreign_realm {
         // The login worked, but the credential went to a host the user may not expect.
@@ -118,7 +120,7 @@ pub fn finding(
             registry = registry,
             realm_host = realm_host
         );
-        f = f.with_evidence("realm_host", realm_host.as_str());
+        f = f.with_evidence(Fact::realm_host(realm_host.as_str()));
     }
     f
 }

@@ -3,6 +3,7 @@
 
 use crate::check::{Probe, registry_reachable};
 use crate::denial::Operation;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::reference::Reference;
 use crate::registry::{self, ManifestHead};
@@ -42,9 +43,9 @@ pub fn finding(
                     digest = digest
                 ),
             )
-            .with_evidence("digest", digest)
-            .with_evidence("media_type", media_type)
-            .with_evidence("attempts", head.attempts)
+            .with_evidence(Fact::digest(digest))
+            .with_evidence(Fact::media_type(media_type))
+            .with_evidence(Fact::attempts(head.attempts))
         }
         Err(registry::Error::Refused(r)) => {
             let (denial, cause) = probe.refusal(Operation::Pull, r);
@@ -67,15 +68,15 @@ pub fn finding(
                 )
             };
             let mut f = Finding::caused(&CHECK, status, cause, probe.target, message)
-                .with_evidence("status", r.status)
-                .with_evidence("answer", r.message())
+                .with_evidence(Fact::status(r.status))
+                .with_evidence(Fact::answer(r.message()))
                 .with_denial(denial)
-                .with_evidence("attempts", r.attempts);
+                .with_evidence(Fact::attempts(r.attempts));
             if let Some(e) = r.bearer_error() {
-                f = f.with_evidence("bearer_error", e);
+                f = f.with_evidence(Fact::bearer_error(e));
             }
             if !r.retried.is_empty() {
-                f = f.with_evidence("retried_statuses", r.retried.clone());
+                f = f.with_evidence(Fact::retried_statuses(r.retried.clone()));
             }
             f
         }

@@ -5,6 +5,7 @@
 
 use crate::check::{Probe, registry_reachable};
 use crate::denial::Operation;
+use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::reference::Reference;
 use crate::registry::{self, Cancel, Upload};
@@ -60,13 +61,10 @@ pub fn finding(
                 ),
             };
             Finding::new(&CHECK, Outcome::Pass, probe.target, message)
-                .with_evidence("status", up.status)
-                .with_evidence("attempts", up.attempts)
-                .with_evidence(
-                    "cancel_status",
-                    cancel_status.map_or(serde_json::Value::Null, serde_json::Value::from),
-                )
-                .with_evidence("cancelled", cancelled)
+                .with_evidence(Fact::status(up.status))
+                .with_evidence(Fact::attempts(up.attempts))
+                .with_evidence(Fact::cancel_status(cancel_status))
+                .with_evidence(Fact::cancelled(cancelled))
         }
         Err(registry::Error::Refused(r)) => {
             let (denial, cause) = probe.refusal(Operation::Push, r);
@@ -80,18 +78,18 @@ pub fn finding(
                     answer = r
                 ),
             )
-            .with_evidence("status", r.status)
-            .with_evidence("answer", r.message())
+            .with_evidence(Fact::status(r.status))
+            .with_evidence(Fact::answer(r.message()))
             .with_denial(denial)
-            .with_evidence("attempts", r.attempts);
+            .with_evidence(Fact::attempts(r.attempts));
             if let Some(e) = r.bearer_error() {
-                f = f.with_evidence("bearer_error", e);
+                f = f.with_evidence(Fact::bearer_error(e));
             }
             if let Some(k) = probe.token_kind {
-                f = f.with_evidence("token_kind", k.as_str());
+                f = f.with_evidence(Fact::token_kind(k.as_str()));
             }
             if !r.retried.is_empty() {
-                f = f.with_evidence("retried_statuses", r.retried.clone());
+                f = f.with_evidence(Fact::retried_statuses(r.retried.clone()));
             }
             f
         }

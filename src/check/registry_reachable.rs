@@ -1,6 +1,7 @@
 //! `registry-reachable`: `GET /v2/` answers, anonymously. A network failure is named by its
 //! class (`network-dns`, `-refused`, `-timeout`, `-tls`, `-proxy`).
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::http::{self, ProxyConfig};
 use crate::registry::challenge::{Bearer, Challenge};
@@ -37,15 +38,15 @@ pub fn finding(
                     scheme = ping.scheme.as_str()
                 ),
             )
-            .with_evidence("url", url.as_str())
-            .with_evidence("status", ping.status)
-            .with_evidence("auth_scheme", ping.scheme.as_str())
-            .with_evidence("attempts", ping.attempts);
+            .with_evidence(Fact::url(url.as_str()))
+            .with_evidence(Fact::status(ping.status))
+            .with_evidence(Fact::auth_scheme(ping.scheme.as_str()))
+            .with_evidence(Fact::attempts(ping.attempts));
             if let Some(p) = via {
-                f = f.with_evidence("proxy", p);
+                f = f.with_evidence(Fact::proxy(p));
             }
             if !ping.retried.is_empty() {
-                f = f.with_evidence("retried_statuses", ping.retried.clone());
+                f = f.with_evidence(Fact::retried_statuses(ping.retried.clone()));
             }
             f
         }
@@ -79,7 +80,7 @@ pub fn failure(
             };
             let detail = describe_http_error(e, proxy);
             bad_answer(check, cause, target, endpoint, &detail)
-                .with_evidence("error", detail.as_str())
+                .with_evidence(Fact::error(detail.as_str()))
         }
         registry::Error::Http(e) => {
             let detail = describe_http_error(e, proxy);
@@ -93,11 +94,11 @@ pub fn failure(
                     error = detail
                 ),
             )
-            .with_evidence("error", detail.as_str());
+            .with_evidence(Fact::error(detail.as_str()));
             if let http::Error::Proxy { proxy: p, .. } = e {
                 f = f
-                    .with_evidence("proxy", p.as_str())
-                    .with_evidence("no_proxy", proxy.no_proxy.join(","));
+                    .with_evidence(Fact::proxy(p.as_str()))
+                    .with_evidence(Fact::no_proxy(proxy.no_proxy.join(",")));
             }
             f
         }
@@ -112,11 +113,11 @@ pub fn failure(
                     answer = r
                 ),
             )
-            .with_evidence("status", r.status)
-            .with_evidence("answer", r.message())
-            .with_evidence("attempts", r.attempts);
+            .with_evidence(Fact::status(r.status))
+            .with_evidence(Fact::answer(r.message()))
+            .with_evidence(Fact::attempts(r.attempts));
             if !r.retried.is_empty() {
-                f = f.with_evidence("retried_statuses", r.retried.clone());
+                f = f.with_evidence(Fact::retried_statuses(r.retried.clone()));
             }
             f
         }
@@ -125,7 +126,9 @@ pub fn failure(
             status,
             cause,
             ..
-        } => bad_answer(check, *cause, target, endpoint, detail).with_evidence("status", *status),
+        } => {
+            bad_answer(check, *cause, target, endpoint, detail).with_evidence(Fact::status(*status))
+        }
         registry::Error::Truncated { detail, status, .. } => bad_answer(
             check,
             CauseId::RegistryUnavailable,
@@ -133,7 +136,7 @@ pub fn failure(
             endpoint,
             detail,
         )
-        .with_evidence("status", *status),
+        .with_evidence(Fact::status(*status)),
     }
 }
 

@@ -3,11 +3,12 @@
 //! registry), as `ghcr-doctor token` judges it. It names the source and never the value.
 
 use crate::credentials::Credential;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::token;
 
 /// Declared with `ghcr-doctor token`'s findings: one check in both commands.
-pub use crate::token::CHECK_FORMAT as CHECK;
+pub use crate::token::token_format::CHECK;
 pub const ID: &str = CHECK.id;
 
 /// What the run sends to one registry.
@@ -47,10 +48,10 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
     let kind = inspection.kind;
     let username = c.username.as_deref().unwrap_or("-");
     let evidence = |f: Finding| {
-        f.with_evidence("registry", registry)
-            .with_evidence("kind", kind.as_str())
-            .with_evidence("length", c.secret.len())
-            .with_evidence("username", username)
+        f.with_evidence(Fact::registry(registry))
+            .with_evidence(Fact::kind(kind.as_str()))
+            .with_evidence(Fact::length(c.secret.len()))
+            .with_evidence(Fact::username(username))
     };
     let findings = inspection.findings(&c.source, registry);
     // The most serious of the inspection's findings speaks for the credential; passes and
@@ -70,10 +71,10 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
             c.source.as_str(),
             w.message.clone(),
         ))
-        .with_evidence("token_check", w.check.as_str());
-        for (k, v) in &w.evidence {
-            if !f.evidence.contains_key(k) {
-                f.evidence.insert(k.clone(), v.clone());
+        .with_evidence(Fact::token_check(w.check.as_str()));
+        for fact in w.evidence.iter() {
+            if !f.evidence.contains(fact.key()) {
+                f.evidence.insert(fact.clone());
             }
         }
         return f;
@@ -91,7 +92,7 @@ pub fn check(registry: &str, sent: Sent<'_>) -> Finding {
         ),
     ));
     if let Some(v) = inspection.verdict(registry) {
-        f = f.with_evidence("verdict", v.as_str());
+        f = f.with_evidence(Fact::verdict(v.as_str()));
     }
     f
 }

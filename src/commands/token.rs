@@ -4,10 +4,12 @@
 use serde_json::Value;
 
 use crate::credentials::{self, CandidateState, Env, Options};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::report::Report;
 use crate::t;
-use crate::token::{CHECK_PRESENT, inspect};
+use crate::token::inspect;
+use crate::token::token_present;
 
 /// The registry a bare token is judged for.
 const GHCR: &str = crate::host::GHCR;
@@ -41,7 +43,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
                 for name in &empty {
                     report.push(
                         Finding::new(
-                            &CHECK_PRESENT,
+                            &token_present::CHECK,
                             Outcome::Warn,
                             format!("env:{name}"),
                             t!(
@@ -51,7 +53,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
                             ),
                         )
                         .with_cause(CauseId::SecretEmpty)
-                        .with_evidence("variable", name.as_str()),
+                        .with_evidence(Fact::variable(name.as_str())),
                     );
                 }
                 let insp = inspect(secret.expose());
@@ -67,12 +69,12 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
         let target = format!("env:{name}");
         report.push(
             Finding::new(
-                &CHECK_PRESENT,
+                &token_present::CHECK,
                 Outcome::Fail(CauseId::SecretEmpty),
                 &target,
                 t!("token.present-empty", source = target),
             )
-            .with_evidence("variable", name.as_str()),
+            .with_evidence(Fact::variable(name.as_str())),
         );
     }
     if empty.is_empty() {
@@ -82,7 +84,7 @@ pub fn report_env(env: &Env, names: Option<Vec<String>>) -> Report {
             many => t!("token.present-none", names = many.join(", ")),
         };
         report.push(Finding::new(
-            &CHECK_PRESENT,
+            &token_present::CHECK,
             Outcome::Fail(CauseId::NoCredentials),
             "env",
             message,
@@ -107,7 +109,7 @@ pub async fn report_registry(options: &Options) -> Report {
     report.findings.extend(
         insp.findings(&credential.source, &registry)
             .into_iter()
-            .filter(|f| !(f.check == CHECK_PRESENT && f.status == Status::Pass)),
+            .filter(|f| !(f.check == token_present::CHECK && f.status == Status::Pass)),
     );
     let mut summary = insp.summary(&credential.source);
     if let Value::Object(map) = &mut summary {

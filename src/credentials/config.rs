@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::{CHECK_CONFIG, host};
+use super::credential_config;
+use super::host;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Location, Outcome};
 use crate::secret::Secret;
 use crate::t;
@@ -99,12 +101,12 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         Err(e) => {
             return Load::Broken(
                 Finding::new(
-                    &CHECK_CONFIG,
+                    &credential_config::CHECK,
                     Outcome::Fail(CauseId::CredentialConfigInvalid),
                     &display,
                     t!("credentials.config-unreadable", path = display, error = e),
                 )
-                .with_evidence("file", display.as_str()),
+                .with_evidence(Fact::file(display.as_str())),
             );
         }
     };
@@ -124,18 +126,18 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
         }),
         Ok(_) => Load::Broken(
             Finding::new(
-                &CHECK_CONFIG,
+                &credential_config::CHECK,
                 Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!("credentials.config-not-object", path = display),
             )
-            .with_evidence("file", display.as_str()),
+            .with_evidence(Fact::file(display.as_str())),
         ),
         // NOTE: parsing into `Value` yields syntax errors only ("expected `,` or `}`"); they
         // never quote the file's content, so they are safe to show.
         Err(e) => Load::Broken(
             Finding::new(
-                &CHECK_CONFIG,
+                &credential_config::CHECK,
                 Outcome::Fail(CauseId::CredentialConfigInvalid),
                 &display,
                 t!(
@@ -145,7 +147,7 @@ pub fn load(path: &Path, flavor: Flavor) -> Load {
                     error = e
                 ),
             )
-            .with_evidence("file", display.as_str())
+            .with_evidence(Fact::file(display.as_str()))
             .with_location(Location {
                 file: Some(display.clone()),
                 line: Some(e.line()),
@@ -185,7 +187,7 @@ impl ConfigFile {
             if !ok {
                 out.push(
                     Finding::new(
-                        &CHECK_CONFIG,
+                        &credential_config::CHECK,
                         Outcome::Fail(CauseId::CredentialConfigInvalid),
                         self.display(),
                         t!(
@@ -194,8 +196,8 @@ impl ConfigFile {
                             field = name
                         ),
                     )
-                    .with_evidence("file", self.display())
-                    .with_evidence("field", name),
+                    .with_evidence(Fact::file(self.display()))
+                    .with_evidence(Fact::field(name)),
                 );
             }
         }
@@ -240,14 +242,14 @@ impl ConfigFile {
     fn broken(&self, key: &str, message: String, problem: &str) -> Entry {
         Entry::Broken(Box::new(
             Finding::new(
-                &CHECK_CONFIG,
+                &credential_config::CHECK,
                 Outcome::Fail(CauseId::CredentialConfigInvalid),
                 self.display(),
                 message,
             )
-            .with_evidence("file", self.display())
-            .with_evidence("key", key)
-            .with_evidence("problem", problem),
+            .with_evidence(Fact::file(self.display()))
+            .with_evidence(Fact::config_key(key))
+            .with_evidence(Fact::problem(problem)),
         ))
     }
 
@@ -393,7 +395,11 @@ mod tests {
             let Some((_, Entry::Broken(f))) = c.entry_for(host) else {
                 panic!("{host} should be broken");
             };
-            assert_eq!(f.evidence["problem"], problem, "{host}");
+            assert_eq!(
+                f.evidence.json(crate::evidence::Key::Problem),
+                problem,
+                "{host}"
+            );
         }
     }
 
@@ -403,7 +409,13 @@ mod tests {
         let fields: Vec<String> = c
             .type_problems()
             .iter()
-            .map(|f| f.evidence["field"].as_str().unwrap_or_default().to_owned())
+            .map(|f| {
+                f.evidence
+                    .json(crate::evidence::Key::Field)
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect();
         assert_eq!(fields, vec!["auths", "credsStore"]);
     }

@@ -12,23 +12,27 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::finding::{CauseId, Finding, Outcome, Status};
+use crate::finding::{Finding, Status};
 use crate::secret::Secret;
-use crate::t;
 
 mod config;
 pub use config::{MAX_CONFIG_BYTES, exposed_mode};
+pub mod credential_config;
+pub mod credential_env;
+pub mod credential_helper;
+pub mod credential_source;
 mod env;
-mod findings;
 pub mod helper;
 pub mod host;
 
 use config::{Entry, Flavor, Load};
+use credential_config::empty_entry;
+use credential_env::{from_env, from_stdin};
+use credential_helper::helper_finding;
 pub use env::{
     Candidate, CandidateState, Env, display_username, docker_config_path, env_candidates,
     podman_auth_paths, stdin_password, token_env_names, username,
 };
-use findings::{empty_entry, helper_finding, source_finding};
 
 /// The variables tried, in order, when `--token-env` is not given.
 pub const DEFAULT_TOKEN_ENV: [&str; 2] = ["GHCR_TOKEN", "GITHUB_TOKEN"];
@@ -36,12 +40,6 @@ pub const DEFAULT_TOKEN_ENV: [&str; 2] = ["GHCR_TOKEN", "GITHUB_TOKEN"];
 /// The variables tried, in order, for the user name when `--username` is not given.
 pub const USERNAME_ENV: [&str; 2] = ["GHCR_USERNAME", "GITHUB_ACTOR"];
 
-crate::register::check_meta!(
-/// The check ids this module produces (documented in `docs/checks/credentials.md`).
-    pub CHECK_SOURCE = "credential-source", docs: "credentials.md", messages: "credentials");
-crate::register::check_meta!(pub CHECK_ENV = "credential-env", docs: "credentials.md", messages: "credentials.env-");
-crate::register::check_meta!(pub CHECK_CONFIG = "credential-config", docs: "credentials.md", messages: "credentials.config-");
-crate::register::check_meta!(pub CHECK_HELPER = "credential-helper", docs: "credentials.md", messages: "credentials.helper-");
 /// A credential for one registry, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Credential {
@@ -94,15 +92,8 @@ pub async fn discover(options: &Options) -> Discovery {
         let file = match config::load(&path, flavor) {
             Load::Missing => {
                 if flavor == Flavor::Docker && options.env.non_empty("DOCKER_CONFIG").is_some() {
-                    d.findings.push(
-                        Finding::new(
-                            &CHECK_CONFIG,
-                            Outcome::Info,
-                            path.display().to_string(),
-                            t!("credentials.docker-config-missing", path = path.display()),
-                        )
-                        .with_evidence("file", path.display().to_string()),
-                    );
+                    d.findings
+                        .push(credential_config::docker_config_missing(&path));
                 }
                 continue;
             }
@@ -115,22 +106,7 @@ pub async fn discover(options: &Options) -> Discovery {
         if file.holds_credentials()
             && let Some(mode) = config::exposed_mode(&path)
         {
-            let shown = path.display().to_string();
-            d.findings.push(
-                Finding::new(
-                    &CHECK_CONFIG,
-                    Outcome::Warn,
-                    shown.as_str(),
-                    t!(
-                        "credentials.config-exposed",
-                        path = shown,
-                        mode = format!("{mode:04o}")
-                    ),
-                )
-                .with_evidence("file", shown.as_str())
-                .with_evidence("mode", format!("{mode:04o}"))
-                .with_fix([t!("credentials.config-exposed-fix", path = shown)]),
-            );
+            d.findings.push(credential_config::exposed(&path, mode));
         }
         match &found {
             None => found = from_file(options, &registry, &file, &mut d).await,
@@ -139,18 +115,13 @@ pub async fn discover(options: &Options) -> Discovery {
     }
     match found {
         Some(credential) => {
-            d.findings.push(source_finding(&credential, &registry));
+            d.findings
+                .push(credential_source::found(&credential, &registry));
             d.credential = Some(credential);
         }
-        None => d.findings.push(Finding::new(
-            &CHECK_SOURCE,
-            Outcome::Fail(CauseId::NoCredentials),
-            registry.as_str(),
-            t!(
-                "credentials.none",
-                registry = registry,
-                names = token_env_names(options).join(", ")
-            ),
+        None => d.findings.push(credential_source::none(
+            &registry,
+            &token_env_names(options),
         )),
     }
     d
@@ -200,78 +171,12 @@ fn shadowed(
     match file.entry_for(registry) {
         Some((key, Entry::Empty)) => d.findings.push(empty_entry(&display, &key, registry, None)),
         Some((_, Entry::Broken(f))) => d.findings.push(*f),
-        Some((key, Entry::Password { .. } | Entry::IdentityToken { .. })) => d.findings.push(
-            Finding::new(
-                &CHECK_SOURCE,
-                Outcome::Info,
-                &display,
-                t!("credentials.passed-over", key = key, used = used.source),
-            )
-            .with_evidence("file", display.as_str())
-            .with_evidence("key", key.as_str()),
-        ),
+        Some((key, Entry::Password { .. } | Entry::IdentityToken { .. })) => d
+            .findings
+            .push(credential_source::passed_over(&display, &key, used)),
         None => {}
     }
 }
-fn from_stdin(options: &Options, d: &mut Discovery) -> Option<Credential> {
-    let secret = options.stdin_secret.as_ref()?;
-    let source = options.stdin_source.as_deref().unwrap_or("stdin");
-    if secret.expose().trim().is_empty() {
-        d.findings.push(Finding::new(
-            &CHECK_ENV,
-            Outcome::Fail(CauseId::SecretEmpty),
-            source,
-            t!("credentials.stdin-empty"),
-        ));
-        return None;
-    }
-    Some(Credential {
-        username: username(options),
-        secret: secret.clone(),
-        source: source.into(),
-        identity_token: false,
-    })
-}
-
-fn from_env(options: &Options, d: &mut Discovery) -> Option<Credential> {
-    let explicit = options.token_env.is_some();
-    for candidate in env_candidates(options) {
-        let target = format!("env:{}", candidate.name);
-        match candidate.state {
-            CandidateState::Usable(secret) => {
-                return Some(Credential {
-                    username: username(options),
-                    secret,
-                    source: target,
-                    identity_token: false,
-                });
-            }
-            CandidateState::Empty => d.findings.push(
-                Finding::new(
-                    &CHECK_ENV,
-                    Outcome::Warn,
-                    &target,
-                    t!("credentials.env-empty", name = candidate.name),
-                )
-                .with_cause(CauseId::SecretEmpty)
-                .with_evidence("variable", candidate.name.as_str()),
-            ),
-            // The default names are optional; a name the user chose must be set.
-            CandidateState::Unset if explicit => d.findings.push(
-                Finding::new(
-                    &CHECK_ENV,
-                    Outcome::Warn,
-                    &target,
-                    t!("credentials.env-unset", name = candidate.name),
-                )
-                .with_evidence("variable", candidate.name.as_str()),
-            ),
-            CandidateState::Unset => {}
-        }
-    }
-    None
-}
-
 /// The credential one config file gives for `registry`, as docker (or podman) would use it.
 async fn from_file(
     options: &Options,
@@ -314,21 +219,11 @@ async fn from_file(
         }
         // docker never falls back from a configured helper to the file's own entries.
         if let Some((key, Entry::Password { .. } | Entry::IdentityToken { .. })) = &entry {
-            d.findings.push(
-                Finding::new(
-                    &CHECK_CONFIG,
-                    Outcome::Info,
-                    &display,
-                    t!(
-                        "credentials.entry-ignored",
-                        path = display,
-                        key = key,
-                        helper = helper_name
-                    ),
-                )
-                .with_evidence("file", display.as_str())
-                .with_evidence("key", key.as_str()),
-            );
+            d.findings.push(credential_config::entry_ignored(
+                &display,
+                key,
+                &helper_name,
+            ));
         }
         return None;
     }

@@ -24,6 +24,7 @@ pub use rank::Ranked;
 pub use scan::Stats;
 
 use crate::catalog;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Location, Outcome};
 use crate::report::Report;
 use crate::t;
@@ -748,28 +749,32 @@ pub fn finding(e: &Explanation, input: Option<&str>) -> Finding {
     let outcome = CauseId::from_id(&e.cause).map_or(Outcome::Warn, Outcome::Fail);
     let mut f = Finding::new(&CHECK, outcome, target, message)
         .with_location(Location::line(input.map(str::to_owned), e.line))
-        .with_evidence("text", e.text.clone())
-        .with_evidence("match", e.matched.clone())
-        .with_evidence("count", e.count)
-        .with_evidence("lines", e.lines.clone())
-        .with_evidence("alternatives", e.alternatives.clone())
-        .with_evidence(
-            "ranked_by",
-            e.ranked_by.iter().map(|s| s.name()).collect::<Vec<_>>(),
-        )
-        .with_evidence("printed_by", e.printed_by.clone())
-        .with_evidence("pattern", e.pattern.clone());
+        .with_evidence(Fact::text(e.text.clone()))
+        .with_evidence(Fact::matched(e.matched.clone()))
+        .with_evidence(Fact::count(e.count))
+        .with_evidence(Fact::lines(e.lines.clone()))
+        .with_evidence(Fact::alternatives(e.alternatives.clone()))
+        .with_evidence(Fact::ranked_by(
+            e.ranked_by
+                .iter()
+                .map(|s| s.name().to_owned())
+                .collect::<Vec<_>>(),
+        ))
+        .with_evidence(Fact::printed_by(e.printed_by.clone()))
+        .with_evidence(Fact::pattern(e.pattern.clone()));
     if let Some(image) = &e.image {
-        f = f.with_evidence("image", image.clone());
+        f = f.with_evidence(Fact::image(image.clone()));
     }
     if let Some(h) = e.host {
-        f = f.with_evidence("registry", h.signal().name().trim_start_matches("host-"));
+        f = f.with_evidence(Fact::registry(
+            h.signal().name().trim_start_matches("host-"),
+        ));
     }
     if e.truncated {
-        f = f.with_evidence(
-            "note",
-            t!("explain.truncated-line", limit = scan::MAX_LINE / 1024),
-        );
+        f = f.with_evidence(Fact::note(t!(
+            "explain.truncated-line",
+            limit = scan::MAX_LINE / 1024
+        )));
     }
     f
 }

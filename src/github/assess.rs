@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::headers::ApiHeaders;
 use super::judge::{self, Answer, Judge};
 use super::{Api, ApiError, Failure, OwnerKind, web_host};
+use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::http;
 use crate::t;
@@ -16,11 +17,11 @@ use crate::token::TokenKind;
 
 /// Every check id this module reports, in report order.
 pub const CHECK_IDS: [crate::register::Check; 5] = [
-    judge::TOKEN_VALID,
-    judge::TOKEN_SCOPES,
-    judge::REPO_ACCESS,
-    judge::PACKAGE,
-    judge::WORKFLOW_PERMISSIONS,
+    judge::github_token_valid::CHECK,
+    judge::github_token_scopes::CHECK,
+    judge::github_repo_access::CHECK,
+    judge::github_package::CHECK,
+    judge::github_workflow_permissions::CHECK,
 ];
 
 pub use super::facts::{GithubFacts, Inputs, PackageFacts, PackageState, RepoFacts};
@@ -154,7 +155,7 @@ pub async fn assess(client: &http::Client, inputs: &Inputs<'_>) -> GithubAssessm
     ];
     if packages.is_empty() {
         findings.push(judge.skip(
-            &judge::PACKAGE,
+            &judge::github_package::CHECK,
             &judge.token_target(),
             t!("github.skip.no-images"),
         ));
@@ -189,7 +190,7 @@ fn skip_all(inputs: &Inputs<'_>, facts: GithubFacts, message: &str) -> GithubAss
         .iter()
         .map(|id| {
             Finding::new(id, Outcome::Skip, &inputs.credential.source, message)
-                .with_evidence("token_kind", inputs.kind.as_str())
+                .with_evidence(Fact::token_kind(inputs.kind.as_str()))
         })
         .collect();
     GithubAssessment { findings, facts }

@@ -158,7 +158,7 @@ async fn credential_for(ctx: &Access, domain: &str) -> (Option<Credential>, Vec<
                 .findings
                 .into_iter()
                 .filter(|f| matches!(f.status, Status::Warn | Status::Fail))
-                .filter(|f| f.check != credentials::CHECK_SOURCE.id)
+                .filter(|f| f.check != credentials::credential_source::CHECK.id)
                 .map(|mut f| {
                     f.status = Status::Warn;
                     f

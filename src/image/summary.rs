@@ -209,7 +209,7 @@ mod tests {
             findings: (0..n_findings)
                 .map(|_| {
                     Finding::new(
-                        &crate::image::verify::CHECK_BLOBS,
+                        &crate::image::verify::image_blobs::CHECK,
                         crate::finding::Outcome::Fail(crate::catalog::CauseId::ImageIncomplete),
                         "r",
                         message,

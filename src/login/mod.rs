@@ -9,6 +9,8 @@
 //! config by [`config_file::write_login`].
 
 pub mod config_file;
+pub mod login_candidate;
+pub mod login_write;
 
 use std::path::PathBuf;
 
@@ -24,13 +26,6 @@ use crate::report::Report;
 use crate::secret::Secret;
 use crate::t;
 use crate::token::TokenKind;
-
-crate::register::check_meta!(
-/// One finding per candidate variable: skipped, failed (with the registry's cause) or proven.
-    pub CHECK_CANDIDATE = "login-candidate", docs: "login.md", messages: "login.candidate-");
-crate::register::check_meta!(
-/// The docker config written (or not, with `--dry-run`).
-    pub CHECK_WRITE = "login-write", docs: "login.md", messages: "login.write-");
 
 /// What `login` is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -209,12 +204,7 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
         }
         let secret = match candidate.state {
             CandidateState::Unset => {
-                report.push(Finding::new(
-                    &CHECK_CANDIDATE,
-                    finding::Outcome::Skip,
-                    target,
-                    t!("login.candidate-unset", name = name),
-                ));
+                report.push(login_candidate::unset(target, &name));
                 attempts.push(Attempt {
                     name,
                     verdict: Verdict::Unset,
@@ -222,17 +212,7 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 continue;
             }
             CandidateState::Empty => {
-                report.push(
-                    // A note, not a warning: the action passes an unset secret as "", so
-                    // every run without a GHCR_TOKEN secret meets this.
-                    Finding::new(
-                        &CHECK_CANDIDATE,
-                        finding::Outcome::Info,
-                        target,
-                        t!("login.candidate-empty", name = name),
-                    )
-                    .with_cause(CauseId::SecretEmpty),
-                );
+                report.push(login_candidate::empty(target, &name));
                 attempts.push(Attempt {
                     name,
                     verdict: Verdict::Empty,
@@ -245,27 +225,12 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
         // A value named for what it is and unusable here (a masked value, an unexpanded
         // variable; for ghcr.io also base64, another service's token, a password, a changed
         // case) fails without asking anyone: the registry would only refuse it.
-        if let Some(named) = named_failure(&secret, &registry, &target) {
-            // A failing inspection finding always names its cause.
-            let cause = named.cause.unwrap_or(CauseId::TokenMalformed);
-            let f = Finding::new(
-                &CHECK_CANDIDATE,
-                finding::Outcome::Fail(cause),
-                target,
-                t!(
-                    "login.candidate-failed",
-                    name = name,
-                    reason = named.message
-                ),
-            )
-            .with_fix(named.fix.clone())
-            .with_evidence("token_kind", kind.as_str())
-            .with_evidence("failed_check", named.check.clone())
-            .with_evidence("details", details_evidence(std::slice::from_ref(&named)));
+        if let Some(named) = login_candidate::named_failure(&secret, &registry, &target) {
+            let f = login_candidate::named(target, &name, kind, &named);
             attempts.push(Attempt {
                 name,
                 verdict: Verdict::Failed {
-                    cause: Some(cause.to_string()),
+                    cause: f.cause.map(|c| c.to_string()),
                     message: f.message.clone(),
                 },
             });
@@ -276,14 +241,7 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
             match resolve_username(options, client, &secret, kind).await {
                 Ok(u) => u,
                 Err(message) => {
-                    let f = Finding::new(
-                        &CHECK_CANDIDATE,
-                        finding::Outcome::Fail(CauseId::LoginUsernameUnknown),
-                        target,
-                        t!("login.candidate-failed", name = name, reason = message),
-                    )
-                    .with_fix(crate::tl!("login.fix.username"))
-                    .with_evidence("token_kind", kind.as_str());
+                    let f = login_candidate::no_username(target, &name, kind, &message);
                     attempts.push(Attempt {
                         name,
                         verdict: Verdict::Failed {
@@ -313,39 +271,7 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
             .map(|first| (first, diagnosis.unwrap_or(first)))
         {
             Some((first, verdict)) => {
-                let mut reason = format!("{} ({}): {}", first.check, first.target, first.message);
-                // A warning on the way (a pasted line break) is often the real reason the
-                // registry refused: it goes with the refusal.
-                // So do the other failures (an offline token-format failure and the
-                // registry's refusal both say something).
-                let warned: Vec<&Finding> = details
-                    .iter()
-                    .filter(|f| {
-                        !std::ptr::eq(*f, first)
-                            && f.check != "diagnosis"
-                            && matches!(f.status, Status::Warn | Status::Fail)
-                            && f.cause.is_some()
-                    })
-                    .collect();
-                for w in &warned {
-                    reason.push_str(&format!("; {}: {}", w.check, w.message));
-                }
-                // A failing finding always names its cause.
-                let cause = verdict.cause.unwrap_or(CauseId::RegistryAnswerInvalid);
-                let mut f = Finding::new(
-                    &CHECK_CANDIDATE,
-                    finding::Outcome::Fail(cause),
-                    target,
-                    t!("login.candidate-failed", name = name, reason = reason),
-                )
-                .with_evidence("token_kind", kind.as_str())
-                .with_evidence("failed_check", first.check.clone())
-                .with_evidence("details", details_evidence(&details));
-                let related: Vec<&str> = warned.iter().filter_map(|w| w.cause.as_deref()).collect();
-                if !related.is_empty() {
-                    f = f.with_evidence("related_causes", related);
-                }
-                f.fix = verdict.fix.clone();
+                let f = login_candidate::refused(target, &name, kind, &details, first, verdict);
                 attempts.push(Attempt {
                     name,
                     verdict: Verdict::Failed {
@@ -356,28 +282,24 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 failed.push(f);
             }
             None => {
-                let message = if options.for_push.is_empty() {
-                    t!("login.candidate-proven", name = name, registry = registry)
-                } else {
-                    t!(
-                        "login.candidate-proven-push",
-                        name = name,
-                        count = options.for_push.len()
-                    )
-                };
                 // Failures of earlier candidates came first; they stay visible as warnings:
                 // the job works, but the better credential is broken.
                 for mut f in failed.drain(..) {
                     f.status = Status::Warn;
                     report.push(f);
                 }
-                report.push(
-                    Finding::new(&CHECK_CANDIDATE, finding::Outcome::Pass, target, message)
-                        .with_evidence("token_kind", kind.as_str())
-                        .with_evidence("username", credentials::display_username(&username))
-                        .with_evidence("username_source", username_source)
-                        .with_evidence("details", details_evidence(&details)),
-                );
+                report.push(login_candidate::proven(
+                    login_candidate::Proven {
+                        target,
+                        name: &name,
+                        registry: &registry,
+                        for_push: options.for_push.len(),
+                        kind,
+                        username: &username,
+                        username_source,
+                    },
+                    &details,
+                ));
                 attempts.push(Attempt {
                     name: name.clone(),
                     verdict: Verdict::Proven,
@@ -397,7 +319,7 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
 
     match &chosen {
         Some(c) => {
-            report.push(write(options, &registry, c));
+            report.push(login_write::write(options, &registry, c));
             report.outputs.push(("auth-method".into(), c.name.clone()));
             report.outputs.push((
                 "username".into(),
@@ -408,13 +330,7 @@ pub async fn run(options: &Options, client: &http::Client) -> Result<Outcome, Er
                 .insert("auth_method".into(), c.name.clone().into());
         }
         None => {
-            let names: Vec<&str> = attempts.iter().map(|a| a.name.as_str()).collect();
-            report.push(Finding::new(
-                &CHECK_WRITE,
-                finding::Outcome::Fail(none_works_cause(&attempts)),
-                registry.as_str(),
-                t!("login.none-works", names = names.join(", ")),
-            ));
+            report.push(login_write::none_works(&registry, &attempts));
             report
                 .extra
                 .insert("auth_method".into(), serde_json::Value::Null);
@@ -545,133 +461,6 @@ async fn prove(
         }
     };
     vec![format, login]
-}
-
-/// A short record of the probes behind a verdict (check, status, target, cause, message).
-fn details_evidence(details: &[Finding]) -> serde_json::Value {
-    details
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "check": f.check,
-                "status": f.status.as_str(),
-                "target": f.target,
-                "cause": f.cause,
-                "message": f.message,
-            })
-        })
-        .collect()
-}
-
-/// Why no candidate works: the first refused candidate's cause, else an empty secret, else
-/// no credential at all.
-fn none_works_cause(attempts: &[Attempt]) -> CauseId {
-    attempts
-        .iter()
-        .find_map(|a| match &a.verdict {
-            Verdict::Failed { cause: Some(c), .. } => CauseId::from_id(c),
-            _ => None,
-        })
-        .unwrap_or(if attempts.iter().any(|a| a.verdict == Verdict::Empty) {
-            CauseId::SecretEmpty
-        } else {
-            CauseId::NoCredentials
-        })
-}
-
-/// Writes the chosen credential to docker's config, or says why not.
-fn write(options: &Options, registry: &str, chosen: &Chosen) -> Finding {
-    let path = options
-        .config_path
-        .clone()
-        .or_else(|| config_file::path(&options.env));
-    let Some(path) = path else {
-        return Finding::new(
-            &CHECK_WRITE,
-            finding::Outcome::Fail(CauseId::LoginConfigUnwritable),
-            registry,
-            t!("login.write-no-path"),
-        );
-    };
-    let shown = path.display().to_string();
-    if options.dry_run {
-        return Finding::new(
-            &CHECK_WRITE,
-            finding::Outcome::Skip,
-            registry,
-            t!("login.write-dry-run", path = shown, name = chosen.name),
-        )
-        .with_evidence("path", shown)
-        .with_evidence("auth_method", chosen.name.clone());
-    }
-    match config_file::write_login(&path, registry, &chosen.username, &chosen.secret) {
-        Ok(outcome) => {
-            let mut message = t!("login.write-done", path = shown, name = chosen.name);
-            if let Some(helper) = &outcome.bypassed_helper {
-                message = format!(
-                    "{message}; {}",
-                    t!("login.write-bypassed", helper = helper, registry = registry)
-                );
-            }
-            let mut status = finding::Outcome::Pass;
-            let mut fix = Vec::new();
-            if let Some(mode) = outcome.exposed_mode {
-                // Said, not silently fixed: the credentials it held may have been read.
-                status = finding::Outcome::Warn;
-                message = format!(
-                    "{message}; {}",
-                    t!("login.write-was-exposed", mode = format!("{mode:04o}"))
-                );
-                fix.push(t!("login.fix.write-was-exposed"));
-            }
-            if outcome.leftovers_removed > 0 {
-                message = format!(
-                    "{message}; {}",
-                    t!("login.write-leftovers", count = outcome.leftovers_removed)
-                );
-            }
-            Finding::new(&CHECK_WRITE, status, registry, message)
-                .with_fix(fix)
-                .with_evidence(
-                    "exposed_mode",
-                    outcome
-                        .exposed_mode
-                        .map_or(serde_json::Value::Null, |m| format!("{m:04o}").into()),
-                )
-                .with_evidence("path", shown)
-                .with_evidence("auth_method", chosen.name.clone())
-                .with_evidence("username", credentials::display_username(&chosen.username))
-                .with_evidence("replaced", outcome.replaced)
-                .with_evidence(
-                    "bypassed_helper",
-                    outcome
-                        .bypassed_helper
-                        .map_or(serde_json::Value::Null, serde_json::Value::from),
-                )
-        }
-        Err(e) => Finding::new(
-            &CHECK_WRITE,
-            finding::Outcome::Fail(CauseId::LoginConfigUnwritable),
-            registry,
-            t!("login.write-failed", error = e),
-        )
-        .with_evidence("path", shown),
-    }
-}
-
-/// The failing `token-format` finding of a value named for what it is (`secret-masked`,
-/// `secret-unexpanded`, and for GitHub's registries `token-encoded`, `token-foreign`,
-/// `secret-password`, `token-malformed`), as `token` and `check` give it.
-fn named_failure(secret: &crate::secret::Secret, registry: &str, target: &str) -> Option<Finding> {
-    let inspection = crate::token::inspect(secret.expose());
-    let named = inspection
-        .named?
-        .for_registry(&crate::host::Host::parse(registry))?;
-    inspection.findings(target, registry).into_iter().find(|f| {
-        f.check == crate::token::CHECK_FORMAT
-            && f.status == Status::Fail
-            && f.cause.as_deref() == Some(named.cause())
-    })
 }
 
 #[cfg(test)]

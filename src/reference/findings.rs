@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{Reference, ReferenceError, Span};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::report::Report;
 use crate::{t, tl};
@@ -56,12 +57,12 @@ fn valid_finding(input: &str, target: String, r: &Reference) -> Finding {
         parts = parts
     );
     let mut finding = Finding::new(&CHECK, Outcome::Pass, target, message)
-        .with_evidence("normalized", r.to_string())
-        .with_evidence("domain", r.domain())
-        .with_evidence("repository", r.repository())
-        .with_evidence("tag", r.tag())
-        .with_evidence("digest", r.digest())
-        .with_evidence("familiar", r.familiar());
+        .with_evidence(Fact::normalized(r.to_string()))
+        .with_evidence(Fact::domain(r.domain()))
+        .with_evidence(Fact::repository(r.repository()))
+        .with_evidence(Fact::tag(r.tag().map(str::to_owned)))
+        .with_evidence(Fact::digest(r.digest().map(str::to_owned)))
+        .with_evidence(Fact::familiar(r.familiar()));
     if let Some(lower) = uppercase_namespace(input, r) {
         // docker reads a capitalised first component as a registry host (`MyOrg/app` is the
         // host `MyOrg`), which is almost never what the user meant.
@@ -72,7 +73,7 @@ fn valid_finding(input: &str, target: String, r: &Reference) -> Finding {
             normalized = r
         );
         finding.fix = vec![t!("reference.fix.suggestion", suggestion = lower)];
-        finding = finding.with_evidence("suggestion", lower);
+        finding = finding.with_evidence(Fact::suggestion(lower));
     }
     warn_host(finding, r)
 }
@@ -98,15 +99,15 @@ pub fn warn_host(finding: Finding, r: &Reference) -> Finding {
             t!("reference.host.typo", domain = domain, likely = likely),
             vec![t!("reference.fix.suggestion", suggestion = suggestion)],
             finding
-                .with_evidence("likely_host", likely)
-                .with_evidence("suggestion", suggestion),
+                .with_evidence(Fact::likely_host(likely))
+                .with_evidence(Fact::suggestion(suggestion)),
         )
     } else if let Some(moved) = host.moved_to() {
         (
             CauseId::RegistryRetired,
             t!("reference.host.retired", domain = domain, moved = moved),
             Vec::new(),
-            finding.with_evidence("moved_to", moved),
+            finding.with_evidence(Fact::moved_to(moved)),
         )
     } else {
         return finding;
@@ -149,20 +150,20 @@ fn invalid_finding(input: &str, target: String, e: &ReferenceError) -> Finding {
     }
     let mut finding = Finding::new(&CHECK, Outcome::Fail(e.cause), target, e.message.clone())
         .with_fix(fix)
-        .with_evidence("reason", e.reason.id());
+        .with_evidence(Fact::reason(e.reason.id()));
     if let Some(span) = e.span {
         let caret = pointer(input, span);
         // Control characters would break the two-line picture; the pointer alone stays.
         let snippet = (!input.chars().any(char::is_control)).then(|| format!("{input}\n{caret}"));
         finding = finding
-            .with_evidence("span", json!([span.0, span.1]))
-            .with_evidence("pointer", caret);
+            .with_evidence(Fact::span([span.0, span.1]))
+            .with_evidence(Fact::pointer(caret));
         if let Some(snippet) = snippet {
-            finding = finding.with_evidence("snippet", snippet);
+            finding = finding.with_evidence(Fact::snippet(snippet));
         }
     }
     if let Some(s) = &e.suggestion {
-        finding = finding.with_evidence("suggestion", s.as_str());
+        finding = finding.with_evidence(Fact::suggestion(s.as_str()));
     }
     finding
 }

@@ -30,7 +30,7 @@ struct V1Finding<'a> {
     cause: Option<&'a str>,
     message: &'a str,
     fix: &'a [String],
-    evidence: &'a Map<String, Value>,
+    evidence: &'a crate::evidence::Evidence,
     location: Option<V1Location<'a>>,
 }
 

@@ -12,6 +12,7 @@
 use std::io::{self, Write};
 
 use super::Report;
+use crate::evidence::{Fact, Key};
 use crate::finding::{Finding, Status};
 use crate::t;
 
@@ -148,16 +149,18 @@ fn cause_link(cause: &str) -> String {
 /// Where in a CI log the finding was seen (`evidence.log` of `explain --run`): the job and
 /// line, linked to the job's log when its address is a GitHub https URL.
 fn log_place(f: &Finding) -> Option<String> {
-    let log = f.evidence.get("log")?.as_object()?;
-    let job = log.get("job").and_then(|v| v.as_str()).unwrap_or_default();
-    let text = match log.get("line").and_then(serde_json::Value::as_u64) {
+    let Some(Fact::Log(log)) = f.evidence.get(Key::Log) else {
+        return None;
+    };
+    let job = log.job.as_str();
+    let text = match log.line {
         Some(line) => t!("markdown.log-line", job = job, line = line),
         None => t!("markdown.log-job", job = job),
     };
     let text = cell(&text);
     let url = log
-        .get("url")
-        .and_then(|v| v.as_str())
+        .url
+        .as_deref()
         .and_then(|u| url::Url::parse(u).ok())
         .filter(|u| u.scheme() == "https");
     Some(match url {
@@ -237,7 +240,7 @@ fn fix_section(f: &Finding, shown: &mut Vec<String>) -> String {
             s.push_str("\n\n");
         }
     }
-    if let Some(text) = f.evidence.get("text").and_then(|v| v.as_str()) {
+    if let Some(Fact::Text(text)) = f.evidence.get(Key::Text) {
         s.push_str(&format!("> {}\n\n", code_in(text, false)));
     }
     let mut n = 0;
@@ -328,6 +331,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::{Fact, Log};
 
     use crate::finding::Location;
     use crate::report::test_findings::{cause, found};
@@ -336,7 +340,7 @@ mod tests {
         found("explain", Status::Fail, "build.log", message)
             .with_cause(cause("workflow-missing-packages-write"))
             .with_location(Location::line(Some("build.log".into()), 12))
-            .with_evidence("text", "denied: <b>x</b> | y")
+            .with_evidence(Fact::text("denied: <b>x</b> | y"))
     }
 
     #[test]
@@ -406,15 +410,28 @@ mod tests {
         let registry = "denied: see https://evil.example/login and www.evil.example <script>alert(1)</script> [a]: https://evil.example";
         let mut r = Report::new("explain");
         r.push(
-            found("explain", Status::Fail, job, format!("job {job}: {registry}"))
-                .with_cause(cause("workflow-missing-packages-write"))
-                .with_location(Location::line(Some(".github/workflows/ci.yml".into()), 9))
-                .with_evidence(
-                    "log",
-                    serde_json::json!({ "job": job, "job_id": 7, "line": 42, "url": "https://github.com/o/r/actions/runs/1/job/7" }),
-                )
-                .with_evidence("text", registry)
-                .with_fix([format!("rename the job `{job}`"), "Add `permissions: packages: write` to the job".to_owned()]),
+            found(
+                "explain",
+                Status::Fail,
+                job,
+                format!("job {job}: {registry}"),
+            )
+            .with_cause(cause("workflow-missing-packages-write"))
+            .with_location(Location::line(Some(".github/workflows/ci.yml".into()), 9))
+            .with_evidence(Fact::log(Log {
+                job: job.into(),
+                job_id: 7,
+                line: Some(42),
+                lines: None,
+                url: Some("https://github.com/o/r/actions/runs/1/job/7".into()),
+                bytes: 0,
+                truncated: false,
+            }))
+            .with_evidence(Fact::text(registry))
+            .with_fix([
+                format!("rename the job `{job}`"),
+                "Add `permissions: packages: write` to the job".to_owned(),
+            ]),
         );
         r.push(
             found("registry-push", Status::Fail, "ghcr.io/o/r", registry)

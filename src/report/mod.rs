@@ -132,9 +132,7 @@ impl Report {
             for line in &mut f.fix {
                 *line = redact(line);
             }
-            for v in f.evidence.values_mut() {
-                redact_value(v);
-            }
+            f.evidence.redact();
         }
         for v in r.extra.values_mut() {
             redact_value(v);

@@ -21,6 +21,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 use super::Report;
+use crate::evidence::{Fact, Key};
 use crate::finding::{Finding, Status};
 use crate::{home, t};
 
@@ -159,13 +160,9 @@ fn pushed_at(report: &Report) -> Vec<(String, String, usize)> {
 
 /// The images a finding is about: its `images` evidence (the diagnosis), else its target.
 fn images_of(f: &Finding) -> Vec<String> {
-    match f.evidence.get("images").and_then(Value::as_array) {
-        Some(list) => list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        None => vec![f.target.clone()],
+    match f.evidence.get(Key::Images) {
+        Some(Fact::Images(list)) => list.clone(),
+        _ => vec![f.target.clone()],
     }
 }
 
@@ -200,9 +197,11 @@ fn primary_location(f: &Finding, pushed: &[(String, String, usize)], command: &s
 
 /// §3.33 the logical location of the CI log line a finding came from (`evidence.log`).
 fn log_place(f: &Finding) -> Option<Value> {
-    let log = f.evidence.get("log")?.as_object()?;
-    let job = log.get("job").and_then(Value::as_str).unwrap_or_default();
-    let name = match log.get("line").and_then(Value::as_u64) {
+    let Some(Fact::Log(log)) = f.evidence.get(Key::Log) else {
+        return None;
+    };
+    let job = log.job.as_str();
+    let name = match log.line {
         Some(line) => t!("sarif.log-line", job = job, line = line),
         None => t!("sarif.log-job", job = job),
     };
@@ -211,7 +210,7 @@ fn log_place(f: &Finding) -> Option<Value> {
 
 /// §3.27.22 related locations: the CI log that showed the failure, by its URL and line.
 fn related_locations(f: &Finding) -> Vec<Value> {
-    let Some(log) = f.evidence.get("log").and_then(Value::as_object) else {
+    let Some(Fact::Log(log)) = f.evidence.get(Key::Log) else {
         return Vec::new();
     };
     let Some(place) = log_place(f) else {
@@ -219,9 +218,9 @@ fn related_locations(f: &Finding) -> Vec<Value> {
     };
     let mut location = Map::new();
     location.insert("id".into(), json!(0));
-    if let Some(url) = log.get("url").and_then(Value::as_str) {
+    if let Some(url) = &log.url {
         let mut physical = json!({ "artifactLocation": { "uri": url } });
-        if let Some(line) = log.get("line").and_then(Value::as_u64).filter(|l| *l > 0) {
+        if let Some(line) = log.line.filter(|l| *l > 0) {
             physical["region"] = json!({ "startLine": line });
         }
         location.insert("physicalLocation".into(), physical);
@@ -314,6 +313,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::{Fact, Log};
 
     use crate::finding::Location;
     use crate::report::test_findings::{cause, found};
@@ -392,10 +392,15 @@ mod tests {
         r.push(
             found("explain", Status::Fail, "run 1", "denied in the log")
                 .with_cause(cause("workflow-missing-packages-write"))
-                .with_evidence(
-                    "log",
-                    json!({ "job": "build", "job_id": 3, "line": 42, "url": "https://github.com/o/a/actions/runs/1/job/3" }),
-                ),
+                .with_evidence(Fact::log(Log {
+                    job: "build".into(),
+                    job_id: 3,
+                    line: Some(42),
+                    lines: None,
+                    url: Some("https://github.com/o/a/actions/runs/1/job/3".into()),
+                    bytes: 0,
+                    truncated: false,
+                })),
         );
         r.push(found("registry-pull", Status::Pass, "ghcr.io/o/a", "ok"));
         let v = to_value(&r);

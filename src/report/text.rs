@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use super::sanitize::line as safe;
 use super::{Detail, Report, Style};
 use crate::check::{diagnosis, registry_pull, registry_push};
+use crate::evidence::{Fact, Key};
 use crate::finding::{Finding, Status};
 use crate::t;
 
@@ -97,7 +98,7 @@ fn render_line(
     }
     writeln!(out, "{line}")?;
     // A source snippet (the line and a caret underline) shows where a file finding points.
-    if let Some(snippet) = f.evidence.get("snippet").and_then(|v| v.as_str()) {
+    if let Some(Fact::Snippet(snippet)) = f.evidence.get(Key::Snippet) {
         for l in snippet.lines() {
             writeln!(out, "    {}", paint(style, "2", &safe(l)))?;
         }
@@ -118,16 +119,10 @@ fn render_line(
 /// What a group of findings is about: the file of a file finding, else its target.
 fn subject(f: &Finding) -> Vec<String> {
     if f.check == diagnosis::ID
-        && let Some(images) = f.evidence.get("images").and_then(|v| v.as_array())
+        && let Some(Fact::Images(images)) = f.evidence.get(Key::Images)
+        && !images.is_empty()
     {
-        let images: Vec<String> = images
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(str::to_owned)
-            .collect();
-        if !images.is_empty() {
-            return images;
-        }
+        return images.clone();
     }
     match f.location.as_ref().and_then(|l| l.file.clone()) {
         Some(file) => vec![file],
@@ -312,6 +307,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::Fact;
     use crate::finding::Location;
     use crate::finding::Outcome;
 
@@ -329,7 +325,7 @@ mod tests {
             column: Some(5),
             end_column: Some(7),
         })
-        .with_evidence("snippet", "3 | a: b\n  |     ^^")
+        .with_evidence(Fact::snippet("3 | a: b\n  |     ^^"))
         .with_fix(["use one secret"]);
         let mut out = Vec::new();
         render_finding(&f, Style::default(), &mut out).expect("render");

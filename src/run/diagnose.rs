@@ -6,10 +6,11 @@
 use std::io::Cursor;
 use std::path::PathBuf;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::api::{Job, Log, Run, RunError};
 use super::locate::RunRef;
+use crate::evidence::{self, Fact, Key, WorkflowAt};
 use crate::explain::{self, Explanation, Signal};
 use crate::finding::{Finding, Location, Outcome, Status};
 use crate::github::RepoName;
@@ -320,7 +321,7 @@ fn job_findings(
                     target,
                     t!("run.log-unreadable", job = job.name, error = e),
                 )
-                .with_evidence("job_id", job.id),
+                .with_evidence(Fact::job_id(job.id)),
             ];
         }
         None => return Vec::new(),
@@ -347,7 +348,7 @@ fn job_findings(
                 None => t!("run.no-cause", job = job.name),
             },
         )
-        .with_evidence("log", log_json(job, None, log));
+        .with_evidence(Fact::log(log_json(job, None, log)));
         if let (Some(l), Some(j)) = (lint, wf_job) {
             f = f.with_location(job_location(l, j));
         }
@@ -369,11 +370,11 @@ fn job_findings(
             message = f.message
         );
         if let Some(step) = &step {
-            f = f.with_evidence("step", step.clone());
+            f = f.with_evidence(Fact::step(step.clone()));
         }
-        f = f.with_evidence("log", log_json(job, Some(&decided), log));
+        f = f.with_evidence(Fact::log(log_json(job, Some(&decided), log)));
         if !decided_by.is_empty() {
-            f = f.with_evidence("decided_by", decided_by);
+            f = f.with_evidence(Fact::decided_by(decided_by));
         }
         // Where to change: the lint's finding for this cause and job, else the job itself.
         let lint_finding = lint
@@ -391,15 +392,15 @@ fn job_findings(
                     }
                 }
                 f.fix = fix;
-                if let Some(snippet) = lf.evidence.get("snippet") {
-                    f = f.with_evidence("snippet", snippet.clone());
+                if let Some(snippet) = lf.evidence.get(Key::Snippet) {
+                    f = f.with_evidence(snippet.clone());
                 }
             }
             (Some(l), Some(j), None) => f = f.with_location(job_location(l, j)),
             _ => f.location = None,
         }
         if let Some(l) = lint {
-            f = f.with_evidence("workflow", workflow_json(l, wf_job, &data.run.head_sha));
+            f = f.with_evidence(Fact::workflow(workflow_json(l, wf_job, &data.run.head_sha)));
         }
         out.push(f);
     }
@@ -464,34 +465,26 @@ fn job_location(lint: &WorkflowLint, job: &WorkflowJob) -> Location {
     }
 }
 
-fn log_json(job: &Job, e: Option<&Explanation>, log: &Log) -> Value {
-    let mut m = Map::new();
-    m.insert("job".into(), Value::from(job.name.clone()));
-    m.insert("job_id".into(), Value::from(job.id));
-    if let Some(e) = e {
-        m.insert("line".into(), Value::from(e.line));
-        m.insert("lines".into(), Value::from(e.lines.clone()));
+fn log_json(job: &Job, e: Option<&Explanation>, log: &Log) -> evidence::Log {
+    evidence::Log {
+        job: job.name.clone(),
+        job_id: job.id,
+        line: e.map(|e| e.line),
+        lines: e.map(|e| e.lines.clone()),
+        url: job.html_url.clone(),
+        bytes: log.bytes.len(),
+        truncated: log.truncated,
     }
-    if let Some(url) = &job.html_url {
-        m.insert("url".into(), Value::from(url.clone()));
-    }
-    m.insert("bytes".into(), Value::from(log.bytes.len()));
-    if log.truncated {
-        m.insert("truncated".into(), Value::from(true));
-    }
-    Value::Object(m)
 }
 
-fn workflow_json(lint: &WorkflowLint, job: Option<&WorkflowJob>, sha: &str) -> Value {
-    let mut m = Map::new();
-    m.insert("file".into(), Value::from(lint.file.clone()));
-    m.insert("ref".into(), Value::from(short_sha(sha)));
-    if let Some(j) = job {
-        m.insert("job".into(), Value::from(j.id.clone()));
-        m.insert("line".into(), Value::from(j.line));
-        m.insert("column".into(), Value::from(j.column));
+fn workflow_json(lint: &WorkflowLint, job: Option<&WorkflowJob>, sha: &str) -> WorkflowAt {
+    WorkflowAt {
+        file: lint.file.clone(),
+        git_ref: short_sha(sha).to_owned(),
+        job: job.map(|j| j.id.clone()),
+        line: job.map(|j| j.line),
+        column: job.map(|j| j.column),
     }
-    Value::Object(m)
 }
 
 #[cfg(test)]

@@ -13,19 +13,16 @@ mod findings;
 mod format;
 pub mod named;
 mod pasting;
+pub mod token_format;
+pub mod token_ghcr_verdict;
+pub mod token_pasting;
+pub mod token_present;
 
-pub use findings::Verdict;
 pub use format::{Format, FormatProblem, checksum_matches};
 pub use pasting::{Cleaned, Defect, clean};
+pub use token_ghcr_verdict::Verdict;
 // The `token` command's reports live with the other commands.
 pub use crate::commands::token::{report_env, report_registry, report_value};
-
-crate::register::check_meta!(
-/// The check ids this module produces (documented in `docs/checks/token.md`).
-    pub CHECK_PRESENT = "token-present", docs: "token.md", messages: "token");
-crate::register::check_meta!(pub CHECK_PASTING = "token-pasting", docs: "token.md", messages: "token.defect");
-crate::register::check_meta!(pub CHECK_FORMAT = "token-format", docs: "token.md", messages: "token");
-crate::register::check_meta!(pub CHECK_VERDICT = "token-ghcr-verdict", docs: "token.md", messages: "token.verdict");
 
 /// What kind of credential a token is, from its prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -104,6 +101,11 @@ impl TokenKind {
             TokenKind::Unknown
         }
     }
+}
+
+/// The human name of a kind (`classic personal access token (ghp_)`).
+pub(crate) fn kind_name(kind: TokenKind) -> String {
+    crate::message::text(&format!("token.kind.{}", kind.as_str()), &[])
 }
 
 /// Everything [`inspect`] learned about a token. Holds no part of the value.

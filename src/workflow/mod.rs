@@ -13,6 +13,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Location, Outcome, Status};
 use crate::report::Report;
 use crate::t;
@@ -496,7 +497,7 @@ fn report(loaded: &[Loaded], empty: Vec<PathBuf>, calls: &Calls, refused: &Refus
                         column: Some(mark.col),
                         end_column: Some(mark.end_col),
                     })
-                    .with_evidence("snippet", l.source.snippet(mark, &[]))
+                    .with_evidence(Fact::snippet(l.source.snippet(mark, &[])))
                     .with_fix([t!(
                         "workflow.yaml.syntax-fix",
                         line = mark.line,

@@ -260,7 +260,10 @@ fn problems_behind_the_used_credential_are_still_reported_without_running_helper
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1, "{:#?}", d.findings);
     assert_eq!(h[0].status, Status::Warn);
-    assert_eq!(h[0].evidence["problem"], "not-on-path");
+    assert_eq!(
+        h[0].evidence.json(ghcr_doctor::evidence::Key::Problem),
+        "not-on-path"
+    );
 }
 
 #[test]
@@ -396,9 +399,18 @@ fn a_helper_not_on_path_is_named() {
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].status, Status::Fail);
-    assert_eq!(h[0].evidence["problem"], "not-on-path");
-    assert_eq!(h[0].evidence["helper"], "docker-credential-desktop");
-    assert_eq!(h[0].evidence["configured_by"], "credsStore");
+    assert_eq!(
+        h[0].evidence.json(ghcr_doctor::evidence::Key::Problem),
+        "not-on-path"
+    );
+    assert_eq!(
+        h[0].evidence.json(ghcr_doctor::evidence::Key::Helper),
+        "docker-credential-desktop"
+    );
+    assert_eq!(
+        h[0].evidence.json(ghcr_doctor::evidence::Key::ConfiguredBy),
+        "credsStore"
+    );
     assert!(h[0].message.contains("docker-credential-desktop"));
     assert!(!h[0].fix.is_empty());
     assert_eq!(
@@ -418,8 +430,11 @@ fn a_failing_helper_reports_its_exit_code_and_a_scrubbed_line() {
     let d = discover(&options("ghcr.io", fx.env(&[])));
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1, "{:#?}", d.findings);
-    assert_eq!(h[0].evidence["problem"], "failed");
-    assert_eq!(h[0].evidence["exit_code"], 4);
+    assert_eq!(
+        h[0].evidence.json(ghcr_doctor::evidence::Key::Problem),
+        "failed"
+    );
+    assert_eq!(h[0].evidence.json(ghcr_doctor::evidence::Key::ExitCode), 4);
     assert!(h[0].message.contains("keychain locked"), "{}", h[0].message);
     assert!(!h[0].message.contains(&PAT[4..]), "{}", h[0].message);
 }
@@ -437,7 +452,10 @@ fn a_slow_helper_is_stopped_at_the_timeout() {
     assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1, "{:#?}", d.findings);
-    assert_eq!(h[0].evidence["problem"], "timeout");
+    assert_eq!(
+        h[0].evidence.json(ghcr_doctor::evidence::Key::Problem),
+        "timeout"
+    );
 }
 
 #[test]
@@ -449,7 +467,10 @@ fn a_failing_helper_never_shows_its_standard_output() {
     let d = discover(&options("ghcr.io", fx.env(&[])));
     let h = find(&d, "credential-helper");
     assert_eq!(h.len(), 1, "{:#?}", d.findings);
-    assert_eq!(h[0].evidence["problem"], "failed");
+    assert_eq!(
+        h[0].evidence.json(ghcr_doctor::evidence::Key::Problem),
+        "failed"
+    );
     let shown = serde_json::to_string(&d.findings).expect("json");
     assert!(!shown.contains("horse battery"), "{shown}");
 }
@@ -469,7 +490,9 @@ fn a_hanging_helper_is_killed_with_its_children() {
     o.helper_timeout = Some(Duration::from_millis(500));
     let d = discover(&o);
     assert_eq!(
-        find(&d, "credential-helper")[0].evidence["problem"],
+        find(&d, "credential-helper")[0]
+            .evidence
+            .json(ghcr_doctor::evidence::Key::Problem),
         "timeout"
     );
     let pid = std::fs::read_to_string(&pid_file).expect("the helper wrote its child's pid");
@@ -523,7 +546,10 @@ fn an_empty_entry_without_helper_is_stale() {
     let c = find(&d, "credential-config");
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].cause.as_deref(), Some("stale-credentials"));
-    assert_eq!(c[0].evidence["key"], "https://ghcr.io");
+    assert_eq!(
+        c[0].evidence.json(ghcr_doctor::evidence::Key::Key),
+        "https://ghcr.io"
+    );
 }
 
 #[test]
@@ -550,7 +576,10 @@ fn undecodable_auth_is_named() {
     let d = discover(&options("ghcr.io", fx.env(&[])));
     let c = find(&d, "credential-config");
     assert_eq!(c.len(), 1);
-    assert_eq!(c[0].evidence["problem"], "auth-not-base64");
+    assert_eq!(
+        c[0].evidence.json(ghcr_doctor::evidence::Key::Problem),
+        "auth-not-base64"
+    );
     assert!(!c[0].message.contains("not base64!"));
 }
 

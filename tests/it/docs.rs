@@ -77,6 +77,93 @@ fn every_registered_check_has_its_docs_section_message_keys_and_a_test() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// Every `.rs` file under `dir` with its text.
+fn rust_files(dir: &Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).expect("read source");
+            out.push((path, text));
+        }
+    }
+}
+
+/// The ids a source file declares with `check_meta!` (the `= "id"` after each invocation).
+fn declared_ids(text: &str) -> Vec<String> {
+    text.match_indices("check_meta!(")
+        .filter_map(|(i, _)| {
+            let rest = &text[i..];
+            let end = rest.find(");")?;
+            let body = &rest[..end];
+            let start = body.find("= \"")? + 3;
+            let len = body[start..].find('"')?;
+            Some(body[start..start + len].to_owned())
+        })
+        .collect()
+}
+
+/// id = file: each check is declared once, alone in its file, and the file (or, for a
+/// module's own file, its directory) is named after the check or the family it leads
+/// (`image_blobs.rs` for `image-blobs`, `explain/mod.rs` for `explain`).
+#[test]
+fn every_check_is_declared_once_in_a_file_of_its_own() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut declared: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    for (path, text) in &files {
+        if path.ends_with("src/register.rs") {
+            continue; // the macro itself
+        }
+        let ids = declared_ids(text);
+        let shown = path
+            .strip_prefix(root())
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        if ids.len() > 1 {
+            problems.push(format!("{shown} declares {} checks: {ids:?}", ids.len()));
+        }
+        for id in &ids {
+            let snake = id.replace('-', "_");
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let dir = path
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let names = |n: &str| {
+                !n.is_empty()
+                    && (snake == n
+                        || snake.starts_with(&format!("{n}_"))
+                        || snake.ends_with(&format!("_{n}")))
+            };
+            if !(names(stem) || names(dir)) {
+                problems.push(format!("{shown} declares `{id}` but is not named after it"));
+            }
+        }
+        declared.extend(ids);
+    }
+    for check in CHECKS {
+        let n = declared.iter().filter(|d| *d == check.id).count();
+        if n != 1 {
+            problems.push(format!("`{}` is declared {n} times", check.id));
+        }
+    }
+    for id in &declared {
+        if !CHECKS.iter().any(|c| c.id == id) {
+            problems.push(format!("`{id}` is declared but not in `register::CHECKS`"));
+        }
+    }
+    assert_eq!(declared.len(), CHECKS.len(), "{declared:?}");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
 #[test]
 fn every_cause_id_is_generated_from_the_catalog_and_documented() {
     let catalog: Vec<&str> = ghcr_doctor::catalog::causes()
@@ -92,4 +179,27 @@ fn every_cause_id_is_generated_from_the_catalog_and_documented() {
         assert!(!c.fix().is_empty(), "{c} has fix steps");
     }
     assert_eq!(CauseId::from_id("no-such-cause"), None);
+}
+
+/// `docs/evidence.md` is generated from the evidence keys; `GHCR_DOCTOR_BLESS=1 cargo test
+/// docs` rewrites it.
+#[test]
+fn docs_evidence_md_lists_every_evidence_key() {
+    let path = root().join("docs/evidence.md");
+    let expected = ghcr_doctor::evidence::markdown();
+    if std::env::var_os("GHCR_DOCTOR_BLESS").is_some() {
+        std::fs::write(&path, &expected).expect("write docs/evidence.md");
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/evidence.md is out of date: run `GHCR_DOCTOR_BLESS=1 cargo test docs`"
+    );
+    for key in ghcr_doctor::evidence::Key::ALL {
+        assert!(
+            actual.contains(&format!("| `{}` |", key.as_str())),
+            "docs/evidence.md has no row for {}",
+            key.as_str()
+        );
+    }
 }

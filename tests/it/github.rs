@@ -157,7 +157,7 @@ async fn classic_token_with_write_packages() {
         None,
         &["acme/app", "push permission: yes"],
     );
-    assert_eq!(repo.evidence["push"], true);
+    assert_eq!(repo.evidence.json(ghcr_doctor::evidence::Key::Push), true);
     assert_finding(
         find(&a, "github-package"),
         Status::Pass,
@@ -211,7 +211,12 @@ async fn classic_token_without_write_packages_names_the_scope_and_where() {
         "{:?}",
         scopes.fix
     );
-    assert_eq!(scopes.evidence["missing_scope"], "write:packages");
+    assert_eq!(
+        scopes
+            .evidence
+            .json(ghcr_doctor::evidence::Key::MissingScope),
+        "write:packages"
+    );
     // read:packages is enough to look the package up.
     assert_eq!(find(&a, "github-package").status, Status::Pass);
     assert_eq!(
@@ -416,7 +421,10 @@ async fn sso_required_names_the_authorisation_url() {
             Some("sso-not-authorized"),
             &[fake::SSO_URL],
         );
-        assert_eq!(f.evidence["sso_url"], fake::SSO_URL);
+        assert_eq!(
+            f.evidence.json(ghcr_doctor::evidence::Key::SsoUrl),
+            fake::SSO_URL
+        );
     }
     assert!(a.facts.sso_required);
     assert_eq!(a.facts.sso_url.as_deref(), Some(fake::SSO_URL));
@@ -563,7 +571,10 @@ async fn user_owned_and_missing_packages() {
         .find(|f| f.target == "ghcr.io/alice/blog")
         .expect("blog");
     assert_finding(blog, Status::Pass, None, &["linked to alice/blog"]);
-    assert_eq!(blog.evidence["owner_kind"], "user");
+    assert_eq!(
+        blog.evidence.json(ghcr_doctor::evidence::Key::OwnerKind),
+        "user"
+    );
     let new = all(&a, "github-package")
         .into_iter()
         .find(|f| f.target == "ghcr.io/acme/new-thing")

@@ -727,8 +727,8 @@ fn every_login_check_id_has_a_docs_section() {
     let docs = std::fs::read_to_string(crate::support::root().join("docs/checks/login.md"))
         .expect("docs/checks/login.md");
     for id in [
-        ghcr_doctor::login::CHECK_CANDIDATE,
-        ghcr_doctor::login::CHECK_WRITE,
+        ghcr_doctor::login::login_candidate::CHECK,
+        ghcr_doctor::login::login_write::CHECK,
     ] {
         assert!(docs.contains(&format!("\n## {id}\n")), "no `## {id}`");
     }

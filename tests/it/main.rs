@@ -12,6 +12,7 @@ mod credentials;
 mod delivery;
 mod dependencies;
 mod docs;
+mod evidence;
 mod explain;
 mod explain_run;
 mod github;

@@ -52,7 +52,10 @@ fn a_realm_on_another_host_warns_naming_both_hosts() {
         "the warning names both hosts: {}",
         login.message
     );
-    assert_eq!(login.evidence["realm_host"], "localhost");
+    assert_eq!(
+        login.evidence.json(ghcr_doctor::evidence::Key::RealmHost),
+        "localhost"
+    );
     // The login worked: the probes go on.
     expect(&report, "registry-pull", &image, Pass, None);
     expect(&report, "registry-push", &image, Pass, None);

@@ -225,7 +225,10 @@ fn every_pasting_defect_is_named_and_the_kind_still_found() {
         assert_eq!(pasting.len(), 1, "{defect}: {pasting:#?}");
         assert_eq!(pasting[0].status, Status::Fail, "{defect}");
         assert_eq!(pasting[0].cause.as_deref(), Some("secret-whitespace"));
-        assert_eq!(pasting[0].evidence["defect"], defect);
+        assert_eq!(
+            pasting[0].evidence.json(ghcr_doctor::evidence::Key::Defect),
+            defect
+        );
         // The cleaned value is the real token: format and verdict still pass.
         assert_eq!(
             status_of(&f, "token-format"),
@@ -454,14 +457,26 @@ fn stdin_and_from_env_conflict() {
 fn every_check_id_has_a_docs_section() {
     use ghcr_doctor::{credentials, token};
     let cases = [
-        ("docs/checks/token.md", token::CHECK_PRESENT),
-        ("docs/checks/token.md", token::CHECK_PASTING),
-        ("docs/checks/token.md", token::CHECK_FORMAT),
-        ("docs/checks/token.md", token::CHECK_VERDICT),
-        ("docs/checks/credentials.md", credentials::CHECK_SOURCE),
-        ("docs/checks/credentials.md", credentials::CHECK_ENV),
-        ("docs/checks/credentials.md", credentials::CHECK_CONFIG),
-        ("docs/checks/credentials.md", credentials::CHECK_HELPER),
+        ("docs/checks/token.md", token::token_present::CHECK),
+        ("docs/checks/token.md", token::token_pasting::CHECK),
+        ("docs/checks/token.md", token::token_format::CHECK),
+        ("docs/checks/token.md", token::token_ghcr_verdict::CHECK),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_source::CHECK,
+        ),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_env::CHECK,
+        ),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_config::CHECK,
+        ),
+        (
+            "docs/checks/credentials.md",
+            credentials::credential_helper::CHECK,
+        ),
     ];
     for (file, id) in cases {
         let text = std::fs::read_to_string(crate::support::root().join(file)).expect("read docs");

@@ -1,14 +1,13 @@
 //! Judging GitHub's answers: one file per check turns replies into findings; this file
 //! holds what they share (the finding stamp, skips, network errors, SSO).
 
-mod package;
-mod repo;
-mod token;
+pub mod github_package;
+pub mod github_repo_access;
+pub mod github_token_scopes;
+pub mod github_token_valid;
+pub mod github_workflow_permissions;
 
-pub(crate) use package::PACKAGE;
-pub(crate) use repo::{REPO_ACCESS, WORKFLOW_PERMISSIONS};
-pub(crate) use token::{TOKEN_SCOPES, TOKEN_VALID};
-
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Check, Finding, Outcome};
 use crate::github::headers::Expiry;
 use crate::github::{Failure, Reply};
@@ -39,8 +38,8 @@ impl Judge<'_> {
         message: String,
     ) -> Finding {
         Finding::new(check, outcome, target, message)
-            .with_evidence("api_url", self.inputs.api_url)
-            .with_evidence("token_kind", self.inputs.kind.as_str())
+            .with_evidence(Fact::api_url(self.inputs.api_url))
+            .with_evidence(Fact::token_kind(self.inputs.kind.as_str()))
     }
 
     pub(crate) fn skip(&self, check: &Check, target: &str, message: String) -> Finding {
@@ -75,7 +74,7 @@ impl Judge<'_> {
                 self.skip(check, target, message)
                     .with_fix(tl!("github.fix.rate-limited"))
                     .with_cause(CauseId::RateLimited)
-                    .with_evidence("status", status)
+                    .with_evidence(Fact::status(status))
             }
             Failure::SsoRequired { url } => self.sso(check, target, url.as_deref()),
             Failure::BadCredentials { .. } => {
@@ -98,7 +97,7 @@ impl Judge<'_> {
                     target,
                     t!("github.skip.unexpected", status = status, message = message),
                 )
-                .with_evidence("status", status),
+                .with_evidence(Fact::status(status)),
         }
     }
 
@@ -142,7 +141,7 @@ impl Judge<'_> {
             message,
         );
         if let Some(url) = url {
-            f = f.with_evidence("sso_url", url);
+            f = f.with_evidence(Fact::sso_url(url));
         }
         f
     }

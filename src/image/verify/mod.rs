@@ -10,41 +10,35 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use super::manifest::{self, Descriptor, Digest, Manifest, Platform};
+use super::manifest::{Descriptor, Digest, Platform};
 use super::source::{Source, SourceError};
-use crate::finding::{CauseId, Check, Finding, Outcome};
-use crate::reference::Reference;
-use crate::{t, tl};
-
-crate::register::check_meta!(pub CHECK_MANIFEST = "image-manifest", docs: "verify.md", messages: "verify.manifest");
-crate::register::check_meta!(pub CHECK_DIGEST = "image-digest", docs: "verify.md", messages: "verify.digest");
-crate::register::check_meta!(pub CHECK_PLATFORMS = "image-platforms", docs: "verify.md", messages: "verify.platforms");
-crate::register::check_meta!(pub CHECK_BLOBS = "image-blobs", docs: "verify.md", messages: "verify.blobs");
-crate::register::check_meta!(pub CHECK_ANONYMOUS = "image-anonymous-pull", docs: "verify.md", messages: "verify.anonymous");
+use crate::evidence::Fact;
+use crate::finding::{Check, Finding, Outcome};
+use crate::t;
 
 /// Every check id, in run order.
 pub const CHECKS: [Check; 5] = [
-    CHECK_MANIFEST,
-    CHECK_DIGEST,
-    CHECK_PLATFORMS,
-    CHECK_BLOBS,
-    CHECK_ANONYMOUS,
+    image_manifest::CHECK,
+    image_digest::CHECK,
+    image_platforms::CHECK,
+    image_blobs::CHECK,
+    image_anonymous_pull::CHECK,
 ];
 
-mod anonymous;
-mod blobs;
-mod digest;
-mod platforms;
+pub mod image_anonymous_pull;
+pub mod image_blobs;
+pub mod image_digest;
+pub mod image_manifest;
+pub mod image_platforms;
 #[cfg(test)]
 mod tests;
 mod walk;
 
-use anonymous::anonymous_finding;
-use blobs::plan_blobs;
-use digest::digest_finding;
-use platforms::platform_findings;
+use image_anonymous_pull::anonymous_finding;
+use image_blobs::plan_blobs;
+use image_manifest::{manifest_passed, read_root};
+use image_platforms::platform_findings;
 use walk::walk;
 
 /// Reports download progress for `--pull`. The CLI draws a bar; the library only counts.
@@ -169,19 +163,21 @@ impl VerifiedImage {
     }
 }
 
-pub(super) fn descriptor_json(d: &Descriptor) -> Value {
-    let mut v = json!({"mediaType": d.media_type, "digest": d.digest.as_str(), "size": d.size});
-    if let (Some(p), Some(obj)) = (&d.platform, v.as_object_mut()) {
-        obj.insert("platform".into(), Value::from(p.to_string()));
+/// A descriptor as evidence.
+pub(super) fn descriptor_json(d: &Descriptor) -> crate::evidence::Descriptor {
+    crate::evidence::Descriptor {
+        media_type: d.media_type.clone(),
+        digest: d.digest.to_string(),
+        size: d.size,
+        platform: d.platform.as_ref().map(ToString::to_string),
     }
-    v
 }
 
 /// Verifies the image `input` through `source`; with `anonymous`, also that it can be
 /// pulled without credentials.
 ///
 /// The checks run level by level: the root manifest (`image-manifest`, `image-digest`),
-/// the child manifests ([`walk`]), then the blobs ([`blobs`]) with the anonymous pull
+/// the child manifests ([`walk`]), then the blobs ([`image_blobs`]) with the anonymous pull
 /// alongside, and last the platforms, which need the manifests and, for a single image,
 /// its config.
 pub async fn verify<S: Source, A: Source>(
@@ -204,15 +200,10 @@ pub async fn verify<S: Source, A: Source>(
     let walk = walk(source, repo, input, &actual, root, options, deadline).await;
     image.manifest_steps += walk.waves;
     if !walk.problems.iter().any(Finding::is_failure) {
-        image.findings.push(Finding::new(
-            &CHECK_MANIFEST,
-            Outcome::Pass,
+        image.findings.push(manifest_passed(
             input,
-            t!(
-                "verify.manifest.ok",
-                media_type = image.media_type.as_deref().unwrap_or_default(),
-                children = walk.children
-            ),
+            image.media_type.as_deref().unwrap_or_default(),
+            walk.children,
         ));
     }
     image.findings.extend(walk.problems);
@@ -240,7 +231,7 @@ pub async fn verify<S: Source, A: Source>(
         }
     };
     let (checked, anonymous_pull) = futures_util::join!(
-        blobs::check_all(source, repo, input, &plan, options, deadline),
+        image_blobs::check_all(source, repo, input, &plan, options, deadline),
         anonymous_pull
     );
 
@@ -268,7 +259,7 @@ pub async fn verify<S: Source, A: Source>(
         &options.platforms,
         single,
     ));
-    image.findings.extend(blobs::findings(
+    image.findings.extend(image_blobs::findings(
         input,
         plan,
         checked.problems,
@@ -302,7 +293,7 @@ impl VerifiedImage {
     fn skip_rest(mut self, anonymous: bool) -> VerifiedImage {
         for check in CHECKS {
             let done = self.findings.iter().any(|f| f.check == check);
-            if !done && (check != CHECK_ANONYMOUS || anonymous) {
+            if !done && (check != image_anonymous_pull::CHECK || anonymous) {
                 self.findings.push(Finding::new(
                     &check,
                     Outcome::Skip,
@@ -315,97 +306,19 @@ impl VerifiedImage {
     }
 }
 
-/// Level 1: parses the reference and reads the root manifest. On success the digest
-/// finding is the last of `image.findings` (it is reported after the walk's); on failure
-/// the findings say why and `None` is returned.
-async fn read_root<S: Source>(
-    source: &S,
-    input: &str,
-    options: &Options,
-    image: &mut VerifiedImage,
-) -> Option<(Reference, Digest, Manifest)> {
-    let reference = match Reference::parse(input) {
-        Ok(r) => r,
-        Err(e) => {
-            let mut f = Finding::new(
-                &CHECK_MANIFEST,
-                Outcome::Fail(e.cause),
-                input,
-                e.message.clone(),
-            );
-            if let Some(s) = &e.suggestion {
-                f = f.with_evidence("suggestion", s.as_str());
-            }
-            image.findings.push(f);
-            return None;
-        }
-    };
-    image.manifest_steps = 1;
-    let fetched = match source
-        .get_manifest(reference.repository(), reference.manifest_reference())
-        .await
-    {
-        Ok(Some(f)) => f,
-        Ok(None) => {
-            image.findings.push(Finding::new(
-                &CHECK_MANIFEST,
-                Outcome::Fail(CauseId::ImageNotFound),
-                input,
-                t!("verify.manifest.not-found", reference = input),
-            ));
-            return None;
-        }
-        Err(e) => {
-            image
-                .findings
-                .push(source_failure(&CHECK_MANIFEST, input, &e));
-            return None;
-        }
-    };
-    let actual = Digest::sha256(&fetched.bytes);
-    image.digest = Some(actual.to_string());
-    let digest_checked = digest_finding(
-        input,
-        &fetched.bytes,
-        fetched.docker_content_digest.as_deref(),
-        &reference,
-        &options.expected,
-    );
-    match manifest::parse(&fetched.bytes, fetched.media_type.as_deref()) {
-        Ok(root) => {
-            image.findings.push(digest_checked);
-            Some((reference, actual, root))
-        }
-        Err(e) => {
-            let mut f = Finding::new(
-                &CHECK_MANIFEST,
-                Outcome::Fail(e.cause()),
-                input,
-                t!("verify.manifest.unreadable", digest = actual, reason = e),
-            );
-            if e == manifest::ManifestError::Schema1 {
-                f = f.with_fix(tl!("verify.manifest.schema1-fix"));
-            }
-            image.findings.push(f);
-            image.findings.push(digest_checked);
-            None
-        }
-    }
-}
-
 /// The registry's answer as evidence: status, error code, its own words.
 pub(super) fn with_answer(mut f: Finding, e: &SourceError) -> Finding {
     if let Some(status) = e.status() {
-        f = f.with_evidence("status", status);
+        f = f.with_evidence(Fact::status(status));
     }
     if let Some(code) = e.code() {
-        f = f.with_evidence("code", code);
+        f = f.with_evidence(Fact::code(code));
     }
     if let Some(answer) = e.answer() {
-        f = f.with_evidence("answer", answer);
+        f = f.with_evidence(Fact::answer(answer));
     }
     if let Some(bearer) = e.error.refusal().and_then(|r| r.bearer_error()) {
-        f = f.with_evidence("bearer_error", bearer);
+        f = f.with_evidence(Fact::bearer_error(bearer));
     }
     f
 }

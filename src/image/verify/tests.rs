@@ -2,10 +2,13 @@
 
 use std::collections::HashMap;
 
-use super::digest::digest_finding;
-use super::platforms::platform_findings;
+use super::image_digest::digest_finding;
+use super::image_platforms::platform_findings;
 use super::*;
 use crate::finding::Status;
+use crate::image::manifest;
+use crate::reference::Reference;
+use serde_json::{Value, json};
 
 /// An in-memory registry for paths a real one cannot produce (a lying
 /// `Docker-Content-Digest`, schema 1, foreign layers).
@@ -130,7 +133,7 @@ fn an_absent_docker_content_digest_is_never_said_to_match() {
     let f = image
         .findings
         .iter()
-        .find(|f| f.check == CHECK_DIGEST)
+        .find(|f| f.check == image_digest::CHECK)
         .expect("digest finding");
     assert_eq!(f.status, Status::Info, "{}", f.message);
     assert!(!f.message.contains("matches"), "{}", f.message);
@@ -144,7 +147,7 @@ fn an_absent_docker_content_digest_is_never_said_to_match() {
     let f = pinned
         .findings
         .iter()
-        .find(|f| f.check == CHECK_DIGEST)
+        .find(|f| f.check == image_digest::CHECK)
         .expect("digest finding");
     assert!(!f.message.contains("matches the registry"), "{}", f.message);
 }
@@ -158,8 +161,8 @@ fn a_lying_docker_content_digest_fails() {
         entry.2 = Some(Digest::sha256(b"other").to_string());
     }
     let image = run(&m, "r.example/o/a:v1", &Options::default());
-    assert_eq!(statuses(&image, CHECK_DIGEST), vec![Status::Fail]);
-    assert_eq!(statuses(&image, CHECK_BLOBS), vec![Status::Pass]);
+    assert_eq!(statuses(&image, image_digest::CHECK), vec![Status::Fail]);
+    assert_eq!(statuses(&image, image_blobs::CHECK), vec![Status::Pass]);
     assert_eq!(image.platforms, vec!["linux/riscv64"]);
 }
 
@@ -175,13 +178,13 @@ fn schema1_root_is_refused_with_a_fix_and_the_rest_skipped() {
     let f = image
         .findings
         .iter()
-        .find(|f| f.check == CHECK_MANIFEST)
+        .find(|f| f.check == image_manifest::CHECK)
         .expect("manifest finding");
     assert_eq!(f.status, Status::Fail);
     assert!(f.message.contains("schema 1"), "{}", f.message);
     assert!(!f.fix.is_empty());
-    assert_eq!(statuses(&image, CHECK_BLOBS), vec![Status::Skip]);
-    assert_eq!(statuses(&image, CHECK_PLATFORMS), vec![Status::Skip]);
+    assert_eq!(statuses(&image, image_blobs::CHECK), vec![Status::Skip]);
+    assert_eq!(statuses(&image, image_platforms::CHECK), vec![Status::Skip]);
 }
 
 #[test]
@@ -199,20 +202,20 @@ fn foreign_layers_are_skipped_with_a_note_and_head_size_mismatch_fails() {
     simple(&mut m, vec![good, foreign]);
     let image = run(&m, "r.example/o/a:v1", &Options::default());
     assert_eq!(
-        statuses(&image, CHECK_BLOBS),
+        statuses(&image, image_blobs::CHECK),
         vec![Status::Fail, Status::Info]
     );
     let fail = image
         .findings
         .iter()
-        .find(|f| f.check == CHECK_BLOBS && f.status == Status::Fail)
+        .find(|f| f.check == image_blobs::CHECK && f.status == Status::Fail)
         .expect("fail");
     assert!(
         fail.message.contains(&digest) && fail.message.contains('3'),
         "{}",
         fail.message
     );
-    assert_eq!(fail.evidence["actual_size"], 3);
+    assert_eq!(fail.evidence.json(crate::evidence::Key::ActualSize), 3);
     // The foreign layer is not counted as something the registry holds.
     assert_eq!(image.blob_count, 2);
 }
@@ -324,7 +327,7 @@ fn a_child_with_other_content_fails_and_a_missing_attestation_only_warns() {
     );
     let image = run(&m, "r.example/o/a:v1", &Options::default());
     assert_eq!(
-        statuses(&image, CHECK_MANIFEST),
+        statuses(&image, image_manifest::CHECK),
         vec![Status::Fail, Status::Warn]
     );
     let fail = &image.findings[0];
@@ -364,7 +367,7 @@ fn nesting_is_followed_but_bounded() {
     m.manifests
         .insert("deep".into(), m.manifests["level5"].clone());
     let deep = run(&m, "r.example/o/a:deep", &Options::default());
-    assert_eq!(statuses(&deep, CHECK_MANIFEST), vec![Status::Fail]);
+    assert_eq!(statuses(&deep, image_manifest::CHECK), vec![Status::Fail]);
 }
 
 #[test]
@@ -385,7 +388,10 @@ fn the_platform_fix_names_every_requested_platform() {
         "{:?}",
         f[0].fix
     );
-    assert_eq!(f[0].evidence["missing"], json!(["linux/arm64"]));
+    assert_eq!(
+        f[0].evidence.json(crate::evidence::Key::Missing),
+        json!(["linux/arm64"])
+    );
 }
 
 #[test]
@@ -501,7 +507,7 @@ fn each_bound_stops_verify_with_a_finding_that_names_it() {
                 children: 2,
                 ..Limits::default()
             },
-            CHECK_MANIFEST,
+            image_manifest::CHECK,
             "2 distinct child manifests",
         ),
         (
@@ -509,7 +515,7 @@ fn each_bound_stops_verify_with_a_finding_that_names_it() {
                 manifest_bytes: 100,
                 ..Limits::default()
             },
-            CHECK_MANIFEST,
+            image_manifest::CHECK,
             "100 B",
         ),
         (
@@ -517,7 +523,7 @@ fn each_bound_stops_verify_with_a_finding_that_names_it() {
                 blobs: 7,
                 ..Limits::default()
             },
-            CHECK_BLOBS,
+            image_blobs::CHECK,
             "7 distinct blobs",
         ),
         (
@@ -525,7 +531,7 @@ fn each_bound_stops_verify_with_a_finding_that_names_it() {
                 time: std::time::Duration::ZERO,
                 ..Limits::default()
             },
-            CHECK_MANIFEST,
+            image_manifest::CHECK,
             "0 s",
         ),
     ];

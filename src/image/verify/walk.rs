@@ -8,8 +8,10 @@ use futures_util::stream::{self, StreamExt};
 
 #[cfg(doc)]
 use super::Limits;
-use super::platforms::platform_label;
-use super::{CHECK_MANIFEST, Options, descriptor_json, human_size, source_failure};
+use super::image_manifest;
+use super::image_platforms::platform_label;
+use super::{Options, descriptor_json, human_size, source_failure};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Check, Finding, Outcome, Status};
 use crate::image::manifest::{self, Descriptor, Digest, ImageManifest, Manifest, Platform};
 use crate::image::source::{FetchedManifest, Source, SourceError};
@@ -90,7 +92,7 @@ pub(super) async fn walk<S: Source>(
         depth += 1;
         if depth > MAX_DEPTH {
             walk.problems.push(Finding::new(
-                &CHECK_MANIFEST,
+                &image_manifest::CHECK,
                 Outcome::Fail(CauseId::ImageManifestInvalid),
                 input,
                 t!("verify.manifest.too-deep", depth = MAX_DEPTH),
@@ -111,7 +113,7 @@ pub(super) async fn walk<S: Source>(
         if walk.children + distinct.len() > limits.children {
             walk.problems.push(bound(
                 input,
-                &CHECK_MANIFEST,
+                &image_manifest::CHECK,
                 t!("verify.bounds.children", limit = limits.children),
             ));
             break;
@@ -120,7 +122,7 @@ pub(super) async fn walk<S: Source>(
         if bytes.saturating_add(declared) > limits.manifest_bytes {
             walk.problems.push(bound(
                 input,
-                &CHECK_MANIFEST,
+                &image_manifest::CHECK,
                 t!(
                     "verify.bounds.bytes",
                     limit = human_size(limits.manifest_bytes)
@@ -131,7 +133,7 @@ pub(super) async fn walk<S: Source>(
         if Instant::now() >= deadline {
             walk.problems.push(bound(
                 input,
-                &CHECK_MANIFEST,
+                &image_manifest::CHECK,
                 t!("verify.bounds.time", limit = limits.time.as_secs()),
             ));
             break;
@@ -241,16 +243,16 @@ impl Child {
         let f = match self {
             Child::Image(_) | Child::Index(_) => return None,
             Child::Incomplete(message) => Finding::caused(
-                &CHECK_MANIFEST,
+                &image_manifest::CHECK,
                 status,
                 CauseId::ImageIncomplete,
                 input,
                 message,
             )
-            .with_evidence("descriptor", descriptor_json(d)),
+            .with_evidence(Fact::descriptor(descriptor_json(d))),
             Child::Failed(e) => {
-                let mut f = source_failure(&CHECK_MANIFEST, input, &e)
-                    .with_evidence("descriptor", descriptor_json(d));
+                let mut f = source_failure(&image_manifest::CHECK, input, &e)
+                    .with_evidence(Fact::descriptor(descriptor_json(d)));
                 f.status = status;
                 f
             }

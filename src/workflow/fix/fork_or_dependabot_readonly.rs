@@ -6,6 +6,7 @@
 //! job `if:`. Steps and jobs with an `if:` of their own are left alone: joining two
 //! conditions is a choice.
 
+use crate::evidence::{Fact, Key};
 use crate::finding::Finding;
 use crate::t;
 use crate::workflow::yaml::Node;
@@ -23,7 +24,7 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
 }
 
 fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
-    if f.evidence.get("security").is_some_and(|v| v == true) {
+    if matches!(f.evidence.get(Key::Security), Some(Fact::Security(true))) {
         return refuse(f, t!("workflow.fix.fork.target"));
     }
     let job_id = f.target.strip_prefix("jobs.").unwrap_or(&f.target);

@@ -4,6 +4,7 @@
 //! registry that token opens), and a push to a misspelt ghcr.io host is pointed at ghcr.io.
 //! Any other mismatch is a choice between two registries, so the file is left alone.
 
+use crate::evidence::{Fact, Key};
 use crate::finding::Finding;
 use crate::t;
 use crate::workflow::push::GHCR;
@@ -19,7 +20,7 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
 }
 
 fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
-    let Some(pushed) = f.evidence.get("registry").and_then(|v| v.as_str()) else {
+    let Some(Fact::Registry(pushed)) = f.evidence.get(Key::Registry) else {
         return refuse(f, t!("workflow.fix.mismatch.unknown"));
     };
     let job_id = f.target.strip_prefix("jobs.").unwrap_or(&f.target);
@@ -244,12 +245,7 @@ fn login_command(
 
 /// The push on `push_line` names a misspelt host: write the login's registry instead.
 fn retarget_push(doc: &Doc<'_>, f: &Finding, pushed: &str) -> (String, Answer) {
-    let Some(push_line) = f
-        .evidence
-        .get("push_line")
-        .and_then(|v| v.as_u64())
-        .and_then(|n| usize::try_from(n).ok())
-    else {
+    let Some(&Fact::PushLine(push_line)) = f.evidence.get(Key::PushLine) else {
         return refuse(f, t!("workflow.fix.mismatch.unknown"));
     };
     let start = doc.line_start(push_line);

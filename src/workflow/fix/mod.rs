@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Location, Outcome as Verdict, Status};
 use crate::report::Report;
 use crate::t;
@@ -401,7 +402,7 @@ fn note(
     };
     Finding::new(&FIX_CHECK, verdict, target, message)
         .with_location(Location::line(Some(file.to_owned()), line))
-        .with_evidence("rule", rule)
+        .with_evidence(Fact::rule(rule))
 }
 
 /// One note per remaining finding whose fix needs `--fix=all`.

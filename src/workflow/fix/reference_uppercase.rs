@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::evidence::Key;
 use crate::finding::Finding;
 use crate::t;
 use crate::workflow::rules::reference_uppercase::expression_ranges;
@@ -97,7 +98,7 @@ pub(super) fn fix(doc: &Doc<'_>, findings: &[&Finding], _: &Options) -> Vec<(Str
                 ));
                 continue;
             }
-            if !f.evidence.contains_key("context") {
+            if !f.evidence.contains(Key::Context) {
                 out.push(literal(f, from, slice));
                 continue;
             }

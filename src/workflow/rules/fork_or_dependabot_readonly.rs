@@ -2,6 +2,7 @@
 //! skips forks (and Dependabot), whose runs get a read-only token and no secrets; a job on
 //! `pull_request_target` must not push the pull request's own code.
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Status};
 use crate::workflow::model::Job;
 use crate::workflow::push::{JobScan, Push};
@@ -68,7 +69,7 @@ pub(super) fn check(an: &Analysis<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) 
                     false,
                 )
                 .with_fix(tl!("workflow.fork.fix-target"))
-                .with_evidence("security", true),
+                .with_evidence(Fact::security(true)),
             );
         }
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Status};
 use crate::secret::{Service, shape};
 use crate::token::TokenKind;
@@ -51,8 +52,8 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
                     true,
                 )
                 .with_fix(fix())
-                .with_evidence("kind", kind)
-                .with_evidence("length", value.len()),
+                .with_evidence(Fact::kind(kind))
+                .with_evidence(Fact::length(value.len())),
             );
         }
     });
@@ -76,7 +77,7 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
                     true,
                 )
                 .with_fix(fix())
-                .with_evidence("length", length),
+                .with_evidence(Fact::length(length)),
             );
         };
     // Passwords given to logins and to `container:`/`services:` credentials.

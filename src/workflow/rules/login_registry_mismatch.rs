@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Status};
 use crate::t;
 use crate::workflow::push::Registry;
@@ -69,8 +70,8 @@ pub(super) fn check(an: &Analysis<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>)
                     message,
                     false,
                 )
-                .with_evidence("registry", registry.as_str())
-                .with_evidence("push_line", push.mark.line)
+                .with_evidence(Fact::registry(registry.as_str()))
+                .with_evidence(Fact::push_line(push.mark.line))
                 .with_fix([t!(
                     "workflow.login.fix-mismatch",
                     registry = registry,

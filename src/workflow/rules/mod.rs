@@ -1,5 +1,6 @@
 //! The workflow rules, one file each; every rule id is also a cause id in the catalog.
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Check, Finding, Location, Status};
 
 use super::Analysis;
@@ -68,13 +69,13 @@ pub(crate) fn finding(
             column: Some(mark.col),
             end_column: Some(mark.end_col),
         })
-        .with_evidence("snippet", {
+        .with_evidence(Fact::snippet({
             let mut secrets = an.secrets.clone();
             if mask {
                 secrets.push(mark);
             }
             an.wf.source.snippet(mark, &secrets)
-        })
+        }))
 }
 
 /// `jobs.<id>`, the target of a job's findings.

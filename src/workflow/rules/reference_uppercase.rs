@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use crate::evidence::Fact;
 use crate::finding::{Finding, Status};
 use crate::workflow::expr;
 use crate::workflow::push::ImageRef;
@@ -74,7 +75,7 @@ fn reference(an: &Analysis<'_>, job: &str, r: &ImageRef) -> Option<Finding> {
             false,
         )
         .with_fix(fix)
-        .with_evidence("context", context),
+        .with_evidence(Fact::context(context)),
     )
 }
 

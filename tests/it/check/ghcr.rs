@@ -84,15 +84,24 @@ fn a_writer_passes_and_the_405_on_cancel_is_normal() {
         expect(&report, check, target, Pass, None);
     }
     let push = finding(&report, "registry-push", APP);
-    assert_eq!(push.evidence["cancel_status"], 405);
+    assert_eq!(
+        push.evidence.json(ghcr_doctor::evidence::Key::CancelStatus),
+        405
+    );
     assert!(
         push.message.contains("expires on the server"),
         "{}",
         push.message
     );
     let login = finding(&report, "registry-login", APP);
-    assert_eq!(login.evidence["token_fields"], serde_json::json!(["token"]));
-    assert_eq!(login.evidence["expires_in"], serde_json::Value::Null);
+    assert_eq!(
+        login.evidence.json(ghcr_doctor::evidence::Key::TokenFields),
+        serde_json::json!(["token"])
+    );
+    assert_eq!(
+        login.evidence.json(ghcr_doctor::evidence::Key::ExpiresIn),
+        serde_json::Value::Null
+    );
     // The first request carried no credential (ghcr.io answers Basic-first with 403), and
     // Basic went only to the token realm.
     let reqs = fake.requests();
@@ -133,9 +142,10 @@ fn denials_are_named_by_message_and_token_kind() {
         expect(&report, "registry-pull", APP, Pass, None);
         expect(&report, "registry-push", APP, Fail, Some(cause));
         let push = finding(&report, "registry-push", APP);
-        assert_eq!(push.evidence["status"], 403);
+        assert_eq!(push.evidence.json(ghcr_doctor::evidence::Key::Status), 403);
         assert!(
-            push.evidence["answer"]
+            push.evidence
+                .json(ghcr_doctor::evidence::Key::Answer)
                 .as_str()
                 .is_some_and(|a| a.starts_with("denied: ")),
             "{push:#?}"
@@ -249,7 +259,7 @@ fn access_token_field_alone_is_accepted() {
     expect(&report, "registry-push", APP, Pass, None);
     let login = finding(&report, "registry-login", APP);
     assert_eq!(
-        login.evidence["token_fields"],
+        login.evidence.json(ghcr_doctor::evidence::Key::TokenFields),
         serde_json::json!(["access_token"])
     );
 }
@@ -332,7 +342,9 @@ fn a_realm_that_refuses_several_scopes_gets_one_request_per_scope() {
     );
     expect(&report, "registry-login", &a, Pass, None);
     assert_eq!(
-        finding(&report, "registry-login", &a).evidence["token_requests"],
+        finding(&report, "registry-login", &a)
+            .evidence
+            .json(ghcr_doctor::evidence::Key::TokenRequests),
         3
     );
     expect(&report, "registry-push", &a, Pass, None);

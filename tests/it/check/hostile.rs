@@ -136,7 +136,10 @@ fn an_upload_without_location_still_proves_push() {
     let f = finding(&report, "registry-push", &image);
     assert_eq!(f.status, ghcr_doctor::finding::Status::Pass);
     assert!(f.message.contains("expires on the server"), "{}", f.message);
-    assert_eq!(f.evidence["cancelled"], false);
+    assert_eq!(
+        f.evidence.json(ghcr_doctor::evidence::Key::Cancelled),
+        false
+    );
     // No DELETE was sent to a guessed URL.
     assert!(server.requests().iter().all(|r| r.method != "DELETE"));
 }

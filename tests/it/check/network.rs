@@ -139,9 +139,9 @@ fn transient_503s_are_retried_and_counted() {
     );
     expect(&report, "registry-reachable", &image, Pass, None);
     let f = finding(&report, "registry-reachable", &image);
-    assert_eq!(f.evidence["attempts"], 3);
+    assert_eq!(f.evidence.json(ghcr_doctor::evidence::Key::Attempts), 3);
     assert_eq!(
-        f.evidence["retried_statuses"],
+        f.evidence.json(ghcr_doctor::evidence::Key::RetriedStatuses),
         serde_json::json!([503, 503])
     );
 }

@@ -63,7 +63,9 @@ fn open_registry_everything_passes_a_missing_tag_warns_and_nothing_is_written() 
     );
     // Open mode allows the cancel.
     assert_eq!(
-        finding(&report, "registry-push", &app).evidence["cancelled"],
+        finding(&report, "registry-push", &app)
+            .evidence
+            .json(ghcr_doctor::evidence::Key::Cancelled),
         true
     );
     assert!(report.ok(), "a missing tag is not a failure");
@@ -92,7 +94,9 @@ fn htpasswd_writer_passes_and_a_bad_password_fails_login() {
         expect(&report, check, &app, Pass, None);
     }
     assert_eq!(
-        finding(&report, "registry-login", &app).evidence["auth_scheme"],
+        finding(&report, "registry-login", &app)
+            .evidence
+            .json(ghcr_doctor::evidence::Key::AuthScheme),
         "basic"
     );
 
@@ -148,11 +152,20 @@ fn token_mode_grants_are_enforced_and_named() {
         Some("image-not-found"),
     );
     let push = finding(&report, "registry-push", &private);
-    assert_eq!(push.evidence["cancel_status"], 401, "{push:#?}");
-    assert_eq!(push.evidence["cancelled"], false);
+    assert_eq!(
+        push.evidence.json(ghcr_doctor::evidence::Key::CancelStatus),
+        401,
+        "{push:#?}"
+    );
+    assert_eq!(
+        push.evidence.json(ghcr_doctor::evidence::Key::Cancelled),
+        false
+    );
     let login = finding(&report, "registry-login", &private);
     assert_eq!(
-        login.evidence["granted_actions"],
+        login
+            .evidence
+            .json(ghcr_doctor::evidence::Key::GrantedActions),
         serde_json::json!(["pull", "push"])
     );
     assert!(report.ok(), "{:#?}", report.findings);
@@ -172,8 +185,11 @@ fn token_mode_grants_are_enforced_and_named() {
         Some("registry-denied"),
     );
     let push = finding(&report, "registry-push", &private);
-    assert_eq!(push.evidence["status"], 401);
-    assert_eq!(push.evidence["bearer_error"], "insufficient_scope");
+    assert_eq!(push.evidence.json(ghcr_doctor::evidence::Key::Status), 401);
+    assert_eq!(
+        push.evidence.json(ghcr_doctor::evidence::Key::BearerError),
+        "insufficient_scope"
+    );
     assert_eq!(report.exit_code(), 1);
 
     // Nobody: signed in, but may do nothing.

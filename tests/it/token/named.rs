@@ -117,8 +117,14 @@ fn other_registries_fail_only_masked_and_unexpanded_and_note_the_rest() {
     let b64 = base64::engine::general_purpose::STANDARD.encode(format!("octocat:{CLASSIC}"));
     let f = inspect(&b64).findings("stdin", "ghcr.io");
     let named = f.iter().find(|f| f.cause.is_some()).expect("named");
-    assert_eq!(named.evidence["inside"], "classic-pat");
-    assert_eq!(named.evidence["with_user"], true);
+    assert_eq!(
+        named.evidence.json(ghcr_doctor::evidence::Key::Inside),
+        "classic-pat"
+    );
+    assert_eq!(
+        named.evidence.json(ghcr_doctor::evidence::Key::WithUser),
+        true
+    );
     assert!(
         named.message.contains("classic personal access token"),
         "{}",

@@ -23,8 +23,10 @@ fn allowed_lines(text: &str, findings: &[Finding]) -> HashSet<usize> {
             continue;
         };
         allowed.insert(line);
-        if let Some(n) = f.evidence.get("push_line").and_then(|v| v.as_u64()) {
-            allowed.insert(usize::try_from(n).unwrap_or(0));
+        if let Some(&ghcr_doctor::evidence::Fact::PushLine(n)) =
+            f.evidence.get(ghcr_doctor::evidence::Key::PushLine)
+        {
+            allowed.insert(n);
         }
         // The entry the finding points at (a `permissions:` block, a job key).
         if let Some(d) = docs.first() {

@@ -1,11 +1,14 @@
 //! The anonymous pull of verify: the root manifest and one blob read without credentials
 //! (`image-anonymous-pull`).
 
-use super::{CHECK_ANONYMOUS, source_failure, with_answer};
+use super::{source_failure, with_answer};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::Digest;
 use crate::image::source::{Source, SourceError};
 use crate::t;
+
+crate::register::check_meta!(pub CHECK = "image-anonymous-pull", docs: "verify.md", messages: "verify.anonymous");
 
 pub(super) async fn anonymous_finding<A: Source>(
     anon: &A,
@@ -18,7 +21,7 @@ pub(super) async fn anonymous_finding<A: Source>(
     // the image is not public; no answer at all is a network failure like any other.
     let refused = |message: String, e: Option<&SourceError>| {
         let mut f = Finding::new(
-            &CHECK_ANONYMOUS,
+            &CHECK,
             Outcome::Fail(CauseId::ImageNotPublic),
             input,
             message,
@@ -32,7 +35,7 @@ pub(super) async fn anonymous_finding<A: Source>(
         Ok(Some(_)) => {}
         Ok(None) => {
             return refused(t!("verify.anonymous.manifest-denied", status = 404), None)
-                .with_evidence("status", 404);
+                .with_evidence(Fact::status(404u16));
         }
         Err(e) => match e.status() {
             Some(status) => {
@@ -41,7 +44,7 @@ pub(super) async fn anonymous_finding<A: Source>(
                     Some(&e),
                 );
             }
-            None => return source_failure(&CHECK_ANONYMOUS, input, &e),
+            None => return source_failure(&CHECK, input, &e),
         },
     }
     if let Some(b) = blob {
@@ -52,7 +55,7 @@ pub(super) async fn anonymous_finding<A: Source>(
                     t!("verify.anonymous.blob-denied", digest = b, status = 404),
                     None,
                 )
-                .with_evidence("status", 404);
+                .with_evidence(Fact::status(404u16));
             }
             Err(e) => match e.status() {
                 Some(status) => {
@@ -61,14 +64,9 @@ pub(super) async fn anonymous_finding<A: Source>(
                         Some(&e),
                     );
                 }
-                None => return source_failure(&CHECK_ANONYMOUS, input, &e),
+                None => return source_failure(&CHECK, input, &e),
             },
         }
     }
-    Finding::new(
-        &CHECK_ANONYMOUS,
-        Outcome::Pass,
-        input,
-        t!("verify.anonymous.ok"),
-    )
+    Finding::new(&CHECK, Outcome::Pass, input, t!("verify.anonymous.ok"))
 }

@@ -1,5 +1,6 @@
 //! `github-package`: the container package behind each image.
 
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::github::facts::{GithubFacts, PackageState};
 use crate::github::scopes::READ_PACKAGES;
@@ -8,9 +9,7 @@ use crate::{t, tl};
 
 use super::{Answer, Judge};
 
-crate::register::check_meta!(
-/// The container package: exists, visibility, linked repository.
-    pub PACKAGE = "github-package", docs: "github.md", messages: "github.package");
+crate::register::check_meta!(pub CHECK = "github-package", docs: "github.md", messages: "github.package");
 
 impl Judge<'_> {
     /// `replies` are the organisation's and the user's answer; `None` when GitHub was not
@@ -26,7 +25,7 @@ impl Judge<'_> {
         let unknown = |f: Finding| (f, PackageState::Unknown);
         let Some((org, user)) = replies.filter(|_| !facts.fine_grained) else {
             return unknown(self.skip(
-                &PACKAGE,
+                &CHECK,
                 &target,
                 t!("github.package.fine-grained-cannot-look"),
             ));
@@ -35,13 +34,13 @@ impl Judge<'_> {
             && !scopes.grants(READ_PACKAGES)
         {
             return unknown(self.skip(
-                &PACKAGE,
+                &CHECK,
                 &target,
                 t!("github.package.no-read-scope", scope = READ_PACKAGES),
             ));
         }
         if facts.token_accepted == Some(false) {
-            return unknown(self.skip(&PACKAGE, &target, t!("github.skip.token-rejected")));
+            return unknown(self.skip(&CHECK, &target, t!("github.skip.token-rejected")));
         }
         let answers = [(OwnerKind::Organization, org), (OwnerKind::User, user)];
         for (kind, answer) in &answers {
@@ -61,10 +60,10 @@ impl Judge<'_> {
             let error = answers
                 .iter()
                 .find_map(|(_, a)| a.as_ref().err())
-                .map(|e| self.network(&PACKAGE, &target, e));
+                .map(|e| self.network(&CHECK, &target, e));
             return unknown(error.unwrap_or_else(|| {
                 self.skip(
-                    &PACKAGE,
+                    &CHECK,
                     &target,
                     t!("github.skip.unexpected", status = 0, message = ""),
                 )
@@ -75,7 +74,7 @@ impl Judge<'_> {
             if let Err(f @ (Failure::SsoRequired { .. } | Failure::RateLimited { .. })) =
                 &reply.result
             {
-                return unknown(self.not_judged(&PACKAGE, &target, reply.status, f));
+                return unknown(self.not_judged(&CHECK, &target, reply.status, f));
             }
         }
         let invisible = replies.iter().all(|r| {
@@ -90,9 +89,9 @@ impl Judge<'_> {
                 .find(|r| !matches!(r.result, Err(Failure::NotFound)))
                 .unwrap_or(first);
             return match &reply.result {
-                Err(f) => unknown(self.not_judged(&PACKAGE, &target, reply.status, f)),
+                Err(f) => unknown(self.not_judged(&CHECK, &target, reply.status, f)),
                 Ok(_) => unknown(self.skip(
-                    &PACKAGE,
+                    &CHECK,
                     &target,
                     t!(
                         "github.skip.unexpected",
@@ -108,7 +107,7 @@ impl Judge<'_> {
                 |r| r.repo.to_string(),
             );
             return unknown(self.finding(
-                &PACKAGE,
+                &CHECK,
                 Outcome::Info,
                 &target,
                 t!(
@@ -120,7 +119,7 @@ impl Judge<'_> {
         }
         (
             self.finding(
-                &PACKAGE,
+                &CHECK,
                 Outcome::Info,
                 &target,
                 t!(
@@ -181,7 +180,7 @@ impl Judge<'_> {
                 ),
             };
             self.finding(
-                &PACKAGE,
+                &CHECK,
                 Outcome::of(status, CauseId::PackageAccessNotGranted),
                 target,
                 message,
@@ -192,7 +191,7 @@ impl Judge<'_> {
                 repo = repo.repo
             ))
             .with_cause(CauseId::PackageAccessNotGranted)
-            .with_evidence("settings_url", settings)
+            .with_evidence(Fact::settings_url(settings))
         } else {
             let message = match &linked {
                 Some(l) => t!(
@@ -207,14 +206,14 @@ impl Judge<'_> {
                     visibility = visibility_text
                 ),
             };
-            self.finding(&PACKAGE, Outcome::Pass, target, message)
+            self.finding(&CHECK, Outcome::Pass, target, message)
         };
-        f = f.with_evidence("owner_kind", kind.as_str());
+        f = f.with_evidence(Fact::owner_kind(kind.as_str()));
         if let Some(v) = visibility {
-            f = f.with_evidence("visibility", v);
+            f = f.with_evidence(Fact::visibility(v));
         }
         if let Some(l) = linked {
-            f = f.with_evidence("linked_repository", l);
+            f = f.with_evidence(Fact::linked_repository(l));
         }
         (f, state)
     }

@@ -7,11 +7,14 @@ use std::time::Instant;
 use futures_util::stream::{self, StreamExt};
 
 use super::walk::{Node, bound};
-use super::{CHECK_BLOBS, Options, descriptor_json, human_size, source_failure};
+use super::{Options, descriptor_json, human_size, source_failure};
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::image::manifest::{self, Descriptor, Digest, Hasher, Platform};
 use crate::image::source::{Source, SourceError};
 use crate::t;
+
+crate::register::check_meta!(pub CHECK = "image-blobs", docs: "verify.md", messages: "verify.blobs");
 
 /// The most of a config blob kept in memory to read its platform.
 const CONFIG_LIMIT: usize = 4 * 1024 * 1024;
@@ -66,7 +69,7 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
             if d.is_non_distributable() {
                 plan.notes.push(
                     Finding::new(
-                        &CHECK_BLOBS,
+                        &CHECK,
                         Outcome::Info,
                         input,
                         t!(
@@ -76,7 +79,7 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
                             owner = label
                         ),
                     )
-                    .with_evidence("descriptor", descriptor_json(d)),
+                    .with_evidence(Fact::descriptor(descriptor_json(d))),
                 );
                 continue;
             }
@@ -85,7 +88,7 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
                 if task.descriptor.size != d.size {
                     plan.problems.push(
                         Finding::new(
-                            &CHECK_BLOBS,
+                            &CHECK,
                             Outcome::Fail(CauseId::ImageIncomplete),
                             input,
                             t!(
@@ -95,7 +98,7 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
                                 other = task.descriptor.size
                             ),
                         )
-                        .with_evidence("descriptor", descriptor_json(d)),
+                        .with_evidence(Fact::descriptor(descriptor_json(d))),
                     );
                 }
                 task.owners.push(label.clone());
@@ -106,7 +109,7 @@ pub(super) fn plan_blobs(nodes: &[Node], single: bool, input: &str, limit: usize
             if plan.tasks.len() >= limit {
                 plan.problems.push(bound(
                     input,
-                    &CHECK_BLOBS,
+                    &CHECK,
                     t!("verify.bounds.blobs", limit = limit),
                 ));
                 return plan;
@@ -135,15 +138,9 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
     };
     let owner = task.owners.join(", ");
     let problem = |message: String| {
-        Finding::caused(
-            &CHECK_BLOBS,
-            status,
-            CauseId::ImageIncomplete,
-            input,
-            message,
-        )
-        .with_evidence("descriptor", descriptor_json(d))
-        .with_evidence("used_by", task.owners.clone())
+        Finding::caused(&CHECK, status, CauseId::ImageIncomplete, input, message)
+            .with_evidence(Fact::descriptor(descriptor_json(d)))
+            .with_evidence(Fact::used_by(task.owners.clone()))
     };
     let f = match outcome {
         BlobOutcome::Present | BlobOutcome::Config(_) | BlobOutcome::Late => return None,
@@ -161,7 +158,7 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
             actual = actual,
             owner = owner
         ))
-        .with_evidence("actual_size", actual),
+        .with_evidence(Fact::actual_size(actual)),
         BlobOutcome::TooLarge => problem(t!(
             "verify.blobs.too-large",
             digest = d.digest,
@@ -174,10 +171,10 @@ fn blob_finding(input: &str, task: &BlobTask, outcome: BlobOutcome) -> Option<Fi
             actual = actual,
             owner = owner
         ))
-        .with_evidence("actual_digest", actual.as_str()),
+        .with_evidence(Fact::actual_digest(actual.as_str())),
         BlobOutcome::Failed(e) => {
-            let mut f = source_failure(&CHECK_BLOBS, input, &e)
-                .with_evidence("descriptor", descriptor_json(d));
+            let mut f = source_failure(&CHECK, input, &e)
+                .with_evidence(Fact::descriptor(descriptor_json(d)));
             f.status = status;
             f
         }
@@ -284,10 +281,10 @@ pub(super) async fn check_all<S: Source>(
         checked.problems.push(
             bound(
                 input,
-                &CHECK_BLOBS,
+                &CHECK,
                 t!("verify.bounds.time", limit = options.limits.time.as_secs()),
             )
-            .with_evidence("unchecked_blobs", late),
+            .with_evidence(Fact::unchecked_blobs(late)),
         );
     }
     for (i, outcome) in outcomes {
@@ -323,7 +320,7 @@ pub(super) fn findings(
         };
         out.push(
             Finding::new(
-                &CHECK_BLOBS,
+                &CHECK,
                 Outcome::Pass,
                 input,
                 t!(
@@ -333,8 +330,8 @@ pub(super) fn findings(
                     how = how
                 ),
             )
-            .with_evidence("blobs", plan.tasks.len())
-            .with_evidence("total_size", total_size),
+            .with_evidence(Fact::blobs(plan.tasks.len()))
+            .with_evidence(Fact::total_size(total_size)),
         );
     }
     out.extend(all);

@@ -1,13 +1,14 @@
 //! The digest of verify: the root manifest's bytes against `Docker-Content-Digest`, the
 //! reference's digest and every expected digest (`image-digest`).
 
-use serde_json::{Value, json};
-
-use super::{CHECK_DIGEST, Expected};
+use super::Expected;
+use crate::evidence::{Evidence, ExpectedDigest, Fact};
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::Digest;
 use crate::reference::Reference;
 use crate::t;
+
+crate::register::check_meta!(pub CHECK = "image-digest", docs: "verify.md", messages: "verify.digest");
 
 pub(super) fn digest_finding(
     input: &str,
@@ -18,11 +19,11 @@ pub(super) fn digest_finding(
 ) -> Finding {
     let actual = &Digest::sha256(bytes);
     let mut problems = Vec::new();
-    let mut evidence = serde_json::Map::new();
-    evidence.insert("digest".into(), Value::from(actual.as_str()));
+    let mut evidence = Evidence::new();
+    evidence.insert(Fact::digest(actual.to_string()));
     match header {
         Some(h) => {
-            evidence.insert("docker_content_digest".into(), Value::from(h));
+            evidence.insert(Fact::docker_content_digest(h.to_owned()));
             let h = h.trim();
             let computed = Digest::parse(h).map(|d| Digest::matching(&d, bytes));
             match computed {
@@ -32,7 +33,7 @@ pub(super) fn digest_finding(
             }
         }
         None => {
-            evidence.insert("docker_content_digest".into(), Value::Null);
+            evidence.insert(Fact::docker_content_digest(None::<String>));
         }
     }
     let mut all: Vec<Expected> = expected.to_vec();
@@ -55,17 +56,17 @@ pub(super) fn digest_finding(
             ));
         }
     }
-    evidence.insert(
-        "expected".into(),
-        Value::from(
-            all.iter()
-                .map(|e| json!({"digest": e.digest.as_str(), "source": e.source}))
-                .collect::<Vec<_>>(),
-        ),
-    );
+    evidence.insert(Fact::expected(
+        all.iter()
+            .map(|e| ExpectedDigest {
+                digest: e.digest.to_string(),
+                source: e.source.clone(),
+            })
+            .collect::<Vec<_>>(),
+    ));
     let mut f = if !problems.is_empty() {
         Finding::new(
-            &CHECK_DIGEST,
+            &CHECK,
             Outcome::Fail(CauseId::ImageDigestMismatch),
             input,
             problems.join(&t!("common.clause-separator")),
@@ -96,7 +97,7 @@ pub(super) fn digest_finding(
                 t!("verify.digest.ok", digest = actual, sources = sources),
             ),
         };
-        Finding::new(&CHECK_DIGEST, outcome, input, message)
+        Finding::new(&CHECK, outcome, input, message)
     };
     f.evidence = evidence;
     f

@@ -1,10 +1,12 @@
 //! The platforms of verify: the requested platforms against the present ones
 //! (`image-platforms`).
 
-use super::CHECK_PLATFORMS;
+use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::{Descriptor, Platform};
 use crate::{t, tl};
+
+crate::register::check_meta!(pub CHECK = "image-platforms", docs: "verify.md", messages: "verify.platforms");
 
 /// `image-platforms`: the requested platforms against the present ones, and a note listing
 /// attestation manifests.
@@ -27,7 +29,7 @@ pub(super) fn platform_findings(
         .collect();
     let main = if !missing.is_empty() && present.is_empty() && single {
         Finding::new(
-            &CHECK_PLATFORMS,
+            &CHECK,
             Outcome::Warn,
             input,
             t!("verify.platforms.unknown", wanted = missing.join(", ")),
@@ -35,7 +37,7 @@ pub(super) fn platform_findings(
     } else if !missing.is_empty() {
         let all: Vec<String> = wanted.iter().map(ToString::to_string).collect();
         Finding::new(
-            &CHECK_PLATFORMS,
+            &CHECK,
             Outcome::Fail(CauseId::ImagePlatformMissing),
             input,
             t!(
@@ -44,7 +46,7 @@ pub(super) fn platform_findings(
                 present = present_list
             ),
         )
-        .with_evidence("missing", missing.clone())
+        .with_evidence(Fact::missing(missing.clone()))
         // The catalog's steps, with this image's platforms filled in.
         .with_fix(tl!(
             "verify.platforms.missing-fix",
@@ -52,7 +54,7 @@ pub(super) fn platform_findings(
         ))
     } else {
         Finding::new(
-            &CHECK_PLATFORMS,
+            &CHECK,
             Outcome::Pass,
             input,
             t!("verify.platforms.ok", present = present_list),
@@ -60,18 +62,18 @@ pub(super) fn platform_findings(
     };
     let present_names: Vec<String> = present.iter().map(ToString::to_string).collect();
     let mut out = vec![
-        main.with_evidence("present", present_names)
-            .with_evidence("attestations", attestations.to_vec()),
+        main.with_evidence(Fact::present(present_names))
+            .with_evidence(Fact::attestations(attestations.to_vec())),
     ];
     if !attestations.is_empty() {
         out.push(
             Finding::new(
-                &CHECK_PLATFORMS,
+                &CHECK,
                 Outcome::Info,
                 input,
                 t!("verify.platforms.attestations", count = attestations.len()),
             )
-            .with_evidence("attestations", attestations.to_vec()),
+            .with_evidence(Fact::attestations(attestations.to_vec())),
         );
     }
     out
