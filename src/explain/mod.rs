@@ -286,7 +286,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // or an API, never images (`PUT https://npm.pkg.github.com/...`, `GET
         // https://api.github.com/...`), is not a registry's, whatever its words; the
         // message may follow on the next lines (npm prints the request, then the reason).
-        if requests_non_registry_host(&cleaned)
+        if (requests_non_registry_host(&cleaned) && url_before(&cleaned, &found.matched))
             || (!cleaned.contains("://")
                 && non_registry_request.is_some_and(|at| no > at && no - at <= NON_REGISTRY_LINES))
         {
@@ -560,6 +560,18 @@ const NOT_REGISTRY_HOSTS: &[&str] = &[
     "deb.debian.org",
     "archive.ubuntu.com",
 ];
+
+/// True when the line's first URL comes before the matched message: the request that failed,
+/// not a link printed after the error (`denied: ... See https://github.com/...`).
+fn url_before(line: &str, matched: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let Some(url) = lower.find("://") else {
+        return false;
+    };
+    lower
+        .find(&matched.to_ascii_lowercase())
+        .is_none_or(|at| url < at)
+}
 
 /// How many lines after a request to a host that is not a registry its error may follow.
 const NON_REGISTRY_LINES: usize = 2;

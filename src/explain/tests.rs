@@ -333,6 +333,12 @@ fn a_refusal_on_a_request_to_a_package_or_api_host_is_not_a_registry_failure() {
     // The reason follows the request on the next line (npm), in ghcr.io's own words.
     let log = "npm error code E401\nnpm error 401 Unauthorized - PUT https://npm.pkg.github.com/@o%2fapp\n      unauthenticated: User cannot be authenticated with the token provided.\n";
     assert!(scan(log.as_bytes()).expect("scan").explanations.is_empty());
+    // A ghcr.io refusal followed by a link to GitHub's documentation is the registry's.
+    let log = "ERROR: denied: installation not allowed to Write organization package. See https://github.com/orgs/community/discussions/26274\n";
+    assert_eq!(
+        scan(log.as_bytes()).expect("scan").explanations[0].cause,
+        "workflow-missing-packages-write"
+    );
     // The same words on their own, after registry work, still count.
     let log = "$ docker pull ghcr.io/o/app:1\nError response from daemon: denied: unauthenticated: User cannot be authenticated with the token provided.\n";
     assert!(!scan(log.as_bytes()).expect("scan").explanations.is_empty());
