@@ -95,6 +95,11 @@ impl Score {
         }
         (self.correct as f64) * 100.0 / (self.cases as f64)
     }
+
+    /// The accuracy as recorded: in percent, rounded to one decimal.
+    fn rounded(&self) -> f64 {
+        (self.accuracy() * 10.0).round() / 10.0
+    }
 }
 
 /// The part's manifest (`PART.toml`), or `None` when the part has not been added.
@@ -219,7 +224,7 @@ fn development_part_scores_at_least_its_recorded_accuracy() {
         s.false_alarms
     );
     assert!(
-        s.accuracy() + 1e-9 >= f.dev.accuracy,
+        s.rounded() + 1e-9 >= f.dev.accuracy,
         "dev accuracy {:.1} % is below the recorded {:.1} %\n{summary}",
         s.accuracy(),
         f.dev.accuracy
@@ -282,7 +287,7 @@ fn held_out(part: &str, figure: &Figure) {
                 s.false_alarms
             );
             assert!(
-                s.accuracy() + 1e-9 >= figure.accuracy,
+                s.rounded() + 1e-9 >= figure.accuracy,
                 "{part} accuracy {:.1} % is below the recorded {:.1} %\n{summary}",
                 s.accuracy(),
                 figure.accuracy
@@ -302,13 +307,8 @@ fn second_held_out_part_scores_at_least_its_recorded_accuracy() {
 }
 
 #[test]
-fn third_held_out_part_is_collected_and_well_formed() {
-    let f = figures();
-    assert_eq!(
-        f.heldout3.status, "collected",
-        "heldout3 is scored once, later; until then it is only checked for form"
-    );
-    held_out("heldout3", &f.heldout3);
+fn third_held_out_part_scores_at_least_its_recorded_accuracy() {
+    held_out("heldout3", &figures().heldout3);
 }
 
 /// `owner/repo#N`, compared without case as GitHub does.
