@@ -1,0 +1,186 @@
+//! What one message shows about its own request: the operation, the host (mistyped, a
+//! mirror, a public registry, Docker Hub's official namespace or a name without a namespace)
+//! and how a login command takes its credentials.
+
+use super::Signal;
+
+/// The operation an error message shows: a login (`GET .../v2/` alone), a push (blob upload,
+/// `failed to push`) or a pull (a manifest read, `pull access denied`).
+pub(crate) fn op_of(message: &str) -> Option<Signal> {
+    let lower = message.to_ascii_lowercase();
+    let login_url = lower
+        .match_indices("/v2/")
+        .any(|(i, _)| matches!(lower.as_bytes().get(i + 4), Some(b'"' | b':' | b' ') | None));
+    if login_url && !lower.contains("/v2/_") {
+        return Some(Signal::LoginRequest);
+    }
+    const PUSH: &[&str] = &[
+        "push",
+        "blobs/uploads",
+        "upload",
+        "put request",
+        "put \"",
+        "put https",
+    ];
+    const PULL: &[&str] = &[
+        "pull",
+        "manifests/",
+        "reading manifest",
+        "resolve reference",
+        "resolve image",
+        "error pulling",
+        "initializing source",
+        "unable to find image",
+        "manifest for ",
+    ];
+    if PUSH.iter().any(|w| lower.contains(w)) {
+        Some(Signal::Push)
+    } else if PULL.iter().any(|w| lower.contains(w)) {
+        Some(Signal::Pull)
+    } else {
+        None
+    }
+}
+
+/// True when `text` names a registry host (in an image reference or a URL) that is a near
+/// miss of a well-known registry (`ghrc.io`, `dokcer.io`), by the host model's own test.
+pub(crate) fn names_mistyped_host(text: &str) -> bool {
+    if !text.contains('.') {
+        return false;
+    }
+    text.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '"' | '\'' | '(' | ')' | '='))
+        .filter_map(|word| {
+            let word = word
+                .strip_prefix("https://")
+                .or_else(|| word.strip_prefix("http://"))
+                .or_else(|| word.strip_prefix("oci://"))
+                .or_else(|| word.strip_prefix("docker://"))
+                .unwrap_or(word);
+            // A host is followed by a path; a bare word with a dot is a file or a version.
+            let (host, rest) = word.split_once('/')?;
+            (!rest.is_empty()).then_some(host)
+        })
+        .any(|host| crate::host::Host::parse(host).likely_typo_of().is_some())
+}
+
+/// True when the request in `message` went to a mirror or pull-through cache: containerd
+/// marks a mirrored request with the upstream's namespace (`/manifests/latest?ns=docker.io`),
+/// and path-style mirrors put the upstream registry's host first in the repository path
+/// (`https://m.daocloud.io/v2/cr.weaviate.io/org/app/manifests/1.0`).
+pub(crate) fn is_mirror_request(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("?ns=") {
+        return true;
+    }
+    lower.match_indices("/v2/").any(|(i, _)| {
+        let rest = &lower[i + 4..];
+        let first = rest.split('/').next().unwrap_or_default();
+        // The first path component is a host (`docker.io`, `cr.weaviate.io`) and more of the
+        // path follows.
+        rest.len() > first.len() + 1
+            && first.contains('.')
+            && first
+                .rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase()))
+    })
+}
+
+/// Registries that serve every image to anonymous clients; a refusal from them is about the
+/// credential that was sent, not about access to the image.
+const PUBLIC_REGISTRIES: &[&str] = &["public.ecr.aws", "mcr.microsoft.com", "registry.k8s.io"];
+
+/// True when `message` names a registry that serves its images without a login.
+pub(crate) fn names_public_registry(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    PUBLIC_REGISTRIES.iter().any(|h| lower.contains(h))
+}
+
+/// True when `message` shows a push to Docker Hub's `library/` namespace (the official
+/// images): a blob upload to `/v2/library/...` on Docker Hub, the push target
+/// `docker.io/library/...`, or a token scope that asks to push `library/...`.
+pub(crate) fn pushes_to_official_namespace(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    // The upload URL itself must be Docker Hub's; a line may name a Docker Hub image as the
+    // source of a push that goes elsewhere.
+    let hub_upload = [
+        "index.docker.io/v2/library/",
+        "registry-1.docker.io/v2/library/",
+    ]
+    .iter()
+    .any(|p| {
+        lower.find(p).is_some_and(|i| {
+            lower[i..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|u| u.contains("/blobs/uploads"))
+        })
+    });
+    hub_upload
+        || lower.contains("push refers to repository [docker.io/library/")
+        || lower.contains("push refers to a repository [docker.io/library/")
+        || (lower.contains("docker.io")
+            && lower.contains("name:library/")
+            && lower.contains("action:push"))
+}
+
+/// True when `message` requests a Docker Hub repository without a namespace
+/// (`https://registry-1.docker.io/v2/nginx/manifests/latest`). Docker's own clients add
+/// `library/` to a one-part name; other clients (oras, crane, a script) send it as written.
+pub(crate) fn requests_hub_without_namespace(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    ["registry-1.docker.io/v2/", "index.docker.io/v2/"]
+        .iter()
+        .any(|prefix| {
+            lower.match_indices(prefix).any(|(i, _)| {
+                let path = lower[i + prefix.len()..]
+                    .split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '?')
+                    .next()
+                    .unwrap_or_default();
+                ["/manifests/", "/blobs/", "/tags/list"].iter().any(|k| {
+                    path.find(k)
+                        .is_some_and(|j| j > 0 && !path[..j].contains('/'))
+                })
+            })
+        })
+        || scopes_hub_without_namespace(&lower)
+}
+
+/// True when `lower` carries a token scope for Docker Hub's registry service that names a
+/// repository without a namespace (`service="registry.docker.io",scope="repository:openjdk:pull"`,
+/// also URL-encoded): the name was sent as written, without `library/`.
+fn scopes_hub_without_namespace(lower: &str) -> bool {
+    if !lower.contains("registry.docker.io") {
+        return false;
+    }
+    [
+        "scope=\"repository:",
+        "scope=repository:",
+        "scope=repository%3a",
+    ]
+    .iter()
+    .any(|prefix| {
+        lower.match_indices(prefix).any(|(i, _)| {
+            let rest = &lower[i + prefix.len()..];
+            let end = rest
+                .find([':', '"', '&', ' '])
+                .into_iter()
+                .chain(rest.find("%3a"))
+                .min()
+                .unwrap_or(rest.len());
+            let name = &rest[..end];
+            !name.is_empty() && !name.contains('/') && !name.contains("%2f")
+        })
+    })
+}
+
+/// True when a login command line takes its user name or password from a variable
+/// (`-p $PASSWORD`, `--password=${{ ... }}` after expansion is not visible, `echo "$T" |`) or
+/// pipes an empty string (`echo "" |`).
+pub(super) fn takes_credentials_from_variables(line: &str) -> bool {
+    let b = line.as_bytes();
+    let variable = b
+        .windows(2)
+        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'{' || w[1] == b'_'));
+    variable || line.contains("echo \"\" |") || line.contains("echo '' |")
+}

@@ -1,0 +1,226 @@
+//! The facts context reports ([`Signal`]) and sets of them ([`Signals`]).
+
+use std::fmt;
+
+/// One fact about the run, by its stable kebab-case name (used in `catalog/causes.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Signal {
+    /// The run is a `pull_request` event (`eventName: pull_request`, `refs/pull/N/merge`).
+    PullRequest,
+    /// The run was triggered by Dependabot (`dependabot[bot]`, `refs/heads/dependabot/`).
+    Dependabot,
+    /// A fine-grained personal access token (`github_pat_`) appears.
+    FineGrainedPat,
+    /// A classic personal access token (`ghp_`) appears.
+    ClassicPat,
+    /// An OAuth token (`gho_`, e.g. from `gh auth token`) appears.
+    OauthToken,
+    /// The credential is an App installation token (GITHUB_TOKEN); only from `check` hints.
+    InstallationToken,
+    /// The runner's `GITHUB_TOKEN Permissions` block says `Packages: read`.
+    PackagesRead,
+    /// The runner's `GITHUB_TOKEN Permissions` block says `Packages: write`.
+    PackagesWrite,
+    /// The runner's `GITHUB_TOKEN Permissions` block has `Packages: none` or no packages line.
+    PackagesNone,
+    /// The log logs in to a registry (`docker login`, `Logging into ghcr.io...`).
+    LoginAttempted,
+    /// `Login Succeeded` appears before the error.
+    LoginSucceeded,
+    /// Logins were seen, but none to the registry of the error.
+    LoginOtherHost,
+    /// The error concerns ghcr.io.
+    HostGhcr,
+    /// The error concerns Docker Hub.
+    HostDockerhub,
+    /// The error concerns registry.gitlab.com.
+    HostGitlab,
+    /// The error concerns quay.io.
+    HostQuay,
+    /// The error concerns Amazon ECR.
+    HostEcr,
+    /// The error concerns Google Artifact Registry or Container Registry.
+    HostGoogle,
+    /// The error concerns Azure Container Registry.
+    HostAcr,
+    /// The failing request reads from the registry (a pull: manifest `HEAD`/`GET`,
+    /// `Pulling from`, `reading manifest`).
+    Pull,
+    /// The failing request writes to the registry (a push: blob upload, manifest `PUT`,
+    /// `The push refers to repository`).
+    Push,
+    /// The failing request is a login (`GET /v2/` alone, `docker login`).
+    LoginRequest,
+    /// No login to any registry appears in the log.
+    NoLogin,
+    /// The log is a GitHub Actions log (`##[group]`, `Run docker/login-action`, runner paths).
+    LogActions,
+    /// The log comes from another CI system (GitLab, Jenkins, Azure Pipelines, Buildkite).
+    LogOtherCi,
+    /// The log is a local shell session (a prompt before `docker`, `podman`, ...).
+    LogLocal,
+    /// The tag resolved just before the error (`latest: Pulling from ...`): the index exists,
+    /// what it points to does not.
+    TagResolved,
+    /// The login command takes its user name or password from variables (`-p $PASSWORD`,
+    /// `echo "$TOKEN" |`, `echo "" |`).
+    LoginVariables,
+    /// `docker/login-action` ran with neither `username` nor `password` in its inputs: every
+    /// secret it names expanded empty.
+    LoginInputsEmpty,
+    /// The client used credentials stored earlier (`Authenticating with existing
+    /// credentials...`).
+    StoredCredentials,
+    /// A Kubernetes node pulls the image (`Failed to pull image`, `ErrImagePull`): the
+    /// credential, if any, comes from the cluster's pull secrets.
+    ClusterPull,
+    /// A proxy is configured for the client (`HTTPS_PROXY=...`, `docker info`'s `HTTPS Proxy:`).
+    ProxyConfigured,
+    /// The failing request went to a near miss of a well-known registry host (`ghrc.io`).
+    HostTypo,
+    /// The failing request went to a mirror or pull-through cache rather than the registry the
+    /// image names (containerd's `?ns=docker.io`, a path that starts with a registry host:
+    /// `m.daocloud.io/v2/cr.weaviate.io/...`).
+    Mirror,
+    /// The failing request went to a registry that serves its images to anyone without a
+    /// login (`public.ecr.aws`, `mcr.microsoft.com`, `registry.k8s.io`): a refusal there means
+    /// a credential was sent and refused, typically an expired stored one.
+    PublicRegistry,
+    /// The failing request pushes to Docker Hub's `library/` namespace, which only Docker's
+    /// official images may use (an image name without a namespace).
+    OfficialNamespace,
+    /// The client tried the image name on several registries in turn (podman's
+    /// unqualified-search registries): one registry's not-found means the name is wrong, the
+    /// others' refusals are how they answer for names they do not hold.
+    SearchRegistries,
+    /// The failing request asks Docker Hub for a repository without a namespace
+    /// (`registry-1.docker.io/v2/nginx/manifests/latest`): every Docker Hub repository has one
+    /// (`library/nginx`), so the name does not exist as written, whatever the refusal says.
+    HubNoNamespace,
+}
+
+impl Signal {
+    /// Every signal, in a stable order.
+    pub const ALL: [Signal; 38] = [
+        Signal::PullRequest,
+        Signal::Dependabot,
+        Signal::FineGrainedPat,
+        Signal::ClassicPat,
+        Signal::OauthToken,
+        Signal::InstallationToken,
+        Signal::PackagesRead,
+        Signal::PackagesWrite,
+        Signal::PackagesNone,
+        Signal::LoginAttempted,
+        Signal::LoginSucceeded,
+        Signal::LoginOtherHost,
+        Signal::HostGhcr,
+        Signal::HostDockerhub,
+        Signal::HostGitlab,
+        Signal::HostQuay,
+        Signal::HostEcr,
+        Signal::HostGoogle,
+        Signal::HostAcr,
+        Signal::Pull,
+        Signal::Push,
+        Signal::LoginRequest,
+        Signal::NoLogin,
+        Signal::LogActions,
+        Signal::LogOtherCi,
+        Signal::LogLocal,
+        Signal::TagResolved,
+        Signal::LoginVariables,
+        Signal::LoginInputsEmpty,
+        Signal::StoredCredentials,
+        Signal::ClusterPull,
+        Signal::ProxyConfigured,
+        Signal::HostTypo,
+        Signal::Mirror,
+        Signal::PublicRegistry,
+        Signal::OfficialNamespace,
+        Signal::SearchRegistries,
+        Signal::HubNoNamespace,
+    ];
+
+    /// The stable kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::PullRequest => "pull-request",
+            Signal::Dependabot => "dependabot",
+            Signal::FineGrainedPat => "fine-grained-pat",
+            Signal::ClassicPat => "classic-pat",
+            Signal::OauthToken => "oauth-token",
+            Signal::InstallationToken => "installation-token",
+            Signal::PackagesRead => "packages-read",
+            Signal::PackagesWrite => "packages-write",
+            Signal::PackagesNone => "packages-none",
+            Signal::LoginAttempted => "login-attempted",
+            Signal::LoginSucceeded => "login-succeeded",
+            Signal::LoginOtherHost => "login-other-host",
+            Signal::HostGhcr => "host-ghcr",
+            Signal::HostDockerhub => "host-dockerhub",
+            Signal::HostGitlab => "host-gitlab",
+            Signal::HostQuay => "host-quay",
+            Signal::HostEcr => "host-ecr",
+            Signal::HostGoogle => "host-google",
+            Signal::HostAcr => "host-acr",
+            Signal::Pull => "pull",
+            Signal::Push => "push",
+            Signal::LoginRequest => "login-request",
+            Signal::NoLogin => "no-login",
+            Signal::LogActions => "log-actions",
+            Signal::LogOtherCi => "log-other-ci",
+            Signal::LogLocal => "log-local",
+            Signal::TagResolved => "tag-resolved",
+            Signal::LoginVariables => "login-variables",
+            Signal::LoginInputsEmpty => "login-inputs-empty",
+            Signal::StoredCredentials => "stored-credentials",
+            Signal::ClusterPull => "cluster-pull",
+            Signal::ProxyConfigured => "proxy-configured",
+            Signal::HostTypo => "host-typo",
+            Signal::Mirror => "mirror",
+            Signal::PublicRegistry => "public-registry",
+            Signal::OfficialNamespace => "official-namespace",
+            Signal::SearchRegistries => "search-registries",
+            Signal::HubNoNamespace => "hub-no-namespace",
+        }
+    }
+
+    /// The signal with this name.
+    pub fn from_name(name: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    fn bit(self) -> u64 {
+        1 << (self as u64)
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of signals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Signals(u64);
+
+impl Signals {
+    pub fn insert(&mut self, s: Signal) {
+        self.0 |= s.bit();
+    }
+
+    pub fn contains(self, s: Signal) -> bool {
+        self.0 & s.bit() != 0
+    }
+
+    pub fn union(self, other: Signals) -> Signals {
+        Signals(self.0 | other.0)
+    }
+
+    /// The signals in the set, in [`Signal::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Signal> {
+        Signal::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+}
