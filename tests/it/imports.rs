@@ -1,0 +1,710 @@
+//! Import drift: the crate's modules form layers, with no import circle. For every module,
+//! its child modules (each with everything below it) form a graph whose edges are the
+//! `crate::`, `super::` and `self::` paths from one child to another (grouped
+//! `use crate::{a, b::c}` included); that graph has no circle. At the crate root the nodes
+//! are the top-level modules; inside `check` they are `check::chain`, `check::diagnosis`, ...
+//! Code under `#[cfg(test)]`, `tests.rs` files and `tests/` directories is left out, and so
+//! are comments (a documentation link is no dependency). The layers are written in
+//! `docs/architecture.md` (Layers).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::support::root;
+
+/// A module path below its crate's root (`["check", "chain"]`).
+type Module = Vec<String>;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Ident(String),
+    /// `::`
+    Sep,
+    Punct(char),
+}
+
+/// The tokens of `text` with their lines: comments, strings and characters dropped.
+fn lex(text: &str) -> Vec<(Tok, usize)> {
+    let c: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    let at = |i: usize| c.get(i).copied().unwrap_or('\0');
+    // Skips a quoted string starting at `i` (the quote); returns the index after it.
+    let string = |mut i: usize, line: &mut usize| {
+        i += 1;
+        while i < c.len() && c[i] != '"' {
+            if c[i] == '\\' {
+                i += 1;
+            }
+            if at(i) == '\n' {
+                *line += 1;
+            }
+            i += 1;
+        }
+        i + 1
+    };
+    while i < c.len() {
+        let ch = c[i];
+        if ch == '\n' {
+            line += 1;
+            i += 1;
+        } else if ch.is_whitespace() {
+            i += 1;
+        } else if ch == '/' && at(i + 1) == '/' {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if ch == '/' && at(i + 1) == '*' {
+            let mut depth = 0;
+            loop {
+                if i >= c.len() {
+                    break;
+                } else if c[i] == '/' && at(i + 1) == '*' {
+                    depth += 1;
+                    i += 2;
+                } else if c[i] == '*' && at(i + 1) == '/' {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    if c[i] == '\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+            }
+        } else if ch == '"' {
+            i = string(i, &mut line);
+        } else if ch == '\'' {
+            if at(i + 1) == '\\' {
+                i += 3;
+                while i < c.len() && c[i] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+            } else if at(i + 2) == '\'' {
+                i += 3;
+            } else {
+                // A lifetime: its name lexes as an identifier.
+                i += 1;
+            }
+        } else if ch.is_alphabetic() || ch == '_' {
+            let start = i;
+            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
+                i += 1;
+            }
+            let word: String = c[start..i].iter().collect();
+            let raw = word == "r" || word == "br";
+            if raw && (at(i) == '"' || (at(i) == '#' && matches!(at(i + 1), '#' | '"'))) {
+                let mut hashes = 0;
+                while at(i) == '#' {
+                    hashes += 1;
+                    i += 1;
+                }
+                i += 1;
+                loop {
+                    if i >= c.len() {
+                        break;
+                    }
+                    if c[i] == '\n' {
+                        line += 1;
+                    }
+                    if c[i] == '"' && (1..=hashes).all(|k| at(i + k) == '#') {
+                        i += 1 + hashes;
+                        break;
+                    }
+                    i += 1;
+                }
+            } else if word == "r" && at(i) == '#' {
+                // A raw identifier (`r#type`).
+                i += 1;
+            } else if word == "b" && at(i) == '"' {
+                i = string(i, &mut line);
+            } else if word == "b" && at(i) == '\'' {
+                i += 1;
+                if at(i) == '\\' {
+                    i += 1;
+                }
+                i += 2;
+            } else {
+                out.push((Tok::Ident(word), line));
+            }
+        } else if ch.is_ascii_digit() {
+            while i < c.len()
+                && (c[i].is_alphanumeric()
+                    || c[i] == '_'
+                    || (c[i] == '.' && at(i + 1).is_ascii_digit()))
+            {
+                i += 1;
+            }
+        } else if ch == ':' && at(i + 1) == ':' {
+            out.push((Tok::Sep, line));
+            i += 2;
+        } else {
+            out.push((Tok::Punct(ch), line));
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_ident(t: Option<&(Tok, usize)>, word: &str) -> bool {
+    matches!(t, Some((Tok::Ident(w), _)) if w == word)
+}
+
+fn is_punct(t: Option<&(Tok, usize)>, ch: char) -> bool {
+    matches!(t, Some((Tok::Punct(p), _)) if *p == ch)
+}
+
+/// The index after the bracketed group opening at `i`.
+fn skip_group(toks: &[(Tok, usize)], mut i: usize) -> usize {
+    let mut depth = 0i32;
+    while i < toks.len() {
+        match toks[i].0 {
+            Tok::Punct('(' | '[' | '{') => depth += 1,
+            Tok::Punct(')' | ']' | '}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+/// True when the attribute `#[...]` whose `[` is at `i` is a `cfg` that holds only under
+/// test (`#[cfg(test)]`, `#[cfg(all(test, unix))]`).
+fn test_only(toks: &[(Tok, usize)], i: usize) -> bool {
+    let end = skip_group(toks, i);
+    let inner = &toks[i + 1..end.saturating_sub(1)];
+    is_ident(inner.first(), "cfg")
+        && inner.iter().any(|t| t.0 == Tok::Ident("test".into()))
+        && !inner.iter().any(|t| t.0 == Tok::Ident("not".into()))
+}
+
+/// The index after the item starting at `i` (further attributes, then up to a `;` or the
+/// close of its body; a field or variant ends at its `,`).
+fn skip_item(toks: &[(Tok, usize)], mut i: usize) -> usize {
+    while is_punct(toks.get(i), '#') && is_punct(toks.get(i + 1), '[') {
+        i = skip_group(toks, i + 1);
+    }
+    let commas_end = !matches!(toks.get(i), Some((Tok::Ident(w), _)) if w == "impl" || w == "fn");
+    let mut depth = 0i32;
+    while i < toks.len() {
+        match toks[i].0 {
+            Tok::Punct('(' | '[' | '{') => depth += 1,
+            Tok::Punct(c @ (')' | ']' | '}')) => {
+                if depth == 0 {
+                    return i;
+                }
+                depth -= 1;
+                if depth == 0 && c == '}' {
+                    return i + 1;
+                }
+            }
+            Tok::Punct(';') if depth == 0 => return i + 1,
+            Tok::Punct(',') if depth == 0 && commas_end => return i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The paths a use tree starting at `i` (after a `::` or at a `{`) names, each as its
+/// segments; returns them and the index after the tree.
+fn tree(toks: &[(Tok, usize)], mut i: usize) -> (Vec<Vec<String>>, usize) {
+    if is_punct(toks.get(i), '{') {
+        let mut all = Vec::new();
+        i += 1;
+        while i < toks.len() && !is_punct(toks.get(i), '}') {
+            let (paths, next) = tree(toks, i);
+            all.extend(paths);
+            i = next;
+            if is_ident(toks.get(i), "as") {
+                i += 2;
+            }
+            if is_punct(toks.get(i), ',') {
+                i += 1;
+            } else if !is_punct(toks.get(i), '}') {
+                // Not a use tree after all; stop here.
+                break;
+            }
+        }
+        return (all, i + 1);
+    }
+    let mut segs = Vec::new();
+    while let Some((Tok::Ident(w), _)) = toks.get(i) {
+        segs.push(w.clone());
+        i += 1;
+        if toks.get(i).map(|t| &t.0) != Some(&Tok::Sep) {
+            return (vec![segs], i);
+        }
+        i += 1;
+        if is_punct(toks.get(i), '{') {
+            let (paths, next) = tree(toks, i);
+            let joined = paths
+                .into_iter()
+                .map(|p| {
+                    let mut full = segs.clone();
+                    full.extend(p.into_iter().filter(|s| s != "self"));
+                    full
+                })
+                .collect();
+            return (joined, next);
+        }
+    }
+    (vec![segs], i)
+}
+
+/// One path from `from` (a file's module, or an inline module in it) naming `path`
+/// (absolute segments below the crate root), at `line`.
+struct Mention {
+    from: Module,
+    path: Vec<String>,
+    line: usize,
+}
+
+/// Every `crate::`, `super::` and `self::` path in `text`, the file of module `module`,
+/// made absolute. Test-only code is skipped.
+fn mentions(module: &Module, text: &str) -> Vec<Mention> {
+    let toks = lex(text);
+    let mut out = Vec::new();
+    // Inline modules open at a brace depth.
+    let mut inline: Vec<(i32, String)> = Vec::new();
+    let mut depth = 0i32;
+    let mut i = 0;
+    while i < toks.len() {
+        let here = || {
+            let mut m = module.clone();
+            m.extend(inline.iter().map(|(_, n)| n.clone()));
+            m
+        };
+        match &toks[i].0 {
+            Tok::Punct('#') if is_punct(toks.get(i + 1), '!') && is_punct(toks.get(i + 2), '[') => {
+                if test_only(&toks, i + 2) {
+                    return Vec::new();
+                }
+                i = skip_group(&toks, i + 2);
+            }
+            Tok::Punct('#') if is_punct(toks.get(i + 1), '[') => {
+                if test_only(&toks, i + 1) {
+                    i = skip_item(&toks, skip_group(&toks, i + 1));
+                } else {
+                    i = skip_group(&toks, i + 1);
+                }
+            }
+            Tok::Punct('{') => {
+                depth += 1;
+                i += 1;
+            }
+            Tok::Punct('}') => {
+                if inline.last().is_some_and(|(d, _)| *d == depth) {
+                    inline.pop();
+                }
+                depth -= 1;
+                i += 1;
+            }
+            Tok::Ident(w) if w == "mod" => {
+                if let (Some((Tok::Ident(name), _)), true) =
+                    (toks.get(i + 1), is_punct(toks.get(i + 2), '{'))
+                {
+                    depth += 1;
+                    inline.push((depth, name.clone()));
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+            }
+            Tok::Ident(w)
+                if (w == "crate" || w == "super" || w == "self")
+                    && toks.get(i + 1).map(|t| &t.0) == Some(&Tok::Sep)
+                    && (i == 0 || toks[i - 1].0 != Tok::Sep) =>
+            {
+                let line = toks[i].1;
+                let (paths, next) = tree(&toks, i);
+                let base = here();
+                for p in paths {
+                    let mut abs: Vec<String> = Vec::new();
+                    let mut rest = p.as_slice();
+                    match rest.first().map(String::as_str) {
+                        Some("crate") => rest = &rest[1..],
+                        Some("self") => {
+                            abs = base.clone();
+                            rest = &rest[1..];
+                        }
+                        _ => {
+                            abs = base.clone();
+                            while rest.first().is_some_and(|s| s == "super") {
+                                abs.pop();
+                                rest = &rest[1..];
+                            }
+                        }
+                    }
+                    abs.extend(rest.iter().cloned());
+                    out.push(Mention {
+                        from: base.clone(),
+                        path: abs,
+                        line,
+                    });
+                }
+                i = next.max(i + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// The module of a source file (`src/check/chain.rs` → `check::chain`), or `None` for test
+/// files (`tests.rs`, anything under a `tests/` directory).
+fn module_of(rel: &str) -> Option<Module> {
+    let stem = rel.strip_suffix(".rs")?;
+    let mut parts: Vec<String> = stem.split('/').map(str::to_owned).collect();
+    if parts.iter().any(|p| p == "tests") {
+        return None;
+    }
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    Some(parts)
+}
+
+/// One import between two sibling modules, with where it is written.
+#[derive(Debug, Clone)]
+struct Edge {
+    to: String,
+    at: String,
+}
+
+/// For every module with children, the imports between its children: parent → child →
+/// the children it imports, with the first place each is written. `files` are paths
+/// below `src/` with their text; `binary` names the top-level modules of the binary crate.
+fn sibling_graphs(
+    files: &[(String, String)],
+    binary: &BTreeSet<String>,
+) -> BTreeMap<(bool, Module), BTreeMap<String, Vec<Edge>>> {
+    // Which crate a module is in: the binary's (`main.rs` and its modules) or the library's.
+    let in_binary = |m: &Module, rel: &str| {
+        rel == "main.rs" || m.first().is_some_and(|top| binary.contains(top))
+    };
+    let mut known: BTreeSet<(bool, Module)> = BTreeSet::new();
+    let mut all = Vec::new();
+    for (rel, text) in files {
+        let Some(module) = module_of(rel) else {
+            continue;
+        };
+        let bin = in_binary(&module, rel);
+        let found = mentions(&module, text);
+        known.insert((bin, module.clone()));
+        for m in &found {
+            known.insert((bin, m.from.clone()));
+        }
+        all.push((bin, rel.clone(), found));
+    }
+    let mut graphs: BTreeMap<(bool, Module), BTreeMap<String, Vec<Edge>>> = BTreeMap::new();
+    for (bin, rel, found) in all {
+        for m in found {
+            // The longest known module the path names.
+            let mut to = m.path.clone();
+            while !to.is_empty() && !known.contains(&(bin, to.clone())) {
+                to.pop();
+            }
+            let common = m.from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+            if common == m.from.len() || common == to.len() {
+                // A module and its own ancestor or descendant: no sibling edge.
+                continue;
+            }
+            let parent = m.from[..common].to_vec();
+            let edges = graphs
+                .entry((bin, parent))
+                .or_default()
+                .entry(m.from[common].clone())
+                .or_default();
+            if !edges.iter().any(|e| e.to == to[common]) {
+                edges.push(Edge {
+                    to: to[common].clone(),
+                    at: format!("src/{rel}:{}", m.line),
+                });
+            }
+        }
+    }
+    graphs
+}
+
+/// One circle in `graph`, as its nodes with the place of each edge, if there is one.
+fn circle(graph: &BTreeMap<String, Vec<Edge>>) -> Option<Vec<(String, String)>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, Vec<Edge>>,
+        state: &mut BTreeMap<String, u8>,
+        stack: &mut Vec<(String, String)>,
+    ) -> Option<Vec<(String, String)>> {
+        state.insert(node.to_owned(), 1);
+        for e in graph.get(node).into_iter().flatten() {
+            stack.push((node.to_owned(), e.at.clone()));
+            match state.get(&e.to).copied().unwrap_or(0) {
+                1 => {
+                    let start = stack.iter().position(|(n, _)| *n == e.to).unwrap_or(0);
+                    return Some(stack[start..].to_vec());
+                }
+                0 => {
+                    if let Some(c) = visit(&e.to, graph, state, stack) {
+                        return Some(c);
+                    }
+                }
+                _ => {}
+            }
+            stack.pop();
+        }
+        state.insert(node.to_owned(), 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for node in graph.keys() {
+        if !state.contains_key(node) {
+            let mut stack = Vec::new();
+            if let Some(c) = visit(node, graph, &mut state, &mut stack) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+/// Every circle found, one sentence each (`in crate: a → b → a (src/a.rs:3, src/b.rs:9)`).
+fn circles(files: &[(String, String)], binary: &BTreeSet<String>) -> Vec<String> {
+    sibling_graphs(files, binary)
+        .iter()
+        .filter_map(|((bin, parent), graph)| {
+            let c = circle(graph)?;
+            let name = if parent.is_empty() {
+                if *bin { "the binary" } else { "the library" }.to_owned()
+            } else {
+                format!("`{}`", parent.join("::"))
+            };
+            let mut ring: Vec<&str> = c.iter().map(|(n, _)| n.as_str()).collect();
+            ring.push(ring[0]);
+            let places: Vec<&str> = c.iter().map(|(_, at)| at.as_str()).collect();
+            Some(format!(
+                "an import circle in {name}: {} ({})",
+                ring.join(" → "),
+                places.join(", ")
+            ))
+        })
+        .collect()
+}
+
+fn sources(dir: &Path, base: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            sources(&path, base, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let rel = path.strip_prefix(base).expect("below src");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            out.push((rel, std::fs::read_to_string(&path).expect("read source")));
+        }
+    }
+}
+
+/// The modules a crate root declares (`mod cli;`, `pub mod check;`).
+fn declared_modules(files: &[(String, String)], root_file: &str) -> BTreeSet<String> {
+    let Some((_, text)) = files.iter().find(|(rel, _)| rel == root_file) else {
+        return BTreeSet::new();
+    };
+    let toks = lex(text);
+    toks.windows(3)
+        .filter_map(|w| match (&w[0].0, &w[1].0, &w[2].0) {
+            (Tok::Ident(m), Tok::Ident(name), Tok::Punct(';')) if m == "mod" => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The modules named by the numbered list under `## Layers`, in order: each item's code
+/// spans before its first `:`.
+fn documented_order(doc: &str) -> Vec<String> {
+    let section = doc
+        .split("\n## Layers\n")
+        .nth(1)
+        .expect("docs/architecture.md has a `## Layers` section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    let mut items: Vec<String> = Vec::new();
+    for line in section.lines() {
+        let numbered = line
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if numbered {
+            items.push(line.to_owned());
+        } else if line.starts_with("   ") && !items.is_empty() {
+            let last = items.last_mut().expect("an item");
+            last.push(' ');
+            last.push_str(line.trim());
+        } else if !line.trim().is_empty() && !items.is_empty() {
+            break;
+        }
+    }
+    items
+        .iter()
+        .flat_map(|item| {
+            let names = item.split("`:").next().unwrap_or("");
+            names
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn crate_sources() -> Vec<(String, String)> {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    sources(&src, &src, &mut files);
+    files.sort();
+    files
+}
+
+#[test]
+fn the_modules_import_each_other_in_layers_without_a_circle() {
+    let files = crate_sources();
+    let binary = declared_modules(&files, "main.rs");
+    assert!(binary.contains("cli"), "main.rs declares `mod cli`");
+    let graphs = sibling_graphs(&files, &binary);
+    // The scan sees the crate: the top level and the modules' own files have edges.
+    let top = &graphs[&(false, Vec::new())];
+    assert!(
+        top.len() > 15,
+        "{} top-level modules import others",
+        top.len()
+    );
+    assert!(graphs.contains_key(&(false, vec!["check".to_owned()])));
+    let found = circles(&files, &binary);
+    assert!(
+        found.is_empty(),
+        "modules import each other in a circle (docs/architecture.md, Layers, says which \
+         way each may point):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_top_level_modules_import_only_from_the_layers_documented_before_them() {
+    let files = crate_sources();
+    let binary = declared_modules(&files, "main.rs");
+    let library = declared_modules(&files, "lib.rs");
+    let doc = std::fs::read_to_string(root().join("docs/architecture.md")).expect("read docs");
+    let order = documented_order(&doc);
+    let mut problems = Vec::new();
+    for m in &library {
+        if !order.contains(m) {
+            problems.push(format!("`{m}` is in no layer of docs/architecture.md"));
+        }
+    }
+    for (i, name) in order.iter().enumerate() {
+        if !library.contains(name) && !binary.contains(name) {
+            problems.push(format!("the layers name `{name}`, which is no module"));
+        }
+        if order[..i].contains(name) {
+            problems.push(format!("the layers name `{name}` twice"));
+        }
+    }
+    let position = |m: &str| order.iter().position(|n| n == m);
+    let graphs = sibling_graphs(&files, &binary);
+    for (from, edges) in &graphs[&(false, Vec::new())] {
+        for e in edges {
+            if let (Some(a), Some(b)) = (position(from), position(&e.to))
+                && b > a
+            {
+                problems.push(format!(
+                    "`{from}` imports `{}` ({}), which the layers name after it",
+                    e.to, e.at
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_layers_are_read_from_the_numbered_list() {
+    let doc = "# A\n\n## Layers\n\nText `x`.\n\n1. `a`, `b`: leaves: `not`\n   this.\n2. `c`,\n   `d`: more\n\nAfter `e`.\n\n## Next\n3. `f`: no\n";
+    assert_eq!(documented_order(doc), ["a", "b", "c", "d"]);
+}
+
+/// A crate to scan, path by path.
+fn crate_of(files: &[(&str, &str)]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_scan_names_a_circle_through_grouped_uses_super_and_self() {
+    let files = crate_of(&[
+        ("lib.rs", "pub mod a;\npub mod b;\npub mod c;\n"),
+        (
+            "a/mod.rs",
+            "pub mod x;\npub mod y;\nuse crate::{b::Thing, c};\n",
+        ),
+        ("a/x.rs", "use super::y::Y;\n"),
+        ("a/y.rs", "pub struct Y;\nfn f() { let _ = self::Y; }\n"),
+        (
+            "b.rs",
+            "//! [`crate::a`] is only a link.\npub struct Thing;\n",
+        ),
+        ("c.rs", "pub const C: u8 = 1;\n"),
+    ]);
+    assert!(circles(&files, &BTreeSet::new()).is_empty());
+    // Close the circle at the top: b → a, grouped and aliased.
+    let mut closed = files.clone();
+    closed[4].1 = "use crate::{self as root, a::{self, y as why}};\n".into();
+    let found = circles(&closed, &BTreeSet::new());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("the library"), "{}", found[0]);
+    assert!(
+        found[0].contains("a → b → a") || found[0].contains("b → a → b"),
+        "{}",
+        found[0]
+    );
+    // Between siblings, through `super::`.
+    let mut siblings = files.clone();
+    siblings[3].1 = "pub struct Y;\nuse super::super::a::x;\n".into();
+    let found = circles(&siblings, &BTreeSet::new());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("in `a`: "), "{}", found[0]);
+    assert!(found[0].contains("src/a/y.rs:2"), "{}", found[0]);
+}
+
+#[test]
+fn the_scan_leaves_out_test_code_comments_and_strings() {
+    let files = crate_of(&[
+        ("lib.rs", "pub mod a;\npub mod b;\n"),
+        ("a.rs", "use crate::b;\n"),
+        (
+            "b.rs",
+            "// crate::a::f\n/* crate::a::g */\nconst S: &str = \"crate::a::h\";\n\
+             const R: &str = r#\"crate::a::\"#;\nfn f<'a>(c: char) { let _ = ('a', '\\'', c); }\n\
+             #[cfg(test)]\nmod tests { use crate::a; }\n\
+             #[cfg(test)]\nuse crate::a::x;\n",
+        ),
+        ("b/tests.rs", "use crate::a;\n"),
+        ("a/tests/more.rs", "use crate::b;\n"),
+    ]);
+    assert!(circles(&files, &BTreeSet::new()).is_empty());
+    // The same path outside test code closes the circle.
+    let mut real = files.clone();
+    real[2].1.push_str("fn g() { crate::a::f(); }\n");
+    assert_eq!(circles(&real, &BTreeSet::new()).len(), 1);
+}
