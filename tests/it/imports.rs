@@ -1,7 +1,8 @@
 //! Import drift: the crate's modules form layers, with no import circle. For every module,
 //! its child modules (each with everything below it) form a graph whose edges are the
-//! `crate::`, `super::` and `self::` paths from one child to another (grouped
-//! `use crate::{a, b::c}` included); that graph has no circle. At the crate root the nodes
+//! `crate::`, `super::`, `self::` and `use` paths from one child to another (grouped
+//! `use crate::{a, b::c}` included, and an item a parent re-exports from one of its
+//! children counted as that child's); that graph has no circle. At the crate root the nodes
 //! are the top-level modules; inside `check` they are `check::chain`, `check::diagnosis`, ...
 //! Code under `#[cfg(test)]`, `tests.rs` files and `tests/` directories is left out, and so
 //! are comments (a documentation link is no dependency). The layers are written in
@@ -216,9 +217,13 @@ fn skip_item(toks: &[(Tok, usize)], mut i: usize) -> usize {
     i
 }
 
-/// The paths a use tree starting at `i` (after a `::` or at a `{`) names, each as its
-/// segments; returns them and the index after the tree.
-fn tree(toks: &[(Tok, usize)], mut i: usize) -> (Vec<Vec<String>>, usize) {
+/// A path named by a use tree, as its segments, and the name it binds (its last segment
+/// or its `as` name; none for a glob).
+type Named = (Vec<String>, Option<String>);
+
+/// The paths a use tree starting at `i` (its first segment, or a `{`) names; returns them
+/// and the index after the tree.
+fn tree(toks: &[(Tok, usize)], mut i: usize) -> (Vec<Named>, usize) {
     if is_punct(toks.get(i), '{') {
         let mut all = Vec::new();
         i += 1;
@@ -226,9 +231,6 @@ fn tree(toks: &[(Tok, usize)], mut i: usize) -> (Vec<Vec<String>>, usize) {
             let (paths, next) = tree(toks, i);
             all.extend(paths);
             i = next;
-            if is_ident(toks.get(i), "as") {
-                i += 2;
-            }
             if is_punct(toks.get(i), ',') {
                 i += 1;
             } else if !is_punct(toks.get(i), '}') {
@@ -243,35 +245,74 @@ fn tree(toks: &[(Tok, usize)], mut i: usize) -> (Vec<Vec<String>>, usize) {
         segs.push(w.clone());
         i += 1;
         if toks.get(i).map(|t| &t.0) != Some(&Tok::Sep) {
-            return (vec![segs], i);
+            let mut name = segs.last().cloned();
+            if is_ident(toks.get(i), "as") {
+                if let Some((Tok::Ident(alias), _)) = toks.get(i + 1) {
+                    name = Some(alias.clone());
+                }
+                i += 2;
+            }
+            return (vec![(segs, name)], i);
         }
         i += 1;
+        if is_punct(toks.get(i), '*') {
+            return (vec![(segs, None)], i + 1);
+        }
         if is_punct(toks.get(i), '{') {
             let (paths, next) = tree(toks, i);
             let joined = paths
                 .into_iter()
-                .map(|p| {
+                .map(|(p, name)| {
                     let mut full = segs.clone();
                     full.extend(p.into_iter().filter(|s| s != "self"));
-                    full
+                    let name = match name.as_deref() {
+                        Some("self") => full.last().cloned(),
+                        _ => name,
+                    };
+                    (full, name)
                 })
                 .collect();
             return (joined, next);
         }
     }
-    (vec![segs], i)
+    let name = segs.last().cloned();
+    (vec![(segs, name)], i)
+}
+
+/// `segs` as written in module `base`, below the crate root: `crate::` from the root,
+/// `self::` and bare paths from `base`, each `super::` one level up.
+fn absolute(base: &Module, segs: &[String]) -> Vec<String> {
+    let mut abs = base.clone();
+    let mut rest = segs;
+    match rest.first().map(String::as_str) {
+        Some("crate") => {
+            abs.clear();
+            rest = &rest[1..];
+        }
+        Some("self") => rest = &rest[1..],
+        _ => {
+            while rest.first().is_some_and(|s| s == "super") {
+                abs.pop();
+                rest = &rest[1..];
+            }
+        }
+    }
+    abs.extend(rest.iter().cloned());
+    abs
 }
 
 /// One path from `from` (a file's module, or an inline module in it) naming `path`
-/// (absolute segments below the crate root), at `line`.
+/// (absolute segments below the crate root), at `line`; a `use` also names what it binds
+/// in `from`.
 struct Mention {
     from: Module,
     path: Vec<String>,
+    binds: Option<String>,
     line: usize,
 }
 
 /// Every `crate::`, `super::` and `self::` path in `text`, the file of module `module`,
-/// made absolute. Test-only code is skipped.
+/// and every path a `use` names, made absolute. Test-only code is skipped.
 fn mentions(module: &Module, text: &str) -> Vec<Mention> {
     let toks = lex(text);
     let mut out = Vec::new();
@@ -321,6 +362,24 @@ fn mentions(module: &Module, text: &str) -> Vec<Mention> {
                     i += 1;
                 }
             }
+            Tok::Ident(w) if w == "use" && (i == 0 || toks[i - 1].0 != Tok::Sep) => {
+                let line = toks[i].1;
+                let mut start = i + 1;
+                if toks.get(start).map(|t| &t.0) == Some(&Tok::Sep) {
+                    start += 1;
+                }
+                let (paths, next) = tree(&toks, start);
+                let base = here();
+                for (p, binds) in paths {
+                    out.push(Mention {
+                        from: base.clone(),
+                        path: absolute(&base, &p),
+                        binds,
+                        line,
+                    });
+                }
+                i = next.max(i + 1);
+            }
             Tok::Ident(w)
                 if (w == "crate" || w == "super" || w == "self")
                     && toks.get(i + 1).map(|t| &t.0) == Some(&Tok::Sep)
@@ -329,27 +388,11 @@ fn mentions(module: &Module, text: &str) -> Vec<Mention> {
                 let line = toks[i].1;
                 let (paths, next) = tree(&toks, i);
                 let base = here();
-                for p in paths {
-                    let mut abs: Vec<String> = Vec::new();
-                    let mut rest = p.as_slice();
-                    match rest.first().map(String::as_str) {
-                        Some("crate") => rest = &rest[1..],
-                        Some("self") => {
-                            abs = base.clone();
-                            rest = &rest[1..];
-                        }
-                        _ => {
-                            abs = base.clone();
-                            while rest.first().is_some_and(|s| s == "super") {
-                                abs.pop();
-                                rest = &rest[1..];
-                            }
-                        }
-                    }
-                    abs.extend(rest.iter().cloned());
+                for (p, _) in paths {
                     out.push(Mention {
                         from: base.clone(),
-                        path: abs,
+                        path: absolute(&base, &p),
+                        binds: None,
                         line,
                     });
                 }
@@ -410,13 +453,36 @@ fn sibling_graphs(
         }
         all.push((bin, rel.clone(), found));
     }
+    // The longest known module a path names.
+    let module = |bin: bool, path: &[String]| {
+        let mut to = path.to_vec();
+        while !to.is_empty() && !known.contains(&(bin, to.clone())) {
+            to.pop();
+        }
+        to
+    };
+    // What a module's `use` of its own descendants binds (`pub use batch::Batch` in
+    // `image`): `image::Batch` is `image::batch`'s.
+    let mut reexports: BTreeMap<(bool, Module, String), Module> = BTreeMap::new();
+    for (bin, _, found) in &all {
+        for m in found {
+            let to = module(*bin, &m.path);
+            if let Some(name) = &m.binds
+                && to.len() > m.from.len()
+                && to.starts_with(&m.from)
+            {
+                reexports.insert((*bin, m.from.clone(), name.clone()), to);
+            }
+        }
+    }
     let mut graphs: BTreeMap<(bool, Module), BTreeMap<String, Vec<Edge>>> = BTreeMap::new();
     for (bin, rel, found) in all {
         for m in found {
-            // The longest known module the path names.
-            let mut to = m.path.clone();
-            while !to.is_empty() && !known.contains(&(bin, to.clone())) {
-                to.pop();
+            let mut to = module(bin, &m.path);
+            if let Some(name) = m.path.get(to.len()) {
+                while let Some(deeper) = reexports.get(&(bin, to.clone(), name.clone())) {
+                    to = deeper.clone();
+                }
             }
             let common = m.from.iter().zip(&to).take_while(|(a, b)| a == b).count();
             if common == m.from.len() || common == to.len() {
@@ -685,6 +751,16 @@ fn the_scan_names_a_circle_through_grouped_uses_super_and_self() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("in `a`: "), "{}", found[0]);
     assert!(found[0].contains("src/a/y.rs:2"), "{}", found[0]);
+    // Between siblings, through what their parent re-exports.
+    let mut reexported = files.clone();
+    reexported[1].1 =
+        "pub mod x;\npub mod y;\npub use x::X;\npub use self::y::{Y as Why};\n".into();
+    reexported[2].1 = "pub struct X;\nuse super::Why;\n".into();
+    assert!(circles(&reexported, &BTreeSet::new()).is_empty());
+    reexported[3].1 = "pub struct Y;\nfn f() { let _ = super::X; }\n".into();
+    let found = circles(&reexported, &BTreeSet::new());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("in `a`: "), "{}", found[0]);
 }
 
 #[test]
