@@ -1,5 +1,5 @@
 //! Findings: what one check found about one target, as data: the registered [`Check`] that
-//! found it (declared with [`check_meta!`]), the [`Finding`] and the [`Report`] of one
+//! found it (declared with `check_meta!`), the [`Finding`] and the [`Report`] of one
 //! command. This module sits below every check and command, so all of them can build
 //! findings and reports while only `register` lists the checks.
 //!
