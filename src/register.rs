@@ -1,5 +1,5 @@
 //! The register of checks: every check id the tool reports, each declared once beside the
-//! code that reports it with `check_meta!` (from [`crate::finding`]) (its id, its section in `docs/checks/` and the
+//! code that reports it with `check_meta!` (its id, its section in `docs/checks/` and the
 //! prefix of its message keys), and listed here. Cause ids are the other half of the
 //! register: [`crate::catalog::CauseId`], generated from `catalog/causes.toml`. The check
 //! type and its macro live in [`crate::finding`], below every check, so this list alone
