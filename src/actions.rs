@@ -9,7 +9,7 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::credentials::Env;
+use crate::environment::Env;
 use crate::secret::Secret;
 
 /// The most a step summary may hold.

@@ -1,15 +1,76 @@
-//! Findings: what one check found about one target, as data.
+//! Findings: what one check found about one target, as data: the registered [`Check`] that
+//! found it (declared with `check_meta!`), the [`Finding`] and the [`Report`] of one
+//! command. This module sits below every check and command, so all of them can build
+//! findings and reports while only `register` lists the checks.
 //!
-//! Every command returns findings; renderers in [`crate::report`] turn them into text, JSON,
+//! Every command returns findings; renderers in `report` turn them into text, JSON,
 //! Markdown, SARIF or GitHub annotations. A finding never holds a secret: evidence carries
 //! kinds, lengths, status codes and messages from servers, never a token.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 pub use crate::evidence::{Evidence, Fact, Key};
 
 pub use crate::catalog::CauseId;
-pub use crate::register::Check;
+
+/// A registered check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    /// The stable kebab-case id (`registry-push`).
+    pub id: &'static str,
+    /// The documentation section, `docs/checks/<file>.md#<id>`.
+    pub docs: &'static str,
+    /// The prefix of the check's message keys in `i18n/<lang>/*.toml` (`check.registry-push`).
+    pub messages: &'static str,
+}
+
+impl Check {
+    /// The documentation file, relative to the repository root.
+    pub fn docs_file(&self) -> &'static str {
+        self.docs.split('#').next().unwrap_or(self.docs)
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+/// A finding's `check` field compares with the registered check (`f.check == CHECK`).
+impl PartialEq<Check> for String {
+    fn eq(&self, other: &Check) -> bool {
+        self == other.id
+    }
+}
+
+impl PartialEq<Check> for &str {
+    fn eq(&self, other: &Check) -> bool {
+        *self == other.id
+    }
+}
+
+impl From<Check> for String {
+    fn from(c: Check) -> String {
+        c.id.to_owned()
+    }
+}
+
+/// Declares a check: `check_meta!(pub CHECK = "registry-push", docs: "registry.md",
+/// messages: "check.registry-push");` (as zizmor's `audit_meta!`). The docs anchor is
+/// derived from the id.
+macro_rules! check_meta {
+    ($(#[$m:meta])* $vis:vis $name:ident = $id:literal, docs: $doc:literal, messages: $msg:literal) => {
+        $(#[$m])*
+        $vis const $name: $crate::finding::Check = $crate::finding::Check {
+            id: $id,
+            docs: concat!("docs/checks/", $doc, "#", $id),
+            messages: $msg,
+        };
+    };
+}
+pub(crate) use check_meta;
 
 /// The outcome of one check on one target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -28,6 +89,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// The one-character mark the text report and verify's build report show.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Status::Pass => "✓",
+            Status::Fail => "✗",
+            Status::Warn => "!",
+            Status::Info => "i",
+            Status::Skip => "–",
+        }
+    }
+
     /// The stable lowercase name used in JSON and SARIF.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -123,10 +195,6 @@ pub struct Finding {
     /// serialised only by the renderers ([`crate::evidence`]). Never secrets.
     pub evidence: Evidence,
     pub location: Option<Location>,
-    /// The typed facts of a registry refusal, for the cause decision once GitHub's side is
-    /// known ([`crate::denial::decide`]); never serialised.
-    #[serde(skip)]
-    pub denial: Option<Box<crate::denial::Denial>>,
 }
 
 impl Finding {
@@ -147,7 +215,6 @@ impl Finding {
             fix: Vec::new(),
             evidence: Evidence::new(),
             location: None,
-            denial: None,
         };
         match verdict.cause() {
             Some(c) => f.with_cause(c),
@@ -185,7 +252,6 @@ impl Finding {
             fix: source.fix.clone(),
             evidence: Evidence::new(),
             location: None,
-            denial: None,
         }
     }
 
@@ -220,16 +286,6 @@ impl Finding {
         self
     }
 
-    /// Keeps the refusal's typed facts for the final decision; the fix steps name where
-    /// the refused credential came from.
-    pub fn with_denial(mut self, denial: crate::denial::Denial) -> Self {
-        if let Some(cause) = self.cause {
-            self.fix = denial.fix(cause);
-        }
-        self.denial = Some(Box::new(denial));
-        self
-    }
-
     pub fn with_location(mut self, location: Location) -> Self {
         self.location = Some(location);
         self
@@ -237,5 +293,106 @@ impl Finding {
 
     pub fn is_failure(&self) -> bool {
         self.status == Status::Fail
+    }
+}
+
+/// What one command found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The subcommand (`check`, `token`, `ref`, ...).
+    pub command: String,
+    pub findings: Vec<Finding>,
+    /// Command-specific top-level JSON fields (`token`, `references`, ...).
+    pub extra: Map<String, Value>,
+    /// Step outputs for GitHub Actions (`auth-method`, `username`, `digest`); `ok` is added
+    /// by the caller from [`Report::ok`].
+    pub outputs: Vec<(String, String)>,
+    /// The command's own Markdown document, rendered instead of the generic findings table
+    /// (verify's build report); `None` for the generic one.
+    pub markdown: Option<String>,
+}
+
+impl Report {
+    pub fn new(command: impl Into<String>) -> Self {
+        Report {
+            command: command.into(),
+            findings: Vec::new(),
+            extra: Map::new(),
+            outputs: Vec::new(),
+            markdown: None,
+        }
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        // Built through `Outcome::Fail(cause)`, a failure names its cause; only a later
+        // status change could break that, and none may.
+        debug_assert!(
+            !finding.is_failure() || finding.cause.is_some(),
+            "a failing finding of {} without a cause",
+            finding.check
+        );
+        self.findings.push(finding);
+    }
+
+    /// True when no finding failed (warnings, notes and skips allowed).
+    pub fn ok(&self) -> bool {
+        !self.findings.iter().any(Finding::is_failure)
+    }
+
+    /// How many findings have this status.
+    pub fn count(&self, status: Status) -> usize {
+        self.findings.iter().filter(|f| f.status == status).count()
+    }
+
+    /// The one-line count of findings per status that closes the text and Markdown reports.
+    pub fn summary_line(&self) -> String {
+        crate::t!(
+            "report.summary",
+            pass = self.count(Status::Pass),
+            fail = self.count(Status::Fail),
+            warn = self.count(Status::Warn),
+            info = self.count(Status::Info),
+            skip = self.count(Status::Skip)
+        )
+    }
+
+    /// The report with everything the secret policy takes for a secret replaced by
+    /// `<redacted>`, in every text it shows: targets, messages, fixes, evidence, the
+    /// command's fields, step outputs and its own document. Every renderer sees only this.
+    pub fn redacted(&self) -> Report {
+        use crate::secret::redact;
+        let mut r = self.clone();
+        for f in &mut r.findings {
+            f.target = redact(&f.target);
+            f.message = redact(&f.message);
+            for line in &mut f.fix {
+                *line = redact(line);
+            }
+            f.evidence.redact();
+        }
+        for v in r.extra.values_mut() {
+            redact_value(v);
+        }
+        for (_, v) in &mut r.outputs {
+            *v = redact(v);
+        }
+        if let Some(md) = &mut r.markdown {
+            *md = redact(md);
+        }
+        r
+    }
+
+    /// The process exit code for this report: 0 when nothing failed, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if self.ok() { 0 } else { 1 }
+    }
+}
+
+fn redact_value(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = crate::secret::redact(s),
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        Value::Object(map) => map.values_mut().for_each(redact_value),
+        _ => {}
     }
 }

@@ -12,6 +12,7 @@ pub mod check;
 pub mod commands;
 pub mod credentials;
 pub mod denial;
+pub mod environment;
 pub mod evidence;
 pub mod explain;
 pub mod finding;

@@ -18,7 +18,7 @@ use crate::workflow::PushedImage;
 /// The workflows folder of a repository.
 pub const WORKFLOWS: &str = ".github/workflows";
 
-crate::register::check_meta!(
+crate::finding::check_meta!(
     /// The images the zero-configuration run found in the workflows.
     pub CHECK = "project-images", docs: "project.md", messages: "auto"
 );

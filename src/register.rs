@@ -1,69 +1,15 @@
 //! The register of checks: every check id the tool reports, each declared once beside the
-//! code that reports it with [`check_meta!`] (its id, its section in `docs/checks/` and the
+//! code that reports it with `check_meta!` (its id, its section in `docs/checks/` and the
 //! prefix of its message keys), and listed here. Cause ids are the other half of the
-//! register: [`crate::catalog::CauseId`], generated from `catalog/causes.toml`.
+//! register: [`crate::catalog::CauseId`], generated from `catalog/causes.toml`. The check
+//! type and its macro live in [`crate::finding`], below every check, so this list alone
+//! depends on every check module.
 //!
 //! A finding is built from a [`Check`] ([`crate::finding::Finding::new`]), so a check that
 //! is not declared cannot report; the drift tests iterate [`CHECKS`] to prove each has its
 //! docs section, its message keys and a test naming it.
 
-/// A registered check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Check {
-    /// The stable kebab-case id (`registry-push`).
-    pub id: &'static str,
-    /// The documentation section, `docs/checks/<file>.md#<id>`.
-    pub docs: &'static str,
-    /// The prefix of the check's message keys in `i18n/<lang>/*.toml` (`check.registry-push`).
-    pub messages: &'static str,
-}
-
-impl Check {
-    /// The documentation file, relative to the repository root.
-    pub fn docs_file(&self) -> &'static str {
-        self.docs.split('#').next().unwrap_or(self.docs)
-    }
-}
-
-impl std::fmt::Display for Check {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id)
-    }
-}
-
-/// A finding's `check` field compares with the registered check (`f.check == CHECK`).
-impl PartialEq<Check> for String {
-    fn eq(&self, other: &Check) -> bool {
-        self == other.id
-    }
-}
-
-impl PartialEq<Check> for &str {
-    fn eq(&self, other: &Check) -> bool {
-        *self == other.id
-    }
-}
-
-impl From<Check> for String {
-    fn from(c: Check) -> String {
-        c.id.to_owned()
-    }
-}
-
-/// Declares a check: `check_meta!(pub CHECK = "registry-push", docs: "registry.md",
-/// messages: "check.registry-push");` (as zizmor's `audit_meta!`). The docs anchor is
-/// derived from the id.
-macro_rules! check_meta {
-    ($(#[$m:meta])* $vis:vis $name:ident = $id:literal, docs: $doc:literal, messages: $msg:literal) => {
-        $(#[$m])*
-        $vis const $name: $crate::register::Check = $crate::register::Check {
-            id: $id,
-            docs: concat!("docs/checks/", $doc, "#", $id),
-            messages: $msg,
-        };
-    };
-}
-pub(crate) use check_meta;
+pub use crate::finding::Check;
 
 use crate::{
     check, credentials, explain, github, image, login, project, reference, run, token, workflow,

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use futures_util::StreamExt as _;
 
 use super::{
-    Context, Credentials, Probe, network_checks, registry_login, registry_pull, registry_push,
-    registry_reachable, token_format,
+    Context, Credentials, Probe, Probed, network_checks, registry_login, registry_pull,
+    registry_push, registry_reachable, token_format,
 };
 use crate::credentials::Credential;
 use crate::evidence::Fact;
@@ -26,7 +26,7 @@ pub(super) struct Item<'a> {
 #[derive(Default)]
 pub(super) struct ChainOut {
     pub registry_findings: Vec<Finding>,
-    pub per_image: Vec<(usize, Vec<Finding>)>,
+    pub per_image: Vec<(usize, Vec<Probed>)>,
     /// Round trips the chain waited on one after the other (retries not counted).
     pub steps: u32,
 }
@@ -74,7 +74,8 @@ pub(super) async fn run(
             .any(|f| f.check == crate::credentials::credential_helper::CHECK && f.is_failure());
     let mut out = run_chain(ctx, domain, items, resolved).await;
     if helper_failed {
-        for f in out.per_image.iter_mut().flat_map(|(_, fs)| fs.iter_mut()) {
+        for p in out.per_image.iter_mut().flat_map(|(_, ps)| ps.iter_mut()) {
+            let f = &mut p.finding;
             if f.cause.as_deref() == Some("registry-unauthorized") {
                 f.cause = Some(CauseId::NoCredentials);
             }
@@ -101,7 +102,7 @@ async fn run_chain(
                 item.input,
                 reason.clone(),
             );
-            out.per_image.push((item.index, vec![f]));
+            out.per_image.push((item.index, vec![f.into()]));
         }
         return out;
     };
@@ -140,7 +141,7 @@ async fn run_chain(
                         proxy,
                         &Ok(ping.clone()),
                     );
-                    out.per_image.push((item.index, vec![f]));
+                    out.per_image.push((item.index, vec![f.into()]));
                 }
             }
             session
@@ -149,14 +150,17 @@ async fn run_chain(
             let first = network_checks(opts)[0];
             for item in &items {
                 let f = registry_reachable::failure(first, item.input, &endpoint, proxy, &e);
-                let mut fs = vec![f];
+                let mut fs = vec![Probed::from(f)];
                 for c in network_checks(opts).into_iter().skip(1) {
-                    fs.push(Finding::new(
-                        c,
-                        Outcome::Skip,
-                        item.input,
-                        crate::t!("check.skipped-unreachable", registry = domain),
-                    ));
+                    fs.push(
+                        Finding::new(
+                            c,
+                            Outcome::Skip,
+                            item.input,
+                            crate::t!("check.skipped-unreachable", registry = domain),
+                        )
+                        .into(),
+                    );
                 }
                 out.per_image.push((item.index, fs));
             }
@@ -218,7 +222,7 @@ async fn run_chain(
             fs.extend(
                 probes_after_login
                     .iter()
-                    .map(|c| Finding::new(c, Outcome::Skip, item.input, reason.clone())),
+                    .map(|c| Finding::new(c, Outcome::Skip, item.input, reason.clone()).into()),
             );
         }
         out.per_image.push((item.index, fs));
@@ -309,7 +313,11 @@ async fn run_chain(
 /// `--pull-only`), and a problem found offline in the credential it accepted, or in the
 /// discovery of one it did not need, is a warning.
 fn soften_when_every_probe_passed(out: &mut ChainOut, sent_credential: bool) {
-    let probes: Vec<&Finding> = out.per_image.iter().flat_map(|(_, fs)| fs).collect();
+    let probes: Vec<&Finding> = out
+        .per_image
+        .iter()
+        .flat_map(|(_, ps)| ps.iter().map(|p| &p.finding))
+        .collect();
     let every_probe_passed = probes
         .iter()
         .any(|f| f.check == registry_login::ID && f.status == Status::Pass)

@@ -1,14 +1,14 @@
 //! `diagnosis`: the final cause of a denied login, pull or push, from the registry's answer
 //! and what GitHub said, and the finding that leads the report with it and its fix.
 
-use super::{registry_login, registry_pull, registry_push};
+use super::{Probed, registry_login, registry_pull, registry_push};
 use crate::denial;
 use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::github::GithubFacts;
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "diagnosis", docs: "registry.md", messages: "check.diagnosis");
+crate::finding::check_meta!(pub CHECK = "diagnosis", docs: "registry.md", messages: "check.diagnosis");
 pub const ID: &str = CHECK.id;
 
 /// The registry checks whose denial the diagnosis explains.
@@ -18,15 +18,16 @@ const DENIALS: [&str; 3] = [registry_login::ID, registry_pull::ID, registry_push
 /// that GitHub's facts are known: [`denial::decide`] on the refusal's typed facts. When
 /// GitHub names another cause, the registry's own stays in the evidence as
 /// `registry_cause`; when both name the same, `github_agrees` says so.
-pub fn settle(f: &mut Finding, facts: &GithubFacts) {
+pub fn settle(probed: &mut Probed, facts: &GithubFacts) {
+    let Probed { finding: f, denial } = probed;
     if f.status != Status::Fail {
         return;
     }
     // Only answers the registry gave (a network failure has no typed refusal).
-    let Some(d) = f.denial.clone() else {
+    let Some(d) = denial.as_ref() else {
         return;
     };
-    let Some(github) = denial::decide(&d, Some(facts)).github_cause else {
+    let Some(github) = denial::decide(d, Some(facts)).github_cause else {
         return;
     };
     if f.cause == Some(github) {
@@ -146,25 +147,28 @@ mod tests {
         }
     }
 
-    fn push_denied(target: &str, answer: &str, cause: CauseId) -> Finding {
-        Finding::new(
-            &registry_push::CHECK,
-            Outcome::Fail(cause),
-            target,
-            "may not push",
+    fn push_denied(target: &str, answer: &str, cause: CauseId) -> Probed {
+        Probed::refused(
+            Finding::new(
+                &registry_push::CHECK,
+                Outcome::Fail(cause),
+                target,
+                "may not push",
+            )
+            .with_evidence(Fact::answer(answer)),
+            refused(Operation::Push, true, answer),
         )
-        .with_evidence(Fact::answer(answer))
-        .with_denial(refused(Operation::Push, true, answer))
     }
 
     #[test]
     fn github_facts_replace_the_registry_cause_and_keep_it_as_evidence() {
-        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
+        let mut p = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
         let sso = GithubFacts {
             sso_required: true,
             ..facts(TokenKind::ClassicPat, Some("write:packages"))
         };
-        settle(&mut f, &sso);
+        settle(&mut p, &sso);
+        let f = p.finding;
         assert_eq!(f.cause, Some(CauseId::SsoNotAuthorized));
         assert_eq!(
             f.evidence.json(crate::evidence::Key::RegistryCause),
@@ -176,21 +180,22 @@ mod tests {
 
     #[test]
     fn nothing_changes_without_facts_or_without_a_registry_answer() {
-        let mut f = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
+        let mut p = push_denied("ghcr.io/o/a", "DENIED: denied", CauseId::TokenInvalid);
         let mut not_asked = facts(TokenKind::ClassicPat, Some("repo"));
         not_asked.consulted = false;
-        settle(&mut f, &not_asked);
-        assert_eq!(f.cause, Some(CauseId::TokenInvalid));
-        let mut network = Finding::new(
+        settle(&mut p, &not_asked);
+        assert_eq!(p.finding.cause, Some(CauseId::TokenInvalid));
+        let mut network = Probed::from(Finding::new(
             &registry_push::CHECK,
             Outcome::Fail(CauseId::NetworkRefused),
             "x",
             "m",
-        );
+        ));
         settle(&mut network, &facts(TokenKind::ClassicPat, Some("repo")));
-        assert_eq!(network.cause, Some(CauseId::NetworkRefused));
+        assert_eq!(network.finding.cause, Some(CauseId::NetworkRefused));
         assert!(
             !network
+                .finding
                 .evidence
                 .contains(crate::evidence::Key::RegistryCause)
         );
@@ -199,36 +204,38 @@ mod tests {
     #[test]
     fn a_login_is_judged_for_the_runs_operation() {
         let login = |for_push| {
-            Finding::new(
-                &registry_login::CHECK,
-                Outcome::Fail(CauseId::TokenInvalid),
-                "ghcr.io/o/a",
-                "refused",
+            Probed::refused(
+                Finding::new(
+                    &registry_login::CHECK,
+                    Outcome::Fail(CauseId::TokenInvalid),
+                    "ghcr.io/o/a",
+                    "refused",
+                ),
+                refused(Operation::Login, for_push, "denied"),
             )
-            .with_denial(refused(Operation::Login, for_push, "denied"))
         };
         let read_only = facts(TokenKind::ClassicPat, Some("read:packages"));
         let mut push = login(true);
         settle(&mut push, &read_only);
-        assert_eq!(push.cause, Some(CauseId::TokenMissingScope));
+        assert_eq!(push.finding.cause, Some(CauseId::TokenMissingScope));
         let mut pull = login(false);
         settle(&mut pull, &read_only);
-        assert_eq!(pull.cause, Some(CauseId::TokenInvalid));
+        assert_eq!(pull.finding.cause, Some(CauseId::TokenInvalid));
     }
 
     #[test]
     fn one_leading_finding_per_distinct_cause() {
         let findings = vec![
             Finding::new(&registry_push::CHECK, Outcome::Pass, "ghcr.io/o/ok", "fine"),
-            push_denied("ghcr.io/o/a", "x", CauseId::TokenMissingScope),
-            push_denied("ghcr.io/o/b", "x", CauseId::TokenMissingScope),
+            push_denied("ghcr.io/o/a", "x", CauseId::TokenMissingScope).finding,
+            push_denied("ghcr.io/o/b", "x", CauseId::TokenMissingScope).finding,
             Finding::new(
                 &registry_pull::CHECK,
                 Outcome::Fail(CauseId::TokenMissingScope),
                 "ghcr.io/o/a",
                 "no",
             ),
-            push_denied("ghcr.io/o/c", "x", CauseId::PackageAccessNotGranted),
+            push_denied("ghcr.io/o/c", "x", CauseId::PackageAccessNotGranted).finding,
             Finding::new(
                 &crate::github::judge::github_token_scopes::CHECK,
                 Outcome::Fail(CauseId::TokenMissingScope),

@@ -33,12 +33,11 @@ use serde_json::json;
 use url::Url;
 
 use crate::denial::{self, Denial, Operation};
-use crate::finding::{CauseId, Check, Finding, Outcome};
+use crate::finding::{CauseId, Check, Finding, Outcome, Report};
 use crate::http::{self, ProxyConfig};
 use crate::reference::Reference;
 use crate::registry::Refusal;
 use crate::registry::host::Endpoint;
-use crate::report::Report;
 use crate::token::TokenKind;
 
 pub use github::GithubOptions;
@@ -138,6 +137,38 @@ impl Probe<'_> {
     }
 }
 
+/// A probe's finding and, when the registry refused, the refusal's typed facts, kept for
+/// the final cause once GitHub's side is known ([`diagnosis::settle`]); only the finding is
+/// reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probed {
+    pub finding: Finding,
+    pub denial: Option<Denial>,
+}
+
+impl Probed {
+    /// A refused probe's finding with the refusal's facts; its fix steps name where the
+    /// refused credential came from.
+    pub fn refused(mut finding: Finding, denial: Denial) -> Probed {
+        if let Some(cause) = finding.cause {
+            finding.fix = denial.fix(cause);
+        }
+        Probed {
+            finding,
+            denial: Some(denial),
+        }
+    }
+}
+
+impl From<Finding> for Probed {
+    fn from(finding: Finding) -> Probed {
+        Probed {
+            finding,
+            denial: None,
+        }
+    }
+}
+
 /// Checks that run beside the registry chains (the GitHub API side); their findings are
 /// merged into the report by [`diagnosis::relate`].
 pub type Extra<'a> = Pin<Box<dyn Future<Output = Vec<Finding>> + Send + 'a>>;
@@ -220,7 +251,7 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
         .map(|(d, a)| (d.clone(), a.facts.clone()))
         .collect();
 
-    let mut per_image: Vec<Vec<Finding>> = vec![Vec::new(); images.len()];
+    let mut per_image: Vec<Vec<Probed>> = vec![Vec::new(); images.len()];
     let mut steps = 0;
     for out in &outs {
         steps = steps.max(out.steps);
@@ -247,11 +278,11 @@ pub async fn run_with(ctx: &Context, images: &[String], extra: Option<Extra<'_>>
     }
     for (i, fs) in per_image.into_iter().enumerate() {
         let image_facts = parsed[i].as_ref().and_then(|r| facts.get(r.domain()));
-        for mut f in fs {
+        for mut p in fs {
             if let Some(facts) = image_facts {
-                diagnosis::settle(&mut f, facts);
+                diagnosis::settle(&mut p, facts);
             }
-            report.push(f);
+            report.push(p.finding);
         }
     }
     for (_, a) in github_out {

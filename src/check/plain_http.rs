@@ -5,7 +5,7 @@ use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::registry::host::Endpoint;
 
-crate::register::check_meta!(pub CHECK = "plain-http", docs: "registry.md", messages: "check.plain-http");
+crate::finding::check_meta!(pub CHECK = "plain-http", docs: "registry.md", messages: "check.plain-http");
 
 /// The warning for `domain`, reached at `endpoint`.
 pub fn finding(domain: &str, endpoint: &Endpoint) -> Finding {

@@ -3,13 +3,13 @@
 //! with Basic auth. A refusal names `token-invalid` on GitHub, `registry-unauthorized`
 //! elsewhere.
 
-use crate::check::{Probe, registry_reachable};
+use crate::check::{Probe, Probed, registry_reachable};
 use crate::denial::Operation;
 use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::registry::{self, Login};
 
-crate::register::check_meta!(pub CHECK = "registry-login", docs: "registry.md", messages: "check.registry-login");
+crate::finding::check_meta!(pub CHECK = "registry-login", docs: "registry.md", messages: "check.registry-login");
 pub const ID: &str = CHECK.id;
 
 /// The finding for one image after the registry's login step.
@@ -17,7 +17,7 @@ pub fn finding(
     probe: &Probe<'_>,
     repository: &str,
     result: &Result<Login, registry::Error>,
-) -> Finding {
+) -> Probed {
     let registry = probe.endpoint.domain.as_str();
     let login = match result {
         Ok(l) => l,
@@ -31,13 +31,12 @@ pub fn finding(
             )
             .with_evidence(Fact::status(r.status))
             .with_evidence(Fact::answer(r.message()))
-            .with_denial(denial)
             .with_evidence(Fact::url(r.url.as_str()))
             .with_evidence(Fact::attempts(r.attempts));
             if let Some(s) = probe.credential_source {
                 f = f.with_evidence(Fact::credential_source(s));
             }
-            return f;
+            return Probed::refused(f, denial);
         }
         Err(e) => {
             return registry_reachable::failure(
@@ -46,7 +45,8 @@ pub fn finding(
                 probe.endpoint,
                 probe.proxy,
                 e,
-            );
+            )
+            .into();
         }
     };
     // This image's scope; the request carried every image's (`scopes_requested`).
@@ -66,7 +66,8 @@ pub fn finding(
                 probe.target,
                 crate::t!("check.registry-login.basic-anonymous", registry = registry),
             )
-            .with_cause(CauseId::NoCredentials);
+            .with_cause(CauseId::NoCredentials)
+            .into();
         }
         ("basic", false) => crate::t!("check.registry-login.basic", registry = registry),
         (_, true) => crate::t!(
@@ -122,5 +123,5 @@ pub fn finding(
         );
         f = f.with_evidence(Fact::realm_host(realm_host.as_str()));
     }
-    f
+    f.into()
 }

@@ -1,14 +1,14 @@
 //! `registry-pull`: `HEAD` of the image's manifest with the full Accept list. A tag that does
 //! not exist yet is a warning ("not pushed yet"); no access is a failure with its cause.
 
-use crate::check::{Probe, registry_reachable};
+use crate::check::{Probe, Probed, registry_reachable};
 use crate::denial::Operation;
 use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::reference::Reference;
 use crate::registry::{self, ManifestHead};
 
-crate::register::check_meta!(pub CHECK = "registry-pull", docs: "registry.md", messages: "check.registry-pull");
+crate::finding::check_meta!(pub CHECK = "registry-pull", docs: "registry.md", messages: "check.registry-pull");
 pub const ID: &str = CHECK.id;
 
 /// The probe itself.
@@ -26,7 +26,7 @@ pub fn finding(
     probe: &Probe<'_>,
     reference: &Reference,
     result: &Result<ManifestHead, registry::Error>,
-) -> Finding {
+) -> Probed {
     let image = reference.to_string();
     match result {
         Ok(head) => {
@@ -46,6 +46,7 @@ pub fn finding(
             .with_evidence(Fact::digest(digest))
             .with_evidence(Fact::media_type(media_type))
             .with_evidence(Fact::attempts(head.attempts))
+            .into()
         }
         Err(registry::Error::Refused(r)) => {
             let (denial, cause) = probe.refusal(Operation::Pull, r);
@@ -70,7 +71,6 @@ pub fn finding(
             let mut f = Finding::caused(&CHECK, status, cause, probe.target, message)
                 .with_evidence(Fact::status(r.status))
                 .with_evidence(Fact::answer(r.message()))
-                .with_denial(denial)
                 .with_evidence(Fact::attempts(r.attempts));
             if let Some(e) = r.bearer_error() {
                 f = f.with_evidence(Fact::bearer_error(e));
@@ -78,8 +78,10 @@ pub fn finding(
             if !r.retried.is_empty() {
                 f = f.with_evidence(Fact::retried_statuses(r.retried.clone()));
             }
-            f
+            Probed::refused(f, denial)
         }
-        Err(e) => registry_reachable::failure(&CHECK, probe.target, probe.endpoint, probe.proxy, e),
+        Err(e) => {
+            registry_reachable::failure(&CHECK, probe.target, probe.endpoint, probe.proxy, e).into()
+        }
     }
 }

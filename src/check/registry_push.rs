@@ -3,14 +3,14 @@
 //! manifest or tag. A 401 or 405 on the cancel is normal: the empty session expires on the
 //! server.
 
-use crate::check::{Probe, registry_reachable};
+use crate::check::{Probe, Probed, registry_reachable};
 use crate::denial::Operation;
 use crate::evidence::Fact;
 use crate::finding::{Finding, Outcome};
 use crate::reference::Reference;
 use crate::registry::{self, Cancel, Upload};
 
-crate::register::check_meta!(pub CHECK = "registry-push", docs: "registry.md", messages: "check.registry-push");
+crate::finding::check_meta!(pub CHECK = "registry-push", docs: "registry.md", messages: "check.registry-push");
 pub const ID: &str = CHECK.id;
 
 /// The finding for one image, from the upload and (when it opened) its cancel.
@@ -19,7 +19,7 @@ pub fn finding(
     reference: &Reference,
     upload: &Result<Upload, registry::Error>,
     cancel: Option<&Result<Cancel, registry::Error>>,
-) -> Finding {
+) -> Probed {
     let repository = reference.repository();
     match upload {
         Ok(up) => {
@@ -65,6 +65,7 @@ pub fn finding(
                 .with_evidence(Fact::attempts(up.attempts))
                 .with_evidence(Fact::cancel_status(cancel_status))
                 .with_evidence(Fact::cancelled(cancelled))
+                .into()
         }
         Err(registry::Error::Refused(r)) => {
             let (denial, cause) = probe.refusal(Operation::Push, r);
@@ -80,7 +81,6 @@ pub fn finding(
             )
             .with_evidence(Fact::status(r.status))
             .with_evidence(Fact::answer(r.message()))
-            .with_denial(denial)
             .with_evidence(Fact::attempts(r.attempts));
             if let Some(e) = r.bearer_error() {
                 f = f.with_evidence(Fact::bearer_error(e));
@@ -91,8 +91,10 @@ pub fn finding(
             if !r.retried.is_empty() {
                 f = f.with_evidence(Fact::retried_statuses(r.retried.clone()));
             }
-            f
+            Probed::refused(f, denial)
         }
-        Err(e) => registry_reachable::failure(&CHECK, probe.target, probe.endpoint, probe.proxy, e),
+        Err(e) => {
+            registry_reachable::failure(&CHECK, probe.target, probe.endpoint, probe.proxy, e).into()
+        }
     }
 }

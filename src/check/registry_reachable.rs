@@ -7,7 +7,7 @@ use crate::http::{self, ProxyConfig};
 use crate::registry::challenge::{Bearer, Challenge};
 use crate::registry::{self, Ping, host::Endpoint};
 
-crate::register::check_meta!(pub CHECK = "registry-reachable", docs: "registry.md", messages: "check.registry-reachable");
+crate::finding::check_meta!(pub CHECK = "registry-reachable", docs: "registry.md", messages: "check.registry-reachable");
 pub const ID: &str = CHECK.id;
 
 /// The finding for one image of a registry.

@@ -9,10 +9,11 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use ghcr_doctor::commands;
 use ghcr_doctor::credentials::{self, Env, Options};
 use ghcr_doctor::secret::Secret;
 use ghcr_doctor::t;
-use ghcr_doctor::token::{self, TokenKind};
+use ghcr_doctor::token::TokenKind;
 
 use super::output::{self, GlobalArgs};
 
@@ -118,11 +119,14 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             Ok(r) => r,
             Err(code) => return code,
         };
-        return output::emit(&runtime.block_on(token::report_registry(&options)), global);
+        return output::emit(
+            &runtime.block_on(commands::token::report_registry(&options)),
+            global,
+        );
     }
     let report = if args.password_stdin {
         match read_stdin() {
-            Ok(secret) => token::report_value("stdin", secret.expose()),
+            Ok(secret) => commands::token::report_value("stdin", secret.expose()),
             Err(e) => return output::usage_error(&e),
         }
     } else if let Some(path) = &args.token_file {
@@ -136,7 +140,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
                 // A file written by `echo` or an editor ends with one newline, which
                 // `docker login --password-stdin < FILE` drops too.
                 let secret = credentials::stdin_password(&mut bytes);
-                token::report_value(&format!("file:{shown}"), secret.expose())
+                commands::token::report_value(&format!("file:{shown}"), secret.expose())
             }
             // A path that is really a token must not be echoed in the error.
             Err(_) if TokenKind::of(&path.display().to_string()).is_github() => {
@@ -151,7 +155,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             }
         }
     } else {
-        token::report_env(&Env::from_process(), args.token_env.map(|n| vec![n]))
+        commands::token::report_env(&Env::from_process(), args.token_env.map(|n| vec![n]))
     };
     output::emit(&report, global)
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ghcr_doctor::check::{self, Credentials};
+use ghcr_doctor::commands;
 use ghcr_doctor::credentials::Env;
 use ghcr_doctor::image::manifest::{Digest, Platform};
 use ghcr_doctor::image::{self, Expected, Job, Progress, metadata};
@@ -195,7 +196,7 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
         args.concurrency.map(usize::from),
         args.anonymous_pull,
     ));
-    let report = image::report(&batch);
+    let report = commands::verify::report(&batch);
 
     // In GitHub Actions, `emit` appends the build report to the step summary; the same file
     // given as --summary-file (the documented `"$GITHUB_STEP_SUMMARY"`) gets it once.

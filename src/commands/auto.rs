@@ -8,10 +8,9 @@ use serde_json::{Value, json};
 
 use crate::catalog::CauseId;
 use crate::credentials::Env;
-use crate::finding::{Finding, Location, Outcome, Status};
+use crate::finding::{Finding, Location, Outcome, Report, Status};
 use crate::github::{self, repo_locator};
 use crate::reference::Reference;
-use crate::report::Report;
 use crate::{project, t, tl, workflow};
 
 /// The check of the findings about what was found in the repository.

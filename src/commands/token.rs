@@ -5,8 +5,7 @@ use serde_json::Value;
 
 use crate::credentials::{self, CandidateState, Env, Options};
 use crate::evidence::Fact;
-use crate::finding::{CauseId, Finding, Outcome, Status};
-use crate::report::Report;
+use crate::finding::{CauseId, Finding, Outcome, Report, Status};
 use crate::t;
 use crate::token::inspect;
 use crate::token::token_present;

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use crate::finding::Report;
 use crate::image::{Batch, VerifiedImage, build_report_markdown};
-use crate::report::Report;
 
 /// The `images` field of the JSON report: the facts about each verified image.
 pub fn images_json(images: &[VerifiedImage]) -> Value {

@@ -8,7 +8,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "credential-config", docs: "credentials.md", messages: "credentials.config-");
+crate::finding::check_meta!(pub CHECK = "credential-config", docs: "credentials.md", messages: "credentials.config-");
 
 /// `$DOCKER_CONFIG` names a directory without a `config.json`.
 pub(super) fn docker_config_missing(path: &Path) -> Finding {

@@ -6,7 +6,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "credential-env", docs: "credentials.md", messages: "credentials.env-");
+crate::finding::check_meta!(pub CHECK = "credential-env", docs: "credentials.md", messages: "credentials.env-");
 
 /// The secret read from standard input or `--token-file`, unless it is empty.
 pub(super) fn from_stdin(options: &Options, d: &mut Discovery) -> Option<Credential> {

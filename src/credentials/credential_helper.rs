@@ -6,7 +6,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "credential-helper", docs: "credentials.md", messages: "credentials.helper-");
+crate::finding::check_meta!(pub CHECK = "credential-helper", docs: "credentials.md", messages: "credentials.helper-");
 
 /// The finding for a helper that gave no credential (`via`: the config key that names it,
 /// `path`: the file).

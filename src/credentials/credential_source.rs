@@ -6,7 +6,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "credential-source", docs: "credentials.md", messages: "credentials");
+crate::finding::check_meta!(pub CHECK = "credential-source", docs: "credentials.md", messages: "credentials");
 
 /// The credential in use.
 pub(super) fn found(c: &Credential, registry: &str) -> Finding {

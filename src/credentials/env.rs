@@ -1,61 +1,13 @@
-//! The environment discovery reads: the variable snapshot ([`Env`]), the token and
+//! The environment discovery reads: the variable snapshot ([`Env`], from
+//! [`crate::environment`]), the token and
 //! user-name variables, standard input, and the configuration files the variables point to.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::{DEFAULT_TOKEN_ENV, Options, USERNAME_ENV};
+use crate::environment::Env;
 use crate::secret::Secret;
 use crate::token::TokenKind;
-
-/// A snapshot of the environment variables discovery may read (tests build their own).
-#[derive(Debug, Clone, Default)]
-pub struct Env {
-    vars: HashMap<String, String>,
-}
-
-impl Env {
-    /// The current process's environment.
-    pub fn from_process() -> Self {
-        Env {
-            vars: std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .collect(),
-        }
-    }
-
-    pub fn from_pairs<I, K, V>(pairs: I) -> Self
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
-        Env {
-            vars: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str)
-    }
-
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.vars.insert(name.into(), value.into());
-    }
-
-    /// Every variable (credential helpers run with exactly these).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    /// A variable that is set and not empty.
-    pub(crate) fn non_empty(&self, name: &str) -> Option<&str> {
-        self.get(name).filter(|v| !v.is_empty())
-    }
-}
 
 /// One token variable, in the order tried, with its secret or why it was passed over.
 #[derive(Debug, Clone)]

@@ -22,6 +22,7 @@ pub mod credential_env;
 pub mod credential_helper;
 pub mod credential_source;
 mod env;
+pub use crate::environment::Env;
 pub mod helper;
 pub mod host;
 
@@ -30,7 +31,7 @@ use credential_config::empty_entry;
 use credential_env::{from_env, from_stdin};
 use credential_helper::helper_finding;
 pub use env::{
-    Candidate, CandidateState, Env, display_username, docker_config_path, env_candidates,
+    Candidate, CandidateState, display_username, docker_config_path, env_candidates,
     podman_auth_paths, stdin_password, token_env_names, username,
 };
 

@@ -25,12 +25,11 @@ pub use scan::Stats;
 
 use crate::catalog;
 use crate::evidence::Fact;
-use crate::finding::{CauseId, Finding, Location, Outcome};
-use crate::report::Report;
+use crate::finding::{CauseId, Finding, Location, Outcome, Report};
 use crate::t;
 use crate::token::TokenKind;
 
-crate::register::check_meta!(
+crate::finding::check_meta!(
 /// The check id of every explain finding.
     pub CHECK = "explain", docs: "explain.md", messages: "explain");
 

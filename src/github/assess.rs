@@ -1,5 +1,5 @@
 //! The assessment: every GitHub request at once, then one finding per check id (and per
-//! package), plus the facts that [`crate::denial::decide`] needs.
+//! package), plus the facts that `denial::decide` needs.
 
 use std::future::Future;
 
@@ -16,7 +16,7 @@ use crate::t;
 use crate::token::TokenKind;
 
 /// Every check id this module reports, in report order.
-pub const CHECK_IDS: [crate::register::Check; 5] = [
+pub const CHECK_IDS: [crate::finding::Check; 5] = [
     judge::github_token_valid::CHECK,
     judge::github_token_scopes::CHECK,
     judge::github_repo_access::CHECK,

@@ -1,6 +1,6 @@
 //! What GitHub said, as typed facts: the assessment's inputs, and the facts about the
 //! token, the repository and the packages that the judges record and
-//! [`crate::denial::decide`] reads.
+//! `denial::decide` reads.
 
 use serde::Serialize;
 

@@ -6,7 +6,7 @@
 //! `Authorization: Bearer` and GitHub's versioned media type. Each answer is a [`Reply`]: the
 //! status, what the headers say about the token ([`ApiHeaders`]) and either the typed body or
 //! a classified [`Failure`]. [`assess`] runs every request at once and turns the replies into
-//! findings and the typed [`GithubFacts`] that [`crate::denial::decide`] reads.
+//! findings and the typed [`GithubFacts`] that `denial::decide` reads.
 
 pub mod assess;
 pub mod facts;

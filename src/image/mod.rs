@@ -11,5 +11,3 @@ pub mod verify;
 pub use batch::{Batch, Job, verify_all};
 pub use summary::{SUMMARY_LIMIT, build_report_markdown};
 pub use verify::{Expected, Limits, Options, Progress, VerifiedImage, verify};
-
-pub use crate::commands::verify::{images_json, report};

@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 
 use super::verify::{CHECKS, VerifiedImage, human_size};
 use crate::finding::{Finding, Status};
-use crate::report::text::mark;
 use crate::t;
 
 /// The most bytes the summary may take (GitHub's limit is 1024 KiB per step).
@@ -121,7 +120,7 @@ fn image_section(image: &VerifiedImage) -> String {
         let _ = writeln!(
             s,
             "| `{check}` | {} {} | {} |",
-            mark(status),
+            status.mark(),
             status_name(status),
             cell(&details)
         );
@@ -137,7 +136,7 @@ fn image_section(image: &VerifiedImage) -> String {
             let _ = writeln!(
                 s,
                 "- {} `{}`: {}",
-                mark(f.status),
+                f.status.mark(),
                 f.check,
                 cell(&f.message)
             );

@@ -7,7 +7,7 @@ use crate::finding::{self, CauseId, Finding, Status};
 use crate::t;
 use crate::token::TokenKind;
 
-crate::register::check_meta!(pub CHECK = "login-candidate", docs: "login.md", messages: "login.candidate-");
+crate::finding::check_meta!(pub CHECK = "login-candidate", docs: "login.md", messages: "login.candidate-");
 
 /// The variable is not set.
 pub(super) fn unset(target: String, name: &str) -> Finding {

@@ -7,7 +7,7 @@ use crate::evidence::Fact;
 use crate::finding::{self, CauseId, Finding};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "login-write", docs: "login.md", messages: "login.write-");
+crate::finding::check_meta!(pub CHECK = "login-write", docs: "login.md", messages: "login.write-");
 
 /// No candidate works: nothing is written.
 pub(super) fn none_works(registry: &str, attempts: &[Attempt]) -> Finding {

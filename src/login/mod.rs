@@ -17,12 +17,11 @@ use std::path::PathBuf;
 use crate::access::{Access, Credentials};
 use crate::check::{self, Probe, registry_login, registry_reachable, token_format};
 use crate::credentials::{self, CandidateState, Credential, Env};
-use crate::finding::{self, CauseId, Finding, Status};
+use crate::finding::{self, CauseId, Finding, Report, Status};
 use crate::github;
 use crate::http;
 use crate::reference::Reference;
 use crate::registry::{DEFAULT_USERNAME, Session};
-use crate::report::Report;
 use crate::secret::Secret;
 use crate::t;
 use crate::token::TokenKind;
@@ -457,7 +456,7 @@ async fn prove(
         ),
         Ok((mut session, _)) => {
             let login = session.login(Some(credential), &[]).await;
-            registry_login::finding(&probe, "", &login)
+            registry_login::finding(&probe, "", &login).finding
         }
     };
     vec![format, login]

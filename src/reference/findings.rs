@@ -5,11 +5,10 @@ use serde_json::{Value, json};
 
 use super::{Reference, ReferenceError, Span};
 use crate::evidence::Fact;
-use crate::finding::{CauseId, Finding, Outcome, Status};
-use crate::report::Report;
+use crate::finding::{CauseId, Finding, Outcome, Report, Status};
 use crate::{t, tl};
 
-crate::register::check_meta!(
+crate::finding::check_meta!(
 /// The check id of every finding this module makes.
     pub CHECK = "reference-valid", docs: "reference.md", messages: "reference");
 

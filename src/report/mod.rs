@@ -1,14 +1,13 @@
 //! The report of one command run, and its renderers.
 //!
-//! A [`Report`] is data: the command's findings plus command-specific fields. Each output
-//! format is its own module with a pure function from the report to a writer, so a format
-//! never changes what was found.
+//! A [`Report`] is data ([`crate::finding::Report`], below every command that builds one):
+//! the command's findings plus command-specific fields. Each output format is its own
+//! module with a pure function from the report to a writer, so a format never changes what
+//! was found.
 
 use std::io::{self, Write};
 
-use serde_json::{Map, Value};
-
-use crate::finding::{Finding, Status};
+pub use crate::finding::Report;
 
 pub mod github;
 pub mod json;
@@ -60,98 +59,6 @@ pub enum Detail {
     Verbose,
 }
 
-/// What one command found.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Report {
-    /// The subcommand (`check`, `token`, `ref`, ...).
-    pub command: String,
-    pub findings: Vec<Finding>,
-    /// Command-specific top-level JSON fields (`token`, `references`, ...).
-    pub extra: Map<String, Value>,
-    /// Step outputs for GitHub Actions (`auth-method`, `username`, `digest`); `ok` is added
-    /// by the caller from [`Report::ok`].
-    pub outputs: Vec<(String, String)>,
-    /// The command's own Markdown document, rendered instead of the generic findings table
-    /// (verify's build report); `None` for the generic one.
-    pub markdown: Option<String>,
-}
-
-impl Report {
-    pub fn new(command: impl Into<String>) -> Self {
-        Report {
-            command: command.into(),
-            findings: Vec::new(),
-            extra: Map::new(),
-            outputs: Vec::new(),
-            markdown: None,
-        }
-    }
-
-    pub fn push(&mut self, finding: Finding) {
-        // Built through `Outcome::Fail(cause)`, a failure names its cause; only a later
-        // status change could break that, and none may.
-        debug_assert!(
-            !finding.is_failure() || finding.cause.is_some(),
-            "a failing finding of {} without a cause",
-            finding.check
-        );
-        self.findings.push(finding);
-    }
-
-    /// True when no finding failed (warnings, notes and skips allowed).
-    pub fn ok(&self) -> bool {
-        !self.findings.iter().any(Finding::is_failure)
-    }
-
-    /// How many findings have this status.
-    pub fn count(&self, status: Status) -> usize {
-        self.findings.iter().filter(|f| f.status == status).count()
-    }
-
-    /// The one-line count of findings per status that closes the text and Markdown reports.
-    pub fn summary_line(&self) -> String {
-        crate::t!(
-            "report.summary",
-            pass = self.count(Status::Pass),
-            fail = self.count(Status::Fail),
-            warn = self.count(Status::Warn),
-            info = self.count(Status::Info),
-            skip = self.count(Status::Skip)
-        )
-    }
-
-    /// The report with everything the secret policy takes for a secret replaced by
-    /// `<redacted>`, in every text it shows: targets, messages, fixes, evidence, the
-    /// command's fields, step outputs and its own document. Every renderer sees only this.
-    pub fn redacted(&self) -> Report {
-        use crate::secret::redact;
-        let mut r = self.clone();
-        for f in &mut r.findings {
-            f.target = redact(&f.target);
-            f.message = redact(&f.message);
-            for line in &mut f.fix {
-                *line = redact(line);
-            }
-            f.evidence.redact();
-        }
-        for v in r.extra.values_mut() {
-            redact_value(v);
-        }
-        for (_, v) in &mut r.outputs {
-            *v = redact(v);
-        }
-        if let Some(md) = &mut r.markdown {
-            *md = redact(md);
-        }
-        r
-    }
-
-    /// The process exit code for this report: 0 when nothing failed, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
-        if self.ok() { 0 } else { 1 }
-    }
-}
-
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -183,15 +90,6 @@ pub fn render(
     Ok(())
 }
 
-fn redact_value(v: &mut Value) {
-    match v {
-        Value::String(s) => *s = crate::secret::redact(s),
-        Value::Array(items) => items.iter_mut().for_each(redact_value),
-        Value::Object(map) => map.values_mut().for_each(redact_value),
-        _ => {}
-    }
-}
-
 /// Findings built by hand for the renderers' unit tests.
 #[cfg(test)]
 pub(crate) mod test_findings {
@@ -213,7 +111,6 @@ pub(crate) mod test_findings {
             fix: Vec::new(),
             evidence: Default::default(),
             location: None,
-            denial: None,
         }
     }
 

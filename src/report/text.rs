@@ -16,16 +16,6 @@ use crate::evidence::{Fact, Key};
 use crate::finding::{Finding, Status};
 use crate::t;
 
-pub(crate) fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "✓",
-        Status::Fail => "✗",
-        Status::Warn => "!",
-        Status::Info => "i",
-        Status::Skip => "–",
-    }
-}
-
 fn color_code(status: Status) -> &'static str {
     match status {
         Status::Pass => "32",
@@ -75,7 +65,7 @@ fn render_line(
     shown: &mut Vec<String>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mark = paint(style, color_code(f.status), mark(f.status));
+    let mark = paint(style, color_code(f.status), f.status.mark());
     // Every string shown goes through the sanitiser: it may come from a workflow, a
     // registry or a helper, and must not move the cursor or start a workflow command.
     let check = paint(style, "1", &safe(&f.check));
@@ -266,11 +256,11 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
                 };
                 let heading = paint(style, "1", &format!("{name}:"));
                 let failed = fs.iter().any(|f| f.status == Status::Fail);
-                let pass_mark = paint(style, color_code(Status::Pass), mark(Status::Pass));
+                let pass_mark = paint(style, color_code(Status::Pass), Status::Pass.mark());
                 if !block {
                     match folded(&fs) {
                         Some((Status::Skip, line)) => {
-                            let skip = paint(style, color_code(Status::Skip), mark(Status::Skip));
+                            let skip = paint(style, color_code(Status::Skip), Status::Skip.mark());
                             writeln!(out, "{heading} {skip} {line}")?;
                         }
                         Some((_, line)) => {
@@ -293,7 +283,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
                     }
                 }
                 if let Some((status, line)) = folded(&fs) {
-                    let mark = paint(style, color_code(status), mark(status));
+                    let mark = paint(style, color_code(status), status.mark());
                     writeln!(out, "  {mark} {line}")?;
                 }
             }

@@ -12,13 +12,12 @@ use super::api::{Job, Log, Run, RunError};
 use super::locate::RunRef;
 use crate::evidence::{self, Fact, Key, WorkflowAt};
 use crate::explain::{self, Explanation, Signal};
-use crate::finding::{Finding, Location, Outcome, Status};
+use crate::finding::{Finding, Location, Outcome, Report, Status};
 use crate::github::RepoName;
-use crate::report::Report;
 use crate::t;
 use crate::workflow::{self, source::Source, yaml};
 
-crate::register::check_meta!(
+crate::finding::check_meta!(
     /// The check of run-level findings (a failed job whose log names no registry error, a
     /// log or workflow file that could not be read).
     pub CHECK = "explain-run", docs: "explain.md", messages: "run"

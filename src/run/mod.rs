@@ -18,7 +18,7 @@ pub use api::{Job, Log, Resource, Run, RunApi, RunError, Step};
 pub use diagnose::{CHECK, RunContext, RunData, WorkflowJob, WorkflowLint, report};
 pub use locate::{RunRef, RunRefError, looks_like_url, parse_id};
 
-use crate::report::Report;
+use crate::finding::Report;
 
 /// Reads the run, its failed jobs' logs and its workflow file, and diagnoses each failed
 /// job. An error means the run itself could not be read (exit 2); a log or workflow file

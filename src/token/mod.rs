@@ -21,8 +21,6 @@ pub mod token_present;
 pub use format::{Format, FormatProblem, checksum_matches};
 pub use pasting::{Cleaned, Defect, clean};
 pub use token_ghcr_verdict::Verdict;
-// The `token` command's reports live with the other commands.
-pub use crate::commands::token::{report_env, report_registry, report_value};
 
 /// What kind of credential a token is, from its prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -9,7 +9,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::{message, t};
 
-crate::register::check_meta!(pub CHECK = "token-format", docs: "token.md", messages: "token");
+crate::finding::check_meta!(pub CHECK = "token-format", docs: "token.md", messages: "token");
 
 /// The `token-format` finding of a named value ([`Named`]), with its cause.
 pub(super) fn named_finding(

@@ -7,7 +7,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub CHECK = "token-ghcr-verdict", docs: "token.md", messages: "token.verdict");
+crate::finding::check_meta!(pub CHECK = "token-ghcr-verdict", docs: "token.md", messages: "token.verdict");
 
 /// What a token of this kind means for the registry it is meant for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

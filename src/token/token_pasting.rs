@@ -6,7 +6,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome, Status};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "token-pasting", docs: "token.md", messages: "token.defect");
+crate::finding::check_meta!(pub CHECK = "token-pasting", docs: "token.md", messages: "token.defect");
 
 fn defect_message(d: &Defect) -> String {
     match d {

@@ -6,7 +6,7 @@ use crate::evidence::Fact;
 use crate::finding::{CauseId, Finding, Outcome};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "token-present", docs: "token.md", messages: "token");
+crate::finding::check_meta!(pub CHECK = "token-present", docs: "token.md", messages: "token");
 
 /// An empty (or whitespace-only) value: nothing else is judged.
 pub(super) fn empty(insp: &Inspection, target: &str) -> Finding {

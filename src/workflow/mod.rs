@@ -14,8 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::evidence::Fact;
-use crate::finding::{CauseId, Finding, Location, Outcome, Status};
-use crate::report::Report;
+use crate::finding::{CauseId, Finding, Location, Outcome, Report, Status};
 use crate::t;
 
 pub mod expr;
@@ -36,7 +35,7 @@ use source::Source;
 /// Where workflows live when no path is given.
 pub const DEFAULT_PATH: &str = ".github/workflows";
 
-crate::register::check_meta!(
+crate::finding::check_meta!(
 /// The check id of file-level findings (syntax errors, not a workflow).
     pub YAML_CHECK = "workflow-yaml", docs: "workflow.md", messages: "workflow.yaml");
 

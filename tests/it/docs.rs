@@ -114,7 +114,7 @@ fn every_check_is_declared_once_in_a_file_of_its_own() {
     let mut declared: Vec<String> = Vec::new();
     let mut problems = Vec::new();
     for (path, text) in &files {
-        if path.ends_with("src/register.rs") {
+        if path.ends_with("src/finding.rs") {
             continue; // the macro itself
         }
         let ids = declared_ids(text);

@@ -20,6 +20,7 @@ mod hardening;
 mod hostile;
 mod hostile_cli;
 mod i18n;
+mod imports;
 mod install;
 mod leak;
 mod load;

@@ -9,7 +9,7 @@ use crate::{t, tl};
 
 use super::{Answer, Judge};
 
-crate::register::check_meta!(pub CHECK = "github-package", docs: "github.md", messages: "github.package");
+crate::finding::check_meta!(pub CHECK = "github-package", docs: "github.md", messages: "github.package");
 
 impl Judge<'_> {
     /// `replies` are the organisation's and the user's answer; `None` when GitHub was not

@@ -10,7 +10,7 @@ use crate::t;
 
 use super::{Answer, Judge};
 
-crate::register::check_meta!(pub CHECK = "github-repo-access", docs: "github.md", messages: "github.repo-access");
+crate::finding::check_meta!(pub CHECK = "github-repo-access", docs: "github.md", messages: "github.repo-access");
 
 impl Judge<'_> {
     pub(crate) fn repo_access(

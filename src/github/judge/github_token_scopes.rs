@@ -11,7 +11,7 @@ use crate::{t, tl};
 
 use super::{Answer, Judge};
 
-crate::register::check_meta!(pub CHECK = "github-token-scopes", docs: "github.md", messages: "github.token-scopes");
+crate::finding::check_meta!(pub CHECK = "github-token-scopes", docs: "github.md", messages: "github.token-scopes");
 
 impl Judge<'_> {
     pub(crate) fn token_scopes(&self, user: &Answer<User>, facts: &GithubFacts) -> Finding {

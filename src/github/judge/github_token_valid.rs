@@ -8,7 +8,7 @@ use crate::{t, tl};
 
 use super::{Answer, Judge};
 
-crate::register::check_meta!(pub CHECK = "github-token-valid", docs: "github.md", messages: "github.token-valid");
+crate::finding::check_meta!(pub CHECK = "github-token-valid", docs: "github.md", messages: "github.token-valid");
 
 /// Tokens expiring sooner than this many days get a warning.
 const EXPIRY_WARNING_DAYS: i64 = 7;

@@ -8,7 +8,7 @@ use crate::t;
 
 use super::{Answer, Judge};
 
-crate::register::check_meta!(pub CHECK = "github-workflow-permissions", docs: "github.md", messages: "github.workflow-permissions");
+crate::finding::check_meta!(pub CHECK = "github-workflow-permissions", docs: "github.md", messages: "github.workflow-permissions");
 
 impl Judge<'_> {
     pub(crate) fn workflow_permissions(

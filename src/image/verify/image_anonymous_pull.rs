@@ -8,7 +8,7 @@ use crate::image::manifest::Digest;
 use crate::image::source::{Source, SourceError};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "image-anonymous-pull", docs: "verify.md", messages: "verify.anonymous");
+crate::finding::check_meta!(pub CHECK = "image-anonymous-pull", docs: "verify.md", messages: "verify.anonymous");
 
 pub(super) async fn anonymous_finding<A: Source>(
     anon: &A,

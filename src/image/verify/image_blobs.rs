@@ -14,7 +14,7 @@ use crate::image::manifest::{self, Descriptor, Digest, Hasher, Platform};
 use crate::image::source::{Source, SourceError};
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "image-blobs", docs: "verify.md", messages: "verify.blobs");
+crate::finding::check_meta!(pub CHECK = "image-blobs", docs: "verify.md", messages: "verify.blobs");
 
 /// The most of a config blob kept in memory to read its platform.
 const CONFIG_LIMIT: usize = 4 * 1024 * 1024;

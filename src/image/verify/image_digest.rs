@@ -8,7 +8,7 @@ use crate::image::manifest::Digest;
 use crate::reference::Reference;
 use crate::t;
 
-crate::register::check_meta!(pub CHECK = "image-digest", docs: "verify.md", messages: "verify.digest");
+crate::finding::check_meta!(pub CHECK = "image-digest", docs: "verify.md", messages: "verify.digest");
 
 pub(super) fn digest_finding(
     input: &str,

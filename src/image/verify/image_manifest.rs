@@ -11,7 +11,7 @@ use crate::image::source::Source;
 use crate::reference::Reference;
 use crate::{t, tl};
 
-crate::register::check_meta!(pub CHECK = "image-manifest", docs: "verify.md", messages: "verify.manifest");
+crate::finding::check_meta!(pub CHECK = "image-manifest", docs: "verify.md", messages: "verify.manifest");
 
 /// `image-manifest` passed: every manifest was read and understood.
 pub(super) fn manifest_passed(input: &str, media_type: &str, children: usize) -> Finding {

@@ -6,7 +6,7 @@ use crate::finding::{CauseId, Finding, Outcome};
 use crate::image::manifest::{Descriptor, Platform};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub CHECK = "image-platforms", docs: "verify.md", messages: "verify.platforms");
+crate::finding::check_meta!(pub CHECK = "image-platforms", docs: "verify.md", messages: "verify.platforms");
 
 /// `image-platforms`: the requested platforms against the present ones, and a note listing
 /// attestation manifests.

@@ -12,8 +12,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::evidence::Fact;
-use crate::finding::{Finding, Location, Outcome as Verdict, Status};
-use crate::report::Report;
+use crate::finding::{Finding, Location, Outcome as Verdict, Report, Status};
 use crate::t;
 
 use super::{Loaded, WorkflowError};
@@ -30,7 +29,7 @@ mod splice;
 
 use doc::Doc;
 
-crate::register::check_meta!(
+crate::finding::check_meta!(
     /// The check of the notes a fix run adds (what was fixed, what was not and why).
     pub FIX_CHECK = "workflow-fix", docs: "workflow.md", messages: "workflow.fix");
 

@@ -11,7 +11,7 @@ use crate::workflow::yaml::Node;
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "fork-or-dependabot-readonly", docs: "workflow.md", messages: "workflow.fork");
+crate::finding::check_meta!(pub(crate) CHECK = "fork-or-dependabot-readonly", docs: "workflow.md", messages: "workflow.fork");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ForkOrDependabotReadonly;
 

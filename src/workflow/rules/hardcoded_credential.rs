@@ -13,7 +13,7 @@ use crate::workflow::source::Mark;
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "hardcoded-credential", docs: "workflow.md", messages: "workflow.credential");
+crate::finding::check_meta!(pub(crate) CHECK = "hardcoded-credential", docs: "workflow.md", messages: "workflow.credential");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::HardcodedCredential;
 

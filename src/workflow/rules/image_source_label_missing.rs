@@ -8,7 +8,7 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "image-source-label-missing", docs: "workflow.md", messages: "workflow.label");
+crate::finding::check_meta!(pub(crate) CHECK = "image-source-label-missing", docs: "workflow.md", messages: "workflow.label");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ImageSourceLabelMissing;
 const LABEL: &str = "org.opencontainers.image.source";

@@ -7,7 +7,7 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "login-missing", docs: "workflow.md", messages: "workflow.login");
+crate::finding::check_meta!(pub(crate) CHECK = "login-missing", docs: "workflow.md", messages: "workflow.login");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::LoginMissing;
 

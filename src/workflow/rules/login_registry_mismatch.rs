@@ -11,7 +11,7 @@ use crate::workflow::rules::login_missing::needs_login;
 use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 
-crate::register::check_meta!(pub(crate) CHECK = "login-registry-mismatch", docs: "workflow.md", messages: "workflow.login");
+crate::finding::check_meta!(pub(crate) CHECK = "login-registry-mismatch", docs: "workflow.md", messages: "workflow.login");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::LoginRegistryMismatch;
 

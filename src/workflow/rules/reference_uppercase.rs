@@ -14,7 +14,7 @@ use crate::workflow::yaml::{Node, Value};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "reference-uppercase", docs: "workflow.md", messages: "workflow.uppercase");
+crate::finding::check_meta!(pub(crate) CHECK = "reference-uppercase", docs: "workflow.md", messages: "workflow.uppercase");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ReferenceUppercase;
 

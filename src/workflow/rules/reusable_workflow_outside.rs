@@ -7,7 +7,7 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "reusable-workflow-outside", docs: "workflow.md", messages: "workflow.outside");
+crate::finding::check_meta!(pub(crate) CHECK = "reusable-workflow-outside", docs: "workflow.md", messages: "workflow.outside");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::ReusableWorkflowOutside;
 

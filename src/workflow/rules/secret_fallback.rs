@@ -10,7 +10,7 @@ use crate::workflow::rules::finding;
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "secret-fallback", docs: "workflow.md", messages: "workflow.fallback");
+crate::finding::check_meta!(pub(crate) CHECK = "secret-fallback", docs: "workflow.md", messages: "workflow.fallback");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::SecretFallback;
 

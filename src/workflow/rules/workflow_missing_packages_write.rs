@@ -7,7 +7,7 @@ use crate::workflow::rules::{finding, job_target};
 use crate::workflow::{Analysis, Repo};
 use crate::{t, tl};
 
-crate::register::check_meta!(pub(crate) CHECK = "workflow-missing-packages-write", docs: "workflow.md", messages: "workflow.packages-write");
+crate::finding::check_meta!(pub(crate) CHECK = "workflow-missing-packages-write", docs: "workflow.md", messages: "workflow.packages-write");
 /// The rule's cause has the rule's id.
 const CAUSE: crate::catalog::CauseId = crate::catalog::CauseId::WorkflowMissingPackagesWrite;
 

@@ -10,6 +10,7 @@ pub mod hostile;
 pub mod http_server;
 pub mod image;
 pub mod registry;
+pub mod rust_paths;
 pub mod token_server;
 
 use std::path::{Path, PathBuf};
