@@ -233,7 +233,7 @@ impl Matcher {
         if segments.len() > 1 {
             segments.push(cleaned);
         }
-        for segment in segments {
+        for &segment in &segments {
             let lower = segment.to_ascii_lowercase();
             for &i in candidates {
                 let entry = &self.entries[i];
@@ -261,11 +261,27 @@ impl Matcher {
                     .iter()
                     .all(|(i, ..)| self.entries[*i].pattern.weak)
                 && let Some(d) = protocol::detect(segment)
+                // The never-silence net only speaks on a line nothing else named (below).
+                && !protocol::NET.contains(&d.name)
                 && let Some((_, owners)) = self.protocol.iter().find(|(n, _)| *n == d.name)
                 && let Some(text) = segment.get(d.start..d.end)
             {
                 for &i in owners {
                     confirmed.push((i, text.trim().to_owned(), segment.to_owned(), d.start));
+                }
+            }
+        }
+        if confirmed.is_empty() && protocol && registry_context {
+            for segment in &segments {
+                if let Some(d) = protocol::detect(segment)
+                    && protocol::NET.contains(&d.name)
+                    && let Some((_, owners)) = self.protocol.iter().find(|(n, _)| *n == d.name)
+                    && let Some(text) = segment.get(d.start..d.end)
+                {
+                    for &i in owners {
+                        confirmed.push((i, text.trim().to_owned(), (*segment).to_owned(), d.start));
+                    }
+                    break;
                 }
             }
         }

@@ -80,6 +80,8 @@ pub struct Explanation {
     pub image: Option<String>,
     weight: u8,
     weak: bool,
+    /// Named by the never-silence net ([`protocol::NET`]), not by a reason the log gives.
+    net: bool,
 }
 
 /// The result of scanning one input.
@@ -414,6 +416,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             image: s.image,
             weight: e.pattern.weight,
             weak: e.pattern.weak,
+            net: e
+                .pattern
+                .protocol
+                .as_deref()
+                .is_some_and(|p| protocol::NET.contains(&p)),
         });
     }
     // A generic message (`403 Forbidden` with no body) is the same failure as a specific one
@@ -429,6 +436,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .iter()
                 .any(|c| c == &e.cause || e.alternatives.contains(c))
     });
+    // The never-silence net only speaks when nothing else in the log names a cause: the
+    // specific cause, wherever the log holds it, leads.
+    if explanations.iter().any(|e| !e.net) {
+        explanations.retain(|e| !e.net);
+    }
     explanations.sort_by_key(|e| e.line);
     let global = tracker.global().union(extra);
     let explanations = not_found_first(per_cause(in_blocks(explanations)), global);

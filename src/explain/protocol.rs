@@ -35,6 +35,13 @@ pub(crate) const LITERALS: &[&str] = &[
     "response code",
     "authentication required",
     "code: ",
+    // The never-silence net: a failure word on a message that shows registry work.
+    "error",
+    "fail",
+    "fatal",
+    "unable to",
+    "could not",
+    "cannot ",
 ];
 
 /// The protocol names a catalog pattern can claim.
@@ -49,7 +56,13 @@ pub(crate) const NAMES: &[&str] = &[
     "blob-unknown",
     "name-invalid",
     "token-failed",
+    "helper-failed",
+    "registry-failed",
 ];
+
+/// The names the never-silence net gives: a finding named by one of them is dropped when the
+/// log names any other cause.
+pub(crate) const NET: &[&str] = &["helper-failed", "registry-failed"];
 
 /// One protocol-level signal found in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +83,10 @@ struct Patterns {
     html: Regex,
     token: Regex,
     word: Regex,
+    failure: Regex,
+    work: Regex,
+    helper: Regex,
+    refusal: Regex,
 }
 
 fn patterns() -> Option<&'static Patterns> {
@@ -115,6 +132,21 @@ fn patterns() -> Option<&'static Patterns> {
             // `unauthorized:` / `denied:` as a message prefix (not `Permission denied:`), or
             // the whole message.
             word: ci(r"(?:^|[^a-z_])(unauthorized|denied|forbidden)(?:\s*:|\s*\.?\s*$)")?,
+            // The never-silence net. A failure, in any client's words.
+            failure: ci(
+                r"\b(?:error|errors|failed|failure|fatal|unable to|could not|cannot|bad response)\b",
+            )?,
+            // Registry work named in the same message: the API path, a registry, a manifest
+            // or blob, a push, pull or login of an image.
+            work: ci(
+                r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)",
+            )?,
+            // A credential helper or the credential store it serves, named.
+            helper: ci(
+                r"docker-credential-|credential[- ]?helper|\bcredhelpers?\b|\bcredsstore\b|(?:getting|storing|retrieving|erasing) credentials|ecr-login",
+            )?,
+            // A refusal word anywhere in the message (the net's specific case).
+            refusal: ci(r"\b(forbidden|unauthorized|access denied)\b")?,
         })
     })
     .as_ref()
@@ -239,7 +271,37 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
     {
         return Some(found("status-401", i, i + "authentication required".len()));
     }
-    None
+    never_silent(p, message, &lower)
+}
+
+/// The net under every other signal: a message that carries the marks of a failure (an
+/// error, `failed`, `fatal`, `unable to`, ...) together with the marks of registry work or of
+/// a credential helper is never left without a cause. A named credential helper names
+/// `helper-failed`; a refusal word names its status; anything else is `registry-failed`, the
+/// registry's (or the way to it's) failure without a reason the log gives.
+fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
+    let fail = p.failure.find(message)?;
+    let found = |name: &'static str, start: usize, end: usize| Detected { name, start, end };
+    if let Some(h) = p.helper.find(message) {
+        return Some(found("helper-failed", h.start(), h.end()));
+    }
+    let work = p.work.find(message)?;
+    // A daemon that cannot be reached is not a registry's failure, nor is a local build's.
+    if lower.contains("docker daemon") || lower.contains("docker.sock") {
+        return None;
+    }
+    if let Some(r) = p.refusal.captures(message).and_then(|c| c.get(1)) {
+        let name = if r.as_str().eq_ignore_ascii_case("forbidden")
+            || r.as_str().eq_ignore_ascii_case("access denied")
+        {
+            "status-403"
+        } else {
+            "status-401"
+        };
+        return Some(found(name, r.start(), r.end()));
+    }
+    let (start, end) = (fail.start().min(work.start()), fail.end().max(work.end()));
+    Some(found("registry-failed", start, end))
 }
 
 #[cfg(test)]
@@ -417,6 +479,69 @@ mod tests {
         // A file-system permission error is not a registry's answer.
         assert_eq!(
             name("PermissionError: [Errno 13] Permission denied: '/var/run/docker.sock'"),
+            None
+        );
+    }
+
+    #[test]
+    fn never_silent_net_names_a_failure_at_registry_work() {
+        // A failed login, pull or push with no reason any other signal knows.
+        assert_eq!(
+            name("Error: Docker login for 'ghcr.io' failed with exit code 1"),
+            Some("registry-failed")
+        );
+        assert_eq!(
+            name(
+                "Warning: failed to get default registry endpoint from daemon (Error response from daemon: Bad response from Docker engine)"
+            ),
+            Some("registry-failed")
+        );
+        assert_eq!(
+            name("Error reading manifest 8.4.1 in docker.io/concourse/concourse"),
+            Some("registry-failed")
+        );
+        // A named credential helper that failed.
+        assert_eq!(
+            name(
+                r#"level=error msg="Error retrieving credentials" error="ecr: Failed to get authorization token: NoCredentialProviders""#
+            ),
+            Some("helper-failed")
+        );
+        // A refusal word anywhere in a failed registry message names its status.
+        assert_eq!(
+            name(
+                "Failed to push to app registry: Quay.io answered: 'forbidden' (Unauthorized access for: o/op)"
+            ),
+            Some("status-403")
+        );
+    }
+
+    #[test]
+    fn never_silent_net_stays_quiet_without_both_marks() {
+        // A failure with no registry work, registry work with no failure.
+        assert_eq!(
+            name("error: failed to compile `app` due to 2 previous errors"),
+            None
+        );
+        assert_eq!(name("Pushing manifest for ghcr.io/o/app:1.0"), None);
+        assert_eq!(name("The push refers to repository [ghcr.io/o/app]"), None);
+        // A logging driver's missing AWS credentials, a daemon socket, a build step.
+        assert_eq!(
+            name(
+                "starting container failed: failed to initialize logging driver: NoCredentialProviders: no valid providers in chain"
+            ),
+            None
+        );
+        assert_eq!(
+            name(
+                "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json\": dial unix /var/run/docker.sock: connect: permission denied"
+            ),
+            None
+        );
+        assert_eq!(
+            name(
+                "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2"
+            ),
             None
         );
     }

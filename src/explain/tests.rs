@@ -378,3 +378,40 @@ fn a_registry_error_printed_code_word_first_needs_no_other_context() {
     let log = "vault: request unauthorized for this path\n";
     assert!(scan(log.as_bytes()).expect("scan").explanations.is_empty());
 }
+
+#[test]
+fn never_silent_net_speaks_only_when_nothing_else_names_a_cause() {
+    // Alone, a failed login at a registry gets the generic cause.
+    let alone =
+        "Run docker/login-action@v3\n  Error: Docker login for 'ghcr.io' failed with exit code 1\n";
+    let s = scan(alone.as_bytes()).expect("scan");
+    assert_eq!(s.explanations.len(), 1);
+    assert_eq!(s.explanations[0].cause, "registry-unavailable");
+    assert_eq!(s.explanations[0].line, 2);
+    // With a specific cause elsewhere in the log, the generic one is not reported.
+    let both = format!("{alone}denied: permission_denied: write_package\n");
+    let s = scan(both.as_bytes()).expect("scan");
+    assert!(
+        s.explanations
+            .iter()
+            .all(|e| e.cause != "registry-unavailable"),
+        "{:?}",
+        s.explanations
+    );
+    assert!(!s.explanations.is_empty());
+    // A named credential helper's failure names the helper.
+    let helper = "time=\"2020-06-18T10:55:10+08:00\" level=debug msg=\"Retrieving credentials\" serverURL=123.dkr.ecr.us-east-2.amazonaws.com\ntime=\"2020-06-18T10:55:11+08:00\" level=error msg=\"Error retrieving credentials\" error=\"ecr: Failed to get authorization token: NoCredentialProviders: no valid providers in chain\"\n";
+    let s = scan(helper.as_bytes()).expect("scan");
+    assert_eq!(
+        s.explanations.first().map(|e| e.cause.as_str()),
+        Some("credential-helper-failed")
+    );
+    // The same words with no registry in sight stay silent.
+    let logging = "level=error msg=\"fatal task error\" error=\"starting container failed: failed to initialize logging driver: NoCredentialProviders: no valid providers in chain\"\n";
+    assert!(
+        scan(logging.as_bytes())
+            .expect("scan")
+            .explanations
+            .is_empty()
+    );
+}
