@@ -171,6 +171,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras pull ", Trigger::PullActivity),
     ("crane pull ", Trigger::PullActivity),
     ("error pulling image", Trigger::PullActivity),
+    // The daemon's log of a layer download that failed and is retried.
+    ("download failed, retrying", Trigger::PullActivity),
     (": preparing", Trigger::PushActivity),
     (": pushing", Trigger::PushActivity),
     ("layer already exists", Trigger::PushActivity),
