@@ -13,7 +13,7 @@ use regex::Regex;
 use crate::evidence::Key;
 use crate::finding::Finding;
 use crate::t;
-use crate::workflow::rules::reference_uppercase::expression_ranges;
+use crate::workflow::rules::reference_uppercase::lowercase_outside_expressions as lowercase_path;
 use crate::workflow::yaml::{Node, Pos};
 
 use super::doc::Doc;
@@ -313,49 +313,6 @@ fn lowercase_step(doc: &Doc<'_>, step: &Node, vars: &[Var]) -> Result<Edit, Stri
         end: at,
         text: doc.lines(&lines),
     })
-}
-
-/// Lowercases the repository path of a reference (not its transport, registry host, tag,
-/// digest or expressions).
-fn lowercase_path(raw: &str) -> String {
-    let lead = raw.len() - raw.trim_start().len();
-    let trimmed = raw.trim();
-    let prefix = ["docker://", "oci://"]
-        .iter()
-        .find(|p| trimmed.starts_with(**p))
-        .map_or(0, |p| p.len());
-    let s = &trimmed[prefix..];
-    let ranges = expression_ranges(s);
-    let inside = |i: usize| ranges.iter().any(|(a, b)| (*a..*b).contains(&i));
-    let slashes: Vec<usize> = s
-        .match_indices('/')
-        .map(|(i, _)| i)
-        .filter(|i| !inside(*i))
-        .collect();
-    let mut start = 0;
-    if let Some(&first) = slashes.first() {
-        let host = &s[..first];
-        if host.contains('.') || host.contains(':') || host == "localhost" || host.starts_with('$')
-        {
-            start = first + 1;
-        }
-    }
-    let last_slash = slashes.last().copied().unwrap_or(0);
-    let end = s
-        .char_indices()
-        .find(|(i, c)| *i >= start && (*c == '@' || (*c == ':' && *i > last_slash)) && !inside(*i))
-        .map_or(s.len(), |(i, _)| i);
-    let base = lead + prefix;
-    raw.char_indices()
-        .map(|(i, c)| {
-            let j = i.wrapping_sub(base);
-            if i >= base && j >= start && j < end && !inside(j) {
-                c.to_ascii_lowercase()
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

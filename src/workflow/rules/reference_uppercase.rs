@@ -80,7 +80,7 @@ fn reference(an: &Analysis<'_>, job: &str, r: &ImageRef) -> Option<Finding> {
 }
 
 /// Byte ranges of `${{ ... }}`, `${...}`, `$(...)` and `$NAME` in `s`.
-pub(crate) fn expression_ranges(s: &str) -> Vec<(usize, usize)> {
+fn expression_ranges(s: &str) -> Vec<(usize, usize)> {
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -168,7 +168,9 @@ fn strip_expressions(s: &str) -> String {
         .collect()
 }
 
-fn lowercase_outside_expressions(s: &str) -> String {
+/// Lowercases the repository path of a reference (not its transport, registry host, tag,
+/// digest or expressions).
+pub(crate) fn lowercase_outside_expressions(s: &str) -> String {
     let ranges = expression_ranges(s);
     let (start, end) = path_range(s);
     s.char_indices()
