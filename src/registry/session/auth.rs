@@ -137,23 +137,13 @@ impl Session {
                 let mut first_error = None;
                 let mut refused = Vec::new();
                 let mut grants = Vec::new();
-                for (g, l, chunk) in results {
+                for (g, mut l, chunk) in results {
                     login.token_requests += l.token_requests;
                     login.rounds = login.rounds.max(l.rounds);
-                    login.attempts = login.attempts.max(l.attempts);
-                    if l.foreign_realm.is_some() {
-                        login.foreign_realm = l.foreign_realm.clone();
-                    }
-                    refused.extend(l.refused);
+                    refused.append(&mut l.refused);
+                    login.absorb(l, g.is_ok());
                     match g {
-                        Ok(g) => {
-                            login.token_fields = l.token_fields;
-                            login.expires_in = l.expires_in;
-                            if let Some(granted) = l.granted {
-                                login.granted.get_or_insert_with(Vec::new).extend(granted);
-                            }
-                            grants.push(g);
-                        }
+                        Ok(g) => grants.push(g),
                         Err(Error::Refused(r)) => {
                             refused.extend(chunk.iter().map(|s| (s.clone(), (*r).clone())));
                             first_error.get_or_insert(Error::Refused(r));
@@ -205,19 +195,9 @@ impl Session {
                 login.rounds = 2;
                 for ((g, l), scope) in results.into_iter().zip(scopes) {
                     login.token_requests += 1;
-                    login.attempts = login.attempts.max(l.attempts);
-                    if l.foreign_realm.is_some() {
-                        login.foreign_realm = l.foreign_realm.clone();
-                    }
+                    login.absorb(l, g.is_ok());
                     match g {
-                        Ok(g) => {
-                            login.token_fields = l.token_fields;
-                            login.expires_in = l.expires_in;
-                            if let Some(granted) = l.granted {
-                                login.granted.get_or_insert_with(Vec::new).extend(granted);
-                            }
-                            grants.push(g);
-                        }
+                        Ok(g) => grants.push(g),
                         Err(Error::Refused(one)) => refused.push((scope.clone(), *one)),
                         Err(e) => return Err(e),
                     }
@@ -464,6 +444,25 @@ pub fn foreign_realm_host(endpoint: &Endpoint, realm: &Url) -> Option<String> {
     let known = crate::host::Host::parse(&endpoint.domain).owns_realm(&realm_host)
         || crate::host::Host::parse(api_host).owns_realm(&realm_host);
     (!known).then_some(realm_host)
+}
+
+impl Login {
+    /// Takes in what one of several concurrent token requests learnt: its attempts and a
+    /// foreign realm; when it was granted, also the answer's fields, lifetime and granted
+    /// scopes.
+    fn absorb(&mut self, l: Login, granted: bool) {
+        self.attempts = self.attempts.max(l.attempts);
+        if l.foreign_realm.is_some() {
+            self.foreign_realm = l.foreign_realm;
+        }
+        if granted {
+            self.token_fields = l.token_fields;
+            self.expires_in = l.expires_in;
+            if let Some(scopes) = l.granted {
+                self.granted.get_or_insert_with(Vec::new).extend(scopes);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
