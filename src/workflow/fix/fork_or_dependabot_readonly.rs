@@ -144,12 +144,11 @@ fn add_if(doc: &Doc<'_>, node: &Node) -> Option<Edit> {
         doc.last_line(value)
     };
     let (at, lead) = doc.after_line(last);
-    Some(Edit {
-        start: at,
-        end: at,
-        text: format!(
+    Some(Edit::insert(
+        at,
+        format!(
             "{lead}{}",
             doc.lines(&[format!("{}if: {GUARD}", " ".repeat(col))])
         ),
-    })
+    ))
 }

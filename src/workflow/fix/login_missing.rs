@@ -47,10 +47,6 @@ fn one(doc: &Doc<'_>, f: &Finding) -> (String, Answer) {
             job = job_id,
             line = step.span.start.line
         ),
-        vec![Edit {
-            start: at,
-            end: at,
-            text: doc.lines(&lines),
-        }],
+        vec![Edit::insert(at, doc.lines(&lines))],
     )
 }

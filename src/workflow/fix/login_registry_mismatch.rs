@@ -130,16 +130,7 @@ fn add_registry(
             format!("{}registry: {pushed}", doc.pad(base, 1)),
         ];
         let text = format!("{lead}{}", doc.lines(&lines));
-        return plan(
-            ID,
-            f,
-            message,
-            vec![Edit {
-                start: at,
-                end: at,
-                text,
-            }],
-        );
+        return plan(ID, f, message, vec![Edit::insert(at, text)]);
     };
     if doc.is_flow(with) {
         if with.span.start.line != with.span.end.line {
@@ -180,16 +171,7 @@ fn add_registry(
         "{}registry: {pushed}",
         " ".repeat(first.span.start.col - 1)
     )]);
-    plan(
-        ID,
-        f,
-        message,
-        vec![Edit {
-            start: at,
-            end: at,
-            text,
-        }],
-    )
+    plan(ID, f, message, vec![Edit::insert(at, text)])
 }
 
 /// `docker login` (or podman, buildah) without a server gets the pushed registry.

@@ -68,6 +68,17 @@ pub struct Edit {
     pub text: String,
 }
 
+impl Edit {
+    /// Inserts `text` at byte `at`, replacing nothing.
+    pub fn insert(at: usize, text: String) -> Edit {
+        Edit {
+            start: at,
+            end: at,
+            text,
+        }
+    }
+}
+
 /// The edits that fix one finding, with the sentence that says what they do.
 #[derive(Debug, Clone)]
 pub struct Plan {

@@ -109,11 +109,7 @@ fn own_block(doc: &Doc<'_>, id: &str, f: &Finding, key: &Node, value: &Node) -> 
                         end: text.end,
                         text: String::new(),
                     },
-                    Edit {
-                        start: at,
-                        end: at,
-                        text: format!("{lead}{}", doc.lines(&lines)),
-                    },
+                    Edit::insert(at, format!("{lead}{}", doc.lines(&lines))),
                 ],
             )
         }
@@ -183,11 +179,7 @@ fn own_block(doc: &Doc<'_>, id: &str, f: &Finding, key: &Node, value: &Node) -> 
                 ID,
                 f,
                 message,
-                vec![Edit {
-                    start: at,
-                    end: at,
-                    text: format!("{lead}{}", doc.lines(&[line])),
-                }],
+                vec![Edit::insert(at, format!("{lead}{}", doc.lines(&[line])))],
             )
         }
     }
@@ -278,19 +270,11 @@ fn new_block(
     Ok(match runs_on {
         Some((k, _)) => {
             let (at, lead) = doc.after_line(k.span.start.line);
-            Edit {
-                start: at,
-                end: at,
-                text: format!("{lead}{text}"),
-            }
+            Edit::insert(at, format!("{lead}{text}"))
         }
         None => {
             let at = doc.line_start(first.span.start.line);
-            Edit {
-                start: at,
-                end: at,
-                text,
-            }
+            Edit::insert(at, text)
         }
     })
 }

@@ -308,11 +308,7 @@ fn lowercase_step(doc: &Doc<'_>, step: &Node, vars: &[Var]) -> Result<Edit, Stri
         ));
     }
     let at = doc.line_start(step.span.start.line);
-    Ok(Edit {
-        start: at,
-        end: at,
-        text: doc.lines(&lines),
-    })
+    Ok(Edit::insert(at, doc.lines(&lines)))
 }
 
 #[cfg(test)]
