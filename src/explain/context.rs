@@ -5,6 +5,7 @@
 //! Permissions` block, a `pull_request` event, Dependabot, the kind of token, a successful
 //! login, the registry host. Each fact is a [`Signal`]; catalog `rank` rules name them.
 
+mod credential;
 mod message;
 mod signal;
 
@@ -120,6 +121,8 @@ pub(crate) enum Trigger {
     ManifestList,
     /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
     Proxy,
+    /// A tool says it has no registry credential (`Registry credentials not provided`).
+    CredentialsNotProvided,
 }
 
 /// Literals (lowercase) that announce context.
@@ -254,6 +257,14 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("~$ ", Trigger::LogLocal),
     ("]# ", Trigger::LogLocal),
     ("]$ ", Trigger::LogLocal),
+    (
+        "registry credentials not provided",
+        Trigger::CredentialsNotProvided,
+    ),
+    (
+        "no matching credentials were found for ",
+        Trigger::CredentialsNotProvided,
+    ),
 ];
 
 /// How many lines after a line that names a registry or shows registry work a generic
@@ -315,6 +326,11 @@ pub(crate) struct Tracker {
     /// Registry hosts named by `Trying to pull HOST/...` lines (podman's search), by family
     /// or, for other registries, counted once.
     tried_hosts: Vec<String>,
+    /// Registries a tool said it has no credential for: families by bit, a host of no known
+    /// family, or its own registry whatever it is.
+    unprovided: u8,
+    unprovided_other: bool,
+    unprovided_any: bool,
 }
 
 impl Tracker {
@@ -335,6 +351,9 @@ impl Tracker {
         let l = line.trim_start().to_ascii_lowercase();
         if l.starts_with("username:") || l.starts_with("password:") {
             self.login_block_credential = true;
+            if credential::decorated_secret(&l) {
+                self.signals.insert(Signal::SecretDecorated);
+            }
         } else if l.starts_with("error") || l.contains("required") {
             if !self.login_block_credential {
                 self.signals.insert(Signal::LoginInputsEmpty);
@@ -476,6 +495,12 @@ impl Tracker {
                 self.last_context = Some(line_no);
             }
             Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
+            Trigger::CredentialsNotProvided => match credential::announced(cleaned) {
+                Some(credential::Announced::Any) => self.unprovided_any = true,
+                Some(credential::Announced::Family(h)) => self.unprovided |= h.bit(),
+                Some(credential::Announced::Other) => self.unprovided_other = true,
+                None => {}
+            },
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);
@@ -612,6 +637,13 @@ impl Tracker {
             if self.login_hosts != 0 && self.login_hosts & h.bit() == 0 {
                 s.insert(Signal::LoginOtherHost);
             }
+        }
+        let unprovided = match host {
+            Some(h) => self.unprovided & h.bit() != 0,
+            None => self.unprovided_other,
+        };
+        if self.unprovided_any || unprovided {
+            s.insert(Signal::CredentialsNotProvided);
         }
         s
     }

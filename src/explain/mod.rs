@@ -13,6 +13,7 @@ use std::io::{self, Read};
 use serde_json::{Map, Value};
 
 pub mod context;
+mod credential;
 mod image;
 mod lines;
 mod matcher;
@@ -400,6 +401,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             ),
             signals,
         );
+        let ranked = credential::shown_first(ranked, signals);
         explanations.push(Explanation {
             cause: ranked.cause,
             alternatives: ranked.alternatives,

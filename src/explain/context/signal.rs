@@ -97,11 +97,17 @@ pub enum Signal {
     /// (`registry-1.docker.io/v2/nginx/manifests/latest`): every Docker Hub repository has one
     /// (`library/nginx`), so the name does not exist as written, whatever the refusal says.
     HubNoNamespace,
+    /// A login input shows the masked secret with characters around it (`password: $***`):
+    /// the value holds more than the secret.
+    SecretDecorated,
+    /// The tool says it runs without a registry credential (`Registry credentials not
+    /// provided`, `No matching credentials were found for "HOST"`), for the error's registry.
+    CredentialsNotProvided,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 38] = [
+    pub const ALL: [Signal; 40] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -140,6 +146,8 @@ impl Signal {
         Signal::OfficialNamespace,
         Signal::SearchRegistries,
         Signal::HubNoNamespace,
+        Signal::SecretDecorated,
+        Signal::CredentialsNotProvided,
     ];
 
     /// The stable kebab-case name.
@@ -183,6 +191,8 @@ impl Signal {
             Signal::OfficialNamespace => "official-namespace",
             Signal::SearchRegistries => "search-registries",
             Signal::HubNoNamespace => "hub-no-namespace",
+            Signal::SecretDecorated => "secret-decorated",
+            Signal::CredentialsNotProvided => "credentials-not-provided",
         }
     }
 

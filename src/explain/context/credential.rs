@@ -1,0 +1,94 @@
+//! What a log shows of the credential a client sent: a masked secret printed with other
+//! characters around it, and a tool saying it has no registry credential at all.
+
+use super::Host;
+
+/// The mask GitHub Actions prints in place of a secret's value.
+const MASK: &str = "***";
+
+/// True when `line` is a login input (`password: ...`, `username: ...`, as a step's `with:`
+/// block prints it) whose value is the masked secret with something more: `$***`, `"***"`,
+/// `Bearer ***`. GitHub masks exactly the secret's value, so whatever stands next to the mask
+/// was sent with it.
+pub(crate) fn decorated_secret(line: &str) -> bool {
+    let l = line.trim().to_ascii_lowercase();
+    let Some(value) = l
+        .strip_prefix("password:")
+        .or_else(|| l.strip_prefix("username:"))
+    else {
+        return false;
+    };
+    let value = value.trim();
+    value.contains(MASK) && !value.replace(MASK, "").trim().is_empty()
+}
+
+/// Which registry a tool's "no credential" announcement is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Announced {
+    /// The tool's own registry, whatever it is (`Registry credentials not provided. Guest
+    /// mode enabled.`: the Drone and Woodpecker docker plugins, about the registry they push to).
+    Any,
+    /// A registry of this family (`No matching credentials were found for "gcr.io"`).
+    Family(Host),
+    /// A registry named by a host of no known family (`... for "10.0.0.5:5000"`).
+    Other,
+}
+
+/// The registry a "no credential" announcement on `line` is about. go-containerregistry (ko,
+/// crane, kaniko) prints `No matching credentials were found for "HOST"` only when a request
+/// that it sent without a credential was refused; its older wording (`..., falling back on
+/// anonymous`) is printed for every base image and names nothing, so it is not one.
+pub(crate) fn announced(line: &str) -> Option<Announced> {
+    let lower = line.to_ascii_lowercase();
+    if lower.contains("registry credentials not provided") {
+        return Some(Announced::Any);
+    }
+    const GGCR: &str = "no matching credentials were found for ";
+    let at = lower.find(GGCR)?;
+    let host = lower[at + GGCR.len()..]
+        .trim_start_matches(['"', '\''])
+        .split(['"', '\'', ' ', ','])
+        .next()
+        .unwrap_or_default();
+    if host.is_empty() {
+        return None;
+    }
+    Some(Host::detect(host).map_or(Announced::Other, Announced::Family))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_masked_secret_with_more_around_it_is_decorated() {
+        assert!(decorated_secret("    password: $***"));
+        assert!(decorated_secret("  password: \"***\""));
+        assert!(decorated_secret("  username: Bearer ***"));
+        assert!(!decorated_secret("    password: ***"));
+        assert!(!decorated_secret("    username: octocat"));
+        assert!(!decorated_secret("    logout: true"));
+        assert!(!decorated_secret("    password:"));
+    }
+
+    #[test]
+    fn announcements_name_their_registry() {
+        assert_eq!(
+            announced("Registry credentials not provided. Guest mode enabled."),
+            Some(Announced::Any)
+        );
+        assert_eq!(
+            announced("2024/01/02 No matching credentials were found for \"gcr.io\""),
+            Some(Announced::Family(Host::Google))
+        );
+        assert_eq!(
+            announced("No matching credentials were found for \"10.0.0.5:5000\""),
+            Some(Announced::Other)
+        );
+        assert_eq!(
+            announced("No matching credentials were found, falling back on anonymous"),
+            None
+        );
+        assert_eq!(announced("Login Succeeded"), None);
+    }
+}

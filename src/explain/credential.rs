@@ -1,0 +1,120 @@
+//! The credential as the log shows it: when the log itself says what was wrong with the
+//! credential sent (a masked secret printed with characters around it) or that none was sent
+//! (the tool says so), that cause leads over a refusal's generic reading.
+
+use super::context::{Signal, Signals};
+use super::rank::Ranked;
+
+/// Causes that only say the registry refused the request, or guess why from its words.
+const REFUSALS: &[&str] = &[
+    "registry-unauthorized",
+    "registry-denied",
+    "token-invalid",
+    "stale-credentials",
+    "login-missing",
+    "no-credentials",
+];
+
+/// Puts first the cause the log shows of the credential: `secret-whitespace` when a login
+/// input printed the masked secret with more around it (`password: $***`), `no-credentials`
+/// when the tool said it had no credential for the registry that refused.
+pub(super) fn shown_first(ranked: Ranked, signals: Signals) -> Ranked {
+    let (signal, cause) = if signals.contains(Signal::SecretDecorated) {
+        (Signal::SecretDecorated, "secret-whitespace")
+    } else if signals.contains(Signal::CredentialsNotProvided) {
+        (Signal::CredentialsNotProvided, "no-credentials")
+    } else {
+        return ranked;
+    };
+    if ranked.cause == cause || !REFUSALS.contains(&ranked.cause.as_str()) {
+        return ranked;
+    }
+    let mut ranked = ranked;
+    ranked.alternatives.retain(|a| a != cause);
+    let was = std::mem::replace(&mut ranked.cause, cause.to_owned());
+    ranked.alternatives.insert(0, was);
+    ranked.ranked_by = vec![signal];
+    ranked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(cause: &str) -> Ranked {
+        Ranked {
+            cause: cause.to_owned(),
+            alternatives: vec!["no-credentials".into(), "secret-whitespace".into()],
+            ranked_by: Vec::new(),
+        }
+    }
+
+    fn with(signal: Signal) -> Signals {
+        let mut s = Signals::default();
+        s.insert(signal);
+        s
+    }
+
+    #[test]
+    fn a_decorated_secret_leads_a_refusal() {
+        let r = shown_first(
+            refused("registry-unauthorized"),
+            with(Signal::SecretDecorated),
+        );
+        assert_eq!(r.cause, "secret-whitespace");
+        assert_eq!(
+            r.alternatives,
+            vec!["registry-unauthorized", "no-credentials"]
+        );
+        assert_eq!(r.ranked_by, vec![Signal::SecretDecorated]);
+    }
+
+    #[test]
+    fn an_announced_missing_credential_leads_a_refusal() {
+        let r = shown_first(
+            refused("registry-denied"),
+            with(Signal::CredentialsNotProvided),
+        );
+        assert_eq!(r.cause, "no-credentials");
+        assert_eq!(r.alternatives[0], "registry-denied");
+    }
+
+    /// The first cause `explain` names for `log`.
+    fn first(log: &str) -> (String, Vec<Signal>) {
+        let s = crate::explain::scan(log.as_bytes()).expect("scan");
+        let e = &s.explanations[0];
+        (e.cause.clone(), e.ranked_by.clone())
+    }
+
+    #[test]
+    fn an_announcement_counts_for_its_own_registry_only() {
+        let gcr = "2025/01/09 No matching credentials were found for \"gcr.io\"\n";
+        let refused_gcr = "Error: GET https://gcr.io/v2/p/app/manifests/1: UNAUTHORIZED: authentication required\n";
+        let refused_hub = "Error: PUT https://index.docker.io/v2/octo/app/manifests/1: UNAUTHORIZED: authentication required\n";
+        let (cause, by) = first(&format!("{gcr}{refused_gcr}"));
+        assert_eq!(cause, "no-credentials");
+        assert_eq!(by, vec![Signal::CredentialsNotProvided]);
+        let (cause, by) = first(&format!("{gcr}{refused_hub}"));
+        assert_ne!(by, vec![Signal::CredentialsNotProvided], "{cause}");
+    }
+
+    #[test]
+    fn a_plain_masked_secret_is_not_decorated() {
+        let log = "Run docker/login-action@v3\nwith:\n  username: ***\n  password: ***\nLogging into Docker Hub...\nError: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": unauthorized: incorrect username or password\n";
+        let (cause, by) = first(log);
+        assert_eq!(cause, "registry-unauthorized");
+        assert!(!by.contains(&Signal::SecretDecorated));
+    }
+
+    #[test]
+    fn other_causes_and_quiet_logs_keep_their_order() {
+        let r = shown_first(
+            refused("network-timeout"),
+            with(Signal::CredentialsNotProvided),
+        );
+        assert_eq!(r.cause, "network-timeout");
+        let r = shown_first(refused("registry-denied"), Signals::default());
+        assert_eq!(r.cause, "registry-denied");
+        assert!(r.ranked_by.is_empty());
+    }
+}
