@@ -123,6 +123,8 @@ pub(crate) enum Trigger {
     Proxy,
     /// A tool says it has no registry credential (`Registry credentials not provided`).
     CredentialsNotProvided,
+    /// A step's login input as the runner prints it (`password: ***`).
+    LoginInput,
 }
 
 /// Literals (lowercase) that announce context.
@@ -265,6 +267,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         "no matching credentials were found for ",
         Trigger::CredentialsNotProvided,
     ),
+    ("password: ", Trigger::LoginInput),
+    ("username: ", Trigger::LoginInput),
 ];
 
 /// How many lines after a line that names a registry or shows registry work a generic
@@ -495,6 +499,13 @@ impl Tracker {
                 self.last_context = Some(line_no);
             }
             Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
+            // Any login step's `with:` block (podman-login, azure/docker-login, ...), not only
+            // docker/login-action's, which its own block reading also covers.
+            Trigger::LoginInput => {
+                if credential::decorated_secret(cleaned) {
+                    self.signals.insert(Signal::SecretDecorated);
+                }
+            }
             Trigger::CredentialsNotProvided => match credential::announced(cleaned) {
                 Some(credential::Announced::Any) => self.unprovided_any = true,
                 Some(credential::Announced::Family(h)) => self.unprovided |= h.bit(),
