@@ -22,10 +22,12 @@ pub enum Host {
     Ecr,
     Google,
     Acr,
+    /// OpenShift's integrated registry, whose password is the user's expiring session token.
+    Openshift,
 }
 
 impl Host {
-    const ALL: [Host; 7] = [
+    const ALL: [Host; 8] = [
         Host::Ghcr,
         Host::DockerHub,
         Host::Gitlab,
@@ -33,6 +35,7 @@ impl Host {
         Host::Ecr,
         Host::Google,
         Host::Acr,
+        Host::Openshift,
     ];
 
     /// Fragments (lowercase) that name the family in a log line.
@@ -45,6 +48,11 @@ impl Host {
             Host::Ecr => &[".dkr.ecr.", "ecr.aws"],
             Host::Google => &["gcr.io", "-docker.pkg.dev", "artifactregistry."],
             Host::Acr => &[".azurecr.io", "aka.ms/acr/"],
+            Host::Openshift => &[
+                "openshift-image-registry",
+                "docker-registry.default.svc",
+                "docker-registry-default.",
+            ],
         }
     }
 
@@ -58,6 +66,7 @@ impl Host {
             Host::Ecr => Signal::HostEcr,
             Host::Google => Signal::HostGoogle,
             Host::Acr => Signal::HostAcr,
+            Host::Openshift => Signal::HostOpenshift,
         }
     }
 

@@ -371,7 +371,7 @@ fn a_registry_error_printed_code_word_first_needs_no_other_context() {
     ));
     assert!(leads_with_code(b"  DENIED: requested access"));
     assert!(!leads_with_code(b"npm error 401 unauthorized"));
-    let log = "unauthorized: \"aad access token with sp failed client id must be guid\"\n";
+    let log = "unauthorized: \"token exchange with the identity provider failed\"\n";
     let s = scan(log.as_bytes()).expect("scan");
     assert_eq!(s.explanations[0].cause, "registry-unauthorized");
     // The same word inside another tool's sentence is not a registry's answer.

@@ -103,11 +103,13 @@ pub enum Signal {
     /// The tool says it runs without a registry credential (`Registry credentials not
     /// provided`, `No matching credentials were found for "HOST"`), for the error's registry.
     CredentialsNotProvided,
+    /// The error concerns OpenShift's integrated registry (`image-registry.openshift-image-registry.svc`).
+    HostOpenshift,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 40] = [
+    pub const ALL: [Signal; 41] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -148,6 +150,7 @@ impl Signal {
         Signal::HubNoNamespace,
         Signal::SecretDecorated,
         Signal::CredentialsNotProvided,
+        Signal::HostOpenshift,
     ];
 
     /// The stable kebab-case name.
@@ -193,6 +196,7 @@ impl Signal {
             Signal::HubNoNamespace => "hub-no-namespace",
             Signal::SecretDecorated => "secret-decorated",
             Signal::CredentialsNotProvided => "credentials-not-provided",
+            Signal::HostOpenshift => "host-openshift",
         }
     }
 
