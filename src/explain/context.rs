@@ -132,7 +132,7 @@ pub(crate) enum Trigger {
     Proxy,
     /// A tool says it has no registry credential (`Registry credentials not provided`).
     CredentialsNotProvided,
-    /// A step's login input as the runner prints it (`password: ***`).
+    /// A step's password input as the runner prints it (`password: ***`).
     LoginInput,
 }
 
@@ -277,7 +277,6 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         Trigger::CredentialsNotProvided,
     ),
     ("password: ", Trigger::LoginInput),
-    ("username: ", Trigger::LoginInput),
 ];
 
 /// How many lines after a line that names a registry or shows registry work a generic

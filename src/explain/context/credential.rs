@@ -6,16 +6,14 @@ use super::Host;
 /// The mask GitHub Actions prints in place of a secret's value.
 const MASK: &str = "***";
 
-/// True when `line` is a login input (`password: ...`, `username: ...`, as a step's `with:`
-/// block prints it) whose value is the masked secret with something more: `$***`, `"***"`,
-/// `Bearer ***`. GitHub masks exactly the secret's value, so whatever stands next to the mask
-/// was sent with it.
+/// True when `line` is a login's password input (`password: ...`, as a step's `with:` block
+/// prints it) whose value is the masked secret with something more: `$***`, `"***"`, `Bearer
+/// ***`. GitHub masks exactly the secret's value, so whatever stands next to the mask was sent
+/// with it. A user name is left out: it is often plain text that merely contains another
+/// secret's value (`***-ci`), which GitHub masks too.
 pub(crate) fn decorated_secret(line: &str) -> bool {
     let l = line.trim().to_ascii_lowercase();
-    let Some(value) = l
-        .strip_prefix("password:")
-        .or_else(|| l.strip_prefix("username:"))
-    else {
+    let Some(value) = l.strip_prefix("password:") else {
         return false;
     };
     let value = value.trim();
@@ -64,7 +62,8 @@ mod tests {
     fn a_masked_secret_with_more_around_it_is_decorated() {
         assert!(decorated_secret("    password: $***"));
         assert!(decorated_secret("  password: \"***\""));
-        assert!(decorated_secret("  username: Bearer ***"));
+        assert!(decorated_secret("  password: Bearer ***"));
+        assert!(!decorated_secret("  username: ***-ci"));
         assert!(!decorated_secret("    password: ***"));
         assert!(!decorated_secret("    username: octocat"));
         assert!(!decorated_secret("    logout: true"));
