@@ -5,6 +5,7 @@
 //! Permissions` block, a `pull_request` event, Dependabot, the kind of token, a successful
 //! login, the registry host. Each fact is a [`Signal`]; catalog `rank` rules name them.
 
+mod aim;
 mod message;
 mod signal;
 
@@ -182,6 +183,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("buildah push ", Trigger::PushActivity),
     ("nerdctl push ", Trigger::PushActivity),
     ("helm push ", Trigger::PushActivity),
+    ("helm3 push ", Trigger::PushActivity),
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
@@ -315,6 +317,8 @@ pub(crate) struct Tracker {
     /// Registry hosts named by `Trying to pull HOST/...` lines (podman's search), by family
     /// or, for other registries, counted once.
     tried_hosts: Vec<String>,
+    /// Push targets and logins, for the namespace and host they aim at.
+    aim: aim::Aim,
 }
 
 impl Tracker {
@@ -432,6 +436,7 @@ impl Tracker {
                 self.first_login_success.get_or_insert(line_no);
             }
             Trigger::PushTarget => {
+                self.aim.saw_push(line_no, cleaned);
                 if let Some(host) = Host::detect(cleaned) {
                     self.target = Some(host);
                     self.hosts_seen |= host.bit();
@@ -466,6 +471,7 @@ impl Tracker {
                 }
             }
             Trigger::PushActivity => {
+                self.aim.saw_push(line_no, cleaned);
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Push, line_no));
                 self.command_names(line_no, cleaned);
@@ -510,6 +516,7 @@ impl Tracker {
                     self.login_hosts |= host.bit();
                 }
                 self.note_typo(line_no, cleaned);
+                self.aim.saw_login(cleaned);
                 if takes_credentials_from_variables(cleaned) {
                     self.signals.insert(Signal::LoginVariables);
                 }
@@ -587,6 +594,12 @@ impl Tracker {
     pub(crate) fn only_host(&self) -> Option<Host> {
         let seen = self.hosts_seen | self.login_hosts;
         Host::ALL.into_iter().find(|h| seen == h.bit())
+    }
+
+    /// What the push target and the logins say about the error first seen on `line`, whose
+    /// message reads `text`.
+    pub(crate) fn aim_signals(&self, text: &str, line: usize) -> Signals {
+        self.aim.signals(text, line)
     }
 
     /// The signals for an error first seen on `line` about `host`.

@@ -16,6 +16,7 @@ pub mod context;
 mod image;
 mod lines;
 mod matcher;
+mod misaim;
 mod protocol;
 pub mod rank;
 pub mod scan;
@@ -368,7 +369,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         };
         let e = &m.entries[s.entry];
         let host = s.host.or(default_host).or_else(|| tracker.only_host());
-        let mut signals = tracker.for_error(s.first_line, host).union(extra);
+        let mut signals = tracker
+            .for_error(s.first_line, host)
+            .union(extra)
+            .union(tracker.aim_signals(&s.text, s.first_line));
         if let Some(op) = s.op {
             signals.insert(op);
         }
@@ -390,8 +394,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let ranked = typo_first(
             hub_name_first(
                 official_namespace_first(
-                    only_where_possible(
-                        rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                    misaim::first(
+                        only_where_possible(
+                            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                            signals,
+                        ),
                         signals,
                     ),
                     signals,
