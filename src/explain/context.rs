@@ -348,8 +348,9 @@ impl Tracker {
     }
 
     /// Notes that line `line_no` names a registry or shows registry work.
-    pub(crate) fn saw_context(&mut self, line_no: usize) {
+    pub(crate) fn saw_context(&mut self, line_no: usize, line: &[u8]) {
         self.last_context = Some(line_no);
+        self.aim.saw_request(line_no, line);
     }
 
     /// True when line `line_no` itself announced registry work (a trigger already seen on it).

@@ -38,6 +38,11 @@ pub(crate) fn first(ranked: Ranked, signals: Signals) -> Ranked {
     if signals.contains(Signal::HelmPushTag) && registry_answer {
         return lead(ranked, "reference-invalid", Signal::HelmPushTag);
     }
+    // A failure that gives no reason, just after a request for a Docker Hub name without a
+    // namespace: the name does not exist there (Docker Hub's answer to it is a refusal).
+    if signals.contains(Signal::HubNoNamespace) && ranked.cause == "registry-unavailable" {
+        return lead(ranked, "image-not-found", Signal::HubNoNamespace);
+    }
     for by in [Signal::HubInvalidNamespace, Signal::NamespaceNotLoginUser] {
         if signals.contains(by) && refused {
             return lead(ranked, "namespace-mismatch", by);

@@ -165,6 +165,8 @@ struct Seen {
     official: bool,
     /// The request asks Docker Hub for a repository without a namespace.
     hub_bare: bool,
+    /// What the push target and the logins before the message say ([`misaim`]).
+    aim: Signals,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -262,7 +264,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
-                tracker.saw_context(no);
+                tracker.saw_context(no, line);
             }
             return;
         }
@@ -274,7 +276,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             tracker.trigger(*trigger, no, line, *start, *end, &cleaned);
         }
         if hits.context {
-            tracker.saw_context(no);
+            tracker.saw_context(no, line);
         }
         // A trigger on this very line may have announced registry work (`Error pulling
         // image ...: i/o timeout`).
@@ -356,6 +358,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
+                        aim: tracker.aim_signals(&found.segment, no),
                     },
                 );
             }
@@ -372,7 +375,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let mut signals = tracker
             .for_error(s.first_line, host)
             .union(extra)
-            .union(tracker.aim_signals(&s.text, s.first_line));
+            .union(s.aim);
         if let Some(op) = s.op {
             signals.insert(op);
         }

@@ -2,7 +2,7 @@
 //! Docker's naming rules and the user who logged in), the host a login went to, and a `helm
 //! push` destination that carries a tag.
 
-use super::{Signal, Signals};
+use super::{Signal, Signals, requests_hub_without_namespace};
 
 /// How many lines after a push target (`The push refers to repository [...]`, `docker push
 /// ...`) an error is still about it: the layers' `Preparing`/`Waiting` lines come between.
@@ -10,6 +10,10 @@ const PUSH_LINES: usize = 40;
 
 /// How many lines after a `helm push` command its error is still about it.
 const HELM_PUSH_LINES: usize = 10;
+
+/// How many lines after a request for a Docker Hub name without a namespace a failure that
+/// names no request is still about it (a tool prints the request, then that it failed).
+const REQUEST_LINES: usize = 2;
 
 /// Longest reference or user name kept (longer ones are not names).
 const MAX_NAME: usize = 256;
@@ -40,6 +44,8 @@ pub(crate) struct Aim {
     hub_login_registry: bool,
     /// The last `helm push` whose `oci://` destination carries a tag.
     helm_push_tagged: Option<usize>,
+    /// The last line that requested a Docker Hub repository without a namespace.
+    hub_bare_request: Option<usize>,
 }
 
 impl Aim {
@@ -50,6 +56,17 @@ impl Aim {
         }
         if helm_push_tagged(cleaned) {
             self.helm_push_tagged = Some(line_no);
+        }
+    }
+
+    /// Notes a line that names a registry: a request for a Docker Hub repository without a
+    /// namespace (`fetching https://index.docker.io/v2/python/manifests/3.11`) is what a
+    /// failure on the next lines is about.
+    pub(crate) fn saw_request(&mut self, line_no: usize, line: &[u8]) {
+        if memchr::memmem::find(line, b"docker.io/v2/").is_some()
+            && requests_hub_without_namespace(&String::from_utf8_lossy(line))
+        {
+            self.hub_bare_request = Some(line_no);
         }
     }
 
@@ -92,6 +109,12 @@ impl Aim {
         }
         if self.hub_login_not_registry && !self.hub_login_registry {
             s.insert(Signal::LoginNotRegistryHost);
+        }
+        if self
+            .hub_bare_request
+            .is_some_and(|at| at < line && line - at <= REQUEST_LINES)
+        {
+            s.insert(Signal::HubNoNamespace);
         }
         if self
             .helm_push_tagged
@@ -387,6 +410,33 @@ mod tests {
         assert!(
             !aim.signals("UNAUTHORIZED", 3)
                 .contains(Signal::LoginNotRegistryHost)
+        );
+    }
+
+    #[test]
+    fn a_failure_after_a_request_for_a_one_part_hub_name_is_about_that_name() {
+        let mut aim = Aim::default();
+        aim.saw_request(
+            1,
+            b"WARNING: fetching from https://index.docker.io/v2/python/manifests/3.11 without an integrity hash",
+        );
+        assert!(
+            aim.signals("Could not fetch the manifest", 2)
+                .contains(Signal::HubNoNamespace)
+        );
+        assert!(
+            !aim.signals("Could not fetch the manifest", 4)
+                .contains(Signal::HubNoNamespace)
+        );
+        let mut named = Aim::default();
+        named.saw_request(
+            1,
+            b"GET https://index.docker.io/v2/library/python/manifests/3.11",
+        );
+        assert!(
+            !named
+                .signals("Could not fetch the manifest", 2)
+                .contains(Signal::HubNoNamespace)
         );
     }
 
