@@ -1,7 +1,8 @@
 //! Causes that the aim of a push or a login decides, whatever the registry answered: a push
 //! to a Docker Hub namespace no account can have, or to one that is not the logged-in user's
 //! (`namespace-mismatch`); a login to a Docker Hub host no client reads credentials for
-//! (`login-registry-mismatch`); `helm push` to a destination with a tag (`reference-invalid`).
+//! (`login-registry-mismatch`), or a push to a registry that serves only its owner's images
+//! (the same); `helm push` to a destination with a tag (`reference-invalid`).
 
 use super::context::{Signal, Signals};
 use super::rank::Ranked;
@@ -26,6 +27,14 @@ pub(crate) fn first(ranked: Ranked, signals: Signals) -> Ranked {
             ranked,
             "login-registry-mismatch",
             Signal::LoginNotRegistryHost,
+        );
+    }
+    if signals.contains(Signal::VendorRegistryPush) && (refused || ranked.cause == "network-proxy")
+    {
+        return lead(
+            ranked,
+            "login-registry-mismatch",
+            Signal::VendorRegistryPush,
         );
     }
     // Whatever the registry answers a `helm push` with a tagged destination (`405`, `404`,

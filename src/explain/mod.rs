@@ -358,7 +358,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
-                        aim: tracker.aim_signals(&found.segment, no),
+                        aim: tracker.aim_signals(&cleaned, no),
                     },
                 );
             }

@@ -31,6 +31,17 @@ const HUB_HOSTS: &[&str] = &[
 /// credential that no pull or push of a Docker Hub image reads.
 const HUB_NOT_REGISTRY: &[&str] = &["registry.docker.io", "hub.docker.com"];
 
+/// Registries that serve only their owner's images: nobody else can push there, so a push
+/// that lands on one was meant for another registry (the image name lacks its host, and the
+/// daemon's default registry or a search list filled it in).
+const VENDOR_ONLY: &[&str] = &[
+    "registry.access.redhat.com",
+    "registry.redhat.io",
+    "mcr.microsoft.com",
+    "registry.k8s.io",
+    "k8s.gcr.io",
+];
+
 /// What the log showed about push targets and logins so far.
 #[derive(Debug, Default)]
 pub(crate) struct Aim {
@@ -100,6 +111,10 @@ impl Aim {
                 .filter(|(at, _)| recent(*at, PUSH_LINES))
                 .map(|(_, r)| r.clone())
         });
+        if reference.as_deref().is_some_and(on_vendor_registry) || uploads_to_vendor_registry(text)
+        {
+            s.insert(Signal::VendorRegistryPush);
+        }
         if let Some(ns) = reference.as_deref().and_then(hub_namespace) {
             if !is_docker_id(&ns) {
                 s.insert(Signal::HubInvalidNamespace);
@@ -187,6 +202,40 @@ pub(crate) fn hub_namespace(reference: &str) -> Option<String> {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     (path.len() >= 2 && !ns.is_empty() && readable).then(|| ns.to_owned())
+}
+
+/// True when `reference` names a registry that serves only its owner's images.
+fn on_vendor_registry(reference: &str) -> bool {
+    let host = reference.split('/').next().unwrap_or_default();
+    VENDOR_ONLY.contains(&host)
+}
+
+/// True when `text` shows a blob upload to a registry that serves only its owner's images,
+/// also inside an HTML error page that escapes the URL's punctuation
+/// (`registry&#46;access&#46;redhat&#46;com&#47;v2&#47;...&#47;blobs&#47;uploads&#47;`).
+fn uploads_to_vendor_registry(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let decoded;
+    let text = if lower.contains("&#") {
+        decoded = lower
+            .replace("&#46;", ".")
+            .replace("&#47;", "/")
+            .replace("&#45;", "-")
+            .replace("&#58;", ":");
+        &decoded
+    } else {
+        &lower
+    };
+    VENDOR_ONLY.iter().any(|host| {
+        text.match_indices(host).any(|(i, _)| {
+            let rest = &text[i + host.len()..];
+            rest.starts_with("/v2/")
+                && rest
+                    .split(|c: char| c.is_whitespace() || c == '"' || c == '\\')
+                    .next()
+                    .is_some_and(|url| url.contains("/blobs/uploads"))
+        })
+    })
 }
 
 /// True when `name` can be a Docker ID or a Docker Hub organisation: Docker allows only
@@ -438,6 +487,26 @@ mod tests {
                 .signals("Could not fetch the manifest", 2)
                 .contains(Signal::HubNoNamespace)
         );
+    }
+
+    #[test]
+    fn flags_pushes_to_registries_that_serve_only_their_owners_images() {
+        let aim = Aim::default();
+        let page = "error parsing HTTP 403 response body: invalid character '<' looking for beginning of value: \"<HTML><HEAD>\\n<TITLE>Access Denied</TITLE>\\n</HEAD><BODY>You don't have permission to access \\\"http&#58;&#47;&#47;registry&#46;access&#46;redhat&#46;com&#47;v2&#47;acme&#47;app&#47;blobs&#47;uploads&#47;\\\" on this server.";
+        assert!(aim.signals(page, 1).contains(Signal::VendorRegistryPush));
+        let mut pushed = Aim::default();
+        pushed.saw_push(
+            1,
+            "The push refers to repository [mcr.microsoft.com/acme/app]",
+        );
+        assert!(
+            pushed
+                .signals("denied", 3)
+                .contains(Signal::VendorRegistryPush)
+        );
+        // Pulling from them is what they are for.
+        let pull = "Get \"https://mcr.microsoft.com/v2/dotnet/sdk/manifests/8.0\": denied";
+        assert!(!aim.signals(pull, 1).contains(Signal::VendorRegistryPush));
     }
 
     #[test]

@@ -108,11 +108,15 @@ pub enum Signal {
     /// The error follows `helm push` to an `oci://` destination with a tag: `helm push`
     /// takes the repository only.
     HelmPushTag,
+    /// The push went to a registry that serves only its owner's images
+    /// (`registry.access.redhat.com`, `mcr.microsoft.com`, `registry.k8s.io`): nobody else
+    /// can push there, so the push was meant for another registry.
+    VendorRegistryPush,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 42] = [
+    pub const ALL: [Signal; 43] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -155,6 +159,7 @@ impl Signal {
         Signal::NamespaceNotLoginUser,
         Signal::LoginNotRegistryHost,
         Signal::HelmPushTag,
+        Signal::VendorRegistryPush,
     ];
 
     /// The stable kebab-case name.
@@ -202,6 +207,7 @@ impl Signal {
             Signal::NamespaceNotLoginUser => "namespace-not-login-user",
             Signal::LoginNotRegistryHost => "login-not-registry-host",
             Signal::HelmPushTag => "helm-push-tag",
+            Signal::VendorRegistryPush => "vendor-registry-push",
         }
     }
 
