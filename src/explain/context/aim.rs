@@ -197,11 +197,13 @@ pub(crate) fn hub_namespace(reference: &str) -> Option<String> {
     };
     // A one-part name is `library/NAME`. A namespace with characters no reference holds
     // (`***` where a CI masked it, `<user>`, `${NS}`) is unknown, not wrong.
-    let ns = path[0];
+    let [ns, _, ..] = path else {
+        return None;
+    };
     let readable = ns
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    (path.len() >= 2 && !ns.is_empty() && readable).then(|| ns.to_owned())
+    (!ns.is_empty() && readable).then(|| (*ns).to_owned())
 }
 
 /// True when `reference` names a registry that serves only its owner's images.
@@ -394,6 +396,9 @@ mod tests {
         );
         assert_eq!(hub_namespace("localhost:5000/my-org/app"), None);
         assert_eq!(hub_namespace("***/***/app"), None, "masked");
+        assert_eq!(hub_namespace("docker.io"), None);
+        assert_eq!(hub_namespace("docker.io/"), None);
+        assert_eq!(hub_namespace(""), None);
         assert!(is_docker_id("octocat42"));
         assert!(!is_docker_id("kufu-ai"));
         assert!(!is_docker_id("my_org"));
