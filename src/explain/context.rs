@@ -184,6 +184,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("nerdctl push ", Trigger::PushActivity),
     ("helm push ", Trigger::PushActivity),
     ("helm3 push ", Trigger::PushActivity),
+    ("pushing manifest for ", Trigger::PushActivity),
+    ("containerizing application to ", Trigger::PushActivity),
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),

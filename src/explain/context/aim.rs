@@ -150,10 +150,23 @@ pub(crate) fn push_reference(line: &str) -> Option<String> {
         after("push refers to repository [").or_else(|| after("push refers to a repository ["))
     {
         rest.split(']').next().map(str::to_owned)
-    } else if let Some(rest) = after("failed to push ") {
+    } else if let Some(rest) = after("failed to push ")
+        .or_else(|| after("pushing image to "))
+        .or_else(|| after("pushing manifest for "))
+        .or_else(|| after("containerizing application to "))
+    {
         rest.split_whitespace()
             .next()
-            .map(|w| w.trim_end_matches([':', ',']).to_owned())
+            .map(|w| w.trim_end_matches([':', ',', '.']).to_owned())
+    } else if let Some(host) = after(" token for ") {
+        // buildx: `[auth] my-org/app:pull,push token for registry-1.docker.io`.
+        let before = &lower[..lower.find(" token for ").unwrap_or_default()];
+        let scope = before.rsplit([' ', ']']).next().unwrap_or_default();
+        let host = host.split_whitespace().next().unwrap_or_default();
+        scope
+            .split_once(':')
+            .filter(|(_, actions)| actions.contains("push"))
+            .map(|(name, _)| format!("{host}/{name}"))
     } else {
         [
             "docker push ",
@@ -369,6 +382,31 @@ mod tests {
         assert_eq!(
             push_reference("+ docker push --quiet index.docker.io/o/app:9").as_deref(),
             Some("index.docker.io/o/app:9")
+        );
+        assert_eq!(
+            push_reference("INFO[0012] Pushing image to my-org/app:1.0").as_deref(),
+            Some("my-org/app:1.0")
+        );
+        assert_eq!(
+            push_reference(
+                "#14 pushing manifest for docker.io/my-org/app:1.0@sha256:0123 0.2s done"
+            )
+            .as_deref(),
+            Some("docker.io/my-org/app:1.0@sha256:0123")
+        );
+        assert_eq!(
+            push_reference("#5 [auth] my-org/app:pull,push token for registry-1.docker.io")
+                .as_deref(),
+            Some("registry-1.docker.io/my-org/app")
+        );
+        assert_eq!(
+            push_reference("#5 [auth] library/alpine:pull token for registry-1.docker.io"),
+            None,
+            "a pull"
+        );
+        assert_eq!(
+            push_reference("[INFO] Containerizing application to my-org/app:1.0...").as_deref(),
+            Some("my-org/app:1.0")
         );
         assert_eq!(push_reference("docker push $IMAGE"), None);
         assert_eq!(push_reference("denied: requested access"), None);
