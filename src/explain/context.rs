@@ -121,6 +121,8 @@ pub(crate) enum Trigger {
     ManifestList,
     /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
     Proxy,
+    /// An interactive login's prompt (`Username: NAME`, `Username (NAME):`).
+    LoginPrompt,
 }
 
 /// Literals (lowercase) that announce context.
@@ -200,6 +202,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("fetch oauth token", Trigger::OauthTokenRequest),
     ("from manifest list", Trigger::ManifestList),
     ("http_proxy=", Trigger::Proxy),
+    ("username: ", Trigger::LoginPrompt),
+    ("username (", Trigger::LoginPrompt),
     ("https_proxy=", Trigger::Proxy),
     ("http_proxy: ", Trigger::Proxy),
     ("https_proxy: ", Trigger::Proxy),
@@ -485,6 +489,7 @@ impl Tracker {
                 self.last_context = Some(line_no);
             }
             Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
+            Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);
@@ -519,7 +524,7 @@ impl Tracker {
                     self.login_hosts |= host.bit();
                 }
                 self.note_typo(line_no, cleaned);
-                self.aim.saw_login(cleaned);
+                self.aim.saw_login(line_no, cleaned);
                 if takes_credentials_from_variables(cleaned) {
                     self.signals.insert(Signal::LoginVariables);
                 }

@@ -15,6 +15,9 @@ const HELM_PUSH_LINES: usize = 10;
 /// names no request is still about it (a tool prints the request, then that it failed).
 const REQUEST_LINES: usize = 2;
 
+/// How many lines after an interactive `docker login` its `Username:` prompt comes.
+const PROMPT_LINES: usize = 5;
+
 /// Longest reference or user name kept (longer ones are not names).
 const MAX_NAME: usize = 256;
 
@@ -57,6 +60,8 @@ pub(crate) struct Aim {
     helm_push_tagged: Option<usize>,
     /// The last line that requested a Docker Hub repository without a namespace.
     hub_bare_request: Option<usize>,
+    /// The last login to Docker Hub that named no user: its prompt follows.
+    hub_login_prompt: Option<usize>,
 }
 
 impl Aim {
@@ -82,7 +87,7 @@ impl Aim {
     }
 
     /// Notes a login command line (`docker login -u USER [HOST]`, `crane auth login ...`).
-    pub(crate) fn saw_login(&mut self, cleaned: &str) {
+    pub(crate) fn saw_login(&mut self, line_no: usize, cleaned: &str) {
         let Some(args) = login_args(cleaned) else {
             return;
         };
@@ -97,8 +102,48 @@ impl Aim {
         };
         if hub {
             self.hub_login_registry = true;
-            self.hub_user = login_user(&args).filter(|u| is_docker_id(u));
+            let user = login_user(&args);
+            // No user and no password on the command line: docker asks for both.
+            let asks = user.is_none()
+                && !args
+                    .iter()
+                    .any(|a| a.starts_with("-p") || a.starts_with("--password"));
+            self.hub_login_prompt = asks.then_some(line_no);
+            self.hub_user = user.filter(|u| is_docker_id(u));
         }
+    }
+
+    /// Notes a line with an interactive login's prompt (`Username: NAME`, or `Username (NAME):`
+    /// with the remembered name); it counts only just after a login to Docker Hub that named
+    /// no user.
+    pub(crate) fn saw_prompt(&mut self, line_no: usize, cleaned: &str) {
+        if !self
+            .hub_login_prompt
+            .is_some_and(|at| at < line_no && line_no - at <= PROMPT_LINES)
+        {
+            return;
+        }
+        let lower = cleaned.to_ascii_lowercase();
+        let Some(i) = lower.find("username") else {
+            return;
+        };
+        let rest = lower[i + "username".len()..].trim_start();
+        let (remembered, typed) = match rest.strip_prefix('(') {
+            Some(r) => match r.split_once("):") {
+                Some((name, typed)) => (Some(name.trim()), typed),
+                None => return,
+            },
+            None => match rest.strip_prefix(':') {
+                Some(typed) => (None, typed),
+                None => return,
+            },
+        };
+        let typed = typed.split_whitespace().next();
+        let user = typed.or(remembered).filter(|u| is_docker_id(u));
+        if let Some(u) = user {
+            self.hub_user = Some(u.to_owned());
+        }
+        self.hub_login_prompt = None;
     }
 
     /// The signals about the error first seen on `line`, whose message reads `text`.
@@ -459,7 +504,7 @@ mod tests {
     #[test]
     fn compares_the_push_namespace_with_the_login() {
         let mut aim = Aim::default();
-        aim.saw_login("$ docker login -u alice");
+        aim.saw_login(1, "$ docker login -u alice");
         aim.saw_push(2, "The push refers to repository [docker.io/bob/app]");
         let s = aim.signals("denied: requested access to the resource is denied", 5);
         assert!(s.contains(Signal::NamespaceNotLoginUser));
@@ -470,15 +515,39 @@ mod tests {
         );
 
         let mut own = Aim::default();
-        own.saw_login("$ docker login -u alice");
+        own.saw_login(1, "$ docker login -u alice");
         own.saw_push(2, "The push refers to repository [docker.io/alice/app]");
         assert_eq!(own.signals("denied", 3), Signals::default());
 
         // A variable or an e-mail address is not a Docker ID to compare with.
         let mut var = Aim::default();
-        var.saw_login("docker login -u $DOCKER_USER -p $DOCKER_PASS");
+        var.saw_login(1, "docker login -u $DOCKER_USER -p $DOCKER_PASS");
         var.saw_push(2, "docker push bob/app");
         assert_eq!(var.signals("denied", 3), Signals::default());
+    }
+
+    #[test]
+    fn reads_the_user_an_interactive_login_asked_for() {
+        let mut aim = Aim::default();
+        aim.saw_login(1, "$ docker login");
+        aim.saw_prompt(3, "Username: alice");
+        aim.saw_push(6, "The push refers to repository [docker.io/bob/app]");
+        assert!(
+            aim.signals("denied", 8)
+                .contains(Signal::NamespaceNotLoginUser)
+        );
+
+        let mut remembered = Aim::default();
+        remembered.saw_login(1, "$ docker login");
+        remembered.saw_prompt(2, "Username (bob):");
+        remembered.saw_push(4, "docker push bob/app");
+        assert_eq!(remembered.signals("denied", 6), Signals::default());
+
+        // A `username:` line that is not a login's prompt (an input list, a config dump).
+        let mut other = Aim::default();
+        other.saw_prompt(3, "  username: alice");
+        other.saw_push(4, "docker push bob/app");
+        assert_eq!(other.signals("denied", 6), Signals::default());
     }
 
     #[test]
@@ -493,12 +562,12 @@ mod tests {
     #[test]
     fn flags_logins_docker_hub_clients_never_read() {
         let mut aim = Aim::default();
-        aim.saw_login("crane auth login -u someone registry.docker.io");
+        aim.saw_login(1, "crane auth login -u someone registry.docker.io");
         assert!(
             aim.signals("UNAUTHORIZED", 3)
                 .contains(Signal::LoginNotRegistryHost)
         );
-        aim.saw_login("docker login -u someone");
+        aim.saw_login(2, "docker login -u someone");
         assert!(
             !aim.signals("UNAUTHORIZED", 3)
                 .contains(Signal::LoginNotRegistryHost)
