@@ -1,6 +1,8 @@
 //! Where the log aims a push or a login: the push target's Docker Hub namespace (against
-//! Docker's naming rules and the user who logged in), the host a login went to, and a `helm
-//! push` destination that carries a tag.
+//! Docker's naming rules and the user who logged in, on the command line or at the prompt),
+//! a push to a registry that serves only its owner's images, the host a login went to, a
+//! request for a Docker Hub name without a namespace, and a `helm push` destination that
+//! carries a tag.
 
 use super::{Signal, Signals, requests_hub_without_namespace};
 
