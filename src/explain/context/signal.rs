@@ -105,11 +105,26 @@ pub enum Signal {
     CredentialsNotProvided,
     /// The error concerns OpenShift's integrated registry (`image-registry.openshift-image-registry.svc`).
     HostOpenshift,
+    /// The push goes to a Docker Hub namespace no account can have (`my-org/app`): Docker IDs
+    /// and organisation names are lowercase letters and digits only.
+    HubInvalidNamespace,
+    /// The push goes to a Docker Hub namespace other than the Docker ID that logged in.
+    NamespaceNotLoginUser,
+    /// The only Docker Hub login went to a host clients never read credentials for
+    /// (`registry.docker.io`, the token service's name; `hub.docker.com`, the website).
+    LoginNotRegistryHost,
+    /// The error follows `helm push` to an `oci://` destination with a tag: `helm push`
+    /// takes the repository only.
+    HelmPushTag,
+    /// The push went to a registry that serves only its owner's images
+    /// (`registry.access.redhat.com`, `mcr.microsoft.com`, `registry.k8s.io`): nobody else
+    /// can push there, so the push was meant for another registry.
+    VendorRegistryPush,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 41] = [
+    pub const ALL: [Signal; 46] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -151,6 +166,11 @@ impl Signal {
         Signal::SecretDecorated,
         Signal::CredentialsNotProvided,
         Signal::HostOpenshift,
+        Signal::HubInvalidNamespace,
+        Signal::NamespaceNotLoginUser,
+        Signal::LoginNotRegistryHost,
+        Signal::HelmPushTag,
+        Signal::VendorRegistryPush,
     ];
 
     /// The stable kebab-case name.
@@ -197,6 +217,11 @@ impl Signal {
             Signal::SecretDecorated => "secret-decorated",
             Signal::CredentialsNotProvided => "credentials-not-provided",
             Signal::HostOpenshift => "host-openshift",
+            Signal::HubInvalidNamespace => "hub-invalid-namespace",
+            Signal::NamespaceNotLoginUser => "namespace-not-login-user",
+            Signal::LoginNotRegistryHost => "login-not-registry-host",
+            Signal::HelmPushTag => "helm-push-tag",
+            Signal::VendorRegistryPush => "vendor-registry-push",
         }
     }
 
