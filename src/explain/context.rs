@@ -284,6 +284,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         "no matching credentials were found for ",
         Trigger::CredentialsNotProvided,
     ),
+    ("no credentials for ", Trigger::CredentialsNotProvided),
     ("password: ", Trigger::LoginInput),
 ];
 

@@ -36,19 +36,29 @@ pub(crate) enum Announced {
 /// crane, kaniko) prints `No matching credentials were found for "HOST"` only when a request
 /// that it sent without a credential was refused; its older wording (`..., falling back on
 /// anonymous`) is printed for every base image and names nothing, so it is not one.
+/// containers/image (podman, buildah, skopeo, at debug level) and the Drone and Woodpecker
+/// docker plugins print `No credentials for HOST found` once every place a credential could
+/// come from was looked at (`No credentials matching HOST found in FILE` is one file only).
 pub(crate) fn announced(line: &str) -> Option<Announced> {
     let lower = line.to_ascii_lowercase();
     if lower.contains("registry credentials not provided") {
         return Some(Announced::Any);
     }
-    const GGCR: &str = "no matching credentials were found for ";
-    let at = lower.find(GGCR)?;
-    let host = lower[at + GGCR.len()..]
+    const NAMED: [&str; 2] = [
+        "no matching credentials were found for ",
+        "no credentials for ",
+    ];
+    let rest = NAMED
+        .iter()
+        .find_map(|p| lower.find(p).map(|at| &lower[at + p.len()..]))?;
+    let host = rest
         .trim_start_matches(['"', '\''])
         .split(['"', '\'', ' ', ','])
         .next()
         .unwrap_or_default();
-    if host.is_empty() {
+    // A registry key: a host (`gcr.io`, `10.0.0.5:5000`, `localhost`), perhaps with a path.
+    let name = host.split('/').next().unwrap_or_default();
+    if !(name.contains('.') || name.contains(':') || name == "localhost") {
         return None;
     }
     Some(Host::detect(host).map_or(Announced::Other, Announced::Family))
@@ -88,6 +98,17 @@ mod tests {
             announced("No matching credentials were found, falling back on anonymous"),
             None
         );
+        assert_eq!(
+            announced("level=debug msg=\"No credentials for docker.io/octo/app found\""),
+            Some(Announced::Family(Host::DockerHub))
+        );
+        assert_eq!(
+            announced(
+                "level=debug msg=\"No credentials matching quay.io found in /run/user/1000/containers/auth.json\""
+            ),
+            None
+        );
+        assert_eq!(announced("No credentials for the provider found"), None);
         assert_eq!(announced("Login Succeeded"), None);
     }
 }
