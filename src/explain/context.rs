@@ -11,6 +11,8 @@ mod signal;
 pub(crate) use message::*;
 pub use signal::{Signal, Signals};
 
+use super::lines::finishes_registry_work;
+
 /// A registry family, recognised by host name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Host {
@@ -120,6 +122,10 @@ pub(crate) enum Trigger {
     ManifestList,
     /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
     Proxy,
+    /// A pull finished (`Status: Downloaded newer image for ...`).
+    WorkDone,
+    /// The CLI failing to reach its daemon (`... the Docker daemon socket ...`).
+    Daemon,
 }
 
 /// Literals (lowercase) that announce context.
@@ -185,6 +191,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
+    ("status: downloaded newer image for", Trigger::WorkDone),
+    ("status: image is up to date for", Trigger::WorkDone),
+    ("docker daemon", Trigger::Daemon),
+    ("docker.sock", Trigger::Daemon),
     (": waiting", Trigger::Activity),
     (": retrying in", Trigger::Activity),
     ("copying blob", Trigger::Activity),
@@ -315,7 +325,14 @@ pub(crate) struct Tracker {
     /// Registry hosts named by `Trying to pull HOST/...` lines (podman's search), by family
     /// or, for other registries, counted once.
     tried_hosts: Vec<String>,
+    /// The last line that said a pull finished.
+    last_done: Option<usize>,
+    /// Lines that show the CLI failing to reach its daemon (the first [`MAX_DAEMON_LINES`]).
+    daemon_lines: Vec<usize>,
 }
+
+/// At most this many lines about the daemon are remembered.
+const MAX_DAEMON_LINES: usize = 256;
 
 impl Tracker {
     /// True while the lines of a `GITHUB_TOKEN Permissions` block are expected.
@@ -355,8 +372,19 @@ impl Tracker {
 
     /// True when a line shortly before `line_no` named a registry or showed registry work.
     pub(crate) fn context_near(&self, line_no: usize) -> bool {
-        self.last_context
-            .is_some_and(|l| l < line_no && line_no - l <= CONTEXT_LINES)
+        self.last_context.is_some_and(|l| {
+            l < line_no
+                && line_no - l <= CONTEXT_LINES
+                && !self.last_done.is_some_and(|d| d >= l && d < line_no)
+        })
+    }
+
+    /// True when a line at most `within` lines from `line_no` shows the CLI failing to reach
+    /// its daemon: the error report around it is the daemon's, not a registry's.
+    pub(crate) fn daemon_near(&self, line_no: usize, within: usize) -> bool {
+        self.daemon_lines
+            .iter()
+            .any(|&d| d.abs_diff(line_no) <= within)
     }
 
     /// The operation shown under way shortly before `line_no`.
@@ -469,6 +497,18 @@ impl Tracker {
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Push, line_no));
                 self.command_names(line_no, cleaned);
+            }
+            Trigger::WorkDone => {
+                if finishes_registry_work(cleaned) {
+                    self.last_done = Some(line_no);
+                }
+            }
+            Trigger::Daemon => {
+                if self.daemon_lines.len() < MAX_DAEMON_LINES
+                    && self.daemon_lines.last() != Some(&line_no)
+                {
+                    self.daemon_lines.push(line_no);
+                }
             }
             Trigger::OauthTokenRequest => self.oauth_request = true,
             Trigger::ManifestList => {

@@ -103,3 +103,66 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
     }
     lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
+
+/// True when the bytes `start..end` of `line` are `/v2/` right after `/api`: a versioned web
+/// API (NuGet's `/api/v2/FindPackagesById()`, a package feed's or a service's REST API), not
+/// the distribution API, which lives at `/v2/` of the registry's host or under a repository
+/// path (`/artifactory/api/docker/REPO/v2/`).
+pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool {
+    let api = b"/api";
+    line.get(start..end)
+        .is_some_and(|m| m.eq_ignore_ascii_case(b"/v2/"))
+        && start >= api.len()
+        && line[start - api.len()..start].eq_ignore_ascii_case(api)
+}
+
+/// True when the line says that a pull finished (`Status: Downloaded newer image for ...`,
+/// `Status: Image is up to date for ...`): the pull is over, so what the next lines print
+/// (the container's own output under `docker run`, a build step) is not about the registry.
+/// A push's last line (`TAG: digest: sha256:... size: N`) does not end registry work: tools
+/// go on to sign the image or set its properties on the registry's side.
+pub(super) fn finishes_registry_work(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    lower.contains("status: downloaded newer image for")
+        || lower.contains("status: image is up to date for")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_web_apis_v2_is_not_the_distribution_api() {
+        let v2_in = |line: &[u8]| {
+            let at = line
+                .windows(4)
+                .position(|w| w == b"/v2/")
+                .expect("has /v2/");
+            is_web_api_version(line, at, at + 4)
+        };
+        assert!(v2_in(
+            b"GET https://feed.example/f/dev/api/v2/FindPackagesById()?id='x'"
+        ));
+        assert!(!v2_in(b"Get https://registry.example/v2/app/manifests/1"));
+        assert!(!v2_in(
+            b"https://acme.jfrog.io/artifactory/api/docker/docker-local/v2/app/blobs/"
+        ));
+    }
+
+    #[test]
+    fn a_finished_pull_or_push_ends_registry_work() {
+        assert!(finishes_registry_work(
+            "Status: Downloaded newer image for akitasoftware/cli:latest"
+        ));
+        assert!(finishes_registry_work(
+            "Status: Image is up to date for nginx:1.25"
+        ));
+        // A pull's digest line comes before the pull is done; a pushed image is signed next.
+        assert!(!finishes_registry_work(
+            "Digest: sha256:7e20d3b81b28a35669e2eb25cef0b9275fc8e746dbabe30ecee967e9574ad6d2"
+        ));
+        assert!(!finishes_registry_work(
+            "0.1: digest: sha256:f3b3b28a45160805bb16542c9531888519430e9e6d6ffc09d72261b0d26ff74f size: 524"
+        ));
+    }
+}
