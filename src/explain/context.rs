@@ -124,7 +124,8 @@ pub(crate) enum Trigger {
     Proxy,
     /// A pull finished (`Status: Downloaded newer image for ...`).
     WorkDone,
-    /// The CLI failing to reach its daemon (`... the Docker daemon socket ...`).
+    /// The CLI failing to reach its daemon or another local service (`... the Docker daemon
+    /// socket ...`, `dial unix ...`, a Windows named pipe).
     Daemon,
 }
 
@@ -195,6 +196,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("status: image is up to date for", Trigger::WorkDone),
     ("docker daemon", Trigger::Daemon),
     ("docker.sock", Trigger::Daemon),
+    ("dial unix ", Trigger::Daemon),
+    ("//./pipe/", Trigger::Daemon),
     (": waiting", Trigger::Activity),
     (": retrying in", Trigger::Activity),
     ("copying blob", Trigger::Activity),

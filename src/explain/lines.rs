@@ -17,6 +17,12 @@ pub(super) fn is_daemon_connection(line: &str) -> bool {
     {
         return true;
     }
+    // A Unix socket or a Windows named pipe (`dial unix docker.raw.sock: connect: connection
+    // refused`, `open //./pipe/docker_engine`) reaches a local service (the daemon, Docker
+    // Desktop's backend, containerd), never a registry, which is reached over TCP.
+    if lower.contains("dial unix ") || lower.contains("//./pipe/") {
+        return true;
+    }
     // podman's remote client (`Error: failed to connect: dial tcp 127.0.0.1:60219: ...`): a
     // loopback connection with no URL on the line is the client reaching its own machine or
     // service; a registry request names its URL.
@@ -127,6 +133,18 @@ pub(super) fn finishes_registry_work(line: &str) -> bool {
         || lower.contains("status: image is up to date for")
 }
 
+/// True when the word at `start..end` of `text` is part of a longer name joined by `-` or
+/// `_` (`registry-creds`, `docker_registry_password`, `manifest-tool`): a secret's, a
+/// variable's or a program's name, not the word itself. A dot joins a host name
+/// (`registry.example.com`), which is the word's meaning, so it does not count.
+pub(super) fn part_of_name(text: &str, start: usize, end: usize) -> bool {
+    let joined = |b: Option<&u8>| matches!(b, Some(b'-' | b'_'));
+    let word = text.get(start..end).unwrap_or_default();
+    word.bytes().all(|b| b.is_ascii_alphabetic())
+        && (joined(start.checked_sub(1).and_then(|i| text.as_bytes().get(i)))
+            || joined(text.as_bytes().get(end)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +164,36 @@ mod tests {
         assert!(!v2_in(b"Get https://registry.example/v2/app/manifests/1"));
         assert!(!v2_in(
             b"https://acme.jfrog.io/artifactory/api/docker/docker-local/v2/app/blobs/"
+        ));
+    }
+
+    #[test]
+    fn a_word_inside_a_name_is_the_name() {
+        let text = r#"MountVolume.SetUp failed for volume "registry-creds" : secret not found"#;
+        let at = text.find("registry").expect("word");
+        assert!(part_of_name(text, at, at + "registry".len()));
+        let text = "failed to push to registry.example.com:5000";
+        let at = text.find("registry").expect("word");
+        assert!(!part_of_name(text, at, at + "registry".len()));
+        let text = "Error: failed to reach the registry";
+        let at = text.find("registry").expect("word");
+        assert!(!part_of_name(text, at, at + "registry".len()));
+        // `/v2/` is a path, not a word.
+        let text = "GET https://r-1.example/v2/ failed";
+        let at = text.find("/v2/").expect("path");
+        assert!(!part_of_name(text, at, at + 4));
+    }
+
+    #[test]
+    fn a_local_socket_or_pipe_is_not_a_registry() {
+        assert!(is_daemon_connection(
+            "Error response from daemon: dial unix docker.raw.sock: connect: connection refused"
+        ));
+        assert!(is_daemon_connection(
+            "open //./pipe/docker_engine: The system cannot find the file specified."
+        ));
+        assert!(!is_daemon_connection(
+            "Get \"https://ghcr.io/v2/\": dial tcp 140.82.112.33:443: connect: connection refused"
         ));
     }
 
