@@ -330,6 +330,8 @@ pub(crate) struct Tracker {
     tried_hosts: Vec<String>,
     /// The last line that said a pull finished.
     last_done: Option<usize>,
+    /// The last line that started a GitHub Actions step.
+    last_step: Option<usize>,
     /// Lines that show the CLI failing to reach its daemon (the first [`MAX_DAEMON_LINES`]).
     daemon_lines: Vec<usize>,
 }
@@ -379,7 +381,14 @@ impl Tracker {
             l < line_no
                 && line_no - l <= CONTEXT_LINES
                 && !self.last_done.is_some_and(|d| d >= l && d < line_no)
+                && !self.last_step.is_some_and(|s| s > l && s < line_no)
         })
+    }
+
+    /// Notes that line `line_no` started a GitHub Actions step (`Run ...`): the registry work
+    /// of the steps before it lends no context to what follows.
+    pub(crate) fn step_started(&mut self, line_no: usize) {
+        self.last_step = Some(line_no);
     }
 
     /// True when a line at most `within` lines from `line_no` shows the CLI failing to reach

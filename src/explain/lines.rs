@@ -145,6 +145,22 @@ pub(super) fn part_of_name(text: &str, start: usize, end: usize) -> bool {
             || joined(text.as_bytes().get(end)))
 }
 
+/// True when the line (without its timestamp) starts a GitHub Actions step: `Run ...`,
+/// `##[group]Run ...`, `Post job cleanup.`. Registry work of one step lends no context to the
+/// next step's errors.
+pub(super) fn starts_step(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"##[group]").unwrap_or(body);
+    body.starts_with(b"Run ") || body.starts_with(b"Post job cleanup.")
+}
+
+/// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git
+/// prints what the server says after `remote:`; a registry client never does.
+pub(super) fn is_git_remote(cleaned: &str) -> bool {
+    cleaned
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("remote:"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +198,19 @@ mod tests {
         let text = "GET https://r-1.example/v2/ failed";
         let at = text.find("/v2/").expect("path");
         assert!(!part_of_name(text, at, at + 4));
+    }
+
+    #[test]
+    fn steps_and_git_remote_messages_are_told_apart() {
+        assert!(starts_step(b"Run peter-evans/dockerhub-description@v4"));
+        assert!(starts_step(b"##[group]Run docker/build-push-action@v5"));
+        assert!(starts_step(b"Post job cleanup."));
+        assert!(!starts_step(b"npm run build"));
+        assert!(!starts_step(b"  Running in 0c1d2e3f"));
+        assert!(is_git_remote("remote: HTTP Basic: Access denied."));
+        assert!(!is_git_remote(
+            "denied: requested access to the resource is denied"
+        ));
     }
 
     #[test]

@@ -236,6 +236,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         } else {
             raw
         };
+        if lines::starts_step(scan::without_timestamp(line)) {
+            tracker.step_started(no);
+        }
         if !m.quick(line) {
             return;
         }
@@ -299,7 +302,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         {
             return;
         }
-        if is_chart_repository(&cleaned) {
+        if is_chart_repository(&cleaned) || lines::is_git_remote(&cleaned) {
             return;
         }
         let host = Host::detect(&found.segment)

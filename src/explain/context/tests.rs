@@ -167,6 +167,19 @@ fn a_finished_pull_ends_the_registry_work_it_lent_context_to() {
 }
 
 #[test]
+fn a_new_step_ends_the_registry_work_of_the_steps_before() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::PushActivity, 10, b"", 0, 0, "");
+    t.step_started(12);
+    assert!(t.context_near(11));
+    assert!(!t.context_near(13));
+    // A step whose own line shows registry work (`Run docker push ...`) keeps it.
+    t.step_started(20);
+    t.trigger(Trigger::PushActivity, 20, b"", 0, 0, "");
+    assert!(t.context_near(21));
+}
+
+#[test]
 fn the_daemon_is_near_an_error_report_within_its_lines() {
     let mut t = Tracker::default();
     assert!(!t.daemon_near(5, 2));
