@@ -201,7 +201,38 @@ impl Host {
             })
             .min_by_key(|(d, _)| *d)
             .map(|(_, name)| name)
+            .or_else(|| half_remembered(&self.name))
     }
+}
+
+/// The known registry `name` half remembers: the same first and last labels and a middle
+/// label that starts the same way but goes on differently (`mcr.microservice.com` for
+/// `mcr.microsoft.com`, `index.dockerhub.io` for `index.docker.io`). Too many edits for a
+/// slip of the finger, but the name no one else would pick for a registry of their own.
+fn half_remembered(name: &str) -> Option<&'static str> {
+    /// Letters the middle labels must share from their start.
+    const SHARED: usize = 4;
+    let labels: Vec<&str> = name.split('.').collect();
+    let [first, middle, last] = labels[..] else {
+        return None;
+    };
+    KNOWN.iter().find_map(|k| {
+        std::iter::once(k.name)
+            .chain(k.aliases.iter().copied())
+            .any(|known| {
+                let known: Vec<&str> = known.split('.').collect();
+                let [k_first, k_middle, k_last] = known[..] else {
+                    return false;
+                };
+                let shared = middle
+                    .bytes()
+                    .zip(k_middle.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                first == k_first && last == k_last && middle != k_middle && shared >= SHARED
+            })
+            .then_some(k.name)
+    })
 }
 
 impl fmt::Display for Host {
@@ -325,6 +356,8 @@ mod tests {
             ("dokcer.io", "docker.io"),
             ("docker.com", "docker.io"),
             ("qauy.io", "quay.io"),
+            ("mcr.microservice.com", "mcr.microsoft.com"),
+            ("index.dockerhub.io", "docker.io"),
         ] {
             assert_eq!(Host::parse(typo).likely_typo_of(), Some(meant), "{typo}");
         }
@@ -342,6 +375,12 @@ mod tests {
             "ghcr.io:5000",
             "127.0.0.1:5000",
             "us.gcr.io",
+            "mcr.microsoft.com",
+            "registry.gitlab.example.com",
+            "registry.gitlab.cn",
+            "registry.k8s.io",
+            "public.ecr.aws",
+            "quay.example.io",
         ] {
             assert_eq!(Host::parse(real).likely_typo_of(), None, "{real}");
         }

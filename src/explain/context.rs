@@ -5,6 +5,7 @@
 //! Permissions` block, a `pull_request` event, Dependabot, the kind of token, a successful
 //! login, the registry host. Each fact is a [`Signal`]; catalog `rank` rules name them.
 
+mod aim;
 mod message;
 mod signal;
 
@@ -127,6 +128,8 @@ pub(crate) enum Trigger {
     /// The CLI failing to reach its daemon or another local service (`... the Docker daemon
     /// socket ...`, `dial unix ...`, a Windows named pipe).
     Daemon,
+    /// An interactive login's prompt (`Username: NAME`, `Username (NAME):`).
+    LoginPrompt,
 }
 
 /// Literals (lowercase) that announce context.
@@ -189,6 +192,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("buildah push ", Trigger::PushActivity),
     ("nerdctl push ", Trigger::PushActivity),
     ("helm push ", Trigger::PushActivity),
+    ("helm3 push ", Trigger::PushActivity),
+    ("pushing manifest for ", Trigger::PushActivity),
+    ("containerizing application to ", Trigger::PushActivity),
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
@@ -209,6 +215,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("fetch oauth token", Trigger::OauthTokenRequest),
     ("from manifest list", Trigger::ManifestList),
     ("http_proxy=", Trigger::Proxy),
+    ("username: ", Trigger::LoginPrompt),
+    ("username (", Trigger::LoginPrompt),
     ("https_proxy=", Trigger::Proxy),
     ("http_proxy: ", Trigger::Proxy),
     ("https_proxy: ", Trigger::Proxy),
@@ -334,6 +342,8 @@ pub(crate) struct Tracker {
     last_step: Option<usize>,
     /// Lines that show the CLI failing to reach its daemon (the first [`MAX_DAEMON_LINES`]).
     daemon_lines: Vec<usize>,
+    /// Push targets and logins, for the namespace and host they aim at.
+    aim: aim::Aim,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -366,8 +376,9 @@ impl Tracker {
     }
 
     /// Notes that line `line_no` names a registry or shows registry work.
-    pub(crate) fn saw_context(&mut self, line_no: usize) {
+    pub(crate) fn saw_context(&mut self, line_no: usize, line: &[u8]) {
         self.last_context = Some(line_no);
+        self.aim.saw_request(line_no, line);
     }
 
     /// True when line `line_no` itself announced registry work (a trigger already seen on it).
@@ -472,6 +483,7 @@ impl Tracker {
                 self.first_login_success.get_or_insert(line_no);
             }
             Trigger::PushTarget => {
+                self.aim.saw_push(line_no, cleaned);
                 if let Some(host) = Host::detect(cleaned) {
                     self.target = Some(host);
                     self.hosts_seen |= host.bit();
@@ -506,6 +518,7 @@ impl Tracker {
                 }
             }
             Trigger::PushActivity => {
+                self.aim.saw_push(line_no, cleaned);
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Push, line_no));
                 self.command_names(line_no, cleaned);
@@ -528,6 +541,7 @@ impl Tracker {
                 self.last_context = Some(line_no);
             }
             Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
+            Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);
@@ -562,6 +576,7 @@ impl Tracker {
                     self.login_hosts |= host.bit();
                 }
                 self.note_typo(line_no, cleaned);
+                self.aim.saw_login(line_no, cleaned);
                 if takes_credentials_from_variables(cleaned) {
                     self.signals.insert(Signal::LoginVariables);
                 }
@@ -639,6 +654,12 @@ impl Tracker {
     pub(crate) fn only_host(&self) -> Option<Host> {
         let seen = self.hosts_seen | self.login_hosts;
         Host::ALL.into_iter().find(|h| seen == h.bit())
+    }
+
+    /// What the push target and the logins say about the error first seen on `line`, whose
+    /// message reads `text`.
+    pub(crate) fn aim_signals(&self, text: &str, line: usize) -> Signals {
+        self.aim.signals(text, line)
     }
 
     /// The signals for an error first seen on `line` about `host`.

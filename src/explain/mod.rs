@@ -16,6 +16,7 @@ pub mod context;
 mod image;
 mod lines;
 mod matcher;
+mod misaim;
 mod protocol;
 pub mod rank;
 pub mod scan;
@@ -164,6 +165,8 @@ struct Seen {
     official: bool,
     /// The request asks Docker Hub for a repository without a namespace.
     hub_bare: bool,
+    /// What the push target and the logins before the message say ([`misaim`]).
+    aim: Signals,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -264,7 +267,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
-                tracker.saw_context(no);
+                tracker.saw_context(no, line);
             }
             return;
         }
@@ -276,7 +279,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             tracker.trigger(*trigger, no, line, *start, *end, &cleaned);
         }
         if hits.context {
-            tracker.saw_context(no);
+            tracker.saw_context(no, line);
         }
         // A trigger on this very line may have announced registry work (`Error pulling
         // image ...: i/o timeout`).
@@ -358,6 +361,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
+                        aim: tracker.aim_signals(&cleaned, no),
                     },
                 );
             }
@@ -371,7 +375,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         };
         let e = &m.entries[s.entry];
         let host = s.host.or(default_host).or_else(|| tracker.only_host());
-        let mut signals = tracker.for_error(s.first_line, host).union(extra);
+        let mut signals = tracker
+            .for_error(s.first_line, host)
+            .union(extra)
+            .union(s.aim);
         if let Some(op) = s.op {
             signals.insert(op);
         }
@@ -393,8 +400,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let ranked = typo_first(
             hub_name_first(
                 official_namespace_first(
-                    only_where_possible(
-                        rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                    misaim::first(
+                        only_where_possible(
+                            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                            signals,
+                        ),
                         signals,
                     ),
                     signals,

@@ -97,11 +97,26 @@ pub enum Signal {
     /// (`registry-1.docker.io/v2/nginx/manifests/latest`): every Docker Hub repository has one
     /// (`library/nginx`), so the name does not exist as written, whatever the refusal says.
     HubNoNamespace,
+    /// The push goes to a Docker Hub namespace no account can have (`my-org/app`): Docker IDs
+    /// and organisation names are lowercase letters and digits only.
+    HubInvalidNamespace,
+    /// The push goes to a Docker Hub namespace other than the Docker ID that logged in.
+    NamespaceNotLoginUser,
+    /// The only Docker Hub login went to a host clients never read credentials for
+    /// (`registry.docker.io`, the token service's name; `hub.docker.com`, the website).
+    LoginNotRegistryHost,
+    /// The error follows `helm push` to an `oci://` destination with a tag: `helm push`
+    /// takes the repository only.
+    HelmPushTag,
+    /// The push went to a registry that serves only its owner's images
+    /// (`registry.access.redhat.com`, `mcr.microsoft.com`, `registry.k8s.io`): nobody else
+    /// can push there, so the push was meant for another registry.
+    VendorRegistryPush,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 38] = [
+    pub const ALL: [Signal; 43] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -140,6 +155,11 @@ impl Signal {
         Signal::OfficialNamespace,
         Signal::SearchRegistries,
         Signal::HubNoNamespace,
+        Signal::HubInvalidNamespace,
+        Signal::NamespaceNotLoginUser,
+        Signal::LoginNotRegistryHost,
+        Signal::HelmPushTag,
+        Signal::VendorRegistryPush,
     ];
 
     /// The stable kebab-case name.
@@ -183,6 +203,11 @@ impl Signal {
             Signal::OfficialNamespace => "official-namespace",
             Signal::SearchRegistries => "search-registries",
             Signal::HubNoNamespace => "hub-no-namespace",
+            Signal::HubInvalidNamespace => "hub-invalid-namespace",
+            Signal::NamespaceNotLoginUser => "namespace-not-login-user",
+            Signal::LoginNotRegistryHost => "login-not-registry-host",
+            Signal::HelmPushTag => "helm-push-tag",
+            Signal::VendorRegistryPush => "vendor-registry-push",
         }
     }
 

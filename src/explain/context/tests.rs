@@ -158,7 +158,7 @@ fn a_finished_pull_ends_the_registry_work_it_lent_context_to() {
     let done = "Status: Downloaded newer image for acme/agent:latest";
     t.trigger(Trigger::WorkDone, 12, done.as_bytes(), 0, 0, done);
     // The line may name a registry itself (`... for docker.io/...`): still the end.
-    t.saw_context(12);
+    t.saw_context(12, done.as_bytes());
     assert!(!t.context_near(13));
     assert!(!t.context_near(15));
     // The next pull lends context again.
