@@ -12,8 +12,6 @@ mod signal;
 pub(crate) use message::*;
 pub use signal::{Signal, Signals};
 
-use super::lines::finishes_registry_work;
-
 /// A registry family, recognised by host name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Host {
@@ -198,6 +196,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
+    // The end of a pull: under `docker run`, what follows is the container's own output. A
+    // push's last line (`TAG: digest: sha256:... size: N`) is no end: tools go on to sign the
+    // image or set its properties on the registry's side.
     ("status: downloaded newer image for", Trigger::WorkDone),
     ("status: image is up to date for", Trigger::WorkDone),
     ("docker daemon", Trigger::Daemon),
@@ -523,11 +524,7 @@ impl Tracker {
                 self.last_op = Some((Op::Push, line_no));
                 self.command_names(line_no, cleaned);
             }
-            Trigger::WorkDone => {
-                if finishes_registry_work(cleaned) {
-                    self.last_done = Some(line_no);
-                }
-            }
+            Trigger::WorkDone => self.last_done = Some(line_no),
             Trigger::Daemon => {
                 if self.daemon_lines.len() < MAX_DAEMON_LINES
                     && self.daemon_lines.last() != Some(&line_no)

@@ -122,17 +122,6 @@ pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool 
         && line[start - api.len()..start].eq_ignore_ascii_case(api)
 }
 
-/// True when the line says that a pull finished (`Status: Downloaded newer image for ...`,
-/// `Status: Image is up to date for ...`): the pull is over, so what the next lines print
-/// (the container's own output under `docker run`, a build step) is not about the registry.
-/// A push's last line (`TAG: digest: sha256:... size: N`) does not end registry work: tools
-/// go on to sign the image or set its properties on the registry's side.
-pub(super) fn finishes_registry_work(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    lower.contains("status: downloaded newer image for")
-        || lower.contains("status: image is up to date for")
-}
-
 /// True when the word at `start..end` of `text` is part of a longer name joined by `-` or
 /// `_` (`registry-creds`, `docker_registry_password`, `manifest-tool`): a secret's, a
 /// variable's or a program's name, not the word itself. A dot joins a host name
@@ -145,12 +134,20 @@ pub(super) fn part_of_name(text: &str, start: usize, end: usize) -> bool {
             || joined(text.as_bytes().get(end)))
 }
 
-/// True when the line (without its timestamp) starts a GitHub Actions step: `Run ...`,
-/// `##[group]Run ...`, `Post job cleanup.`. Registry work of one step lends no context to the
-/// next step's errors.
+/// True when the line (without its timestamp) starts a step: a GitHub Actions step (`Run
+/// ...`, `##[group]Run ...`, `Post job cleanup.`) or a build's `RUN` instruction (`Step 5/9 :
+/// RUN make test`, BuildKit's `#8 [build 4/6] RUN npm ci`), whose output is the command's own.
+/// Registry work before it lends no context to what the step prints.
 pub(super) fn starts_step(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"##[group]").unwrap_or(body);
-    body.starts_with(b"Run ") || body.starts_with(b"Post job cleanup.")
+    if body.starts_with(b"Run ") || body.starts_with(b"Post job cleanup.") {
+        return true;
+    }
+    let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+    let buildkit = body.first() == Some(&b'#')
+        && body.get(1).is_some_and(u8::is_ascii_digit)
+        && has(b"] RUN ");
+    (body.starts_with(b"Step ") && has(b" : RUN ")) || buildkit
 }
 
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git
@@ -205,6 +202,10 @@ mod tests {
         assert!(starts_step(b"Run peter-evans/dockerhub-description@v4"));
         assert!(starts_step(b"##[group]Run docker/build-push-action@v5"));
         assert!(starts_step(b"Post job cleanup."));
+        assert!(starts_step(b"Step 5/9 : RUN make test"));
+        assert!(starts_step(b"#8 [build 4/6] RUN npm ci"));
+        assert!(!starts_step(b"#8 0.512 npm ERR! code E401"));
+        assert!(!starts_step(b"Step 1/6 : FROM python:3.11-slim"));
         assert!(!starts_step(b"npm run build"));
         assert!(!starts_step(b"  Running in 0c1d2e3f"));
         assert!(is_git_remote("remote: HTTP Basic: Access denied."));
@@ -223,23 +224,6 @@ mod tests {
         ));
         assert!(!is_daemon_connection(
             "Get \"https://ghcr.io/v2/\": dial tcp 140.82.112.33:443: connect: connection refused"
-        ));
-    }
-
-    #[test]
-    fn a_finished_pull_or_push_ends_registry_work() {
-        assert!(finishes_registry_work(
-            "Status: Downloaded newer image for akitasoftware/cli:latest"
-        ));
-        assert!(finishes_registry_work(
-            "Status: Image is up to date for nginx:1.25"
-        ));
-        // A pull's digest line comes before the pull is done; a pushed image is signed next.
-        assert!(!finishes_registry_work(
-            "Digest: sha256:7e20d3b81b28a35669e2eb25cef0b9275fc8e746dbabe30ecee967e9574ad6d2"
-        ));
-        assert!(!finishes_registry_work(
-            "0.1: digest: sha256:f3b3b28a45160805bb16542c9531888519430e9e6d6ffc09d72261b0d26ff74f size: 524"
         ));
     }
 }
