@@ -143,7 +143,7 @@ pub(super) fn starts_step(body: &[u8]) -> bool {
     if body.starts_with(b"Run ") || body.starts_with(b"Post job cleanup.") {
         return true;
     }
-    let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| memchr::memmem::find(body, needle).is_some();
     let buildkit = body.first() == Some(&b'#')
         && body.get(1).is_some_and(u8::is_ascii_digit)
         && has(b"] RUN ");
