@@ -135,17 +135,32 @@ pub(super) fn part_of_name(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// True when the line (without its timestamp) starts a step: a GitHub Actions step (`Run
-/// ...`, `##[group]Run ...`, `Post job cleanup.`) or a build's `RUN` instruction (`Step 5/9 :
-/// RUN make test`, BuildKit's `#8 [build 4/6] RUN npm ci`), whose output is the command's own.
-/// Registry work before it lends no context to what the step prints.
+/// ...`, `##[group]Run ...`, `Post job cleanup.`), a new command (a shell's `+ ` trace, a
+/// `$ ` prompt, a Jenkins stage) or a build's `RUN` instruction (`Step 5/9 : RUN make test`,
+/// BuildKit's `#8 [build 4/6] RUN npm ci`), whose output is the command's own. Registry work
+/// before it lends no context to what the step prints; a step that itself shows registry work
+/// (`+ docker push ...`) lends its own.
 pub(super) fn starts_step(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"##[group]").unwrap_or(body);
     if body.starts_with(b"Run ") || body.starts_with(b"Post job cleanup.") {
         return true;
     }
+    // A new command: a shell's trace (`+ kubectl rollout ...`), GitLab's and a terminal's
+    // prompt (`$ make deploy`), a Jenkins stage (`[Pipeline] { (Deploy)`).
+    if body.starts_with(b"+ ") || body.starts_with(b"$ ") || body.starts_with(b"[Pipeline] { (") {
+        return true;
+    }
     let has = |needle: &[u8]| memchr::memmem::find(body, needle).is_some();
+    // BuildKit's step header is `#N [STAGE] ...`; its progress lines (`#N 0.512 ...`) are
+    // not looked into.
+    let digits = body
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     let buildkit = body.first() == Some(&b'#')
-        && body.get(1).is_some_and(u8::is_ascii_digit)
+        && digits > 0
+        && body.get(1 + digits..3 + digits) == Some(&b" ["[..])
         && has(b"] RUN ");
     (body.starts_with(b"Step ") && has(b" : RUN ")) || buildkit
 }
@@ -206,6 +221,9 @@ mod tests {
         assert!(starts_step(b"#8 [build 4/6] RUN npm ci"));
         assert!(!starts_step(b"#8 0.512 npm ERR! code E401"));
         assert!(!starts_step(b"Step 1/6 : FROM python:3.11-slim"));
+        assert!(starts_step(b"+ kubectl rollout status deployment/app"));
+        assert!(starts_step(b"$ make deploy"));
+        assert!(starts_step(b"[Pipeline] { (Deploy)"));
         assert!(!starts_step(b"npm run build"));
         assert!(!starts_step(b"  Running in 0c1d2e3f"));
         assert!(is_git_remote("remote: HTTP Basic: Access denied."));
