@@ -110,16 +110,58 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
     lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
 
-/// True when the bytes `start..end` of `line` are `/v2/` right after `/api`: a versioned web
-/// API (NuGet's `/api/v2/FindPackagesById()`, a package feed's or a service's REST API), not
-/// the distribution API, which lives at `/v2/` of the registry's host or under a repository
-/// path (`/artifactory/api/docker/REPO/v2/`).
+/// True when the bytes `start..end` of `line` are a `/v2/` that is not the distribution API:
+/// right after `/api` (NuGet's `/api/v2/FindPackagesById()`, a package feed's or a service's
+/// REST API), or a URL path that goes on with no distribution route (`https://api.acme.example
+/// /v2/items`: a service's own API, as a container prints it under `docker run`). The
+/// distribution API is `/v2/` alone, `/v2/_catalog`, a token or auth endpoint, or
+/// `/v2/NAME/` followed by `manifests`, `blobs`, `tags` or `referrers`, at the host's root or
+/// under a repository path (`/artifactory/api/docker/REPO/v2/`).
 pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool {
-    let api = b"/api";
-    line.get(start..end)
+    if !line
+        .get(start..end)
         .is_some_and(|m| m.eq_ignore_ascii_case(b"/v2/"))
-        && start >= api.len()
-        && line[start - api.len()..start].eq_ignore_ascii_case(api)
+    {
+        return false;
+    }
+    let api = b"/api";
+    if start >= api.len() && line[start - api.len()..start].eq_ignore_ascii_case(api) {
+        return true;
+    }
+    // Only a URL's path is judged (`https://HOST/v2/...`); a path quoted on its own
+    // (`upload to /v2/team/app/blobs/uploads/`) keeps its meaning.
+    let before = &line[..start];
+    let host_start = memchr::memmem::rfind(before, b"://").map(|i| i + 3);
+    let Some(host_start) = host_start else {
+        return false;
+    };
+    if before[host_start..]
+        .iter()
+        .any(|b| matches!(b, b'/' | b' ' | b'"' | b'\'' | b'<' | b'>'))
+    {
+        return false;
+    }
+    let path: Vec<u8> = line[end..]
+        .iter()
+        .take_while(|b| {
+            !matches!(
+                b,
+                b' ' | b'"' | b'\'' | b'?' | b')' | b'>' | b'<' | b',' | b'`'
+            )
+        })
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let path = path.strip_suffix(b":").unwrap_or(&path);
+    let route = |r: &[u8]| memchr::memmem::find(path, r).is_some();
+    let distribution = path.is_empty()
+        || path.starts_with(b"_catalog")
+        || path.starts_with(b"token")
+        || path.starts_with(b"auth")
+        || route(b"/manifests")
+        || route(b"/blobs")
+        || route(b"/tags/")
+        || route(b"/referrers/");
+    !distribution
 }
 
 /// True when the word at `start..end` of `text` is part of a longer name joined by `-` or
@@ -192,6 +234,22 @@ mod tests {
         assert!(!v2_in(b"Get https://registry.example/v2/app/manifests/1"));
         assert!(!v2_in(
             b"https://acme.jfrog.io/artifactory/api/docker/docker-local/v2/app/blobs/"
+        ));
+        assert!(v2_in(
+            b"Error: Get \"https://api.acme.example/v2/items\": dial tcp: lookup api.acme.example"
+        ));
+        assert!(!v2_in(
+            b"Get \"https://ghcr.io/v2/\": net/http: TLS handshake timeout"
+        ));
+        assert!(!v2_in(
+            b"Get https://gcr.io/v2/token?scope=repository:p/app:pull: EOF"
+        ));
+        assert!(!v2_in(b"GET https://quay.io/v2/_catalog: UNAUTHORIZED"));
+        assert!(!v2_in(
+            b"initiating layer upload to /v2/team/app/blobs/uploads/ in 127.0.0.1:5000"
+        ));
+        assert!(!v2_in(
+            b"HEAD https://r.example:5000/v2/a/b/c/manifests/1.0: 401"
         ));
     }
 
