@@ -135,6 +135,11 @@ pub(crate) enum Trigger {
     CredentialsNotProvided,
     /// A step's password input as the runner prints it (`password: ***`).
     LoginInput,
+    /// A pull finished (`Status: Downloaded newer image for ...`).
+    WorkDone,
+    /// The CLI failing to reach its daemon or another local service (`... the Docker daemon
+    /// socket ...`, `dial unix ...`, a Windows named pipe).
+    Daemon,
     /// An interactive login's prompt (`Username: NAME`, `Username (NAME):`).
     LoginPrompt,
 }
@@ -205,6 +210,15 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
+    // The end of a pull: under `docker run`, what follows is the container's own output. A
+    // push's last line (`TAG: digest: sha256:... size: N`) is no end: tools go on to sign the
+    // image or set its properties on the registry's side.
+    ("status: downloaded newer image for", Trigger::WorkDone),
+    ("status: image is up to date for", Trigger::WorkDone),
+    ("docker daemon", Trigger::Daemon),
+    ("docker.sock", Trigger::Daemon),
+    ("dial unix ", Trigger::Daemon),
+    ("//./pipe/", Trigger::Daemon),
     (": waiting", Trigger::Activity),
     (": retrying in", Trigger::Activity),
     ("copying blob", Trigger::Activity),
@@ -352,9 +366,18 @@ pub(crate) struct Tracker {
     unprovided: u8,
     unprovided_other: bool,
     unprovided_any: bool,
+    /// The last line that said a pull finished.
+    last_done: Option<usize>,
+    /// The last line that started a GitHub Actions step.
+    last_step: Option<usize>,
+    /// Lines that show the CLI failing to reach its daemon (the first [`MAX_DAEMON_LINES`]).
+    daemon_lines: Vec<usize>,
     /// Push targets and logins, for the namespace and host they aim at.
     aim: aim::Aim,
 }
+
+/// At most this many lines about the daemon are remembered.
+const MAX_DAEMON_LINES: usize = 256;
 
 impl Tracker {
     /// True while the lines of a `GITHUB_TOKEN Permissions` block are expected.
@@ -398,8 +421,26 @@ impl Tracker {
 
     /// True when a line shortly before `line_no` named a registry or showed registry work.
     pub(crate) fn context_near(&self, line_no: usize) -> bool {
-        self.last_context
-            .is_some_and(|l| l < line_no && line_no - l <= CONTEXT_LINES)
+        self.last_context.is_some_and(|l| {
+            l < line_no
+                && line_no - l <= CONTEXT_LINES
+                && !self.last_done.is_some_and(|d| d >= l && d < line_no)
+                && !self.last_step.is_some_and(|s| s > l && s < line_no)
+        })
+    }
+
+    /// Notes that line `line_no` started a GitHub Actions step (`Run ...`): the registry work
+    /// of the steps before it lends no context to what follows.
+    pub(crate) fn step_started(&mut self, line_no: usize) {
+        self.last_step = Some(line_no);
+    }
+
+    /// True when a line at most `within` lines from `line_no` shows the CLI failing to reach
+    /// its daemon: the error report around it is the daemon's, not a registry's.
+    pub(crate) fn daemon_near(&self, line_no: usize, within: usize) -> bool {
+        self.daemon_lines
+            .iter()
+            .any(|&d| d.abs_diff(line_no) <= within)
     }
 
     /// The operation shown under way shortly before `line_no`.
@@ -514,6 +555,14 @@ impl Tracker {
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Push, line_no));
                 self.command_names(line_no, cleaned);
+            }
+            Trigger::WorkDone => self.last_done = Some(line_no),
+            Trigger::Daemon => {
+                if self.daemon_lines.len() < MAX_DAEMON_LINES
+                    && self.daemon_lines.last() != Some(&line_no)
+                {
+                    self.daemon_lines.push(line_no);
+                }
             }
             Trigger::OauthTokenRequest => self.oauth_request = true,
             Trigger::ManifestList => {

@@ -17,6 +17,12 @@ pub(super) fn is_daemon_connection(line: &str) -> bool {
     {
         return true;
     }
+    // A Unix socket or a Windows named pipe (`dial unix docker.raw.sock: connect: connection
+    // refused`, `open //./pipe/docker_engine`) reaches a local service (the daemon, Docker
+    // Desktop's backend, containerd), never a registry, which is reached over TCP.
+    if lower.contains("dial unix ") || lower.contains("//./pipe/") {
+        return true;
+    }
     // podman's remote client (`Error: failed to connect: dial tcp 127.0.0.1:60219: ...`): a
     // loopback connection with no URL on the line is the client reaching its own machine or
     // service; a registry request names its URL.
@@ -102,4 +108,198 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
         return false;
     }
     lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
+}
+
+/// True when the bytes `start..end` of `line` are a `/v2/` that is not the distribution API:
+/// right after `/api` (NuGet's `/api/v2/FindPackagesById()`, a package feed's or a service's
+/// REST API), or a URL path that goes on with no distribution route (`https://api.acme.example
+/// /v2/items`: a service's own API, as a container prints it under `docker run`). The
+/// distribution API is `/v2/` alone, `/v2/_catalog`, a token or auth endpoint, or
+/// `/v2/NAME/` followed by `manifests`, `blobs`, `tags` or `referrers`, at the host's root or
+/// under a repository path (`/artifactory/api/docker/REPO/v2/`).
+pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool {
+    if !line
+        .get(start..end)
+        .is_some_and(|m| m.eq_ignore_ascii_case(b"/v2/"))
+    {
+        return false;
+    }
+    let api = b"/api";
+    if start >= api.len() && line[start - api.len()..start].eq_ignore_ascii_case(api) {
+        return true;
+    }
+    // Only a URL's path is judged (`https://HOST/v2/...`); a path quoted on its own
+    // (`upload to /v2/team/app/blobs/uploads/`) keeps its meaning.
+    let before = &line[..start];
+    let host_start = memchr::memmem::rfind(before, b"://").map(|i| i + 3);
+    let Some(host_start) = host_start else {
+        return false;
+    };
+    if before[host_start..]
+        .iter()
+        .any(|b| matches!(b, b'/' | b' ' | b'"' | b'\'' | b'<' | b'>'))
+    {
+        return false;
+    }
+    let path: Vec<u8> = line[end..]
+        .iter()
+        .take_while(|b| {
+            !matches!(
+                b,
+                b' ' | b'"' | b'\'' | b'?' | b')' | b'>' | b'<' | b',' | b'`'
+            )
+        })
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let path = path.strip_suffix(b":").unwrap_or(&path);
+    let route = |r: &[u8]| memchr::memmem::find(path, r).is_some();
+    let distribution = path.is_empty()
+        || path.starts_with(b"_catalog")
+        || path.starts_with(b"token")
+        || path.starts_with(b"auth")
+        || route(b"/manifests")
+        || route(b"/blobs")
+        || route(b"/tags/")
+        || route(b"/referrers/");
+    !distribution
+}
+
+/// True when the word at `start..end` of `text` is part of a longer name joined by `-` or
+/// `_` (`registry-creds`, `docker_registry_password`, `manifest-tool`): a secret's, a
+/// variable's or a program's name, not the word itself. A dot joins a host name
+/// (`registry.example.com`), which is the word's meaning, so it does not count.
+pub(super) fn part_of_name(text: &str, start: usize, end: usize) -> bool {
+    let joined = |b: Option<&u8>| matches!(b, Some(b'-' | b'_'));
+    let word = text.get(start..end).unwrap_or_default();
+    word.bytes().all(|b| b.is_ascii_alphabetic())
+        && (joined(start.checked_sub(1).and_then(|i| text.as_bytes().get(i)))
+            || joined(text.as_bytes().get(end)))
+}
+
+/// True when the line (without its timestamp) starts a step: a GitHub Actions step (`Run
+/// ...`, `##[group]Run ...`, `Post job cleanup.`), a new command (a shell's `+ ` trace, a
+/// `$ ` prompt, a Jenkins stage) or a build's `RUN` instruction (`Step 5/9 : RUN make test`,
+/// BuildKit's `#8 [build 4/6] RUN npm ci`), whose output is the command's own. Registry work
+/// before it lends no context to what the step prints; a step that itself shows registry work
+/// (`+ docker push ...`) lends its own.
+pub(super) fn starts_step(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"##[group]").unwrap_or(body);
+    if body.starts_with(b"Run ") || body.starts_with(b"Post job cleanup.") {
+        return true;
+    }
+    // A new command: a shell's trace (`+ kubectl rollout ...`), GitLab's and a terminal's
+    // prompt (`$ make deploy`), a Jenkins stage (`[Pipeline] { (Deploy)`).
+    if body.starts_with(b"+ ") || body.starts_with(b"$ ") || body.starts_with(b"[Pipeline] { (") {
+        return true;
+    }
+    let has = |needle: &[u8]| memchr::memmem::find(body, needle).is_some();
+    // BuildKit's step header is `#N [STAGE] ...`; its progress lines (`#N 0.512 ...`) are
+    // not looked into.
+    let digits = body
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let buildkit = body.first() == Some(&b'#')
+        && digits > 0
+        && body.get(1 + digits..3 + digits) == Some(&b" ["[..])
+        && has(b"] RUN ");
+    (body.starts_with(b"Step ") && has(b" : RUN ")) || buildkit
+}
+
+/// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git
+/// prints what the server says after `remote:`; a registry client never does.
+pub(super) fn is_git_remote(cleaned: &str) -> bool {
+    cleaned
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("remote:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_web_apis_v2_is_not_the_distribution_api() {
+        let v2_in = |line: &[u8]| {
+            let at = line
+                .windows(4)
+                .position(|w| w == b"/v2/")
+                .expect("has /v2/");
+            is_web_api_version(line, at, at + 4)
+        };
+        assert!(v2_in(
+            b"GET https://feed.example/f/dev/api/v2/FindPackagesById()?id='x'"
+        ));
+        assert!(!v2_in(b"Get https://registry.example/v2/app/manifests/1"));
+        assert!(!v2_in(
+            b"https://acme.jfrog.io/artifactory/api/docker/docker-local/v2/app/blobs/"
+        ));
+        assert!(v2_in(
+            b"Error: Get \"https://api.acme.example/v2/items\": dial tcp: lookup api.acme.example"
+        ));
+        assert!(!v2_in(
+            b"Get \"https://ghcr.io/v2/\": net/http: TLS handshake timeout"
+        ));
+        assert!(!v2_in(
+            b"Get https://gcr.io/v2/token?scope=repository:p/app:pull: EOF"
+        ));
+        assert!(!v2_in(b"GET https://quay.io/v2/_catalog: UNAUTHORIZED"));
+        assert!(!v2_in(
+            b"initiating layer upload to /v2/team/app/blobs/uploads/ in 127.0.0.1:5000"
+        ));
+        assert!(!v2_in(
+            b"HEAD https://r.example:5000/v2/a/b/c/manifests/1.0: 401"
+        ));
+    }
+
+    #[test]
+    fn a_word_inside_a_name_is_the_name() {
+        let text = r#"MountVolume.SetUp failed for volume "registry-creds" : secret not found"#;
+        let at = text.find("registry").expect("word");
+        assert!(part_of_name(text, at, at + "registry".len()));
+        let text = "failed to push to registry.example.com:5000";
+        let at = text.find("registry").expect("word");
+        assert!(!part_of_name(text, at, at + "registry".len()));
+        let text = "Error: failed to reach the registry";
+        let at = text.find("registry").expect("word");
+        assert!(!part_of_name(text, at, at + "registry".len()));
+        // `/v2/` is a path, not a word.
+        let text = "GET https://r-1.example/v2/ failed";
+        let at = text.find("/v2/").expect("path");
+        assert!(!part_of_name(text, at, at + 4));
+    }
+
+    #[test]
+    fn steps_and_git_remote_messages_are_told_apart() {
+        assert!(starts_step(b"Run peter-evans/dockerhub-description@v4"));
+        assert!(starts_step(b"##[group]Run docker/build-push-action@v5"));
+        assert!(starts_step(b"Post job cleanup."));
+        assert!(starts_step(b"Step 5/9 : RUN make test"));
+        assert!(starts_step(b"#8 [build 4/6] RUN npm ci"));
+        assert!(!starts_step(b"#8 0.512 npm ERR! code E401"));
+        assert!(!starts_step(b"Step 1/6 : FROM python:3.11-slim"));
+        assert!(starts_step(b"+ kubectl rollout status deployment/app"));
+        assert!(starts_step(b"$ make deploy"));
+        assert!(starts_step(b"[Pipeline] { (Deploy)"));
+        assert!(!starts_step(b"npm run build"));
+        assert!(!starts_step(b"  Running in 0c1d2e3f"));
+        assert!(is_git_remote("remote: HTTP Basic: Access denied."));
+        assert!(!is_git_remote(
+            "denied: requested access to the resource is denied"
+        ));
+    }
+
+    #[test]
+    fn a_local_socket_or_pipe_is_not_a_registry() {
+        assert!(is_daemon_connection(
+            "Error response from daemon: dial unix docker.raw.sock: connect: connection refused"
+        ));
+        assert!(is_daemon_connection(
+            "open //./pipe/docker_engine: The system cannot find the file specified."
+        ));
+        assert!(!is_daemon_connection(
+            "Get \"https://ghcr.io/v2/\": dial tcp 140.82.112.33:443: connect: connection refused"
+        ));
+    }
 }

@@ -11,7 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::context::{TRIGGERS, Trigger};
-use super::{protocol, scan};
+use super::{lines, protocol, scan};
 use crate::catalog::{self, Catalog, Cause, Pattern};
 
 /// One catalog pattern, ready to confirm.
@@ -208,7 +208,12 @@ impl Matcher {
                         }
                     }
                     Kind::Trigger(t) => hits.triggers.push((t, m.start(), m.end())),
-                    Kind::Context => hits.context = true,
+                    // `/api/v2/` is a web API's version, not the distribution API.
+                    Kind::Context => {
+                        if !lines::is_web_api_version(line, m.start(), m.end()) {
+                            hits.context = true;
+                        }
+                    }
                     Kind::Protocol => hits.protocol = true,
                 }
             }

@@ -240,6 +240,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         } else {
             raw
         };
+        if lines::starts_step(scan::without_timestamp(line)) {
+            tracker.step_started(no);
+        }
         if !m.quick(line) {
             return;
         }
@@ -303,7 +306,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         {
             return;
         }
-        if is_chart_repository(&cleaned) {
+        if is_chart_repository(&cleaned) || lines::is_git_remote(&cleaned) {
             return;
         }
         let host = Host::detect(&found.segment)
@@ -453,6 +456,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     if explanations.iter().any(|e| !e.net) {
         explanations.retain(|e| !e.net);
     }
+    // Nor when the error report it belongs to is the CLI failing to reach its daemon.
+    explanations.retain(|e| !e.net || !tracker.daemon_near(e.line, BLOCK_LINES));
     explanations.sort_by_key(|e| e.line);
     let global = tracker.global().union(extra);
     let explanations = not_found_first(per_cause(in_blocks(explanations)), global);

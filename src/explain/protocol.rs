@@ -285,7 +285,12 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     if let Some(h) = p.helper.find(message) {
         return Some(found("helper-failed", h.start(), h.end()));
     }
-    let work = p.work.find(message)?;
+    // A word that is part of a name (`secret "registry-creds"`, `REGISTRY_PASSWORD`) names a
+    // thing, not registry work.
+    let work = p
+        .work
+        .find_iter(message)
+        .find(|m| !super::lines::part_of_name(message, m.start(), m.end()))?;
     // A daemon that cannot be reached is not a registry's failure, nor is a local build's.
     if lower.contains("docker daemon") || lower.contains("docker.sock") {
         return None;

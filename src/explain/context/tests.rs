@@ -152,6 +152,45 @@ fn registry_work_lends_context_to_the_next_few_lines() {
 }
 
 #[test]
+fn a_finished_pull_ends_the_registry_work_it_lent_context_to() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::PullActivity, 10, b"", 0, 0, "");
+    let done = "Status: Downloaded newer image for acme/agent:latest";
+    t.trigger(Trigger::WorkDone, 12, done.as_bytes(), 0, 0, done);
+    // The line may name a registry itself (`... for docker.io/...`): still the end.
+    t.saw_context(12, done.as_bytes());
+    assert!(!t.context_near(13));
+    assert!(!t.context_near(15));
+    // The next pull lends context again.
+    t.trigger(Trigger::PullActivity, 20, b"", 0, 0, "");
+    assert!(t.context_near(21));
+}
+
+#[test]
+fn a_new_step_ends_the_registry_work_of_the_steps_before() {
+    let mut t = Tracker::default();
+    t.trigger(Trigger::PushActivity, 10, b"", 0, 0, "");
+    t.step_started(12);
+    assert!(t.context_near(11));
+    assert!(!t.context_near(13));
+    // A step whose own line shows registry work (`Run docker push ...`) keeps it.
+    t.step_started(20);
+    t.trigger(Trigger::PushActivity, 20, b"", 0, 0, "");
+    assert!(t.context_near(21));
+}
+
+#[test]
+fn the_daemon_is_near_an_error_report_within_its_lines() {
+    let mut t = Tracker::default();
+    assert!(!t.daemon_near(5, 2));
+    t.trigger(Trigger::Daemon, 7, b"", 0, 0, "");
+    assert!(t.daemon_near(5, 2));
+    assert!(t.daemon_near(9, 2));
+    assert!(!t.daemon_near(4, 2));
+    assert!(!t.daemon_near(10, 2));
+}
+
+#[test]
 fn pulling_from_just_before_an_error_means_the_tag_resolved() {
     let mut t = Tracker::default();
     t.trigger(
