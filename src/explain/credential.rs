@@ -29,12 +29,7 @@ pub(super) fn shown_first(ranked: Ranked, signals: Signals) -> Ranked {
     if ranked.cause == cause || !REFUSALS.contains(&ranked.cause.as_str()) {
         return ranked;
     }
-    let mut ranked = ranked;
-    ranked.alternatives.retain(|a| a != cause);
-    let was = std::mem::replace(&mut ranked.cause, cause.to_owned());
-    ranked.alternatives.insert(0, was);
-    ranked.ranked_by = vec![signal];
-    ranked
+    ranked.lead(cause, signal)
 }
 
 #[cfg(test)]

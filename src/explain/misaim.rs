@@ -23,19 +23,11 @@ pub(crate) fn first(ranked: Ranked, signals: Signals) -> Ranked {
         && signals.contains(Signal::HostDockerhub)
         && refused
     {
-        return lead(
-            ranked,
-            "login-registry-mismatch",
-            Signal::LoginNotRegistryHost,
-        );
+        return ranked.lead("login-registry-mismatch", Signal::LoginNotRegistryHost);
     }
     if signals.contains(Signal::VendorRegistryPush) && (refused || ranked.cause == "network-proxy")
     {
-        return lead(
-            ranked,
-            "login-registry-mismatch",
-            Signal::VendorRegistryPush,
-        );
+        return ranked.lead("login-registry-mismatch", Signal::VendorRegistryPush);
     }
     // Whatever the registry answers a `helm push` with a tagged destination (`405`, `404`,
     // a refusal), the destination is the mistake; a network failure is not its answer.
@@ -45,30 +37,18 @@ pub(crate) fn first(ranked: Ranked, signals: Signals) -> Ranked {
             "rate-limited" | "credential-helper-failed"
         );
     if signals.contains(Signal::HelmPushTag) && registry_answer {
-        return lead(ranked, "reference-invalid", Signal::HelmPushTag);
+        return ranked.lead("reference-invalid", Signal::HelmPushTag);
     }
     // A failure that gives no reason, just after a request for a Docker Hub name without a
     // namespace: the name does not exist there (Docker Hub's answer to it is a refusal).
     if signals.contains(Signal::HubNoNamespace) && ranked.cause == "registry-unavailable" {
-        return lead(ranked, "image-not-found", Signal::HubNoNamespace);
+        return ranked.lead("image-not-found", Signal::HubNoNamespace);
     }
     for by in [Signal::HubInvalidNamespace, Signal::NamespaceNotLoginUser] {
         if signals.contains(by) && refused {
-            return lead(ranked, "namespace-mismatch", by);
+            return ranked.lead("namespace-mismatch", by);
         }
     }
-    ranked
-}
-
-/// `ranked` with `cause` first, the former first cause second, decided by `by`.
-fn lead(mut ranked: Ranked, cause: &str, by: Signal) -> Ranked {
-    if ranked.cause == cause {
-        return ranked;
-    }
-    ranked.alternatives.retain(|a| a != cause);
-    let was = std::mem::replace(&mut ranked.cause, cause.to_owned());
-    ranked.alternatives.insert(0, was);
-    ranked.ranked_by = vec![by];
     ranked
 }
 

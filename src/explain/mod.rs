@@ -489,23 +489,19 @@ fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<
 /// Puts `namespace-mismatch` first for a refused push to Docker Hub's `library/` namespace:
 /// only Docker's official images live there, so the image name lacks its owner's namespace
 /// (`docker push app` means `docker.io/library/app`).
-fn official_namespace_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+fn official_namespace_first(ranked: Ranked, signals: Signals) -> Ranked {
     const NAMESPACE: &str = "namespace-mismatch";
     let refused = ["registry-denied", "registry-unauthorized", "no-credentials"];
     if !signals.contains(Signal::OfficialNamespace) || !refused.contains(&ranked.cause.as_str()) {
         return ranked;
     }
-    ranked.alternatives.retain(|a| a != NAMESPACE);
-    let was = std::mem::replace(&mut ranked.cause, NAMESPACE.to_owned());
-    ranked.alternatives.insert(0, was);
-    ranked.ranked_by = vec![Signal::OfficialNamespace];
-    ranked
+    ranked.lead(NAMESPACE, Signal::OfficialNamespace)
 }
 
 /// A request to Docker Hub for a repository without a namespace asks for a name that cannot
 /// exist there (every repository has one: `library/nginx`); Docker Hub answers such a name
 /// with `401 unauthorized`, as for any repository it does not hold. The name leads.
-fn hub_name_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+fn hub_name_first(ranked: Ranked, signals: Signals) -> Ranked {
     const NOT_FOUND: &str = "image-not-found";
     let refused = [
         "registry-denied",
@@ -516,26 +512,18 @@ fn hub_name_first(mut ranked: Ranked, signals: Signals) -> Ranked {
     if !signals.contains(Signal::HubNoNamespace) || !refused.contains(&ranked.cause.as_str()) {
         return ranked;
     }
-    ranked.alternatives.retain(|a| a != NOT_FOUND);
-    let was = std::mem::replace(&mut ranked.cause, NOT_FOUND.to_owned());
-    ranked.alternatives.insert(0, was);
-    ranked.ranked_by = vec![Signal::HubNoNamespace];
-    ranked
+    ranked.lead(NOT_FOUND, Signal::HubNoNamespace)
 }
 
 /// Puts `registry-host-typo` first when the failing request went to a near miss of a
 /// well-known registry host: whatever that host answered (nothing, an HTML page, a refusal),
 /// the fix is the host name, and the credential may have gone to someone else's server.
-fn typo_first(mut ranked: Ranked, signals: Signals) -> Ranked {
+fn typo_first(ranked: Ranked, signals: Signals) -> Ranked {
     const TYPO: &str = "registry-host-typo";
     if !signals.contains(Signal::HostTypo) || ranked.cause == TYPO {
         return ranked;
     }
-    ranked.alternatives.retain(|a| a != TYPO);
-    let was = std::mem::replace(&mut ranked.cause, TYPO.to_owned());
-    ranked.alternatives.insert(0, was);
-    ranked.ranked_by = vec![Signal::HostTypo];
-    ranked
+    ranked.lead(TYPO, Signal::HostTypo)
 }
 
 /// Moves a cause that only exists in GitHub Actions runs behind the first alternative that

@@ -16,6 +16,21 @@ pub struct Ranked {
     pub ranked_by: Vec<Signal>,
 }
 
+impl Ranked {
+    /// These suspects with `cause` first and the former first cause second, the order decided
+    /// by `by`. Unchanged when `cause` already leads.
+    pub fn lead(mut self, cause: &str, by: Signal) -> Ranked {
+        if self.cause == cause {
+            return self;
+        }
+        self.alternatives.retain(|a| a != cause);
+        let was = std::mem::replace(&mut self.cause, cause.to_owned());
+        self.alternatives.insert(0, was);
+        self.ranked_by = vec![by];
+        self
+    }
+}
+
 /// Ranks the suspects of `pattern` (owned by cause `owner`) given `signals`.
 pub fn rank(pattern: &Pattern, owner: &str, extra: &[String], signals: Signals) -> Ranked {
     let mut order: Vec<String> = Vec::new();
