@@ -23,17 +23,10 @@ const PROMPT_LINES: usize = 5;
 /// Longest reference or user name kept (longer ones are not names).
 const MAX_NAME: usize = 256;
 
-/// Docker Hub's own hosts, by which a reference or login names it.
-const HUB_HOSTS: &[&str] = &[
-    "docker.io",
-    "index.docker.io",
-    "registry-1.docker.io",
-    "registry.hub.docker.com",
-];
-
 /// Docker Hub hosts that are not where clients look a Docker Hub credential up: the token
 /// service's name (`service=registry.docker.io`) and the website. A login to them stores a
-/// credential that no pull or push of a Docker Hub image reads.
+/// credential that no pull or push of a Docker Hub image reads (checked before the host
+/// model, which counts `registry.docker.io` as Docker Hub).
 const HUB_NOT_REGISTRY: &[&str] = &["registry.docker.io", "hub.docker.com"];
 
 /// Registries that serve only their owner's images: nobody else can push there, so a push
@@ -100,7 +93,7 @@ impl Aim {
                 self.hub_login_not_registry = true;
                 return;
             }
-            Some(h) => HUB_HOSTS.contains(&h),
+            Some(h) => is_hub_host(h),
         };
         if hub {
             self.hub_login_registry = true;
@@ -248,7 +241,7 @@ pub(crate) fn hub_namespace(reference: &str) -> Option<String> {
     let first = *parts.first()?;
     let is_host = first.contains('.') || first.contains(':') || first == "localhost";
     let path = if is_host {
-        if !HUB_HOSTS.contains(&first) {
+        if !is_hub_host(first) {
             return None;
         }
         &parts[1..]
@@ -264,6 +257,11 @@ pub(crate) fn hub_namespace(reference: &str) -> Option<String> {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     (!ns.is_empty() && readable).then(|| (*ns).to_owned())
+}
+
+/// True when `host` is one of Docker Hub's names, as the project's host model knows them.
+fn is_hub_host(host: &str) -> bool {
+    crate::host::Host::parse(host).is_docker_hub()
 }
 
 /// True when `reference` names a registry that serves only its owner's images.
