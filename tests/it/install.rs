@@ -10,7 +10,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::support::http_server::{Req, Resp, Server};
-use crate::support::root;
+use crate::support::{action_step, root};
 
 /// A static file server on a loopback port: `GET /<name>` answers the file of that name in
 /// `dir`, anything else 404. It records every path asked for.
@@ -280,22 +280,6 @@ fn the_default_download_is_the_home_in_cargo_toml() {
         script.lines().any(|l| l == line),
         "scripts/install.sh must set `{line}` (Cargo.toml `repository`)"
     );
-}
-
-/// The `run:` script of `action.yml`'s step with this `id`, dedented.
-fn action_step(id: &str) -> String {
-    let yaml = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
-    let start = yaml
-        .find(&format!("      id: {id}\n"))
-        .unwrap_or_else(|| panic!("step `{id}`"));
-    let rest = &yaml[start..];
-    let body = rest.find("      run: |\n").expect("run block") + "      run: |\n".len();
-    rest[body..]
-        .lines()
-        .take_while(|l| l.is_empty() || l.starts_with("        "))
-        .map(|l| l.get(8..).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Runs an action step's script; returns its exit code and what it wrote to GITHUB_OUTPUT.

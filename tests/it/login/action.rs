@@ -2,20 +2,6 @@
 
 use super::*;
 
-/// The `run:` script of `action.yml`'s step `run`, dedented.
-fn action_script() -> String {
-    let yaml = std::fs::read_to_string(crate::support::root().join("action.yml")).expect("action");
-    let start = yaml.find("      id: run\n").expect("step `run`");
-    let rest = &yaml[start..];
-    let body = rest.find("      run: |\n").expect("run block") + "      run: |\n".len();
-    rest[body..]
-        .lines()
-        .take_while(|l| l.is_empty() || l.starts_with("        "))
-        .map(|l| l.get(8..).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[cfg(unix)]
 #[test]
 fn the_action_declares_its_interface_and_passes_images_to_login() {
@@ -43,7 +29,7 @@ fn the_action_declares_its_interface_and_passes_images_to_login() {
     let run = |command: &str, images: &str, args: &str| {
         let out = Command::new("bash")
             .arg("-c")
-            .arg(action_script())
+            .arg(crate::support::action_step("run"))
             .env_clear()
             .env("PATH", &path)
             .env("GHCR_DOCTOR", &stub)

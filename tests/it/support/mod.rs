@@ -21,6 +21,22 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The `run:` script of `action.yml`'s step with this `id`, dedented.
+pub fn action_step(id: &str) -> String {
+    let yaml = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    let start = yaml
+        .find(&format!("      id: {id}\n"))
+        .unwrap_or_else(|| panic!("step `{id}`"));
+    let rest = &yaml[start..];
+    let body = rest.find("      run: |\n").expect("run block") + "      run: |\n".len();
+    rest[body..]
+        .lines()
+        .take_while(|l| l.is_empty() || l.starts_with("        "))
+        .map(|l| l.get(8..).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A command for the `ghcr-doctor` binary with a scrubbed environment: nothing from the
 /// developer's shell (GITHUB_*, GH_*, GHCR_*, DOCKER_*, RUNNER_*, ACTIONS_*, REGISTRY_*,
 /// HOME, proxies) leaks in. `home` becomes HOME, so no real docker config is read.
