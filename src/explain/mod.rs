@@ -398,23 +398,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if s.hub_bare {
             signals.insert(Signal::HubNoNamespace);
         }
-        let ranked = typo_first(
-            hub_name_first(
-                official_namespace_first(
-                    misaim::first(
-                        only_where_possible(
-                            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
-                            signals,
-                        ),
-                        signals,
-                    ),
-                    signals,
-                ),
-                signals,
-            ),
+        let ranked = lead_by_context(
+            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
             signals,
         );
-        let ranked = credential::shown_first(ranked, signals);
         explanations.push(Explanation {
             cause: ranked.cause,
             alternatives: ranked.alternatives,
@@ -484,6 +471,23 @@ fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<
         explanations.insert(0, e);
     }
     explanations
+}
+
+/// The rules that move a cause to the front from what the log shows around the message, after
+/// the catalog's own `rank` rules, in order: each sees the order the one before left, so a
+/// later rule wins over an earlier one.
+fn lead_by_context(ranked: Ranked, signals: Signals) -> Ranked {
+    let rules: [fn(Ranked, Signals) -> Ranked; 6] = [
+        only_where_possible,
+        misaim::first,
+        official_namespace_first,
+        hub_name_first,
+        typo_first,
+        credential::shown_first,
+    ];
+    rules
+        .into_iter()
+        .fold(ranked, |ranked, rule| rule(ranked, signals))
 }
 
 /// Puts `namespace-mismatch` first for a refused push to Docker Hub's `library/` namespace:
