@@ -9,6 +9,7 @@ pub mod access;
 pub mod actions;
 pub mod catalog;
 pub mod check;
+pub mod command_words;
 pub mod commands;
 pub mod credentials;
 pub mod denial;

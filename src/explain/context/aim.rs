@@ -5,6 +5,7 @@
 //! carries a tag.
 
 use super::{Signal, Signals, requests_hub_without_namespace};
+use crate::command_words::{flag_values, positionals};
 
 /// How many lines after a push target (`The push refers to repository [...]`, `docker push
 /// ...`) an error is still about it: the layers' `Preparing`/`Waiting` lines come between.
@@ -346,44 +347,19 @@ const VALUE_FLAGS: &[&str] = &[
 /// The registry host a login goes to (its one positional argument), lowercased, without a
 /// scheme or path; `None` for the default registry.
 fn login_host(args: &[&str]) -> Option<String> {
-    let mut skip = false;
-    for a in args {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if a.starts_with('-') {
-            skip = VALUE_FLAGS.contains(a);
-            continue;
-        }
-        let a = a.to_ascii_lowercase();
-        let a = a
-            .strip_prefix("https://")
-            .or_else(|| a.strip_prefix("http://"))
-            .unwrap_or(&a);
-        let host = a.split('/').next().unwrap_or_default();
-        return Some(host.to_owned());
-    }
-    None
+    let a = positionals(args, VALUE_FLAGS).first()?.to_ascii_lowercase();
+    let a = a
+        .strip_prefix("https://")
+        .or_else(|| a.strip_prefix("http://"))
+        .unwrap_or(&a);
+    Some(a.split('/').next().unwrap_or_default().to_owned())
 }
 
 /// The user name a login command passes (`-u NAME`, `--username NAME`, `--username=NAME`).
 fn login_user(args: &[&str]) -> Option<String> {
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let value = match *a {
-            "-u" | "--username" => it.next().copied(),
-            _ => a
-                .strip_prefix("--username=")
-                .or_else(|| a.strip_prefix("-u="))
-                .or_else(|| a.strip_prefix("-u").filter(|v| !v.is_empty())),
-        };
-        if let Some(v) = value {
-            let v = v.trim_matches(['"', '\'']);
-            return (v.len() <= MAX_NAME).then(|| v.to_owned());
-        }
-    }
-    None
+    let v = *flag_values(args, &["-u", "--username"]).first()?;
+    let v = v.trim_matches(['"', '\'']);
+    (v.len() <= MAX_NAME).then(|| v.to_owned())
 }
 
 /// True when `line` runs `helm push CHART oci://HOST/PATH:TAG`: `helm push` takes the

@@ -15,8 +15,9 @@ mod words;
 
 pub use registry::Registry;
 
+use crate::command_words::{flag_values, positionals};
 pub use words::is_literal_credential;
-use words::{assignment, flag_values, positionals, strip_prefixes};
+use words::{assignment, strip_prefixes};
 
 /// This repository's own action: `uses: ./` (in this repository) or `OWNER/ghcr-doctor@REF`.
 fn is_ghcr_doctor_action(action: &str) -> bool {

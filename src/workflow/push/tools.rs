@@ -3,8 +3,9 @@
 //! description in [`TOOLS`]: its subcommands, which argument is the registry or the image,
 //! which flags take a value and which carry credentials with the command.
 
-use super::words::{flag_values, positionals, skip_global_flags};
+use super::words::skip_global_flags;
 use super::{Ctx, Scanner};
+use crate::command_words::{flag_values, positionals};
 use crate::workflow::expr::Vars;
 
 /// Which positional argument a subcommand acts on.

@@ -69,57 +69,6 @@ pub(super) fn skip_global_flags(args: &[String]) -> &[String] {
     a
 }
 
-/// Positional arguments, skipping flags and the values of `value_flags`.
-pub(super) fn positionals<'w>(args: &'w [String], value_flags: &[&str]) -> Vec<&'w str> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        if a == "--" {
-            out.extend(args[i + 1..].iter().map(String::as_str));
-            break;
-        }
-        if a == ">" || a == ">>" || a == "<<" {
-            i += 2;
-            continue;
-        }
-        if a.starts_with('-') && a.len() > 1 {
-            i += if value_flags.contains(&a) { 2 } else { 1 };
-            continue;
-        }
-        out.push(a);
-        i += 1;
-    }
-    out
-}
-
-/// The values of a flag: `-t X`, `--tag X`, `--tag=X`, `-tX`.
-pub(super) fn flag_values<'w>(args: &'w [String], names: &[&str]) -> Vec<&'w str> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        if names.contains(&a) {
-            if let Some(v) = args.get(i + 1) {
-                out.push(v.as_str());
-            }
-            i += 2;
-            continue;
-        }
-        for n in names {
-            if let Some(v) = a.strip_prefix(n) {
-                if let Some(v) = v.strip_prefix('=') {
-                    out.push(v);
-                } else if !n.starts_with("--") && !v.is_empty() && n.len() == 2 {
-                    out.push(v);
-                }
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
 /// True when a password value is written in the file rather than taken from a secret, the
 /// job's token, a step output or an input. `vars.` counts as written: configuration
 /// variables are stored and shown in clear.
@@ -150,16 +99,6 @@ pub fn is_literal_credential(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn flags_and_positionals() {
-        let args: Vec<String> = ["-t", "a", "--tag=b", "-tc", ".", "--push"]
-            .iter()
-            .map(|s| (*s).to_string())
-            .collect();
-        assert_eq!(flag_values(&args, &["-t", "--tag"]), vec!["a", "b", "c"]);
-        assert_eq!(positionals(&args, &["-t"]), vec![".",]);
-    }
 
     #[test]
     fn literal_credentials() {
