@@ -117,6 +117,8 @@ facts! {
     Code(String) = "code", code;
     /// The code point of an unexpected character (`U+200B`).
     Codepoint(String) = "codepoint", codepoint;
+    /// The log line that showed a failed operation completing on a retry.
+    CompletedLine(usize) = "completed_line", completed_line;
     /// The config key that names a credential helper (`credHelpers`, `credsStore`).
     ConfiguredBy(String) = "configured_by", configured_by;
     /// The expression context an upper-case reference comes from (`github.repository`).
@@ -221,6 +223,8 @@ facts! {
     Normalized(String) = "normalized", normalized;
     /// A remark on how the evidence was gathered (a truncated line).
     Note(String) = "note", note;
+    /// What a log line's operation concerned (`image ghcr.io/o/app:1`, `layer 3b1f0d5c7e9a`, `login ghcr.io`).
+    Object(String) = "object", object;
     /// Whether a package's owner is a user or an organisation.
     OwnerKind(String) = "owner_kind", owner_kind;
     /// The path of the docker config `login` writes.
@@ -251,6 +255,8 @@ facts! {
     RealmHost(String) = "realm_host", realm_host;
     /// The id of a reference's problem.
     Reason(String) = "reason", reason;
+    /// The cause a failure would have named had a retry not recovered it.
+    RecoveredCause(String) = "recovered_cause", recovered_cause;
     /// The registry concerned (a host; for `explain`, `ghcr`, `dockerhub`, `gitlab`, `quay` or `ecr`).
     Registry(String) = "registry", registry;
     /// The registry's own cause when GitHub's answers name another.

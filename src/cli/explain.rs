@@ -101,7 +101,8 @@ pub(crate) fn run(args: Args, global: &GlobalArgs) -> ExitCode {
             ));
         }
     };
-    if scan.explanations.is_empty() && global.format() == Format::Text {
+    if scan.explanations.is_empty() && scan.recovered.is_empty() && global.format() == Format::Text
+    {
         println!("{}", ghcr_doctor::explain::nothing_found(&scan.stats));
         return ExitCode::SUCCESS;
     }

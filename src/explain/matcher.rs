@@ -32,6 +32,9 @@ enum Kind {
     Context,
     /// A fragment that may announce a protocol-level signal ([`protocol::LITERALS`]).
     Protocol,
+    /// A word of a line that starts or completes an operation ([`super::recovery::WORDS`]):
+    /// it only lets the line past [`Matcher::quick`].
+    Recovery,
 }
 
 /// What one search of a line found.
@@ -177,6 +180,9 @@ impl Matcher {
         for literal in protocol::LITERALS {
             add(literal, Kind::Protocol);
         }
+        for literal in super::recovery::WORDS {
+            add(literal, Kind::Recovery);
+        }
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -215,6 +221,7 @@ impl Matcher {
                         }
                     }
                     Kind::Protocol => hits.protocol = true,
+                    Kind::Recovery => {}
                 }
             }
         }

@@ -20,10 +20,14 @@ mod matcher;
 mod misaim;
 mod protocol;
 pub mod rank;
+mod recovered;
+mod recovery;
 pub mod scan;
 
 pub use context::{Host, Signal, Signals};
 pub use rank::Ranked;
+pub use recovered::Recovered;
+pub use recovery::Recovery;
 pub use scan::Stats;
 
 use lines::{
@@ -94,6 +98,8 @@ pub struct Scan {
     pub stats: Stats,
     /// Context that holds for the whole input.
     pub signals: Vec<Signal>,
+    /// Failures a later retry recovered: they name no cause ([`recovery`]).
+    pub recovered: Vec<Recovered>,
 }
 
 /// What `check` knows about the credential and registry behind a live answer.
@@ -217,6 +223,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             explanations: Vec::new(),
             stats,
             signals: Vec::new(),
+            recovered: Vec::new(),
         });
     };
     let mut tracker = context::Tracker::default();
@@ -226,6 +233,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let mut last: Option<(Vec<u8>, Key)> = None;
     // The last line that requested a host which is not a registry.
     let mut non_registry_request: Option<usize> = None;
+    let mut recovery = recovery::Tracker::<Key>::default();
     let stats = scan::for_each_line(reader, |no, raw, truncated| {
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(raw));
@@ -246,6 +254,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if !m.quick(line) {
             return;
         }
+        recovery.line(no, line);
         // A flood of the same error (a retry loop, one line per blob) is counted without
         // matching it again; only the timestamp differs between its lines.
         let body = scan::without_timestamp(line);
@@ -253,6 +262,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             && text.as_slice() == body
             && let Some(s) = seen.get_mut(key)
         {
+            recovery.repeat(no, key);
             s.count += 1;
             if s.lines.len() < MAX_LINES_KEPT {
                 s.lines.push(no);
@@ -326,6 +336,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             image = None;
         }
         let key = (found.entry, image);
+        recovery.failure(no, &key, &found.segment, &cleaned);
         last = Some((body.to_vec(), key.clone()));
         match seen.get_mut(&key) {
             Some(s) => {
@@ -370,10 +381,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     })?;
 
     let mut explanations = Vec::new();
+    let mut recovered = Vec::new();
     for key in order {
         let Some(s) = seen.remove(&key) else {
             continue;
         };
+        let recovery = recovery.recovered(&key);
         let e = &m.entries[s.entry];
         let host = s.host.or(default_host).or_else(|| tracker.only_host());
         let mut signals = tracker
@@ -402,7 +415,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             rank::rank(e.pattern, &e.cause.id, &s.others, signals),
             signals,
         );
-        explanations.push(Explanation {
+        let explanation = Explanation {
             cause: ranked.cause,
             alternatives: ranked.alternatives,
             ranked_by: ranked.ranked_by,
@@ -423,7 +436,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .protocol
                 .as_deref()
                 .is_some_and(|p| protocol::NET.contains(&p)),
-        });
+        };
+        match recovery {
+            Some(how) => recovered.push(Recovered::new(explanation, how)),
+            None => explanations.push(explanation),
+        }
     }
     // A generic message (`403 Forbidden` with no body) is the same failure as a specific one
     // that names one of its suspects; keep only the specific one.
@@ -452,6 +469,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         explanations,
         stats,
         signals: global.iter().collect(),
+        recovered: recovered::shown(recovered),
     })
 }
 
@@ -728,6 +746,9 @@ pub fn report(scan: &Scan, input: Option<&str>) -> Report {
     let mut report = Report::new(CHECK.id);
     for e in &scan.explanations {
         report.push(finding(e, input));
+    }
+    for r in &scan.recovered {
+        report.push(r.finding(input));
     }
     let mut log = Map::new();
     log.insert(

@@ -4,11 +4,13 @@
 //!
 //! A case is `NAME.log` (a realistic excerpt in the printing tool's own wording) and
 //! `NAME.expect` (TOML): `cause` (the first finding's cause; absent in `none/`), and
-//! optionally `line`, `count`, `findings` (total), `alternatives` (exact, in order) and
-//! `ranked_by` (the context signals that decided the order).
+//! optionally `line`, `count`, `findings` (total), `alternatives` (exact, in order),
+//! `ranked_by` (the context signals that decided the order) and `recovered` (how many
+//! failures a later retry recovered: shown, naming no cause).
 
 mod corpus;
 mod props;
+mod recovered;
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -30,6 +32,8 @@ struct Expect {
     findings: Option<usize>,
     alternatives: Option<Vec<String>>,
     ranked_by: Option<Vec<String>>,
+    /// How many failures a later retry recovered (shown, naming no cause).
+    recovered: Option<usize>,
 }
 
 fn data() -> PathBuf {
@@ -106,6 +110,18 @@ fn every_case_file_names_its_cause() {
                 scan.explanations
                     .iter()
                     .map(|e| (&e.cause, &e.matched))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        if let Some(n) = expect.recovered
+            && scan.recovered.len() != n
+        {
+            fail(format!(
+                "{} recovered, expected {n}: {:?}",
+                scan.recovered.len(),
+                scan.recovered
+                    .iter()
+                    .map(|r| (&r.explanation.cause, &r.recovery))
                     .collect::<Vec<_>>()
             ));
         }
