@@ -254,7 +254,6 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if !m.quick(line) {
             return;
         }
-        recovery.line(no, line);
         // A flood of the same error (a retry loop, one line per blob) is counted without
         // matching it again; only the timestamp differs between its lines.
         let body = scan::without_timestamp(line);
@@ -269,6 +268,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             }
             return;
         }
+        // Not for a repeated error line: it neither starts nor completes anything.
+        recovery.line(no, line);
         let hits = m.hits(line);
         // The line, or one just before it, names a registry or shows registry work; or the
         // line is a registry's error as the docker and podman clients print it, the code

@@ -248,6 +248,15 @@ impl<K: Hash + Eq + Clone> Tracker<K> {
 
     /// The same failure line again (only its timestamp differs): the same object.
     pub(crate) fn repeat(&mut self, no: usize, key: &K) {
+        // A retry loop repeats one line many times: only its line number changes.
+        if let Some(o) = &self.last
+            && let Some(s) = self.objects.get_mut(o)
+            && self.ties.get(key).is_some_and(|t| t.objects.contains(o))
+        {
+            s.failed = no;
+            s.completed = None;
+            return;
+        }
         let object = self.last.clone();
         self.tie(no, key, object);
     }
