@@ -49,10 +49,6 @@ pub(super) fn leads_with_code(body: &[u8]) -> bool {
 pub(super) const NOT_REGISTRY_HOSTS: &[&str] = &[
     "github.com",
     "api.github.com",
-    "npm.pkg.github.com",
-    "maven.pkg.github.com",
-    "nuget.pkg.github.com",
-    "rubygems.pkg.github.com",
     "repo.maven.apache.org",
     "repo1.maven.org",
     "proxy.golang.org",
@@ -96,8 +92,20 @@ pub(super) fn requests_non_registry_host(line: &str) -> bool {
         .split(['/', ':', '"', '\'', ' '])
         .next()
         .unwrap_or_default();
-    NOT_REGISTRY_HOSTS.contains(&host)
+    NOT_REGISTRY_HOSTS.contains(&host) || is_packages_ecosystem_host(host)
 }
+
+/// The hosts of GitHub Packages end in `.pkg.github.com`, one per ecosystem (`npm.`, `maven.`,
+/// `nuget.`, `rubygems.`, ...); only `docker.` (the old container registry, now ghcr.io) and
+/// `containers.` serve images. A refusal from another one is a package manager's, not a
+/// registry's, though GitHub Packages words it the same way for all of them.
+pub(super) fn is_packages_ecosystem_host(host: &str) -> bool {
+    host.strip_suffix(PACKAGES_HOST_SUFFIX)
+        .is_some_and(|sub| !sub.is_empty() && !matches!(sub, "docker" | "containers"))
+}
+
+/// What every GitHub Packages host ends with.
+const PACKAGES_HOST_SUFFIX: &str = ".pkg.github.com";
 
 /// True when the line is about a classic Helm chart repository (an `index.yaml` and `.tgz`
 /// archives served over plain HTTP), not an OCI registry: `helm repo add` and `helm dependency
@@ -288,6 +296,25 @@ mod tests {
         assert!(!is_git_remote(
             "denied: requested access to the resource is denied"
         ));
+    }
+
+    #[test]
+    fn only_the_container_hosts_of_github_packages_serve_images() {
+        assert!(requests_non_registry_host(
+            "Pushing gem to https://rubygems.pkg.github.com/octo-org..."
+        ));
+        assert!(requests_non_registry_host(
+            "Could not PUT 'https://maven.pkg.github.com/o/r/app-1.0.jar'. 401"
+        ));
+        assert!(requests_non_registry_host(
+            "error: https://pypi.pkg.github.com/o/ answered 403"
+        ));
+        assert!(!requests_non_registry_host(
+            "Error response from daemon: Get https://docker.pkg.github.com/v2/: unauthorized"
+        ));
+        assert!(!is_packages_ecosystem_host("containers.pkg.github.com"));
+        assert!(!is_packages_ecosystem_host("pkg.github.com"));
+        assert!(!is_packages_ecosystem_host("ghcr.io"));
     }
 
     #[test]
