@@ -35,6 +35,7 @@ pub(crate) const LITERALS: &[&str] = &[
     "server error",
     "response code",
     "authentication required",
+    "authentication is required",
     "code: ",
     // The never-silence net: a failure word on a message that shows registry work.
     "error",
@@ -268,12 +269,15 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
         return Some(found(name, m.start(), m.end()));
     }
     // `error from registry: authentication required` (docker 25 and later), `UNAUTHORIZED:
-    // authentication required` in lower case; a proxy's `407 Proxy Authentication Required`
-    // is not the registry's.
-    if let Some(i) = lower.find("authentication required")
-        && !lower[..i].trim_end().ends_with("proxy")
-    {
-        return Some(found("status-401", i, i + "authentication required".len()));
+    // authentication required` in lower case, Artifactory's and Nexus's `unknown:
+    // Authentication is required`; a proxy's `407 Proxy Authentication Required` is not the
+    // registry's.
+    for phrase in ["authentication required", "authentication is required"] {
+        if let Some(i) = lower.find(phrase)
+            && !lower[..i].trim_end().ends_with("proxy")
+        {
+            return Some(found("status-401", i, i + phrase.len()));
+        }
     }
     never_silent(p, message, &lower)
 }
@@ -489,6 +493,12 @@ mod tests {
         );
         assert_eq!(
             name("error from registry: authentication required"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name(
+                "Error response from daemon: Get https://r.example/v2/app/manifests/1: unknown: Authentication is required"
+            ),
             Some("status-401")
         );
         assert_eq!(
