@@ -215,6 +215,33 @@ pub(super) fn starts_step(body: &[u8]) -> bool {
     (body.starts_with(b"Step ") && has(b" : RUN ")) || buildkit
 }
 
+/// True when the whole message (the line without its timestamp) is a Go socket error on an
+/// HTTPS connection, with no request named (`read tcp 192.168.1.5:62377->204.79.197.219:443:
+/// wsarecv: ...`, `write tcp 172.17.0.2:41332->140.82.112.33:443: write: connection reset by
+/// peer`): the docker CLI and BuildKit print a layer transfer that broke mid-stream this way,
+/// the socket's error alone, where other Go clients name the request before it (`Get
+/// "https://...": read tcp ...`). A local service (the daemon's `:2375`, a database) is not on
+/// port 443.
+pub(super) fn is_bare_https_socket_error(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let rest = &body[start..];
+    let Some(after) = rest
+        .strip_prefix(b"read tcp ")
+        .or_else(|| rest.strip_prefix(b"write tcp "))
+    else {
+        return false;
+    };
+    // `LOCAL->REMOTE:443: ...`
+    let addrs = after.split(|b| *b == b' ').next().unwrap_or_default();
+    let Some(arrow) = memchr::memmem::find(addrs, b"->") else {
+        return false;
+    };
+    addrs[arrow + 2..].ends_with(b":443:")
+}
+
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git
 /// prints what the server says after `remote:`; a registry client never does.
 pub(super) fn is_git_remote(cleaned: &str) -> bool {
@@ -315,6 +342,26 @@ mod tests {
         assert!(!is_packages_ecosystem_host("containers.pkg.github.com"));
         assert!(!is_packages_ecosystem_host("pkg.github.com"));
         assert!(!is_packages_ecosystem_host("ghcr.io"));
+    }
+
+    #[test]
+    fn a_bare_socket_error_on_https_is_a_broken_transfer() {
+        assert!(is_bare_https_socket_error(
+            b"read tcp 192.168.1.144:62377->204.79.197.219:443: wsarecv: An existing connection was forcibly closed by the remote host."
+        ));
+        assert!(is_bare_https_socket_error(
+            b"write tcp 172.17.0.2:41332->_Redacted_:443: write: connection reset by peer"
+        ));
+        // The daemon's port, a request named before the error, no remote address.
+        assert!(!is_bare_https_socket_error(
+            b"read tcp 127.0.0.1:2375->127.0.0.1:51742: wsarecv: An existing connection was forcibly closed"
+        ));
+        assert!(!is_bare_https_socket_error(
+            b"Get \"https://api.example.com/x\": read tcp 10.0.0.5:5312->1.2.3.4:443: read: connection reset by peer"
+        ));
+        assert!(!is_bare_https_socket_error(
+            b"read tcp 10.0.0.5:5312: i/o timeout"
+        ));
     }
 
     #[test]
