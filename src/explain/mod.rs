@@ -274,8 +274,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // The line, or one just before it, names a registry or shows registry work; or the
         // line is a registry's error as the docker and podman clients print it, the code
         // word first (`unauthorized: ...`, `denied: ...`).
-        let context =
-            hits.context || tracker.context_near(no) || (hits.protocol && leads_with_code(body));
+        let context = hits.context
+            || tracker.context_near(no)
+            || (hits.protocol && leads_with_code(body))
+            || lines::is_bare_https_socket_error(body);
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {

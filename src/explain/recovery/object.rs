@@ -157,13 +157,11 @@ fn join(repo: &str, tag: &str) -> String {
     }
 }
 
-/// The object of a failing image: with its tag when it names one, else its repository.
+/// The object of a failing image. A reference without a tag means `latest`, as the clients
+/// read it (`docker pull app` pulls `app:latest`), so another tag completing does not recover
+/// it; only an upload, which names no tag at all, is a [`Object::Repository`].
 fn failed_image(raw: &str) -> Option<Object> {
-    let (repo, tag) = reference(raw)?;
-    Some(match tag {
-        Some(tag) => Object::Image(join(&repo, &tag)),
-        None => Object::Repository(repo),
-    })
+    completed_image(raw)
 }
 
 /// What a request URL in a failure concerns, when it says: a manifest (the image), a blob (the

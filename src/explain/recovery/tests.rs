@@ -163,3 +163,24 @@ fn objects_followed_are_bounded() {
         "a message whose objects cannot all be followed is untied"
     );
 }
+
+#[test]
+fn a_pull_without_a_tag_is_of_latest_and_another_tag_does_not_recover_it() {
+    let log = "\
+docker pull gocd/gocd-agent-alpine-3.5
+Using default tag: latest
+Error response from daemon: manifest for gocd/gocd-agent-alpine-3.5:latest not found
+docker pull gocd/gocd-agent-alpine-3.5:v17.3.0
+Status: Downloaded newer image for gocd/gocd-agent-alpine-3.5:v17.3.0";
+    assert_eq!(recovered(log, &[(3, 1)], 1), None);
+    let log = "\
+docker pull gocd/gocd-agent-alpine-3.5
+Error response from daemon: Get \"https://registry-1.docker.io/v2/\": net/http: TLS handshake timeout
+docker pull gocd/gocd-agent-alpine-3.5
+Status: Downloaded newer image for gocd/gocd-agent-alpine-3.5:latest";
+    let r = recovered(log, &[(2, 1)], 1).expect("recovered");
+    assert_eq!(
+        r.object,
+        "image docker.io/gocd/gocd-agent-alpine-3.5:latest"
+    );
+}

@@ -14,7 +14,7 @@ fn hosts_and_references_are_normalised() {
     );
     assert_eq!(
         failed_image("ghcr.io/o/app"),
-        Some(Object::Repository("ghcr.io/o/app".into()))
+        Some(Object::Image("ghcr.io/o/app:latest".into()))
     );
     assert_eq!(failed_image("$IMAGE"), None);
 }
