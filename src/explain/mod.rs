@@ -445,6 +445,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     }
     // Nor when the error report it belongs to is the CLI failing to reach its daemon.
     explanations.retain(|e| !e.net || !tracker.daemon_near(e.line, BLOCK_LINES));
+    // Nor when it follows the client saying it has no local image to push: the command failed
+    // before it sent anything.
+    explanations.retain(|e| !e.net || !tracker.local_image_missing_before(e.line));
     explanations.sort_by_key(|e| e.line);
     let global = tracker.global().union(extra);
     let explanations = not_found_first(per_cause(in_blocks(explanations)), global);
