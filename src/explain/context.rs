@@ -145,6 +145,8 @@ pub(crate) enum Trigger {
     /// The client has no local image to push (`An image does not exist locally with the
     /// tag`, `No such image`): the push stopped before any request to a registry.
     LocalImageMissing,
+    /// A layer's upload was accepted (`Pushed`, or its progress bar full).
+    LayerUploaded,
 }
 
 /// Literals (lowercase) that announce context.
@@ -201,6 +203,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     (": preparing", Trigger::PushActivity),
     (": pushing", Trigger::PushActivity),
     ("layer already exists", Trigger::PushActivity),
+    (": pushed", Trigger::LayerUploaded),
+    (
+        "==================================================>]",
+        Trigger::LayerUploaded,
+    ),
     ("pushing image", Trigger::PushActivity),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
@@ -391,6 +398,8 @@ pub(crate) struct Tracker {
     aim: aim::Aim,
     /// The last line that said the image to push does not exist locally.
     last_local_missing: Option<usize>,
+    /// The last line that showed a layer's upload accepted.
+    last_uploaded: Option<usize>,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -466,6 +475,12 @@ impl Tracker {
     pub(crate) fn local_image_missing_before(&self, line_no: usize) -> bool {
         self.last_local_missing
             .is_some_and(|l| l <= line_no && line_no - l <= CONTEXT_LINES)
+    }
+
+    /// True when a layer's upload was accepted on a line shortly before `line_no`.
+    pub(crate) fn upload_accepted_before(&self, line_no: usize) -> bool {
+        self.last_uploaded
+            .is_some_and(|l| l < line_no && line_no - l <= 50)
     }
 
     /// The operation shown under way shortly before `line_no`.
@@ -583,6 +598,11 @@ impl Tracker {
             }
             Trigger::WorkDone => self.last_done = Some(line_no),
             Trigger::LocalImageMissing => self.last_local_missing = Some(line_no),
+            Trigger::LayerUploaded => {
+                self.last_uploaded = Some(line_no);
+                self.last_context = Some(line_no);
+                self.last_op = Some((Op::Push, line_no));
+            }
             Trigger::Daemon => {
                 if self.daemon_lines.len() < MAX_DAEMON_LINES
                     && self.daemon_lines.last() != Some(&line_no)

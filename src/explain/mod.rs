@@ -168,6 +168,8 @@ struct Seen {
     hub_bare: bool,
     /// What the push target and the logins before the message say ([`misaim`]).
     aim: Signals,
+    /// A 401 after the push's uploads were accepted.
+    expired: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -363,6 +365,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
                         aim: tracker.aim_signals(&cleaned, no),
+                        expired: tracker.upload_accepted_before(no)
+                            && credential::is_401(&found.segment),
                     },
                 );
             }
@@ -397,6 +401,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         }
         if s.hub_bare {
             signals.insert(Signal::HubNoNamespace);
+        }
+        if s.expired {
+            signals.insert(Signal::UploadAccepted);
         }
         let ranked = lead_by_context(
             rank::rank(e.pattern, &e.cause.id, &s.others, signals),
@@ -480,13 +487,14 @@ fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<
 /// the catalog's own `rank` rules, in order: each sees the order the one before left, so a
 /// later rule wins over an earlier one.
 fn lead_by_context(ranked: Ranked, signals: Signals) -> Ranked {
-    let rules: [fn(Ranked, Signals) -> Ranked; 6] = [
+    let rules: [fn(Ranked, Signals) -> Ranked; 7] = [
         only_where_possible,
         misaim::first,
         official_namespace_first,
         hub_name_first,
         typo_first,
         credential::shown_first,
+        credential::expired_mid_push,
     ];
     rules
         .into_iter()

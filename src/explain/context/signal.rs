@@ -120,11 +120,14 @@ pub enum Signal {
     /// (`registry.access.redhat.com`, `mcr.microsoft.com`, `registry.k8s.io`): nobody else
     /// can push there, so the push was meant for another registry.
     VendorRegistryPush,
+    /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
+    /// bar full): the credential worked when the push began and stopped working during it.
+    UploadAccepted,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 46] = [
+    pub const ALL: [Signal; 47] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -171,6 +174,7 @@ impl Signal {
         Signal::LoginNotRegistryHost,
         Signal::HelmPushTag,
         Signal::VendorRegistryPush,
+        Signal::UploadAccepted,
     ];
 
     /// The stable kebab-case name.
@@ -222,6 +226,7 @@ impl Signal {
             Signal::LoginNotRegistryHost => "login-not-registry-host",
             Signal::HelmPushTag => "helm-push-tag",
             Signal::VendorRegistryPush => "vendor-registry-push",
+            Signal::UploadAccepted => "upload-accepted",
         }
     }
 
