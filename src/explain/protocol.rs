@@ -34,6 +34,8 @@ pub(crate) const LITERALS: &[&str] = &[
     "server error",
     "response code",
     "authentication required",
+    "authentication is required",
+    "unavailable",
     "code: ",
     // The never-silence net: a failure word on a message that shows registry work.
     "error",
@@ -98,7 +100,7 @@ fn patterns() -> Option<&'static Patterns> {
             // a JSON envelope (`"code":"CODE"`, also escaped). Upper case only: `denied:` in
             // lower case is a message, handled below.
             code: Regex::new(
-                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|BLOB_UPLOAD_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID)\b(?:\s*:|\\?")"#,
+                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|BLOB_UPLOAD_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID|UNAVAILABLE)\b(?:\s*:|\\?")"#,
             )
             .ok()?,
             // The same codes as a typed client prints its error enum (`ErrorInfo { code:
@@ -143,7 +145,7 @@ fn patterns() -> Option<&'static Patterns> {
             )?,
             // A credential helper or the credential store it serves, named.
             helper: ci(
-                r"docker-credential-|credential[- ]?helper|\bcredhelpers?\b|\bcredsstore\b|(?:getting|storing|retrieving|erasing) credentials|ecr-login",
+                r"docker-credential-|credential[- ]?helper|\bcredhelpers?\b|\bcredsstore\b|(?:getting|storing|retrieving|erasing) credentials|unable to retrieve credentials|ecr-login",
             )?,
             // A refusal word anywhere in the message (the net's specific case).
             refusal: ci(r"\b(forbidden|unauthorized|access denied)\b")?,
@@ -172,6 +174,9 @@ fn code_name(code: &str) -> Option<&'static str> {
         "BLOB_UNKNOWN" | "BLOB_UPLOAD_UNKNOWN" => Some("blob-unknown"),
         "TOOMANYREQUESTS" => Some("status-429"),
         "NAME_INVALID" | "TAG_INVALID" => Some("name-invalid"),
+        // The distribution spec's code for a 503 (`UNAVAILABLE: service unavailable`, as
+        // go-containerregistry prints it).
+        "UNAVAILABLE" => Some("status-5xx"),
         _ => None,
     }
 }
@@ -266,10 +271,14 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
     // `error from registry: authentication required` (docker 25 and later), `UNAUTHORIZED:
     // authentication required` in lower case; a proxy's `407 Proxy Authentication Required`
     // is not the registry's.
-    if let Some(i) = lower.find("authentication required")
-        && !lower[..i].trim_end().ends_with("proxy")
-    {
-        return Some(found("status-401", i, i + "authentication required".len()));
+    // Artifactory's and Nexus's words for the same answer: `unknown: Authentication is
+    // required`.
+    for words in ["authentication required", "authentication is required"] {
+        if let Some(i) = lower.find(words)
+            && !lower[..i].trim_end().ends_with("proxy")
+        {
+            return Some(found("status-401", i, i + words.len()));
+        }
     }
     never_silent(p, message, &lower)
 }
@@ -321,6 +330,18 @@ mod tests {
     fn http_statuses_in_any_wording() {
         assert_eq!(
             name("error: POST failed; expected status {202} but got 401: Unauthorized"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name(
+                "GET https://ghcr.io/token?scope=repository%3Ao%2Fdb%3Apull&service=ghcr.io: UNAVAILABLE: service unavailable"
+            ),
+            Some("status-5xx")
+        );
+        assert_eq!(
+            name(
+                "Error response from daemon: Get https://art.example.com/v2/app/manifests/1: unknown: Authentication is required"
+            ),
             Some("status-401")
         );
         assert_eq!(
