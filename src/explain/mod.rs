@@ -20,6 +20,7 @@ mod matcher;
 mod misaim;
 mod protocol;
 pub mod rank;
+mod refusal;
 pub mod scan;
 
 pub use context::{Host, Signal, Signals};
@@ -166,7 +167,8 @@ struct Seen {
     official: bool,
     /// The request asks Docker Hub for a repository without a namespace.
     hub_bare: bool,
-    /// What the push target and the logins before the message say ([`misaim`]).
+    /// What the push target and the logins before the message say ([`misaim`]), and what
+    /// the refusal itself shows ([`refusal`]).
     aim: Signals,
 }
 
@@ -364,7 +366,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
-                        aim: tracker.aim_signals(&cleaned, no),
+                        aim: tracker.aim_signals(&cleaned, no).union(refusal::signals(
+                            &found.segment,
+                            &cleaned,
+                            host,
+                        )),
                     },
                 );
             }
