@@ -147,6 +147,9 @@ pub(crate) enum Trigger {
     LocalImageMissing,
     /// A layer's upload was accepted (`Pushed`, or its progress bar full).
     LayerUploaded,
+    /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
+    /// request to an ecosystem that serves no images is known as such.
+    PackagesHost,
 }
 
 /// Literals (lowercase) that announce context.
@@ -322,6 +325,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // A structured log printing the credential fields empty (`password= username=`).
     ("password=", Trigger::CredentialsNotProvided),
     ("password: ", Trigger::LoginInput),
+    (".pkg.github.com", Trigger::PackagesHost),
 ];
 
 /// How many lines after a line that names a registry or shows registry work a generic
@@ -630,6 +634,7 @@ impl Tracker {
                 None => {}
             },
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
+            Trigger::PackagesHost => {}
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);
