@@ -602,6 +602,9 @@ impl Tracker {
             }
             Trigger::WorkDone => self.last_done = Some(line_no),
             Trigger::LocalImageMissing => self.last_local_missing = Some(line_no),
+            // A full progress bar is an upload only on a push's line (`Pushing [====>]`), not
+            // a pull's (`Downloading`, `Extracting`).
+            Trigger::LayerUploaded if !cleaned.to_ascii_lowercase().contains(": push") => {}
             Trigger::LayerUploaded => {
                 self.last_uploaded = Some(line_no);
                 self.last_context = Some(line_no);
