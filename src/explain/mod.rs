@@ -22,6 +22,7 @@ mod protocol;
 pub mod rank;
 mod recovered;
 mod recovery;
+mod refusal;
 pub mod scan;
 
 pub use context::{Host, Signal, Signals};
@@ -172,8 +173,11 @@ struct Seen {
     official: bool,
     /// The request asks Docker Hub for a repository without a namespace.
     hub_bare: bool,
-    /// What the push target and the logins before the message say ([`misaim`]).
+    /// What the push target and the logins before the message say ([`misaim`]), and what
+    /// the refusal itself shows ([`refusal`]).
     aim: Signals,
+    /// A 401 after the push's uploads were accepted.
+    expired: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -376,7 +380,13 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
-                        aim: tracker.aim_signals(&cleaned, no),
+                        aim: tracker.aim_signals(&cleaned, no).union(refusal::signals(
+                            &found.segment,
+                            &cleaned,
+                            host,
+                        )),
+                        expired: tracker.upload_accepted_before(no)
+                            && credential::is_401(&found.segment),
                     },
                 );
             }
@@ -413,6 +423,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         }
         if s.hub_bare {
             signals.insert(Signal::HubNoNamespace);
+        }
+        if s.expired {
+            signals.insert(Signal::UploadAccepted);
         }
         let ranked = lead_by_context(
             rank::rank(e.pattern, &e.cause.id, &s.others, signals),
@@ -465,6 +478,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     }
     // Nor when the error report it belongs to is the CLI failing to reach its daemon.
     explanations.retain(|e| !e.net || !tracker.daemon_near(e.line, BLOCK_LINES));
+    // Nor when it follows the client saying it has no local image to push: the command failed
+    // before it sent anything.
+    explanations.retain(|e| !e.net || !tracker.local_image_missing_before(e.line));
     explanations.sort_by_key(|e| e.line);
     let global = tracker.global().union(extra);
     let explanations = not_found_first(per_cause(in_blocks(explanations)), global);
@@ -498,13 +514,14 @@ fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<
 /// the catalog's own `rank` rules, in order: each sees the order the one before left, so a
 /// later rule wins over an earlier one.
 fn lead_by_context(ranked: Ranked, signals: Signals) -> Ranked {
-    let rules: [fn(Ranked, Signals) -> Ranked; 6] = [
+    let rules: [fn(Ranked, Signals) -> Ranked; 7] = [
         only_where_possible,
         misaim::first,
         official_namespace_first,
         hub_name_first,
         typo_first,
         credential::shown_first,
+        credential::expired_mid_push,
     ];
     rules
         .into_iter()

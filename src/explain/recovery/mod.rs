@@ -118,7 +118,8 @@ pub(crate) struct Tracker<K> {
     /// The last line that held one of the [`WORDS`] (without its timestamp), and what it
     /// did: a retry loop repeats the same line, which is then not read again.
     last_line: Option<(Vec<u8>, Effect)>,
-    login: Option<(String, usize)>,
+    /// The last login started: its host, its client and its line.
+    login: Option<(String, String, usize)>,
     pull: Option<(Object, usize)>,
     push: Option<(String, usize)>,
 }
@@ -161,7 +162,7 @@ impl<K: Hash + Eq + Clone> Tracker<K> {
         };
         match effect {
             Effect::Complete(done) => self.complete(no, &done),
-            Effect::Start(Start::Login(host)) => self.login = Some((host, no)),
+            Effect::Start(Start::Login(host, client)) => self.login = Some((host, client, no)),
             Effect::Start(Start::Pull(image)) => self.pull = Some((image, no)),
             Effect::Start(Start::Push(repo)) => self.push = Some((repo, no)),
             Effect::Nothing => {}
@@ -190,8 +191,8 @@ impl<K: Hash + Eq + Clone> Tracker<K> {
             return self
                 .login
                 .as_ref()
-                .filter(|(_, at)| near(*at, no))
-                .map(|(h, _)| Object::Login(h.clone()));
+                .filter(|(_, _, at)| near(*at, no))
+                .map(|(h, c, _)| object::login(h, c));
         }
         if lower.starts_with("Writing manifest to image destination") {
             return self.under_way(no).filter(|o| matches!(o, Object::Image(_)));
@@ -212,13 +213,13 @@ impl<K: Hash + Eq + Clone> Tracker<K> {
     }
 
     /// The login under way, if it started last and recently.
-    fn login_under_way(&self, no: usize) -> Option<&str> {
-        let (host, at) = self.login.as_ref()?;
+    fn login_under_way(&self, no: usize) -> Option<(&str, &str)> {
+        let (host, client, at) = self.login.as_ref()?;
         let later = |op: Option<usize>| op.is_some_and(|o| o > *at);
         (near(*at, no)
             && !later(self.pull.as_ref().map(|p| p.1))
             && !later(self.push.as_ref().map(|p| p.1)))
-        .then_some(host.as_str())
+        .then_some((host.as_str(), client.as_str()))
     }
 
     fn complete(&mut self, no: usize, done: &Object) {
@@ -271,12 +272,12 @@ impl<K: Hash + Eq + Clone> Tracker<K> {
         if let Some(o) = object::named_object(line) {
             return Some(o);
         }
-        if let Some(login) = self.login_under_way(no) {
+        if let Some((login, client)) = self.login_under_way(no) {
             // A request to `/v2/` or the token endpoint of another host than the login's is
             // not the login's.
             return host
                 .is_none_or(|h| h == login)
-                .then(|| Object::Login(login.to_owned()));
+                .then(|| object::login(login, client));
         }
         let under_way = self.under_way(no)?;
         let same_host = |h: &str| match &under_way {

@@ -19,7 +19,8 @@ pub(crate) enum Object {
     Repository(String),
     /// A layer or blob, by the first 12 hex digits of its digest (how docker names layers).
     Layer(String),
-    /// A login to a registry host.
+    /// A login to a registry host by one client (`ghcr.io with docker`): another client's
+    /// login (helm reads its own trust and credentials) is another operation.
     Login(String),
 }
 
@@ -35,10 +36,16 @@ impl Object {
     }
 }
 
+/// The login to `host` by `client`.
+pub(crate) fn login(host: &str, client: &str) -> Object {
+    Object::Login(format!("{host} with {client}"))
+}
+
 /// An operation a command line or a client's status line starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Start {
-    Login(String),
+    /// A login: the host and the client.
+    Login(String, String),
     Pull(Object),
     Push(String),
 }
@@ -288,7 +295,8 @@ pub(crate) fn started(line: &str) -> Option<Start> {
         return reference(&c[1]).map(|(repo, _)| Start::Push(repo));
     }
     if let Some(c) = p.logging_into.captures(line) {
-        return Some(Start::Login(host(&c[1])));
+        // docker/login-action logs in with the docker CLI.
+        return Some(Start::Login(host(&c[1]), "docker".to_owned()));
     }
     if let Some(c) = p.trying_to_pull.captures(line) {
         return failed_image(&c[1]).map(Start::Pull);
@@ -316,7 +324,7 @@ pub(crate) fn started(line: &str) -> Option<Start> {
         "login" => {
             // `docker login` with no host logs in to Docker Hub.
             let first = args.first().copied().unwrap_or("docker.io");
-            (!first.starts_with('$')).then(|| Start::Login(host(first)))
+            (!first.starts_with('$')).then(|| Start::Login(host(first), c[1].to_owned()))
         }
         "pull" => args.first().and_then(|a| failed_image(a)).map(Start::Pull),
         _ => args

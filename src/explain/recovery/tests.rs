@@ -99,13 +99,20 @@ Error: Error response from daemon: Get \"https://ghcr.io/v2/\": net/http: reques
 Logging into ghcr.io...
 Login Succeeded!";
     let r = recovered(log, &[(2, 1)], 1).expect("recovered");
-    assert_eq!(r.object, "login ghcr.io");
+    assert_eq!(r.object, "login ghcr.io with docker");
     assert_eq!(r.completed, 4);
     // The second login went to another registry: the first one is not recovered.
     let log = "\
 $ docker login ghcr.io -u octocat --password-stdin
 Error response from daemon: Get \"https://ghcr.io/v2/\": net/http: TLS handshake timeout
 $ docker login -u octocat --password-stdin
+Login Succeeded";
+    assert_eq!(recovered(log, &[(2, 1)], 1), None);
+    // Another client's login to the same host is another operation: helm reads its own CA.
+    let log = "\
+$ helm registry login core.harbor.domain -u admin -p ***
+Error: Get \"https://core.harbor.domain/v2/\": x509: certificate signed by unknown authority
+$ docker login core.harbor.domain -u admin -p ***
 Login Succeeded";
     assert_eq!(recovered(log, &[(2, 1)], 1), None);
 }

@@ -59,7 +59,7 @@ fn a_recovered_login_names_its_host() {
     assert_eq!(v["findings"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         v["findings"][0]["evidence"]["object"],
-        "login registry.gitlab.com"
+        "login registry.gitlab.com with docker"
     );
     assert_eq!(v["findings"][0]["evidence"]["completed_line"], 7);
 }

@@ -23,15 +23,15 @@ fn hosts_and_references_are_normalised() {
 fn commands_start_operations() {
     assert_eq!(
         started("  /usr/bin/docker --config /tmp/x login ghcr.io -u bot --password-stdin"),
-        Some(Start::Login("ghcr.io".into()))
+        Some(Start::Login("ghcr.io".into(), "docker".into()))
     );
     assert_eq!(
         started("$ docker login -u me -p ***"),
-        Some(Start::Login("docker.io".into()))
+        Some(Start::Login("docker.io".into(), "docker".into()))
     );
     assert_eq!(
         started("helm registry login registry.example.com --username u"),
-        Some(Start::Login("registry.example.com".into()))
+        Some(Start::Login("registry.example.com".into(), "helm".into()))
     );
     assert_eq!(
         started("Trying to pull quay.io/o/app:v1..."),
