@@ -8,6 +8,7 @@
 //! `ranked_by` (the context signals that decided the order).
 
 mod corpus;
+mod decorations;
 mod props;
 
 use std::collections::BTreeSet;
