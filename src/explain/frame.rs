@@ -33,6 +33,9 @@ const WRAP_MIN: usize = 40;
 /// The widths terminals are commonly set to, in characters.
 const TERMINAL_WIDTHS: [usize; 5] = [80, 100, 120, 132, 160];
 
+/// The widths pages, mail and review tools commonly wrap text at, in characters.
+const PAGE_WIDTHS: [usize; 6] = [72, 76, 78, 80, 100, 120];
+
 /// How many bytes on each side of a possible break are searched for a message across it.
 const JOIN_WINDOW: usize = 64;
 
@@ -134,6 +137,30 @@ impl Lines {
         }
     }
 
+    /// True when the held line is as a page that wraps at one of [`PAGE_WIDTHS`] leaves a
+    /// line it broke between words: no longer than the width, too long to take the next
+    /// line's first word, ending mid-sentence; and the next goes on in lower case with a word
+    /// that is not a message's head (`denied:`, `error:`).
+    fn broken_between_words(&self, next: &[u8], spaced: bool) -> bool {
+        if spaced || self.held.ends_with(b" ") || !next[0].is_ascii_lowercase() {
+            return false;
+        }
+        if matches!(
+            self.held.last(),
+            Some(b'.' | b':' | b';' | b'!' | b'?' | b')' | b']' | b'}' | b'"' | b'\'' | b',')
+        ) {
+            return false;
+        }
+        let word = next.iter().take_while(|c| !c.is_ascii_whitespace()).count();
+        if next[..word].ends_with(b":") {
+            return false;
+        }
+        let words = std::str::from_utf8(&next[..word]).map_or(word, |w| w.chars().count());
+        PAGE_WIDTHS.iter().any(|w| {
+            self.held_width <= *w && self.held_width + 1 + words > *w && self.held_width + 12 >= *w
+        })
+    }
+
     /// The separator that joins the held line and `next` when a message runs across the
     /// join: a space where a page broke between words, nothing where a terminal broke a word.
     fn join(
@@ -163,6 +190,9 @@ impl Lines {
             } else {
                 b""
             });
+        }
+        if self.broken_between_words(next, spaced) {
+            return Some(b" ");
         }
         let seps: &[&'static [u8]] = if tail.ends_with(b" ") {
             &[b""]

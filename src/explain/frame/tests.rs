@@ -240,3 +240,32 @@ fn a_line_as_wide_as_a_terminal_goes_on_in_the_next() {
     let capital = format!("{}\nError: denied\n", "x".repeat(80));
     assert_eq!(joined(&capital, "no such literal").len(), 2);
 }
+
+#[test]
+fn a_line_a_page_broke_between_words_goes_on_in_the_next() {
+    // Wrapped at 80: the first line could not take `certificate`.
+    let first = "Error response from daemon: Get https://r.example/v2/: x509: failed to verify";
+    assert!(first.len() <= 80 && first.len() + 1 + "certificate".len() > 80);
+    let log = format!("{first}\ncertificate signed by unknown authority\nnext\n");
+    let lines = joined(&log, "no such literal");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0]
+            .2
+            .ends_with("verify certificate signed by unknown authority")
+    );
+    assert_eq!(lines[1], (2, 3, "next".to_owned()));
+    // A next line that starts a message of its own, or a first line that ends a sentence,
+    // stays apart.
+    let own = format!("{first}\ndenied: requested access to the resource is denied\n");
+    assert_eq!(joined(&own, "no such literal").len(), 2);
+    let ended = format!(
+        "{}.\ncertificate signed by unknown authority\n",
+        &first[..first.len() - 1]
+    );
+    assert_eq!(joined(&ended, "no such literal").len(), 2);
+    // A line far shorter than any width the next word would overflow is whole.
+    let short = "Error response from daemon: x509: failed";
+    let log = format!("{short}\ncertificate signed by unknown authority\n");
+    assert_eq!(joined(&log, "no such literal").len(), 2);
+}
