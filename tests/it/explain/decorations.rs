@@ -541,3 +541,31 @@ fn decorations_frame_the_text_they_are_given() {
         "{\"id\":4242,\"status\":\"failed\",\"message\":\"a \\\"b\\\"\\nc\"}\n"
     );
 }
+
+/// A finding points at the log's own line, whatever frame the message came in: the first line
+/// of a message a page broke, the line of a JSON string that carried the whole log.
+#[test]
+fn findings_point_at_the_logs_own_lines() {
+    let plain = "Step 1/3 : FROM alpine\nThe push refers to repository [docker.io/octocat/app]\nunauthorized: incorrect username or password\n";
+    let first = |log: &str| {
+        let scan = explain::scan(log.as_bytes()).expect("scan from memory");
+        let e = scan.explanations.first().expect("a finding");
+        (e.cause.clone(), e.line)
+    };
+    let (cause, line) = first(plain);
+    assert_eq!(line, 3);
+    let wrapped = wrap_words(&format!("{}{plain}", "x\n".repeat(5)), 30);
+    let (wrapped_cause, wrapped_line) = first(&wrapped);
+    assert_eq!(wrapped_cause, cause);
+    // `unauthorized: incorrect username or password` starts on the log's line 9 (five lines
+    // before, the step's one, the push's two) and goes on on line 10.
+    assert_eq!(wrapped_line, 9);
+    assert_eq!(
+        wrapped.lines().nth(wrapped_line - 1),
+        Some("unauthorized: incorrect"),
+        "{wrapped}"
+    );
+    assert_eq!(first(&json_string(plain)), (cause.clone(), 1));
+    assert_eq!(first(&json_lines(plain)), (cause.clone(), 3));
+    assert_eq!(first(&kubernetes_events(plain)), (cause, 6));
+}
