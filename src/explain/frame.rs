@@ -175,15 +175,21 @@ impl Lines {
         let tail = &self.held[self.held.len().saturating_sub(JOIN_WINDOW)..];
         let head = &next[..next.len().min(JOIN_WINDOW)];
         // A line exactly as wide as a terminal, not at the end of a sentence or a bracket,
-        // and a next that goes on (after a space, or in lower case or digits): the terminal
-        // broke the line there, between words or mid-word.
+        // and a next that goes on (after a space, in lower case or digits, or inside a URL or
+        // a path): the terminal broke the line there, between words or mid-word.
         let at_space = spaced || tail.ends_with(b" ");
+        // A colon before digits is a port (`HOST:` / `2376: connectex: ...`).
+        let port = tail.last() == Some(&b':') && next[0].is_ascii_digit() && !spaced;
         if TERMINAL_WIDTHS.contains(&self.held_width)
-            && !matches!(
-                tail.last(),
-                Some(b'.' | b':' | b';' | b'!' | b'?' | b')' | b']' | b'}' | b'"' | b'\'')
-            )
-            && (at_space || next[0].is_ascii_lowercase() || next[0].is_ascii_digit())
+            && (port
+                || !matches!(
+                    tail.last(),
+                    Some(b'.' | b':' | b';' | b'!' | b'?' | b')' | b']' | b'}' | b'"' | b'\'')
+                ))
+            && (at_space
+                || next[0].is_ascii_lowercase()
+                || next[0].is_ascii_digit()
+                || b"/._-:@?=&%".contains(&next[0]))
         {
             return Some(if spaced && !tail.ends_with(b" ") {
                 b" "

@@ -269,3 +269,21 @@ fn a_line_a_page_broke_between_words_goes_on_in_the_next() {
     let log = format!("{short}\ncertificate signed by unknown authority\n");
     assert_eq!(joined(&log, "no such literal").len(), 2);
 }
+
+#[test]
+fn a_terminal_break_inside_a_url_or_before_a_port_goes_on() {
+    let url = format!("{}/v2/o/app", "x".repeat(75));
+    assert_eq!(&url[80..81], "/");
+    let log = format!("{}\n{}: 403\n", &url[..80], &url[80..]);
+    assert_eq!(
+        joined(&log, "no such literal"),
+        vec![(1, 1, format!("{url}: 403"))]
+    );
+    let host = format!("{}192.168.99.101:", "x".repeat(65));
+    assert_eq!(host.len(), 80);
+    let log = format!("{host}\n2376: connectex: refused\n");
+    assert_eq!(joined(&log, "no such literal").len(), 1);
+    // A colon before a word ends a head: the next line is a message of its own.
+    let log = format!("{}:\nname unknown: repository\n", "x".repeat(79));
+    assert_eq!(joined(&log, "no such literal").len(), 2);
+}
