@@ -36,6 +36,10 @@ const TERMINAL_WIDTHS: [usize; 5] = [80, 100, 120, 132, 160];
 /// The widths pages, mail and review tools commonly wrap text at, in characters.
 const PAGE_WIDTHS: [usize; 6] = [72, 76, 78, 80, 100, 120];
 
+/// A URL at least this long is one a page moves to the next line whole, however short that
+/// leaves the line before.
+const LONG_WORD: usize = 24;
+
 /// How many bytes on each side of a possible break are searched for a message across it.
 const JOIN_WINDOW: usize = 64;
 
@@ -139,25 +143,34 @@ impl Lines {
 
     /// True when the held line is as a page that wraps at one of [`PAGE_WIDTHS`] leaves a
     /// line it broke between words: no longer than the width, too long to take the next
-    /// line's first word, ending mid-sentence; and the next goes on in lower case with a word
-    /// that is not a message's head (`denied:`, `error:`).
+    /// line's first word, near the width (unless that word is a long URL), not ending a
+    /// sentence (a colon may end it: a message goes on after `unauthorized:`); and the next
+    /// goes on in lower case with a word that heads no message (`denied:`, `error:`) nor
+    /// record (`time=...`).
     fn broken_between_words(&self, next: &[u8], spaced: bool) -> bool {
         if spaced || self.held.ends_with(b" ") || !next[0].is_ascii_lowercase() {
             return false;
         }
         if matches!(
             self.held.last(),
-            Some(b'.' | b':' | b';' | b'!' | b'?' | b')' | b']' | b'}' | b'"' | b'\'' | b',')
+            Some(b'.' | b';' | b'!' | b'?' | b')' | b']' | b'}' | b'"' | b'\'' | b',')
         ) {
             return false;
         }
         let word = next.iter().take_while(|c| !c.is_ascii_whitespace()).count();
-        if next[..word].ends_with(b":") {
+        // `denied:` heads a message and `time=...` a structured log's record;
+        // `https://HOST/v2/...:` is the request a message names.
+        let first = &next[..word];
+        let url = memchr::memmem::find(first, b"://").is_some();
+        if !url && (first.ends_with(b":") || first.contains(&b'=')) {
             return false;
         }
         let words = std::str::from_utf8(&next[..word]).map_or(word, |w| w.chars().count());
+        let long_url = url && words >= LONG_WORD;
         PAGE_WIDTHS.iter().any(|w| {
-            self.held_width <= *w && self.held_width + 1 + words > *w && self.held_width + 12 >= *w
+            self.held_width <= *w
+                && self.held_width + 1 + words > *w
+                && (self.held_width + 12 >= *w || long_url)
         })
     }
 

@@ -284,6 +284,25 @@ fn a_terminal_break_inside_a_url_or_before_a_port_goes_on() {
     let log = format!("{host}\n2376: connectex: refused\n");
     assert_eq!(joined(&log, "no such literal").len(), 1);
     // A colon before a word ends a head: the next line is a message of its own.
-    let log = format!("{}:\nname unknown: repository\n", "x".repeat(79));
+    let log = format!("{}:\nname unknown: repository\n", "x".repeat(131));
     assert_eq!(joined(&log, "no such literal").len(), 2);
+}
+
+#[test]
+fn a_page_moves_a_long_url_to_the_next_line_whole() {
+    let first = "(HTTP code 401) unexpected - {\"message\":\"Get";
+    let url = "https://registry-1.docker.io/v2/library/jenkins/manifests/latest: unauthorized:";
+    let log = format!("{first}\n{url}\nincorrect username or password\"}}\n");
+    let lines = joined(&log, "no such literal");
+    assert_eq!(
+        lines,
+        vec![(
+            1,
+            1,
+            format!("{first} {url} incorrect username or password\"}}")
+        )]
+    );
+    // A long word that is no URL does not make a short line a broken one.
+    let log = "time=\"2020-06-18T10:55:10+08:00\" level=debug msg=\"Calling ECR\" registry=1\ntime=\"2020-06-18T10:55:11+08:00\" level=error msg=\"failed\"\n";
+    assert_eq!(joined(log, "no such literal").len(), 2);
 }
