@@ -41,7 +41,7 @@ const PAGE_WIDTHS: [usize; 6] = [72, 76, 78, 80, 100, 120];
 const LONG_WORD: usize = 24;
 
 /// How many bytes on each side of a possible break are searched for a message across it.
-const JOIN_WINDOW: usize = 64;
+const JOIN_WINDOW: usize = 32;
 
 /// Calls `f(at, line, text, truncated)` for every logical line of `reader`: `at` counts the
 /// logical lines from 1, `line` is the 1-based number of the log's line it starts on, `text`
@@ -213,20 +213,13 @@ impl Lines {
         if self.broken_between_words(next, spaced) {
             return Some(b" ");
         }
-        let seps: &[&'static [u8]] = if tail.ends_with(b" ") {
-            &[b""]
-        } else if spaced {
-            &[b" "]
-        } else {
-            &[b" ", b""]
-        };
-        seps.iter().copied().find(|sep| {
-            self.window.clear();
-            self.window.extend_from_slice(tail);
-            self.window.extend_from_slice(sep);
-            self.window.extend_from_slice(head);
-            straddles(&self.window, tail.len(), tail.len() + sep.len())
-        })
+        // Between words: a terminal's break mid-word is the width's rule above.
+        let sep: &'static [u8] = if tail.ends_with(b" ") { b"" } else { b" " };
+        self.window.clear();
+        self.window.extend_from_slice(tail);
+        self.window.extend_from_slice(sep);
+        self.window.extend_from_slice(head);
+        straddles(&self.window, tail.len(), tail.len() + sep.len()).then_some(sep)
     }
 }
 
