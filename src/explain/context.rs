@@ -142,6 +142,9 @@ pub(crate) enum Trigger {
     Daemon,
     /// An interactive login's prompt (`Username: NAME`, `Username (NAME):`).
     LoginPrompt,
+    /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
+    /// request to an ecosystem that serves no images is known as such.
+    PackagesHost,
 }
 
 /// Literals (lowercase) that announce context.
@@ -300,6 +303,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ),
     ("no credentials for ", Trigger::CredentialsNotProvided),
     ("password: ", Trigger::LoginInput),
+    (".pkg.github.com", Trigger::PackagesHost),
 ];
 
 /// How many lines after a line that names a registry or shows registry work a generic
@@ -584,6 +588,7 @@ impl Tracker {
                 None => {}
             },
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
+            Trigger::PackagesHost => {}
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);

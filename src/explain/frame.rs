@@ -194,6 +194,7 @@ impl Lines {
         // A colon before digits is a port (`HOST:` / `2376: connectex: ...`).
         let port = tail.last() == Some(&b':') && next[0].is_ascii_digit() && !spaced;
         if TERMINAL_WIDTHS.contains(&self.held_width)
+            && !starts_record(next)
             && (port
                 || !matches!(
                     tail.last(),
@@ -221,6 +222,14 @@ impl Lines {
         self.window.extend_from_slice(head);
         straddles(&self.window, tail.len(), tail.len() + sep.len()).then_some(sep)
     }
+}
+
+/// True when `line` starts a structured log's record (`time="..." level=error msg=...`), as
+/// logrus, slog and zerolog print them: a line of its own, whatever came before.
+fn starts_record(line: &[u8]) -> bool {
+    ["time=", "level=", "lvl=", "ts=", "msg="]
+        .iter()
+        .any(|key| line.starts_with(key.as_bytes()))
 }
 
 /// A line without its frame.

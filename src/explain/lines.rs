@@ -49,10 +49,6 @@ pub(super) fn leads_with_code(body: &[u8]) -> bool {
 pub(super) const NOT_REGISTRY_HOSTS: &[&str] = &[
     "github.com",
     "api.github.com",
-    "npm.pkg.github.com",
-    "maven.pkg.github.com",
-    "nuget.pkg.github.com",
-    "rubygems.pkg.github.com",
     "repo.maven.apache.org",
     "repo1.maven.org",
     "proxy.golang.org",
@@ -96,8 +92,20 @@ pub(super) fn requests_non_registry_host(line: &str) -> bool {
         .split(['/', ':', '"', '\'', ' '])
         .next()
         .unwrap_or_default();
-    NOT_REGISTRY_HOSTS.contains(&host)
+    NOT_REGISTRY_HOSTS.contains(&host) || is_packages_ecosystem_host(host)
 }
+
+/// The hosts of GitHub Packages end in `.pkg.github.com`, one per ecosystem (`npm.`, `maven.`,
+/// `nuget.`, `rubygems.`, ...); only `docker.` (the old container registry, now ghcr.io) and
+/// `containers.` serve images. A refusal from another one is a package manager's, not a
+/// registry's, though GitHub Packages words it the same way for all of them.
+pub(super) fn is_packages_ecosystem_host(host: &str) -> bool {
+    host.strip_suffix(PACKAGES_HOST_SUFFIX)
+        .is_some_and(|sub| !sub.is_empty() && !matches!(sub, "docker" | "containers"))
+}
+
+/// What every GitHub Packages host ends with.
+const PACKAGES_HOST_SUFFIX: &str = ".pkg.github.com";
 
 /// True when the line is about a classic Helm chart repository (an `index.yaml` and `.tgz`
 /// archives served over plain HTTP), not an OCI registry: `helm repo add` and `helm dependency
@@ -207,6 +215,33 @@ pub(super) fn starts_step(body: &[u8]) -> bool {
     (body.starts_with(b"Step ") && has(b" : RUN ")) || buildkit
 }
 
+/// True when the whole message (the line without its timestamp) is a Go socket error on an
+/// HTTPS connection, with no request named (`read tcp 192.168.1.5:62377->204.79.197.219:443:
+/// wsarecv: ...`, `write tcp 172.17.0.2:41332->140.82.112.33:443: write: connection reset by
+/// peer`): the docker CLI and BuildKit print a layer transfer that broke mid-stream this way,
+/// the socket's error alone, where other Go clients name the request before it (`Get
+/// "https://...": read tcp ...`). A local service (the daemon's `:2375`, a database) is not on
+/// port 443.
+pub(super) fn is_bare_https_socket_error(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let rest = &body[start..];
+    let Some(after) = rest
+        .strip_prefix(b"read tcp ")
+        .or_else(|| rest.strip_prefix(b"write tcp "))
+    else {
+        return false;
+    };
+    // `LOCAL->REMOTE:443: ...`
+    let addrs = after.split(|b| *b == b' ').next().unwrap_or_default();
+    let Some(arrow) = memchr::memmem::find(addrs, b"->") else {
+        return false;
+    };
+    addrs[arrow + 2..].ends_with(b":443:")
+}
+
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git
 /// prints what the server says after `remote:`; a registry client never does.
 pub(super) fn is_git_remote(cleaned: &str) -> bool {
@@ -287,6 +322,45 @@ mod tests {
         assert!(is_git_remote("remote: HTTP Basic: Access denied."));
         assert!(!is_git_remote(
             "denied: requested access to the resource is denied"
+        ));
+    }
+
+    #[test]
+    fn only_the_container_hosts_of_github_packages_serve_images() {
+        assert!(requests_non_registry_host(
+            "Pushing gem to https://rubygems.pkg.github.com/octo-org..."
+        ));
+        assert!(requests_non_registry_host(
+            "Could not PUT 'https://maven.pkg.github.com/o/r/app-1.0.jar'. 401"
+        ));
+        assert!(requests_non_registry_host(
+            "error: https://pypi.pkg.github.com/o/ answered 403"
+        ));
+        assert!(!requests_non_registry_host(
+            "Error response from daemon: Get https://docker.pkg.github.com/v2/: unauthorized"
+        ));
+        assert!(!is_packages_ecosystem_host("containers.pkg.github.com"));
+        assert!(!is_packages_ecosystem_host("pkg.github.com"));
+        assert!(!is_packages_ecosystem_host("ghcr.io"));
+    }
+
+    #[test]
+    fn a_bare_socket_error_on_https_is_a_broken_transfer() {
+        assert!(is_bare_https_socket_error(
+            b"read tcp 192.168.1.144:62377->204.79.197.219:443: wsarecv: An existing connection was forcibly closed by the remote host."
+        ));
+        assert!(is_bare_https_socket_error(
+            b"write tcp 172.17.0.2:41332->_Redacted_:443: write: connection reset by peer"
+        ));
+        // The daemon's port, a request named before the error, no remote address.
+        assert!(!is_bare_https_socket_error(
+            b"read tcp 127.0.0.1:2375->127.0.0.1:51742: wsarecv: An existing connection was forcibly closed"
+        ));
+        assert!(!is_bare_https_socket_error(
+            b"Get \"https://api.example.com/x\": read tcp 10.0.0.5:5312->1.2.3.4:443: read: connection reset by peer"
+        ));
+        assert!(!is_bare_https_socket_error(
+            b"read tcp 10.0.0.5:5312: i/o timeout"
         ));
     }
 

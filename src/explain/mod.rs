@@ -21,6 +21,7 @@ mod matcher;
 mod misaim;
 mod protocol;
 pub mod rank;
+mod refusal;
 pub mod scan;
 
 pub use context::{Host, Signal, Signals};
@@ -172,7 +173,8 @@ struct Seen {
     official: bool,
     /// The request asks Docker Hub for a repository without a namespace.
     hub_bare: bool,
-    /// What the push target and the logins before the message say ([`misaim`]).
+    /// What the push target and the logins before the message say ([`misaim`]), and what
+    /// the refusal itself shows ([`refusal`]).
     aim: Signals,
 }
 
@@ -265,8 +267,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // The line, or one just before it, names a registry or shows registry work; or the
         // line is a registry's error as the docker and podman clients print it, the code
         // word first (`unauthorized: ...`, `denied: ...`).
-        let context =
-            hits.context || tracker.context_near(no) || (hits.protocol && leads_with_code(body));
+        let context = hits.context
+            || tracker.context_near(no)
+            || (hits.protocol && leads_with_code(body))
+            || lines::is_bare_https_socket_error(body);
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
@@ -365,7 +369,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
-                        aim: tracker.aim_signals(&cleaned, no),
+                        aim: tracker.aim_signals(&cleaned, no).union(refusal::signals(
+                            &found.segment,
+                            &cleaned,
+                            host,
+                        )),
                     },
                 );
             }

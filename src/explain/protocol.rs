@@ -23,6 +23,7 @@ pub(crate) const LITERALS: &[&str] = &[
     "http code",
     "_unknown",
     "toomanyrequests",
+    "unavailable",
     "_invalid",
     "response body",
     "<title>",
@@ -34,6 +35,7 @@ pub(crate) const LITERALS: &[&str] = &[
     "server error",
     "response code",
     "authentication required",
+    "authentication is required",
     "code: ",
     // The never-silence net: a failure word on a message that shows registry work.
     "error",
@@ -96,9 +98,11 @@ fn patterns() -> Option<&'static Patterns> {
         Some(Patterns {
             // OCI distribution error codes, as clients print them (`CODE: message`) or inside
             // a JSON envelope (`"code":"CODE"`, also escaped). Upper case only: `denied:` in
-            // lower case is a message, handled below.
+            // lower case is a message, handled below. `UNAVAILABLE` (`service unavailable`,
+            // 503) is distribution's own code for a registry that cannot serve, which ghcr.io
+            // answers during an outage.
             code: Regex::new(
-                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|BLOB_UPLOAD_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID)\b(?:\s*:|\\?")"#,
+                r#"\b(UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|BLOB_UNKNOWN|BLOB_UPLOAD_UNKNOWN|TOOMANYREQUESTS|NAME_INVALID|TAG_INVALID|UNAVAILABLE)\b(?:\s*:|\\?")"#,
             )
             .ok()?,
             // The same codes as a typed client prints its error enum (`ErrorInfo { code:
@@ -172,6 +176,7 @@ fn code_name(code: &str) -> Option<&'static str> {
         "BLOB_UNKNOWN" | "BLOB_UPLOAD_UNKNOWN" => Some("blob-unknown"),
         "TOOMANYREQUESTS" => Some("status-429"),
         "NAME_INVALID" | "TAG_INVALID" => Some("name-invalid"),
+        "UNAVAILABLE" => Some("status-5xx"),
         _ => None,
     }
 }
@@ -264,12 +269,15 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
         return Some(found(name, m.start(), m.end()));
     }
     // `error from registry: authentication required` (docker 25 and later), `UNAUTHORIZED:
-    // authentication required` in lower case; a proxy's `407 Proxy Authentication Required`
-    // is not the registry's.
-    if let Some(i) = lower.find("authentication required")
-        && !lower[..i].trim_end().ends_with("proxy")
-    {
-        return Some(found("status-401", i, i + "authentication required".len()));
+    // authentication required` in lower case, Artifactory's and Nexus's `unknown:
+    // Authentication is required`; a proxy's `407 Proxy Authentication Required` is not the
+    // registry's.
+    for phrase in ["authentication required", "authentication is required"] {
+        if let Some(i) = lower.find(phrase)
+            && !lower[..i].trim_end().ends_with("proxy")
+        {
+            return Some(found("status-401", i, i + phrase.len()));
+        }
     }
     never_silent(p, message, &lower)
 }
@@ -416,6 +424,21 @@ mod tests {
         );
         assert_eq!(name("file config.yaml: not found"), None);
         assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
+        assert_eq!(
+            name(
+                "GET https://ghcr.io/token?scope=repository%3Ao%2Fdb%3Apull&service=ghcr.io: UNAVAILABLE: service unavailable"
+            ),
+            Some("status-5xx")
+        );
+        assert_eq!(
+            name(r#"{"errors":[{"code":"UNAVAILABLE","message":"service unavailable"}]}"#),
+            Some("status-5xx")
+        );
+        // gRPC's status as Go prints it is not a registry's code.
+        assert_eq!(
+            name("rpc error: code = Unavailable desc = connection error"),
+            None
+        );
         // A typed client's error enum, printed with Debug.
         assert_eq!(
             name(
@@ -470,6 +493,12 @@ mod tests {
         );
         assert_eq!(
             name("error from registry: authentication required"),
+            Some("status-401")
+        );
+        assert_eq!(
+            name(
+                "Error response from daemon: Get https://r.example/v2/app/manifests/1: unknown: Authentication is required"
+            ),
             Some("status-401")
         );
         assert_eq!(

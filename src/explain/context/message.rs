@@ -32,6 +32,8 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
         "initializing source",
         "unable to find image",
         "manifest for ",
+        // containerd's resolver names the request it made: `status code [manifests TAG]`.
+        "[manifests ",
     ];
     if PUSH.iter().any(|w| lower.contains(w)) {
         Some(Signal::Push)

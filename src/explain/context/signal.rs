@@ -120,11 +120,19 @@ pub enum Signal {
     /// (`registry.access.redhat.com`, `mcr.microsoft.com`, `registry.k8s.io`): nobody else
     /// can push there, so the push was meant for another registry.
     VendorRegistryPush,
+    /// The token service refused the request `403` (`DENIED`) where no credential was sent:
+    /// on ghcr.io, the name the token was asked for does not exist (a private package is
+    /// answered `401`).
+    TokenDenied,
+    /// The request went to a registry where each repository is public or private as its owner
+    /// chose (quay.io, Tencent's `ccr.ccs.tencentyun.com`): a refused anonymous pull there is
+    /// a repository that is not public, or not there.
+    VisibilityRegistry,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 46] = [
+    pub const ALL: [Signal; 48] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -171,6 +179,8 @@ impl Signal {
         Signal::LoginNotRegistryHost,
         Signal::HelmPushTag,
         Signal::VendorRegistryPush,
+        Signal::TokenDenied,
+        Signal::VisibilityRegistry,
     ];
 
     /// The stable kebab-case name.
@@ -222,6 +232,8 @@ impl Signal {
             Signal::LoginNotRegistryHost => "login-not-registry-host",
             Signal::HelmPushTag => "helm-push-tag",
             Signal::VendorRegistryPush => "vendor-registry-push",
+            Signal::TokenDenied => "token-denied",
+            Signal::VisibilityRegistry => "visibility-registry",
         }
     }
 

@@ -100,6 +100,10 @@ fn op_of_reads_the_operation_from_the_message() {
         op_of(r#"Head "https://ghcr.io/v2/o/a/manifests/latest": unauthorized"#),
         Some(Signal::Pull)
     );
+    assert_eq!(
+        op_of("error resolving name : unexpected status code [manifests v0.0.1]: 401 UNAUTHORIZED"),
+        Some(Signal::Pull)
+    );
     assert_eq!(op_of("denied"), None);
 }
 

@@ -306,3 +306,16 @@ fn a_page_moves_a_long_url_to_the_next_line_whole() {
     let log = "time=\"2020-06-18T10:55:10+08:00\" level=debug msg=\"Calling ECR\" registry=1\ntime=\"2020-06-18T10:55:11+08:00\" level=error msg=\"failed\"\n";
     assert_eq!(joined(log, "no such literal").len(), 2);
 }
+
+#[test]
+fn a_structured_logs_record_is_a_line_of_its_own() {
+    let wide = format!(
+        "Error response from daemon: {}: no basic auth credentials",
+        "x".repeat(77)
+    );
+    assert_eq!(wide.len(), 132);
+    let log = format!("{wide}\ntime=\"2024-01-01T00:00:00Z\" level=error msg=\"x\"\n");
+    assert_eq!(joined(&log, "no such literal").len(), 2);
+    assert!(starts_record(b"level=error msg=x"));
+    assert!(!starts_record(b"mage=mcr.microsoft.com"));
+}
