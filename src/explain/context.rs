@@ -142,6 +142,11 @@ pub(crate) enum Trigger {
     Daemon,
     /// An interactive login's prompt (`Username: NAME`, `Username (NAME):`).
     LoginPrompt,
+    /// The client has no local image to push (`An image does not exist locally with the
+    /// tag`, `No such image`): the push stopped before any request to a registry.
+    LocalImageMissing,
+    /// A layer's upload was accepted (`Pushed`, or its progress bar full).
+    LayerUploaded,
     /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
     /// request to an ecosystem that serves no images is known as such.
     PackagesHost,
@@ -201,6 +206,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     (": preparing", Trigger::PushActivity),
     (": pushing", Trigger::PushActivity),
     ("layer already exists", Trigger::PushActivity),
+    (": pushed", Trigger::LayerUploaded),
+    (
+        "==================================================>]",
+        Trigger::LayerUploaded,
+    ),
     ("pushing image", Trigger::PushActivity),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
@@ -222,6 +232,12 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("docker.sock", Trigger::Daemon),
     ("dial unix ", Trigger::Daemon),
     ("//./pipe/", Trigger::Daemon),
+    (
+        "does not exist locally with the tag",
+        Trigger::LocalImageMissing,
+    ),
+    ("no such image: ", Trigger::LocalImageMissing),
+    ("tag does not exist: ", Trigger::LocalImageMissing),
     (": waiting", Trigger::Activity),
     (": retrying in", Trigger::Activity),
     ("copying blob", Trigger::Activity),
@@ -254,6 +270,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("--registry-creds", Trigger::CredentialFlag),
     ("--password", Trigger::CredentialFlag),
     ("failed to pull image", Trigger::ClusterPull),
+    // An OpenShift build pulling its base image (`pulling image error : unauthorized: ...`
+    // then `error: build error: ...`): the builder service account's pull secrets hold the
+    // credential, as a cluster's do for a pod.
+    ("pulling image error", Trigger::ClusterPull),
     ("errimagepull", Trigger::ClusterPull),
     ("imagepullbackoff", Trigger::ClusterPull),
     ("##[group]", Trigger::LogActions),
@@ -302,6 +322,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         Trigger::CredentialsNotProvided,
     ),
     ("no credentials for ", Trigger::CredentialsNotProvided),
+    // A structured log printing the credential fields empty (`password= username=`).
+    ("password=", Trigger::CredentialsNotProvided),
     ("password: ", Trigger::LoginInput),
     (".pkg.github.com", Trigger::PackagesHost),
 ];
@@ -378,6 +400,10 @@ pub(crate) struct Tracker {
     daemon_lines: Vec<usize>,
     /// Push targets and logins, for the namespace and host they aim at.
     aim: aim::Aim,
+    /// The last line that said the image to push does not exist locally.
+    last_local_missing: Option<usize>,
+    /// The last line that showed a layer's upload accepted.
+    last_uploaded: Option<usize>,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -445,6 +471,20 @@ impl Tracker {
         self.daemon_lines
             .iter()
             .any(|&d| d.abs_diff(line_no) <= within)
+    }
+
+    /// True when a line shortly before `line_no` (or `line_no` itself) said the image to push
+    /// does not exist locally: a failure reported after it (`Error while executing command:
+    /// docker push ...`, `exit status 1`) is that local one, not a registry's.
+    pub(crate) fn local_image_missing_before(&self, line_no: usize) -> bool {
+        self.last_local_missing
+            .is_some_and(|l| l <= line_no && line_no - l <= CONTEXT_LINES)
+    }
+
+    /// True when a layer's upload was accepted on a line shortly before `line_no`.
+    pub(crate) fn upload_accepted_before(&self, line_no: usize) -> bool {
+        self.last_uploaded
+            .is_some_and(|l| l < line_no && line_no - l <= 50)
     }
 
     /// The operation shown under way shortly before `line_no`.
@@ -561,6 +601,15 @@ impl Tracker {
                 self.command_names(line_no, cleaned);
             }
             Trigger::WorkDone => self.last_done = Some(line_no),
+            Trigger::LocalImageMissing => self.last_local_missing = Some(line_no),
+            // A full progress bar is an upload only on a push's line (`Pushing [====>]`), not
+            // a pull's (`Downloading`, `Extracting`).
+            Trigger::LayerUploaded if !cleaned.to_ascii_lowercase().contains(": push") => {}
+            Trigger::LayerUploaded => {
+                self.last_uploaded = Some(line_no);
+                self.last_context = Some(line_no);
+                self.last_op = Some((Op::Push, line_no));
+            }
             Trigger::Daemon => {
                 if self.daemon_lines.len() < MAX_DAEMON_LINES
                     && self.daemon_lines.last() != Some(&line_no)

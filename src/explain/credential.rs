@@ -32,6 +32,36 @@ pub(super) fn shown_first(ranked: Ranked, signals: Signals) -> Ranked {
     ranked.lead(cause, signal)
 }
 
+/// True when the message is a 401 (`unauthorized: authentication required`, Harbor's
+/// `unauthorized to access repository`, `401 Unauthorized`): the credential, not a right, was
+/// refused.
+pub(super) fn is_401(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("unauthorized") || lower.contains("authentication required")
+}
+
+/// Puts `token-expired` first for a 401 on a push whose layer uploads the registry had
+/// accepted: the credential worked when the push began, so it did not lack a right or go
+/// missing; the registry's short-lived bearer token (minutes on most registries) ran out
+/// while a large or slow upload was under way, and the next request was refused.
+pub(super) fn expired_mid_push(ranked: Ranked, signals: Signals) -> Ranked {
+    const EXPIRED: &str = "token-expired";
+    let refused = [
+        "registry-unauthorized",
+        "registry-denied",
+        "no-credentials",
+        "namespace-mismatch",
+        "login-missing",
+    ];
+    if !signals.contains(Signal::UploadAccepted)
+        || !signals.contains(Signal::Push)
+        || !refused.contains(&ranked.cause.as_str())
+    {
+        return ranked;
+    }
+    ranked.lead(EXPIRED, Signal::UploadAccepted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +78,30 @@ mod tests {
         let mut s = Signals::default();
         s.insert(signal);
         s
+    }
+
+    #[test]
+    fn a_401_after_accepted_uploads_is_an_expired_token() {
+        let mut s = with(Signal::UploadAccepted);
+        s.insert(Signal::Push);
+        let r = expired_mid_push(refused("registry-unauthorized"), s);
+        assert_eq!(r.cause, "token-expired");
+        assert_eq!(r.ranked_by, vec![Signal::UploadAccepted]);
+        // Not on a pull, and not without the uploads.
+        let r = expired_mid_push(
+            refused("registry-unauthorized"),
+            with(Signal::UploadAccepted),
+        );
+        assert_eq!(r.cause, "registry-unauthorized");
+        let r = expired_mid_push(refused("registry-unauthorized"), with(Signal::Push));
+        assert_eq!(r.cause, "registry-unauthorized");
+        assert!(is_401("unauthorized: authentication required"));
+        assert!(is_401(
+            "unauthorized to access repository: a/b, action: push"
+        ));
+        assert!(!is_401(
+            "denied: requested access to the resource is denied"
+        ));
     }
 
     #[test]

@@ -78,14 +78,20 @@ pub(super) fn url_before(line: &str, matched: &str) -> bool {
 /// How many lines after a request to a host that is not a registry its error may follow.
 pub(super) const NON_REGISTRY_LINES: usize = 2;
 
-/// True when the first URL on the line goes to one of [`NOT_REGISTRY_HOSTS`] and the line
+/// True when the first HTTP URL on the line goes to one of [`NOT_REGISTRY_HOSTS`] and the line
 /// names no registry (a documentation link after a registry's error is not a request).
 pub(super) fn requests_non_registry_host(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     if lower.contains("/v2/") || Host::detect(&lower).is_some() {
         return false;
     }
-    let Some(i) = lower.find("://") else {
+    // Only a request over the network: `ko://github.com/o/cmd` is ko's name for a Go
+    // package to build, not a request to GitHub.
+    let Some(i) = lower
+        .match_indices("://")
+        .map(|(i, _)| i)
+        .find(|&i| lower[..i].ends_with("http") || lower[..i].ends_with("https"))
+    else {
         return false;
     };
     let host = lower[i + 3..]

@@ -176,6 +176,8 @@ struct Seen {
     /// What the push target and the logins before the message say ([`misaim`]), and what
     /// the refusal itself shows ([`refusal`]).
     aim: Signals,
+    /// A 401 after the push's uploads were accepted.
+    expired: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -374,6 +376,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                             &cleaned,
                             host,
                         )),
+                        expired: tracker.upload_accepted_before(no)
+                            && credential::is_401(&found.segment),
                     },
                 );
             }
@@ -408,6 +412,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         }
         if s.hub_bare {
             signals.insert(Signal::HubNoNamespace);
+        }
+        if s.expired {
+            signals.insert(Signal::UploadAccepted);
         }
         let ranked = lead_by_context(
             rank::rank(e.pattern, &e.cause.id, &s.others, signals),
@@ -457,6 +464,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     }
     // Nor when the error report it belongs to is the CLI failing to reach its daemon.
     explanations.retain(|e| !e.net || !tracker.daemon_near(e.at, BLOCK_LINES));
+    // Nor when it follows the client saying it has no local image to push: the command failed
+    // before it sent anything.
+    explanations.retain(|e| !e.net || !tracker.local_image_missing_before(e.at));
     explanations.sort_by_key(|e| e.at);
     let global = tracker.global().union(extra);
     let explanations = not_found_first(per_cause(in_blocks(explanations)), global);
@@ -489,13 +499,14 @@ fn not_found_first(mut explanations: Vec<Explanation>, signals: Signals) -> Vec<
 /// the catalog's own `rank` rules, in order: each sees the order the one before left, so a
 /// later rule wins over an earlier one.
 fn lead_by_context(ranked: Ranked, signals: Signals) -> Ranked {
-    let rules: [fn(Ranked, Signals) -> Ranked; 6] = [
+    let rules: [fn(Ranked, Signals) -> Ranked; 7] = [
         only_where_possible,
         misaim::first,
         official_namespace_first,
         hub_name_first,
         typo_first,
         credential::shown_first,
+        credential::expired_mid_push,
     ];
     rules
         .into_iter()

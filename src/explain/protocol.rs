@@ -147,7 +147,7 @@ fn patterns() -> Option<&'static Patterns> {
             )?,
             // A credential helper or the credential store it serves, named.
             helper: ci(
-                r"docker-credential-|credential[- ]?helper|\bcredhelpers?\b|\bcredsstore\b|(?:getting|storing|retrieving|erasing) credentials|ecr-login",
+                r"docker-credential-|credential[- ]?helper|\bcredhelpers?\b|\bcredsstore\b|(?:getting|storing|retrieving|erasing) credentials|unable to retrieve credentials|ecr-login",
             )?,
             // A refusal word anywhere in the message (the net's specific case).
             refusal: ci(r"\b(forbidden|unauthorized|access denied)\b")?,

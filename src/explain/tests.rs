@@ -322,6 +322,10 @@ fn classic_chart_repositories_and_local_engines_are_not_registries() {
     assert!(requests_non_registry_host(
         "npm error 401 Unauthorized - PUT https://npm.pkg.github.com/@o%2fapp"
     ));
+    // ko's import path names a Go package to build, not a request to GitHub.
+    assert!(!requests_non_registry_host(
+        "Error: failed to publish images: error building \"ko://github.com/o/cmd\": fetching base image: error getting credentials - err: exit status 1"
+    ));
     // A documentation link after a registry's own error is not the request.
     assert!(!requests_non_registry_host(
         "Build image failed, perhaps you should make sure your credentials for 'registry-1.docker.io/o/app' are set up correctly. See https://github.com/GoogleContainerTools/jib/blob/master/docs/faq.md"

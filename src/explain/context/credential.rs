@@ -41,7 +41,7 @@ pub(crate) enum Announced {
 /// come from was looked at (`No credentials matching HOST found in FILE` is one file only).
 pub(crate) fn announced(line: &str) -> Option<Announced> {
     let lower = line.to_ascii_lowercase();
-    if lower.contains("registry credentials not provided") {
+    if lower.contains("registry credentials not provided") || empty_fields(&lower) {
         return Some(Announced::Any);
     }
     const NAMED: [&str; 2] = [
@@ -64,9 +64,47 @@ pub(crate) fn announced(line: &str) -> Option<Announced> {
     Some(Host::detect(host).map_or(Announced::Other, Announced::Family))
 }
 
+/// True when a structured log line prints the client's credential as fields and both are
+/// empty (`... image="app" password= username=`, `username="" password=""`): a tool that logs
+/// its settings as `key=value` (logrus, Go's slog) shows what it was configured with, and it
+/// was nothing. A command's flag (`--password=`) is not such a field.
+fn empty_fields(lower: &str) -> bool {
+    let empty = |key: &str| {
+        lower.match_indices(key).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                return false;
+            }
+            let value = lower[at + key.len()..]
+                .trim_start_matches("\\\"\\\"")
+                .trim_start_matches("\"\"");
+            value.is_empty() || value.starts_with([' ', '\t', ','])
+        })
+    };
+    empty("username=") && empty("password=")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_credential_fields_announce_no_credential() {
+        assert_eq!(
+            announced("status=401 ... image=\"gcr.io/o/app\" password= username="),
+            Some(Announced::Any)
+        );
+        assert_eq!(
+            announced("level=info msg=pull username=\"\" password=\"\" registry=quay.io"),
+            Some(Announced::Any)
+        );
+        assert_eq!(announced("image=app password=*** username=ci"), None);
+        assert_eq!(announced("image=app password= username=ci"), None);
+        assert_eq!(
+            announced("docker login --username= --password= quay.io"),
+            None
+        );
+    }
 
     #[test]
     fn a_masked_secret_with_more_around_it_is_decorated() {

@@ -128,11 +128,14 @@ pub enum Signal {
     /// chose (quay.io, Tencent's `ccr.ccs.tencentyun.com`): a refused anonymous pull there is
     /// a repository that is not public, or not there.
     VisibilityRegistry,
+    /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
+    /// bar full): the credential worked when the push began and stopped working during it.
+    UploadAccepted,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 48] = [
+    pub const ALL: [Signal; 49] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -181,6 +184,7 @@ impl Signal {
         Signal::VendorRegistryPush,
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
+        Signal::UploadAccepted,
     ];
 
     /// The stable kebab-case name.
@@ -234,6 +238,7 @@ impl Signal {
             Signal::VendorRegistryPush => "vendor-registry-push",
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",
+            Signal::UploadAccepted => "upload-accepted",
         }
     }
 
