@@ -201,6 +201,15 @@ impl Matcher {
         self.ac.is_match(line)
     }
 
+    /// True when a literal (of any kind) in `text` starts before byte `from` and ends after
+    /// byte `to`: `text` is two lines joined at `from..to`, and a message continues across
+    /// the join.
+    pub(crate) fn straddles(&self, text: &[u8], from: usize, to: usize) -> bool {
+        self.ac
+            .find_overlapping_iter(text)
+            .any(|m| m.start() < from && m.end() > to)
+    }
+
     /// Everything the line holds: pattern literals, context triggers, registry fragments and
     /// protocol literals.
     pub(crate) fn hits(&self, line: &[u8]) -> Hits {

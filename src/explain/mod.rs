@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 pub mod context;
 mod credential;
+mod frame;
 mod image;
 mod lines;
 mod matcher;
@@ -27,8 +28,7 @@ pub mod scan;
 
 pub use context::{Host, Signal, Signals};
 pub use rank::Ranked;
-pub use recovered::Recovered;
-pub use recovery::Recovery;
+pub use recovered::{Recovered, Recovery};
 pub use scan::Stats;
 
 use lines::{
@@ -89,6 +89,9 @@ pub struct Explanation {
     weak: bool,
     /// Named by the never-silence net ([`protocol::NET`]), not by a reason the log gives.
     net: bool,
+    /// Where the message was first seen among the lines as read ([`frame`]): the distance
+    /// between two messages.
+    at: usize,
 }
 
 /// The result of scanning one input.
@@ -155,6 +158,8 @@ struct Seen {
     /// The operation the message shows (or the one under way when it was first seen).
     op: Option<Signal>,
     image: Option<String>,
+    /// Where it was first seen among the lines as read ([`frame`]), and the log's line.
+    first_at: usize,
     first_line: usize,
     lines: Vec<usize>,
     count: usize,
@@ -238,20 +243,16 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // The last line that requested a host which is not a registry.
     let mut non_registry_request: Option<usize> = None;
     let mut recovery = recovery::Tracker::<Key>::default();
-    let stats = scan::for_each_line(reader, |no, raw, truncated| {
+    // `no` counts the lines as read, a log carried in a JSON string split into its own
+    // lines ([`frame`]); `shown` is the log's line the user is pointed at.
+    let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
+    let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
         if tracker.in_permissions_block() {
-            tracker.permissions_line(&scan::clean(raw));
+            tracker.permissions_line(&scan::clean(line));
         }
         if tracker.in_login_block() {
-            tracker.login_block_line(&scan::clean(raw));
+            tracker.login_block_line(&scan::clean(line));
         }
-        let stripped;
-        let line = if memchr::memchr(0x1b, raw).is_some() {
-            stripped = scan::strip_ansi(raw);
-            &stripped[..]
-        } else {
-            raw
-        };
         if lines::starts_step(scan::without_timestamp(line)) {
             tracker.step_started(no);
         }
@@ -265,15 +266,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             && text.as_slice() == body
             && let Some(s) = seen.get_mut(key)
         {
-            recovery.repeat(no, key);
+            recovery.repeat(shown, key);
             s.count += 1;
-            if s.lines.len() < MAX_LINES_KEPT {
-                s.lines.push(no);
+            if s.lines.len() < MAX_LINES_KEPT && s.lines.last() != Some(&shown) {
+                s.lines.push(shown);
             }
             return;
         }
-        // Not for a repeated error line: it neither starts nor completes anything.
-        recovery.line(no, line);
+        recovery.line(shown, line);
         let hits = m.hits(line);
         // The line, or one just before it, names a registry or shows registry work; or the
         // line is a registry's error as the docker and podman clients print it, the code
@@ -343,13 +343,13 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             image = None;
         }
         let key = (found.entry, image);
-        recovery.failure(no, &key, &found.segment, &cleaned);
+        recovery.failure(shown, &key, &found.segment, &cleaned);
         last = Some((body.to_vec(), key.clone()));
         match seen.get_mut(&key) {
             Some(s) => {
                 s.count += 1;
-                if s.lines.len() < MAX_LINES_KEPT {
-                    s.lines.push(no);
+                if s.lines.len() < MAX_LINES_KEPT && s.lines.last() != Some(&shown) {
+                    s.lines.push(shown);
                 }
                 s.host = s.host.or(host);
                 for o in found.others {
@@ -366,8 +366,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         entry: found.entry,
                         op,
                         image: key.1,
-                        first_line: no,
-                        lines: vec![no],
+                        first_at: no,
+                        first_line: shown,
+                        lines: vec![shown],
                         count: 1,
                         text: quote(&found.segment, found.start),
                         matched: redact(&found.matched),
@@ -399,11 +400,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let Some(s) = seen.remove(&key) else {
             continue;
         };
-        let recovery = recovery.recovered(&key);
         let e = &m.entries[s.entry];
         let host = s.host.or(default_host).or_else(|| tracker.only_host());
         let mut signals = tracker
-            .for_error(s.first_line, host)
+            .for_error(s.first_at, host)
             .union(extra)
             .union(s.aim);
         if let Some(op) = s.op {
@@ -436,6 +436,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             alternatives: ranked.alternatives,
             ranked_by: ranked.ranked_by,
             line: s.first_line,
+            at: s.first_at,
             lines: s.lines,
             count: s.count,
             text: s.text,
@@ -453,7 +454,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .as_deref()
                 .is_some_and(|p| protocol::NET.contains(&p)),
         };
-        match recovery {
+        match recovery.recovered(&key) {
             Some(how) => recovered.push(Recovered::new(explanation, how)),
             None => explanations.push(explanation),
         }
@@ -477,11 +478,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         explanations.retain(|e| !e.net);
     }
     // Nor when the error report it belongs to is the CLI failing to reach its daemon.
-    explanations.retain(|e| !e.net || !tracker.daemon_near(e.line, BLOCK_LINES));
+    explanations.retain(|e| !e.net || !tracker.daemon_near(e.at, BLOCK_LINES));
     // Nor when it follows the client saying it has no local image to push: the command failed
     // before it sent anything.
-    explanations.retain(|e| !e.net || !tracker.local_image_missing_before(e.line));
-    explanations.sort_by_key(|e| e.line);
+    explanations.retain(|e| !e.net || !tracker.local_image_missing_before(e.at));
+    explanations.sort_by_key(|e| e.at);
     let global = tracker.global().union(extra);
     let explanations = not_found_first(per_cause(in_blocks(explanations)), global);
     Ok(Scan {
@@ -601,12 +602,12 @@ fn in_blocks(explanations: Vec<Explanation>) -> Vec<Explanation> {
     let mut out: Vec<Explanation> = Vec::with_capacity(explanations.len());
     let mut block: Vec<Explanation> = Vec::new();
     let flush = |block: &mut Vec<Explanation>, out: &mut Vec<Explanation>| {
-        block.sort_by_key(|e| (e.weak, std::cmp::Reverse(e.weight), e.line));
+        block.sort_by_key(|e| (e.weak, std::cmp::Reverse(e.weight), e.at));
         out.append(block);
     };
     for e in explanations {
         if let Some(prev) = block.last()
-            && e.line > prev.line + BLOCK_LINES
+            && e.at > prev.at + BLOCK_LINES
         {
             flush(&mut block, &mut out);
         }
@@ -633,6 +634,7 @@ fn per_cause(explanations: Vec<Explanation>) -> Vec<Explanation> {
                 o.lines.sort_unstable();
                 o.lines.truncate(MAX_LINES_KEPT);
                 o.line = o.line.min(e.line);
+                o.at = o.at.min(e.at);
                 for a in e.alternatives {
                     if a != o.cause && !o.alternatives.contains(&a) {
                         o.alternatives.push(a);
@@ -767,9 +769,7 @@ pub fn report(scan: &Scan, input: Option<&str>) -> Report {
     for e in &scan.explanations {
         report.push(finding(e, input));
     }
-    for r in &scan.recovered {
-        report.push(r.finding(input));
-    }
+    recovered::push_all(&mut report, &scan.recovered, input);
     let mut log = Map::new();
     log.insert(
         "name".into(),

@@ -2,9 +2,10 @@
 //! failure, the cause it would have named, the object and the line where it completed. It
 //! names no cause, so it does not fail the report.
 
-use super::{CHECK, Explanation, Recovery, title};
+pub use super::recovery::Recovery;
+use super::{CHECK, Explanation, title};
 use crate::evidence::Fact;
-use crate::finding::{Finding, Location, Outcome};
+use crate::finding::{Finding, Location, Outcome, Report};
 use crate::t;
 
 /// At most this many recovered failures are shown, the first in the log.
@@ -61,4 +62,11 @@ pub(crate) fn shown(mut recovered: Vec<Recovered>) -> Vec<Recovered> {
     recovered.sort_by_key(|r| r.explanation.line);
     recovered.truncate(MAX_SHOWN);
     recovered
+}
+
+/// Adds the findings of `recovered` to `report`, after the causes.
+pub(crate) fn push_all(report: &mut Report, recovered: &[Recovered], input: Option<&str>) {
+    for r in recovered {
+        report.push(r.finding(input));
+    }
 }

@@ -9,6 +9,7 @@
 //! failures a later retry recovered: shown, naming no cause).
 
 mod corpus;
+mod decorations;
 mod props;
 mod recovered;
 

@@ -139,7 +139,7 @@ impl<K: Hash + Eq + Clone> Default for Tracker<K> {
 }
 
 impl<K: Hash + Eq + Clone> Tracker<K> {
-    /// Looks at every line of the log (before the explainer does): a line that starts an
+    /// Looks at every line of the log but a repeated error line (before the explainer does): a line that starts an
     /// operation sets the one under way; a line that shows one completing completes its object.
     pub(crate) fn line(&mut self, no: usize, raw: &[u8]) {
         let Some(w) = words() else {
