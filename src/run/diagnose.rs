@@ -341,7 +341,7 @@ fn job_findings(
         let mut f = Finding::new(
             &CHECK,
             Outcome::Info,
-            target,
+            target.clone(),
             match &step {
                 Some(step) => t!("run.no-cause-step", job = job.name, step = step),
                 None => t!("run.no-cause", job = job.name),
@@ -351,7 +351,9 @@ fn job_findings(
         if let (Some(l), Some(j)) = (lint, wf_job) {
             f = f.with_location(job_location(l, j));
         }
-        return vec![f];
+        let mut out = vec![f];
+        out.extend(recovered_findings(&scan, &target));
+        return out;
     };
     let mut out = Vec::new();
     for (i, e) in scan.explanations.iter().enumerate() {
@@ -403,7 +405,22 @@ fn job_findings(
         }
         out.push(f);
     }
+    out.extend(recovered_findings(&scan, &target));
     out
+}
+
+/// The job's failures that a later retry recovered: `info` findings after its causes, as
+/// `explain` shows them for a log (they name no cause).
+fn recovered_findings<'a>(
+    scan: &'a explain::Scan,
+    target: &'a str,
+) -> impl Iterator<Item = Finding> + 'a {
+    scan.recovered.iter().map(move |r| {
+        let mut f = r.finding(None);
+        f.target = target.to_owned();
+        f.location = None;
+        f
+    })
 }
 
 /// The first cause, refined by the run and the workflow; also says what decided it.

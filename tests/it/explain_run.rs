@@ -264,6 +264,46 @@ fn a_job_that_failed_for_another_reason_is_a_note() {
 }
 
 #[test]
+fn a_failure_the_job_recovered_is_a_note_after_the_job_s_own() {
+    let log =
+        std::fs::read_to_string(root().join("tests/data/explain/none/recovered-pull-retry.log"))
+            .expect("fixture");
+    let jobs = vec![FakeJob::new(22, "test", Some("failure"), Some(&log))];
+    let fake = ActionsFake::start(Scenario::push(1006, &workflow(), jobs));
+    let out = run(
+        &fake,
+        Some(TOKEN),
+        &["--run", "1006", "--repo", REPO, "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let findings = v["findings"].as_array().expect("findings");
+    // The job's note, then the timeout and the retry's warning, both recovered by the pull.
+    assert_eq!(findings.len(), 3, "{v:#}");
+    assert_eq!(
+        findings[2]["evidence"]["recovered_cause"],
+        "registry-unavailable"
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["status"] == "info" && f["cause"].is_null())
+    );
+    let recovered = &findings[1];
+    assert_eq!(
+        recovered["evidence"]["recovered_cause"], "network-timeout",
+        "{v:#}"
+    );
+    assert_eq!(recovered["evidence"]["completed_line"], 15, "{v:#}");
+    assert!(
+        recovered["target"]
+            .as_str()
+            .is_some_and(|t| t.contains("test")),
+        "{v:#}"
+    );
+}
+
+#[test]
 fn a_private_repository_without_a_token_says_which_token_is_needed() {
     let fake = ActionsFake::start(Scenario::push(1001, &workflow(), jobs()));
     let out = run(&fake, None, &["--run", "1001", "--repo", REPO]);
