@@ -180,7 +180,7 @@ impl Matcher {
         for literal in protocol::LITERALS {
             add(literal, Kind::Protocol);
         }
-        for literal in super::recovery::WORDS {
+        for literal in super::recovery::words() {
             add(literal, Kind::Recovery);
         }
         let ac = AhoCorasickBuilder::new()

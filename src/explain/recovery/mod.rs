@@ -33,15 +33,24 @@ const MAX_TIES: usize = 64;
 /// under way (a pull of a large image prints a few lines per layer).
 const UNDER_WAY_LINES: usize = 500;
 
-/// The words of the lines that start or complete an operation. A line without any of them
-/// is not looked at further (the explainer's matcher lets them past its quick test).
-pub(crate) const WORDS: &[&str] = &[
+/// What follows a layer id (`5f70bf18a086: `) on the line that shows the layer done.
+pub(crate) const LAYER_DONE: &[&str] = &[
     "Pull complete",
     "Download complete",
     "Pushed",
     "Layer already exists",
     "Already exists",
     "Mounted from",
+];
+
+/// The words of the lines that start or complete an operation. A line without any of them
+/// is not looked at further (the explainer's matcher lets them past its quick test).
+pub(crate) fn words() -> impl Iterator<Item = &'static str> {
+    LAYER_DONE.iter().chain(OTHER_WORDS).copied()
+}
+
+/// The words of [`words`] besides [`LAYER_DONE`].
+const OTHER_WORDS: &[&str] = &[
     "Copying blob",
     // BuildKit's `... 1.2s done` (not its `#5 DONE 0.2s` for every step).
     "s done",
@@ -69,9 +78,9 @@ pub(crate) const WORDS: &[&str] = &[
     "skopeo ",
 ];
 
-fn words() -> Option<&'static AhoCorasick> {
+fn automaton() -> Option<&'static AhoCorasick> {
     static W: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-    W.get_or_init(|| AhoCorasick::new(WORDS).ok()).as_ref()
+    W.get_or_init(|| AhoCorasick::new(words()).ok()).as_ref()
 }
 
 /// What a line does to the operations followed.
@@ -142,7 +151,7 @@ impl<K: Hash + Eq + Clone> Tracker<K> {
     /// Looks at every line of the log but a repeated error line (before the explainer does): a line that starts an
     /// operation sets the one under way; a line that shows one completing completes its object.
     pub(crate) fn line(&mut self, no: usize, raw: &[u8]) {
-        let Some(w) = words() else {
+        let Some(w) = automaton() else {
             return;
         };
         if w.find(raw).is_none() {

@@ -241,15 +241,7 @@ pub(crate) fn completed(line: &str, push_repo: Option<&str>) -> Option<Object> {
     let p = patterns()?;
     if let Some(c) = p.layer_line.captures(line) {
         let rest = &line[c[0].len()..];
-        let done = [
-            "Pull complete",
-            "Download complete",
-            "Pushed",
-            "Layer already exists",
-            "Already exists",
-            "Mounted from",
-        ];
-        return done
+        return super::LAYER_DONE
             .iter()
             .any(|d| rest.starts_with(d))
             .then(|| Object::Layer(c[1].to_owned()));
