@@ -81,10 +81,11 @@ pub(super) const NON_REGISTRY_LINES: usize = 2;
 /// True when the first HTTP URL on the line goes to one of [`NOT_REGISTRY_HOSTS`] and the line
 /// names no registry (a documentation link after a registry's error is not a request).
 pub(super) fn requests_non_registry_host(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    if lower.contains("/v2/") || Host::detect(&lower).is_some() {
+    // Most lines hold no URL at all: look for one before anything else.
+    if memchr::memmem::find(line.as_bytes(), b"://").is_none() {
         return false;
     }
+    let lower = line.to_ascii_lowercase();
     // Only a request over the network: `ko://github.com/o/cmd` is ko's name for a Go
     // package to build, not a request to GitHub.
     let Some(i) = lower
@@ -94,6 +95,9 @@ pub(super) fn requests_non_registry_host(line: &str) -> bool {
     else {
         return false;
     };
+    if lower.contains("/v2/") || Host::detect(&lower).is_some() {
+        return false;
+    }
     let host = lower[i + 3..]
         .split(['/', ':', '"', '\'', ' '])
         .next()
