@@ -88,6 +88,14 @@ pub(crate) struct LineMatch {
     pub others: Vec<String>,
 }
 
+/// How many pairs of bytes there are.
+const PAIRS: usize = 256 * 256;
+
+/// The index of a pair of adjacent bytes, ASCII case ignored (the automaton ignores it).
+fn pair(a: u8, b: u8) -> usize {
+    usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase())
+}
+
 #[derive(Debug)]
 pub(crate) struct Matcher {
     ac: AhoCorasick,
@@ -95,6 +103,9 @@ pub(crate) struct Matcher {
     pub entries: Vec<Entry>,
     /// The entries that claim each protocol-level signal, by name.
     protocol: Vec<(&'static str, Vec<usize>)>,
+    /// Every pair of adjacent bytes in a literal, ASCII lower case (a bit per pair): a
+    /// literal across a join holds the pair on each side of it.
+    pairs: Box<[u64]>,
 }
 
 impl Matcher {
@@ -188,11 +199,19 @@ impl Matcher {
             .match_kind(MatchKind::Standard)
             .build(&literals)
             .map_err(|e| BuildError::Automaton(e.to_string()))?;
+        let mut pairs = vec![0u64; PAIRS / 64].into_boxed_slice();
+        for literal in &literals {
+            for w in literal.as_bytes().windows(2) {
+                let i = pair(w[0], w[1]);
+                pairs[i / 64] |= 1 << (i % 64);
+            }
+        }
         Ok(Matcher {
             ac,
             kinds,
             entries,
             protocol,
+            pairs,
         })
     }
 
@@ -205,6 +224,18 @@ impl Matcher {
     /// byte `to`: `text` is two lines joined at `from..to`, and a message continues across
     /// the join.
     pub(crate) fn straddles(&self, text: &[u8], from: usize, to: usize) -> bool {
+        // Such a literal holds the bytes from `from - 1` to `to`: first ask whether any
+        // literal has each of their adjacent pairs (most joins end here).
+        if from == 0 || to >= text.len() {
+            return false;
+        }
+        let has = |i: usize| self.pairs[i / 64] & (1 << (i % 64)) != 0;
+        if !text[from - 1..=to]
+            .windows(2)
+            .all(|w| has(pair(w[0], w[1])))
+        {
+            return false;
+        }
         self.ac
             .find_overlapping_iter(text)
             .any(|m| m.start() < from && m.end() > to)
@@ -366,5 +397,26 @@ mod tests {
             .best(&hits.patterns, line, hits.context, true)
             .expect("a match");
         assert_eq!(m.entries[best.entry].cause.id, "network-refused");
+    }
+
+    #[test]
+    fn a_message_across_a_join_is_found_whatever_the_case_and_nothing_else_is() {
+        let m = Matcher::get().expect("catalog compiles");
+        let phrase = b"must be lowercase";
+        // Every join inside the phrase, with a space or without, in any case.
+        for cut in 1..phrase.len() {
+            for upper in [false, true] {
+                let mut text = phrase.to_vec();
+                if upper {
+                    text.make_ascii_uppercase();
+                }
+                assert!(m.straddles(&text, cut, cut), "cut at {cut}");
+            }
+        }
+        // A join between two unrelated lines, and the ends of the text.
+        let text = b"Compiling serde v1.0 finished in 3s";
+        assert!(!m.straddles(text, 19, 20));
+        assert!(!m.straddles(phrase, 0, 0));
+        assert!(!m.straddles(phrase, phrase.len(), phrase.len()));
     }
 }
