@@ -36,7 +36,7 @@ impl Recovered {
             title = title(&e.cause),
             matched = e.matched,
             line = e.line,
-            object = self.recovery.object,
+            object = self.recovery.object_shown(),
             done = self.recovery.completed
         );
         let target = e
@@ -52,7 +52,7 @@ impl Recovered {
             .with_evidence(Fact::lines(e.lines.clone()))
             .with_evidence(Fact::pattern(e.pattern.clone()))
             .with_evidence(Fact::recovered_cause(e.cause.clone()))
-            .with_evidence(Fact::object(self.recovery.object.clone()))
+            .with_evidence(Fact::object(self.recovery.object()))
             .with_evidence(Fact::completed_line(self.recovery.completed))
     }
 }

@@ -111,10 +111,23 @@ struct Tie {
 /// A message found recovered: the object and the line that showed it completing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovery {
-    /// The object, as shown to the user (`image ghcr.io/o/app:1`, `login ghcr.io`).
-    pub object: String,
+    /// The object of the failure (the first, when it concerned several).
+    object: Object,
     /// The (last) line that showed it completing.
     pub completed: usize,
+}
+
+impl Recovery {
+    /// The object as the evidence records it (`image ghcr.io/o/app:1`, `login ghcr.io with
+    /// docker`), the same in every language.
+    pub fn object(&self) -> String {
+        self.object.describe()
+    }
+
+    /// The object in the reader's language.
+    pub fn object_shown(&self) -> String {
+        self.object.shown()
+    }
 }
 
 /// Follows the objects of failures and completions while the log streams by.
@@ -342,7 +355,7 @@ impl<K: Hash + Eq + Clone> Tracker<K> {
             last = last.max(done);
         }
         Some(Recovery {
-            object: tie.objects[0].describe(),
+            object: tie.objects[0].clone(),
             completed: last,
         })
     }

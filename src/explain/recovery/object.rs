@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::command_words;
+use crate::t;
 
 /// The thing an operation in a log works on, normalised so that a failure and the retry that
 /// completed it name the same object however the client spells it.
@@ -19,26 +20,37 @@ pub(crate) enum Object {
     Repository(String),
     /// A layer or blob, by the first 12 hex digits of its digest (how docker names layers).
     Layer(String),
-    /// A login to a registry host by one client (`ghcr.io with docker`): another client's
-    /// login (helm reads its own trust and credentials) is another operation.
-    Login(String),
+    /// A login to a registry host (first) by one client (second): another client's login
+    /// (helm reads its own trust and credentials) is another operation.
+    Login(String, String),
 }
 
 impl Object {
-    /// The object as the recovered finding shows it (`image ghcr.io/o/app:1`, `layer
-    /// 3b1f0d5c7e9a`, `login ghcr.io`).
+    /// The object as the recovered finding's evidence records it, the same in every language
+    /// (`image ghcr.io/o/app:1`, `layer 3b1f0d5c7e9a`, `login ghcr.io with docker`).
     pub(crate) fn describe(&self) -> String {
         match self {
             Object::Image(s) | Object::Repository(s) => format!("image {s}"),
             Object::Layer(s) => format!("layer {s}"),
-            Object::Login(s) => format!("login {s}"),
+            Object::Login(host, client) => format!("login {host} with {client}"),
+        }
+    }
+
+    /// The object in the reader's language, for the finding's message.
+    pub(crate) fn shown(&self) -> String {
+        match self {
+            Object::Image(s) | Object::Repository(s) => t!("explain.object-image", name = s),
+            Object::Layer(s) => t!("explain.object-layer", id = s),
+            Object::Login(host, client) => {
+                t!("explain.object-login", host = host, client = client)
+            }
         }
     }
 }
 
 /// The login to `host` by `client`.
 pub(crate) fn login(host: &str, client: &str) -> Object {
-    Object::Login(format!("{host} with {client}"))
+    Object::Login(host.to_owned(), client.to_owned())
 }
 
 /// An operation a command line or a client's status line starts.

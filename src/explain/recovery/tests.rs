@@ -33,7 +33,7 @@ Warning: Docker pull failed with exit code 1, back off 5.1 seconds before retry.
 Digest: sha256:4b1f0d5c7e9a2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d
 Status: Downloaded newer image for ghcr.io/octo-org/base:1.2";
     let r = recovered(log, &[(2, 1)], 1).expect("recovered");
-    assert_eq!(r.object, "image ghcr.io/octo-org/base:1.2");
+    assert_eq!(r.object(), "image ghcr.io/octo-org/base:1.2");
     assert_eq!(r.completed, 7);
 }
 
@@ -67,7 +67,7 @@ Warning  Failed  kubelet  Failed to pull image \"nginx\": rpc error: code = Unkn
 Normal  BackOff  kubelet  Back-off pulling image \"nginx\"
 Normal  Pulled  kubelet  Successfully pulled image \"nginx\" in 3.2s (3.2s including waiting)";
     let r = recovered(log, &[(1, 1)], 1).expect("recovered");
-    assert_eq!(r.object, "image docker.io/library/nginx:latest");
+    assert_eq!(r.object(), "image docker.io/library/nginx:latest");
     assert_eq!(r.completed, 3);
 }
 
@@ -78,7 +78,7 @@ fn a_blob_request_is_completed_by_its_layer() {
 #7 ERROR: failed to do request: Get \"https://ghcr.io/v2/o/base/blobs/sha256:3b1f0d5c7e9a2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d\": read: connection reset by peer, retrying
 #7 sha256:3b1f0d5c7e9a2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d 48.12MB / 48.12MB 3.9s done";
     let r = recovered(log, &[(2, 1)], 1).expect("recovered");
-    assert_eq!(r.object, "layer 3b1f0d5c7e9a");
+    assert_eq!(r.object(), "layer 3b1f0d5c7e9a");
     assert_eq!(r.completed, 3);
     // docker's layer lines name the same layer by its short id.
     let log = "\
@@ -99,7 +99,7 @@ Error: Error response from daemon: Get \"https://ghcr.io/v2/\": net/http: reques
 Logging into ghcr.io...
 Login Succeeded!";
     let r = recovered(log, &[(2, 1)], 1).expect("recovered");
-    assert_eq!(r.object, "login ghcr.io with docker");
+    assert_eq!(r.object(), "login ghcr.io with docker");
     assert_eq!(r.completed, 4);
     // The second login went to another registry: the first one is not recovered.
     let log = "\
@@ -126,7 +126,7 @@ The push refers to repository [ghcr.io/o/app]
 5f70bf18a086: Pushed
 main: digest: sha256:4b1f0d5c7e9a2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d size: 1573";
     let r = recovered(log, &[(2, 1)], 1).expect("recovered");
-    assert_eq!(r.object, "image ghcr.io/o/app");
+    assert_eq!(r.object(), "image ghcr.io/o/app");
     assert_eq!(r.completed, 5);
 }
 
@@ -187,7 +187,7 @@ docker pull gocd/gocd-agent-alpine-3.5
 Status: Downloaded newer image for gocd/gocd-agent-alpine-3.5:latest";
     let r = recovered(log, &[(2, 1)], 1).expect("recovered");
     assert_eq!(
-        r.object,
+        r.object(),
         "image docker.io/gocd/gocd-agent-alpine-3.5:latest"
     );
 }
