@@ -7,15 +7,21 @@ fn case(path: &str) -> std::path::PathBuf {
     root().join("tests/data/explain").join(path)
 }
 
+/// `ghcr-doctor explain ARGS LOG` with an empty home.
+fn explain(args: &[&str], log: &std::path::Path) -> std::process::Output {
+    let home = tempfile::tempdir().expect("tempdir");
+    ghcr_doctor(home.path())
+        .arg("explain")
+        .args(args)
+        .arg(log)
+        .output()
+        .expect("run")
+}
+
 #[test]
 fn a_log_whose_only_failures_recovered_exits_0_and_shows_them() {
-    let home = tempfile::tempdir().expect("tempdir");
     let log = case("none/recovered-pull-retry.log");
-    let out = ghcr_doctor(home.path())
-        .args(["explain", "--format", "json"])
-        .arg(&log)
-        .output()
-        .expect("run");
+    let out = explain(&["--format", "json"], &log);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["ok"], true);
@@ -32,11 +38,7 @@ fn a_log_whose_only_failures_recovered_exits_0_and_shows_them() {
     assert_eq!(f["evidence"]["completed_line"], 15);
 
     for format in ["text", "markdown", "github", "sarif"] {
-        let out = ghcr_doctor(home.path())
-            .args(["explain", "--format", format])
-            .arg(&log)
-            .output()
-            .expect("run");
+        let out = explain(&["--format", format], &log);
         assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
         let text = stdout(&out);
         assert!(
@@ -48,12 +50,10 @@ fn a_log_whose_only_failures_recovered_exits_0_and_shows_them() {
 
 #[test]
 fn a_recovered_login_names_its_host() {
-    let home = tempfile::tempdir().expect("tempdir");
-    let out = ghcr_doctor(home.path())
-        .args(["explain", "--format", "json"])
-        .arg(case("none/recovered-login-retry.log"))
-        .output()
-        .expect("run");
+    let out = explain(
+        &["--format", "json"],
+        &case("none/recovered-login-retry.log"),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["findings"].as_array().map(Vec::len), Some(1));
@@ -66,12 +66,10 @@ fn a_recovered_login_names_its_host() {
 
 #[test]
 fn a_retry_that_failed_again_still_names_its_cause_and_exits_1() {
-    let home = tempfile::tempdir().expect("tempdir");
-    let out = ghcr_doctor(home.path())
-        .args(["explain", "--format", "json"])
-        .arg(case("network-timeout/retry-failed-again.log"))
-        .output()
-        .expect("run");
+    let out = explain(
+        &["--format", "json"],
+        &case("network-timeout/retry-failed-again.log"),
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
     let findings = v["findings"].as_array().expect("findings");
@@ -84,13 +82,8 @@ fn a_retry_that_failed_again_still_names_its_cause_and_exits_1() {
 
 #[test]
 fn only_the_image_that_did_not_recover_names_a_cause() {
-    let home = tempfile::tempdir().expect("tempdir");
     let log = case("network-reset/two-images-one-recovered.log");
-    let out = ghcr_doctor(home.path())
-        .args(["explain", "--format", "json"])
-        .arg(&log)
-        .output()
-        .expect("run");
+    let out = explain(&["--format", "json"], &log);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
     let findings = v["findings"].as_array().expect("findings");
@@ -107,10 +100,6 @@ fn only_the_image_that_did_not_recover_names_a_cause() {
         "image docker.io/library/postgres:16"
     );
     // --exit-zero still makes it 0.
-    let out = ghcr_doctor(home.path())
-        .args(["explain", "--exit-zero"])
-        .arg(&log)
-        .output()
-        .expect("run");
+    let out = explain(&["--exit-zero"], &log);
     assert_eq!(out.status.code(), Some(0));
 }
