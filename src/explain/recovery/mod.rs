@@ -121,12 +121,12 @@ impl Recovery {
     /// The object as the evidence records it (`image ghcr.io/o/app:1`, `login ghcr.io with
     /// docker`), the same in every language.
     pub fn object(&self) -> String {
-        self.object.describe()
+        crate::secret::redact(&self.object.describe())
     }
 
     /// The object in the reader's language.
     pub fn object_shown(&self) -> String {
-        self.object.shown()
+        crate::secret::redact(&self.object.shown())
     }
 }
 

@@ -191,3 +191,25 @@ Status: Downloaded newer image for gocd/gocd-agent-alpine-3.5:latest";
         "image docker.io/gocd/gocd-agent-alpine-3.5:latest"
     );
 }
+
+#[test]
+fn a_secret_in_the_object_is_hidden() {
+    // A token pasted where the image's name goes reaches neither the evidence nor the message.
+    let secret = "ghp_R8aB4cD6eF8gH0iJ2kL4mN6oP8qR0sT2uV4w";
+    let log = format!(
+        "docker pull ghcr.io/octo/{secret}:1
+Error response from daemon: Head \"https://ghcr.io/v2/octo/{secret}/manifests/1\": net/http: TLS handshake timeout
+docker pull ghcr.io/octo/{secret}:1
+Status: Downloaded newer image for ghcr.io/octo/{secret}:1"
+    );
+    let r = recovered(&log, &[(2, 1)], 1).expect("recovered");
+    // The object is normalised to lower case, as references are.
+    let lower = secret.to_ascii_lowercase();
+    assert!(!r.object().contains(&lower), "{}", r.object());
+    assert!(!r.object_shown().contains(&lower), "{}", r.object_shown());
+    assert!(
+        r.object().starts_with("image ghcr.io/octo/"),
+        "{}",
+        r.object()
+    );
+}
