@@ -1,0 +1,237 @@
+//! The literals that announce context, and what each announces.
+
+/// What a context literal announces; the scanner finds the literals with the same
+/// multi-pattern search as the catalog's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trigger {
+    PullRequest,
+    Dependabot,
+    FineGrainedPat,
+    ClassicPat,
+    OauthToken,
+    PermissionsBlock,
+    LoginSucceeded,
+    LoginAttempt,
+    PushTarget,
+    /// A pull is under way (`Pulling fs layer`, `Trying to pull`, `docker pull`).
+    PullActivity,
+    /// A push is under way (`Preparing`, `Pushing`, `Layer already exists`).
+    PushActivity,
+    /// Registry work of either kind (`Copying blob`, `Retrying in`, `[auth] ... token`).
+    Activity,
+    /// `Authenticating with existing credentials...`
+    StoredCredentials,
+    /// A command line hands the client a credential (`--creds`, `--authfile`, `--password`).
+    CredentialFlag,
+    /// `Run docker/login-action@...`: its `with:` block follows.
+    LoginAction,
+    /// A GitHub Actions runner marker.
+    LogActions,
+    /// A marker of GitLab CI, Jenkins, Azure Pipelines or Buildkite.
+    LogOtherCi,
+    /// A shell prompt before a container command.
+    LogLocal,
+    /// A Kubernetes pull event.
+    ClusterPull,
+    /// A token request that carried a credential (`failed to fetch oauth token`).
+    OauthTokenRequest,
+    /// The tag resolved to a manifest list (`copying system image from manifest list`).
+    ManifestList,
+    /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
+    Proxy,
+    /// A tool says it has no registry credential (`Registry credentials not provided`).
+    CredentialsNotProvided,
+    /// A step's password input as the runner prints it (`password: ***`).
+    LoginInput,
+    /// A pull finished (`Status: Downloaded newer image for ...`).
+    WorkDone,
+    /// The CLI failing to reach its daemon or another local service (`... the Docker daemon
+    /// socket ...`, `dial unix ...`, a Windows named pipe).
+    Daemon,
+    /// An interactive login's prompt (`Username: NAME`, `Username (NAME):`).
+    LoginPrompt,
+    /// The client has no local image to push (`An image does not exist locally with the
+    /// tag`, `No such image`): the push stopped before any request to a registry.
+    LocalImageMissing,
+    /// A layer's upload was accepted (`Pushed`, or its progress bar full).
+    LayerUploaded,
+    /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
+    /// request to an ecosystem that serves no images is known as such.
+    PackagesHost,
+}
+
+/// Literals (lowercase) that announce context.
+pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
+    ("eventname: pull_request", Trigger::PullRequest),
+    ("event_name: pull_request", Trigger::PullRequest),
+    ("github_event_name=pull_request", Trigger::PullRequest),
+    ("github_event_name: pull_request", Trigger::PullRequest),
+    ("\"event_name\": \"pull_request", Trigger::PullRequest),
+    ("refs/pull/", Trigger::PullRequest),
+    ("dependabot[bot]", Trigger::Dependabot),
+    ("refs/heads/dependabot/", Trigger::Dependabot),
+    ("github_actor=dependabot", Trigger::Dependabot),
+    ("github_pat_", Trigger::FineGrainedPat),
+    ("ghp_", Trigger::ClassicPat),
+    ("gho_", Trigger::OauthToken),
+    ("github_token permissions", Trigger::PermissionsBlock),
+    ("login succeeded", Trigger::LoginSucceeded),
+    ("logging into ", Trigger::LoginAttempt),
+    ("docker login", Trigger::LoginAttempt),
+    ("podman login", Trigger::LoginAttempt),
+    ("buildah login", Trigger::LoginAttempt),
+    ("skopeo login", Trigger::LoginAttempt),
+    ("nerdctl login", Trigger::LoginAttempt),
+    ("helm registry login", Trigger::LoginAttempt),
+    ("crane auth login", Trigger::LoginAttempt),
+    ("oras login", Trigger::LoginAttempt),
+    // Lines that name the registry being pushed to or pulled from, so an error line without
+    // a host (`no basic auth credentials`) is tied to the right registry.
+    ("the push refers to repository", Trigger::PushTarget),
+    ("the push refers to a repository", Trigger::PushTarget),
+    (" token for ", Trigger::PushTarget),
+    ("pulling from ", Trigger::PushTarget),
+    ("pulling repository ", Trigger::PushTarget),
+    // Registry work under way: a network error on the next lines concerns the registry even
+    // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
+    ("pulling fs layer", Trigger::PullActivity),
+    ("trying to pull", Trigger::PullActivity),
+    ("unable to find image", Trigger::PullActivity),
+    ("using default tag", Trigger::PullActivity),
+    (": pull complete", Trigger::PullActivity),
+    (": download complete", Trigger::PullActivity),
+    (": downloading", Trigger::PullActivity),
+    ("docker pull ", Trigger::PullActivity),
+    ("podman pull ", Trigger::PullActivity),
+    ("buildah pull ", Trigger::PullActivity),
+    ("nerdctl pull ", Trigger::PullActivity),
+    ("helm pull ", Trigger::PullActivity),
+    ("oras pull ", Trigger::PullActivity),
+    ("crane pull ", Trigger::PullActivity),
+    ("error pulling image", Trigger::PullActivity),
+    // The daemon's log of a layer download that failed and is retried.
+    ("download failed, retrying", Trigger::PullActivity),
+    (": preparing", Trigger::PushActivity),
+    (": pushing", Trigger::PushActivity),
+    ("layer already exists", Trigger::PushActivity),
+    (": pushed", Trigger::LayerUploaded),
+    (
+        "==================================================>]",
+        Trigger::LayerUploaded,
+    ),
+    ("pushing image", Trigger::PushActivity),
+    ("docker push ", Trigger::PushActivity),
+    ("podman push ", Trigger::PushActivity),
+    ("buildah push ", Trigger::PushActivity),
+    ("nerdctl push ", Trigger::PushActivity),
+    ("helm push ", Trigger::PushActivity),
+    ("helm3 push ", Trigger::PushActivity),
+    ("pushing manifest for ", Trigger::PushActivity),
+    ("containerizing application to ", Trigger::PushActivity),
+    ("oras push ", Trigger::PushActivity),
+    ("crane push ", Trigger::PushActivity),
+    ("digest: sha256:", Trigger::PushActivity),
+    // The end of a pull: under `docker run`, what follows is the container's own output. A
+    // push's last line (`TAG: digest: sha256:... size: N`) is no end: tools go on to sign the
+    // image or set its properties on the registry's side.
+    ("status: downloaded newer image for", Trigger::WorkDone),
+    ("status: image is up to date for", Trigger::WorkDone),
+    ("docker daemon", Trigger::Daemon),
+    ("docker.sock", Trigger::Daemon),
+    ("dial unix ", Trigger::Daemon),
+    ("//./pipe/", Trigger::Daemon),
+    (
+        "does not exist locally with the tag",
+        Trigger::LocalImageMissing,
+    ),
+    ("no such image: ", Trigger::LocalImageMissing),
+    ("tag does not exist: ", Trigger::LocalImageMissing),
+    (": waiting", Trigger::Activity),
+    (": retrying in", Trigger::Activity),
+    ("copying blob", Trigger::Activity),
+    ("getting image source signatures", Trigger::Activity),
+    ("writing manifest", Trigger::Activity),
+    ("skopeo copy ", Trigger::Activity),
+    ("oras cp ", Trigger::Activity),
+    ("crane copy ", Trigger::Activity),
+    ("fetch oauth token", Trigger::OauthTokenRequest),
+    ("from manifest list", Trigger::ManifestList),
+    ("http_proxy=", Trigger::Proxy),
+    ("username: ", Trigger::LoginPrompt),
+    ("username (", Trigger::LoginPrompt),
+    ("https_proxy=", Trigger::Proxy),
+    ("http_proxy: ", Trigger::Proxy),
+    ("https_proxy: ", Trigger::Proxy),
+    ("http proxy: ", Trigger::Proxy),
+    ("https proxy: ", Trigger::Proxy),
+    (
+        "authenticating with existing credentials",
+        Trigger::StoredCredentials,
+    ),
+    ("run docker/login-action", Trigger::LoginAction),
+    // A credential given on the command line counts as a login: the request was not
+    // anonymous, so a refusal is about rights rather than a missing credential.
+    ("--creds", Trigger::CredentialFlag),
+    ("--src-creds", Trigger::CredentialFlag),
+    ("--dest-creds", Trigger::CredentialFlag),
+    ("--authfile", Trigger::CredentialFlag),
+    ("--registry-creds", Trigger::CredentialFlag),
+    ("--password", Trigger::CredentialFlag),
+    ("failed to pull image", Trigger::ClusterPull),
+    // An OpenShift build pulling its base image (`pulling image error : unauthorized: ...`
+    // then `error: build error: ...`): the builder service account's pull secrets hold the
+    // credential, as a cluster's do for a pod.
+    ("pulling image error", Trigger::ClusterPull),
+    ("errimagepull", Trigger::ClusterPull),
+    ("imagepullbackoff", Trigger::ClusterPull),
+    ("##[group]", Trigger::LogActions),
+    ("##[endgroup]", Trigger::LogActions),
+    ("::group::", Trigger::LogActions),
+    ("/home/runner/", Trigger::LogActions),
+    ("run docker/", Trigger::LogActions),
+    ("run actions/", Trigger::LogActions),
+    ("process completed with exit code", Trigger::LogActions),
+    ("##[section]", Trigger::LogOtherCi),
+    ("##vso[", Trigger::LogOtherCi),
+    ("/home/vsts/", Trigger::LogOtherCi),
+    ("running with gitlab-runner", Trigger::LogOtherCi),
+    ("using docker executor", Trigger::LogOtherCi),
+    ("executing \"step_script\"", Trigger::LogOtherCi),
+    ("[pipeline]", Trigger::LogOtherCi),
+    ("buildkite", Trigger::LogOtherCi),
+    ("$ docker ", Trigger::LogLocal),
+    ("$ podman ", Trigger::LogLocal),
+    ("$ sudo ", Trigger::LogLocal),
+    ("# docker ", Trigger::LogLocal),
+    ("% docker ", Trigger::LogLocal),
+    ("\u{276f} docker ", Trigger::LogLocal),
+    ("\u{276f} podman ", Trigger::LogLocal),
+    ("\u{276f} echo ", Trigger::LogLocal),
+    ("% podman ", Trigger::LogLocal),
+    ("# podman ", Trigger::LogLocal),
+    ("$ helm ", Trigger::LogLocal),
+    ("$ skopeo ", Trigger::LogLocal),
+    ("$ buildah ", Trigger::LogLocal),
+    ("$ kubectl ", Trigger::LogLocal),
+    ("$ docker-compose ", Trigger::LogLocal),
+    (">docker ", Trigger::LogLocal),
+    ("> docker ", Trigger::LogLocal),
+    ("ps c:\\", Trigger::LogLocal),
+    ("c:\\>", Trigger::LogLocal),
+    ("~$ ", Trigger::LogLocal),
+    ("]# ", Trigger::LogLocal),
+    ("]$ ", Trigger::LogLocal),
+    (
+        "registry credentials not provided",
+        Trigger::CredentialsNotProvided,
+    ),
+    (
+        "no matching credentials were found for ",
+        Trigger::CredentialsNotProvided,
+    ),
+    ("no credentials for ", Trigger::CredentialsNotProvided),
+    // A structured log printing the credential fields empty (`password= username=`).
+    ("password=", Trigger::CredentialsNotProvided),
+    ("password: ", Trigger::LoginInput),
+    (".pkg.github.com", Trigger::PackagesHost),
+];
