@@ -183,6 +183,12 @@ impl Tracker {
             .map(|(op, _)| op)
     }
 
+    /// Records an operation a line showed outside the context literals (a `docker compose`
+    /// progress line that failed).
+    pub(crate) fn saw_op(&mut self, op: Op, line_no: usize) {
+        self.last_op = Some((op, line_no));
+    }
+
     /// Feeds one cleaned line of the permissions block.
     pub(crate) fn permissions_line(&mut self, line: &str) {
         self.block_left = self.block_left.saturating_sub(1);

@@ -25,6 +25,7 @@ pub mod rank;
 mod recovered;
 mod recovery;
 mod refusal;
+mod request;
 pub mod scan;
 
 pub use context::{Host, Signal, Signals};
@@ -333,6 +334,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if let Some(h) = host {
             tracker.saw_host(h);
         }
+        if request::compose_pull(&cleaned) {
+            tracker.saw_op(context::Op::Pull, no);
+        }
         let op = context::op_of(&found.segment).or_else(|| {
             tracker.recent_op(no).map(|op| match op {
                 context::Op::Pull => Signal::Pull,
@@ -382,11 +386,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
-                        aim: tracker.aim_signals(&cleaned, no).union(refusal::signals(
-                            &found.segment,
-                            &cleaned,
-                            host,
-                        )),
+                        aim: tracker
+                            .aim_signals(&cleaned, no)
+                            .union(refusal::signals(&found.segment, &cleaned, host))
+                            .union(request::signals(&found.segment)),
                         expired: tracker.upload_accepted_before(no)
                             && credential::is_401(&found.segment),
                     },

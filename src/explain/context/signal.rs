@@ -131,11 +131,15 @@ pub enum Signal {
     /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
     /// bar full): the credential worked when the push began and stopped working during it.
     UploadAccepted,
+    /// The refused request only read from the repository (`HEAD`/`GET` of a blob or a
+    /// manifest, a check before a blob is reused): on a push, the credential may not even
+    /// read the repository.
+    ReadRequest,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 49] = [
+    pub const ALL: [Signal; 50] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -185,6 +189,7 @@ impl Signal {
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
+        Signal::ReadRequest,
     ];
 
     /// The stable kebab-case name.
@@ -239,6 +244,7 @@ impl Signal {
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
+            Signal::ReadRequest => "read-request",
         }
     }
 

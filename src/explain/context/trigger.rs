@@ -92,6 +92,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     (" token for ", Trigger::PushTarget),
     ("pulling from ", Trigger::PushTarget),
     ("pulling repository ", Trigger::PushTarget),
+    // BuildKit's, containerd's and podman's push error names its target (`failed to push
+    // ghcr.io/o/app:1: ...`); a client or a page that breaks the line after it puts the
+    // registry's answer on the next line.
+    ("failed to push ", Trigger::PushTarget),
     // Registry work under way: a network error on the next lines concerns the registry even
     // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
     ("pulling fs layer", Trigger::PullActivity),

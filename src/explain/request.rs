@@ -1,0 +1,148 @@
+//! What a failed request's message shows about the request itself: whether it only read from
+//! the repository, and which operation a progress line says was under way.
+//!
+//! A push reads before it writes: BuildKit and containerd ask whether each layer is already
+//! there (`HEAD /v2/NAME/blobs/DIGEST`), podman and skopeo check before reusing a blob. A
+//! registry that refuses that read refuses the credential any access to the repository, not
+//! only the write: on ghcr.io, a `GITHUB_TOKEN` may always read a package its repository is
+//! linked to (`packages: read` is the least a job gets), so a refused read during a push is a
+//! package that exists and grants this repository no role (created by a manual push or by
+//! another repository). A refused upload (`POST .../blobs/uploads/`) has more readers.
+
+use super::context::{Signal, Signals};
+
+/// Words that start the request a client names in its error (`unexpected status from HEAD
+/// request to URL`, Go's `Head "URL"`, `GET URL`): the request is a read.
+const READS: &[&str] = &[
+    "head request to ",
+    "get request to ",
+    "head \"http",
+    "get \"http",
+    "head http",
+    "get http",
+];
+
+/// The reads podman, buildah and skopeo make before they reuse a blob at the destination.
+const BLOB_CHECKS: &[&str] = &[
+    "checking whether a blob",
+    "failed to read from destination repository",
+];
+
+/// The signals of a refused request's message: `read-request` when the request it names is a
+/// read of a blob or a manifest (`HEAD`/`GET .../blobs/...`, `.../manifests/...`).
+pub(crate) fn signals(message: &str) -> Signals {
+    let mut s = Signals::default();
+    if is_read(message) {
+        s.insert(Signal::ReadRequest);
+    }
+    s
+}
+
+fn is_read(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    if BLOB_CHECKS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    READS.iter().any(|w| {
+        lower.match_indices(w).any(|(i, _)| {
+            // The request's URL: up to the next space (an elided `.../blobs/...` included).
+            let url = lower[i + w.len()..].split_whitespace().next().unwrap_or("");
+            url.contains("/blobs/") || url.contains("/manifests/")
+        })
+    })
+}
+
+/// True when `line` is a `docker compose` progress line of a pull: `Image REF Pulling`,
+/// `Pulled`, `Waiting`, `Interrupted`, or `Error` with the reason after it (`✘ Image
+/// ghcr.io/o/app:1  Error error from registry: unauthorized`). Compose pulls an image it does
+/// not have before it starts a service, and prints a build's or a push's failure as that
+/// work's own error, so an `Image ... Error` line is a pull.
+pub(crate) fn compose_pull(line: &str) -> bool {
+    compose_status(line).is_some_and(|status| {
+        matches!(
+            status,
+            "Pulling" | "Pulled" | "Waiting" | "Interrupted" | "Error"
+        )
+    })
+}
+
+/// The status word of a compose progress line `Image REF STATUS ...`.
+fn compose_status(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    let rest = rest.strip_prefix("Image ")?;
+    let mut words = rest.split_whitespace();
+    let reference = words.next()?;
+    if reference.contains("://") || !reference.bytes().any(|b| b == b'/' || b == b':') {
+        return None;
+    }
+    words.next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(message: &str) -> bool {
+        signals(message).contains(Signal::ReadRequest)
+    }
+
+    #[test]
+    fn a_blob_or_manifest_read_is_a_read() {
+        assert!(read(
+            "failed to push ghcr.io/o/app:1: unexpected status from HEAD request to https://ghcr.io/v2/o/app/blobs/sha256:9cb3: 403 Forbidden"
+        ));
+        assert!(read("HEAD request to .../blobs/sha256:... 403 Forbidden"));
+        assert!(read(
+            "Head \"https://ghcr.io/v2/o/app/manifests/1.0\": denied: permission_denied"
+        ));
+        assert!(read(
+            "unexpected status from GET request to https://registry.example/v2/o/app/manifests/sha256:ab: 403 Forbidden"
+        ));
+        assert!(read(
+            "Error: trying to reuse blob sha256:b2d5 at destination: failed to read from destination repository o/app: 403 (Forbidden)"
+        ));
+        assert!(read(
+            "trying to reuse blob sha256:b2d5 at destination: checking whether a blob sha256:b2d5 exists in ghcr.io/o/app: 403 (Forbidden)"
+        ));
+    }
+
+    #[test]
+    fn uploads_token_requests_and_bare_statuses_are_not() {
+        assert!(!read(
+            "failed to push ghcr.io/o/app:1: unexpected status from POST request to https://ghcr.io/v2/o/app/blobs/uploads/: 403 Forbidden"
+        ));
+        assert!(!read(
+            "unexpected status from PUT request to https://ghcr.io/v2/o/app/manifests/1: 403 Forbidden"
+        ));
+        assert!(!read(
+            "failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Ao%2Fapp%3Apull: 403 Forbidden"
+        ));
+        assert!(!read("Get \"https://ghcr.io/v2/\": denied: denied"));
+        assert!(!read(
+            "failed to push ghcr.io/o/app:1: unexpected status: 403 Forbidden"
+        ));
+    }
+
+    #[test]
+    fn compose_progress_lines_show_a_pull() {
+        assert!(compose_pull(
+            "✘ Image ghcr.io/o/app:latest  Error error from registry: unauthorized"
+        ));
+        assert!(compose_pull(
+            " Image ghcr.io/o/web:latest Error Head \"https://ghcr.io/v2/o/web/manifests/latest\": unauthorized"
+        ));
+        assert!(compose_pull("⠿ Image redis:7 Pulling"));
+        assert!(compose_pull("! Image mariadb:11 Interrupted"));
+    }
+
+    #[test]
+    fn other_lines_show_no_compose_pull() {
+        assert!(!compose_pull("✔ Image o/app:1 Built"));
+        assert!(!compose_pull("Image processing failed: Error 3"));
+        assert!(!compose_pull("Image build Error"));
+        assert!(!compose_pull("✘ app Error context canceled"));
+        assert!(!compose_pull(
+            "Error response from daemon: error from registry: unauthorized"
+        ));
+    }
+}
