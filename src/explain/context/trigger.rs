@@ -124,6 +124,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         Trigger::LayerUploaded,
     ),
     ("pushing image", Trigger::PushActivity),
+    // A blob upload's URL (`POST https://ghcr.io/v2/o/app/blobs/uploads/`): a push, whatever
+    // the client; the registry's answer may follow on the next line.
+    ("/blobs/uploads/", Trigger::PushActivity),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
     ("buildah push ", Trigger::PushActivity),
