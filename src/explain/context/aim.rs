@@ -191,7 +191,8 @@ pub(crate) fn push_reference(line: &str) -> Option<String> {
         after("push refers to repository [").or_else(|| after("push refers to a repository ["))
     {
         rest.split(']').next().map(str::to_owned)
-    } else if let Some(rest) = after("failed to push ")
+    } else if let Some(rest) = after("failed to push to destination ")
+        .or_else(|| after("failed to push "))
         .or_else(|| after("pushing image to "))
         .or_else(|| after("pushing manifest for "))
         .or_else(|| after("containerizing application to "))
@@ -394,6 +395,14 @@ mod tests {
             )
             .as_deref(),
             Some("kufu-ai/gocat:latest")
+        );
+        assert_eq!(
+            push_reference(
+                "error pushing image: failed to push to destination ghcr.io/o/app:1: UNAUTHORIZED"
+            )
+            .as_deref(),
+            Some("ghcr.io/o/app:1"),
+            "kaniko"
         );
         assert_eq!(
             push_reference("The push refers to repository [docker.io/abhishekf5/ultimate-cicd]")

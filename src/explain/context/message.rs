@@ -21,6 +21,8 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
         "put request",
         "put \"",
         "put https",
+        // containers/image checks the destination before it reuses a blob there.
+        "at destination",
     ];
     const PULL: &[&str] = &[
         "pull",

@@ -104,6 +104,12 @@ fn op_of_reads_the_operation_from_the_message() {
         op_of("error resolving name : unexpected status code [manifests v0.0.1]: 401 UNAUTHORIZED"),
         Some(Signal::Pull)
     );
+    assert_eq!(
+        op_of(
+            "trying to reuse blob sha256:6d8f at destination: checking whether a blob sha256:6d8f exists in ghcr.io/o/a: 403 (Forbidden)"
+        ),
+        Some(Signal::Push)
+    );
     assert_eq!(op_of("denied"), None);
 }
 
