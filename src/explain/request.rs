@@ -54,9 +54,10 @@ fn is_read(message: &str) -> bool {
 
 /// True when `line` is a `docker compose` progress line of a pull: `Image REF Pulling`,
 /// `Pulled`, `Waiting`, `Interrupted`, or `Error` with the reason after it (`✘ Image
-/// ghcr.io/o/app:1  Error error from registry: unauthorized`). Compose pulls an image it does
-/// not have before it starts a service, and prints a build's or a push's failure as that
-/// work's own error, so an `Image ... Error` line is a pull.
+/// ghcr.io/o/app:1  Error error from registry: unauthorized`), or the same by service name
+/// after a status mark (`✘ app Error ...`, as compose names a service's pull). Compose pulls
+/// an image it does not have before it starts a service, and prints a build's or a push's
+/// failure as that work's own error, so such an `Error` line is a pull.
 pub(crate) fn compose_pull(line: &str) -> bool {
     compose_status(line).is_some_and(|status| {
         matches!(
@@ -66,16 +67,32 @@ pub(crate) fn compose_pull(line: &str) -> bool {
     })
 }
 
-/// The status word of a compose progress line `Image REF STATUS ...`.
+/// The status word of a compose progress line: `Image REF STATUS ...`, or `MARK SERVICE
+/// STATUS ...` where MARK is one of compose's status marks and SERVICE a service's name.
 fn compose_status(line: &str) -> Option<&str> {
     let rest = line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
-    let rest = rest.strip_prefix("Image ")?;
+    let mark = line[..line.len() - rest.len()]
+        .chars()
+        .any(|c| matches!(c, '✘' | '✔' | '⠿' | '!'));
     let mut words = rest.split_whitespace();
-    let reference = words.next()?;
-    if reference.contains("://") || !reference.bytes().any(|b| b == b'/' || b == b':') {
-        return None;
+    let first = words.next()?;
+    if first == "Image" {
+        let reference = words.next()?;
+        if reference.contains("://") || !reference.bytes().any(|b| b == b'/' || b == b':') {
+            return None;
+        }
+        return words.next();
     }
-    words.next()
+    // A service's name: lowercase letters, digits, `-`, `_`, `.` (compose's own kinds,
+    // `Container`, `Network`, `Volume`, start with a capital).
+    let service = first.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b));
+    if mark && service {
+        return words.next();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -133,6 +150,12 @@ mod tests {
         ));
         assert!(compose_pull("⠿ Image redis:7 Pulling"));
         assert!(compose_pull("! Image mariadb:11 Interrupted"));
+        assert!(compose_pull(
+            " ✘ web Error error from registry: unauthorized                 0.4s"
+        ));
+        assert!(compose_pull(
+            "⠿ cially-bot Error Head \"https://ghcr.io/v2/o/b/manifests/latest\": unauthorized"
+        ));
     }
 
     #[test]
@@ -140,7 +163,12 @@ mod tests {
         assert!(!compose_pull("✔ Image o/app:1 Built"));
         assert!(!compose_pull("Image processing failed: Error 3"));
         assert!(!compose_pull("Image build Error"));
-        assert!(!compose_pull("✘ app Error context canceled"));
+        assert!(!compose_pull("app Error error from registry: unauthorized"));
+        assert!(!compose_pull("✘ Container app-web-1 Error"));
+        assert!(!compose_pull("✘ Network app_default Error"));
+        assert!(!compose_pull(
+            "✘ Web Error error from registry: unauthorized"
+        ));
         assert!(!compose_pull(
             "Error response from daemon: error from registry: unauthorized"
         ));
