@@ -198,6 +198,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("run docker/", Trigger::LogActions),
     ("run actions/", Trigger::LogActions),
     ("process completed with exit code", Trigger::LogActions),
+    // docker/build-push-action's own report of buildx's failure (`Error: buildx failed with:
+    // ...`; `buildx call failed with:` before v3): the action runs only in Actions.
+    ("buildx failed with:", Trigger::LogActions),
+    ("buildx call failed with:", Trigger::LogActions),
     ("##[section]", Trigger::LogOtherCi),
     ("##vso[", Trigger::LogOtherCi),
     ("/home/vsts/", Trigger::LogOtherCi),
