@@ -312,6 +312,7 @@ impl Tracker {
                 self.last_context = Some(line_no);
             }
             Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
+            Trigger::CachingProxy => self.signals.insert(Signal::CachingProxy),
             // Any login step's `with:` block (podman-login, azure/docker-login, ...), not only
             // docker/login-action's, which its own block reading also covers.
             Trigger::LoginInput => {

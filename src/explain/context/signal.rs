@@ -131,11 +131,15 @@ pub enum Signal {
     /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
     /// bar full): the credential worked when the push began and stopped working during it.
     UploadAccepted,
+    /// The log shows a caching proxy's access log (`"PROXY-HOST:registry-1.docker.io"`,
+    /// `"upstream_cache_status":"MISS"`): the proxy stands in for the registry and sends its
+    /// own credential upstream, so a refusal there is about the proxy's configuration.
+    CachingProxy,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 49] = [
+    pub const ALL: [Signal; 50] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -185,6 +189,7 @@ impl Signal {
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
+        Signal::CachingProxy,
     ];
 
     /// The stable kebab-case name.
@@ -239,6 +244,7 @@ impl Signal {
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
+            Signal::CachingProxy => "caching-proxy",
         }
     }
 

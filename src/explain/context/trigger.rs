@@ -39,6 +39,8 @@ pub(crate) enum Trigger {
     ManifestList,
     /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
     Proxy,
+    /// A caching proxy's access log (`"PROXY-HOST:..."`, `"upstream_cache_status":...`).
+    CachingProxy,
     /// A tool says it has no registry credential (`Registry credentials not provided`).
     CredentialsNotProvided,
     /// A step's password input as the runner prints it (`password: ***`).
@@ -164,6 +166,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("https_proxy: ", Trigger::Proxy),
     ("http proxy: ", Trigger::Proxy),
     ("https proxy: ", Trigger::Proxy),
+    // A caching proxy that stands in for the registry (docker-registry-proxy and other nginx
+    // caches) logs each request with the upstream host it proxied to, in two formats.
+    ("\"proxy-host:", Trigger::CachingProxy),
+    ("\"upstream_cache_status\":", Trigger::CachingProxy),
     (
         "authenticating with existing credentials",
         Trigger::StoredCredentials,
