@@ -6,6 +6,11 @@
 pub(crate) enum Trigger {
     PullRequest,
     Dependabot,
+    /// actions/checkout's `HEAD is now at ...`: a pull request's merge commit when its subject
+    /// is `Merge SHA into SHA`.
+    CheckoutHead,
+    /// An image tag `pr-N` (docker/metadata-action's tag for a pull request).
+    PullRequestTag,
     FineGrainedPat,
     ClassicPat,
     OauthToken,
@@ -68,9 +73,17 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("github_event_name: pull_request", Trigger::PullRequest),
     ("\"event_name\": \"pull_request", Trigger::PullRequest),
     ("refs/pull/", Trigger::PullRequest),
+    // actions/checkout on a pull request: `git checkout ... refs/remotes/pull/12/merge`, then
+    // `HEAD is now at SHA Merge SHA into SHA`; docker/metadata-action's `pr-12` tag.
+    ("remotes/pull/", Trigger::PullRequest),
+    ("head is now at ", Trigger::CheckoutHead),
+    (":pr-", Trigger::PullRequestTag),
     ("dependabot[bot]", Trigger::Dependabot),
     ("refs/heads/dependabot/", Trigger::Dependabot),
     ("github_actor=dependabot", Trigger::Dependabot),
+    // docker/metadata-action's tag for a branch Dependabot pushed (`dependabot/npm_and_yarn/x`
+    // becomes `dependabot-npm_and_yarn-x`): its runs get the same read-only token.
+    (":dependabot-", Trigger::Dependabot),
     ("github_pat_", Trigger::FineGrainedPat),
     ("ghp_", Trigger::ClassicPat),
     ("gho_", Trigger::OauthToken),
