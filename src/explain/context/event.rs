@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn a_pull_request_tag_is_digits_to_its_end() {
         let tag = |s: &str| {
-            let i = s.find(":pr-").unwrap() + ":pr-".len();
+            let i = s.find(":pr-").expect("the case holds a tag") + ":pr-".len();
             pull_request_tag(s.as_bytes(), i)
         };
         assert!(tag("ghcr.io/octo/app:pr-42"));
