@@ -32,7 +32,7 @@ pub(crate) enum Trigger {
     LoginAction,
     /// A GitHub Actions runner marker.
     LogActions,
-    /// A marker of GitLab CI, Jenkins, Azure Pipelines or Buildkite.
+    /// A marker of GitLab CI, Jenkins, Azure Pipelines, Buildkite, CircleCI, Travis CI or CodeBuild.
     LogOtherCi,
     /// A shell prompt before a container command.
     LogLocal,
@@ -212,6 +212,14 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("executing \"step_script\"", Trigger::LogOtherCi),
     ("[pipeline]", Trigger::LogOtherCi),
     ("buildkite", Trigger::LogOtherCi),
+    // CircleCI's step footer and the shell line it starts every step with, Travis CI's fold and
+    // timing markers, AWS CodeBuild's phase prefix.
+    ("circleci received exit code", Trigger::LogOtherCi),
+    ("exited with code exit status", Trigger::LogOtherCi),
+    ("#!/bin/bash -eo pipefail", Trigger::LogOtherCi),
+    ("travis_fold:", Trigger::LogOtherCi),
+    ("travis_time:", Trigger::LogOtherCi),
+    ("[container] ", Trigger::LogOtherCi),
     ("$ docker ", Trigger::LogLocal),
     ("$ podman ", Trigger::LogLocal),
     ("$ sudo ", Trigger::LogLocal),
