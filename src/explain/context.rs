@@ -7,6 +7,7 @@
 
 mod aim;
 mod credential;
+mod ecr;
 mod event;
 mod host;
 mod message;
@@ -377,6 +378,9 @@ impl Tracker {
                 self.aim.saw_login(line_no, cleaned);
                 if takes_credentials_from_variables(cleaned) {
                     self.signals.insert(Signal::LoginVariables);
+                }
+                if ecr::login_user_not_aws(cleaned) {
+                    self.signals.insert(Signal::LoginUserNotAws);
                 }
             }
         }
