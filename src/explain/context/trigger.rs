@@ -144,6 +144,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
+    // A blob upload request (`POST https://HOST/v2/NAME/blobs/uploads/`) is a push, also when
+    // a client prints its error on the next line (cosign, crane).
+    ("/blobs/uploads", Trigger::PushActivity),
     // The end of a pull: under `docker run`, what follows is the container's own output. A
     // push's last line (`TAG: digest: sha256:... size: N`) is no end: tools go on to sign the
     // image or set its properties on the registry's side.
