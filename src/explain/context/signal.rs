@@ -141,7 +141,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 50] = [
+    pub const ALL: [Signal; 51] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
