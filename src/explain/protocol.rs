@@ -164,6 +164,9 @@ fn status_name(status: &str) -> Option<&'static str> {
         "413" => Some("status-413"),
         "429" => Some("status-429"),
         "405" | "500" | "502" | "503" | "504" => Some("status-5xx"),
+        // Cloudflare's own answers when the registry behind it is down, unreachable or slow
+        // (`error code: 522`): the registry failed, not the client.
+        "520" | "521" | "522" | "523" | "524" | "525" | "526" => Some("status-5xx"),
         _ => None,
     }
 }
@@ -578,5 +581,21 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn cloudflare_origin_errors_are_server_failures() {
+        assert_eq!(
+            name(
+                r#"error parsing HTTP 522 response body: invalid character 'e' looking for beginning of value: "error code: 522""#
+            ),
+            Some("status-5xx")
+        );
+        assert_eq!(
+            name("Error response from daemon: received unexpected HTTP status: 524"),
+            Some("status-5xx")
+        );
+        // Not every 5xx-looking number is a status.
+        assert_eq!(name("error parsing HTTP 599 response body"), None);
     }
 }

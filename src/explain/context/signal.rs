@@ -116,6 +116,8 @@ pub enum Signal {
     /// The error follows `helm push` to an `oci://` destination with a tag: `helm push`
     /// takes the repository only.
     HelmPushTag,
+    /// A login to Amazon ECR passed a user name other than `AWS`, the only one ECR takes.
+    LoginUserNotAws,
     /// The push went to a registry that serves only its owner's images
     /// (`registry.access.redhat.com`, `mcr.microsoft.com`, `registry.k8s.io`): nobody else
     /// can push there, so the push was meant for another registry.
@@ -131,6 +133,10 @@ pub enum Signal {
     /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
     /// bar full): the credential worked when the push began and stopped working during it.
     UploadAccepted,
+    /// The log shows a caching proxy's access log (`"PROXY-HOST:registry-1.docker.io"`,
+    /// `"upstream_cache_status":"MISS"`): the proxy stands in for the registry and sends its
+    /// own credential upstream, so a refusal there is about the proxy's configuration.
+    CachingProxy,
     /// The refused request only read from the repository (`HEAD`/`GET` of a blob or a
     /// manifest, a check before a blob is reused): on a push, the credential may not even
     /// read the repository.
@@ -139,7 +145,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 50] = [
+    pub const ALL: [Signal; 52] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -185,10 +191,12 @@ impl Signal {
         Signal::NamespaceNotLoginUser,
         Signal::LoginNotRegistryHost,
         Signal::HelmPushTag,
+        Signal::LoginUserNotAws,
         Signal::VendorRegistryPush,
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
+        Signal::CachingProxy,
         Signal::ReadRequest,
     ];
 
@@ -240,10 +248,12 @@ impl Signal {
             Signal::NamespaceNotLoginUser => "namespace-not-login-user",
             Signal::LoginNotRegistryHost => "login-not-registry-host",
             Signal::HelmPushTag => "helm-push-tag",
+            Signal::LoginUserNotAws => "ecr-login-user-not-aws",
             Signal::VendorRegistryPush => "vendor-registry-push",
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
+            Signal::CachingProxy => "caching-proxy",
             Signal::ReadRequest => "read-request",
         }
     }
