@@ -131,11 +131,15 @@ pub enum Signal {
     /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
     /// bar full): the credential worked when the push began and stopped working during it.
     UploadAccepted,
+    /// The refusal answers kaniko's push check (`checking push permission for "REF"`): kaniko
+    /// never logs in, its credential comes from its config or its built-in ECR, GCR and ACR
+    /// helpers, so a `401` there is that credential refused, not a missing login.
+    PushCheck,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 49] = [
+    pub const ALL: [Signal; 50] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -185,6 +189,7 @@ impl Signal {
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
+        Signal::PushCheck,
     ];
 
     /// The stable kebab-case name.
@@ -239,6 +244,7 @@ impl Signal {
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
+            Signal::PushCheck => "push-check",
         }
     }
 
