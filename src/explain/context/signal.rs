@@ -137,11 +137,15 @@ pub enum Signal {
     /// `"upstream_cache_status":"MISS"`): the proxy stands in for the registry and sends its
     /// own credential upstream, so a refusal there is about the proxy's configuration.
     CachingProxy,
+    /// The refusal answers kaniko's push check (`checking push permission for "REF"`): kaniko
+    /// never logs in, its credential comes from its config or its built-in ECR, GCR and ACR
+    /// helpers, so a `401` there is that credential refused, not a missing login.
+    PushCheck,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 51] = [
+    pub const ALL: [Signal; 52] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -193,6 +197,7 @@ impl Signal {
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
         Signal::CachingProxy,
+        Signal::PushCheck,
     ];
 
     /// The stable kebab-case name.
@@ -249,6 +254,7 @@ impl Signal {
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
             Signal::CachingProxy => "caching-proxy",
+            Signal::PushCheck => "push-check",
         }
     }
 

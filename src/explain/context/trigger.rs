@@ -65,6 +65,9 @@ pub(crate) enum Trigger {
     /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
     /// request to an ecosystem that serves no images is known as such.
     PackagesHost,
+    /// kaniko checks that it may push before it builds (`error checking push permissions --
+    /// ... checking push permission for "REF": ...`).
+    PushCheck,
 }
 
 /// Literals (lowercase) that announce context.
@@ -135,6 +138,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         Trigger::LayerUploaded,
     ),
     ("pushing image", Trigger::PushActivity),
+    ("checking push permission", Trigger::PushCheck),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
     ("buildah push ", Trigger::PushActivity),
