@@ -112,9 +112,10 @@ fn patterns() -> Option<&'static Patterns> {
             )
             .ok()?,
             // An image reference the registry does not hold, as buildx imagetools and crane
-            // print it (`ERROR: ghcr.io/o/app@sha256:...: not found`).
+            // print it (`ERROR: ghcr.io/o/app@sha256:...: not found`), and helm a chart
+            // reference (`oci://registry.k8s.io/charts/app:4.14.1: not found`).
             not_found: ci(
-                r"(?:^|[\s\x22'\[])[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b",
+                r"(?:^|[\s\x22'\[]|oci://)[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b",
             )?,
             // A status number after the words clients put before it: `status 401`, `status
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
@@ -423,6 +424,14 @@ mod tests {
             Some("status-404")
         );
         assert_eq!(name("file config.yaml: not found"), None);
+        // A helm chart reference, its `oci://` scheme right before the host.
+        assert_eq!(
+            name(
+                "Error: could not download chart: oci://registry.k8s.io/charts/app:4.14.1: not found"
+            ),
+            Some("status-404")
+        );
+        assert_eq!(name("Error: oci://: not found"), None);
         assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
         assert_eq!(
             name(
