@@ -293,6 +293,13 @@ impl Matcher {
                     continue;
                 }
                 let found = match &entry.regex {
+                    // A regex with a group named `m` names its evidence by the group: what
+                    // stands before it only places the message (`(?:^|:\s)(?P<m>name
+                    // unknown:)`).
+                    Some(re) if re.capture_names().any(|n| n == Some("m")) => re
+                        .captures(segment)
+                        .and_then(|c| c.name("m").or_else(|| c.get(0)))
+                        .map(|m| (m.start(), m.end())),
                     Some(re) => re.find(segment).map(|m| (m.start(), m.end())),
                     None => {
                         let lit = entry.pattern.literal.to_ascii_lowercase();
