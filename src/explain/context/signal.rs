@@ -137,6 +137,10 @@ pub enum Signal {
     /// `"upstream_cache_status":"MISS"`): the proxy stands in for the registry and sends its
     /// own credential upstream, so a refusal there is about the proxy's configuration.
     CachingProxy,
+    /// The refusal answers kaniko's push check (`checking push permission for "REF"`): kaniko
+    /// never logs in, its credential comes from its config or its built-in ECR, GCR and ACR
+    /// helpers, so a `401` there is that credential refused, not a missing login.
+    PushCheck,
     /// The refused request only read from the repository (`HEAD`/`GET` of a blob or a
     /// manifest, a check before a blob is reused): on a push, the credential may not even
     /// read the repository.
@@ -145,7 +149,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 52] = [
+    pub const ALL: [Signal; 53] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -197,6 +201,7 @@ impl Signal {
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
         Signal::CachingProxy,
+        Signal::PushCheck,
         Signal::ReadRequest,
     ];
 
@@ -254,6 +259,7 @@ impl Signal {
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
             Signal::CachingProxy => "caching-proxy",
+            Signal::PushCheck => "push-check",
             Signal::ReadRequest => "read-request",
         }
     }

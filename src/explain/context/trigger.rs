@@ -65,6 +65,9 @@ pub(crate) enum Trigger {
     /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
     /// request to an ecosystem that serves no images is known as such.
     PackagesHost,
+    /// kaniko checks that it may push before it builds (`error checking push permissions --
+    /// ... checking push permission for "REF": ...`).
+    PushCheck,
 }
 
 /// Literals (lowercase) that announce context.
@@ -139,6 +142,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         Trigger::LayerUploaded,
     ),
     ("pushing image", Trigger::PushActivity),
+    ("checking push permission", Trigger::PushCheck),
     // A blob upload's URL (`POST https://ghcr.io/v2/o/app/blobs/uploads/`): a push, whatever
     // the client; the registry's answer may follow on the next line.
     ("/blobs/uploads/", Trigger::PushActivity),
