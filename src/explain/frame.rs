@@ -18,6 +18,8 @@ use serde_json::Value;
 
 use super::scan::{self, Stats};
 
+mod link;
+
 /// At most this many frames are taken off the start of one line (a quoted, timestamped,
 /// indented BuildKit line has four).
 const MAX_PREFIXES: usize = 8;
@@ -277,6 +279,9 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     }
     if let Some(decoded) = decode_escaped_quotes(&text) {
         text = Cow::Owned(decoded);
+    }
+    if let Some(unlinked) = link::without_run_links(&text) {
+        text = Cow::Owned(unlinked);
     }
     let (start, tool_frame) = prefix_len(&text);
     Unframed {
