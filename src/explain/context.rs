@@ -327,6 +327,16 @@ impl Tracker {
             },
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
             Trigger::PackagesHost => {}
+            // Docker's hints come between `Pulling from` and the error: they do not count
+            // in the distance from one to the other.
+            Trigger::CliHints => {
+                if self
+                    .last_pulling_from
+                    .is_some_and(|l| l < line_no && line_no - l <= TAG_RESOLVED_LINES)
+                {
+                    self.last_pulling_from = Some(line_no);
+                }
+            }
             Trigger::Activity => self.last_context = Some(line_no),
             Trigger::StoredCredentials => {
                 self.signals.insert(Signal::StoredCredentials);

@@ -58,6 +58,10 @@ pub(crate) enum Trigger {
     /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
     /// request to an ecosystem that serves no images is known as such.
     PackagesHost,
+    /// The docker CLI's hints after a command (`What's next:`, `View a summary of image
+    /// vulnerabilities ... docker scout quickview`), printed between a pull's progress and
+    /// its error.
+    CliHints,
 }
 
 /// Literals (lowercase) that announce context.
@@ -94,6 +98,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("pulling repository ", Trigger::PushTarget),
     // Registry work under way: a network error on the next lines concerns the registry even
     // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
+    ("what's next:", Trigger::CliHints),
+    ("docker scout quickview", Trigger::CliHints),
     ("pulling fs layer", Trigger::PullActivity),
     ("trying to pull", Trigger::PullActivity),
     ("unable to find image", Trigger::PullActivity),
