@@ -131,11 +131,15 @@ pub enum Signal {
     /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
     /// bar full): the credential worked when the push began and stopped working during it.
     UploadAccepted,
+    /// The push goes to a registry of one's own under a one-part name (`registry.example.com
+    /// /app`): Harbor keeps every repository in a project (`HOST/PROJECT/NAME`) and answers
+    /// such a push `500 Internal Server Error`.
+    PushOnePartName,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 49] = [
+    pub const ALL: [Signal; 50] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -185,6 +189,7 @@ impl Signal {
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
+        Signal::PushOnePartName,
     ];
 
     /// The stable kebab-case name.
@@ -239,6 +244,7 @@ impl Signal {
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
+            Signal::PushOnePartName => "push-one-part-name",
         }
     }
 
