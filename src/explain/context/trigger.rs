@@ -99,6 +99,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // Registry work under way: a network error on the next lines concerns the registry even
     // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
     ("what's next:", Trigger::CliHints),
+    ("what's next?", Trigger::CliHints),
     ("docker scout quickview", Trigger::CliHints),
     ("pulling fs layer", Trigger::PullActivity),
     ("trying to pull", Trigger::PullActivity),
