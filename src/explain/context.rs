@@ -7,6 +7,8 @@
 
 mod aim;
 mod credential;
+mod ecr;
+mod event;
 mod host;
 mod message;
 mod signal;
@@ -93,6 +95,8 @@ pub(crate) struct Tracker {
     last_local_missing: Option<usize>,
     /// The last line that showed a layer's upload accepted.
     last_uploaded: Option<usize>,
+    /// An image tag `pr-N` was seen: a pull request's run when the log is an Actions log.
+    pull_request_tag: bool,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -223,6 +227,16 @@ impl Tracker {
                 }
             }
             Trigger::Dependabot => self.signals.insert(Signal::Dependabot),
+            Trigger::CheckoutHead => {
+                if event::checkout_of_merge_commit(cleaned) {
+                    self.signals.insert(Signal::PullRequest);
+                }
+            }
+            Trigger::PullRequestTag => {
+                if event::pull_request_tag(raw, end) {
+                    self.pull_request_tag = true;
+                }
+            }
             Trigger::FineGrainedPat => {
                 if next.is_some_and(|b| b.is_ascii_alphanumeric()) {
                     self.signals.insert(Signal::FineGrainedPat);
@@ -375,6 +389,9 @@ impl Tracker {
                 if takes_credentials_from_variables(cleaned) {
                     self.signals.insert(Signal::LoginVariables);
                 }
+                if ecr::login_user_not_aws(cleaned) {
+                    self.signals.insert(Signal::LoginUserNotAws);
+                }
             }
         }
     }
@@ -430,6 +447,11 @@ impl Tracker {
         }
         if self.tried_hosts.len() > 1 {
             s.insert(Signal::SearchRegistries);
+        }
+        // A `pr-N` tag is docker/metadata-action's for a pull request only in an Actions log;
+        // elsewhere it is a name someone chose.
+        if self.pull_request_tag && s.contains(Signal::LogActions) {
+            s.insert(Signal::PullRequest);
         }
         // The runner prints every granted permission; a block without a `Packages:` line
         // means the job's token has no packages permission at all.

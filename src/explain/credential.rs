@@ -32,6 +32,21 @@ pub(super) fn shown_first(ranked: Ranked, signals: Signals) -> Ranked {
     ranked.lead(cause, signal)
 }
 
+/// Puts `token-foreign` first for a refusal by Amazon ECR after a login to it with a user name
+/// other than `AWS`: ECR takes only that user, with the password `aws ecr get-login-password`
+/// prints, so the credential sent belongs to another service (an AWS access key pair, a Docker
+/// Hub or CI account) whatever the registry's words.
+pub(super) fn foreign_to_ecr(ranked: Ranked, signals: Signals) -> Ranked {
+    const FOREIGN: &str = "token-foreign";
+    if !signals.contains(Signal::LoginUserNotAws)
+        || !signals.contains(Signal::HostEcr)
+        || !REFUSALS.contains(&ranked.cause.as_str())
+    {
+        return ranked;
+    }
+    ranked.lead(FOREIGN, Signal::LoginUserNotAws)
+}
+
 /// True when the message is a 401 (`unauthorized: authentication required`, Harbor's
 /// `unauthorized to access repository`, `401 Unauthorized`): the credential, not a right, was
 /// refused.

@@ -31,7 +31,7 @@ pub(super) fn not_found_first(
 /// the catalog's own `rank` rules, in order: each sees the order the one before left, so a
 /// later rule wins over an earlier one.
 pub(super) fn lead_by_context(ranked: Ranked, signals: Signals) -> Ranked {
-    let rules: [fn(Ranked, Signals) -> Ranked; 7] = [
+    let rules: [fn(Ranked, Signals) -> Ranked; 8] = [
         only_where_possible,
         misaim::first,
         official_namespace_first,
@@ -39,6 +39,7 @@ pub(super) fn lead_by_context(ranked: Ranked, signals: Signals) -> Ranked {
         typo_first,
         credential::shown_first,
         credential::expired_mid_push,
+        credential::foreign_to_ecr,
     ];
     rules
         .into_iter()

@@ -116,6 +116,8 @@ pub enum Signal {
     /// The error follows `helm push` to an `oci://` destination with a tag: `helm push`
     /// takes the repository only.
     HelmPushTag,
+    /// A login to Amazon ECR passed a user name other than `AWS`, the only one ECR takes.
+    LoginUserNotAws,
     /// The push went to a registry that serves only its owner's images
     /// (`registry.access.redhat.com`, `mcr.microsoft.com`, `registry.k8s.io`): nobody else
     /// can push there, so the push was meant for another registry.
@@ -139,7 +141,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 50] = [
+    pub const ALL: [Signal; 51] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -185,6 +187,7 @@ impl Signal {
         Signal::NamespaceNotLoginUser,
         Signal::LoginNotRegistryHost,
         Signal::HelmPushTag,
+        Signal::LoginUserNotAws,
         Signal::VendorRegistryPush,
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
@@ -240,6 +243,7 @@ impl Signal {
             Signal::NamespaceNotLoginUser => "namespace-not-login-user",
             Signal::LoginNotRegistryHost => "login-not-registry-host",
             Signal::HelmPushTag => "helm-push-tag",
+            Signal::LoginUserNotAws => "ecr-login-user-not-aws",
             Signal::VendorRegistryPush => "vendor-registry-push",
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",

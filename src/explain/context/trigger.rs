@@ -6,6 +6,11 @@
 pub(crate) enum Trigger {
     PullRequest,
     Dependabot,
+    /// actions/checkout's `HEAD is now at ...`: a pull request's merge commit when its subject
+    /// is `Merge SHA into SHA`.
+    CheckoutHead,
+    /// An image tag `pr-N` (docker/metadata-action's tag for a pull request).
+    PullRequestTag,
     FineGrainedPat,
     ClassicPat,
     OauthToken,
@@ -27,7 +32,7 @@ pub(crate) enum Trigger {
     LoginAction,
     /// A GitHub Actions runner marker.
     LogActions,
-    /// A marker of GitLab CI, Jenkins, Azure Pipelines or Buildkite.
+    /// A marker of GitLab CI, Jenkins, Azure Pipelines, Buildkite, CircleCI, Travis CI or CodeBuild.
     LogOtherCi,
     /// A shell prompt before a container command.
     LogLocal,
@@ -72,9 +77,17 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("github_event_name: pull_request", Trigger::PullRequest),
     ("\"event_name\": \"pull_request", Trigger::PullRequest),
     ("refs/pull/", Trigger::PullRequest),
+    // actions/checkout on a pull request: `git checkout ... refs/remotes/pull/12/merge`, then
+    // `HEAD is now at SHA Merge SHA into SHA`; docker/metadata-action's `pr-12` tag.
+    ("remotes/pull/", Trigger::PullRequest),
+    ("head is now at ", Trigger::CheckoutHead),
+    (":pr-", Trigger::PullRequestTag),
     ("dependabot[bot]", Trigger::Dependabot),
     ("refs/heads/dependabot/", Trigger::Dependabot),
     ("github_actor=dependabot", Trigger::Dependabot),
+    // docker/metadata-action's tag for a branch Dependabot pushed (`dependabot/npm_and_yarn/x`
+    // becomes `dependabot-npm_and_yarn-x`): its runs get the same read-only token.
+    (":dependabot-", Trigger::Dependabot),
     ("github_pat_", Trigger::FineGrainedPat),
     ("ghp_", Trigger::ClassicPat),
     ("gho_", Trigger::OauthToken),
@@ -138,6 +151,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
+    // A blob upload request (`POST https://HOST/v2/NAME/blobs/uploads/`) is a push, also when
+    // a client prints its error on the next line (cosign, crane).
+    ("/blobs/uploads", Trigger::PushActivity),
     // The end of a pull: under `docker run`, what follows is the container's own output. A
     // push's last line (`TAG: digest: sha256:... size: N`) is no end: tools go on to sign the
     // image or set its properties on the registry's side.
@@ -206,6 +222,14 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("executing \"step_script\"", Trigger::LogOtherCi),
     ("[pipeline]", Trigger::LogOtherCi),
     ("buildkite", Trigger::LogOtherCi),
+    // CircleCI's step footer and the shell line it starts every step with, Travis CI's fold and
+    // timing markers, AWS CodeBuild's phase prefix.
+    ("circleci received exit code", Trigger::LogOtherCi),
+    ("exited with code exit status", Trigger::LogOtherCi),
+    ("#!/bin/bash -eo pipefail", Trigger::LogOtherCi),
+    ("travis_fold:", Trigger::LogOtherCi),
+    ("travis_time:", Trigger::LogOtherCi),
+    ("[container] ", Trigger::LogOtherCi),
     ("$ docker ", Trigger::LogLocal),
     ("$ podman ", Trigger::LogLocal),
     ("$ sudo ", Trigger::LogLocal),
