@@ -343,12 +343,14 @@ impl Tracker {
             Trigger::PackagesHost => {}
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other.
+            // A hint line can carry the error a terminal wrapped onto it, so the pull stays
+            // one line before it.
             Trigger::CliHints => {
-                if self
-                    .last_pulling_from
-                    .is_some_and(|l| l < line_no && line_no - l <= TAG_RESOLVED_LINES)
+                if let Some(l) = self.last_pulling_from
+                    && l < line_no
+                    && line_no - l <= TAG_RESOLVED_LINES
                 {
-                    self.last_pulling_from = Some(line_no);
+                    self.last_pulling_from = Some((line_no - 1).max(l));
                 }
             }
             Trigger::Activity => self.last_context = Some(line_no),

@@ -139,7 +139,11 @@ impl Lines {
         if self.holding {
             self.holding = false;
             self.at += 1;
-            f(self.at, self.held_line, &self.held, self.held_cut);
+            // A link a terminal broke is whole again only once its lines are joined.
+            match link::without_run_links(&self.held) {
+                Some(unlinked) => f(self.at, self.held_line, &unlinked, self.held_cut),
+                None => f(self.at, self.held_line, &self.held, self.held_cut),
+            }
         }
     }
 
