@@ -44,6 +44,10 @@ pub(crate) enum Op {
     Push,
 }
 
+/// How many lines after kaniko's `checking push permission for` its refusal may follow (the
+/// message is one line; a wrapped log breaks it over a few).
+const PUSH_CHECK_LINES: usize = 3;
+
 /// How many lines after `GITHUB_TOKEN Permissions` may hold the `Packages:` line.
 const PERMISSIONS_BLOCK_LINES: u32 = 40;
 
@@ -95,6 +99,8 @@ pub(crate) struct Tracker {
     last_local_missing: Option<usize>,
     /// The last line that showed a layer's upload accepted.
     last_uploaded: Option<usize>,
+    /// The last line that showed kaniko's push check.
+    last_push_check: Option<usize>,
     /// An image tag `pr-N` was seen: a pull request's run when the log is an Actions log.
     pull_request_tag: bool,
 }
@@ -304,6 +310,11 @@ impl Tracker {
                 self.command_names(line_no, cleaned);
             }
             Trigger::WorkDone => self.last_done = Some(line_no),
+            Trigger::PushCheck => {
+                self.last_push_check = Some(line_no);
+                self.last_context = Some(line_no);
+                self.last_op = Some((Op::Push, line_no));
+            }
             Trigger::LocalImageMissing => self.last_local_missing = Some(line_no),
             // A full progress bar is an upload only on a push's line (`Pushing [====>]`), not
             // a pull's (`Downloading`, `Extracting`).
@@ -326,6 +337,7 @@ impl Tracker {
                 self.last_context = Some(line_no);
             }
             Trigger::Proxy => self.signals.insert(Signal::ProxyConfigured),
+            Trigger::CachingProxy => self.signals.insert(Signal::CachingProxy),
             // Any login step's `with:` block (podman-login, azure/docker-login, ...), not only
             // docker/login-action's, which its own block reading also covers.
             Trigger::LoginInput => {
@@ -498,6 +510,12 @@ impl Tracker {
         }
         if self.first_login_success.is_some_and(|l| l < line) {
             s.insert(Signal::LoginSucceeded);
+        }
+        if self
+            .last_push_check
+            .is_some_and(|l| l <= line && line - l <= PUSH_CHECK_LINES)
+        {
+            s.insert(Signal::PushCheck);
         }
         if let Some(h) = host {
             s.insert(h.signal());

@@ -164,6 +164,9 @@ fn status_name(status: &str) -> Option<&'static str> {
         "413" => Some("status-413"),
         "429" => Some("status-429"),
         "405" | "500" | "502" | "503" | "504" => Some("status-5xx"),
+        // Cloudflare's own answers when the registry behind it is down, unreachable or slow
+        // (`error code: 522`): the registry failed, not the client.
+        "520" | "521" | "522" | "523" | "524" | "525" | "526" => Some("status-5xx"),
         _ => None,
     }
 }
@@ -288,6 +291,9 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
 /// `helper-failed`; a refusal word names its status; anything else is `registry-failed`, the
 /// registry's (or the way to it's) failure without a reason the log gives.
 fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
+    if is_warning(lower) {
+        return None;
+    }
     let fail = p.failure.find(message)?;
     let found = |name: &'static str, start: usize, end: usize| Detected { name, start, end };
     if let Some(h) = p.helper.find(message) {
@@ -317,9 +323,34 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     Some(found("registry-failed", start, end))
 }
 
+/// True when the message is a build tool's warning (`[WARNING] ...`, `[WARN] ...`, as Maven,
+/// Gradle and jib print them): the tool went on after it, so the message is not the failure.
+/// jib warns that a helper named only in the docker configuration is missing (`[WARNING] The
+/// system does not have docker-credential-desktop CLI`, `[WARNING]   Caused by: Cannot run
+/// program "docker-credential-desktop": error=2, ...`) and uses another credential. A Go
+/// tool's warning is left alone: podman prints the error it retries on as `WARN[0001] failed,
+/// retrying in 1s ... Error: ...`, and the last retry's error is the failure.
+fn is_warning(lower: &str) -> bool {
+    let start = lower.trim_start();
+    start.starts_with("[warning]") || start.starts_with("[warn]")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_net_does_not_speak_on_a_tools_own_warning() {
+        let warned = r#"[WARNING]   Caused by: Cannot run program "docker-credential-desktop": error=2, No such file or directory"#;
+        assert_eq!(name(warned), None);
+        // The same words as an error still name the helper.
+        assert_eq!(
+            name(
+                r#"[ERROR] Caused by: Cannot run program "docker-credential-desktop": error=2, No such file or directory"#
+            ),
+            Some("helper-failed")
+        );
+    }
 
     fn name(s: &str) -> Option<&'static str> {
         detect(s).map(|d| d.name)
@@ -578,5 +609,21 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn cloudflare_origin_errors_are_server_failures() {
+        assert_eq!(
+            name(
+                r#"error parsing HTTP 522 response body: invalid character 'e' looking for beginning of value: "error code: 522""#
+            ),
+            Some("status-5xx")
+        );
+        assert_eq!(
+            name("Error response from daemon: received unexpected HTTP status: 524"),
+            Some("status-5xx")
+        );
+        // Not every 5xx-looking number is a status.
+        assert_eq!(name("error parsing HTTP 599 response body"), None);
     }
 }

@@ -133,6 +133,14 @@ pub enum Signal {
     /// The push's uploads were accepted before the refusal (a layer `Pushed`, or its progress
     /// bar full): the credential worked when the push began and stopped working during it.
     UploadAccepted,
+    /// The log shows a caching proxy's access log (`"PROXY-HOST:registry-1.docker.io"`,
+    /// `"upstream_cache_status":"MISS"`): the proxy stands in for the registry and sends its
+    /// own credential upstream, so a refusal there is about the proxy's configuration.
+    CachingProxy,
+    /// The refusal answers kaniko's push check (`checking push permission for "REF"`): kaniko
+    /// never logs in, its credential comes from its config or its built-in ECR, GCR and ACR
+    /// helpers, so a `401` there is that credential refused, not a missing login.
+    PushCheck,
     /// The push goes to a registry of one's own under a one-part name (`registry.example.com
     /// /app`): Harbor keeps every repository in a project (`HOST/PROJECT/NAME`) and answers
     /// such a push `500 Internal Server Error`.
@@ -141,7 +149,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 51] = [
+    pub const ALL: [Signal; 53] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -192,6 +200,8 @@ impl Signal {
         Signal::TokenDenied,
         Signal::VisibilityRegistry,
         Signal::UploadAccepted,
+        Signal::CachingProxy,
+        Signal::PushCheck,
         Signal::PushOnePartName,
     ];
 
@@ -248,6 +258,8 @@ impl Signal {
             Signal::TokenDenied => "token-denied",
             Signal::VisibilityRegistry => "visibility-registry",
             Signal::UploadAccepted => "upload-accepted",
+            Signal::CachingProxy => "caching-proxy",
+            Signal::PushCheck => "push-check",
             Signal::PushOnePartName => "push-one-part-name",
         }
     }

@@ -409,3 +409,15 @@ fn docker_hub_requests_without_a_namespace_are_recognised() {
         "GET \"https://ghcr.io/v2/redis/manifests/7\": 401"
     ));
 }
+
+#[test]
+fn kanikos_push_check_holds_for_its_refusal_a_few_lines_on() {
+    let mut t = Tracker::default();
+    let line = "checking push permission for \"123.dkr.ecr.us-east-1.amazonaws.com/app:1\":";
+    t.trigger(Trigger::PushCheck, 5, line.as_bytes(), 0, 0, line);
+    assert!(t.for_error(5, Some(Host::Ecr)).contains(Signal::PushCheck));
+    assert!(t.for_error(8, Some(Host::Ecr)).contains(Signal::PushCheck));
+    assert!(!t.for_error(9, Some(Host::Ecr)).contains(Signal::PushCheck));
+    assert!(!t.for_error(4, Some(Host::Ecr)).contains(Signal::PushCheck));
+    assert_eq!(t.recent_op(6), Some(Op::Push));
+}

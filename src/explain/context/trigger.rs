@@ -44,6 +44,8 @@ pub(crate) enum Trigger {
     ManifestList,
     /// A proxy setting (`HTTPS_PROXY=`, `HTTPS Proxy: ...`).
     Proxy,
+    /// A caching proxy's access log (`"PROXY-HOST:..."`, `"upstream_cache_status":...`).
+    CachingProxy,
     /// A tool says it has no registry credential (`Registry credentials not provided`).
     CredentialsNotProvided,
     /// A step's password input as the runner prints it (`password: ***`).
@@ -63,6 +65,9 @@ pub(crate) enum Trigger {
     /// A GitHub Packages host (`rubygems.pkg.github.com`): the line is looked at, so that a
     /// request to an ecosystem that serves no images is known as such.
     PackagesHost,
+    /// kaniko checks that it may push before it builds (`error checking push permissions --
+    /// ... checking push permission for "REF": ...`).
+    PushCheck,
     /// The docker CLI's hints after a command (`What's next:`, `View a summary of image
     /// vulnerabilities ... docker scout quickview`), printed between a pull's progress and
     /// its error.
@@ -140,6 +145,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         Trigger::LayerUploaded,
     ),
     ("pushing image", Trigger::PushActivity),
+    ("checking push permission", Trigger::PushCheck),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
     ("buildah push ", Trigger::PushActivity),
@@ -187,6 +193,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("https_proxy: ", Trigger::Proxy),
     ("http proxy: ", Trigger::Proxy),
     ("https proxy: ", Trigger::Proxy),
+    // A caching proxy that stands in for the registry (docker-registry-proxy and other nginx
+    // caches) logs each request with the upstream host it proxied to, in two formats.
+    ("\"proxy-host:", Trigger::CachingProxy),
+    ("\"upstream_cache_status\":", Trigger::CachingProxy),
     (
         "authenticating with existing credentials",
         Trigger::StoredCredentials,
