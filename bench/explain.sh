@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark for `ghcr-doctor explain`: generates a synthetic GitHub Actions log of about
 # 100 MB (timestamps, ANSI colours, buildx and npm output, a few registry errors, one line of
-# several MiB), runs the release binary on it and prints the wall time and peak memory.
+# several MiB), runs the release binary on it and prints the wall time and peak memory; then
+# the worst case (every line the same error) and the same kind of log without timestamps.
 #
 #   bench/explain.sh            # ~100 MB
 #   SIZE_MB=500 bench/explain.sh
@@ -15,10 +16,12 @@ work="${BENCH_DIR:-target/bench}"
 log="$work/explain-${size_mb}mb.log"
 mkdir -p "$work"
 
-if [ ! -s "$log" ]; then
-  python3 - "$log" "$size_mb" <<'PY'
+# generate PATH stamped|plain: the synthetic log, each line with the runner's timestamp or
+# (a local shell's output, a paste) without any.
+generate() {
+  python3 - "$1" "$size_mb" "$2" <<'PY'
 import random, sys
-path, size_mb = sys.argv[1], int(sys.argv[2])
+path, size_mb, stamped = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "stamped"
 target = size_mb * 1024 * 1024
 random.seed(7)
 ordinary = [
@@ -42,9 +45,10 @@ errors = [
     "Error: writing blob: initiating layer upload to /v2/team/app/blobs/uploads/ in 127.0.0.1:5000: errors:\\ndenied: requested access to the resource is denied\\nunauthorized: authentication required\\n",
 ]
 with open(path, "w", newline="\n") as f:
-    f.write("2024-05-14T08:21:00.0000000Z ##[group]GITHUB_TOKEN Permissions\n")
-    f.write("2024-05-14T08:21:00.0000000Z Packages: read\n")
-    f.write("2024-05-14T08:21:00.0000000Z ##[endgroup]\n")
+    if stamped:
+        f.write("2024-05-14T08:21:00.0000000Z ##[group]GITHUB_TOKEN Permissions\n")
+        f.write("2024-05-14T08:21:00.0000000Z Packages: read\n")
+        f.write("2024-05-14T08:21:00.0000000Z ##[endgroup]\n")
     written, n = 0, 0
     while written < target:
         n += 1
@@ -54,10 +58,17 @@ with open(path, "w", newline="\n") as f:
             line = "x" * (8 * 1024 * 1024)
         else:
             line = random.choice(ordinary)
-        s = "2024-05-14T08:%02d:%02d.%07dZ %s\n" % (n // 3600 % 60, n // 60 % 60, n % 10000000, line)
+        if stamped:
+            s = "2024-05-14T08:%02d:%02d.%07dZ %s\n" % (n // 3600 % 60, n // 60 % 60, n % 10000000, line)
+        else:
+            s = line + "\n"
         f.write(s)
         written += len(s)
 PY
+}
+
+if [ ! -s "$log" ]; then
+  generate "$log" stamped
 fi
 
 cargo build --release --quiet
@@ -91,4 +102,19 @@ echo "worst case: $worst (every line an error)"
 if [ -x /usr/bin/time ]; then
   /usr/bin/time -v "$bin" explain --format json "$worst" >/dev/null 2>"$work/time-worst.txt" || true
   grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time" "$work/time-worst.txt"
+fi
+
+# The log without timestamps (a local shell's output, a paste): the same lines, about the same
+# size, none marked by a tool's prefix, so the frame reader looks at the break after every
+# long line for a message a terminal or a page wrapped.
+plain="$work/explain-plain-${size_mb}mb.log"
+if [ ! -s "$plain" ]; then
+  generate "$plain" plain
+fi
+bytes=$(stat -c %s "$plain")
+echo "without timestamps: $plain ($((bytes / 1024 / 1024)) MiB, $(wc -l <"$plain") lines)"
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -v "$bin" explain --format json "$plain" >"$work/explain-plain.json" 2>"$work/time-plain.txt" || true
+  grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" "$work/time-plain.txt"
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('findings:', [(f['cause'], f['evidence']['count']) for f in d['findings']])" "$work/explain-plain.json"
 fi

@@ -167,7 +167,7 @@ impl Lines {
         // `denied:` heads a message and `time=...` a structured log's record;
         // `https://HOST/v2/...:` is the request a message names.
         let first = &next[..word];
-        let url = memchr::memmem::find(first, b"://").is_some();
+        let url = first.windows(3).any(|w| w == b"://");
         if !url && (first.ends_with(b":") || first.contains(&b'=')) {
             return false;
         }
@@ -257,6 +257,9 @@ impl Unframed<'_> {
     /// The line's width in characters, frame included, as a terminal counts it (colours
     /// take none).
     fn width(&self) -> usize {
+        if self.text.is_ascii() {
+            return self.text.len();
+        }
         std::str::from_utf8(&self.text).map_or(self.text.len(), |t| t.chars().count())
     }
 
@@ -269,16 +272,19 @@ impl Unframed<'_> {
 /// The line without its frame.
 pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     let mut text = Cow::Borrowed(raw);
-    if memchr::memchr(0x1b, &text).is_some() {
-        text = Cow::Owned(scan::strip_ansi(&text));
-    }
-    if let Some(stripped) = without_colour_remnants(&text) {
-        text = Cow::Owned(stripped);
-    }
-    for _ in 0..MAX_DECODES {
-        match decode_entities(&text) {
-            Some(decoded) => text = Cow::Owned(decoded),
-            None => break,
+    // Most lines have no escape, bracket nor ampersand: one look for all three.
+    if memchr::memchr3(0x1b, b'[', b'&', raw).is_some() {
+        if memchr::memchr(0x1b, &text).is_some() {
+            text = Cow::Owned(scan::strip_ansi(&text));
+        }
+        if let Some(stripped) = without_colour_remnants(&text) {
+            text = Cow::Owned(stripped);
+        }
+        for _ in 0..MAX_DECODES {
+            match decode_entities(&text) {
+                Some(decoded) => text = Cow::Owned(decoded),
+                None => break,
+            }
         }
     }
     if let Some(decoded) = decode_escaped_quotes(&text) {
@@ -575,7 +581,7 @@ fn entity(b: &[u8]) -> Option<(char, usize)> {
 /// when it carries escaped quotes (a message printed as a JSON or Go string); `\n` stays, as
 /// podman's and skopeo's joined errors print it. `None` when there is none.
 fn decode_escaped_quotes(line: &[u8]) -> Option<Vec<u8>> {
-    memchr::memmem::find(line, b"\\\"")?;
+    memchr::memchr_iter(b'\\', line).find(|i| line.get(i + 1) == Some(&b'"'))?;
     let mut out = Vec::with_capacity(line.len());
     let mut i = 0;
     while i < line.len() {

@@ -44,6 +44,8 @@ pub(crate) const LITERALS: &[&str] = &[
     "unable to",
     "could not",
     "cannot ",
+    // A layer the docker CLI is still retrying when the log ends.
+    "retrying in ",
 ];
 
 /// The protocol names a catalog pattern can claim.
@@ -60,11 +62,12 @@ pub(crate) const NAMES: &[&str] = &[
     "token-failed",
     "helper-failed",
     "registry-failed",
+    "layer-retrying",
 ];
 
 /// The names the never-silence net gives: a finding named by one of them is dropped when the
 /// log names any other cause.
-pub(crate) const NET: &[&str] = &["helper-failed", "registry-failed"];
+pub(crate) const NET: &[&str] = &["helper-failed", "registry-failed", "layer-retrying"];
 
 /// One protocol-level signal found in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +92,7 @@ struct Patterns {
     work: Regex,
     helper: Regex,
     refusal: Regex,
+    retrying: Regex,
 }
 
 fn patterns() -> Option<&'static Patterns> {
@@ -112,9 +116,10 @@ fn patterns() -> Option<&'static Patterns> {
             )
             .ok()?,
             // An image reference the registry does not hold, as buildx imagetools and crane
-            // print it (`ERROR: ghcr.io/o/app@sha256:...: not found`).
+            // print it (`ERROR: ghcr.io/o/app@sha256:...: not found`), and helm a chart
+            // reference (`oci://registry.k8s.io/charts/app:4.14.1: not found`).
             not_found: ci(
-                r"(?:^|[\s\x22'\[])[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b",
+                r"(?:^|[\s\x22'\[]|oci://)[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b",
             )?,
             // A status number after the words clients put before it: `status 401`, `status
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
@@ -151,6 +156,10 @@ fn patterns() -> Option<&'static Patterns> {
             )?,
             // A refusal word anywhere in the message (the net's specific case).
             refusal: ci(r"\b(forbidden|unauthorized|access denied)\b")?,
+            // The docker CLI's progress line for a layer whose transfer failed and is tried
+            // again (`8ac8bfaff55a: Retrying in 10 seconds`); the error itself is not printed
+            // until the retries run out, and a log that ends here never shows it.
+            retrying: ci(r"^[0-9a-f]{12}: retrying in \d+ seconds?\s*$")?,
         })
     })
     .as_ref()
@@ -281,6 +290,9 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
         {
             return Some(found("status-401", i, i + phrase.len()));
         }
+    }
+    if let Some(m) = p.retrying.find(message) {
+        return Some(found("layer-retrying", m.start(), m.end()));
     }
     never_silent(p, message, &lower)
 }
@@ -454,6 +466,24 @@ mod tests {
             Some("status-404")
         );
         assert_eq!(name("file config.yaml: not found"), None);
+        // A helm chart reference, its `oci://` scheme right before the host.
+        assert_eq!(
+            name(
+                "Error: could not download chart: oci://registry.k8s.io/charts/app:4.14.1: not found"
+            ),
+            Some("status-404")
+        );
+        assert_eq!(name("Error: oci://: not found"), None);
+        // A layer the docker CLI is still retrying; not a sentence that mentions retrying.
+        assert_eq!(
+            name("8ac8bfaff55a: Retrying in 10 seconds "),
+            Some("layer-retrying")
+        );
+        assert_eq!(
+            name("8ac8bfaff55a: Retrying in 1 second"),
+            Some("layer-retrying")
+        );
+        assert_eq!(name("upload failed, retrying in 10 seconds"), None);
         assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
         assert_eq!(
             name(

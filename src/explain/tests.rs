@@ -419,3 +419,49 @@ fn never_silent_net_speaks_only_when_nothing_else_names_a_cause() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_name_unknown_counts_only_at_the_head_of_a_message_and_shows_its_own_words() {
+    let s = scan("name unknown: Repository \"containers\" not found\n".as_bytes()).expect("scan");
+    assert_eq!(s.explanations.len(), 1);
+    assert_eq!(s.explanations[0].cause, "image-not-found");
+    assert_eq!(s.explanations[0].matched, "name unknown:");
+    let s = scan("Error response from daemon: name unknown: repo gone\n".as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "image-not-found");
+    let s = scan("smoke: Host name unknown: db-replica-3\n".as_bytes()).expect("scan");
+    assert!(s.explanations.is_empty());
+}
+
+#[test]
+fn insufficient_scope_names_the_namespace_on_a_push_and_a_missing_name_on_a_pull() {
+    let push = "#9 ERROR: server message: insufficient_scope: authorization failed\n";
+    let s = scan(push.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "namespace-mismatch");
+    let pull = "latest: Pulling from acme/tool\n\
+                failed to copy: httpReadSeeker: failed open: server message: insufficient_scope: authorization failed\n";
+    let s = scan(pull.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "image-not-found");
+}
+
+#[test]
+fn a_registry_that_names_what_it_does_not_hold_names_a_missing_image() {
+    for line in [
+        // Quay's expired tag, through the Docker SDK for Python.
+        "docker.errors.APIError: 500 Server Error: Internal Server Error (\"unknown: Tag v1.11.2 was deleted or has expired. To pull, revive via time machine\")",
+        // Harbor's NOT_FOUND under docker's generic code.
+        "Error response from daemon: unknown: repository cache/memcached not found",
+        // The daemon's own words for a NAME_UNKNOWN.
+        "Error response from daemon: repository public.ecr.aws/library/node not found: name unknown: The repository with name 'node' does not exist in the registry with id 'library'",
+    ] {
+        let s = scan(format!("{line}\n").as_bytes()).expect("scan");
+        assert_eq!(
+            s.explanations.first().map(|e| e.cause.as_str()),
+            Some("image-not-found"),
+            "{line}"
+        );
+    }
+    // git's wording for a source repository stays silent, even after registry work.
+    let git = "docker pull ghcr.io/acme/tools:1\nfatal: repository 'https://github.com/acme/x.git/' not found\n";
+    let s = scan(git.as_bytes()).expect("scan");
+    assert!(s.explanations.is_empty());
+}

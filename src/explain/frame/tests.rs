@@ -319,3 +319,27 @@ fn a_structured_logs_record_is_a_line_of_its_own() {
     assert!(starts_record(b"level=error msg=x"));
     assert!(!starts_record(b"mage=mcr.microsoft.com"));
 }
+
+/// Every logical line of `log`, a join looked at with the catalog's literals.
+fn joined_by_catalog(log: &str) -> Vec<String> {
+    let m = crate::explain::matcher::Matcher::get().expect("catalog compiles");
+    let mut out = Vec::new();
+    for_each_line(
+        log.as_bytes(),
+        |text: &[u8], from, to| m.straddles(text, from, to),
+        |_, _, text, _| out.push(String::from_utf8_lossy(text).into_owned()),
+    )
+    .expect("in-memory read");
+    out
+}
+
+#[test]
+fn the_catalogs_literals_join_a_wrapped_message_and_nothing_else() {
+    // A message a page broke between two of its words is read whole.
+    let log = "Error response from daemon: Get https://ghcr.io/v2/o/app/manifests/1: denied: requested\naccess to the resource is denied\nnext\n";
+    assert_eq!(joined_by_catalog(log).len(), 2, "{log}");
+    // Lines of a build's output, each of 40 characters or more, none of them framed by a
+    // tool: each stays a line of its own.
+    let log = "cp: cannot stat 'dist/extra': No such file or directory\ntest registry::tests::unauthorized_returns_401 ... ok\nnpm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.\n   Compiling serde_json v1.0.128\nwarning: unused variable: `denied` in src/registry/client.rs\n";
+    assert_eq!(joined_by_catalog(log).len(), 5);
+}
