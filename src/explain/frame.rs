@@ -18,6 +18,8 @@ use serde_json::Value;
 
 use super::scan::{self, Stats};
 
+mod link;
+
 /// At most this many frames are taken off the start of one line (a quoted, timestamped,
 /// indented BuildKit line has four).
 const MAX_PREFIXES: usize = 8;
@@ -137,7 +139,11 @@ impl Lines {
         if self.holding {
             self.holding = false;
             self.at += 1;
-            f(self.at, self.held_line, &self.held, self.held_cut);
+            // A link a terminal broke is whole again only once its lines are joined.
+            match link::without_run_links(&self.held) {
+                Some(unlinked) => f(self.at, self.held_line, &unlinked, self.held_cut),
+                None => f(self.at, self.held_line, &self.held, self.held_cut),
+            }
         }
     }
 
@@ -283,6 +289,9 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     }
     if let Some(decoded) = decode_escaped_quotes(&text) {
         text = Cow::Owned(decoded);
+    }
+    if let Some(unlinked) = link::without_run_links(&text) {
+        text = Cow::Owned(unlinked);
     }
     let (start, tool_frame) = prefix_len(&text);
     Unframed {

@@ -175,6 +175,9 @@ pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool 
         || path.starts_with(b"_catalog")
         || path.starts_with(b"token")
         || path.starts_with(b"auth")
+        // The old registry API reached through the new one's base (`/v2//v1/search`, as
+        // clients that join a path to the `/v2/` endpoint send it).
+        || path.starts_with(b"/v1/")
         || route(b"/manifests")
         || route(b"/blobs")
         || route(b"/tags/")
@@ -290,6 +293,9 @@ mod tests {
             b"Get https://gcr.io/v2/token?scope=repository:p/app:pull: EOF"
         ));
         assert!(!v2_in(b"GET https://quay.io/v2/_catalog: UNAUTHORIZED"));
+        assert!(!v2_in(
+            b"Get https://registry.example:5000/v2//v1/search: x509: ..."
+        ));
         assert!(!v2_in(
             b"initiating layer upload to /v2/team/app/blobs/uploads/ in 127.0.0.1:5000"
         ));

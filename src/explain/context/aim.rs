@@ -4,7 +4,7 @@
 //! request for a Docker Hub name without a namespace, and a `helm push` destination that
 //! carries a tag.
 
-use super::{Signal, Signals, requests_hub_without_namespace};
+use super::{Host, Signal, Signals, requests_hub_without_namespace};
 use crate::command_words::{flag_values, positionals};
 
 /// How many lines after a push target (`The push refers to repository [...]`, `docker push
@@ -163,6 +163,9 @@ impl Aim {
                 s.insert(Signal::NamespaceNotLoginUser);
             }
         }
+        if reference.as_deref().is_some_and(one_part_on_own_registry) {
+            s.insert(Signal::PushOnePartName);
+        }
         if self.hub_login_not_registry && !self.hub_login_registry {
             s.insert(Signal::LoginNotRegistryHost);
         }
@@ -227,6 +230,23 @@ pub(crate) fn push_reference(line: &str) -> Option<String> {
     found
         .map(|r| r.trim_matches(['"', '\'', '`']).to_owned())
         .filter(|r| !r.is_empty() && r.len() <= MAX_NAME && !r.contains('$'))
+}
+
+/// True when `reference` names a registry host of no known family (a registry of one's own:
+/// a dotted name, a port or `localhost`) and a one-part repository on it
+/// (`registry.example.com/app:1`, `10.0.0.5:5000/app`).
+pub(crate) fn one_part_on_own_registry(reference: &str) -> bool {
+    let reference = reference.split(['@', ' ']).next().unwrap_or_default();
+    let Some((host, name)) = reference.split_once('/') else {
+        return false;
+    };
+    let own_host = host.contains('.') || host.contains(':') || host == "localhost";
+    own_host
+        && !name.is_empty()
+        && !name.contains('/')
+        && Host::detect(host).is_none()
+        && !host.ends_with("docker.io")
+        && !host.ends_with("docker.com")
 }
 
 /// The Docker Hub namespace of `reference` (`kufu-ai/gocat:latest` → `kufu-ai`,

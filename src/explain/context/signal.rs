@@ -145,11 +145,15 @@ pub enum Signal {
     /// manifest, a check before a blob is reused): on a push, the credential may not even
     /// read the repository.
     ReadRequest,
+    /// The push goes to a registry of one's own under a one-part name (`registry.example.com
+    /// /app`): Harbor keeps every repository in a project (`HOST/PROJECT/NAME`) and answers
+    /// such a push `500 Internal Server Error`.
+    PushOnePartName,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 53] = [
+    pub const ALL: [Signal; 54] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -203,6 +207,7 @@ impl Signal {
         Signal::CachingProxy,
         Signal::PushCheck,
         Signal::ReadRequest,
+        Signal::PushOnePartName,
     ];
 
     /// The stable kebab-case name.
@@ -261,6 +266,7 @@ impl Signal {
             Signal::CachingProxy => "caching-proxy",
             Signal::PushCheck => "push-check",
             Signal::ReadRequest => "read-request",
+            Signal::PushOnePartName => "push-one-part-name",
         }
     }
 

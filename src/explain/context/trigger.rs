@@ -68,6 +68,10 @@ pub(crate) enum Trigger {
     /// kaniko checks that it may push before it builds (`error checking push permissions --
     /// ... checking push permission for "REF": ...`).
     PushCheck,
+    /// The docker CLI's hints after a command (`What's next:`, `View a summary of image
+    /// vulnerabilities ... docker scout quickview`), printed between a pull's progress and
+    /// its error.
+    CliHints,
 }
 
 /// Literals (lowercase) that announce context.
@@ -116,6 +120,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("failed to push ", Trigger::PushTarget),
     // Registry work under way: a network error on the next lines concerns the registry even
     // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
+    ("what's next:", Trigger::CliHints),
+    ("what's next?", Trigger::CliHints),
+    ("docker scout quickview", Trigger::CliHints),
     ("pulling fs layer", Trigger::PullActivity),
     ("trying to pull", Trigger::PullActivity),
     ("unable to find image", Trigger::PullActivity),
