@@ -3,10 +3,16 @@
 //! and a copy can carry one into the middle of the text (`unexpected status: [50](...)3
 //! Service Unavailable`). The link's text is kept, its target dropped.
 
+use std::sync::OnceLock;
+
+use memchr::memmem::Finder;
+
 /// The line with every Markdown link to a run's log line (`#step:N:N` in its target) replaced
 /// by its text; `None` when the line has none.
 pub(super) fn without_run_links(line: &[u8]) -> Option<Vec<u8>> {
-    memchr::memmem::find(line, b"#step:")?;
+    // Every line is asked: the searcher is built once, not per line.
+    static STEP: OnceLock<Finder<'static>> = OnceLock::new();
+    STEP.get_or_init(|| Finder::new(b"#step:")).find(line)?;
     let mut out = Vec::with_capacity(line.len());
     let mut rest = line;
     let mut changed = false;
