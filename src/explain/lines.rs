@@ -30,6 +30,42 @@ pub(super) fn is_daemon_connection(line: &str) -> bool {
     loopback && !lower.contains("http://") && !lower.contains("https://")
 }
 
+/// True when the line's request goes to the Docker Engine API (`GET
+/// https://192.168.99.100:2376/v1.22/images/create?...`: a versioned `/vN.NN/` path on the
+/// daemon's port), the CLI
+/// talking to its own daemon, never to a registry (whose API is `/v2/`, its old one `/v1/`):
+/// whatever refused it (a proxy's `Tunnel or SSL Forbidden`, the daemon's TLS) is not a
+/// registry's answer.
+pub(super) fn requests_engine_api(line: &str) -> bool {
+    if line.contains("/v2/") {
+        return false;
+    }
+    line.match_indices("://").any(|(i, _)| {
+        let rest = &line[i + 3..];
+        let host_end = rest
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '"')
+            .unwrap_or(rest.len());
+        // The daemon's own ports (2375 plain, 2376 TLS).
+        let host = &rest[..host_end];
+        if !host.ends_with(":2375") && !host.ends_with(":2376") {
+            return false;
+        }
+        let Some(path) = rest[host_end..].strip_prefix("/v") else {
+            return false;
+        };
+        let version = path.split('/').next().unwrap_or("");
+        let mut parts = version.split('.');
+        let (Some(major), Some(minor), None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        path.len() > version.len()
+            && !major.is_empty()
+            && !minor.is_empty()
+            && major.bytes().all(|b| b.is_ascii_digit())
+            && minor.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
 /// True when the line (without its timestamp) starts with `unauthorized:` or `denied:`: the
 /// way docker, podman and buildx print the error a registry answered, code word first.
 pub(super) fn leads_with_code(body: &[u8]) -> bool {
@@ -377,6 +413,25 @@ mod tests {
         ));
         assert!(!is_bare_https_socket_error(
             b"read tcp 10.0.0.5:5312: i/o timeout"
+        ));
+    }
+
+    #[test]
+    fn a_request_to_the_engine_api_is_not_a_registry() {
+        assert!(requests_engine_api(
+            "Get https://192.168.99.100:2376/v1.22/images/create?fromImage=alpine: Tunnel or SSL Forbidden"
+        ));
+        assert!(requests_engine_api(
+            "Get \"http://docker:2375/v1.41/version\": Forbidden"
+        ));
+        assert!(!requests_engine_api(
+            "Get \"https://registry.example.com/v2/\": Forbidden"
+        ));
+        assert!(!requests_engine_api(
+            "GET https://index.docker.io/v1/repositories/library/alpine/images: 403"
+        ));
+        assert!(!requests_engine_api(
+            "Get https://example.com/v1.5: Forbidden"
         ));
     }
 

@@ -325,7 +325,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         {
             return;
         }
-        if is_chart_repository(&cleaned) || lines::is_git_remote(&cleaned) {
+        if is_chart_repository(&cleaned)
+            || lines::is_git_remote(&cleaned)
+            || lines::requests_engine_api(&cleaned)
+        {
             return;
         }
         let host = Host::detect(&found.segment)
