@@ -19,18 +19,19 @@ use serde::Deserialize;
 
 use crate::support::root;
 
+/// A part's manifest (`PART.toml`): one case per excerpt.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Manifest {
-    case: Vec<Case>,
+pub(super) struct Manifest {
+    pub(super) case: Vec<Case>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Case {
-    file: String,
+pub(super) struct Case {
+    pub(super) file: String,
     source: String,
-    cause: String,
+    pub(super) cause: String,
     tool: String,
     ci: String,
     registry: String,
@@ -75,7 +76,7 @@ const PARTS: [&str; 7] = [
 /// A collected but unscored part holds at least this many excerpts.
 const COLLECTED_MIN_CASES: usize = 100;
 
-fn real() -> PathBuf {
+pub(super) fn real() -> PathBuf {
     root().join("tests/data/explain/real")
 }
 
@@ -109,7 +110,7 @@ impl Score {
 }
 
 /// The part's manifest (`PART.toml`), or `None` when the part has not been added.
-fn manifest(part: &str) -> Option<Manifest> {
+pub(super) fn manifest(part: &str) -> Option<Manifest> {
     let manifest = real().join(format!("{part}.toml"));
     if !manifest.exists() {
         return None;

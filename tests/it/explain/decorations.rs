@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use ghcr_doctor::explain;
 use serde::Deserialize;
 
+use super::corpus;
 use crate::support::root;
 
 /// One decoration: how a tool, a page or a terminal frames a whole excerpt.
@@ -362,18 +363,6 @@ const DECORATIONS: &[Decoration] = &[
     },
 ];
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Manifest {
-    case: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Case {
-    file: String,
-    cause: String,
-}
-
 /// One decoration's recorded figure.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -414,10 +403,8 @@ struct Outcome {
 
 #[test]
 fn decorated_excerpts_read_as_the_plain_ones() {
-    let real = root().join("tests/data/explain/real");
-    let manifest: Manifest =
-        toml::from_str(&std::fs::read_to_string(real.join("dev.toml")).expect("dev.toml"))
-            .expect("dev.toml parses");
+    let real = corpus::real();
+    let manifest = corpus::manifest("dev").expect("the development part is present");
     let figures_path = root().join("docs/decorations.toml");
     let figures: Figures = toml::from_str(
         &std::fs::read_to_string(&figures_path).expect("docs/decorations.toml exists"),
