@@ -12,6 +12,7 @@ use std::io::{self, Read};
 
 use serde_json::{Map, Value};
 
+mod cache;
 pub mod context;
 mod credential;
 mod frame;
@@ -328,6 +329,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if is_chart_repository(&cleaned)
             || lines::is_git_remote(&cleaned)
             || lines::requests_engine_api(&cleaned)
+            || cache::is_skipped_import(&cleaned)
         {
             return;
         }
