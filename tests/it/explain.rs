@@ -12,6 +12,7 @@ mod corpus;
 mod decorations;
 mod props;
 mod recovered;
+mod wordings;
 
 use std::collections::BTreeSet;
 use std::fs::File;
