@@ -28,6 +28,7 @@ mod recovery;
 mod refusal;
 mod request;
 pub mod scan;
+mod sigstore;
 mod storage;
 
 pub use context::{Host, Signal, Signals};
@@ -331,6 +332,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || lines::is_git_remote(&cleaned)
             || lines::requests_engine_api(&cleaned)
             || cache::is_skipped_import(&cleaned)
+            || sigstore::is_sigstore_service_failure(&cleaned)
         {
             return;
         }
