@@ -30,6 +30,7 @@ mod request;
 pub mod scan;
 mod sigstore;
 mod storage;
+mod trivy;
 
 pub use context::{Host, Signal, Signals};
 pub use rank::Ranked;
@@ -248,6 +249,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // The last line that requested a host which is not a registry.
     let mut non_registry_request: Option<usize> = None;
     let mut recovery = recovery::Tracker::<Key>::default();
+    // trivy's database repositories that failed, and the last database download that completed.
+    let mut trivy_failures: Vec<usize> = Vec::new();
+    let mut trivy_done: Option<usize> = None;
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
     let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
@@ -260,6 +264,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         }
         if lines::starts_step(scan::without_timestamp(line)) {
             tracker.step_started(no);
+        }
+        if trivy::completes_download(line) {
+            trivy_done = Some(no);
         }
         if !m.quick(line) {
             return;
@@ -295,6 +302,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             return;
         }
         let cleaned = scan::clean(line);
+        if trivy_failures.len() < trivy::MAX_FAILURES && trivy::is_repository_failure(&cleaned) {
+            trivy_failures.push(no);
+        }
         if requests_non_registry_host(&cleaned) {
             non_registry_request = Some(no);
         }
@@ -504,6 +514,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // Nor when it follows the client saying it has no local image to push: the command failed
     // before it sent anything.
     explanations.retain(|e| !e.net || !tracker.local_image_missing_before(e.at));
+    // Nor a trivy database repository that failed before another one served the download.
+    explanations.retain(|e| {
+        !(trivy_done.is_some_and(|done| e.at < done) && trivy_failures.contains(&e.at))
+    });
     explanations.sort_by_key(|e| e.at);
     let global = tracker.global().union(extra);
     let explanations = lead::not_found_first(per_cause(in_blocks(explanations)), global);
