@@ -12,6 +12,7 @@ use std::io::{self, Read};
 
 use serde_json::{Map, Value};
 
+mod cache;
 pub mod context;
 mod credential;
 mod frame;
@@ -27,6 +28,7 @@ mod recovery;
 mod refusal;
 mod request;
 pub mod scan;
+mod storage;
 
 pub use context::{Host, Signal, Signals};
 pub use rank::Ranked;
@@ -328,6 +330,17 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if is_chart_repository(&cleaned)
             || lines::is_git_remote(&cleaned)
             || lines::requests_engine_api(&cleaned)
+            || cache::is_skipped_import(&cleaned)
+        {
+            return;
+        }
+        // The never-silence net does not speak for the local store's failure to apply a layer.
+        if storage::is_local_layer_failure(&cleaned)
+            && m.entries[found.entry]
+                .pattern
+                .protocol
+                .as_deref()
+                .is_some_and(|p| protocol::NET.contains(&p))
         {
             return;
         }

@@ -123,6 +123,8 @@ pub(crate) fn pushes_to_official_namespace(message: &str) -> bool {
     hub_upload
         || lower.contains("push refers to repository [docker.io/library/")
         || lower.contains("push refers to a repository [docker.io/library/")
+        // containerd's pusher, as buildx and nerdctl print it.
+        || lower.contains("failed to push docker.io/library/")
         || (lower.contains("docker.io")
             && lower.contains("name:library/")
             && lower.contains("action:push"))
