@@ -206,7 +206,7 @@ impl Matcher {
         for literal in protocol::LITERALS {
             add(literal, Kind::Protocol);
         }
-        for literal in super::recovery::words() {
+        for literal in super::recovery::words().chain(super::trivy::WORDS.iter().copied()) {
             add(literal, Kind::Recovery);
         }
         // A DFA: every line is searched, and a DFA searches in about two thirds of the time

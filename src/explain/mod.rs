@@ -265,11 +265,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if lines::starts_step(scan::without_timestamp(line)) {
             tracker.step_started(no);
         }
-        if trivy::completes_download(line) {
-            trivy_done = Some(no);
-        }
         if !m.quick(line) {
             return;
+        }
+        if trivy::completes_download(line) {
+            trivy_done = Some(no);
         }
         // A flood of the same error (a retry loop, one line per blob) is counted without
         // matching it again; only the timestamp differs between its lines.
