@@ -108,7 +108,16 @@ fn gram_bit(gram: &[u8]) -> usize {
 
 #[derive(Debug)]
 pub(crate) struct Matcher {
+    /// The ASCII literals (all but a few), searched on every line.
     ac: AhoCorasick,
+    /// The literal index of each of `ac`'s patterns.
+    ascii_ids: Vec<usize>,
+    /// The literals with other bytes (Chinese-locale Windows errors and the like), searched
+    /// only on lines that hold such a byte: with them the DFA's tables are twice as large
+    /// (every byte of their UTF-8 becomes a class of its own), and every line pays for that.
+    wide: Option<AhoCorasick>,
+    /// The literal index of each of `wide`'s patterns.
+    wide_ids: Vec<usize>,
     kinds: Vec<Vec<Kind>>,
     pub entries: Vec<Entry>,
     /// The entries that claim each protocol-level signal, by name.
@@ -212,16 +221,23 @@ impl Matcher {
         // A DFA: every line is searched, and a DFA searches in about two thirds of the time
         // of the contiguous NFA the crate picks for this many literals, for about 5 MiB of
         // tables built once.
-        let builder = |kind| {
+        let (ascii_ids, wide_ids): (Vec<usize>, Vec<usize>) =
+            (0..literals.len()).partition(|&i| literals[i].is_ascii());
+        let builder = |kind, ids: &[usize]| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
                 .kind(kind)
-                .build(&literals)
+                .build(ids.iter().map(|&i| &literals[i]))
         };
-        let ac = builder(Some(AhoCorasickKind::DFA))
-            .or_else(|_| builder(None))
+        let ac = builder(Some(AhoCorasickKind::DFA), &ascii_ids)
+            .or_else(|_| builder(None, &ascii_ids))
             .map_err(|e| BuildError::Automaton(e.to_string()))?;
+        let wide = if wide_ids.is_empty() {
+            None
+        } else {
+            Some(builder(None, &wide_ids).map_err(|e| BuildError::Automaton(e.to_string()))?)
+        };
         let mut grams = vec![0u64; (1 << GRAM_BITS) / 64].into_boxed_slice();
         let mut short = Vec::new();
         for literal in &literals {
@@ -235,6 +251,9 @@ impl Matcher {
         }
         Ok(Matcher {
             ac,
+            ascii_ids,
+            wide,
+            wide_ids,
             kinds,
             entries,
             protocol,
@@ -247,7 +266,26 @@ impl Matcher {
 
     /// True when the line holds any literal (the fast path: most lines stop here).
     pub(crate) fn quick(&self, line: &[u8]) -> bool {
-        self.ac.is_match(line)
+        self.ac.is_match(line) || self.wide_in(line).is_some_and(|w| w.is_match(line))
+    }
+
+    /// The automaton of the non-ASCII literals, when `text` holds a byte that may start one.
+    fn wide_in(&self, text: &[u8]) -> Option<&AhoCorasick> {
+        self.wide.as_ref().filter(|_| !text.is_ascii())
+    }
+
+    /// Every literal in `text`, overlapping ones too: (literal index, start, end).
+    fn found<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+        let ascii = self
+            .ac
+            .find_overlapping_iter(text)
+            .map(|m| (self.ascii_ids[m.pattern().as_usize()], m.start(), m.end()));
+        let wide = self
+            .wide_in(text)
+            .into_iter()
+            .flat_map(move |w| w.find_overlapping_iter(text))
+            .map(|m| (self.wide_ids[m.pattern().as_usize()], m.start(), m.end()));
+        ascii.chain(wide)
     }
 
     /// True when a literal (of any kind) in `text` starts before byte `from` and ends after
@@ -257,9 +295,8 @@ impl Matcher {
         if !self.might_straddle(text, from, to) {
             return false;
         }
-        self.ac
-            .find_overlapping_iter(text)
-            .any(|m| m.start() < from && m.end() > to)
+        self.found(text)
+            .any(|(_, start, end)| start < from && end > to)
     }
 
     /// False when no literal can run across the join at `from..to` of `text` (most joins
@@ -296,18 +333,18 @@ impl Matcher {
     /// protocol literals.
     pub(crate) fn hits(&self, line: &[u8]) -> Hits {
         let mut hits = Hits::default();
-        for m in self.ac.find_overlapping_iter(line) {
-            for kind in &self.kinds[m.pattern().as_usize()] {
+        for (literal, start, end) in self.found(line) {
+            for kind in &self.kinds[literal] {
                 match *kind {
                     Kind::Pattern(i) => {
                         if !hits.patterns.contains(&i) {
                             hits.patterns.push(i);
                         }
                     }
-                    Kind::Trigger(t) => hits.triggers.push((t, m.start(), m.end())),
+                    Kind::Trigger(t) => hits.triggers.push((t, start, end)),
                     // `/api/v2/` is a web API's version, not the distribution API.
                     Kind::Context => {
-                        if !lines::is_web_api_version(line, m.start(), m.end()) {
+                        if !lines::is_web_api_version(line, start, end) {
                             hits.context = true;
                         }
                     }
@@ -513,6 +550,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_literal_is_found_whichever_automaton_holds_it() {
+        let m = Matcher::get().expect("catalog compiles");
+        assert!(m.wide.is_some(), "the catalog holds non-ASCII literals");
+        assert!(m.ascii_ids.iter().all(|&i| m.literals[i].is_ascii()));
+        assert!(m.wide_ids.iter().all(|&i| !m.literals[i].is_ascii()));
+        assert_eq!(m.ascii_ids.len() + m.wide_ids.len(), m.literals.len());
+        for (i, literal) in m.literals.iter().enumerate() {
+            for line in [
+                format!("x {literal} y"),
+                format!("X {} Y", literal.to_ascii_uppercase()),
+            ] {
+                assert!(m.quick(line.as_bytes()), "{line}");
+                assert!(m.found(line.as_bytes()).any(|(j, _, _)| j == i), "{line}");
+            }
+        }
+        // A non-ASCII literal split across a join is still found there.
+        let wide = &m.literals[m.wide_ids[0]];
+        let cut = wide.char_indices().nth(1).map_or(1, |(at, _)| at);
+        assert!(m.straddles(wide.as_bytes(), cut, cut), "{wide}");
     }
 
     #[test]

@@ -10,6 +10,10 @@
 //! artifact from any source`). A failed repository followed by a download that completed is
 //! no reason the job failed (aquasecurity/trivy pkg/db/db.go and pkg/javadb/client.go).
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 /// The words of trivy's line for a database download that completed. The explainer's matcher
 /// lets a line with them past its quick test, so only such lines are looked at here.
 pub(super) const WORDS: &[&str] = &[COMPLETED];
@@ -20,8 +24,11 @@ const COMPLETED: &str = "Artifact successfully downloaded";
 pub(super) const MAX_FAILURES: usize = 64;
 
 /// True when `line` is trivy's report of a database download that completed.
+/// It runs on every line that passes the matcher's quick test, so its searcher is built once.
 pub(super) fn completes_download(line: &[u8]) -> bool {
-    memchr::memmem::find(line, COMPLETED.as_bytes()).is_some()
+    static COMPLETED_FINDER: LazyLock<Finder<'static>> =
+        LazyLock::new(|| Finder::new(COMPLETED.as_bytes()));
+    COMPLETED_FINDER.find(line).is_some()
         && (memchr::memmem::find(line, b"[vulndb]").is_some()
             || memchr::memmem::find(line, b"[javadb]").is_some())
 }
