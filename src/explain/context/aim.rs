@@ -332,7 +332,7 @@ pub(crate) fn is_docker_id(name: &str) -> bool {
 
 /// The words after the login command of `line` (`docker login`, `podman login`, `crane auth
 /// login`, `oras login`, ...).
-fn login_args(line: &str) -> Option<Vec<&str>> {
+pub(super) fn login_args(line: &str) -> Option<Vec<&str>> {
     let words: Vec<&str> = line.split_whitespace().collect();
     let at = words.iter().position(|w| *w == "login")?;
     let tools = [
@@ -367,7 +367,7 @@ const VALUE_FLAGS: &[&str] = &[
 
 /// The registry host a login goes to (its one positional argument), lowercased, without a
 /// scheme or path; `None` for the default registry.
-fn login_host(args: &[&str]) -> Option<String> {
+pub(super) fn login_host(args: &[&str]) -> Option<String> {
     let a = positionals(args, VALUE_FLAGS).first()?.to_ascii_lowercase();
     let a = a
         .strip_prefix("https://")
@@ -377,7 +377,7 @@ fn login_host(args: &[&str]) -> Option<String> {
 }
 
 /// The user name a login command passes (`-u NAME`, `--username NAME`, `--username=NAME`).
-fn login_user(args: &[&str]) -> Option<String> {
+pub(super) fn login_user(args: &[&str]) -> Option<String> {
     let v = *flag_values(args, &["-u", "--username"]).first()?;
     let v = v.trim_matches(['"', '\'']);
     (v.len() <= MAX_NAME).then(|| v.to_owned())

@@ -5,42 +5,21 @@
 //! user name (an AWS access key id, a Docker Hub or CI account) can never succeed, whatever its
 //! password: the credential belongs to another service.
 
+use super::aim::{login_args, login_host, login_user};
+
 /// True when `cleaned` is a login command (`docker login`, `podman login`, ...) to an ECR host
 /// (`ACCOUNT.dkr.ecr.REGION.amazonaws.com`) that passes a user name other than `AWS`, written
 /// out (a variable, `$USER` or `%USER%`, or a masked `***` is not judged).
 pub(crate) fn login_user_not_aws(cleaned: &str) -> bool {
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
-    let Some(at) = words.iter().position(|w| *w == "login") else {
+    let Some(args) = login_args(cleaned) else {
         return false;
     };
-    let tools = ["docker", "podman", "buildah", "skopeo", "nerdctl"];
-    if !words[..at]
-        .iter()
-        .any(|w| tools.iter().any(|t| w.ends_with(t)))
-    {
-        return false;
-    }
-    let args: Vec<&str> = words[at + 1..]
-        .iter()
-        .take_while(|w| !matches!(**w, "|" | "&&" | ";" | "||"))
-        .copied()
-        .collect();
-    let ecr_host = args.iter().any(|a| {
-        let a = a.to_ascii_lowercase();
-        a.contains(".dkr.ecr.") && a.contains(".amazonaws.com")
-    });
+    let ecr_host =
+        login_host(&args).is_some_and(|h| h.contains(".dkr.ecr.") && h.contains(".amazonaws.com"));
     if !ecr_host {
         return false;
     }
-    let mut user = None;
-    for (i, a) in args.iter().enumerate() {
-        if let Some(v) = a.strip_prefix("--username=") {
-            user = Some(v);
-        } else if matches!(*a, "-u" | "--username") {
-            user = args.get(i + 1).copied();
-        }
-    }
-    let Some(user) = user.map(|u| u.trim_matches(['"', '\''])) else {
+    let Some(user) = login_user(&args) else {
         return false;
     };
     let unknown = user.is_empty() || user.contains(['$', '%', '*', '{', '`']);
