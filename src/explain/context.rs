@@ -360,9 +360,8 @@ impl Tracker {
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
             Trigger::PackagesHost => {}
             // Docker's hints come between `Pulling from` and the error: they do not count
-            // in the distance from one to the other.
-            // A hint line can carry the error a terminal wrapped onto it, so the pull stays
-            // one line before it.
+            // in the distance from one to the other. A hint line can carry the error a
+            // terminal wrapped onto it, so the pull stays one line before it.
             Trigger::CliHints => {
                 if let Some(l) = self.last_pulling_from
                     && l < line_no

@@ -32,10 +32,9 @@ pub(super) fn is_daemon_connection(line: &str) -> bool {
 
 /// True when the line's request goes to the Docker Engine API (`GET
 /// https://192.168.99.100:2376/v1.22/images/create?...`: a versioned `/vN.NN/` path on the
-/// daemon's port), the CLI
-/// talking to its own daemon, never to a registry (whose API is `/v2/`, its old one `/v1/`):
-/// whatever refused it (a proxy's `Tunnel or SSL Forbidden`, the daemon's TLS) is not a
-/// registry's answer.
+/// daemon's port), the CLI talking to its own daemon, never to a registry (whose API is
+/// `/v2/`, its old one `/v1/`): whatever refused it (a proxy's `Tunnel or SSL Forbidden`, the
+/// daemon's TLS) is not a registry's answer.
 pub(super) fn requests_engine_api(line: &str) -> bool {
     if line.contains("/v2/") {
         return false;

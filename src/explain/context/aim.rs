@@ -245,7 +245,6 @@ pub(crate) fn one_part_on_own_registry(reference: &str) -> bool {
         && !name.is_empty()
         && !name.contains('/')
         && Host::detect(host).is_none()
-        && !host.ends_with("docker.io")
         && !host.ends_with("docker.com")
 }
 

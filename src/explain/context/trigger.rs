@@ -118,11 +118,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // ghcr.io/o/app:1: ...`); a client or a page that breaks the line after it puts the
     // registry's answer on the next line.
     ("failed to push ", Trigger::PushTarget),
-    // Registry work under way: a network error on the next lines concerns the registry even
-    // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
     ("what's next:", Trigger::CliHints),
     ("what's next?", Trigger::CliHints),
     ("docker scout quickview", Trigger::CliHints),
+    // Registry work under way: a network error on the next lines concerns the registry even
+    // when its own line names none (`read tcp ...: wsarecv: ...` after `Downloading`).
     ("pulling fs layer", Trigger::PullActivity),
     ("trying to pull", Trigger::PullActivity),
     ("unable to find image", Trigger::PullActivity),
@@ -150,9 +150,6 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ),
     ("pushing image", Trigger::PushActivity),
     ("checking push permission", Trigger::PushCheck),
-    // A blob upload's URL (`POST https://ghcr.io/v2/o/app/blobs/uploads/`): a push, whatever
-    // the client; the registry's answer may follow on the next line.
-    ("/blobs/uploads/", Trigger::PushActivity),
     ("docker push ", Trigger::PushActivity),
     ("podman push ", Trigger::PushActivity),
     ("buildah push ", Trigger::PushActivity),
@@ -164,8 +161,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras push ", Trigger::PushActivity),
     ("crane push ", Trigger::PushActivity),
     ("digest: sha256:", Trigger::PushActivity),
-    // A blob upload request (`POST https://HOST/v2/NAME/blobs/uploads/`) is a push, also when
-    // a client prints its error on the next line (cosign, crane).
+    // A blob upload request (`POST https://HOST/v2/NAME/blobs/uploads/`) is a push, whatever
+    // the client, also when it prints the registry's answer on the next line (cosign, crane).
     ("/blobs/uploads", Trigger::PushActivity),
     // The end of a pull: under `docker run`, what follows is the container's own output. A
     // push's last line (`TAG: digest: sha256:... size: N`) is no end: tools go on to sign the
