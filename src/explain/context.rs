@@ -103,6 +103,9 @@ pub(crate) struct Tracker {
     last_push_check: Option<usize>,
     /// An image tag `pr-N` was seen: a pull request's run when the log is an Actions log.
     pull_request_tag: bool,
+    /// Registry families a logout removed the stored credential for, and the first such line.
+    logout_hosts: u8,
+    first_logout: Option<usize>,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -358,6 +361,12 @@ impl Tracker {
                 None => {}
             },
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
+            Trigger::Logout => {
+                if let Some(host) = logout_host(cleaned) {
+                    self.logout_hosts |= host.bit();
+                    self.first_logout.get_or_insert(line_no);
+                }
+            }
             Trigger::PackagesHost => {}
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
@@ -527,6 +536,12 @@ impl Tracker {
             if self.login_hosts != 0 && self.login_hosts & h.bit() == 0 {
                 s.insert(Signal::LoginOtherHost);
             }
+            if self.logout_hosts & h.bit() != 0
+                && self.first_logout.is_some_and(|l| l < line)
+                && s.contains(Signal::NoLogin)
+            {
+                s.insert(Signal::LoggedOut);
+            }
         }
         let unprovided = match host {
             Some(h) => self.unprovided & h.bit() != 0,
@@ -537,6 +552,20 @@ impl Tracker {
         }
         s
     }
+}
+
+/// The registry a logout line removes the credential for: the one it names, Docker Hub when
+/// it names none (`docker logout`), none for a host of no known family.
+fn logout_host(cleaned: &str) -> Option<Host> {
+    if let Some(h) = Host::detect(cleaned) {
+        return Some(h);
+    }
+    let lower = cleaned.to_ascii_lowercase();
+    let at = lower.find(" logout").map(|i| i + " logout".len())?;
+    let named = lower[at..]
+        .split_whitespace()
+        .any(|w| !w.starts_with('-') && (w.contains('.') || w.contains(':')));
+    (!named).then_some(Host::DockerHub)
 }
 
 #[cfg(test)]

@@ -139,8 +139,9 @@ fn patterns() -> Option<&'static Patterns> {
                 r"failed to fetch (?:oauth|anonymous) token|unable to decode token response|did not include a token|requesting bearer token|unable to retrieve auth token|failed to authorize",
             )?,
             // `unauthorized:` / `denied:` as a message prefix (not `Permission denied:`), or
-            // the whole message.
-            word: ci(r"(?:^|[^a-z_])(unauthorized|denied|forbidden)(?:\s*:|\s*\.?\s*$)")?,
+            // the whole message, also as a page quotes it at the end of a sentence (`docker
+            // pull REF` fails with `unauthorized`.).
+            word: ci(r"(?:^|[^a-z_])(unauthorized|denied|forbidden)(?:\s*:|`?\s*\.?\s*$)")?,
             // The never-silence net. A failure, in any client's words.
             failure: ci(
                 r"\b(?:error|errors|failed|failure|fatal|unable to|could not|cannot|bad response)\b",

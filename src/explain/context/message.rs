@@ -52,19 +52,21 @@ pub(crate) fn names_mistyped_host(text: &str) -> bool {
     if !text.contains('.') {
         return false;
     }
-    text.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '"' | '\'' | '(' | ')' | '='))
-        .filter_map(|word| {
-            let word = word
-                .strip_prefix("https://")
-                .or_else(|| word.strip_prefix("http://"))
-                .or_else(|| word.strip_prefix("oci://"))
-                .or_else(|| word.strip_prefix("docker://"))
-                .unwrap_or(word);
-            // A host is followed by a path; a bare word with a dot is a file or a version.
-            let (host, rest) = word.split_once('/')?;
-            (!rest.is_empty()).then_some(host)
-        })
-        .any(|host| crate::host::Host::parse(host).likely_typo_of().is_some())
+    text.split(|c: char| {
+        c.is_whitespace() || matches!(c, '[' | ']' | '"' | '\'' | '`' | '(' | ')' | '=')
+    })
+    .filter_map(|word| {
+        let word = word
+            .strip_prefix("https://")
+            .or_else(|| word.strip_prefix("http://"))
+            .or_else(|| word.strip_prefix("oci://"))
+            .or_else(|| word.strip_prefix("docker://"))
+            .unwrap_or(word);
+        // A host is followed by a path; a bare word with a dot is a file or a version.
+        let (host, rest) = word.split_once('/')?;
+        (!rest.is_empty()).then_some(host)
+    })
+    .any(|host| crate::host::Host::parse(host).likely_typo_of().is_some())
 }
 
 /// True when the request in `message` went to a mirror or pull-through cache: containerd
@@ -125,9 +127,37 @@ pub(crate) fn pushes_to_official_namespace(message: &str) -> bool {
         || lower.contains("push refers to a repository [docker.io/library/")
         // containerd's pusher, as buildx and nerdctl print it.
         || lower.contains("failed to push docker.io/library/")
+        || pushes_one_part_name(&lower)
         || (lower.contains("docker.io")
             && lower.contains("name:library/")
             && lower.contains("action:push"))
+}
+
+/// True when `lower` names a failed push of a one-part reference with its tag (`failed to push
+/// app:1.0 after 1 tries`, as goreleaser and other release tools print the reference they were
+/// given): a reference without a host or namespace is Docker Hub's `library/NAME`, whatever
+/// tool reads it.
+fn pushes_one_part_name(lower: &str) -> bool {
+    const AT: &str = "failed to push ";
+    lower.match_indices(AT).any(|(i, _)| {
+        let token = lower[i + AT.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches([':', ',', ';']);
+        let Some((name, tag)) = token.split_once(':').or_else(|| token.split_once('@')) else {
+            return false;
+        };
+        let name_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        let tag_ok = !tag.is_empty()
+            && tag
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-:".contains(&b));
+        name_ok && tag_ok && !token.contains('/')
+    })
 }
 
 /// True when `message` requests a Docker Hub repository without a namespace

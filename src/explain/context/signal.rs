@@ -149,11 +149,15 @@ pub enum Signal {
     /// /app`): Harbor keeps every repository in a project (`HOST/PROJECT/NAME`) and answers
     /// such a push `500 Internal Server Error`.
     PushOnePartName,
+    /// The stored credential for the error's registry was removed before it (`docker logout
+    /// ghcr.io`) and no login follows in the log: the request carried no credential, so a
+    /// refusal is not a stale one.
+    LoggedOut,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 54] = [
+    pub const ALL: [Signal; 55] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -208,6 +212,7 @@ impl Signal {
         Signal::PushCheck,
         Signal::ReadRequest,
         Signal::PushOnePartName,
+        Signal::LoggedOut,
     ];
 
     /// The stable kebab-case name.
@@ -267,6 +272,7 @@ impl Signal {
             Signal::PushCheck => "push-check",
             Signal::ReadRequest => "read-request",
             Signal::PushOnePartName => "push-one-part-name",
+            Signal::LoggedOut => "logged-out",
         }
     }
 

@@ -266,6 +266,10 @@ fn a_mistyped_registry_host_is_recognised_in_references_and_urls() {
     ));
     assert!(!names_mistyped_host("mcr.microsoft.com/dotnet/sdk:8.0"));
     assert!(!names_mistyped_host("see config.json or version 1.2.3"));
+    // A Markdown code span around a correct host is no typo.
+    assert!(!names_mistyped_host(
+        "Failed to pull `ghcr.io/octo-org/app`: Error response from daemon: denied"
+    ));
 }
 
 #[test]
@@ -373,6 +377,17 @@ fn public_registries_and_official_namespace_pushes_are_recognised() {
     assert!(!pushes_to_official_namespace(
         "error pushing image \"docker.io/library/busybox:latest\" to \"atomic:busybox:latest\": Error initiating layer upload to /v2/library/busybox/blobs/uploads/, status 401"
     ));
+    // A release tool's push of a one-part reference goes to `docker.io/library/`.
+    assert!(pushes_to_official_namespace(
+        "docker images: failed to publish artifacts: failed to push webapp:v1.2.0 after 1 tries: failed to push webapp:v1.2.0: exit status 1: denied: requested access to the resource is denied"
+    ));
+    for other in [
+        "failed to push octodev/webapp:v1.2.0: denied: requested access to the resource is denied",
+        "failed to push registry.example.com:5000/webapp:1: unexpected status: 401 Unauthorized",
+        "failed to push layer: unexpected EOF",
+    ] {
+        assert!(!pushes_to_official_namespace(other), "{other}");
+    }
     // Pulling an official image is what everyone does.
     assert!(!pushes_to_official_namespace(
         "GET https://registry-1.docker.io/v2/library/ubuntu/manifests/22.04"

@@ -72,6 +72,9 @@ pub(crate) enum Trigger {
     /// vulnerabilities ... docker scout quickview`), printed between a pull's progress and
     /// its error.
     CliHints,
+    /// A logout removes the stored credential for a registry (`docker logout ghcr.io`, the
+    /// CLI's `Removing login credentials for HOST`).
+    Logout,
 }
 
 /// Literals (lowercase) that announce context.
@@ -100,6 +103,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("login succeeded", Trigger::LoginSucceeded),
     ("logging into ", Trigger::LoginAttempt),
     ("docker login", Trigger::LoginAttempt),
+    ("docker logout", Trigger::Logout),
+    ("podman logout", Trigger::Logout),
+    ("removing login credentials for ", Trigger::Logout),
     ("podman login", Trigger::LoginAttempt),
     ("buildah login", Trigger::LoginAttempt),
     ("skopeo login", Trigger::LoginAttempt),
