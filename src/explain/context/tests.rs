@@ -442,3 +442,16 @@ fn kanikos_push_check_holds_for_its_refusal_a_few_lines_on() {
     assert!(!t.for_error(4, Some(Host::Ecr)).contains(Signal::PushCheck));
     assert_eq!(t.recent_op(6), Some(Op::Push));
 }
+
+#[test]
+fn a_logout_names_the_registry_whose_credential_it_removed() {
+    assert_eq!(logout_host("$ docker logout ghcr.io"), Some(Host::Ghcr));
+    assert_eq!(
+        logout_host("Removing login credentials for https://index.docker.io/v1/"),
+        Some(Host::DockerHub)
+    );
+    // No host named: Docker Hub's.
+    assert_eq!(logout_host("$ docker logout"), Some(Host::DockerHub));
+    // A registry of no known family is none of these.
+    assert_eq!(logout_host("$ podman logout registry.example.com"), None);
+}
