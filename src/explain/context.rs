@@ -48,6 +48,10 @@ pub(crate) enum Op {
 /// message is one line; a wrapped log breaks it over a few).
 const PUSH_CHECK_LINES: usize = 3;
 
+/// How many lines after go-containerregistry's anonymous fallback ko names the base image
+/// it was for.
+const ANONYMOUS_FALLBACK_LINES: usize = 2;
+
 /// How many lines after `GITHUB_TOKEN Permissions` may hold the `Packages:` line.
 const PERMISSIONS_BLOCK_LINES: u32 = 40;
 
@@ -103,6 +107,9 @@ pub(crate) struct Tracker {
     last_push_check: Option<usize>,
     /// An image tag `pr-N` was seen: a pull request's run when the log is an Actions log.
     pull_request_tag: bool,
+    /// The last line where go-containerregistry fell back on anonymous access without naming
+    /// the registry.
+    last_anonymous_fallback: Option<usize>,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -358,6 +365,8 @@ impl Tracker {
                 None => {}
             },
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
+            Trigger::AnonymousFallback => self.last_anonymous_fallback = Some(line_no),
+            Trigger::BaseImage => self.base_after_fallback(line_no, cleaned),
             Trigger::PackagesHost => {}
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
@@ -412,6 +421,24 @@ impl Tracker {
                     self.signals.insert(Signal::LoginUserNotAws);
                 }
             }
+        }
+    }
+
+    /// ko resolves its base image just after go-containerregistry's older announcement that
+    /// it found no credential (`No matching credentials were found, falling back on
+    /// anonymous`, then `Using base gcr.io/distroless/static:latest for ...`): the keychain
+    /// had none for the base image's registry, so a push to that registry goes without one
+    /// too.
+    fn base_after_fallback(&mut self, line_no: usize, cleaned: &str) {
+        if !self
+            .last_anonymous_fallback
+            .is_some_and(|l| l < line_no && line_no - l <= ANONYMOUS_FALLBACK_LINES)
+        {
+            return;
+        }
+        match Host::detect(cleaned) {
+            Some(h) => self.unprovided |= h.bit(),
+            None => self.unprovided_other = true,
         }
     }
 

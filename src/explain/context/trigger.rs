@@ -72,6 +72,11 @@ pub(crate) enum Trigger {
     /// vulnerabilities ... docker scout quickview`), printed between a pull's progress and
     /// its error.
     CliHints,
+    /// go-containerregistry's older `No matching credentials were found, falling back on
+    /// anonymous` (ko): it names no registry; the base image on the next line does.
+    AnonymousFallback,
+    /// ko's `Using base HOST/NAME for PACKAGE`: the base image it resolved just before.
+    BaseImage,
 }
 
 /// Literals (lowercase) that announce context.
@@ -282,5 +287,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // A structured log printing the credential fields empty (`password= username=`).
     ("password=", Trigger::CredentialsNotProvided),
     ("password: ", Trigger::LoginInput),
+    ("falling back on anonymous", Trigger::AnonymousFallback),
+    ("using base ", Trigger::BaseImage),
     (".pkg.github.com", Trigger::PackagesHost),
 ];
