@@ -6,6 +6,7 @@
 //! login, the registry host. Each fact is a [`Signal`]; catalog `rank` rules name them.
 
 mod aim;
+mod config;
 mod credential;
 mod ecr;
 mod event;
@@ -110,6 +111,8 @@ pub(crate) struct Tracker {
     /// The last line where go-containerregistry fell back on anonymous access without naming
     /// the registry.
     last_anonymous_fallback: Option<usize>,
+    /// The registries of the docker configurations the log writes.
+    configured: config::Configured,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -367,6 +370,15 @@ impl Tracker {
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
             Trigger::AnonymousFallback => self.last_anonymous_fallback = Some(line_no),
             Trigger::BaseImage => self.base_after_fallback(line_no, cleaned),
+            // A configuration written with a credential is a login to each registry it names.
+            Trigger::ConfigAuths => {
+                for key in self.configured.saw(cleaned) {
+                    self.signals.insert(Signal::LoginAttempted);
+                    if let Some(host) = Host::detect(&key) {
+                        self.login_hosts |= host.bit();
+                    }
+                }
+            }
             Trigger::PackagesHost => {}
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
@@ -522,7 +534,12 @@ impl Tracker {
     /// What the push target and the logins say about the error first seen on `line`, whose
     /// message reads `text`.
     pub(crate) fn aim_signals(&self, text: &str, line: usize) -> Signals {
-        self.aim.signals(text, line)
+        let mut s = self.aim.signals(text, line);
+        // A push to a registry the written configuration holds no credential for.
+        if aim::push_reference(text).is_some_and(|r| self.configured.elsewhere(&r)) {
+            s.insert(Signal::LoginOtherHost);
+        }
+        s
     }
 
     /// The signals for an error first seen on `line` about `host`.

@@ -77,6 +77,8 @@ pub(crate) enum Trigger {
     AnonymousFallback,
     /// ko's `Using base HOST/NAME for PACKAGE`: the base image it resolved just before.
     BaseImage,
+    /// A docker configuration written in the log (`echo '{"auths":{"HOST":...}}'`).
+    ConfigAuths,
 }
 
 /// Literals (lowercase) that announce context.
@@ -289,5 +291,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("password: ", Trigger::LoginInput),
     ("falling back on anonymous", Trigger::AnonymousFallback),
     ("using base ", Trigger::BaseImage),
+    ("{auths:{", Trigger::ConfigAuths),
+    ("{\"auths\":{", Trigger::ConfigAuths),
+    ("{\"auths\": {", Trigger::ConfigAuths),
     (".pkg.github.com", Trigger::PackagesHost),
 ];
