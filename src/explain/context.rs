@@ -370,6 +370,11 @@ impl Tracker {
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
             Trigger::AnonymousFallback => self.last_anonymous_fallback = Some(line_no),
             Trigger::BaseImage => self.base_after_fallback(line_no, cleaned),
+            Trigger::HelperConfig => {
+                if config::names_generating_helper(cleaned) {
+                    self.signals.insert(Signal::HelperConfigured);
+                }
+            }
             // A configuration written with a credential is a login to each registry it names.
             Trigger::ConfigAuths => {
                 for key in self.configured.saw(cleaned) {

@@ -38,6 +38,27 @@ impl Configured {
     }
 }
 
+/// Credential helpers that make the credential themselves from a cloud login, rather than
+/// return one a `docker login` stored: the Amazon ECR helper, gcloud's and the GCR helper,
+/// ACR's from the environment.
+const GENERATING_HELPERS: &[&str] = &["ecr-login", "gcloud", "gcr", "acr-env"];
+
+/// True when `line` sets a docker configuration's credential helper (`"credsStore":
+/// "ecr-login"`, `"credHelpers": {"gcr.io": "gcloud"}`) to one that makes the credential
+/// itself.
+pub(crate) fn names_generating_helper(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let Some(at) = lower
+        .find("\"credsstore\"")
+        .or_else(|| lower.find("\"credhelpers\""))
+    else {
+        return false;
+    };
+    lower[at..]
+        .split(['"', '\'', ' ', ':', ',', '{', '}'])
+        .any(|word| GENERATING_HELPERS.contains(&word))
+}
+
 /// The registry keys of an `auths` object on `line`: every key whose value is an object
 /// (`"HOST": {`), by the registry it names (`https://index.docker.io/v1/` is `docker.io`).
 fn auth_keys(line: &str) -> Vec<String> {
@@ -110,6 +131,17 @@ mod tests {
         );
         assert!(auth_keys("echo '{\"auths\":{}}'").is_empty());
         assert!(auth_keys("no configuration here").is_empty());
+    }
+
+    #[test]
+    fn tells_helpers_that_make_the_credential_from_stores() {
+        assert!(names_generating_helper(r#"  "credsStore": "ecr-login","#));
+        assert!(names_generating_helper(
+            r#"{"credHelpers":{"gcr.io":"gcloud"}}"#
+        ));
+        assert!(!names_generating_helper(r#"  "credsStore": "desktop","#));
+        assert!(!names_generating_helper(r#"  "credsStore": "osxkeychain""#));
+        assert!(!names_generating_helper("ecr-login"));
     }
 
     #[test]

@@ -149,11 +149,15 @@ pub enum Signal {
     /// /app`): Harbor keeps every repository in a project (`HOST/PROJECT/NAME`) and answers
     /// such a push `500 Internal Server Error`.
     PushOnePartName,
+    /// The log shows a docker configuration whose credential store is a helper that makes the
+    /// credential itself from a cloud login (`"credsStore": "ecr-login"`, `gcloud`, `gcr`,
+    /// `acr-env`): a request sent without one is that helper failing, not a missing login.
+    HelperConfigured,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 54] = [
+    pub const ALL: [Signal; 55] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -208,6 +212,7 @@ impl Signal {
         Signal::PushCheck,
         Signal::ReadRequest,
         Signal::PushOnePartName,
+        Signal::HelperConfigured,
     ];
 
     /// The stable kebab-case name.
@@ -267,6 +272,7 @@ impl Signal {
             Signal::PushCheck => "push-check",
             Signal::ReadRequest => "read-request",
             Signal::PushOnePartName => "push-one-part-name",
+            Signal::HelperConfigured => "helper-configured",
         }
     }
 

@@ -79,6 +79,8 @@ pub(crate) enum Trigger {
     BaseImage,
     /// A docker configuration written in the log (`echo '{"auths":{"HOST":...}}'`).
     ConfigAuths,
+    /// A docker configuration's credential helper (`"credsStore": "ecr-login"`).
+    HelperConfig,
 }
 
 /// Literals (lowercase) that announce context.
@@ -294,5 +296,7 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("{auths:{", Trigger::ConfigAuths),
     ("{\"auths\":{", Trigger::ConfigAuths),
     ("{\"auths\": {", Trigger::ConfigAuths),
+    ("\"credsstore\"", Trigger::HelperConfig),
+    ("\"credhelpers\"", Trigger::HelperConfig),
     (".pkg.github.com", Trigger::PackagesHost),
 ];
