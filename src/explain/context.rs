@@ -49,6 +49,9 @@ pub(crate) enum Op {
 /// message is one line; a wrapped log breaks it over a few).
 const PUSH_CHECK_LINES: usize = 3;
 
+/// At most this many push announcements are remembered.
+const MAX_PUSH_ANNOUNCED: usize = 256;
+
 /// How many lines after go-containerregistry's anonymous fallback ko names the base image
 /// it was for.
 const ANONYMOUS_FALLBACK_LINES: usize = 2;
@@ -113,6 +116,9 @@ pub(crate) struct Tracker {
     last_anonymous_fallback: Option<usize>,
     /// The registries of the docker configurations the log writes.
     configured: config::Configured,
+    /// Lines where docker announced a push (`The push refers to repository [...]`), the first
+    /// [`MAX_PUSH_ANNOUNCED`].
+    push_announced: Vec<usize>,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -286,6 +292,11 @@ impl Tracker {
             }
             Trigger::PushTarget => {
                 self.aim.saw_push(line_no, cleaned);
+                if cleaned.to_ascii_lowercase().contains("push refers to")
+                    && self.push_announced.len() < MAX_PUSH_ANNOUNCED
+                {
+                    self.push_announced.push(line_no);
+                }
                 if let Some(host) = Host::detect(cleaned) {
                     self.target = Some(host);
                     self.hosts_seen |= host.bit();
@@ -457,6 +468,13 @@ impl Tracker {
             Some(h) => self.unprovided |= h.bit(),
             None => self.unprovided_other = true,
         }
+    }
+
+    /// True when docker announced a push (`The push refers to repository [...]`) on the line
+    /// right after `line_no`: a tool that prints a command's error output before its standard
+    /// output (goreleaser) puts the push's error above the push.
+    pub(crate) fn push_announced_after(&self, line_no: usize) -> bool {
+        self.push_announced.contains(&(line_no + 1))
     }
 
     /// Notes a registry family named on a line with an error.
