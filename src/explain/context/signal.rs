@@ -153,11 +153,15 @@ pub enum Signal {
     /// ghcr.io`) and no login follows in the log: the request carried no credential, so a
     /// refusal is not a stale one.
     LoggedOut,
+    /// The log shows a docker configuration whose credential store is a helper that makes the
+    /// credential itself from a cloud login (`"credsStore": "ecr-login"`, `gcloud`, `gcr`,
+    /// `acr-env`): a request sent without one is that helper failing, not a missing login.
+    HelperConfigured,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 55] = [
+    pub const ALL: [Signal; 56] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -213,6 +217,7 @@ impl Signal {
         Signal::ReadRequest,
         Signal::PushOnePartName,
         Signal::LoggedOut,
+        Signal::HelperConfigured,
     ];
 
     /// The stable kebab-case name.
@@ -273,6 +278,7 @@ impl Signal {
             Signal::ReadRequest => "read-request",
             Signal::PushOnePartName => "push-one-part-name",
             Signal::LoggedOut => "logged-out",
+            Signal::HelperConfigured => "helper-configured",
         }
     }
 
