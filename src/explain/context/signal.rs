@@ -149,11 +149,15 @@ pub enum Signal {
     /// /app`): Harbor keeps every repository in a project (`HOST/PROJECT/NAME`) and answers
     /// such a push `500 Internal Server Error`.
     PushOnePartName,
+    /// The refused push would have created the package (ghcr.io's `installation not allowed
+    /// to Create organization package`): the package does not exist yet, and the refusal is
+    /// of its creation, which an organisation's package creation policy governs.
+    PackageCreate,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 54] = [
+    pub const ALL: [Signal; 55] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -208,6 +212,7 @@ impl Signal {
         Signal::PushCheck,
         Signal::ReadRequest,
         Signal::PushOnePartName,
+        Signal::PackageCreate,
     ];
 
     /// The stable kebab-case name.
@@ -267,6 +272,7 @@ impl Signal {
             Signal::PushCheck => "push-check",
             Signal::ReadRequest => "read-request",
             Signal::PushOnePartName => "push-one-part-name",
+            Signal::PackageCreate => "package-create",
         }
     }
 

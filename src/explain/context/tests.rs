@@ -427,3 +427,41 @@ fn kanikos_push_check_holds_for_its_refusal_a_few_lines_on() {
     assert!(!t.for_error(4, Some(Host::Ecr)).contains(Signal::PushCheck));
     assert_eq!(t.recent_op(6), Some(Op::Push));
 }
+
+#[test]
+fn a_full_progress_bar_is_an_upload_only_on_a_push() {
+    for (line, uploaded) in [
+        (
+            "3b1f0d5c7e9a: Pushing [==================================================>]  3.9GB",
+            true,
+        ),
+        (
+            "Pushing [==================================================>]  13.99GB",
+            true,
+        ),
+        (
+            "3b1f0d5c7e9a: Downloading [==================================================>]  3.9GB",
+            false,
+        ),
+        (
+            "Extracting [==================================================>]  3.9GB",
+            false,
+        ),
+    ] {
+        let mut t = Tracker::default();
+        t.trigger(Trigger::LayerUploaded, 3, line.as_bytes(), 0, 0, line);
+        assert_eq!(t.upload_accepted_before(5), uploaded, "{line}");
+    }
+}
+
+#[test]
+fn a_fork_flag_marks_a_pull_request() {
+    let mut t = Tracker::default();
+    let line = "  IS_FORK: true";
+    t.trigger(Trigger::ForkFlag, 2, line.as_bytes(), 5, 15, line);
+    assert!(t.global().contains(Signal::PullRequest));
+    let mut t = Tracker::default();
+    let line = "  IS_FORK: false";
+    t.trigger(Trigger::ForkFlag, 2, line.as_bytes(), 5, 15, line);
+    assert!(!t.global().contains(Signal::PullRequest));
+}
