@@ -12,6 +12,7 @@ use std::io::{self, Read};
 
 use serde_json::{Map, Value};
 
+mod apis;
 mod cache;
 pub mod context;
 mod credential;
@@ -343,6 +344,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || lines::requests_engine_api(&cleaned)
             || cache::is_skipped_import(&cleaned)
             || sigstore::is_sigstore_service_failure(&cleaned)
+            || apis::is_other_api_failure(&cleaned)
         {
             return;
         }

@@ -144,6 +144,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("error pulling image", Trigger::PullActivity),
     // The daemon's log of a layer download that failed and is retried.
     ("download failed, retrying", Trigger::PullActivity),
+    // The daemon's log of a layer upload that failed and is retried (moby
+    // distribution/xfer/upload.go: `Upload failed, retrying: %v`).
+    ("upload failed, retrying", Trigger::PushActivity),
     (": preparing", Trigger::PushActivity),
     (": pushing", Trigger::PushActivity),
     ("layer already exists", Trigger::PushActivity),
