@@ -6,6 +6,7 @@
 //! login, the registry host. Each fact is a [`Signal`]; catalog `rank` rules name them.
 
 mod aim;
+mod config;
 mod credential;
 mod ecr;
 mod event;
@@ -47,6 +48,13 @@ pub(crate) enum Op {
 /// How many lines after kaniko's `checking push permission for` its refusal may follow (the
 /// message is one line; a wrapped log breaks it over a few).
 const PUSH_CHECK_LINES: usize = 3;
+
+/// At most this many push announcements are remembered.
+const MAX_PUSH_ANNOUNCED: usize = 256;
+
+/// How many lines after go-containerregistry's anonymous fallback ko names the base image
+/// it was for.
+const ANONYMOUS_FALLBACK_LINES: usize = 2;
 
 /// How many lines after `GITHUB_TOKEN Permissions` may hold the `Packages:` line.
 const PERMISSIONS_BLOCK_LINES: u32 = 40;
@@ -103,6 +111,14 @@ pub(crate) struct Tracker {
     last_push_check: Option<usize>,
     /// An image tag `pr-N` was seen: a pull request's run when the log is an Actions log.
     pull_request_tag: bool,
+    /// The last line where go-containerregistry fell back on anonymous access without naming
+    /// the registry.
+    last_anonymous_fallback: Option<usize>,
+    /// The registries of the docker configurations the log writes.
+    configured: config::Configured,
+    /// Lines where docker announced a push (`The push refers to repository [...]`), the first
+    /// [`MAX_PUSH_ANNOUNCED`].
+    push_announced: Vec<usize>,
 }
 
 /// At most this many lines about the daemon are remembered.
@@ -281,6 +297,11 @@ impl Tracker {
             }
             Trigger::PushTarget => {
                 self.aim.saw_push(line_no, cleaned);
+                if cleaned.to_ascii_lowercase().contains("push refers to")
+                    && self.push_announced.len() < MAX_PUSH_ANNOUNCED
+                {
+                    self.push_announced.push(line_no);
+                }
                 if let Some(host) = Host::detect(cleaned) {
                     self.target = Some(host);
                     self.hosts_seen |= host.bit();
@@ -364,6 +385,22 @@ impl Tracker {
                 None => {}
             },
             Trigger::LoginPrompt => self.aim.saw_prompt(line_no, cleaned),
+            Trigger::AnonymousFallback => self.last_anonymous_fallback = Some(line_no),
+            Trigger::BaseImage => self.base_after_fallback(line_no, cleaned),
+            Trigger::HelperConfig => {
+                if config::names_generating_helper(cleaned) {
+                    self.signals.insert(Signal::HelperConfigured);
+                }
+            }
+            // A configuration written with a credential is a login to each registry it names.
+            Trigger::ConfigAuths => {
+                for key in self.configured.saw(cleaned) {
+                    self.signals.insert(Signal::LoginAttempted);
+                    if let Some(host) = Host::detect(&key) {
+                        self.login_hosts |= host.bit();
+                    }
+                }
+            }
             Trigger::PackagesHost => {}
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
@@ -419,6 +456,31 @@ impl Tracker {
                 }
             }
         }
+    }
+
+    /// ko resolves its base image just after go-containerregistry's older announcement that
+    /// it found no credential (`No matching credentials were found, falling back on
+    /// anonymous`, then `Using base gcr.io/distroless/static:latest for ...`): the keychain
+    /// had none for the base image's registry, so a push to that registry goes without one
+    /// too.
+    fn base_after_fallback(&mut self, line_no: usize, cleaned: &str) {
+        if !self
+            .last_anonymous_fallback
+            .is_some_and(|l| l < line_no && line_no - l <= ANONYMOUS_FALLBACK_LINES)
+        {
+            return;
+        }
+        match Host::detect(cleaned) {
+            Some(h) => self.unprovided |= h.bit(),
+            None => self.unprovided_other = true,
+        }
+    }
+
+    /// True when docker announced a push (`The push refers to repository [...]`) on the line
+    /// right after `line_no`: a tool that prints a command's error output before its standard
+    /// output (goreleaser) puts the push's error above the push.
+    pub(crate) fn push_announced_after(&self, line_no: usize) -> bool {
+        self.push_announced.contains(&(line_no + 1))
     }
 
     /// Notes a registry family named on a line with an error.
@@ -506,7 +568,12 @@ impl Tracker {
     /// What the push target and the logins say about the error first seen on `line`, whose
     /// message reads `text`.
     pub(crate) fn aim_signals(&self, text: &str, line: usize) -> Signals {
-        self.aim.signals(text, line)
+        let mut s = self.aim.signals(text, line);
+        // A push to a registry the written configuration holds no credential for.
+        if aim::push_reference(text).is_some_and(|r| self.configured.elsewhere(&r)) {
+            s.insert(Signal::LoginOtherHost);
+        }
+        s
     }
 
     /// The signals for an error first seen on `line` about `host`.

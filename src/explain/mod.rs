@@ -440,8 +440,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             .for_error(s.first_at, host)
             .union(extra)
             .union(s.aim);
-        if let Some(op) = s.op {
-            signals.insert(op);
+        match s.op {
+            Some(op) => signals.insert(op),
+            None if tracker.push_announced_after(s.first_at) => signals.insert(Signal::Push),
+            None => {}
         }
         if s.typo {
             signals.insert(Signal::HostTypo);

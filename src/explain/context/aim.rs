@@ -195,6 +195,8 @@ pub(crate) fn push_reference(line: &str) -> Option<String> {
     {
         rest.split(']').next().map(str::to_owned)
     } else if let Some(rest) = after("failed to push to destination ")
+        // kaniko's check before it builds (`checking push permission for "REF": ...`).
+        .or_else(|| after("checking push permission for "))
         .or_else(|| after("failed to push "))
         .or_else(|| after("pushing image to "))
         .or_else(|| after("pushing manifest for "))

@@ -36,7 +36,13 @@ impl Host {
             Host::Gitlab => &["registry.gitlab.com", "gitlab"],
             Host::Quay => &["quay.io"],
             Host::Ecr => &[".dkr.ecr.", "ecr.aws"],
-            Host::Google => &["gcr.io", "-docker.pkg.dev", "artifactregistry."],
+            // Container Registry's refusals point at its own documentation.
+            Host::Google => &[
+                "gcr.io",
+                "-docker.pkg.dev",
+                "artifactregistry.",
+                "cloud.google.com/container-registry/",
+            ],
             Host::Acr => &[".azurecr.io", "aka.ms/acr/"],
             Host::Openshift => &[
                 "openshift-image-registry",

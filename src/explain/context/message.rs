@@ -23,6 +23,8 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
         "put https",
         // containers/image checks the destination before it reuses a blob there.
         "at destination",
+        // regclient's manifest upload (`failed to put manifest REF: ...`).
+        "put manifest",
     ];
     const PULL: &[&str] = &[
         "pull",
@@ -36,6 +38,11 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
         "manifest for ",
         // containerd's resolver names the request it made: `status code [manifests TAG]`.
         "[manifests ",
+        // helm installs or upgrades a release from a chart it pulls from the registry; the
+        // registry is asked for nothing else (`Error: INSTALLATION FAILED: failed to
+        // authorize: ...`).
+        "installation failed:",
+        "upgrade failed:",
     ];
     if PUSH.iter().any(|w| lower.contains(w)) {
         Some(Signal::Push)

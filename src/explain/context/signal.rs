@@ -149,6 +149,10 @@ pub enum Signal {
     /// /app`): Harbor keeps every repository in a project (`HOST/PROJECT/NAME`) and answers
     /// such a push `500 Internal Server Error`.
     PushOnePartName,
+    /// The log shows a docker configuration whose credential store is a helper that makes the
+    /// credential itself from a cloud login (`"credsStore": "ecr-login"`, `gcloud`, `gcr`,
+    /// `acr-env`): a request sent without one is that helper failing, not a missing login.
+    HelperConfigured,
     /// The refused push would have created the package (ghcr.io's `installation not allowed
     /// to Create organization package`): the package does not exist yet, and the refusal is
     /// of its creation, which an organisation's package creation policy governs.
@@ -157,7 +161,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 55] = [
+    pub const ALL: [Signal; 56] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -212,6 +216,7 @@ impl Signal {
         Signal::PushCheck,
         Signal::ReadRequest,
         Signal::PushOnePartName,
+        Signal::HelperConfigured,
         Signal::PackageCreate,
     ];
 
@@ -272,6 +277,7 @@ impl Signal {
             Signal::PushCheck => "push-check",
             Signal::ReadRequest => "read-request",
             Signal::PushOnePartName => "push-one-part-name",
+            Signal::HelperConfigured => "helper-configured",
             Signal::PackageCreate => "package-create",
         }
     }

@@ -114,6 +114,28 @@ fn op_of_reads_the_operation_from_the_message() {
 }
 
 #[test]
+fn op_of_reads_a_manifest_upload_and_a_helm_release_from_a_chart() {
+    assert_eq!(
+        op_of(
+            "failed to put manifest ghcr.io/o/app:1: unauthorized: unauthenticated: User cannot be authenticated with the token provided."
+        ),
+        Some(Signal::Push)
+    );
+    assert_eq!(
+        op_of(
+            "Error: INSTALLATION FAILED: failed to authorize: failed to fetch oauth token: unexpected status: 403 Forbidden"
+        ),
+        Some(Signal::Pull)
+    );
+    assert_eq!(
+        op_of(
+            "Error: UPGRADE FAILED: failed to authorize: failed to fetch oauth token: unexpected status: 403 Forbidden"
+        ),
+        Some(Signal::Pull)
+    );
+}
+
+#[test]
 fn login_from_variables_is_told_apart_from_a_prompt() {
     assert!(takes_credentials_from_variables(
         "Run docker login -u $DOCKER_USER -p $DOCKER_PASSWORD"

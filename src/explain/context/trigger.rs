@@ -74,6 +74,15 @@ pub(crate) enum Trigger {
     /// vulnerabilities ... docker scout quickview`), printed between a pull's progress and
     /// its error.
     CliHints,
+    /// go-containerregistry's older `No matching credentials were found, falling back on
+    /// anonymous` (ko): it names no registry; the base image on the next line does.
+    AnonymousFallback,
+    /// ko's `Using base HOST/NAME for PACKAGE`: the base image it resolved just before.
+    BaseImage,
+    /// A docker configuration written in the log (`echo '{"auths":{"HOST":...}}'`).
+    ConfigAuths,
+    /// A docker configuration's credential helper (`"credsStore": "ecr-login"`).
+    HelperConfig,
 }
 
 /// Literals (lowercase) that announce context.
@@ -289,5 +298,12 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // A structured log printing the credential fields empty (`password= username=`).
     ("password=", Trigger::CredentialsNotProvided),
     ("password: ", Trigger::LoginInput),
+    ("falling back on anonymous", Trigger::AnonymousFallback),
+    ("using base ", Trigger::BaseImage),
+    ("{auths:{", Trigger::ConfigAuths),
+    ("{\"auths\":{", Trigger::ConfigAuths),
+    ("{\"auths\": {", Trigger::ConfigAuths),
+    ("\"credsstore\"", Trigger::HelperConfig),
+    ("\"credhelpers\"", Trigger::HelperConfig),
     (".pkg.github.com", Trigger::PackagesHost),
 ];

@@ -1,0 +1,158 @@
+//! A docker configuration the log writes itself (`echo '{"auths":{"HOST":{"auth":"..."}}}' >
+//! /kaniko/.docker/config.json`, as kaniko jobs and CI scripts do): the registries it holds a
+//! credential for. Only the registry keys are read, never the values.
+
+/// At most this many registries are remembered.
+const MAX_HOSTS: usize = 16;
+
+/// Docker Hub's names, as configuration keys and image references spell them.
+const HUB: &[&str] = &[
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "registry.hub.docker.com",
+];
+
+/// The registries the configurations written in the log hold a credential for.
+#[derive(Debug, Default)]
+pub(crate) struct Configured {
+    hosts: Vec<String>,
+}
+
+impl Configured {
+    /// Notes the registry keys of the `auths` object on `cleaned` and returns them.
+    pub(crate) fn saw(&mut self, cleaned: &str) -> Vec<String> {
+        let keys = auth_keys(cleaned);
+        for k in &keys {
+            if self.hosts.len() < MAX_HOSTS && !self.hosts.contains(k) {
+                self.hosts.push(k.clone());
+            }
+        }
+        keys
+    }
+
+    /// True when a configuration was written and none of its keys is the registry of
+    /// `reference` (`registry.example.com/team/app:1`; a name without a host is Docker Hub's).
+    pub(crate) fn elsewhere(&self, reference: &str) -> bool {
+        !self.hosts.is_empty() && !self.hosts.iter().any(|h| *h == registry_of(reference))
+    }
+}
+
+/// Credential helpers that make the credential themselves from a cloud login, rather than
+/// return one a `docker login` stored: the Amazon ECR helper, gcloud's and the GCR helper,
+/// ACR's from the environment.
+const GENERATING_HELPERS: &[&str] = &["ecr-login", "gcloud", "gcr", "acr-env"];
+
+/// True when `line` sets a docker configuration's credential helper (`"credsStore":
+/// "ecr-login"`, `"credHelpers": {"gcr.io": "gcloud"}`) to one that makes the credential
+/// itself.
+pub(crate) fn names_generating_helper(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let Some(at) = lower
+        .find("\"credsstore\"")
+        .or_else(|| lower.find("\"credhelpers\""))
+    else {
+        return false;
+    };
+    lower[at..]
+        .split(['"', '\'', ' ', ':', ',', '{', '}'])
+        .any(|word| GENERATING_HELPERS.contains(&word))
+}
+
+/// The registry keys of an `auths` object on `line`: every key whose value is an object
+/// (`"HOST": {`), by the registry it names (`https://index.docker.io/v1/` is `docker.io`).
+fn auth_keys(line: &str) -> Vec<String> {
+    let lower = line.to_ascii_lowercase();
+    let Some(at) = lower.find("auths") else {
+        return Vec::new();
+    };
+    let rest = &lower[at + "auths".len()..];
+    let mut keys = Vec::new();
+    for (i, _) in rest.match_indices(':') {
+        let value = rest[i + 1..].trim_start_matches([' ', '"', '\'', '\\']);
+        if !value.starts_with('{') {
+            continue;
+        }
+        let before = rest[..i].trim_end_matches([' ', '"', '\'', '\\']);
+        let start = before
+            .rfind(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '_'))
+            })
+            .map_or(0, |p| p + 1);
+        let key = registry_key(&before[start..]);
+        if (key.contains('.') || key.contains(':') || key == "localhost") && !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// A configuration key as the registry it names: no scheme, no path, Docker Hub's names as one.
+fn registry_key(key: &str) -> String {
+    let key = key
+        .strip_prefix("https://")
+        .or_else(|| key.strip_prefix("http://"))
+        .unwrap_or(key);
+    let host = key.split('/').next().unwrap_or_default();
+    if HUB.contains(&host) {
+        "docker.io".to_owned()
+    } else {
+        host.to_owned()
+    }
+}
+
+/// The registry of an image reference: its first component when that is a host (a dot, a
+/// port or `localhost`), else Docker Hub.
+fn registry_of(reference: &str) -> String {
+    let lower = reference.to_ascii_lowercase();
+    match lower.split_once('/') {
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+            registry_key(first)
+        }
+        _ => "docker.io".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_registries_of_a_written_configuration() {
+        assert_eq!(
+            auth_keys("+ echo '{auths:{index.docker.io:{auth:****}}}'"),
+            vec!["docker.io"]
+        );
+        assert_eq!(
+            auth_keys(
+                r#"echo '{"auths":{"registry.example.com:5000":{"auth":"eHl6"},"https://index.docker.io/v1/":{"auth":"eHl6"}}}' > /kaniko/.docker/config.json"#
+            ),
+            vec!["registry.example.com:5000", "docker.io"]
+        );
+        assert!(auth_keys("echo '{\"auths\":{}}'").is_empty());
+        assert!(auth_keys("no configuration here").is_empty());
+    }
+
+    #[test]
+    fn tells_helpers_that_make_the_credential_from_stores() {
+        assert!(names_generating_helper(r#"  "credsStore": "ecr-login","#));
+        assert!(names_generating_helper(
+            r#"{"credHelpers":{"gcr.io":"gcloud"}}"#
+        ));
+        assert!(!names_generating_helper(r#"  "credsStore": "desktop","#));
+        assert!(!names_generating_helper(r#"  "credsStore": "osxkeychain""#));
+        assert!(!names_generating_helper("ecr-login"));
+    }
+
+    #[test]
+    fn a_push_elsewhere_is_told_from_one_to_a_configured_registry() {
+        let mut c = Configured::default();
+        assert!(!c.elsewhere("registry.example.com/team/app:1"));
+        c.saw("+ echo '{auths:{index.docker.io:{auth:****}}}'");
+        assert!(c.elsewhere("registry.example.com/team/app:1"));
+        assert!(!c.elsewhere("team/app:1"));
+        assert!(!c.elsewhere("docker.io/team/app:1"));
+        c.saw(r#"{"auths":{"registry.example.com":{"auth":"eHl6"}}}"#);
+        assert!(!c.elsewhere("registry.example.com/team/app:1"));
+    }
+}
