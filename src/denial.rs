@@ -503,7 +503,7 @@ mod tests {
             (Push, 418, None, None, Some(ClassicPat), None, true, Some(CauseId::RegistryAnswerInvalid)),
             (Login, 401, Some(&hub_sso), None, Some(Unknown), None, false, Some(CauseId::SsoNotAuthorized)),
             (Pull, 403, Some(&ecr_expired), None, Some(Unknown), None, false, Some(CauseId::TokenExpired)),
-            (Push, 403, Some(&create_install), None, Some(Installation), None, true, Some(CauseId::WorkflowMissingPackagesWrite)),
+            (Push, 403, Some(&create_install), None, Some(Installation), None, true, Some(CauseId::PackageCreationRestricted)),
         ];
         for (
             i,

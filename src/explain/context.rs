@@ -263,6 +263,11 @@ impl Tracker {
                     self.signals.insert(Signal::PullRequest);
                 }
             }
+            Trigger::ForkFlag => {
+                if event::fork_flag(cleaned) {
+                    self.signals.insert(Signal::PullRequest);
+                }
+            }
             Trigger::PullRequestTag => {
                 if event::pull_request_tag(raw, end) {
                     self.pull_request_tag = true;
@@ -346,9 +351,10 @@ impl Tracker {
                 self.last_op = Some((Op::Push, line_no));
             }
             Trigger::LocalImageMissing => self.last_local_missing = Some(line_no),
-            // A full progress bar is an upload only on a push's line (`Pushing [====>]`), not
-            // a pull's (`Downloading`, `Extracting`).
-            Trigger::LayerUploaded if !cleaned.to_ascii_lowercase().contains(": push") => {}
+            // A full progress bar is an upload only on a push's line (`Pushing [====>]`, with
+            // its layer's id or, as a page that dropped the id shows it, without), not a
+            // pull's (`Downloading`, `Extracting`).
+            Trigger::LayerUploaded if !pushes_layer(cleaned) => {}
             Trigger::LayerUploaded => {
                 self.last_uploaded = Some(line_no);
                 self.last_context = Some(line_no);
@@ -538,9 +544,14 @@ impl Tracker {
         if self.tried_hosts.len() > 1 {
             s.insert(Signal::SearchRegistries);
         }
-        // A `pr-N` tag is docker/metadata-action's for a pull request only in an Actions log;
-        // elsewhere it is a name someone chose.
-        if self.pull_request_tag && s.contains(Signal::LogActions) {
+        // A `pr-N` tag is docker/metadata-action's for a pull request in an Actions log, and
+        // in an excerpt that shows no kind of log (a failed push's lines alone, which name
+        // the Actions-only causes anyway); in a local shell's or another CI system's log it
+        // is a name someone chose.
+        if self.pull_request_tag
+            && (s.contains(Signal::LogActions)
+                || !(s.contains(Signal::LogLocal) || s.contains(Signal::LogOtherCi)))
+        {
             s.insert(Signal::PullRequest);
         }
         // The runner prints every granted permission; a block without a `Packages:` line

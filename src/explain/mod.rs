@@ -600,8 +600,8 @@ fn per_cause(explanations: Vec<Explanation>) -> Vec<Explanation> {
 /// `hints` add what the caller knows: the token kind (`github_pat_` makes `does not match
 /// expected scopes` a fine-grained token problem), the host, and whether the credential
 /// was stored. `installation not allowed to Create organization package` names
-/// `workflow-missing-packages-write` first unless `hints.signals` holds
-/// [`Signal::PackagesWrite`] (then `package-creation-restricted`). `denied: denied` names
+/// `package-creation-restricted` first unless `hints.signals` holds [`Signal::PackagesRead`]
+/// or [`Signal::PackagesNone`] (then `workflow-missing-packages-write`). `denied: denied` names
 /// `stale-credentials` for stored credentials and `token-invalid` for a given token. A raw
 /// JSON error body is read as `code: message` lines, the way clients print it.
 pub fn classify(message: &str, hints: &Hints) -> Option<Classification> {

@@ -29,11 +29,19 @@ const BLOB_CHECKS: &[&str] = &[
 ];
 
 /// The signals of a refused request's message: `read-request` when the request it names is a
-/// read of a blob or a manifest (`HEAD`/`GET .../blobs/...`, `.../manifests/...`).
+/// read of a blob or a manifest (`HEAD`/`GET .../blobs/...`, `.../manifests/...`);
+/// `package-create` when the registry refused to create the package the push would have
+/// created (ghcr.io's `installation not allowed to Create organization package`).
 pub(crate) fn signals(message: &str) -> Signals {
     let mut s = Signals::default();
     if is_read(message) {
         s.insert(Signal::ReadRequest);
+    }
+    if message
+        .to_ascii_lowercase()
+        .contains("not allowed to create organization package")
+    {
+        s.insert(Signal::PackageCreate);
     }
     s
 }
@@ -138,6 +146,21 @@ mod tests {
         assert!(!read(
             "failed to push ghcr.io/o/app:1: unexpected status: 403 Forbidden"
         ));
+    }
+
+    #[test]
+    fn a_refused_creation_is_named() {
+        let create = |m: &str| signals(m).contains(Signal::PackageCreate);
+        assert!(create(
+            "denied: installation not allowed to Create organization package"
+        ));
+        assert!(create(
+            "POST https://ghcr.io/v2/o/app/blobs/uploads/: DENIED: permission_denied: installation not allowed to Create organization package"
+        ));
+        assert!(!create(
+            "denied: installation not allowed to Write organization package"
+        ));
+        assert!(!create("denied: permission_denied: create_package"));
     }
 
     #[test]

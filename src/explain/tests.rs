@@ -54,7 +54,7 @@ fn classify_maps_live_answers_like_explain() {
     let create = "installation not allowed to Create organization package";
     assert_eq!(
         classify(create, &plain).map(|c| c.cause).as_deref(),
-        Some("workflow-missing-packages-write")
+        Some("package-creation-restricted")
     );
     let with_write = Hints {
         signals: vec![Signal::PackagesWrite],
@@ -63,6 +63,14 @@ fn classify_maps_live_answers_like_explain() {
     assert_eq!(
         classify(create, &with_write).map(|c| c.cause).as_deref(),
         Some("package-creation-restricted")
+    );
+    let with_read = Hints {
+        signals: vec![Signal::PackagesRead],
+        ..Hints::default()
+    };
+    assert_eq!(
+        classify(create, &with_read).map(|c| c.cause).as_deref(),
+        Some("workflow-missing-packages-write")
     );
     let stored = Hints {
         token_kind: Some(TokenKind::ClassicPat),

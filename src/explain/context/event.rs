@@ -33,14 +33,33 @@ pub(crate) fn checkout_of_merge_commit(cleaned: &str) -> bool {
 }
 
 /// True when the `:pr-` found at `raw[..end]` starts an image tag `pr-N`: digits follow and
-/// end the tag (a quote, a space, a comma, a bracket or the line's end after them).
+/// end the tag (a quote, a space, a comma, a bracket or the line's end after them, or the
+/// colon a client puts between the reference and its error, `failed to push REF:pr-30: ...`).
 pub(crate) fn pull_request_tag(raw: &[u8], end: usize) -> bool {
     let rest = raw.get(end..).unwrap_or_default();
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    digits > 0
-        && rest
-            .get(digits)
+    let ends_tag = |i: usize| {
+        rest.get(i)
             .is_none_or(|b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b',' | b']' | b'\r' | b'\n'))
+    };
+    digits > 0 && (ends_tag(digits) || (rest.get(digits) == Some(&b':') && ends_tag(digits + 1)))
+}
+
+/// True when `cleaned` is a variable whose name says fork set to true, alone on its line, as
+/// the runner prints a step's `env:` (`IS_FORK: true`, `PR_FROM_FORK: true`) or a shell prints
+/// its environment (`IS_FORK=true`): a workflow computes such a flag from
+/// `github.event.pull_request.head.repo.fork` to skip what a fork's run may not do. The name
+/// is an environment variable's (upper case, digits and `_`).
+pub(crate) fn fork_flag(cleaned: &str) -> bool {
+    let line = cleaned.trim();
+    let Some((name, value)) = line.split_once(": ").or_else(|| line.split_once('=')) else {
+        return false;
+    };
+    value.trim() == "true"
+        && name.contains("FORK")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 #[cfg(test)]
@@ -78,6 +97,20 @@ mod tests {
     }
 
     #[test]
+    fn a_fork_flag_is_a_variable_set_to_true() {
+        assert!(fork_flag("IS_FORK: true"));
+        assert!(fork_flag("    PR_FROM_FORK: true"));
+        assert!(fork_flag("IS_FORK=true"));
+        assert!(!fork_flag("IS_FORK: false"));
+        assert!(!fork_flag("IS_FORK: "));
+        assert!(!fork_flag("is_fork: true"));
+        assert!(!fork_flag(
+            "if: github.event.pull_request.head.repo.fork: true"
+        ));
+        assert!(!fork_flag("NO_FORK_CHECK: true, then IS_FORK: true"));
+    }
+
+    #[test]
     fn a_pull_request_tag_is_digits_to_its_end() {
         let tag = |s: &str| {
             let i = s.find(":pr-").expect("the case holds a tag") + ":pr-".len();
@@ -87,6 +120,11 @@ mod tests {
         assert!(tag("ghcr.io/octo/app:pr-42 "));
         assert!(tag("\"ghcr.io/octo/app:pr-42\","));
         assert!(tag("#12 naming to ghcr.io/octo/app:pr-7 done"));
+        assert!(tag(
+            "failed to push ghcr.io/octo/app:pr-30: unexpected status"
+        ));
+        assert!(tag("failed to push ghcr.io/octo/app:pr-30:"));
+        assert!(!tag("ghcr.io/octo/app:pr-30:amd64"));
         assert!(!tag("ghcr.io/octo/app:pr-42-amd64"));
         assert!(!tag("ghcr.io/octo/app:pr-latest"));
         assert!(!tag("ghcr.io/octo/app:pr-"));

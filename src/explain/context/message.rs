@@ -227,3 +227,11 @@ pub(super) fn takes_credentials_from_variables(line: &str) -> bool {
         .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'{' || w[1] == b'_'));
     variable || line.contains("echo \"\" |") || line.contains("echo '' |")
 }
+
+/// True when `line` is a push's progress line (`3b1f0d5c7e9a: Pushing [====>]`, or `Pushing
+/// [====>]` at its start, as a page that dropped the layer's id shows it), not a pull's
+/// (`Downloading`, `Extracting`).
+pub(super) fn pushes_layer(line: &str) -> bool {
+    let lower = line.trim_start().to_ascii_lowercase();
+    lower.contains(": push") || lower.starts_with("pushing [")
+}

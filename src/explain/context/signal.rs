@@ -157,11 +157,15 @@ pub enum Signal {
     /// credential itself from a cloud login (`"credsStore": "ecr-login"`, `gcloud`, `gcr`,
     /// `acr-env`): a request sent without one is that helper failing, not a missing login.
     HelperConfigured,
+    /// The refused push would have created the package (ghcr.io's `installation not allowed
+    /// to Create organization package`): the package does not exist yet, and the refusal is
+    /// of its creation, which an organisation's package creation policy governs.
+    PackageCreate,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 56] = [
+    pub const ALL: [Signal; 57] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -218,6 +222,7 @@ impl Signal {
         Signal::PushOnePartName,
         Signal::LoggedOut,
         Signal::HelperConfigured,
+        Signal::PackageCreate,
     ];
 
     /// The stable kebab-case name.
@@ -279,6 +284,7 @@ impl Signal {
             Signal::PushOnePartName => "push-one-part-name",
             Signal::LoggedOut => "logged-out",
             Signal::HelperConfigured => "helper-configured",
+            Signal::PackageCreate => "package-create",
         }
     }
 

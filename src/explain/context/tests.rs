@@ -477,3 +477,41 @@ fn a_logout_names_the_registry_whose_credential_it_removed() {
     // A registry of no known family is none of these.
     assert_eq!(logout_host("$ podman logout registry.example.com"), None);
 }
+
+#[test]
+fn a_full_progress_bar_is_an_upload_only_on_a_push() {
+    for (line, uploaded) in [
+        (
+            "3b1f0d5c7e9a: Pushing [==================================================>]  3.9GB",
+            true,
+        ),
+        (
+            "Pushing [==================================================>]  13.99GB",
+            true,
+        ),
+        (
+            "3b1f0d5c7e9a: Downloading [==================================================>]  3.9GB",
+            false,
+        ),
+        (
+            "Extracting [==================================================>]  3.9GB",
+            false,
+        ),
+    ] {
+        let mut t = Tracker::default();
+        t.trigger(Trigger::LayerUploaded, 3, line.as_bytes(), 0, 0, line);
+        assert_eq!(t.upload_accepted_before(5), uploaded, "{line}");
+    }
+}
+
+#[test]
+fn a_fork_flag_marks_a_pull_request() {
+    let mut t = Tracker::default();
+    let line = "  IS_FORK: true";
+    t.trigger(Trigger::ForkFlag, 2, line.as_bytes(), 5, 15, line);
+    assert!(t.global().contains(Signal::PullRequest));
+    let mut t = Tracker::default();
+    let line = "  IS_FORK: false";
+    t.trigger(Trigger::ForkFlag, 2, line.as_bytes(), 5, 15, line);
+    assert!(!t.global().contains(Signal::PullRequest));
+}

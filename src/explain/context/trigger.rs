@@ -11,6 +11,8 @@ pub(crate) enum Trigger {
     CheckoutHead,
     /// An image tag `pr-N` (docker/metadata-action's tag for a pull request).
     PullRequestTag,
+    /// A variable whose name says fork, set to true (`IS_FORK: true` in a step's `env:`).
+    ForkFlag,
     FineGrainedPat,
     ClassicPat,
     OauthToken,
@@ -99,6 +101,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("remotes/pull/", Trigger::PullRequest),
     ("head is now at ", Trigger::CheckoutHead),
     (":pr-", Trigger::PullRequestTag),
+    ("fork: true", Trigger::ForkFlag),
+    ("fork=true", Trigger::ForkFlag),
     ("dependabot[bot]", Trigger::Dependabot),
     ("refs/heads/dependabot/", Trigger::Dependabot),
     ("github_actor=dependabot", Trigger::Dependabot),
