@@ -74,13 +74,19 @@ fn auth_keys(line: &str) -> Vec<String> {
             continue;
         }
         let before = rest[..i].trim_end_matches([' ', '"', '\'', '\\']);
+        // The key's first byte: just past the last character that cannot be in a host
+        // (whatever its width: a log line can hold any text).
         let start = before
-            .rfind(|c: char| {
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| {
                 !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '_'))
             })
-            .map_or(0, |p| p + 1);
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let key = registry_key(&before[start..]);
-        if (key.contains('.') || key.contains(':') || key == "localhost") && !keys.contains(&key) {
+        let host_like = key.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && (key.contains('.') || key.contains(':') || key == "localhost");
+        if host_like && !keys.contains(&key) {
             keys.push(key);
         }
     }
@@ -130,6 +136,11 @@ mod tests {
             vec!["registry.example.com:5000", "docker.io"]
         );
         assert!(auth_keys("echo '{\"auths\":{}}'").is_empty());
+        // A key with a character wider than a byte is cut at that character, never inside
+        // it, and what is left is no host.
+        assert!(auth_keys(r#"echo '{"auths":{"regé:5000":{"auth":"eHl6"}}}'"#).is_empty());
+        assert!(auth_keys(r#"echo {"auths":{"é":{"auth":"x"}}}"#).is_empty());
+        assert!(auth_keys(r#"{"auths":{"仓库.example.com":{"auth":"x"}}}"#).is_empty());
         assert!(auth_keys("no configuration here").is_empty());
     }
 

@@ -1,9 +1,47 @@
-//! Properties of the log scanner over generated logs: arbitrary lines never panic and keep
-//! line numbers inside the log, and one error repeated N times is one finding counted N
-//! times.
+//! Properties of the log scanner over generated logs: arbitrary lines, and the catalog's own
+//! cases with characters wider than a byte put anywhere in them, never panic and keep line
+//! numbers inside the log; one error repeated N times is one finding counted N times.
+
+use std::sync::OnceLock;
 
 use ghcr_doctor::explain;
 use proptest::prelude::*;
+
+use crate::support::root;
+
+/// Characters of more than one byte that logs hold: accented and CJK text (a Chinese-locale
+/// path or message), a no-break space, a zero-width space, an emoji.
+const WIDE: [&str; 6] = ["é", "ß", "仓库", "\u{a0}", "\u{200b}", "😀"];
+
+/// The lines of the catalog's own cases (`tests/data/explain/<cause>/*.log`): between them
+/// they hold every literal, trigger and pattern the scanner reads.
+fn case_lines() -> &'static [String] {
+    static LINES: OnceLock<Vec<String>> = OnceLock::new();
+    LINES.get_or_init(|| {
+        let mut lines = Vec::new();
+        let dir = root().join("tests/data/explain");
+        for cause in std::fs::read_dir(&dir).expect("tests/data/explain") {
+            let cause = cause.expect("directory entry").path();
+            if !cause.is_dir() || cause.ends_with("real") || cause.ends_with("wordings") {
+                continue;
+            }
+            for case in std::fs::read_dir(&cause).expect("a cause's cases") {
+                let case = case.expect("directory entry").path();
+                if case.extension().is_some_and(|e| e == "log") {
+                    let text = std::fs::read(&case).expect("a case's log");
+                    lines.extend(
+                        String::from_utf8_lossy(&text)
+                            .lines()
+                            .filter(|l| !l.trim().is_empty())
+                            .map(str::to_owned),
+                    );
+                }
+            }
+        }
+        assert!(lines.len() > 1000, "only {} case lines", lines.len());
+        lines
+    })
+}
 
 /// Registry errors as the tools print them, each explained by the catalog.
 const ERRORS: [&str; 4] = [
@@ -27,6 +65,40 @@ proptest! {
         for e in &scan.explanations {
             prop_assert!(e.line >= 1 && e.line <= scan.stats.lines);
             prop_assert!(e.count >= e.lines.len());
+        }
+        let _ = explain::report(&scan, None);
+    }
+
+    /// The catalog's own case lines with wide characters put at any character boundary (in a
+    /// host, a key, before a colon or a quote) are scanned without a panic: every reader cuts a
+    /// line only where a character starts.
+    #[test]
+    fn wide_characters_anywhere_never_panic(
+        picks in proptest::collection::vec(
+            (
+                any::<proptest::sample::Index>(),
+                proptest::collection::vec(
+                    (any::<proptest::sample::Index>(), proptest::sample::select(&WIDE[..])),
+                    1..5,
+                ),
+            ),
+            1..80,
+        )
+    ) {
+        let lines = case_lines();
+        let mut log = String::new();
+        for (line, inserts) in picks {
+            let mut l = lines[line.index(lines.len())].clone();
+            for (at, wide) in inserts {
+                let starts: Vec<usize> = l.char_indices().map(|(i, _)| i).chain([l.len()]).collect();
+                l.insert_str(starts[at.index(starts.len())], wide);
+            }
+            log.push_str(&l);
+            log.push('\n');
+        }
+        let scan = explain::scan(log.as_bytes()).expect("reading from memory");
+        for e in &scan.explanations {
+            prop_assert!(e.line >= 1 && e.line <= scan.stats.lines);
         }
         let _ = explain::report(&scan, None);
     }
