@@ -69,7 +69,8 @@ fn real_registry() -> (Registry, TokenServer) {
 
 /// Runs `check` with `token` in GHCR_TOKEN, `ghcr.io` served at `registry`, GitHub's API at
 /// `api`, in an empty working directory (no git remote), so the repository comes from the
-/// image (`acme/app`).
+/// image (`acme/app`). Each request may take 30 s: the fakes answer at once, and a machine
+/// running the whole suite under heavy load must not turn a slow answer into a skipped check.
 fn run(registry: &str, api: &str, token: &str, args: &[&str]) -> Output {
     let home = tempfile::tempdir().expect("home");
     ghcr_doctor(home.path())
@@ -80,7 +81,7 @@ fn run(registry: &str, api: &str, token: &str, args: &[&str]) -> Output {
         )
         .env("GHCR_TOKEN", token)
         .env("GHCR_USERNAME", gh::LOGIN)
-        .args(["check", "--github-api-url", api, "--timeout", "5"])
+        .args(["check", "--github-api-url", api, "--timeout", "30"])
         .args(args)
         .output()
         .expect("run ghcr-doctor")
