@@ -2,16 +2,11 @@
 //! /kaniko/.docker/config.json`, as kaniko jobs and CI scripts do): the registries it holds a
 //! credential for. Only the registry keys are read, never the values.
 
+use crate::host::Host;
+use crate::reference::Reference;
+
 /// At most this many registries are remembered.
 const MAX_HOSTS: usize = 16;
-
-/// Docker Hub's names, as configuration keys and image references spell them.
-const HUB: &[&str] = &[
-    "docker.io",
-    "index.docker.io",
-    "registry-1.docker.io",
-    "registry.hub.docker.com",
-];
 
 /// The registries the configurations written in the log hold a credential for.
 #[derive(Debug, Default)]
@@ -34,7 +29,7 @@ impl Configured {
     /// True when a configuration was written and none of its keys is the registry of
     /// `reference` (`registry.example.com/team/app:1`; a name without a host is Docker Hub's).
     pub(crate) fn elsewhere(&self, reference: &str) -> bool {
-        !self.hosts.is_empty() && !self.hosts.iter().any(|h| *h == registry_of(reference))
+        !self.hosts.is_empty() && registry_of(reference).is_some_and(|r| !self.hosts.contains(&r))
     }
 }
 
@@ -93,30 +88,18 @@ fn auth_keys(line: &str) -> Vec<String> {
     keys
 }
 
-/// A configuration key as the registry it names: no scheme, no path, Docker Hub's names as one.
+/// A configuration key as the registry it names, in the one host model: no scheme, no path,
+/// an alias as its registry's name (`https://index.docker.io/v1/` is `docker.io`).
 fn registry_key(key: &str) -> String {
-    let key = key
-        .strip_prefix("https://")
-        .or_else(|| key.strip_prefix("http://"))
-        .unwrap_or(key);
-    let host = key.split('/').next().unwrap_or_default();
-    if HUB.contains(&host) {
-        "docker.io".to_owned()
-    } else {
-        host.to_owned()
-    }
+    Host::parse(key).name().to_owned()
 }
 
-/// The registry of an image reference: its first component when that is a host (a dot, a
-/// port or `localhost`), else Docker Hub.
-fn registry_of(reference: &str) -> String {
-    let lower = reference.to_ascii_lowercase();
-    match lower.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
-            registry_key(first)
-        }
-        _ => "docker.io".to_owned(),
-    }
+/// The registry of an image reference, as docker normalises it (a name without a host is
+/// Docker Hub's); a reference that does not parse names no registry a key could match.
+fn registry_of(reference: &str) -> Option<String> {
+    Reference::parse_named(reference)
+        .ok()
+        .map(|r| r.host().name().to_owned())
 }
 
 #[cfg(test)]
