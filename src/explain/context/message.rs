@@ -152,18 +152,9 @@ fn pushes_one_part_name(lower: &str) -> bool {
             .next()
             .unwrap_or_default()
             .trim_end_matches([':', ',', ';']);
-        let Some((name, tag)) = token.split_once(':').or_else(|| token.split_once('@')) else {
-            return false;
-        };
-        let name_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-        let tag_ok = !tag.is_empty()
-            && tag
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-:".contains(&b));
-        name_ok && tag_ok && !token.contains('/')
+        !token.contains('/')
+            && token.contains([':', '@'])
+            && crate::reference::Reference::parse_named(token).is_ok()
     })
 }
 
