@@ -411,6 +411,7 @@ impl Tracker {
                 }
             }
             Trigger::PackagesHost => {}
+            Trigger::ContainerUpdate => self.signals.insert(Signal::UpdatePull),
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
             // terminal wrapped onto it, so the pull stays one line before it.

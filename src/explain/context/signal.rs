@@ -161,11 +161,15 @@ pub enum Signal {
     /// to Create organization package`): the package does not exist yet, and the refusal is
     /// of its creation, which an organisation's package creation policy governs.
     PackageCreate,
+    /// The pull updates a running container (watchtower's `Unable to update container /NAME`):
+    /// the image existed when the container was created, and the tool sends only the
+    /// credential of its own configuration, so a refusal is a credential it did not have.
+    UpdatePull,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 57] = [
+    pub const ALL: [Signal; 58] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -223,6 +227,7 @@ impl Signal {
         Signal::LoggedOut,
         Signal::HelperConfigured,
         Signal::PackageCreate,
+        Signal::UpdatePull,
     ];
 
     /// The stable kebab-case name.
@@ -285,6 +290,7 @@ impl Signal {
             Signal::LoggedOut => "logged-out",
             Signal::HelperConfigured => "helper-configured",
             Signal::PackageCreate => "package-create",
+            Signal::UpdatePull => "update-pull",
         }
     }
 

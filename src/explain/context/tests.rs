@@ -515,3 +515,22 @@ fn a_fork_flag_marks_a_pull_request() {
     t.trigger(Trigger::ForkFlag, 2, line.as_bytes(), 5, 15, line);
     assert!(!t.global().contains(Signal::PullRequest));
 }
+
+#[test]
+fn an_updater_and_the_kubelet_journal_say_who_pulls() {
+    let lit = |needle: &str| {
+        TRIGGERS
+            .iter()
+            .find(|(l, _)| *l == needle)
+            .map(|(_, t)| *t)
+            .expect("trigger literal")
+    };
+    let mut t = Tracker::default();
+    t.trigger(lit("unable to update container "), 3, b"", 0, 0, "");
+    assert!(t.global().contains(Signal::UpdatePull));
+    assert!(!t.global().contains(Signal::ClusterPull));
+    let mut t = Tracker::default();
+    t.trigger(lit("kuberuntime_image.go"), 2, b"", 0, 0, "");
+    assert!(t.global().contains(Signal::ClusterPull));
+    assert!(!t.global().contains(Signal::UpdatePull));
+}

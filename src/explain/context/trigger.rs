@@ -86,6 +86,9 @@ pub(crate) enum Trigger {
     ConfigAuths,
     /// A docker configuration's credential helper (`"credsStore": "ecr-login"`).
     HelperConfig,
+    /// A tool that pulls the image of a running container to update it (watchtower's `Unable
+    /// to update container /NAME`): the image existed when the container was created.
+    ContainerUpdate,
 }
 
 /// Literals (lowercase) that announce context.
@@ -312,4 +315,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("\"credsstore\"", Trigger::HelperConfig),
     ("\"credhelpers\"", Trigger::HelperConfig),
     (".pkg.github.com", Trigger::PackagesHost),
+    ("unable to update container ", Trigger::ContainerUpdate),
+    // The kubelet's own log of a failed pull (klog's source file, `kuberuntime_image.go:50]
+    // Pull image "HOST/NAME:TAG" failed: ...`), as a node's journal shows it.
+    ("kuberuntime_image.go", Trigger::ClusterPull),
 ];
