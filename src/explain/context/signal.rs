@@ -161,11 +161,19 @@ pub enum Signal {
     /// to Create organization package`): the package does not exist yet, and the refusal is
     /// of its creation, which an organisation's package creation policy governs.
     PackageCreate,
+    /// The push command just before the error names a destination with capitals in its
+    /// repository path (`helm push CHART oci://ghcr.io/Acme-Org/charts`): clients that do not
+    /// say why they refuse a reference refuse that one.
+    UppercaseDestination,
+    /// The refused request read a manifest or tag list of a Docker Hub `library/` repository
+    /// (`GET https://index.docker.io/v2/library/NAME/manifests/TAG: UNAUTHORIZED`): every
+    /// official image is public, so the name is one Docker Hub does not hold.
+    HubOfficialRead,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 57] = [
+    pub const ALL: [Signal; 59] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -223,6 +231,8 @@ impl Signal {
         Signal::LoggedOut,
         Signal::HelperConfigured,
         Signal::PackageCreate,
+        Signal::UppercaseDestination,
+        Signal::HubOfficialRead,
     ];
 
     /// The stable kebab-case name.
@@ -285,6 +295,8 @@ impl Signal {
             Signal::LoggedOut => "logged-out",
             Signal::HelperConfigured => "helper-configured",
             Signal::PackageCreate => "package-create",
+            Signal::UppercaseDestination => "uppercase-destination",
+            Signal::HubOfficialRead => "hub-official-read",
         }
     }
 
