@@ -63,6 +63,11 @@ pub(crate) struct Aim {
 }
 
 impl Aim {
+    /// The last push target the log named.
+    pub(crate) fn push_target(&self) -> Option<&str> {
+        self.push.as_ref().map(|(_, r)| r.as_str())
+    }
+
     /// Notes a line that shows a push under way or its target.
     pub(crate) fn saw_push(&mut self, line_no: usize, cleaned: &str) {
         if let Some(r) = push_reference(cleaned) {
@@ -171,6 +176,9 @@ impl Aim {
         if reference.as_deref().is_some_and(one_part_on_own_registry) {
             s.insert(Signal::PushOnePartName);
         }
+        if read_repository(text).is_some_and(|r| one_part_on_own_registry(&r)) {
+            s.insert(Signal::PullOnePartName);
+        }
         if self.hub_login_not_registry && !self.hub_login_registry {
             s.insert(Signal::LoginNotRegistryHost);
         }
@@ -259,6 +267,24 @@ pub(crate) fn one_part_on_own_registry(reference: &str) -> bool {
         && !name.contains('/')
         && Host::detect(host).is_none()
         && !host.ends_with("docker.com")
+}
+
+/// The repository a message's request reads, as `HOST/NAME`
+/// (`Get https://registry.example.com/v2/app/manifests/latest` → `registry.example.com/app`):
+/// a manifest or a blob fetched by digest.
+pub(crate) fn read_repository(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices("://").find_map(|(i, _)| {
+        let url = lower[i + 3..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .next()?;
+        let (host, path) = url.split_once("/v2/")?;
+        let name = ["/manifests/", "/blobs/sha256:"]
+            .iter()
+            .find_map(|k| path.find(k).map(|j| &path[..j]))?;
+        (!host.contains('/') && !name.is_empty() && name.len() <= MAX_NAME)
+            .then(|| format!("{host}/{name}"))
+    })
 }
 
 /// The Docker Hub namespace of `reference` (`kufu-ai/gocat:latest` → `kufu-ai`,
@@ -710,6 +736,26 @@ mod tests {
         ));
         assert!(!helm_push_tagged("helm push chart.tgz oci://ghcr.io/o"));
         assert!(!helm_push_tagged("helm pull oci://ghcr.io/o/app:1.0"));
+    }
+
+    #[test]
+    fn reads_the_repository_a_request_reads() {
+        let harbor = "Error response from daemon: Get https://harbor.example.com/v2/app/manifests/latest: received unexpected HTTP status: 500 Internal Server Error";
+        assert_eq!(
+            read_repository(harbor).as_deref(),
+            Some("harbor.example.com/app")
+        );
+        assert!(one_part_on_own_registry(
+            &read_repository(harbor).unwrap_or_default()
+        ));
+        let project = r#"Head "https://harbor.example.com/v2/team/app/manifests/1": 500"#;
+        assert!(!one_part_on_own_registry(
+            &read_repository(project).unwrap_or_default()
+        ));
+        assert_eq!(
+            read_repository("POST https://harbor.example.com/v2/app/blobs/uploads/: 500"),
+            None
+        );
     }
 
     #[test]

@@ -169,11 +169,19 @@ pub enum Signal {
     /// (`GET https://index.docker.io/v2/library/NAME/manifests/TAG: UNAUTHORIZED`): every
     /// official image is public, so the name is one Docker Hub does not hold.
     HubOfficialRead,
+    /// The refused request reads a one-part name from a registry of one's own
+    /// (`GET https://registry.example.com/v2/app/manifests/latest`): Harbor keeps every
+    /// repository in a project and answers such a pull `500 Internal Server Error`.
+    PullOnePartName,
+    /// The manifest reported unknown is of a tag the log pushed before
+    /// (`1: digest: sha256:... size: 1363`, then `manifest for HOST/NAME:1 not found`): the
+    /// registry dropped what it had accepted.
+    PushedBefore,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 59] = [
+    pub const ALL: [Signal; 61] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -233,6 +241,8 @@ impl Signal {
         Signal::PackageCreate,
         Signal::UppercaseDestination,
         Signal::HubOfficialRead,
+        Signal::PullOnePartName,
+        Signal::PushedBefore,
     ];
 
     /// The stable kebab-case name.
@@ -297,6 +307,8 @@ impl Signal {
             Signal::PackageCreate => "package-create",
             Signal::UppercaseDestination => "uppercase-destination",
             Signal::HubOfficialRead => "hub-official-read",
+            Signal::PullOnePartName => "pull-one-part-name",
+            Signal::PushedBefore => "pushed-before",
         }
     }
 
