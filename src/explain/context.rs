@@ -12,6 +12,7 @@ mod ecr;
 mod event;
 mod host;
 mod message;
+mod realm;
 mod signal;
 mod trigger;
 
@@ -122,7 +123,13 @@ pub(crate) struct Tracker {
     /// Lines where docker announced a push (`The push refers to repository [...]`), the first
     /// [`MAX_PUSH_ANNOUNCED`].
     push_announced: Vec<usize>,
+    /// The last line that showed the token request to the challenge's realm.
+    last_token_request: Option<usize>,
 }
+
+/// How many lines after the token request's URL (or the `HEAD` whose error shows its HTML
+/// answer) the failure may follow: a page or a terminal breaks Go's nested error there.
+const TOKEN_REQUEST_LINES: usize = 2;
 
 /// At most this many lines about the daemon are remembered.
 const MAX_DAEMON_LINES: usize = 256;
@@ -411,6 +418,11 @@ impl Tracker {
                 }
             }
             Trigger::PackagesHost => {}
+            Trigger::TokenRequest => {
+                if realm::shows_token_request(raw, start, end) {
+                    self.last_token_request = Some(line_no);
+                }
+            }
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
             // terminal wrapped onto it, so the pull stays one line before it.
@@ -608,6 +620,12 @@ impl Tracker {
             .is_some_and(|l| l <= line && line - l <= PUSH_CHECK_LINES)
         {
             s.insert(Signal::PushCheck);
+        }
+        if self
+            .last_token_request
+            .is_some_and(|l| l <= line && line - l <= TOKEN_REQUEST_LINES)
+        {
+            s.insert(Signal::TokenRequest);
         }
         if let Some(h) = host {
             s.insert(h.signal());

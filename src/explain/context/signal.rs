@@ -161,11 +161,15 @@ pub enum Signal {
     /// to Create organization package`): the package does not exist yet, and the refusal is
     /// of its creation, which an organisation's package creation policy governs.
     PackageCreate,
+    /// The failing request is the token request a client makes to the challenge's realm: the
+    /// error follows the realm's URL (`Get "https://HOST/token?scope=...&service=...": ...`),
+    /// or an HTML page answers an HTTPS `HEAD`, which has no body of its own.
+    TokenRequest,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 57] = [
+    pub const ALL: [Signal; 58] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -223,6 +227,7 @@ impl Signal {
         Signal::LoggedOut,
         Signal::HelperConfigured,
         Signal::PackageCreate,
+        Signal::TokenRequest,
     ];
 
     /// The stable kebab-case name.
@@ -285,6 +290,7 @@ impl Signal {
             Signal::LoggedOut => "logged-out",
             Signal::HelperConfigured => "helper-configured",
             Signal::PackageCreate => "package-create",
+            Signal::TokenRequest => "token-request",
         }
     }
 

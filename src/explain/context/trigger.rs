@@ -86,6 +86,9 @@ pub(crate) enum Trigger {
     ConfigAuths,
     /// A docker configuration's credential helper (`"credsStore": "ecr-login"`).
     HelperConfig,
+    /// A token request to the challenge's realm (`?scope=`, `&service=`, `?account=` in a
+    /// URL), or an HTML page in the error of a `HEAD` (`: unknown: <html>`).
+    TokenRequest,
 }
 
 /// Literals (lowercase) that announce context.
@@ -312,4 +315,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("\"credsstore\"", Trigger::HelperConfig),
     ("\"credhelpers\"", Trigger::HelperConfig),
     (".pkg.github.com", Trigger::PackagesHost),
+    ("?scope=", Trigger::TokenRequest),
+    ("&scope=", Trigger::TokenRequest),
+    ("?service=", Trigger::TokenRequest),
+    ("&service=", Trigger::TokenRequest),
+    ("?account=", Trigger::TokenRequest),
+    (": unknown: <html", Trigger::TokenRequest),
+    (": unknown: <!doctype html", Trigger::TokenRequest),
 ];
