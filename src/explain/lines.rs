@@ -163,6 +163,13 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
     lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
 
+/// True when the line requests a classic chart repository's index or archive by its URL (`failed
+/// to fetch https://charts.example.com/index.yaml :`), whose status helm may print on the next
+/// line.
+pub(super) fn requests_chart_repository(line: &str) -> bool {
+    memchr::memmem::find(line.as_bytes(), b"://").is_some() && is_chart_repository(line)
+}
+
 /// True when the bytes `start..end` of `line` are a `/v2/` that is not the distribution API:
 /// right after `/api` (NuGet's `/api/v2/FindPackagesById()`, a package feed's or a service's
 /// REST API), or a URL path that goes on with no distribution route (`https://api.acme.example

@@ -310,7 +310,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if trivy_failures.len() < trivy::MAX_FAILURES && trivy::is_repository_failure(&cleaned) {
             trivy_failures.push(no);
         }
-        if requests_non_registry_host(&cleaned) {
+        // A classic chart repository's index or archive is no registry either; helm prints
+        // its status on the next line when the line breaks after the URL.
+        if requests_non_registry_host(&cleaned) || lines::requests_chart_repository(&cleaned) {
             non_registry_request = Some(no);
         }
         for (trigger, start, end) in &hits.triggers {
