@@ -12,6 +12,7 @@ mod ecr;
 mod event;
 mod host;
 mod message;
+mod pushed;
 mod realm;
 mod signal;
 mod trigger;
@@ -104,6 +105,8 @@ pub(crate) struct Tracker {
     daemon_lines: Vec<usize>,
     /// Push targets and logins, for the namespace and host they aim at.
     aim: aim::Aim,
+    /// The tags the log pushed.
+    pushed: pushed::Pushed,
     /// The last line that said the image to push does not exist locally.
     last_local_missing: Option<usize>,
     /// The last line that showed a layer's upload accepted.
@@ -347,6 +350,7 @@ impl Tracker {
             }
             Trigger::PushActivity => {
                 self.aim.saw_push(line_no, cleaned);
+                self.pushed.saw(cleaned, self.aim.push_target());
                 self.last_context = Some(line_no);
                 self.last_op = Some((Op::Push, line_no));
                 self.command_names(line_no, cleaned);
@@ -589,7 +593,10 @@ impl Tracker {
     /// What the push target and the logins say about the error first seen on `line`, whose
     /// message reads `text`.
     pub(crate) fn aim_signals(&self, text: &str, line: usize) -> Signals {
-        let mut s = self.aim.signals(text, line);
+        let mut s = self
+            .aim
+            .signals(text, line)
+            .union(self.pushed.signals(text));
         // A push to a registry the written configuration holds no credential for.
         if aim::push_reference(text).is_some_and(|r| self.configured.elsewhere(&r)) {
             s.insert(Signal::LoginOtherHost);

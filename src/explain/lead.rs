@@ -31,11 +31,13 @@ pub(super) fn not_found_first(
 /// the catalog's own `rank` rules, in order: each sees the order the one before left, so a
 /// later rule wins over an earlier one.
 pub(super) fn lead_by_context(ranked: Ranked, signals: Signals) -> Ranked {
-    let rules: [fn(Ranked, Signals) -> Ranked; 8] = [
+    let rules: [fn(Ranked, Signals) -> Ranked; 10] = [
         only_where_possible,
         misaim::first,
         official_namespace_first,
         hub_name_first,
+        hub_official_name_first,
+        lost_after_push_first,
         typo_first,
         credential::shown_first,
         credential::expired_mid_push,
@@ -73,6 +75,32 @@ fn hub_name_first(ranked: Ranked, signals: Signals) -> Ranked {
         return ranked;
     }
     ranked.lead(NOT_FOUND, Signal::HubNoNamespace)
+}
+
+/// A refused read of a Docker Hub `library/` repository asks for an official image that does
+/// not exist (they are all public): the name leads, as for a name without a namespace.
+fn hub_official_name_first(ranked: Ranked, signals: Signals) -> Ranked {
+    const NOT_FOUND: &str = "image-not-found";
+    let refused = [
+        "registry-denied",
+        "registry-unauthorized",
+        "no-credentials",
+        "image-not-public",
+    ];
+    if !signals.contains(Signal::HubOfficialRead) || !refused.contains(&ranked.cause.as_str()) {
+        return ranked;
+    }
+    ranked.lead(NOT_FOUND, Signal::HubOfficialRead)
+}
+
+/// A `manifest unknown` for a tag the log pushed before is the registry dropping what it
+/// accepted (a clean-up, storage that lost it, a layer taken as present that was not): the
+/// image is incomplete there, not a name that never existed.
+fn lost_after_push_first(ranked: Ranked, signals: Signals) -> Ranked {
+    if !signals.contains(Signal::PushedBefore) || ranked.cause != "image-not-found" {
+        return ranked;
+    }
+    ranked.lead("image-incomplete", Signal::PushedBefore)
 }
 
 /// Puts `registry-host-typo` first when the failing request went to a near miss of a

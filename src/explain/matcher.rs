@@ -21,7 +21,24 @@ pub(crate) struct Entry {
     pub pattern: &'static Pattern,
     /// The pattern's position within its cause (for test reports: `cause#index`).
     pub index: usize,
-    regex: Option<Regex>,
+    /// The pattern's regex, compiled the first time a line holds its literal: a log needs
+    /// few of them, and compiling them all would cost more than reading a short log.
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Entry {
+    /// The pattern's compiled regex (`None` without one; its syntax was checked when the
+    /// matcher was built).
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| self.pattern.regex.as_deref().and_then(|r| compile(r).ok()))
+            .as_ref()
+    }
+}
+
+/// A catalog regex as the matcher runs it: without regard to case.
+fn compile(regex: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(regex).case_insensitive(true).build()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -32,8 +49,8 @@ enum Kind {
     Context,
     /// A fragment that may announce a protocol-level signal ([`protocol::LITERALS`]).
     Protocol,
-    /// A word of a line that starts or completes an operation ([`super::recovery::WORDS`]):
-    /// it only lets the line past [`Matcher::quick`].
+    /// A word of a line that starts or completes an operation ([`super::recovery::words`]):
+    /// it lets the line past [`Matcher::quick`] and on to the recovery tracker.
     Recovery,
 }
 
@@ -48,6 +65,9 @@ pub(crate) struct Hits {
     pub context: bool,
     /// The line may hold a protocol-level signal.
     pub protocol: bool,
+    /// The line holds a word of a line that starts or completes an operation (or of trivy's
+    /// download), without regard to case.
+    pub recovery: bool,
 }
 
 /// Why the catalog's patterns cannot be compiled (reported by the test suite).
@@ -173,7 +193,7 @@ impl Matcher {
                         cause,
                         pattern,
                         index,
-                        regex: None,
+                        regex: OnceLock::new(),
                     });
                     continue;
                 }
@@ -184,25 +204,25 @@ impl Matcher {
                         literal: pattern.literal.clone(),
                     });
                 }
-                let regex = match &pattern.regex {
-                    Some(r) => Some(
-                        RegexBuilder::new(r)
-                            .case_insensitive(true)
-                            .build()
-                            .map_err(|e| BuildError::Regex {
-                                cause: cause.id.clone(),
-                                index,
-                                error: e.to_string(),
-                            })?,
-                    ),
-                    None => None,
-                };
+                // Only the syntax here; the regex is compiled when a line first needs it.
+                if let Some(r) = &pattern.regex
+                    && let Err(e) = regex_syntax::ParserBuilder::new()
+                        .case_insensitive(true)
+                        .build()
+                        .parse(r)
+                {
+                    return Err(BuildError::Regex {
+                        cause: cause.id.clone(),
+                        index,
+                        error: e.to_string(),
+                    });
+                }
                 add(&pattern.literal, Kind::Pattern(entries.len()));
                 entries.push(Entry {
                     cause,
                     pattern,
                     index,
-                    regex,
+                    regex: OnceLock::new(),
                 });
             }
         }
@@ -349,7 +369,7 @@ impl Matcher {
                         }
                     }
                     Kind::Protocol => hits.protocol = true,
-                    Kind::Recovery => {}
+                    Kind::Recovery => hits.recovery = true,
                 }
             }
         }
@@ -380,16 +400,19 @@ impl Matcher {
                 if entry.pattern.needs_registry_context && !registry_context {
                     continue;
                 }
-                let found = match &entry.regex {
+                let found = match (entry.pattern.regex.is_some(), entry.regex()) {
                     // A regex with a group named `m` names its evidence by the group: what
                     // stands before it only places the message (`(?:^|:\s)(?P<m>name
                     // unknown:)`).
-                    Some(re) if re.capture_names().any(|n| n == Some("m")) => re
+                    (_, Some(re)) if re.capture_names().any(|n| n == Some("m")) => re
                         .captures(segment)
                         .and_then(|c| c.name("m").or_else(|| c.get(0)))
                         .map(|m| (m.start(), m.end())),
-                    Some(re) => re.find(segment).map(|m| (m.start(), m.end())),
-                    None => {
+                    (_, Some(re)) => re.find(segment).map(|m| (m.start(), m.end())),
+                    // A regex that does not compile confirms nothing (the test suite
+                    // compiles every one).
+                    (true, None) => None,
+                    (false, None) => {
                         let lit = entry.pattern.literal.to_ascii_lowercase();
                         lower.find(&lit).map(|s| (s, s + lit.len()))
                     }
@@ -464,6 +487,13 @@ mod tests {
     fn embedded_catalog_compiles() {
         let m = Matcher::build(catalog::catalog()).expect("catalog patterns compile");
         assert!(m.entries.len() > 40, "{} patterns", m.entries.len());
+        // Building checks only the regexes' syntax; every one must compile as well.
+        for e in &m.entries {
+            if let Some(r) = &e.pattern.regex {
+                compile(r).unwrap_or_else(|err| panic!("{}#{}: {err}", e.cause.id, e.index));
+                assert!(e.regex().is_some(), "{}#{}", e.cause.id, e.index);
+            }
+        }
     }
 
     #[test]

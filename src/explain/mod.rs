@@ -289,8 +289,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             }
             return;
         }
-        recovery.line(shown, line);
         let hits = m.hits(line);
+        if hits.recovery {
+            recovery.line(shown, line);
+        }
         // The line, or one just before it, names a registry or shows registry work; or the
         // line is a registry's error as the docker and podman clients print it, the code
         // word first (`unauthorized: ...`, `denied: ...`).

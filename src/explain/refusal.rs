@@ -18,7 +18,10 @@
 //! and keeps the reading every other ghcr.io refusal has (`docs/accuracy.md`, seventh round).
 //! The tenth round tried it again, with seven development and spent excerpts that carry it,
 //! all labelled `image-not-found`; a held-out corpus test failed again, and no narrowing the
-//! log supports (not on a Kubernetes pull, not in an Actions log) made it pass.
+//! log supports (not on a Kubernetes pull, not in an Actions log) made it pass. The eleventh
+//! round tried it a third time, with thirteen excerpts (all `image-not-found`), and the first
+//! held-out part's test failed again, also for the `Head "..."` form alone; public threads show
+//! the same bare word for a package that exists and is private, so the log cannot tell the two.
 
 use std::sync::OnceLock;
 

@@ -43,7 +43,46 @@ pub(crate) fn signals(message: &str) -> Signals {
     {
         s.insert(Signal::PackageCreate);
     }
+    if hub_official_read_refused(message) {
+        s.insert(Signal::HubOfficialRead);
+    }
     s
+}
+
+/// Docker Hub's registry hosts, as a request's URL names them before the repository.
+const HUB_LIBRARY: &[&str] = &[
+    "registry-1.docker.io/v2/library/",
+    "index.docker.io/v2/library/",
+];
+
+/// True when `message` shows a read of a Docker Hub `library/` repository's manifest or tag
+/// list refused as unauthenticated (`GET https://index.docker.io/v2/library/NAME/manifests/TAG:
+/// UNAUTHORIZED: authentication required`). `library/` holds only Docker's official images,
+/// and every one of them is public: Docker Hub refuses an anonymous read there only for a name
+/// it does not hold. A refused credential (`incorrect username or password`), the rate limit
+/// and a push's scope are other answers.
+fn hub_official_read_refused(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    let read = HUB_LIBRARY.iter().any(|prefix| {
+        lower.match_indices(prefix).any(|(i, _)| {
+            let path = lower[i + prefix.len()..]
+                .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                .next()
+                .unwrap_or_default();
+            path.contains("/manifests/") || path.trim_end_matches(':').ends_with("/tags/list")
+        })
+    });
+    read && ["authentication required", "unauthorized", "denied"]
+        .iter()
+        .any(|w| lower.contains(w))
+        && ![
+            "incorrect username or password",
+            "action:push",
+            "toomanyrequests",
+            "429",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 fn is_read(message: &str) -> bool {
@@ -106,6 +145,26 @@ fn compose_status(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_read_of_an_official_image_on_docker_hub() {
+        for m in [
+            "GET https://index.docker.io/v2/library/example-tool/manifests/dev: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/example-tool Type:repository]]",
+            r#"Error response from daemon: Head "https://registry-1.docker.io/v2/library/example-tool/manifests/latest": unauthorized: authentication required"#,
+            "GET https://index.docker.io/v2/library/example-tool/tags/list: UNAUTHORIZED: authentication required",
+        ] {
+            assert!(signals(m).contains(Signal::HubOfficialRead), "{m}");
+        }
+        for m in [
+            // A refused credential, a push's scope, the rate limit, another namespace.
+            "Get https://registry-1.docker.io/v2/library/busybox/manifests/latest: unauthorized: incorrect username or password",
+            "POST https://index.docker.io/v2/library/app/blobs/uploads/: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/app Type:repository] map[Action:push Class: Name:library/app Type:repository]]",
+            "GET https://index.docker.io/v2/library/python/manifests/3.12: TOOMANYREQUESTS: You have reached your pull rate limit.",
+            "GET https://index.docker.io/v2/example/tool/manifests/dev: UNAUTHORIZED: authentication required",
+        ] {
+            assert!(!signals(m).contains(Signal::HubOfficialRead), "{m}");
+        }
+    }
 
     fn read(message: &str) -> bool {
         signals(message).contains(Signal::ReadRequest)

@@ -58,9 +58,16 @@ pub(crate) struct Aim {
     hub_bare_request: Option<usize>,
     /// The last login to Docker Hub that named no user: its prompt follows.
     hub_login_prompt: Option<usize>,
+    /// The last push command whose destination has capitals in its repository path.
+    uppercase_push: Option<usize>,
 }
 
 impl Aim {
+    /// The last push target the log named.
+    pub(crate) fn push_target(&self) -> Option<&str> {
+        self.push.as_ref().map(|(_, r)| r.as_str())
+    }
+
     /// Notes a line that shows a push under way or its target.
     pub(crate) fn saw_push(&mut self, line_no: usize, cleaned: &str) {
         if let Some(r) = push_reference(cleaned) {
@@ -68,6 +75,9 @@ impl Aim {
         }
         if helm_push_tagged(cleaned) {
             self.helm_push_tagged = Some(line_no);
+        }
+        if uppercase_destination(cleaned) {
+            self.uppercase_push = Some(line_no);
         }
     }
 
@@ -166,6 +176,9 @@ impl Aim {
         if reference.as_deref().is_some_and(one_part_on_own_registry) {
             s.insert(Signal::PushOnePartName);
         }
+        if read_repository(text).is_some_and(|r| one_part_on_own_registry(&r)) {
+            s.insert(Signal::PullOnePartName);
+        }
         if self.hub_login_not_registry && !self.hub_login_registry {
             s.insert(Signal::LoginNotRegistryHost);
         }
@@ -180,6 +193,12 @@ impl Aim {
             .is_some_and(|at| recent(at, HELM_PUSH_LINES))
         {
             s.insert(Signal::HelmPushTag);
+        }
+        if self
+            .uppercase_push
+            .is_some_and(|at| recent(at, HELM_PUSH_LINES))
+        {
+            s.insert(Signal::UppercaseDestination);
         }
         s
     }
@@ -248,6 +267,24 @@ pub(crate) fn one_part_on_own_registry(reference: &str) -> bool {
         && !name.contains('/')
         && Host::detect(host).is_none()
         && !host.ends_with("docker.com")
+}
+
+/// The repository a message's request reads, as `HOST/NAME`
+/// (`Get https://registry.example.com/v2/app/manifests/latest` → `registry.example.com/app`):
+/// a manifest or a blob fetched by digest.
+pub(crate) fn read_repository(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices("://").find_map(|(i, _)| {
+        let url = lower[i + 3..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .next()?;
+        let (host, path) = url.split_once("/v2/")?;
+        let name = ["/manifests/", "/blobs/sha256:"]
+            .iter()
+            .find_map(|k| path.find(k).map(|j| &path[..j]))?;
+        (!host.contains('/') && !name.is_empty() && name.len() <= MAX_NAME)
+            .then(|| format!("{host}/{name}"))
+    })
 }
 
 /// The Docker Hub namespace of `reference` (`kufu-ai/gocat:latest` → `kufu-ai`,
@@ -382,6 +419,65 @@ pub(super) fn login_user(args: &[&str]) -> Option<String> {
     let v = *flag_values(args, &["-u", "--username"]).first()?;
     let v = v.trim_matches(['"', '\'']);
     (v.len() <= MAX_NAME).then(|| v.to_owned())
+}
+
+/// The push commands whose destination `uppercase_destination` reads, and whether the
+/// destination is only the `oci://` word (helm's first word is the chart's file).
+const PUSH_COMMANDS: &[(&str, bool)] = &[
+    ("helm push ", true),
+    ("helm3 push ", true),
+    ("oras push ", false),
+    ("docker push ", false),
+    ("podman push ", false),
+    ("buildah push ", false),
+    ("nerdctl push ", false),
+    ("crane push ", false),
+];
+
+/// True when `line` runs a push whose destination has capitals in its repository path
+/// (`helm push app-1.0.0.tgz oci://ghcr.io/Acme-Org/charts`, `oras push ghcr.io/Acme/app:1`):
+/// the repository part of a reference is lowercase in the distribution grammar, and the
+/// clients built on oras-go refuse it as `invalid reference: invalid repository` without
+/// saying why. The host and the tag may hold capitals; a local file or a variable is no
+/// destination.
+pub(crate) fn uppercase_destination(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    PUSH_COMMANDS.iter().any(|(marker, oci_only)| {
+        let Some(i) = lower.find(marker) else {
+            return false;
+        };
+        line[i + marker.len()..]
+            .split_whitespace()
+            .filter(|w| !w.starts_with('-') && !w.contains('$'))
+            .filter_map(|w| {
+                let w = w.trim_matches(['"', '\'', '`']);
+                match w.strip_prefix("oci://") {
+                    Some(dest) => Some(dest),
+                    None if *oci_only => None,
+                    None => Some(w.strip_prefix("docker://").unwrap_or(w)),
+                }
+            })
+            .any(repository_has_capitals)
+    })
+}
+
+/// True when the repository path of `reference` (without its host, tag or digest) holds a
+/// capital letter.
+fn repository_has_capitals(reference: &str) -> bool {
+    if reference.starts_with(['.', '/']) || reference.len() > MAX_NAME {
+        return false;
+    }
+    let name = reference.split('@').next().unwrap_or_default();
+    let Some((first, rest)) = name.split_once('/') else {
+        return false;
+    };
+    let is_host = first.contains(['.', ':']) || first == "localhost";
+    let path = if is_host { rest } else { name };
+    let path = match path.rsplit_once(':') {
+        Some((p, tag)) if !tag.contains('/') => p,
+        _ => path,
+    };
+    path.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 /// True when `line` runs `helm push CHART oci://HOST/PATH:TAG`: `helm push` takes the
@@ -640,5 +736,48 @@ mod tests {
         ));
         assert!(!helm_push_tagged("helm push chart.tgz oci://ghcr.io/o"));
         assert!(!helm_push_tagged("helm pull oci://ghcr.io/o/app:1.0"));
+    }
+
+    #[test]
+    fn reads_the_repository_a_request_reads() {
+        let harbor = "Error response from daemon: Get https://harbor.example.com/v2/app/manifests/latest: received unexpected HTTP status: 500 Internal Server Error";
+        assert_eq!(
+            read_repository(harbor).as_deref(),
+            Some("harbor.example.com/app")
+        );
+        assert!(one_part_on_own_registry(
+            &read_repository(harbor).unwrap_or_default()
+        ));
+        let project = r#"Head "https://harbor.example.com/v2/team/app/manifests/1": 500"#;
+        assert!(!one_part_on_own_registry(
+            &read_repository(project).unwrap_or_default()
+        ));
+        assert_eq!(
+            read_repository("POST https://harbor.example.com/v2/app/blobs/uploads/: 500"),
+            None
+        );
+    }
+
+    #[test]
+    fn flags_push_destinations_with_capitals_in_the_repository() {
+        for line in [
+            "Run helm push app-0.1.0.tgz oci://ghcr.io/Example-Org/charts",
+            "helm push ./dist/app-0.1.0.tgz oci://localhost:5000/Charts",
+            "oras push ghcr.io/example/App:1 config.json",
+            "docker push Example/app:1",
+            "crane push image.tar registry.example.com/Team/app",
+        ] {
+            assert!(uppercase_destination(line), "{line}");
+        }
+        for line in [
+            // The host and the tag may hold capitals; a chart file is no destination.
+            "helm push ./ExampleChart-0.1.0.tgz oci://registry.example.com/charts",
+            "oras push Registry.Example.com/team/app:V1 config.json",
+            "docker push example/app:Release-1",
+            "docker push ghcr.io/${GITHUB_REPOSITORY}:1",
+            "helm pull oci://ghcr.io/Example-Org/charts/app",
+        ] {
+            assert!(!uppercase_destination(line), "{line}");
+        }
     }
 }

@@ -161,6 +161,22 @@ pub enum Signal {
     /// to Create organization package`): the package does not exist yet, and the refusal is
     /// of its creation, which an organisation's package creation policy governs.
     PackageCreate,
+    /// The push command just before the error names a destination with capitals in its
+    /// repository path (`helm push CHART oci://ghcr.io/Acme-Org/charts`): clients that do not
+    /// say why they refuse a reference refuse that one.
+    UppercaseDestination,
+    /// The refused request read a manifest or tag list of a Docker Hub `library/` repository
+    /// (`GET https://index.docker.io/v2/library/NAME/manifests/TAG: UNAUTHORIZED`): every
+    /// official image is public, so the name is one Docker Hub does not hold.
+    HubOfficialRead,
+    /// The refused request reads a one-part name from a registry of one's own
+    /// (`GET https://registry.example.com/v2/app/manifests/latest`): Harbor keeps every
+    /// repository in a project and answers such a pull `500 Internal Server Error`.
+    PullOnePartName,
+    /// The manifest reported unknown is of a tag the log pushed before
+    /// (`1: digest: sha256:... size: 1363`, then `manifest for HOST/NAME:1 not found`): the
+    /// registry dropped what it had accepted.
+    PushedBefore,
     /// The failing request is the token request a client makes to the challenge's realm: the
     /// error follows the realm's URL (`Get "https://HOST/token?scope=...&service=...": ...`),
     /// or an HTML page answers an HTTPS `HEAD`, which has no body of its own.
@@ -169,7 +185,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 58] = [
+    pub const ALL: [Signal; 62] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -227,6 +243,10 @@ impl Signal {
         Signal::LoggedOut,
         Signal::HelperConfigured,
         Signal::PackageCreate,
+        Signal::UppercaseDestination,
+        Signal::HubOfficialRead,
+        Signal::PullOnePartName,
+        Signal::PushedBefore,
         Signal::TokenRequest,
     ];
 
@@ -290,6 +310,10 @@ impl Signal {
             Signal::LoggedOut => "logged-out",
             Signal::HelperConfigured => "helper-configured",
             Signal::PackageCreate => "package-create",
+            Signal::UppercaseDestination => "uppercase-destination",
+            Signal::HubOfficialRead => "hub-official-read",
+            Signal::PullOnePartName => "pull-one-part-name",
+            Signal::PushedBefore => "pushed-before",
             Signal::TokenRequest => "token-request",
         }
     }

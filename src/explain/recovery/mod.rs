@@ -161,7 +161,8 @@ impl<K: Hash + Eq + Clone> Default for Tracker<K> {
 }
 
 impl<K: Hash + Eq + Clone> Tracker<K> {
-    /// Looks at every line of the log but a repeated error line (before the explainer does): a line that starts an
+    /// Looks at a line of the log that holds one of [`words`] in any case (the explainer's
+    /// matcher tells, and passes a repeated error line only once): a line that starts an
     /// operation sets the one under way; a line that shows one completing completes its object.
     pub(crate) fn line(&mut self, no: usize, raw: &[u8]) {
         let Some(w) = automaton() else {
