@@ -13,6 +13,7 @@ mod event;
 mod host;
 mod message;
 mod pushed;
+mod realm;
 mod signal;
 mod trigger;
 
@@ -125,7 +126,13 @@ pub(crate) struct Tracker {
     /// Lines where docker announced a push (`The push refers to repository [...]`), the first
     /// [`MAX_PUSH_ANNOUNCED`].
     push_announced: Vec<usize>,
+    /// The last line that showed the token request to the challenge's realm.
+    last_token_request: Option<usize>,
 }
+
+/// How many lines after the token request's URL (or the `HEAD` whose error shows its HTML
+/// answer) the failure may follow: a page or a terminal breaks Go's nested error there.
+const TOKEN_REQUEST_LINES: usize = 2;
 
 /// At most this many lines about the daemon are remembered.
 const MAX_DAEMON_LINES: usize = 256;
@@ -415,6 +422,11 @@ impl Tracker {
                 }
             }
             Trigger::PackagesHost => {}
+            Trigger::TokenRequest => {
+                if realm::shows_token_request(raw, start, end) {
+                    self.last_token_request = Some(line_no);
+                }
+            }
             Trigger::ContainerUpdate => self.signals.insert(Signal::UpdatePull),
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
@@ -616,6 +628,12 @@ impl Tracker {
             .is_some_and(|l| l <= line && line - l <= PUSH_CHECK_LINES)
         {
             s.insert(Signal::PushCheck);
+        }
+        if self
+            .last_token_request
+            .is_some_and(|l| l <= line && line - l <= TOKEN_REQUEST_LINES)
+        {
+            s.insert(Signal::TokenRequest);
         }
         if let Some(h) = host {
             s.insert(h.signal());

@@ -163,6 +163,13 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
     lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
 
+/// True when the line requests a classic chart repository's index or archive by its URL (`failed
+/// to fetch https://charts.example.com/index.yaml :`), whose status helm may print on the next
+/// line.
+pub(super) fn requests_chart_repository(line: &str) -> bool {
+    memchr::memmem::find(line.as_bytes(), b"://").is_some() && is_chart_repository(line)
+}
+
 /// True when the bytes `start..end` of `line` are a `/v2/` that is not the distribution API:
 /// right after `/api` (NuGet's `/api/v2/FindPackagesById()`, a package feed's or a service's
 /// REST API), or a URL path that goes on with no distribution route (`https://api.acme.example
@@ -288,6 +295,34 @@ pub(super) fn is_bare_https_socket_error(body: &[u8]) -> bool {
         return false;
     };
     addrs[arrow + 2..].ends_with(b":443:")
+}
+
+/// The starts of a message that is nothing but Go's TLS failure: a certificate it could not
+/// verify (`x509: certificate signed by unknown authority`; Go 1.20 and later put `tls: failed
+/// to verify certificate: ` before it) or a plain-HTTP server where TLS was expected.
+const BARE_TLS_ERRORS: [&[u8]; 3] = [
+    b"x509: certificate ",
+    b"tls: failed to verify certificate: x509: ",
+    b"http: server gave http response to https client",
+];
+
+/// True when the whole message (the line without its timestamp) is one of Go's TLS failures
+/// with no request named before it (the caller checks that the line before does not end after
+/// a colon, as a message a page broke before `x509:` does): the docker CLI prints a notary push's failure (after
+/// `Signing and pushing trust metadata`) this way, and a pasted registry error is often cut to
+/// it. Every other tool names what it was doing first (kubectl's `Unable to connect to the
+/// server: x509: ...`, an API client's `Get "https://...": x509: ...`), so such a line names no
+/// registry.
+pub(super) fn is_bare_tls_error(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let rest = &body[start..];
+    BARE_TLS_ERRORS.iter().any(|p| {
+        rest.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    })
 }
 
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git

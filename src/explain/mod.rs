@@ -256,7 +256,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
     let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
+    // The line before ended after a colon: a message a page or a terminal broke goes on here.
+    let mut after_colon = false;
     let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
+        let goes_on = std::mem::replace(&mut after_colon, line.trim_ascii_end().ends_with(b":"));
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(line));
         }
@@ -296,7 +299,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let context = hits.context
             || tracker.context_near(no)
             || (hits.protocol && leads_with_code(body))
-            || lines::is_bare_https_socket_error(body);
+            || lines::is_bare_https_socket_error(body)
+            || (!goes_on && lines::is_bare_tls_error(body));
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
@@ -308,7 +312,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if trivy_failures.len() < trivy::MAX_FAILURES && trivy::is_repository_failure(&cleaned) {
             trivy_failures.push(no);
         }
-        if requests_non_registry_host(&cleaned) {
+        // A classic chart repository's index or archive is no registry either; helm prints
+        // its status on the next line when the line breaks after the URL.
+        if requests_non_registry_host(&cleaned) || lines::requests_chart_repository(&cleaned) {
             non_registry_request = Some(no);
         }
         for (trigger, start, end) in &hits.triggers {

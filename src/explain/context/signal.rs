@@ -177,6 +177,10 @@ pub enum Signal {
     /// (`1: digest: sha256:... size: 1363`, then `manifest for HOST/NAME:1 not found`): the
     /// registry dropped what it had accepted.
     PushedBefore,
+    /// The failing request is the token request a client makes to the challenge's realm: the
+    /// error follows the realm's URL (`Get "https://HOST/token?scope=...&service=...": ...`),
+    /// or an HTML page answers an HTTPS `HEAD`, which has no body of its own.
+    TokenRequest,
     /// The pull updates a running container (watchtower's `Unable to update container /NAME`):
     /// the image existed when the container was created, and the tool sends only the
     /// credential of its own configuration, so a refusal is a credential it did not have.
@@ -185,7 +189,7 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 62] = [
+    pub const ALL: [Signal; 63] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -247,6 +251,7 @@ impl Signal {
         Signal::HubOfficialRead,
         Signal::PullOnePartName,
         Signal::PushedBefore,
+        Signal::TokenRequest,
         Signal::UpdatePull,
     ];
 
@@ -314,6 +319,7 @@ impl Signal {
             Signal::HubOfficialRead => "hub-official-read",
             Signal::PullOnePartName => "pull-one-part-name",
             Signal::PushedBefore => "pushed-before",
+            Signal::TokenRequest => "token-request",
             Signal::UpdatePull => "update-pull",
         }
     }

@@ -86,6 +86,9 @@ pub(crate) enum Trigger {
     ConfigAuths,
     /// A docker configuration's credential helper (`"credsStore": "ecr-login"`).
     HelperConfig,
+    /// A token request to the challenge's realm (`?scope=`, `&service=`, `?account=` in a
+    /// URL), or an HTML page in the error of a `HEAD` (`: unknown: <html>`).
+    TokenRequest,
     /// A tool that pulls the image of a running container to update it (watchtower's `Unable
     /// to update container /NAME`): the image existed when the container was created.
     ContainerUpdate,
@@ -315,6 +318,13 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("\"credsstore\"", Trigger::HelperConfig),
     ("\"credhelpers\"", Trigger::HelperConfig),
     (".pkg.github.com", Trigger::PackagesHost),
+    ("?scope=", Trigger::TokenRequest),
+    ("&scope=", Trigger::TokenRequest),
+    ("?service=", Trigger::TokenRequest),
+    ("&service=", Trigger::TokenRequest),
+    ("?account=", Trigger::TokenRequest),
+    (": unknown: <html", Trigger::TokenRequest),
+    (": unknown: <!doctype html", Trigger::TokenRequest),
     ("unable to update container ", Trigger::ContainerUpdate),
     // The kubelet's own log of a failed pull (klog's source file, `kuberuntime_image.go:50]
     // Pull image "HOST/NAME:TAG" failed: ...`), as a node's journal shows it.
