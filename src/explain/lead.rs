@@ -64,33 +64,28 @@ fn official_namespace_first(ranked: Ranked, signals: Signals) -> Ranked {
 /// exist there (every repository has one: `library/nginx`); Docker Hub answers such a name
 /// with `401 unauthorized`, as for any repository it does not hold. The name leads.
 fn hub_name_first(ranked: Ranked, signals: Signals) -> Ranked {
-    const NOT_FOUND: &str = "image-not-found";
-    let refused = [
-        "registry-denied",
-        "registry-unauthorized",
-        "no-credentials",
-        "image-not-public",
-    ];
-    if !signals.contains(Signal::HubNoNamespace) || !refused.contains(&ranked.cause.as_str()) {
-        return ranked;
-    }
-    ranked.lead(NOT_FOUND, Signal::HubNoNamespace)
+    missing_hub_name_first(ranked, signals, Signal::HubNoNamespace)
 }
 
 /// A refused read of a Docker Hub `library/` repository asks for an official image that does
 /// not exist (they are all public): the name leads, as for a name without a namespace.
 fn hub_official_name_first(ranked: Ranked, signals: Signals) -> Ranked {
-    const NOT_FOUND: &str = "image-not-found";
-    let refused = [
+    missing_hub_name_first(ranked, signals, Signal::HubOfficialRead)
+}
+
+/// Puts `image-not-found` first when `signal` shows Docker Hub was asked for a name it cannot
+/// hold and answered with one of its refusals.
+fn missing_hub_name_first(ranked: Ranked, signals: Signals, signal: Signal) -> Ranked {
+    const REFUSED: [&str; 4] = [
         "registry-denied",
         "registry-unauthorized",
         "no-credentials",
         "image-not-public",
     ];
-    if !signals.contains(Signal::HubOfficialRead) || !refused.contains(&ranked.cause.as_str()) {
+    if !signals.contains(signal) || !REFUSED.contains(&ranked.cause.as_str()) {
         return ranked;
     }
-    ranked.lead(NOT_FOUND, Signal::HubOfficialRead)
+    ranked.lead("image-not-found", signal)
 }
 
 /// A `manifest unknown` for a tag the log pushed before is the registry dropping what it

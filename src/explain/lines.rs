@@ -68,14 +68,21 @@ pub(super) fn requests_engine_api(line: &str) -> bool {
 /// True when the line (without its timestamp) starts with `unauthorized:` or `denied:`: the
 /// way docker, podman and buildx print the error a registry answered, code word first.
 pub(super) fn leads_with_code(body: &[u8]) -> bool {
+    leads_with_any(body, &[b"unauthorized:", b"denied:"])
+}
+
+/// True when the line, past its leading whitespace, starts with one of `heads` (ASCII case
+/// ignored).
+fn leads_with_any(body: &[u8], heads: &[&[u8]]) -> bool {
     let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(body.len());
     let rest = &body[start..];
-    [&b"unauthorized:"[..], &b"denied:"[..]]
-        .iter()
-        .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+    heads.iter().any(|h| {
+        rest.get(..h.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(h))
+    })
 }
 
 /// Hosts that serve downloads, source or package indexes, never images: a network error on a
@@ -308,21 +315,13 @@ const BARE_TLS_ERRORS: [&[u8]; 3] = [
 
 /// True when the whole message (the line without its timestamp) is one of Go's TLS failures
 /// with no request named before it (the caller checks that the line before does not end after
-/// a colon, as a message a page broke before `x509:` does): the docker CLI prints a notary push's failure (after
-/// `Signing and pushing trust metadata`) this way, and a pasted registry error is often cut to
-/// it. Every other tool names what it was doing first (kubectl's `Unable to connect to the
-/// server: x509: ...`, an API client's `Get "https://...": x509: ...`), so such a line names no
-/// registry.
+/// a colon, as a message a page broke before `x509:` does): the docker CLI prints a notary
+/// push's failure (after `Signing and pushing trust metadata`) this way, and a pasted registry
+/// error is often cut to it. Every other tool names what it was doing first (kubectl's `Unable
+/// to connect to the server: x509: ...`, an API client's `Get "https://...": x509: ...`), so
+/// such a line names no registry.
 pub(super) fn is_bare_tls_error(body: &[u8]) -> bool {
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    let rest = &body[start..];
-    BARE_TLS_ERRORS.iter().any(|p| {
-        rest.get(..p.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(p))
-    })
+    leads_with_any(body, &BARE_TLS_ERRORS)
 }
 
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git

@@ -8,6 +8,7 @@
 //! writes, a layer the client took as present that was not (`image-incomplete`).
 
 use super::{Signal, Signals};
+use crate::reference::RawReference;
 
 /// The most pushed tags followed; the first ones are kept.
 const MAX_PUSHED: usize = 64;
@@ -33,7 +34,7 @@ impl Pushed {
             return;
         };
         let repository = repository
-            .map(|r| strip_tag(r).0.to_ascii_lowercase())
+            .map(|r| strip_tag(&r.to_ascii_lowercase()).0)
             .unwrap_or_default();
         if !self.tags.iter().any(|(r, t)| r == &repository && t == &tag) {
             self.tags.push((repository, tag));
@@ -86,7 +87,7 @@ fn unknown_manifest(lower: &str) -> Option<(String, String)> {
             .split_whitespace()
             .next()?;
         let (repository, tag) = strip_tag(reference);
-        return Some((repository.to_owned(), tag.unwrap_or("latest").to_owned()));
+        return Some((repository, tag.unwrap_or_else(|| "latest".to_owned())));
     }
     lower.match_indices("://").find_map(|(i, _)| {
         let url = lower[i + 3..]
@@ -99,12 +100,12 @@ fn unknown_manifest(lower: &str) -> Option<(String, String)> {
     })
 }
 
-/// A reference's repository and its tag, if it has one after the last `/`.
-fn strip_tag(reference: &str) -> (&str, Option<&str>) {
-    let reference = reference.split('@').next().unwrap_or_default();
-    match reference.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') => (r, Some(t)),
-        _ => (reference, None),
+/// A reference's repository (`domain/path` as written) and its tag, read by the reference
+/// grammar; a reference the grammar refuses is kept whole, without a tag.
+fn strip_tag(reference: &str) -> (String, Option<String>) {
+    match RawReference::parse(reference) {
+        Ok(r) => (r.name(), r.tag().map(str::to_owned)),
+        Err(_) => (reference.to_owned(), None),
     }
 }
 
