@@ -2,7 +2,7 @@
 //! its own daemon, requests to hosts that serve packages or source, classic Helm chart
 //! repositories; and the code word a registry's answer leads with.
 
-use super::Host;
+use super::{Host, scan};
 
 /// True when the line is the docker CLI failing to reach its own daemon (`error during
 /// connect: Post http://docker:2375/v1.40/auth: dial tcp: lookup docker ...`, `Cannot connect
@@ -78,11 +78,9 @@ fn leads_with_any(body: &[u8], heads: &[&[u8]]) -> bool {
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(body.len());
-    let rest = &body[start..];
-    heads.iter().any(|h| {
-        rest.get(..h.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(h))
-    })
+    heads
+        .iter()
+        .any(|h| scan::starts_with_ignore_case(&body[start..], h))
 }
 
 /// Hosts that serve downloads, source or package indexes, never images: a network error on a

@@ -32,6 +32,7 @@ pub mod scan;
 mod sigstore;
 mod storage;
 mod trivy;
+mod url;
 
 pub use context::{Host, Signal, Signals};
 pub use rank::Ranked;

@@ -10,6 +10,7 @@
 //! another repository). A refused upload (`POST .../blobs/uploads/`) has more readers.
 
 use super::context::{Signal, Signals};
+use super::url;
 
 /// Words that start the request a client names in its error (`unexpected status from HEAD
 /// request to URL`, Go's `Head "URL"`, `GET URL`): the request is a read.
@@ -49,12 +50,6 @@ pub(crate) fn signals(message: &str) -> Signals {
     s
 }
 
-/// Docker Hub's registry hosts, as a request's URL names them before the repository.
-const HUB_LIBRARY: &[&str] = &[
-    "registry-1.docker.io/v2/library/",
-    "index.docker.io/v2/library/",
-];
-
 /// True when `message` shows a read of a Docker Hub `library/` repository's manifest or tag
 /// list refused as unauthenticated (`GET https://index.docker.io/v2/library/NAME/manifests/TAG:
 /// UNAUTHORIZED: authentication required`). `library/` holds only Docker's official images,
@@ -63,14 +58,10 @@ const HUB_LIBRARY: &[&str] = &[
 /// and a push's scope are other answers.
 fn hub_official_read_refused(message: &str) -> bool {
     let lower = message.to_ascii_lowercase();
-    let read = HUB_LIBRARY.iter().any(|prefix| {
-        lower.match_indices(prefix).any(|(i, _)| {
-            let path = lower[i + prefix.len()..]
-                .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-                .next()
-                .unwrap_or_default();
-            path.contains("/manifests/") || path.trim_end_matches(':').ends_with("/tags/list")
-        })
+    let read = url::v2_requests(&lower).any(|(host, path)| {
+        crate::host::Host::parse(host).is_docker_hub()
+            && path.starts_with("library/")
+            && (path.contains("/manifests/") || path.trim_end_matches(':').ends_with("/tags/list"))
     });
     read && ["authentication required", "unauthorized", "denied"]
         .iter()

@@ -172,6 +172,12 @@ fn strip_command(s: &str) -> &str {
     s
 }
 
+/// True when `text` starts with `prefix`, ASCII case ignored.
+pub(crate) fn starts_with_ignore_case(text: &[u8], prefix: &[u8]) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
 /// The line as a person reads it: no ANSI colours, timestamp, runner prefix or trailing
 /// `\r`. Invalid UTF-8 is replaced.
 pub fn clean(raw: &[u8]) -> String {

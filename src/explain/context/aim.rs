@@ -6,6 +6,8 @@
 
 use super::{Host, Signal, Signals, requests_hub_without_namespace};
 use crate::command_words::{flag_values, positionals};
+use crate::explain::url;
+use crate::reference::{Reason, Reference};
 
 /// How many lines after a push target (`The push refers to repository [...]`, `docker push
 /// ...`) an error is still about it: the layers' `Preparing`/`Waiting` lines come between.
@@ -274,16 +276,11 @@ pub(crate) fn one_part_on_own_registry(reference: &str) -> bool {
 /// a manifest or a blob fetched by digest.
 pub(crate) fn read_repository(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    lower.match_indices("://").find_map(|(i, _)| {
-        let url = lower[i + 3..]
-            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .next()?;
-        let (host, path) = url.split_once("/v2/")?;
+    url::v2_requests(&lower).find_map(|(host, path)| {
         let name = ["/manifests/", "/blobs/sha256:"]
             .iter()
             .find_map(|k| path.find(k).map(|j| &path[..j]))?;
-        (!host.contains('/') && !name.is_empty() && name.len() <= MAX_NAME)
-            .then(|| format!("{host}/{name}"))
+        (!name.is_empty() && name.len() <= MAX_NAME).then(|| format!("{host}/{name}"))
     })
 }
 
@@ -462,22 +459,14 @@ pub(crate) fn uppercase_destination(line: &str) -> bool {
 }
 
 /// True when the repository path of `reference` (without its host, tag or digest) holds a
-/// capital letter.
+/// capital letter, as the reference grammar reads it: a first part with capitals is a host
+/// to docker (`Example/app` is the registry `Example`), and oras-go reads its first part as
+/// the registry always. A one-part word (a file such as `README.md`) is no destination.
 fn repository_has_capitals(reference: &str) -> bool {
-    if reference.starts_with(['.', '/']) || reference.len() > MAX_NAME {
-        return false;
-    }
-    let name = reference.split('@').next().unwrap_or_default();
-    let Some((first, rest)) = name.split_once('/') else {
-        return false;
-    };
-    let is_host = first.contains(['.', ':']) || first == "localhost";
-    let path = if is_host { rest } else { name };
-    let path = match path.rsplit_once(':') {
-        Some((p, tag)) if !tag.contains('/') => p,
-        _ => path,
-    };
-    path.bytes().any(|b| b.is_ascii_uppercase())
+    !reference.starts_with(['.', '/'])
+        && reference.contains('/')
+        && reference.len() <= MAX_NAME
+        && Reference::parse_named(reference).is_err_and(|e| e.reason == Reason::Uppercase)
 }
 
 /// True when `line` runs `helm push CHART oci://HOST/PATH:TAG`: `helm push` takes the
@@ -764,7 +753,7 @@ mod tests {
             "Run helm push app-0.1.0.tgz oci://ghcr.io/Example-Org/charts",
             "helm push ./dist/app-0.1.0.tgz oci://localhost:5000/Charts",
             "oras push ghcr.io/example/App:1 config.json",
-            "docker push Example/app:1",
+            "docker push example/App:1",
             "crane push image.tar registry.example.com/Team/app",
         ] {
             assert!(uppercase_destination(line), "{line}");
@@ -774,6 +763,9 @@ mod tests {
             "helm push ./ExampleChart-0.1.0.tgz oci://registry.example.com/charts",
             "oras push Registry.Example.com/team/app:V1 config.json",
             "docker push example/app:Release-1",
+            // Docker reads a first part with capitals as a registry host.
+            "docker push Example/app:1",
+            "oras push ghcr.io/example/app:1 README.md",
             "docker push ghcr.io/${GITHUB_REPOSITORY}:1",
             "helm pull oci://ghcr.io/Example-Org/charts/app",
         ] {

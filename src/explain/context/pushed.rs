@@ -8,6 +8,7 @@
 //! writes, a layer the client took as present that was not (`image-incomplete`).
 
 use super::{Signal, Signals};
+use crate::explain::url;
 use crate::reference::RawReference;
 
 /// The most pushed tags followed; the first ones are kept.
@@ -89,11 +90,7 @@ fn unknown_manifest(lower: &str) -> Option<(String, String)> {
         let (repository, tag) = strip_tag(reference);
         return Some((repository, tag.unwrap_or_else(|| "latest".to_owned())));
     }
-    lower.match_indices("://").find_map(|(i, _)| {
-        let url = lower[i + 3..]
-            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .next()?;
-        let (host, path) = url.split_once("/v2/")?;
+    url::v2_requests(lower).find_map(|(host, path)| {
         let (name, tag) = path.split_once("/manifests/")?;
         let tag = tag.trim_end_matches([':', ',']);
         (!tag.starts_with("sha256:")).then(|| (format!("{host}/{name}"), tag.to_owned()))

@@ -9,6 +9,8 @@
 //! HTTPS port, an HTTPS realm on a plain-HTTP port) is the realm the registry advertises, not
 //! the client's setting.
 
+use crate::explain::scan::starts_with_ignore_case;
+
 /// True when the literal at `start..end` of `raw` shows the token request: a query key of the
 /// token protocol inside an `http://` or `https://` URL, or an HTML page in the error of an
 /// HTTPS `HEAD` (a `HEAD` is answered without a body, so the page answered the token request
@@ -42,11 +44,6 @@ fn heads_over_https(before: &[u8]) -> bool {
             starts_with_ignore_case(rest, b"https://")
         }
     })
-}
-
-fn starts_with_ignore_case(text: &[u8], prefix: &[u8]) -> bool {
-    text.get(..prefix.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 #[cfg(test)]
