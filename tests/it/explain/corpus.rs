@@ -1,9 +1,9 @@
 //! The real-log corpus (`tests/data/explain/real/`): excerpts from public issue threads, each
 //! labelled with the cause the thread established, in a development part (the one patterns
 //! are written from) and nine held-out parts (`heldout`, `heldout2`, … `heldout9`, never read
-//! while writing patterns; each collected by someone else from threads the other parts avoid). Six of them (`heldout2` to
-//! `heldout7`) are now `spent`: read to write patterns after their last held-out figure, scored
-//! the same way, no longer held-out.
+//! while writing patterns; each collected by someone else from threads the other parts avoid).
+//! Seven of them (`heldout` to `heldout7`) are now `spent`: read to write patterns after their
+//! last held-out figure, scored the same way, no longer held-out.
 //! For a part whose status in `docs/accuracy.toml` is `measured` or `spent`, the first cause
 //! `explain` names must match the label on at least the recorded share (the figures
 //! `docs/accuracy.md` shows); a development negative (`cause = "none"`) must raise no finding,
