@@ -22,6 +22,11 @@
 //! round tried it a third time, with thirteen excerpts (all `image-not-found`), and the first
 //! held-out part's test failed again, also for the `Head "..."` form alone; public threads show
 //! the same bare word for a package that exists and is private, so the log cannot tell the two.
+//! The twelfth round reads it as the token service's `403` again: with the first held-out part
+//! spent, the development and spent parts hold thirteen excerpts in that form, all without a
+//! login before them: twelve labelled `image-not-found` (a name ghcr.io does not hold: a renamed
+//! owner, a path never published, a typo) and one `image-not-public`
+//! (imagegenius/docker-ai-chat-app#1); the private package stays among the alternatives.
 
 use std::sync::OnceLock;
 
@@ -64,6 +69,17 @@ fn registry_error_denied() -> Option<&'static Regex> {
         .as_ref()
 }
 
+/// docker 20.10 to 24 print the token service's refusal inside the manifest request it was
+/// fetched for, as the bare code word: `Head "https://ghcr.io/v2/NAME/manifests/TAG": denied`
+/// (a `401` reads `unauthorized` there, ghcr.io's refusal of a credential `denied: denied`).
+fn ghcr_head_denied() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)\bhead "https://ghcr\.io/v2/[^"\s]+/manifests/[^"\s]+":\s*denied\s*\.?\s*$"#).ok()
+    })
+    .as_ref()
+}
+
 /// True when `message` shows a token request refused with `403` (or `DENIED` with its standard
 /// message), by a client that sent no credential with it.
 pub(crate) fn token_denied(message: &str) -> bool {
@@ -87,6 +103,7 @@ pub(crate) fn token_denied(message: &str) -> bool {
             || rest.contains("requested access to the resource is denied");
     }
     registry_error_denied().is_some_and(|re| re.is_match(message))
+        || ghcr_head_denied().is_some_and(|re| re.is_match(message))
 }
 
 #[cfg(test)]
@@ -101,6 +118,8 @@ mod tests {
             "Error: initializing source docker://ghcr.io/o/n:latest: Requesting bearer token: invalid status code from registry 403 (Forbidden)",
             "Error response from daemon: error from registry: denied",
             "Error response from daemon: error from registry: denied.",
+            r#"Error response from daemon: Head "https://ghcr.io/v2/o/n/manifests/latest": denied"#,
+            r#"docker: Error response from daemon: Head "https://ghcr.io/v2/o/n/manifests/2": denied."#,
         ] {
             assert!(token_denied(m), "{m}");
         }
@@ -119,11 +138,10 @@ mod tests {
             // The manifest request itself refused, after a token was issued.
             "failed to resolve reference \"ghcr.io/o/n:1\": unexpected status from HEAD request to https://ghcr.io/v2/o/n/manifests/1: 403 Forbidden",
             r#"Error: GET "https://ghcr.io/v2/o/n/manifests/1.0": response status code 403: denied: requested access to the resource is denied"#,
-            // No request shown, more words after the code, or docker's older form (see the
-            // note above).
+            // No request shown, more words after the code, another registry's manifest request.
             "Error response from daemon: denied",
             "Error response from daemon: error from registry: denied: permission_denied: read_package",
-            r#"Error response from daemon: Head "https://ghcr.io/v2/o/n/manifests/latest": denied"#,
+            r#"Error response from daemon: Head "https://cgr.dev/v2/o/n/manifests/latest": denied"#,
         ] {
             assert!(!token_denied(m), "{m}");
         }
