@@ -75,7 +75,10 @@ fn registry_error_denied() -> Option<&'static Regex> {
 fn ghcr_head_denied() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)\bhead "https://ghcr\.io/v2/[^"\s]+/manifests/[^"\s]+":\s*denied\s*\.?\s*$"#).ok()
+        Regex::new(
+            r#"(?i)\bhead "https://ghcr\.io/v2/[^"\s]+/manifests/[^"\s]+":\s*denied\s*\.?\s*$"#,
+        )
+        .ok()
     })
     .as_ref()
 }
