@@ -61,22 +61,16 @@ pub(crate) fn signals(segment: &str, line: &str, host: Option<Host>) -> Signals 
     s
 }
 
-/// docker 25 and later print the registry's error as `error from registry: ERROR`; the bare
-/// code is `DENIED` with its standard message.
-fn registry_error_denied() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)\berror from registry:\s*denied\s*\.?\s*$").ok())
-        .as_ref()
-}
-
-/// docker 20.10 to 24 print the token service's refusal inside the manifest request it was
-/// fetched for, as the bare code word: `Head "https://ghcr.io/v2/NAME/manifests/TAG": denied`
-/// (a `401` reads `unauthorized` there, ghcr.io's refusal of a credential `denied: denied`).
-fn ghcr_head_denied() -> Option<&'static Regex> {
+/// The token service's refusal printed as the bare code word at the end of the line: docker 25
+/// and later as `error from registry: denied` (`DENIED` with its standard message), docker
+/// 20.10 to 24 inside the ghcr.io manifest request it was fetched for, `Head
+/// "https://ghcr.io/v2/NAME/manifests/TAG": denied` (a `401` reads `unauthorized` there,
+/// ghcr.io's refusal of a credential `denied: denied`).
+fn bare_denied() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"(?i)\bhead "https://ghcr\.io/v2/[^"\s]+/manifests/[^"\s]+":\s*denied\s*\.?\s*$"#,
+            r#"(?i)(?:\berror from registry:|\bhead "https://ghcr\.io/v2/[^"\s]+/manifests/[^"\s]+":)\s*denied\s*\.?\s*$"#,
         )
         .ok()
     })
@@ -105,8 +99,7 @@ pub(crate) fn token_denied(message: &str) -> bool {
             || rest.contains("forbidden")
             || rest.contains("requested access to the resource is denied");
     }
-    registry_error_denied().is_some_and(|re| re.is_match(message))
-        || ghcr_head_denied().is_some_and(|re| re.is_match(message))
+    bare_denied().is_some_and(|re| re.is_match(message))
 }
 
 #[cfg(test)]
