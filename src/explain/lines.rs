@@ -157,6 +157,20 @@ pub(super) fn is_packages_ecosystem_host(host: &str) -> bool {
 /// What every GitHub Packages host ends with.
 const PACKAGES_HOST_SUFFIX: &str = ".pkg.github.com";
 
+/// True when the line is a progress display's status cut to the terminal's width: docker
+/// compose's TTY writer ends a status that does not fit with `...`, then prints the elapsed
+/// time (`✘ web Error Head "https://ghcr.io/v2/o/n/manifests/latest": denied: den...  0.6s`),
+/// so the registry's answer on that line may be incomplete.
+pub(super) fn is_progress_cut(line: &str) -> bool {
+    let Some((head, elapsed)) = line.trim_end().rsplit_once(char::is_whitespace) else {
+        return false;
+    };
+    elapsed
+        .strip_suffix('s')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        && head.trim_end().ends_with("...")
+}
+
 /// True when the line is about a classic Helm chart repository (an `index.yaml` and `.tgz`
 /// archives served over plain HTTP), not an OCI registry: `helm repo add` and `helm dependency
 /// update` failures name the index or the archive. A chart in a registry is `oci://...`.
@@ -333,6 +347,22 @@ pub(super) fn is_git_remote(cleaned: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_progress_status_cut_to_the_terminal_width() {
+        assert!(is_progress_cut(
+            r#" ✘ web Error Head "https://ghcr.io/v2/o/n/manifests/1": denied: de...      0.6s "#
+        ));
+        assert!(is_progress_cut(
+            " ✘ db Error  Get \"https://ghcr.io/v2/\": net/http: request ca... 12.1s"
+        ));
+        // Whole, or an ellipsis that is the message's own (no elapsed time after it).
+        assert!(!is_progress_cut(
+            r#" ✘ web Error Head "https://ghcr.io/v2/o/n/manifests/1": denied      0.6s"#
+        ));
+        assert!(!is_progress_cut("Retrying in 5 seconds..."));
+        assert!(!is_progress_cut("Pulling fs layer... 3 s"));
+    }
 
     #[test]
     fn a_web_apis_v2_is_not_the_distribution_api() {

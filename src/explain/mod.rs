@@ -97,6 +97,8 @@ pub struct Explanation {
     weak: bool,
     /// Named by the never-silence net ([`protocol::NET`]), not by a reason the log gives.
     net: bool,
+    /// Read only from lines a progress display cut short ([`lines::is_progress_cut`]).
+    cut: bool,
     /// Where the message was first seen among the lines as read ([`frame`]): the distance
     /// between two messages.
     at: usize,
@@ -191,6 +193,9 @@ struct Seen {
     aim: Signals,
     /// A 401 after the push's uploads were accepted.
     expired: bool,
+    /// Every line that carried it was cut short by a progress display
+    /// ([`lines::is_progress_cut`]).
+    cut: bool,
 }
 
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
@@ -396,6 +401,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                     s.lines.push(shown);
                 }
                 s.host = s.host.or(host);
+                s.cut &= lines::is_progress_cut(&cleaned);
                 for o in found.others {
                     if !s.others.contains(&o) {
                         s.others.push(o);
@@ -431,6 +437,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                             .union(request::signals(&found.segment)),
                         expired: tracker.upload_accepted_before(no)
                             && credential::is_401(&found.segment),
+                        cut: lines::is_progress_cut(&cleaned),
                     },
                 );
             }
@@ -498,6 +505,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .protocol
                 .as_deref()
                 .is_some_and(|p| protocol::NET.contains(&p)),
+            cut: s.cut,
         };
         match recovery.recovered(&key) {
             Some(how) => recovered.push(Recovered::new(explanation, how)),
@@ -531,6 +539,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     explanations.retain(|e| {
         !(trivy_done.is_some_and(|done| e.at < done) && trivy_failures.contains(&e.at))
     });
+    // A message that a progress display cut short (`denied: ...`) reads less than the same
+    // request's message printed whole elsewhere in the log; the whole one speaks for it.
+    let whole: Vec<String> = explanations
+        .iter()
+        .filter(|e| !e.cut)
+        .filter_map(|e| e.image.clone())
+        .collect();
+    explanations.retain(|e| !e.cut || !e.image.as_ref().is_some_and(|i| whole.contains(i)));
     explanations.sort_by_key(|e| e.at);
     let global = tracker.global().union(extra);
     let explanations = lead::not_found_first(per_cause(in_blocks(explanations)), global);
