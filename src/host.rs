@@ -98,7 +98,14 @@ pub const KNOWN: &[Known] = &[
     Known::plain("lscr.io"),
     Known::plain("icr.io"),
     Known::plain("cgr.dev"),
+    Known::plain("container-registry.oracle.com"),
 ];
+
+/// The domains registries are served under with the customer's own name first
+/// (`NAME.azurecr.io`, Azure Container Registry's login server). The sovereign clouds'
+/// domains (`azurecr.cn`, `azurecr.us`) are two edits away and are never taken for a near
+/// miss.
+const TENANT_DOMAINS: &[&str] = &["azurecr.io"];
 
 /// A registry host as a reference, a config key or a workflow names it, reduced to its
 /// canonical form: lower case, scheme and path dropped (docker's `ConvertToHostname`), an
@@ -202,7 +209,36 @@ impl Host {
             .min_by_key(|(d, _)| *d)
             .map(|(_, name)| name)
             .or_else(|| half_remembered(&self.name))
+            .or_else(|| last_label_dropped(&self.name))
+            .or_else(|| tenant_domain_near_miss(&self.name))
     }
+}
+
+/// The known registry `name` is with its last label dropped (`container-registry.oracle` for
+/// `container-registry.oracle.com`): a name that still has a dot is taken for a host by
+/// docker, and a top-level domain of that name may well exist and answer.
+fn last_label_dropped(name: &str) -> Option<&'static str> {
+    KNOWN.iter().map(|k| k.name).find(|known| {
+        known
+            .rsplit_once('.')
+            .is_some_and(|(head, _)| head == name && head.contains('.'))
+    })
+}
+
+/// The tenant domain `name` ends with a near miss of, one edit away (`NAME.azureacr.io` for
+/// `NAME.azurecr.io`), when the customer's part stands before it (it may be a placeholder
+/// left empty: `[name].azureacr.io`).
+fn tenant_domain_near_miss(name: &str) -> Option<&'static str> {
+    let mut labels = name.rsplitn(3, '.');
+    let (Some(top), Some(second), Some(_tenant)) = (labels.next(), labels.next(), labels.next())
+    else {
+        return None;
+    };
+    let domain = format!("{second}.{top}");
+    TENANT_DOMAINS
+        .iter()
+        .find(|d| edit_distance(&domain, d) == 1)
+        .copied()
 }
 
 /// The known registry `name` half remembers: the same first and last labels and a middle
@@ -358,6 +394,9 @@ mod tests {
             ("qauy.io", "quay.io"),
             ("mcr.microservice.com", "mcr.microsoft.com"),
             ("index.dockerhub.io", "docker.io"),
+            ("container-registry.oracle", "container-registry.oracle.com"),
+            ("myregistry.azureacr.io", "azurecr.io"),
+            ("myregistry.azurcr.io", "azurecr.io"),
         ] {
             assert_eq!(Host::parse(typo).likely_typo_of(), Some(meant), "{typo}");
         }
@@ -381,6 +420,12 @@ mod tests {
             "registry.k8s.io",
             "public.ecr.aws",
             "quay.example.io",
+            "container-registry.oracle.com",
+            "myregistry.azurecr.io",
+            "myregistry.azurecr.cn",
+            "myregistry.azurecr.us",
+            "registry.gitlab.cn",
+            "azureacr.io",
         ] {
             assert_eq!(Host::parse(real).likely_typo_of(), None, "{real}");
         }
