@@ -7,6 +7,7 @@
 //! host, token realm) and the workflow reader all ask this module, so that `index.docker.io`,
 //! `registry-1.docker.io` and `https://index.docker.io/v1/` are Docker Hub everywhere.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A registry the tool knows by name.
@@ -98,7 +99,14 @@ pub const KNOWN: &[Known] = &[
     Known::plain("lscr.io"),
     Known::plain("icr.io"),
     Known::plain("cgr.dev"),
+    Known::plain("container-registry.oracle.com"),
 ];
+
+/// The domains registries are served under with the customer's own name first
+/// (`NAME.azurecr.io`, Azure Container Registry's login server). The sovereign clouds'
+/// domains (`azurecr.cn`, `azurecr.us`) are two edits away and are never taken for a near
+/// miss.
+const TENANT_DOMAINS: &[&str] = &["azurecr.io"];
 
 /// A registry host as a reference, a config key or a workflow names it, reduced to its
 /// canonical form: lower case, scheme and path dropped (docker's `ConvertToHostname`), an
@@ -186,8 +194,9 @@ impl Host {
 
     /// The well-known registry this host is probably a typo of: one or two edits away
     /// (letters swapped, added, dropped or replaced; one edit for short names), not a
-    /// registry of its own, no port.
-    pub fn likely_typo_of(&self) -> Option<&'static str> {
+    /// registry of its own, no port. A near miss of a tenant domain names the customer's host
+    /// as meant (`NAME.azureacr.io`: `NAME.azurecr.io`).
+    pub fn likely_typo_of(&self) -> Option<Cow<'static, str>> {
         if self.known().is_some() || self.name.contains(':') || !self.name.contains('.') {
             return None;
         }
@@ -202,7 +211,37 @@ impl Host {
             .min_by_key(|(d, _)| *d)
             .map(|(_, name)| name)
             .or_else(|| half_remembered(&self.name))
+            .or_else(|| last_label_dropped(&self.name))
+            .map(Cow::Borrowed)
+            .or_else(|| tenant_domain_near_miss(&self.name).map(Cow::Owned))
     }
+}
+
+/// The known registry `name` is with its last label dropped (`container-registry.oracle` for
+/// `container-registry.oracle.com`): a name that still has a dot is taken for a host by
+/// docker, and a top-level domain of that name may well exist and answer.
+fn last_label_dropped(name: &str) -> Option<&'static str> {
+    KNOWN.iter().map(|k| k.name).find(|known| {
+        known
+            .rsplit_once('.')
+            .is_some_and(|(head, _)| head == name && head.contains('.'))
+    })
+}
+
+/// The customer's host `name` was meant to be when it ends with a near miss of a tenant
+/// domain, one edit away (`NAME.azurecr.io` for `NAME.azureacr.io`), with the customer's part
+/// before it (it may be a placeholder left empty: `[name].azureacr.io`).
+fn tenant_domain_near_miss(name: &str) -> Option<String> {
+    let mut labels = name.rsplitn(3, '.');
+    let (Some(top), Some(second), Some(tenant)) = (labels.next(), labels.next(), labels.next())
+    else {
+        return None;
+    };
+    let domain = format!("{second}.{top}");
+    TENANT_DOMAINS
+        .iter()
+        .find(|d| edit_distance(&domain, d) == 1)
+        .map(|d| format!("{tenant}.{d}"))
 }
 
 /// The known registry `name` half remembers: the same first and last labels and a middle
@@ -358,8 +397,11 @@ mod tests {
             ("qauy.io", "quay.io"),
             ("mcr.microservice.com", "mcr.microsoft.com"),
             ("index.dockerhub.io", "docker.io"),
+            ("container-registry.oracle", "container-registry.oracle.com"),
+            ("myregistry.azureacr.io", "myregistry.azurecr.io"),
+            ("myregistry.azurcr.io", "myregistry.azurecr.io"),
         ] {
-            assert_eq!(Host::parse(typo).likely_typo_of(), Some(meant), "{typo}");
+            assert_eq!(Host::parse(typo).likely_typo_of().as_deref(), Some(meant), "{typo}");
         }
         for real in [
             "ghcr.io",
@@ -381,6 +423,12 @@ mod tests {
             "registry.k8s.io",
             "public.ecr.aws",
             "quay.example.io",
+            "container-registry.oracle.com",
+            "myregistry.azurecr.io",
+            "myregistry.azurecr.cn",
+            "myregistry.azurecr.us",
+            "registry.gitlab.cn",
+            "azureacr.io",
         ] {
             assert_eq!(Host::parse(real).likely_typo_of(), None, "{real}");
         }

@@ -310,7 +310,17 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
-                tracker.saw_context(no, line);
+                // A request for a classic chart repository's index or archive with no error on
+                // its line (`curl -I https://OWNER.github.io/charts/index.yaml`) is no registry
+                // work: the status printed under it (`HTTP/1.1 404 Not Found`) is that
+                // repository's.
+                if memchr::memmem::find(line, b"://").is_some()
+                    && lines::requests_chart_repository(&scan::clean(line))
+                {
+                    non_registry_request = Some(no);
+                } else {
+                    tracker.saw_context(no, line);
+                }
             }
             return;
         }

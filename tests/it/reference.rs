@@ -36,6 +36,7 @@ fn near_miss_and_retired_hosts_are_warnings_naming_the_right_host() {
         "ghcr.com/user/app",
         "docker.oi/library/nginx",
         "docker.pkg.github.com/octo/repo/app:1",
+        "myteam.azureacr.io/app:1",
         "ghcr.io/user/app",
         "gcr.io/project/app",
     ]);
@@ -63,6 +64,8 @@ fn near_miss_and_retired_hosts_are_warnings_naming_the_right_host() {
         ("warn", "registry-host-typo", "ghcr.io"),
         ("warn", "registry-host-typo", "docker.io"),
         ("warn", "registry-retired", "ghcr.io"),
+        // A near miss of a tenant domain names the customer's own host.
+        ("warn", "registry-host-typo", "myteam.azurecr.io"),
         ("pass", "", ""),
         ("pass", "", ""),
     ];
