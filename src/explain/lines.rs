@@ -66,9 +66,34 @@ pub(super) fn requests_engine_api(line: &str) -> bool {
 }
 
 /// True when the line (without its timestamp) starts with `unauthorized:` or `denied:`: the
-/// way docker, podman and buildx print the error a registry answered, code word first.
+/// way docker, podman and buildx print the error a registry answered, code word first. A
+/// logrus level tag before it (`ERRO[0001] UNAUTHORIZED: "authentication required"`, as
+/// kaniko, skopeo and older docker print their errors on a terminal) is not part of the
+/// message.
 pub(super) fn leads_with_code(body: &[u8]) -> bool {
-    leads_with_any(body, &[b"unauthorized:", b"denied:"])
+    leads_with_any(without_level_tag(body), &[b"unauthorized:", b"denied:"])
+}
+
+/// The line past a logrus level tag of the terminal format (`INFO[0000] `, `ERRO[0001] `,
+/// `FATA[0002] `: four capitals and the seconds since start in brackets), or the line as
+/// it is.
+fn without_level_tag(body: &[u8]) -> &[u8] {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let rest = &body[start..];
+    let tag = rest.len() > 6
+        && rest[..4].iter().all(u8::is_ascii_uppercase)
+        && rest[4] == b'['
+        && rest[5..].iter().position(|&b| b == b']').is_some_and(|n| {
+            n > 0 && rest[5..5 + n].iter().all(u8::is_ascii_digit)
+        });
+    if !tag {
+        return body;
+    }
+    let close = 5 + rest[5..].iter().position(|&b| b == b']').unwrap_or(0);
+    &rest[close + 1..]
 }
 
 /// True when the line, past its leading whitespace, starts with one of `heads` (ASCII case
