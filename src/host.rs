@@ -401,7 +401,11 @@ mod tests {
             ("myregistry.azureacr.io", "myregistry.azurecr.io"),
             ("myregistry.azurcr.io", "myregistry.azurecr.io"),
         ] {
-            assert_eq!(Host::parse(typo).likely_typo_of().as_deref(), Some(meant), "{typo}");
+            assert_eq!(
+                Host::parse(typo).likely_typo_of().as_deref(),
+                Some(meant),
+                "{typo}"
+            );
         }
         for real in [
             "ghcr.io",

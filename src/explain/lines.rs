@@ -86,9 +86,10 @@ fn without_level_tag(body: &[u8]) -> &[u8] {
     let tag = rest.len() > 6
         && rest[..4].iter().all(u8::is_ascii_uppercase)
         && rest[4] == b'['
-        && rest[5..].iter().position(|&b| b == b']').is_some_and(|n| {
-            n > 0 && rest[5..5 + n].iter().all(u8::is_ascii_digit)
-        });
+        && rest[5..]
+            .iter()
+            .position(|&b| b == b']')
+            .is_some_and(|n| n > 0 && rest[5..5 + n].iter().all(u8::is_ascii_digit));
     if !tag {
         return body;
     }

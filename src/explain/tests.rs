@@ -384,9 +384,13 @@ fn a_registry_error_printed_code_word_first_needs_no_other_context() {
     assert!(leads_with_code(b"  DENIED: requested access"));
     assert!(!leads_with_code(b"npm error 401 unauthorized"));
     // A logrus level tag (kaniko, skopeo on a terminal) stands before the message.
-    assert!(leads_with_code(b"ERRO[0001] UNAUTHORIZED: \"authentication required\""));
+    assert!(leads_with_code(
+        b"ERRO[0001] UNAUTHORIZED: \"authentication required\""
+    ));
     assert!(leads_with_code(b"FATA[0000] denied: requested access"));
-    assert!(!leads_with_code(b"ERRO[0001] error pushing: unauthorized: x"));
+    assert!(!leads_with_code(
+        b"ERRO[0001] error pushing: unauthorized: x"
+    ));
     assert!(!leads_with_code(b"NOTE[abc] denied: x"));
     let log = "unauthorized: \"token exchange with the identity provider failed\"\n";
     let s = scan(log.as_bytes()).expect("scan");
