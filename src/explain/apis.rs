@@ -14,12 +14,20 @@
 //!   aws/aws-sdk-go-v2 `operation error %s: %s`): listing, tagging or creating repositories
 //!   is the API's work. `GetAuthorizationToken` is the login a registry client (the ECR
 //!   credential helper, `aws ecr get-login-password`) depends on, and stays.
+//! - GitHub's REST API answering with its error body, which always carries a
+//!   `documentation_url` into GitHub's docs (`{"message":"Resource protected by organization
+//!   SAML enforcement. ...","documentation_url":"https://help.github.com/..."}`; docs: REST API
+//!   troubleshooting, client errors). A registry's error body is the distribution
+//!   specification's `{"errors":[{"code":...}]}`, and ghcr.io answers in that shape.
 
 /// True when `line` is a refusal or failure of a cluster's or a cloud's API that no registry
 /// answered (see the module's documentation).
 pub(super) fn is_other_api_failure(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     if lower.contains("error from server (forbidden)") || lower.contains(" is forbidden: user \"") {
+        return true;
+    }
+    if is_github_rest_error(&lower) {
         return true;
     }
     ["operation error ecr: ", "operation error ecr public: "]
@@ -31,9 +39,44 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
         })
 }
 
+/// True when the (lower-cased) line holds GitHub's REST API error body: a `documentation_url`
+/// into GitHub's documentation.
+fn is_github_rest_error(lower: &str) -> bool {
+    const DOCS: [&str; 3] = [
+        "https://docs.github.com/",
+        "https://help.github.com/",
+        "https://developer.github.com/",
+    ];
+    lower.match_indices("\"documentation_url\"").any(|(i, key)| {
+        let value = lower[i + key.len()..].trim_start_matches([' ', ':', '"']);
+        DOCS.iter().any(|d| value.starts_with(d))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_other_api_failure;
+
+    #[test]
+    fn githubs_rest_api_error_body_is_not_a_registrys() {
+        assert!(is_other_api_failure(
+            r#"Error: {"message":"Resource protected by organization SAML enforcement. You must grant your personal token access to this organization.","documentation_url":"https://help.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/"}"#
+        ));
+        assert!(is_other_api_failure(
+            r#"HttpError: {"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment"}"#
+        ));
+        // A registry's body, and gh's own print of the same refusal, stay.
+        assert!(!is_other_api_failure(
+            r#"{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}"#
+        ));
+        assert!(!is_other_api_failure(
+            "gh: Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization. (HTTP 403)"
+        ));
+        // A documentation_url elsewhere is not GitHub's.
+        assert!(!is_other_api_failure(
+            r#"{"message":"denied","documentation_url":"https://example.com/docs"}"#
+        ));
+    }
 
     #[test]
     fn a_clusters_rbac_refusal_is_not_a_registrys() {
