@@ -47,10 +47,12 @@ fn is_github_rest_error(lower: &str) -> bool {
         "https://help.github.com/",
         "https://developer.github.com/",
     ];
-    lower.match_indices("\"documentation_url\"").any(|(i, key)| {
-        let value = lower[i + key.len()..].trim_start_matches([' ', ':', '"']);
-        DOCS.iter().any(|d| value.starts_with(d))
-    })
+    lower
+        .match_indices("\"documentation_url\"")
+        .any(|(i, key)| {
+            let value = lower[i + key.len()..].trim_start_matches([' ', ':', '"']);
+            DOCS.iter().any(|d| value.starts_with(d))
+        })
 }
 
 #[cfg(test)]
