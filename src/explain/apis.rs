@@ -1,4 +1,4 @@
-//! Other services' APIs: refusals by a cluster's or a cloud's API, not by a registry.
+//! Other services' APIs: refusals by a cluster's, a cloud's or GitHub's API, not by a registry.
 //!
 //! A deploy step names an image (`kubectl set image deploy/app app=HOST/app:1.2`) and then
 //! fails on the cluster's API; a Terraform or AWS CLI run manages a registry's repositories
@@ -20,8 +20,8 @@
 //!   troubleshooting, client errors). A registry's error body is the distribution
 //!   specification's `{"errors":[{"code":...}]}`, and ghcr.io answers in that shape.
 
-/// True when `line` is a refusal or failure of a cluster's or a cloud's API that no registry
-/// answered (see the module's documentation).
+/// True when `line` is a refusal or failure of a cluster's, a cloud's or GitHub's API that no
+/// registry answered (see the module's documentation).
 pub(super) fn is_other_api_failure(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     if lower.contains("error from server (forbidden)") || lower.contains(" is forbidden: user \"") {
