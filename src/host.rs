@@ -230,17 +230,13 @@ fn last_label_dropped(name: &str) -> Option<&'static str> {
 
 /// The customer's host `name` was meant to be when it ends with a near miss of a tenant
 /// domain, one edit away (`NAME.azurecr.io` for `NAME.azureacr.io`), with the customer's part
-/// before it (it may be a placeholder: `[name].azureacr.io`). A name with no customer's part
-/// (`.azureacr.io`) is not a host, and is left to the reference's own check.
+/// before it (it may be a placeholder left empty: `[name].azureacr.io`).
 fn tenant_domain_near_miss(name: &str) -> Option<String> {
     let mut labels = name.rsplitn(3, '.');
     let (Some(top), Some(second), Some(tenant)) = (labels.next(), labels.next(), labels.next())
     else {
         return None;
     };
-    if tenant.is_empty() {
-        return None;
-    }
     let domain = format!("{second}.{top}");
     TENANT_DOMAINS
         .iter()
@@ -437,7 +433,6 @@ mod tests {
             "myregistry.azurecr.us",
             "registry.gitlab.cn",
             "azureacr.io",
-            ".azureacr.io",
         ] {
             assert_eq!(Host::parse(real).likely_typo_of(), None, "{real}");
         }
