@@ -542,5 +542,7 @@ fn reads_compose_v1_pull_lines() {
     assert!(!compose_v1_pull("Pulling web (ghcr.io/o/app:main)"));
     assert!(!compose_v1_pull("Pulling fs layer"));
     assert!(!compose_v1_pull("Pulling the latest changes (main)..."));
-    assert!(!compose_v1_pull("Installing deps (this may take a while)..."));
+    assert!(!compose_v1_pull(
+        "Installing deps (this may take a while)..."
+    ));
 }
