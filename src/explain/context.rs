@@ -348,6 +348,13 @@ impl Tracker {
                     }
                 }
             }
+            Trigger::ComposeV1Pull => {
+                if compose_v1_pull(cleaned) {
+                    self.last_context = Some(line_no);
+                    self.last_op = Some((Op::Pull, line_no));
+                    self.command_names(line_no, cleaned);
+                }
+            }
             Trigger::PushActivity => {
                 self.aim.saw_push(line_no, cleaned);
                 self.pushed.saw(cleaned, self.aim.push_target());

@@ -53,6 +53,30 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
     }
 }
 
+/// True when `line` is docker-compose 1's announcement of a service's pull, `Pulling SERVICE
+/// (REF)...` (compose/service.py: `log.info('Pulling %s (%s%s%s)...' % (self.name, repo,
+/// separator, tag))`): the daemon's error that follows (`ERROR: denied`) names no image, and
+/// is about this one.
+pub(crate) fn compose_v1_pull(line: &str) -> bool {
+    let line = line.trim();
+    let Some(rest) = line.strip_prefix("Pulling ") else {
+        return false;
+    };
+    let Some((service, reference)) = rest.split_once(" (") else {
+        return false;
+    };
+    let Some(reference) = reference.strip_suffix(")...") else {
+        return false;
+    };
+    !service.is_empty()
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        && !reference.is_empty()
+        && !reference.contains(char::is_whitespace)
+        && reference.contains(':')
+}
+
 /// True when `text` names a registry host (in an image reference or a URL) that is a near
 /// miss of a well-known registry (`ghrc.io`, `dokcer.io`), by the host model's own test.
 pub(crate) fn names_mistyped_host(text: &str) -> bool {

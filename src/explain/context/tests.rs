@@ -534,3 +534,15 @@ fn an_updater_and_the_kubelet_journal_say_who_pulls() {
     assert!(t.global().contains(Signal::ClusterPull));
     assert!(!t.global().contains(Signal::UpdatePull));
 }
+
+#[test]
+fn reads_compose_v1_pull_lines() {
+    assert!(compose_v1_pull("Pulling web (ghcr.io/o/app:main)..."));
+    assert!(compose_v1_pull("Pulling db (postgres:alpine)..."));
+    assert!(!compose_v1_pull("Pulling web (ghcr.io/o/app:main)"));
+    assert!(!compose_v1_pull("Pulling fs layer"));
+    assert!(!compose_v1_pull("Pulling the latest changes (main)..."));
+    assert!(!compose_v1_pull(
+        "Installing deps (this may take a while)..."
+    ));
+}

@@ -24,6 +24,9 @@ pub(crate) enum Trigger {
     PullActivity,
     /// A push is under way (`Preparing`, `Pushing`, `Layer already exists`).
     PushActivity,
+    /// The end of docker-compose 1's `Pulling SERVICE (REF)...`, a pull once the whole line
+    /// reads so.
+    ComposeV1Pull,
     /// Registry work of either kind (`Copying blob`, `Retrying in`, `[auth] ... token`).
     Activity,
     /// `Authenticating with existing credentials...`
@@ -165,6 +168,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("error pulling image", Trigger::PullActivity),
     // The daemon's log of a layer download that failed and is retried.
     ("download failed, retrying", Trigger::PullActivity),
+    // docker-compose 1 announces each service's pull (`Pulling web (ghcr.io/o/app:1)...`).
+    (")...", Trigger::ComposeV1Pull),
     // The daemon's log of a layer upload that failed and is retried (moby
     // distribution/xfer/upload.go: `Upload failed, retrying: %v`).
     ("upload failed, retrying", Trigger::PushActivity),
