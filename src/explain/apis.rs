@@ -14,6 +14,8 @@
 //!   aws/aws-sdk-go-v2 `operation error %s: %s`): listing, tagging or creating repositories
 //!   is the API's work. `GetAuthorizationToken` is the login a registry client (the ECR
 //!   credential helper, `aws ecr get-login-password`) depends on, and stays.
+//! - GitHub's GraphQL API's errors as gh prints them (`GraphQL error: ...`, `GraphQL: ...`):
+//!   no registry speaks GraphQL.
 //! - GitHub's REST API answering with its error body, which always carries a
 //!   `documentation_url` into GitHub's docs (`{"message":"Resource protected by organization
 //!   SAML enforcement. ...","documentation_url":"https://help.github.com/..."}`; docs: REST API
@@ -27,7 +29,7 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
     if lower.contains("error from server (forbidden)") || lower.contains(" is forbidden: user \"") {
         return true;
     }
-    if is_github_rest_error(&lower) {
+    if is_github_rest_error(&lower) || is_github_graphql_error(&lower) {
         return true;
     }
     ["operation error ecr: ", "operation error ecr public: "]
@@ -37,6 +39,16 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
                 .find(prefix)
                 .is_some_and(|i| !lower[i + prefix.len()..].starts_with("getauthorizationtoken"))
         })
+}
+
+/// True when the (lower-cased) line is an error of GitHub's GraphQL API as gh prints it (`GraphQL
+/// error: ...` in gh 1.x, `GraphQL: ... (addComment)` since, or a request to
+/// `api.github.com/graphql`). No registry speaks GraphQL: the distribution API is REST.
+fn is_github_graphql_error(lower: &str) -> bool {
+    let body = lower.trim_start();
+    body.starts_with("graphql: ")
+        || body.contains("graphql error: ")
+        || body.contains("api.github.com/graphql")
 }
 
 /// True when the (lower-cased) line holds GitHub's REST API error body: a `documentation_url`
@@ -73,6 +85,13 @@ mod tests {
         ));
         assert!(!is_other_api_failure(
             "gh: Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization. (HTTP 403)"
+        ));
+        // gh's print of a GraphQL API error.
+        assert!(is_other_api_failure(
+            "GraphQL error: Resource protected by organization SAML enforcement. You must grant your OAuth token access to this organization."
+        ));
+        assert!(is_other_api_failure(
+            "GraphQL: Resource not accessible by integration (addComment)"
         ));
         // A documentation_url elsewhere is not GitHub's.
         assert!(!is_other_api_failure(

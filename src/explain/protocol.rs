@@ -317,9 +317,16 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     let work = p
         .work
         .find_iter(message)
-        .find(|m| !super::lines::part_of_name(message, m.start(), m.end()))?;
-    // A daemon that cannot be reached is not a registry's failure, nor is a local build's.
-    if lower.contains("docker daemon") || lower.contains("docker.sock") {
+        .find(|m| {
+            !super::lines::part_of_name(message, m.start(), m.end())
+                && !names_other_work(lower, m.start(), m.end())
+        })?;
+    // A daemon that cannot be reached is not a registry's failure, nor is a local build's, nor
+    // an image the tool looked up in its own store (podman's `error retrieving local image`).
+    if lower.contains("docker daemon")
+        || lower.contains("docker.sock")
+        || lower.contains("local image")
+    {
         return None;
     }
     if let Some(r) = p.refusal.captures(message).and_then(|c| c.get(1)) {
@@ -334,6 +341,24 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     }
     let (start, end) = (fail.start().min(work.start()), fail.end().max(work.end()));
     Some(found("registry-failed", start, end))
+}
+
+/// True when the word of registry work at `start..end` of the lower-cased message means
+/// something else where it stands: Maven's `on project NAME:` names a project (a project
+/// called `registry`), and a manifest that is generated (`failed to generate manifest`,
+/// `Manifest generation error`, Argo CD's and Kustomize's wording) is a Kubernetes manifest,
+/// not an image's.
+fn names_other_work(lower: &str, start: usize, end: usize) -> bool {
+    let before = lower.get(..start).unwrap_or_default();
+    let after = lower.get(end..).unwrap_or_default();
+    if before.ends_with("on project ") {
+        return true;
+    }
+    let word = lower.get(start..end).unwrap_or_default();
+    word.starts_with("manifest")
+        && (before.ends_with("generate ")
+            || before.ends_with("generating ")
+            || after.starts_with(" generation"))
 }
 
 /// True when the message is a build tool's warning (`[WARNING] ...`, `[WARN] ...`, as Maven,
@@ -637,6 +662,26 @@ mod tests {
         assert_eq!(
             name(
                 "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2"
+            ),
+            None
+        );
+        // Words of registry work that mean other things where they stand: a Maven project
+        // named `registry`, a generated Kubernetes manifest, an image in the local store.
+        assert_eq!(
+            name(
+                "[ERROR] Failed to execute goal com.example:plugin:1.0:build (default-cli) on project registry: the jar was not packaged"
+            ),
+            None
+        );
+        assert_eq!(
+            name(
+                "Failed to load target state: failed to generate manifest for source 1 of 1: Manifest generation error (cached): open charts/Chart.yaml: no such file or directory"
+            ),
+            None
+        );
+        assert_eq!(
+            name(
+                "Error: error retrieving local image from image name quay.io/o/app:1: quay.io/o/app:1: image is not a manifest list"
             ),
             None
         );
