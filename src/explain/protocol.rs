@@ -314,13 +314,10 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     }
     // A word that is part of a name (`secret "registry-creds"`, `REGISTRY_PASSWORD`) names a
     // thing, not registry work.
-    let work = p
-        .work
-        .find_iter(message)
-        .find(|m| {
-            !super::lines::part_of_name(message, m.start(), m.end())
-                && !names_other_work(lower, m.start(), m.end())
-        })?;
+    let work = p.work.find_iter(message).find(|m| {
+        !super::lines::part_of_name(message, m.start(), m.end())
+            && !names_other_work(lower, m.start(), m.end())
+    })?;
     // A daemon that cannot be reached is not a registry's failure, nor is a local build's, nor
     // an image the tool looked up in its own store (podman's `error retrieving local image`).
     if lower.contains("docker daemon")
