@@ -71,7 +71,16 @@ pub(super) fn requests_engine_api(line: &str) -> bool {
 /// kaniko, skopeo and older docker print their errors on a terminal) is not part of the
 /// message.
 pub(super) fn leads_with_code(body: &[u8]) -> bool {
-    leads_with_any(without_level_tag(body), &[b"unauthorized:", b"denied:"])
+    leads_with_any(
+        without_level_tag(body),
+        &[
+            b"unauthorized:",
+            b"denied:",
+            // The docker client's print of a registry's 401 whose code it does not know
+            // (Artifactory, Nexus: `unknown: Authentication is required`).
+            b"unknown: authentication is required",
+        ],
+    )
 }
 
 /// The line past a logrus level tag of the terminal format (`INFO[0000] `, `ERRO[0001] `,

@@ -147,16 +147,18 @@ fn patterns() -> Option<&'static Patterns> {
                 r"\b(?:error|errors|failed|failure|fatal|unable to|could not|cannot|bad response)\b",
             )?,
             // Registry work named in the same message: the API path, a registry, a manifest
-            // or blob, a push, pull or login of an image.
+            // or blob, a push, pull or login of an image; a request to a registry's token
+            // service (`https://ghcr.io/token`, `https://HOST/v2/token`: the distribution
+            // token protocol's realm).
             work: ci(
-                r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)",
+                r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b",
             )?,
             // A credential helper or the credential store it serves, named.
             helper: ci(
                 r"docker-credential-|credential[- ]?helper|\bcredhelpers?\b|\bcredsstore\b|(?:getting|storing|retrieving|erasing) credentials|unable to retrieve credentials|ecr-login",
             )?,
             // A refusal word anywhere in the message (the net's specific case).
-            refusal: ci(r"\b(forbidden|unauthorized|access denied)\b")?,
+            refusal: ci(r"\b(forbidden|unauthorized|access denied|authorization failed)\b")?,
             // The docker CLI's progress line for a layer whose transfer failed and is tried
             // again (`8ac8bfaff55a: Retrying in 10 seconds`); the error itself is not printed
             // until the retries run out, and a log that ends here never shows it.
