@@ -56,13 +56,24 @@ pub(crate) fn signals(message: &str) -> Signals {
 /// and every one of them is public: Docker Hub refuses an anonymous read there only for a name
 /// it does not hold. A refused credential (`incorrect username or password`), the rate limit
 /// and a push's scope are other answers.
+///
+/// go-containerregistry prints the scopes it asked the token for after the answer (`[map[Action:pull
+/// Class: Name:library/NAME Type:repository]]`); when the message names no request URL (skaffold
+/// and kaniko resolving a Dockerfile's base image: `retrieving image config: getting image:
+/// UNAUTHORIZED: ...`), a pull scope on `library/NAME` is the same read of Docker Hub, the
+/// registry a bare name resolves to. A URL of another registry (Harbor's default project is
+/// also named `library`) keeps it out.
 fn hub_official_read_refused(message: &str) -> bool {
     let lower = message.to_ascii_lowercase();
-    let read = url::v2_requests(&lower).any(|(host, path)| {
-        crate::host::Host::parse(host).is_docker_hub()
-            && path.starts_with("library/")
-            && (path.contains("/manifests/") || path.trim_end_matches(':').ends_with("/tags/list"))
-    });
+    let mut requests = url::v2_requests(&lower).peekable();
+    let scope_only = requests.peek().is_none() && hub_official_pull_scope(&lower);
+    let read = scope_only
+        || requests.any(|(host, path)| {
+            crate::host::Host::parse(host).is_docker_hub()
+                && path.starts_with("library/")
+                && (path.contains("/manifests/")
+                    || path.trim_end_matches(':').ends_with("/tags/list"))
+        });
     read && ["authentication required", "unauthorized", "denied"]
         .iter()
         .any(|w| lower.contains(w))
@@ -74,6 +85,18 @@ fn hub_official_read_refused(message: &str) -> bool {
         ]
         .iter()
         .any(|w| lower.contains(w))
+}
+
+/// True when a lowercase message lists go-containerregistry's token scopes (`[map[...]]`) and
+/// one of them is a pull of a `library/` repository.
+fn hub_official_pull_scope(lower: &str) -> bool {
+    let Some(at) = lower.find("[map[") else {
+        return false;
+    };
+    lower[at..].split("map[").any(|scope| {
+        let scope = scope.split(']').next().unwrap_or("");
+        scope.contains("action:pull") && scope.contains("name:library/")
+    })
 }
 
 fn is_read(message: &str) -> bool {
@@ -143,6 +166,8 @@ mod tests {
             "GET https://index.docker.io/v2/library/example-tool/manifests/dev: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/example-tool Type:repository]]",
             r#"Error response from daemon: Head "https://registry-1.docker.io/v2/library/example-tool/manifests/latest": unauthorized: authentication required"#,
             "GET https://index.docker.io/v2/library/example-tool/tags/list: UNAUTHORIZED: authentication required",
+            // The scopes alone, when the message names no request.
+            "listing copied files: retrieving image config: getting image: UNAUTHORIZED: authentication required; [map[Type:repository Class: Name:library/builder Action:pull]]",
         ] {
             assert!(signals(m).contains(Signal::HubOfficialRead), "{m}");
         }
@@ -152,6 +177,9 @@ mod tests {
             "POST https://index.docker.io/v2/library/app/blobs/uploads/: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/app Type:repository] map[Action:push Class: Name:library/app Type:repository]]",
             "GET https://index.docker.io/v2/library/python/manifests/3.12: TOOMANYREQUESTS: You have reached your pull rate limit.",
             "GET https://index.docker.io/v2/example/tool/manifests/dev: UNAUTHORIZED: authentication required",
+            // A scope on another registry's `library` project, or another namespace's scope.
+            "GET https://harbor.example.com/v2/library/app/manifests/1: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/app Type:repository]]",
+            "getting image: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:team/app Type:repository]]",
         ] {
             assert!(!signals(m).contains(Signal::HubOfficialRead), "{m}");
         }
