@@ -87,13 +87,18 @@ fn hub_official_read_refused(message: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// True when a lowercase message lists go-containerregistry's token scopes (`[map[...]]`) and
-/// one of them is a pull of a `library/` repository.
+/// True when a lowercase message lists go-containerregistry's token scopes (`[map[...]]`), one
+/// of them is a pull of a `library/` repository, and none is a push (a push's refusal is not a
+/// read's).
 fn hub_official_pull_scope(lower: &str) -> bool {
     let Some(at) = lower.find("[map[") else {
         return false;
     };
-    lower[at..].split("map[").any(|scope| {
+    let scopes = &lower[at..];
+    if scopes.contains("action:push") {
+        return false;
+    }
+    scopes.split("map[").any(|scope| {
         let scope = scope.split(']').next().unwrap_or("");
         scope.contains("action:pull") && scope.contains("name:library/")
     })
@@ -180,6 +185,8 @@ mod tests {
             // A scope on another registry's `library` project, or another namespace's scope.
             "GET https://harbor.example.com/v2/library/app/manifests/1: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/app Type:repository]]",
             "getting image: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:team/app Type:repository]]",
+            // A push's scopes, with no request named.
+            "writing image: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/app Type:repository] map[Action:push Class: Name:library/app Type:repository]]",
         ] {
             assert!(!signals(m).contains(Signal::HubOfficialRead), "{m}");
         }
