@@ -87,23 +87,14 @@ pub(super) fn leads_with_code(body: &[u8]) -> bool {
 /// `FATA[0002] `: four capitals and the seconds since start in brackets), or the line as
 /// it is.
 fn without_level_tag(body: &[u8]) -> &[u8] {
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    let rest = &body[start..];
-    let tag = rest.len() > 6
-        && rest[..4].iter().all(u8::is_ascii_uppercase)
-        && rest[4] == b'['
-        && rest[5..]
-            .iter()
-            .position(|&b| b == b']')
-            .is_some_and(|n| n > 0 && rest[5..5 + n].iter().all(u8::is_ascii_digit));
-    if !tag {
+    let rest = body.trim_ascii_start();
+    if rest.len() <= 6 || !rest[..4].iter().all(u8::is_ascii_uppercase) || rest[4] != b'[' {
         return body;
     }
-    let close = 5 + rest[5..].iter().position(|&b| b == b']').unwrap_or(0);
-    &rest[close + 1..]
+    match rest[5..].iter().position(|&b| b == b']') {
+        Some(n) if n > 0 && rest[5..5 + n].iter().all(u8::is_ascii_digit) => &rest[5 + n + 1..],
+        _ => body,
+    }
 }
 
 /// True when the line, past its leading whitespace, starts with one of `heads` (ASCII case
