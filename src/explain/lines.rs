@@ -168,7 +168,24 @@ pub(super) fn requests_non_registry_host(line: &str) -> bool {
         .split(['/', ':', '"', '\'', ' '])
         .next()
         .unwrap_or_default();
+    // A tool's link for reporting a bug (jib's `If this is a bug, please file an issue at
+    // https://github.com/GoogleContainerTools/jib/issues/new: 400 Bad Request`) is printed, not
+    // requested: the status after it is the registry's.
+    if host == "github.com" && is_issue_link(&lower[i + 3..]) {
+        return false;
+    }
     NOT_REGISTRY_HOSTS.contains(&host) || is_packages_ecosystem_host(host)
+}
+
+/// True when the URL (from its host on) is a link for filing an issue (`github.com/OWNER/REPO
+/// /issues/new`).
+fn is_issue_link(url: &str) -> bool {
+    let url = url
+        .split([' ', '"', '\'', ')', '>', ','])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(':');
+    url.ends_with("/issues/new") || url.contains("/issues/new?") || url.contains("/issues/new/")
 }
 
 /// The hosts of GitHub Packages end in `.pkg.github.com`, one per ecosystem (`npm.`, `maven.`,
@@ -221,8 +238,14 @@ pub(super) fn requests_chart_repository(line: &str) -> bool {
 /// /v2/items`: a service's own API, as a container prints it under `docker run`). The
 /// distribution API is `/v2/` alone, `/v2/_catalog`, a token or auth endpoint, or
 /// `/v2/NAME/` followed by `manifests`, `blobs`, `tags` or `referrers`, at the host's root or
-/// under a repository path (`/artifactory/api/docker/REPO/v2/`).
+/// under a repository path (`/artifactory/api/docker/REPO/v2/`). Under a repository path, a
+/// single word after `/v2/` with no dot, colon or slash is a package feed's call, not a
+/// registry's (`/_packaging/FEED/nuget/v2/FindPackagesById()`, as NuGet restore prints it).
+/// A `manifests/` that holds a YAML or JSON file is Kubernetes manifests, not an image's.
 pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool {
+    if is_manifest_file(line, start, end) {
+        return true;
+    }
     if !line
         .get(start..end)
         .is_some_and(|m| m.eq_ignore_ascii_case(b"/v2/"))
@@ -240,9 +263,10 @@ pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool 
     let Some(host_start) = host_start else {
         return false;
     };
+    let under_path = before[host_start..].contains(&b'/');
     if before[host_start..]
         .iter()
-        .any(|b| matches!(b, b'/' | b' ' | b'"' | b'\'' | b'<' | b'>'))
+        .any(|b| matches!(b, b' ' | b'"' | b'\'' | b'<' | b'>'))
     {
         return false;
     }
@@ -269,7 +293,41 @@ pub(super) fn is_web_api_version(line: &[u8], start: usize, end: usize) -> bool 
         || route(b"/blobs")
         || route(b"/tags/")
         || route(b"/referrers/");
+    // Under a repository path (`/artifactory/api/docker/REPO/v2/`, a CDN's
+    // `/docker/registry/v2/blobs/...`) the distribution API is known by its routes too; a
+    // package feed's `/nuget/v2/FindPackagesById()` (Azure Artifacts, NuGet.Server) is not it.
+    let under_path_distribution = path.starts_with(b"blobs/")
+        || path.starts_with(b"manifests/")
+        || path.starts_with(b"repositories/")
+        || path.contains(&b'/')
+        || path.contains(&b':')
+        || path.contains(&b'.');
+    if under_path {
+        return !(distribution || under_path_distribution);
+    }
     !distribution
+}
+
+/// True when the bytes `start..end` of `line` are `manifests/` as the directory of a file
+/// (`manifests/registry.yaml`, `deploy/manifests/app.json`): Kubernetes manifests that
+/// `kubectl apply -f` reads, not an image's manifest in a registry request, which names a tag
+/// or digest after `manifests/`, never a YAML or JSON file.
+fn is_manifest_file(line: &[u8], start: usize, end: usize) -> bool {
+    if !line
+        .get(start..end)
+        .is_some_and(|m| m.eq_ignore_ascii_case(b"manifests/"))
+    {
+        return false;
+    }
+    let name: Vec<u8> = line[end..]
+        .iter()
+        .take_while(|b| !matches!(b, b' ' | b'"' | b'\'' | b'`' | b')' | b',' | b':'))
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    [&b".yaml"[..], b".yml", b".json"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+        && !name.contains(&b'/')
 }
 
 /// True when the word at `start..end` of `text` is part of a longer name joined by `-` or
@@ -388,6 +446,47 @@ mod tests {
         ));
         assert!(!is_progress_cut("Retrying in 5 seconds..."));
         assert!(!is_progress_cut("Pulling fs layer... 3 s"));
+    }
+
+    #[test]
+    fn a_link_for_filing_an_issue_is_no_request() {
+        assert!(!requests_non_registry_host(
+            "[ERROR] Tried to push image manifest for r.example/app:1 but failed because: other: blob upload invalid | If this is a bug, please file an issue at https://github.com/GoogleContainerTools/jib/issues/new: 400 Bad Request"
+        ));
+        assert!(requests_non_registry_host(
+            "npm ERR! 403 Forbidden - GET https://github.com/o/r/archive/main.tar.gz"
+        ));
+    }
+
+    #[test]
+    fn a_package_feeds_v2_under_a_path_and_a_manifest_file_are_no_registry_work() {
+        let v2_in = |line: &[u8]| {
+            let at = line
+                .windows(4)
+                .position(|w| w == b"/v2/")
+                .expect("has /v2/");
+            is_web_api_version(line, at, at + 4)
+        };
+        assert!(v2_in(
+            b"from remote source 'https://pkgs.dev.azure.com/o/_packaging/f/nuget/v2/FindPackagesById()?id='x'"
+        ));
+        assert!(!v2_in(
+            b"Get https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/ab/abc/data"
+        ));
+        assert!(!v2_in(b"Get https://host.example/prefix/v2/: unauthorized"));
+        let manifests_in = |line: &[u8]| {
+            let at = line
+                .windows(10)
+                .position(|w| w == b"manifests/")
+                .expect("has manifests/");
+            is_web_api_version(line, at, at + 10)
+        };
+        assert!(manifests_in(
+            br#"unable to recognize "manifests/registry.yaml": no matches for kind"#
+        ));
+        assert!(!manifests_in(
+            b"Head https://ghcr.io/v2/o/app/manifests/1.0: denied"
+        ));
     }
 
     #[test]
