@@ -65,6 +65,30 @@ pub(super) fn requests_engine_api(line: &str) -> bool {
     })
 }
 
+/// True when `line` is the usage hint a registry client's command line prints under a usage
+/// error (`See 'docker login --help'.`, `See 'podman push --help'`): cobra, which docker,
+/// podman, nerdctl, buildah and skopeo build their commands with, names the command there and
+/// only there, so the error on the line before (`flag needs an argument: 'p' in -p`, a
+/// `-p $PASSWORD` whose variable was empty) is that command's: a login, a push or a pull.
+pub(super) fn is_registry_usage_hint(line: &[u8]) -> bool {
+    if memchr::memmem::find(line, b"--help'").is_none() {
+        return false;
+    }
+    let cleaned = super::scan::clean(line).trim().to_ascii_lowercase();
+    let Some(inner) = cleaned
+        .strip_prefix("see '")
+        .and_then(|rest| rest.strip_suffix('.').or(Some(rest)))
+        .and_then(|rest| rest.strip_suffix("--help'"))
+    else {
+        return false;
+    };
+    let mut words = inner.split_whitespace();
+    matches!(
+        words.next(),
+        Some("docker" | "podman" | "nerdctl" | "buildah" | "skopeo" | "finch")
+    ) && words.any(|w| matches!(w, "login" | "push" | "pull"))
+}
+
 /// True when the line (without its timestamp) starts with `unauthorized:` or `denied:`: the
 /// way docker, podman and buildx print the error a registry answered, code word first. A
 /// logrus level tag before it (`ERRO[0001] UNAUTHORIZED: "authentication required"`, as
@@ -599,6 +623,20 @@ mod tests {
         ));
         assert!(!is_bare_https_socket_error(
             b"read tcp 10.0.0.5:5312: i/o timeout"
+        ));
+    }
+
+    #[test]
+    fn a_registry_clients_usage_hint_names_its_command() {
+        assert!(is_registry_usage_hint(b"See 'docker login --help'."));
+        assert!(is_registry_usage_hint(b"  See 'podman push --help'"));
+        assert!(is_registry_usage_hint(
+            b"2024-03-01T10:00:00.0000000Z See 'docker image pull --help'."
+        ));
+        assert!(!is_registry_usage_hint(b"See 'docker run --help'."));
+        assert!(!is_registry_usage_hint(b"See 'kubectl login --help'."));
+        assert!(!is_registry_usage_hint(
+            b"Run 'docker login --help' for more."
         ));
     }
 

@@ -264,7 +264,13 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
     // The line before ended after a colon: a message a page or a terminal broke goes on here.
     let mut after_colon = false;
-    let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
+    // Each line is read with the one after it known: a client's usage hint there names the
+    // command a usage error on this line came from ([`lines::is_registry_usage_hint`]).
+    let mut read_line = |no: usize,
+                         shown: usize,
+                         line: &[u8],
+                         truncated: bool,
+                         hint_after: bool| {
         let goes_on = std::mem::replace(&mut after_colon, line.trim_ascii_end().ends_with(b":"));
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(line));
@@ -303,6 +309,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // line is a registry's error as the docker and podman clients print it, the code
         // word first (`unauthorized: ...`, `denied: ...`).
         let context = hits.context
+            || hint_after
             || tracker.context_near(no)
             || (hits.protocol && leads_with_code(body))
             || lines::is_bare_https_socket_error(body)
@@ -452,7 +459,18 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 );
             }
         }
+    };
+    let mut held: Option<(usize, usize, Vec<u8>, bool)> = None;
+    let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
+        if let Some((h_no, h_shown, h_line, h_truncated)) = held.take() {
+            let hint = lines::is_registry_usage_hint(line);
+            read_line(h_no, h_shown, &h_line, h_truncated, hint);
+        }
+        held = Some((no, shown, line.to_vec(), truncated));
     })?;
+    if let Some((h_no, h_shown, h_line, h_truncated)) = held.take() {
+        read_line(h_no, h_shown, &h_line, h_truncated, false);
+    }
 
     let mut explanations = Vec::new();
     let mut recovered = Vec::new();
