@@ -460,16 +460,20 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             }
         }
     };
-    let mut held: Option<(usize, usize, Vec<u8>, bool)> = None;
+    // The line held back until the next one is known, in one buffer reused for every line.
+    let mut held: Option<(usize, usize, bool)> = None;
+    let mut held_line: Vec<u8> = Vec::new();
     let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
-        if let Some((h_no, h_shown, h_line, h_truncated)) = held.take() {
+        if let Some((h_no, h_shown, h_truncated)) = held.take() {
             let hint = lines::is_registry_usage_hint(line);
-            read_line(h_no, h_shown, &h_line, h_truncated, hint);
+            read_line(h_no, h_shown, &held_line, h_truncated, hint);
         }
-        held = Some((no, shown, line.to_vec(), truncated));
+        held_line.clear();
+        held_line.extend_from_slice(line);
+        held = Some((no, shown, truncated));
     })?;
-    if let Some((h_no, h_shown, h_line, h_truncated)) = held.take() {
-        read_line(h_no, h_shown, &h_line, h_truncated, false);
+    if let Some((h_no, h_shown, h_truncated)) = held.take() {
+        read_line(h_no, h_shown, &held_line, h_truncated, false);
     }
 
     let mut explanations = Vec::new();
