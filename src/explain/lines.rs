@@ -89,6 +89,22 @@ pub(super) fn is_registry_usage_hint(line: &[u8]) -> bool {
     ) && words.any(|w| matches!(w, "login" | "push" | "pull"))
 }
 
+/// True when the line is Kubernetes' report of a failed image pull (`Error: ErrImagePull`,
+/// `Failed to pull image "..."`, `Back-off pulling image`, `ImagePullBackOff`): the kubelet
+/// prints it right under the runtime's error, so the line before it was registry work even
+/// when it names no registry (`dial tcp: lookup HOST: no such host`).
+pub(super) fn is_kubelet_pull_failure(line: &[u8]) -> bool {
+    let lower = line.to_ascii_lowercase();
+    [
+        &b"errimagepull"[..],
+        b"imagepullbackoff",
+        b"failed to pull image",
+        b"back-off pulling image",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(&lower, w).is_some())
+}
+
 /// True when the line (without its timestamp) starts with `unauthorized:` or `denied:`: the
 /// way docker, podman and buildx print the error a registry answered, code word first. A
 /// logrus level tag before it (`ERRO[0001] UNAUTHORIZED: "authentication required"`, as
@@ -634,6 +650,12 @@ mod tests {
             b"2024-03-01T10:00:00.0000000Z See 'docker image pull --help'."
         ));
         assert!(!is_registry_usage_hint(b"See 'docker run --help'."));
+        assert!(is_kubelet_pull_failure(
+            b"  Warning  Failed  57s (x4 over 2m21s)  kubelet  Error: ErrImagePull"
+        ));
+        assert!(!is_kubelet_pull_failure(
+            b"Pulling image \"registry.local/app:1\""
+        ));
         assert!(!is_registry_usage_hint(b"See 'kubectl login --help'."));
         assert!(!is_registry_usage_hint(
             b"Run 'docker login --help' for more."

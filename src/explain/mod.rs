@@ -265,7 +265,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // The line before ended after a colon: a message a page or a terminal broke goes on here.
     let mut after_colon = false;
     // Each line is read with the one after it known: a client's usage hint there names the
-    // command a usage error on this line came from ([`lines::is_registry_usage_hint`]).
+    // command a usage error on this line came from ([`lines::is_registry_usage_hint`]), and
+    // a kubelet's failed-pull event there makes this line the pull's error
+    // ([`lines::is_kubelet_pull_failure`]).
     let mut read_line = |no: usize,
                          shown: usize,
                          line: &[u8],
@@ -465,7 +467,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let mut held_line: Vec<u8> = Vec::new();
     let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
         if let Some((h_no, h_shown, h_truncated)) = held.take() {
-            let hint = lines::is_registry_usage_hint(line);
+            let hint = lines::is_registry_usage_hint(line) || lines::is_kubelet_pull_failure(line);
             read_line(h_no, h_shown, &held_line, h_truncated, hint);
         }
         held_line.clear();
