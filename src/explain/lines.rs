@@ -3,6 +3,7 @@
 //! repositories; and the code word a registry's answer leads with.
 
 use super::{Host, scan};
+use std::sync::OnceLock;
 
 /// True when the line is the docker CLI failing to reach its own daemon (`error during
 /// connect: Post http://docker:2375/v1.40/auth: dial tcp: lookup docker ...`, `Cannot connect
@@ -71,7 +72,10 @@ pub(super) fn requests_engine_api(line: &str) -> bool {
 /// only there, so the error on the line before (`flag needs an argument: 'p' in -p`, a
 /// `-p $PASSWORD` whose variable was empty) is that command's: a login, a push or a pull.
 pub(super) fn is_registry_usage_hint(line: &[u8]) -> bool {
-    if memchr::memmem::find(line, b"--help'").is_none() {
+    // Asked of every line: the searcher is built once.
+    static HELP: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let help = HELP.get_or_init(|| memchr::memmem::Finder::new(b"--help'"));
+    if help.find(line).is_none() {
         return false;
     }
     let cleaned = super::scan::clean(line).trim().to_ascii_lowercase();
@@ -94,6 +98,14 @@ pub(super) fn is_registry_usage_hint(line: &[u8]) -> bool {
 /// prints it right under the runtime's error, so the line before it was registry work even
 /// when it names no registry (`dial tcp: lookup HOST: no such host`).
 pub(super) fn is_kubelet_pull_failure(line: &[u8]) -> bool {
+    // Every line is asked (it is the line after the one being read): each wording holds
+    // `ull` (`Pull`, `pull`, `pulling`), found without a copy by a searcher built once; the
+    // rare line that holds it is lowered and searched.
+    static ULL: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let ull = ULL.get_or_init(|| memchr::memmem::Finder::new(b"ull"));
+    if ull.find(line).is_none() {
+        return false;
+    }
     let lower = line.to_ascii_lowercase();
     [
         &b"errimagepull"[..],
