@@ -510,15 +510,18 @@ mod tests {
         ));
     }
 
+    /// [`is_web_api_version`] at the first `word` of `line`.
+    fn web_api_at(line: &[u8], word: &[u8]) -> bool {
+        let at = line
+            .windows(word.len())
+            .position(|w| w == word)
+            .expect("the line holds the word");
+        is_web_api_version(line, at, at + word.len())
+    }
+
     #[test]
     fn a_package_feeds_v2_under_a_path_and_a_manifest_file_are_no_registry_work() {
-        let v2_in = |line: &[u8]| {
-            let at = line
-                .windows(4)
-                .position(|w| w == b"/v2/")
-                .expect("has /v2/");
-            is_web_api_version(line, at, at + 4)
-        };
+        let v2_in = |line: &[u8]| web_api_at(line, b"/v2/");
         assert!(v2_in(
             b"from remote source 'https://pkgs.dev.azure.com/o/_packaging/f/nuget/v2/FindPackagesById()?id='x'"
         ));
@@ -526,13 +529,7 @@ mod tests {
             b"Get https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/ab/abc/data"
         ));
         assert!(!v2_in(b"Get https://host.example/prefix/v2/: unauthorized"));
-        let manifests_in = |line: &[u8]| {
-            let at = line
-                .windows(10)
-                .position(|w| w == b"manifests/")
-                .expect("has manifests/");
-            is_web_api_version(line, at, at + 10)
-        };
+        let manifests_in = |line: &[u8]| web_api_at(line, b"manifests/");
         assert!(manifests_in(
             br#"unable to recognize "manifests/registry.yaml": no matches for kind"#
         ));
@@ -543,13 +540,7 @@ mod tests {
 
     #[test]
     fn a_web_apis_v2_is_not_the_distribution_api() {
-        let v2_in = |line: &[u8]| {
-            let at = line
-                .windows(4)
-                .position(|w| w == b"/v2/")
-                .expect("has /v2/");
-            is_web_api_version(line, at, at + 4)
-        };
+        let v2_in = |line: &[u8]| web_api_at(line, b"/v2/");
         assert!(v2_in(
             b"GET https://feed.example/f/dev/api/v2/FindPackagesById()?id='x'"
         ));
