@@ -51,9 +51,7 @@ pub(crate) fn signals(segment: &str, line: &str, host: Option<Host>) -> Signals 
     let lower = line.to_ascii_lowercase();
     // A Kubernetes pull event keeps its own reading: the node's pull secrets, not the image's
     // visibility, are the first suspect there.
-    let cluster = ["failed to pull image", "errimagepull", "back-off pulling"]
-        .iter()
-        .any(|w| lower.contains(w));
+    let cluster = super::lines::is_kubelet_pull_failure(lower.as_bytes());
     if !cluster && (host == Some(Host::Quay) || VISIBILITY_HOSTS.iter().any(|h| lower.contains(h)))
     {
         s.insert(Signal::VisibilityRegistry);
