@@ -139,7 +139,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // a host (`no basic auth credentials`) is tied to the right registry.
     ("the push refers to repository", Trigger::PushTarget),
     ("the push refers to a repository", Trigger::PushTarget),
-    (" token for ", Trigger::PushTarget),
+    // BuildKit's credential lines (`#5 [auth] octo/app:pull,push token for ghcr.io`); the bare
+    // words ` token for ` would also take `Requesting a token for the deployment API`.
+    ("[auth] ", Trigger::PushTarget),
     ("pulling from ", Trigger::PushTarget),
     ("pulling repository ", Trigger::PushTarget),
     // BuildKit's, containerd's and podman's push error names its target (`failed to push
