@@ -166,6 +166,12 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras pull ", Trigger::PullActivity),
     ("crane pull ", Trigger::PullActivity),
     ("error pulling image", Trigger::PullActivity),
+    // The daemon's log of the registry's answer that ended a pull (moby
+    // distribution/pull_v2.go: `Not continuing with pull after error: %v`).
+    ("not continuing with pull after error", Trigger::PullActivity),
+    // sealer's pull of a cluster image (`sealer pull NAME:TAG`, then `Start to Pull Image
+    // NAME:TAG`).
+    ("sealer pull ", Trigger::PullActivity),
     // The daemon's log of a layer download that failed and is retried.
     ("download failed, retrying", Trigger::PullActivity),
     // docker-compose 1 announces each service's pull (`Pulling web (ghcr.io/o/app:1)...`).
