@@ -146,6 +146,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // ghcr.io/o/app:1: ...`); a client or a page that breaks the line after it puts the
     // registry's answer on the next line.
     ("failed to push ", Trigger::PushTarget),
+    // BuildKit's exporter names its push target in the error's context block (`> pushing
+    // ghcr.io/o/app:1 with docker:`), the registry's answer a few lines after.
+    (" with docker:", Trigger::PushTarget),
     ("what's next:", Trigger::CliHints),
     ("what's next?", Trigger::CliHints),
     ("docker scout quickview", Trigger::CliHints),
