@@ -762,6 +762,18 @@ mod tests {
     }
 
     #[test]
+    fn reads_buildkit_push_target_and_one_part_ghcr_names() {
+        assert_eq!(
+            push_reference(" > pushing ghcr.io/webapp:2.0.1 with docker:").as_deref(),
+            Some("ghcr.io/webapp:2.0.1")
+        );
+        assert_eq!(push_reference("#12 pushing layers 0.8s done"), None);
+        assert!(one_part_on_ghcr("ghcr.io/webapp:2.0.1"));
+        assert!(!one_part_on_ghcr("ghcr.io/owner/webapp:2.0.1"));
+        assert!(!one_part_on_ghcr("registry.example.com/webapp:1"));
+    }
+
+    #[test]
     fn flags_push_destinations_with_capitals_in_the_repository() {
         for line in [
             "Run helm push app-0.1.0.tgz oci://ghcr.io/Example-Org/charts",
