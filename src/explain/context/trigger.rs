@@ -171,7 +171,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("error pulling image", Trigger::PullActivity),
     // The daemon's log of the registry's answer that ended a pull (moby
     // distribution/pull_v2.go: `Not continuing with pull after error: %v`).
-    ("not continuing with pull after error", Trigger::PullActivity),
+    (
+        "not continuing with pull after error",
+        Trigger::PullActivity,
+    ),
     // sealer's pull of a cluster image (`sealer pull NAME:TAG`, then `Start to Pull Image
     // NAME:TAG`).
     ("sealer pull ", Trigger::PullActivity),
