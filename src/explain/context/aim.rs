@@ -175,7 +175,10 @@ impl Aim {
                 s.insert(Signal::NamespaceNotLoginUser);
             }
         }
-        if reference.as_deref().is_some_and(one_part_on_own_registry) {
+        if reference
+            .as_deref()
+            .is_some_and(|r| one_part_on_own_registry(r) || one_part_on_ghcr(r))
+        {
             s.insert(Signal::PushOnePartName);
         }
         if read_repository(text).is_some_and(|r| one_part_on_own_registry(&r)) {
@@ -222,6 +225,8 @@ pub(crate) fn push_reference(line: &str) -> Option<String> {
         .or_else(|| after("pushing image to "))
         .or_else(|| after("pushing manifest for "))
         .or_else(|| after("containerizing application to "))
+        // BuildKit's exporter (`pushing ghcr.io/o/app:1 with docker:`).
+        .or_else(|| after("pushing ").filter(|r| r.contains(" with docker")))
     {
         rest.split_whitespace()
             .next()
@@ -269,6 +274,15 @@ pub(crate) fn one_part_on_own_registry(reference: &str) -> bool {
         && !name.contains('/')
         && Host::detect(host).is_none()
         && !host.ends_with("docker.com")
+}
+
+/// True when `reference` is a GHCR name of one part (`ghcr.io/app:1`): GHCR keeps every
+/// package under its owner (`ghcr.io/OWNER/NAME`), so the owner is missing.
+pub(crate) fn one_part_on_ghcr(reference: &str) -> bool {
+    let reference = reference.split(['@', ' ']).next().unwrap_or_default();
+    reference
+        .strip_prefix("ghcr.io/")
+        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
 }
 
 /// The repository a message's request reads, as `HOST/NAME`
@@ -745,6 +759,18 @@ mod tests {
             read_repository("POST https://harbor.example.com/v2/app/blobs/uploads/: 500"),
             None
         );
+    }
+
+    #[test]
+    fn reads_buildkit_push_target_and_one_part_ghcr_names() {
+        assert_eq!(
+            push_reference(" > pushing ghcr.io/webapp:2.0.1 with docker:").as_deref(),
+            Some("ghcr.io/webapp:2.0.1")
+        );
+        assert_eq!(push_reference("#12 pushing layers 0.8s done"), None);
+        assert!(one_part_on_ghcr("ghcr.io/webapp:2.0.1"));
+        assert!(!one_part_on_ghcr("ghcr.io/owner/webapp:2.0.1"));
+        assert!(!one_part_on_ghcr("registry.example.com/webapp:1"));
     }
 
     #[test]

@@ -148,6 +148,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // ghcr.io/o/app:1: ...`); a client or a page that breaks the line after it puts the
     // registry's answer on the next line.
     ("failed to push ", Trigger::PushTarget),
+    // BuildKit's exporter names its push target in the error's context block (`> pushing
+    // ghcr.io/o/app:1 with docker:`), the registry's answer a few lines after.
+    (" with docker:", Trigger::PushTarget),
     ("what's next:", Trigger::CliHints),
     ("what's next?", Trigger::CliHints),
     ("docker scout quickview", Trigger::CliHints),
@@ -168,6 +171,15 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("oras pull ", Trigger::PullActivity),
     ("crane pull ", Trigger::PullActivity),
     ("error pulling image", Trigger::PullActivity),
+    // The daemon's log of the registry's answer that ended a pull (moby
+    // distribution/pull_v2.go: `Not continuing with pull after error: %v`).
+    (
+        "not continuing with pull after error",
+        Trigger::PullActivity,
+    ),
+    // sealer's pull of a cluster image (`sealer pull NAME:TAG`, then `Start to Pull Image
+    // NAME:TAG`).
+    ("sealer pull ", Trigger::PullActivity),
     // The daemon's log of a layer download that failed and is retried.
     ("download failed, retrying", Trigger::PullActivity),
     // docker-compose 1 announces each service's pull (`Pulling web (ghcr.io/o/app:1)...`).
