@@ -277,6 +277,15 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
     lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
 
+/// True when the chart repository is a registry's own: Harbor serves its ChartMuseum
+/// repositories on the registry's host under `/chartrepo/PROJECT` (`helm repo add NAME
+/// https://HOST/chartrepo/PROJECT`), so a network or certificate failure on that URL is the
+/// registry host's (goharbor/harbor#12326, goharbor/harbor-helm#308); the repository's own
+/// answers (`403 Forbidden`, `404 Not Found` for the index) stay the chart repository's.
+pub(super) fn is_registry_chart_repository(line: &str) -> bool {
+    line.to_ascii_lowercase().contains("/chartrepo/")
+}
+
 /// True when the line requests a classic chart repository's index or archive by its URL (`failed
 /// to fetch https://charts.example.com/index.yaml :`), whose status helm may print on the next
 /// line.

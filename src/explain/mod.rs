@@ -372,7 +372,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         {
             return;
         }
-        if is_chart_repository(&cleaned)
+        if (is_chart_repository(&cleaned)
+            && !(lines::is_registry_chart_repository(&cleaned)
+                && m.entries[found.entry].cause.id.starts_with("network-")))
             || lines::is_git_remote(&cleaned)
             || lines::requests_engine_api(&cleaned)
             || cache::is_skipped_import(&cleaned)
