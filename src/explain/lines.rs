@@ -481,6 +481,17 @@ pub(super) fn is_bare_tls_error(body: &[u8]) -> bool {
     leads_with_any(body, &BARE_TLS_ERRORS)
 }
 
+/// True when the whole message (the line without its timestamp) is Go's failed name lookup for
+/// a dial, with no request named before it (`dial tcp: lookup HOST: no such host`, `dial tcp:
+/// lookup HOST on 127.0.0.53:53: server misbehaving`): the docker daemon and the kubelet print
+/// a registry host that did not resolve this way when the pull is cut from the report, and a
+/// pasted pull error is often cut to it (moby/moby#34138, coredns/coredns#4827,
+/// ROCm/gpu-operator#243). Other Go clients name the request first (`Get "https://...": dial
+/// tcp: lookup ...`); the caller checks that the line before does not end after a colon.
+pub(super) fn is_bare_lookup_error(body: &[u8]) -> bool {
+    leads_with_any(body, &[b"dial tcp: lookup "])
+}
+
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git
 /// prints what the server says after `remote:`; a registry client never does.
 pub(super) fn is_git_remote(cleaned: &str) -> bool {

@@ -315,7 +315,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || tracker.context_near(no)
             || (hits.protocol && leads_with_code(body))
             || lines::is_bare_https_socket_error(body)
-            || (!goes_on && lines::is_bare_tls_error(body));
+            || (!goes_on && (lines::is_bare_tls_error(body) || lines::is_bare_lookup_error(body)));
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
