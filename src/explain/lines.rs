@@ -481,13 +481,12 @@ pub(super) fn is_bare_tls_error(body: &[u8]) -> bool {
     leads_with_any(body, &BARE_TLS_ERRORS)
 }
 
-/// True when the whole message (the line without its timestamp) is Go's failed name lookup for
-/// a dial, with no request named before it (`dial tcp: lookup HOST: no such host`, `dial tcp:
-/// lookup HOST on 127.0.0.53:53: server misbehaving`): the docker daemon and the kubelet print
-/// a registry host that did not resolve this way when the pull is cut from the report, and a
-/// pasted pull error is often cut to it (moby/moby#34138, coredns/coredns#4827,
-/// ROCm/gpu-operator#243). Other Go clients name the request first (`Get "https://...": dial
-/// tcp: lookup ...`); the caller checks that the line before does not end after a colon.
+/// True when the message (the line without its timestamp) is Go's failed name lookup for a
+/// dial, with no request named before it (`dial tcp: lookup HOST: no such host`, `dial tcp:
+/// lookup HOST on 127.0.0.53:53: server misbehaving`): a pull error pasted on its own is often
+/// cut to it (moby/moby#34138, coredns/coredns#4827, ROCm/gpu-operator#243). The caller reads
+/// it so only when it is the whole log: in a longer log with nothing about an image around it
+/// (a test's own connection, `FAIL example.com/app/store` after it), it names no registry.
 pub(super) fn is_bare_lookup_error(body: &[u8]) -> bool {
     leads_with_any(body, &[b"dial tcp: lookup "])
 }
