@@ -277,6 +277,15 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
     lower.contains("index.yaml") || lower.contains(".tgz") || lower.contains("chart repositor")
 }
 
+/// True when the chart repository is a registry's own: Harbor serves its ChartMuseum
+/// repositories on the registry's host under `/chartrepo/PROJECT` (`helm repo add NAME
+/// https://HOST/chartrepo/PROJECT`), so a network or certificate failure on that URL is the
+/// registry host's (goharbor/harbor#12326, goharbor/harbor-helm#308); the repository's own
+/// answers (`403 Forbidden`, `404 Not Found` for the index) stay the chart repository's.
+pub(super) fn is_registry_chart_repository(line: &str) -> bool {
+    line.to_ascii_lowercase().contains("/chartrepo/")
+}
+
 /// True when the line requests a classic chart repository's index or archive by its URL (`failed
 /// to fetch https://charts.example.com/index.yaml :`), whose status helm may print on the next
 /// line.
@@ -470,6 +479,16 @@ const BARE_TLS_ERRORS: [&[u8]; 3] = [
 /// such a line names no registry.
 pub(super) fn is_bare_tls_error(body: &[u8]) -> bool {
     leads_with_any(body, &BARE_TLS_ERRORS)
+}
+
+/// True when the message (the line without its timestamp) is Go's failed name lookup for a
+/// dial, with no request named before it (`dial tcp: lookup HOST: no such host`, `dial tcp:
+/// lookup HOST on 127.0.0.53:53: server misbehaving`): a pull error pasted on its own is often
+/// cut to it (moby/moby#34138, coredns/coredns#4827, ROCm/gpu-operator#243). The caller reads
+/// it so only when it is the whole log: in a longer log with nothing about an image around it
+/// (a test's own connection, `FAIL example.com/app/store` after it), it names no registry.
+pub(super) fn is_bare_lookup_error(body: &[u8]) -> bool {
+    leads_with_any(body, &[b"dial tcp: lookup "])
 }
 
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git

@@ -267,12 +267,13 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // Each line is read with the one after it known: a client's usage hint there names the
     // command a usage error on this line came from ([`lines::is_registry_usage_hint`]), and
     // a kubelet's failed-pull event there makes this line the pull's error
-    // ([`lines::is_kubelet_pull_failure`]).
+    // ([`lines::is_kubelet_pull_failure`]). `alone`: the line is the whole log.
     let mut read_line = |no: usize,
                          shown: usize,
                          line: &[u8],
                          truncated: bool,
-                         hint_after: bool| {
+                         hint_after: bool,
+                         alone: bool| {
         let goes_on = std::mem::replace(&mut after_colon, line.trim_ascii_end().ends_with(b":"));
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(line));
@@ -315,7 +316,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || tracker.context_near(no)
             || (hits.protocol && leads_with_code(body))
             || lines::is_bare_https_socket_error(body)
-            || (!goes_on && lines::is_bare_tls_error(body));
+            || (!goes_on && lines::is_bare_tls_error(body))
+            || (alone && lines::is_bare_lookup_error(body));
         let protocol = hits.protocol && context;
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
@@ -372,7 +374,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         {
             return;
         }
-        if is_chart_repository(&cleaned)
+        if (is_chart_repository(&cleaned)
+            && !(lines::is_registry_chart_repository(&cleaned)
+                && m.entries[found.entry].cause.id.starts_with("network-")))
             || lines::is_git_remote(&cleaned)
             || lines::requests_engine_api(&cleaned)
             || cache::is_skipped_import(&cleaned)
@@ -465,17 +469,20 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // The line held back until the next one is known, in one buffer reused for every line.
     let mut held: Option<(usize, usize, bool)> = None;
     let mut held_line: Vec<u8> = Vec::new();
+    // How many lines the log holds: a message that is the whole log is read as a pasted error.
+    let mut count = 0usize;
     let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
+        count += 1;
         if let Some((h_no, h_shown, h_truncated)) = held.take() {
             let hint = lines::is_registry_usage_hint(line) || lines::is_kubelet_pull_failure(line);
-            read_line(h_no, h_shown, &held_line, h_truncated, hint);
+            read_line(h_no, h_shown, &held_line, h_truncated, hint, false);
         }
         held_line.clear();
         held_line.extend_from_slice(line);
         held = Some((no, shown, truncated));
     })?;
     if let Some((h_no, h_shown, h_truncated)) = held.take() {
-        read_line(h_no, h_shown, &held_line, h_truncated, false);
+        read_line(h_no, h_shown, &held_line, h_truncated, false, count == 1);
     }
 
     let mut explanations = Vec::new();
