@@ -83,7 +83,7 @@ fn hub_official_read_refused(message: &str) -> bool {
         "status=401",
     ]
     .iter()
-        .any(|w| lower.contains(w))
+    .any(|w| lower.contains(w))
         && ![
             "incorrect username or password",
             "action:push",
