@@ -46,6 +46,9 @@ pub(crate) const LITERALS: &[&str] = &[
     "cannot ",
     // A layer the docker CLI is still retrying when the log ends.
     "retrying in ",
+    // Kubernetes' pull back-off, with no reason on the line.
+    "imagepullbackoff",
+    "back-off pulling image",
 ];
 
 /// The protocol names a catalog pattern can claim.
@@ -63,11 +66,17 @@ pub(crate) const NAMES: &[&str] = &[
     "helper-failed",
     "registry-failed",
     "layer-retrying",
+    "pull-backoff",
 ];
 
 /// The names the never-silence net gives: a finding named by one of them is dropped when the
 /// log names any other cause.
-pub(crate) const NET: &[&str] = &["helper-failed", "registry-failed", "layer-retrying"];
+pub(crate) const NET: &[&str] = &[
+    "helper-failed",
+    "registry-failed",
+    "layer-retrying",
+    "pull-backoff",
+];
 
 /// One protocol-level signal found in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,7 +306,21 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
     if let Some(m) = p.retrying.find(message) {
         return Some(found("layer-retrying", m.start(), m.end()));
     }
-    never_silent(p, message, &lower)
+    never_silent(p, message, &lower).or_else(|| pull_backoff(&lower))
+}
+
+/// Kubernetes' pull back-off on a message that carries no other signal (`ImagePullBackOff`,
+/// `Back-off pulling image "REF"`): the kubelet gave up retrying a pull whose reason the log
+/// does not show. A back-off restarting a container is not a pull's.
+fn pull_backoff(lower: &str) -> Option<Detected> {
+    ["imagepullbackoff", "back-off pulling image"]
+        .iter()
+        .find_map(|w| lower.find(w).map(|i| (i, i + w.len())))
+        .map(|(start, end)| Detected {
+            name: "pull-backoff",
+            start,
+            end,
+        })
 }
 
 /// The net under every other signal: a message that carries the marks of a failure (an

@@ -55,7 +55,9 @@ pub(crate) fn signals(message: &str) -> Signals {
 /// UNAUTHORIZED: authentication required`). `library/` holds only Docker's official images,
 /// and every one of them is public: Docker Hub refuses an anonymous read there only for a name
 /// it does not hold. A refused credential (`incorrect username or password`), the rate limit
-/// and a push's scope are other answers.
+/// and a push's scope are other answers. The answer may be only its status (StackRox's
+/// scanner: `Head "https://registry-1.docker.io/v2/library/NAME/manifests/latest": http:
+/// non-successful response (status=401 body="")`, stackrox/stackrox#6598).
 ///
 /// go-containerregistry prints the scopes it asked the token for after the answer (`[map[Action:pull
 /// Class: Name:library/NAME Type:repository]]`); when the message names no request URL (skaffold
@@ -74,9 +76,14 @@ fn hub_official_read_refused(message: &str) -> bool {
                 && (path.contains("/manifests/")
                     || path.trim_end_matches(':').ends_with("/tags/list"))
         });
-    read && ["authentication required", "unauthorized", "denied"]
-        .iter()
-        .any(|w| lower.contains(w))
+    read && [
+        "authentication required",
+        "unauthorized",
+        "denied",
+        "status=401",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
         && ![
             "incorrect username or password",
             "action:push",
@@ -171,6 +178,8 @@ mod tests {
             "GET https://index.docker.io/v2/library/example-tool/manifests/dev: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:library/example-tool Type:repository]]",
             r#"Error response from daemon: Head "https://registry-1.docker.io/v2/library/example-tool/manifests/latest": unauthorized: authentication required"#,
             "GET https://index.docker.io/v2/library/example-tool/tags/list: UNAUTHORIZED: authentication required",
+            // The status alone (a scanner's HEAD).
+            r#"failed to get the manifest digest: Head "https://registry-1.docker.io/v2/library/example-tool/manifests/latest": http: non-successful response (status=401 body="")"#,
             // The scopes alone, when the message names no request.
             "listing copied files: retrieving image config: getting image: UNAUTHORIZED: authentication required; [map[Type:repository Class: Name:library/builder Action:pull]]",
         ] {
