@@ -161,7 +161,7 @@ fn patterns() -> Option<&'static Patterns> {
             // service (`https://ghcr.io/token`, `https://HOST/v2/token`: the distribution
             // token protocol's realm).
             work: ci(
-                r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b",
+                r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b|\b(?:unable to|failed to|could not|cannot) (?:pull|push) image\b",
             )?,
             // A credential helper or the credential store it serves, named.
             helper: ci(
