@@ -46,7 +46,7 @@ pub(crate) const LITERALS: &[&str] = &[
     "cannot ",
     // A layer the docker CLI is still retrying when the log ends.
     "retrying in ",
-    // Kubernetes' pull back-off, with no reason on the line.
+    // Kubernetes' waiting reason for a pull that failed and is tried again later.
     "imagepullbackoff",
     "back-off pulling image",
 ];
@@ -102,6 +102,7 @@ struct Patterns {
     helper: Regex,
     refusal: Regex,
     retrying: Regex,
+    backoff: Regex,
 }
 
 fn patterns() -> Option<&'static Patterns> {
@@ -160,7 +161,7 @@ fn patterns() -> Option<&'static Patterns> {
             // service (`https://ghcr.io/token`, `https://HOST/v2/token`: the distribution
             // token protocol's realm).
             work: ci(
-                r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b",
+                r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b|\b(?:unable to|failed to|could not|cannot) (?:pull|push) image\b",
             )?,
             // A credential helper or the credential store it serves, named.
             helper: ci(
@@ -172,6 +173,11 @@ fn patterns() -> Option<&'static Patterns> {
             // again (`8ac8bfaff55a: Retrying in 10 seconds`); the error itself is not printed
             // until the retries run out, and a log that ends here never shows it.
             retrying: ci(r"^[0-9a-f]{12}: retrying in \d+ seconds?\s*$")?,
+            // Kubernetes' waiting reason for an image pull that failed and is retried later,
+            // as `kubectl get pods` lists it (`app-6fd4  0/1  ImagePullBackOff  0  7s`) and a
+            // pod's status or events print it (`Back-off pulling image "HOST/NAME:TAG"`),
+            // without the pull's own error.
+            backoff: ci(r"\bimagepullbackoff\b|\bback-off pulling image\b")?,
         })
     })
     .as_ref()
@@ -306,21 +312,12 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
     if let Some(m) = p.retrying.find(message) {
         return Some(found("layer-retrying", m.start(), m.end()));
     }
-    never_silent(p, message, &lower).or_else(|| pull_backoff(&lower))
-}
-
-/// Kubernetes' pull back-off on a message that carries no other signal (`ImagePullBackOff`,
-/// `Back-off pulling image "REF"`): the kubelet gave up retrying a pull whose reason the log
-/// does not show. A back-off restarting a container is not a pull's.
-fn pull_backoff(lower: &str) -> Option<Detected> {
-    ["imagepullbackoff", "back-off pulling image"]
-        .iter()
-        .find_map(|w| lower.find(w).map(|i| (i, i + w.len())))
-        .map(|(start, end)| Detected {
-            name: "pull-backoff",
-            start,
-            end,
-        })
+    if let Some(net) = never_silent(p, message, &lower) {
+        return Some(net);
+    }
+    p.backoff
+        .find(message)
+        .map(|m| found("pull-backoff", m.start(), m.end()))
 }
 
 /// The net under every other signal: a message that carries the marks of a failure (an
@@ -369,7 +366,9 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
 /// something else where it stands: Maven's `on project NAME:` names a project (a project
 /// called `registry`), and a manifest that is generated (`failed to generate manifest`,
 /// `Manifest generation error`, Argo CD's and Kustomize's wording) is a Kubernetes manifest,
-/// not an image's.
+/// not an image's; nor is one that is built (`error: cannot build manifest: initializing dnf
+/// ...`, osbuild's and bootc-image-builder's wording for the build description it writes
+/// before it runs), unless it is a manifest list.
 fn names_other_work(lower: &str, start: usize, end: usize) -> bool {
     let before = lower.get(..start).unwrap_or_default();
     let after = lower.get(end..).unwrap_or_default();
@@ -380,7 +379,8 @@ fn names_other_work(lower: &str, start: usize, end: usize) -> bool {
     word.starts_with("manifest")
         && (before.ends_with("generate ")
             || before.ends_with("generating ")
-            || after.starts_with(" generation"))
+            || after.starts_with(" generation")
+            || (before.ends_with("build ") && !after.starts_with(" list")))
 }
 
 /// True when the message is a build tool's warning (`[WARNING] ...`, `[WARN] ...`, as Maven,
@@ -532,6 +532,15 @@ mod tests {
             Some("layer-retrying")
         );
         assert_eq!(name("upload failed, retrying in 10 seconds"), None);
+        // Kubernetes' back-off on a pull, with no error of the pull's own.
+        assert_eq!(
+            name("app-deployment-6fd48545f4-kmnc6   0/1     ImagePullBackOff   0          7s"),
+            Some("pull-backoff")
+        );
+        assert_eq!(
+            name(r#"message: Back-off pulling image "gcr.io/o/app:1""#),
+            Some("pull-backoff")
+        );
         assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
         assert_eq!(
             name(
@@ -698,6 +707,12 @@ mod tests {
         assert_eq!(
             name(
                 "Failed to load target state: failed to generate manifest for source 1 of 1: Manifest generation error (cached): open charts/Chart.yaml: no such file or directory"
+            ),
+            None
+        );
+        assert_eq!(
+            name(
+                "2024/09/18 09:56:18 error: cannot build manifest: initializing dnf in 3895ee04 container failed: exit status 2"
             ),
             None
         );
