@@ -308,6 +308,11 @@ impl Tracker {
                 self.signals.insert(Signal::LoginAttempted);
                 self.first_login_success.get_or_insert(line_no);
             }
+            // ` with docker:` names a push target only in BuildKit's exporter line (`> pushing
+            // REF with docker:`); a step's title (`Build with docker:`) names none.
+            Trigger::PushTarget
+                if cleaned.to_ascii_lowercase().contains(" with docker:")
+                    && aim::push_reference(cleaned).is_none() => {}
             Trigger::PushTarget => {
                 self.aim.saw_push(line_no, cleaned);
                 if cleaned.to_ascii_lowercase().contains("push refers to")
