@@ -93,6 +93,19 @@ pub(super) fn is_registry_usage_hint(line: &[u8]) -> bool {
     ) && words.any(|w| matches!(w, "login" | "push" | "pull"))
 }
 
+/// Kubernetes' words for a pull it backs off from and retries later (`ImagePullBackOff` in
+/// `kubectl get pods`, `Back-off pulling image "REF"` in a pod's events), lowercase: they carry
+/// no reason of their own.
+pub(super) const KUBELET_BACKOFF: [&str; 2] = ["imagepullbackoff", "back-off pulling image"];
+
+/// Kubernetes' words for a failed image pull, lowercase: its error events and its back-off.
+const KUBELET_PULL_FAILURE: [&str; 4] = [
+    "errimagepull",
+    "failed to pull image",
+    KUBELET_BACKOFF[0],
+    KUBELET_BACKOFF[1],
+];
+
 /// True when the line is Kubernetes' report of a failed image pull (`Error: ErrImagePull`,
 /// `Failed to pull image "..."`, `Back-off pulling image`, `ImagePullBackOff`): the kubelet
 /// prints it right under the runtime's error, so the line before it was registry work even
@@ -107,14 +120,9 @@ pub(super) fn is_kubelet_pull_failure(line: &[u8]) -> bool {
         return false;
     }
     let lower = line.to_ascii_lowercase();
-    [
-        &b"errimagepull"[..],
-        b"imagepullbackoff",
-        b"failed to pull image",
-        b"back-off pulling image",
-    ]
-    .iter()
-    .any(|w| memchr::memmem::find(&lower, w).is_some())
+    KUBELET_PULL_FAILURE
+        .iter()
+        .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
 }
 
 /// True when the line (without its timestamp) starts with `unauthorized:` or `denied:`: the

@@ -47,8 +47,8 @@ pub(crate) const LITERALS: &[&str] = &[
     // A layer the docker CLI is still retrying when the log ends.
     "retrying in ",
     // Kubernetes' waiting reason for a pull that failed and is tried again later.
-    "imagepullbackoff",
-    "back-off pulling image",
+    super::lines::KUBELET_BACKOFF[0],
+    super::lines::KUBELET_BACKOFF[1],
 ];
 
 /// The protocol names a catalog pattern can claim.
@@ -102,7 +102,6 @@ struct Patterns {
     helper: Regex,
     refusal: Regex,
     retrying: Regex,
-    backoff: Regex,
 }
 
 fn patterns() -> Option<&'static Patterns> {
@@ -173,11 +172,6 @@ fn patterns() -> Option<&'static Patterns> {
             // again (`8ac8bfaff55a: Retrying in 10 seconds`); the error itself is not printed
             // until the retries run out, and a log that ends here never shows it.
             retrying: ci(r"^[0-9a-f]{12}: retrying in \d+ seconds?\s*$")?,
-            // Kubernetes' waiting reason for an image pull that failed and is retried later,
-            // as `kubectl get pods` lists it (`app-6fd4  0/1  ImagePullBackOff  0  7s`) and a
-            // pod's status or events print it (`Back-off pulling image "HOST/NAME:TAG"`),
-            // without the pull's own error.
-            backoff: ci(r"\bimagepullbackoff\b|\bback-off pulling image\b")?,
         })
     })
     .as_ref()
@@ -315,9 +309,15 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
     if let Some(net) = never_silent(p, message, &lower) {
         return Some(net);
     }
-    p.backoff
-        .find(message)
-        .map(|m| found("pull-backoff", m.start(), m.end()))
+    // Kubernetes' waiting reason for an image pull that failed and is retried later, as
+    // `kubectl get pods` lists it (`app-6fd4  0/1  ImagePullBackOff  0  7s`) and a pod's status
+    // or events print it (`Back-off pulling image "HOST/NAME:TAG"`), without the pull's own
+    // error.
+    super::lines::KUBELET_BACKOFF.iter().find_map(|w| {
+        lower
+            .find(w)
+            .map(|at| found("pull-backoff", at, at + w.len()))
+    })
 }
 
 /// The net under every other signal: a message that carries the marks of a failure (an
