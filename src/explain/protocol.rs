@@ -127,8 +127,12 @@ fn patterns() -> Option<&'static Patterns> {
             // An image reference the registry does not hold, as buildx imagetools and crane
             // print it (`ERROR: ghcr.io/o/app@sha256:...: not found`), and helm a chart
             // reference (`oci://registry.k8s.io/charts/app:4.14.1: not found`).
+            // docker app and other clients also end the message with the reference and `not
+            // found` without the colon (`failed to resolve bundle manifest "HOST/o/app:0.3.0":
+            // HOST/o/app:0.3.0 not found`); that form needs the tag or digest and the end of
+            // the message.
             not_found: ci(
-                r"(?:^|[\s\x22'\[]|oci://)[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b",
+                r"(?:^|[\s\x22'\[]|oci://)[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/[^\s:@]+(?:(?::[\w.-]+|@sha256:[0-9a-f.]+)?:\s*not found\b|(?::[\w.-]+|@sha256:[0-9a-f]+)\s+not found\s*$)",
             )?,
             // A status number after the words clients put before it: `status 401`, `status
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
@@ -348,6 +352,12 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     {
         return None;
     }
+    // A reference that did not parse was never sent: `registry` in oras-go's `invalid
+    // reference: missing registry or repository` (and docker's `invalid reference format`)
+    // names a part of the reference, and the reference patterns speak for it.
+    if lower.contains("invalid reference") {
+        return None;
+    }
     if let Some(r) = p.refusal.captures(message).and_then(|c| c.get(1)) {
         let name = if r.as_str().eq_ignore_ascii_case("forbidden")
             || r.as_str().eq_ignore_ascii_case("access denied")
@@ -414,6 +424,31 @@ mod tests {
 
     fn name(s: &str) -> Option<&'static str> {
         detect(s).map(|d| d.name)
+    }
+
+    #[test]
+    fn a_reference_then_not_found_at_the_end() {
+        assert_eq!(
+            name(
+                "Error: docker.io/o/app:0.3.0: failed to resolve bundle manifest \"docker.io/o/app:0.3.0\": docker.io/o/app:0.3.0 not found"
+            ),
+            Some("status-404")
+        );
+        // Without a tag or digest, or with words after it, the space form is not the registry's.
+        assert_ne!(
+            name("module github.com/o/app not found"),
+            Some("status-404")
+        );
+    }
+
+    #[test]
+    fn the_net_does_not_speak_on_a_reference_that_did_not_parse() {
+        assert_eq!(
+            name(
+                "Error: unable to add tag for 'dir@v1': invalid reference: missing registry or repository"
+            ),
+            None
+        );
     }
 
     #[test]
