@@ -280,7 +280,11 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
     if let Some(m) = p.token.find(message) {
         return Some(found("token-failed", m.start(), m.end()));
     }
-    if let Some(m) = p.not_found.find(message) {
+    // Every form ends in `not found`; the words are looked for first, as the expression's
+    // host-like start would otherwise be tried at every word of every line.
+    if lower.contains("not found")
+        && let Some(m) = p.not_found.find(message)
+    {
         return Some(found("status-404", m.start(), m.end()));
     }
     for c in p.word.captures_iter(message) {
