@@ -308,14 +308,15 @@ impl Tracker {
                 self.signals.insert(Signal::LoginAttempted);
                 self.first_login_success.get_or_insert(line_no);
             }
-            // ` with docker:` names a push target only in BuildKit's exporter line (`> pushing
-            // REF with docker:`); a step's title (`Build with docker:`) names none.
-            Trigger::PushTarget
-                if cleaned.to_ascii_lowercase().contains(" with docker:")
-                    && aim::push_reference(cleaned).is_none() => {}
             Trigger::PushTarget => {
+                let lower = cleaned.to_ascii_lowercase();
+                // ` with docker:` names a push target only in BuildKit's exporter line (`>
+                // pushing REF with docker:`); a step's title (`Build with docker:`) names none.
+                if lower.contains(" with docker:") && aim::push_reference(cleaned).is_none() {
+                    return;
+                }
                 self.aim.saw_push(line_no, cleaned);
-                if cleaned.to_ascii_lowercase().contains("push refers to")
+                if lower.contains("push refers to")
                     && self.push_announced.len() < MAX_PUSH_ANNOUNCED
                 {
                     self.push_announced.push(line_no);
@@ -329,7 +330,6 @@ impl Tracker {
                     self.last_official_push = Some(line_no);
                 }
                 self.last_context = Some(line_no);
-                let lower = cleaned.to_ascii_lowercase();
                 if lower.contains("pulling ") {
                     self.last_op = Some((Op::Pull, line_no));
                     if lower.contains("pulling from ") {

@@ -291,7 +291,10 @@ pub(super) fn is_chart_repository(line: &str) -> bool {
 /// registry host's (goharbor/harbor#12326, goharbor/harbor-helm#308); the repository's own
 /// answers (`403 Forbidden`, `404 Not Found` for the index) stay the chart repository's.
 pub(super) fn is_registry_chart_repository(line: &str) -> bool {
-    line.to_ascii_lowercase().contains("/chartrepo/")
+    const PATH: &[u8] = b"/chartrepo/";
+    line.as_bytes()
+        .windows(PATH.len())
+        .any(|w| w.eq_ignore_ascii_case(PATH))
 }
 
 /// True when the line requests a classic chart repository's index or archive by its URL (`failed
