@@ -21,13 +21,6 @@
 //!   SAML enforcement. ...","documentation_url":"https://help.github.com/..."}`; docs: REST API
 //!   troubleshooting, client errors). A registry's error body is the distribution
 //!   specification's `{"errors":[{"code":...}]}`, and ghcr.io answers in that shape.
-//! - a request to GitHub's REST API as its clients print a failed one, the method and the URL
-//!   before the status (go-github's `ErrorResponse`, `%v %v: %d %v %+v`: `GET
-//!   https://api.github.com/users/o: 401 Bad credentials []`; octokit.rb's `POST
-//!   https://api.github.com/repos/o/r/merges: 403 - ...`). A tool that lists an image's tags
-//!   through GitHub's packages API (jetstack/version-checker for `ghcr.io/...`) wraps that
-//!   answer in its own words about the registry and the image, but the registry was never
-//!   asked: the request on the line is the API's.
 
 /// True when `line` is a refusal or failure of a cluster's, a cloud's or GitHub's API that no
 /// registry answered (see the module's documentation).
@@ -36,10 +29,7 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
     if lower.contains("error from server (forbidden)") || lower.contains(" is forbidden: user \"") {
         return true;
     }
-    if is_github_rest_error(&lower)
-        || is_github_graphql_error(&lower)
-        || is_github_rest_request(&lower)
-    {
+    if is_github_rest_error(&lower) || is_github_graphql_error(&lower) {
         return true;
     }
     ["operation error ecr: ", "operation error ecr public: "]
@@ -59,18 +49,6 @@ fn is_github_graphql_error(lower: &str) -> bool {
     body.starts_with("graphql: ")
         || body.contains("graphql error: ")
         || body.contains("api.github.com/graphql")
-}
-
-/// True when the (lower-cased) line holds a request to GitHub's REST API as its clients print a
-/// failed one: an HTTP method, then the API's URL (see the module's documentation).
-fn is_github_rest_request(lower: &str) -> bool {
-    const METHODS: [&str; 6] = ["get ", "post ", "put ", "patch ", "delete ", "head "];
-    lower
-        .match_indices("https://api.github.com/")
-        .any(|(i, _)| {
-            let before = lower[..i].trim_end_matches('"');
-            METHODS.iter().any(|m| before.ends_with(m))
-        })
 }
 
 /// True when the (lower-cased) line holds GitHub's REST API error body: a `documentation_url`
@@ -118,21 +96,6 @@ mod tests {
         // A documentation_url elsewhere is not GitHub's.
         assert!(!is_other_api_failure(
             r#"{"message":"denied","documentation_url":"https://example.com/docs"}"#
-        ));
-    }
-
-    #[test]
-    fn a_request_to_githubs_rest_api_is_not_a_registrys() {
-        // go-github's print of a failed request, wrapped in a tool's words about an image.
-        assert!(is_other_api_failure(
-            "failed to get tags from remote registry for \"ghcr.io/o/app\": fetching owner type: fetching user: GET https://api.github.com/users/o: 401 Bad credentials []"
-        ));
-        assert!(is_other_api_failure(
-            "failed to get Org Package Versions: GET https://api.github.com/orgs/o/packages/container/app/versions?package_type=container: 404 Not Found []"
-        ));
-        // A link to the API's documentation after a registry's refusal is no request.
-        assert!(!is_other_api_failure(
-            "denied: permission_denied: write_package (see https://api.github.com/ for the packages API)"
         ));
     }
 

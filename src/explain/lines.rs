@@ -237,6 +237,38 @@ pub(super) fn requests_non_registry_host(line: &str) -> bool {
     NOT_REGISTRY_HOSTS.contains(&host) || is_packages_ecosystem_host(host)
 }
 
+/// True when the line prints a failed request to one of [`NOT_REGISTRY_HOSTS`] (or a GitHub
+/// Packages host of another ecosystem) the way HTTP clients print one, the method before the
+/// URL: go-github's `GET https://api.github.com/users/o: 401 Bad credentials []`, octokit's
+/// `POST https://api.github.com/...: 403 - ...`. That request is what failed, even when a tool
+/// wraps it in words about a registry and an image (jetstack/version-checker lists the tags of
+/// a `ghcr.io/...` image through GitHub's packages API): unlike
+/// [`requests_non_registry_host`], a registry named elsewhere on the line does not outweigh it.
+pub(super) fn prints_failed_non_registry_request(line: &str) -> bool {
+    const METHODS: [&str; 6] = ["get ", "post ", "put ", "patch ", "delete ", "head "];
+    if memchr::memmem::find(line.as_bytes(), b"://").is_none() {
+        return false;
+    }
+    let lower = line.to_ascii_lowercase();
+    lower.match_indices("://").any(|(i, _)| {
+        let Some(before) = lower[..i]
+            .strip_suffix("https")
+            .or_else(|| lower[..i].strip_suffix("http"))
+        else {
+            return false;
+        };
+        let before = before.trim_end_matches('"');
+        if !METHODS.iter().any(|m| before.ends_with(m)) {
+            return false;
+        }
+        let host = lower[i + 3..]
+            .split(['/', ':', '"', '\'', ' '])
+            .next()
+            .unwrap_or_default();
+        NOT_REGISTRY_HOSTS.contains(&host) || is_packages_ecosystem_host(host)
+    })
+}
+
 /// True when the URL (from its host on) is a link for filing an issue (`github.com/OWNER/REPO
 /// /issues/new`).
 fn is_issue_link(url: &str) -> bool {
@@ -513,6 +545,28 @@ pub(super) fn is_git_remote(cleaned: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_printed_with_its_method_to_a_host_without_images_is_not_a_registrys() {
+        // go-github's print of a failed request, wrapped in a tool's words about an image.
+        assert!(prints_failed_non_registry_request(
+            "failed to get tags from remote registry for \"ghcr.io/o/app\": fetching owner type: fetching user: GET https://api.github.com/users/o: 401 Bad credentials []"
+        ));
+        assert!(prints_failed_non_registry_request(
+            "failed to get Org Package Versions: GET https://api.github.com/orgs/o/packages/container/app/versions?package_type=container: 404 Not Found []"
+        ));
+        assert!(prints_failed_non_registry_request(
+            "npm ERR! 403 403 Forbidden - PUT https://npm.pkg.github.com/@o%2fapp - Permission permission_denied: write_package"
+        ));
+        // A request to a registry is a registry's; a link to the API's documentation after a
+        // registry's refusal is no request.
+        assert!(!prints_failed_non_registry_request(
+            "GET https://ghcr.io/v2/o/app/manifests/1: denied: permission_denied: write_package"
+        ));
+        assert!(!prints_failed_non_registry_request(
+            "denied: permission_denied: write_package (see https://api.github.com/ for the packages API)"
+        ));
+    }
 
     #[test]
     fn a_progress_status_cut_to_the_terminal_width() {

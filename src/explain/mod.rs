@@ -367,8 +367,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // A refusal or a network error on a request to a host that serves packages, source
         // or an API, never images (`PUT https://npm.pkg.github.com/...`, `GET
         // https://api.github.com/...`), is not a registry's, whatever its words; the
-        // message may follow on the next lines (npm prints the request, then the reason).
+        // message may follow on the next lines (npm prints the request, then the reason). A
+        // request printed with its method is the one that failed even when the line names a
+        // registry around it (a tool that reads an image's tags through GitHub's API).
         if (requests_non_registry_host(&cleaned) && url_before(&cleaned, &found.matched))
+            || lines::prints_failed_non_registry_request(&cleaned)
             || (!cleaned.contains("://")
                 && non_registry_request.is_some_and(|at| no > at && no - at <= NON_REGISTRY_LINES))
         {
