@@ -2,7 +2,7 @@
 //! labelled with the cause the thread established, in a development part (the one patterns
 //! are written from) and eighteen held-out parts (`heldout`, `heldout2`, … `heldout18`, never read
 //! while writing patterns; each collected by someone else from threads the other parts avoid).
-//! Sixteen of them (`heldout` to `heldout8` and `heldout10` to `heldout17`) are now `spent`: read to write patterns after their
+//! Seventeen of them (`heldout` to `heldout8` and `heldout10` to `heldout18`) are now `spent`: read to write patterns after their
 //! last held-out figure, scored the same way, no longer held-out.
 //! For a part whose status in `docs/accuracy.toml` is `measured` or `spent`, the first cause
 //! `explain` names must match the label on at least the recorded share (the figures
