@@ -8,6 +8,13 @@
 //! (`status-401`, ...); catalog patterns with `protocol = "..."` turn the name into causes and
 //! rank rules, like any other pattern. The scanner only asks on lines that name a registry or
 //! follow registry work, so an API's 401 in a test log stays silent.
+//!
+//! Under them lies the never-silence net ([`never_silent`]): a failure word on a message that
+//! shows registry work is named even when nothing else recognised it. A bare `registry`,
+//! `manifest` or `blob` is not registry work by itself (a build cache's layer blob, an
+//! exporter's manifest list, a chart's rendered manifests carry them): the message must also
+//! show a registry's conversation (the API path, an image reference, a transfer of a manifest,
+//! blob or image, a client's push, pull or login, the registry's own code words) or a refusal.
 
 use std::sync::OnceLock;
 
@@ -99,6 +106,7 @@ struct Patterns {
     word: Regex,
     failure: Regex,
     work: Regex,
+    conversation: Regex,
     helper: Regex,
     refusal: Regex,
     retrying: Regex,
@@ -165,6 +173,21 @@ fn patterns() -> Option<&'static Patterns> {
             // token protocol's realm).
             work: ci(
                 r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b|\b(?:unable to|failed to|could not|cannot) (?:pull|push) image\b",
+            )?,
+            // What makes a bare `registry`, `manifest` or `blob` a registry's conversation
+            // rather than a word in a build's, a chart's or a local store's message: the API
+            // path, an image reference (`HOST/NAMESPACE/NAME`, `HOST:PORT/NAME:TAG`,
+            // `HOST/NAME@sha256:...`; not inside a URL, as a request to a cache or an API host
+            // is not an image, and not a bare `PREFIX/NAME`, which is also how a Kubernetes
+            // label key such as `app.kubernetes.io/managed-by` is written), docker's `registry
+            // endpoint`, the registry's `manifest unknown` / `blob unknown` / `blob upload
+            // invalid`, containerd's `unexpected status` for a registry's answer, or a transfer of a
+            // manifest, blob or image (`pulling manifest`, `fetch the manifest`, `uploading
+            // blob`, `Error reading config blob`). The work expression's own client forms
+            // (`docker push`, `push to HOST`, `failed to pull image`, a token URL) are
+            // conversations already.
+            conversation: ci(
+                r#"/v2/|(?:^|[\s"'(\[=]|docker://|oci://)(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost)(?::\d+)?/[a-z0-9_][\w.-]*(?:/[a-z0-9_]|:\w|@sha256:)|\bregistry endpoints?\b|\b(?:manifest|blob) unknown\b|\bblob upload\b|\bunexpected status\b|\b(?:pull|push|fetch|upload|download|get|head|put|read|resolv|copy)\w*\s+(?:(?:the|an?|image|config|layer|docker|container|bundle|remote)\s+)*(?:manifest|blob|image)s?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry\b|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b"#,
             )?,
             // A credential helper or the credential store it serves, named.
             helper: ci(
@@ -332,7 +355,8 @@ pub(crate) fn detect(message: &str) -> Option<Detected> {
 /// error, `failed`, `fatal`, `unable to`, ...) together with the marks of registry work or of
 /// a credential helper is never left without a cause. A named credential helper names
 /// `helper-failed`; a refusal word names its status; anything else is `registry-failed`, the
-/// registry's (or the way to it's) failure without a reason the log gives.
+/// registry's (or the way to it's) failure without a reason the log gives. A bare word of
+/// registry work speaks only with a registry's conversation or a refusal on the message.
 fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     if is_warning(lower) {
         return None;
@@ -362,7 +386,15 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     if lower.contains("invalid reference") {
         return None;
     }
-    if let Some(r) = p.refusal.captures(message).and_then(|c| c.get(1)) {
+    let refusal = p.refusal.captures(message).and_then(|c| c.get(1));
+    // A failure word and a bare `registry`, `manifest` or `blob` are not enough: a layer blob
+    // written to a build cache, a manifest list an exporter cannot write, a chart's rendered
+    // manifests, a manifest a tool cannot decode from a local directory all carry them. The
+    // message must also show the registry's conversation, or the registry's refusal.
+    if refusal.is_none() && !p.conversation.is_match(message) {
+        return None;
+    }
+    if let Some(r) = refusal {
         let name = if r.as_str().eq_ignore_ascii_case("forbidden")
             || r.as_str().eq_ignore_ascii_case("access denied")
         {
@@ -761,6 +793,35 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn never_silent_net_needs_a_registry_conversation_not_a_bare_word() {
+        // A failure word and a bare `blob`, `manifest` or `registry` that are not a registry's
+        // failure: a build cache, an exporter, a chart's rendered manifests, a local directory,
+        // a label key that looks like a `HOST/NAME`.
+        for line in [
+            r#"ERROR: failed to solve: error writing layer blob: Patch "https://acghubeus1.actions.githubusercontent.com/x/_apis/artifactcache/caches/1": read tcp 172.17.0.2:57224->20.60.63.33:443: use of closed network connection"#,
+            "error: failed to solve: failed to compute cache key: blob not found",
+            "ERROR: docker exporter does not currently support exporting manifest lists",
+            r#"Error: rendered manifests contain a resource that already exists. Unable to continue with install: missing key "app.kubernetes.io/managed-by": must be set to "Helm""#,
+            "FATA[0000] initializing image from source dir:/tmp/x: json: cannot unmarshal array into Go value of type manifest.Schema1",
+            "Error: Error uploading artifact to container registry",
+        ] {
+            assert_eq!(name(line), None, "{line}");
+        }
+        // The same words with the registry's conversation on the message still speak: an
+        // image reference, the API path, a transfer of a manifest or blob, docker's registry
+        // endpoint, the registry's own code words.
+        for line in [
+            r#"level=fatal msg="Error copying tag \"docker://registry.example.com/o/app:1.0\": Error reading config blob sha256:c912f3: stream error""#,
+            r#"failed to copy: httpReadSeeker: failed open: content at https://ghcr.io/v2/o/app/manifests/sha256:a1b4"#,
+            "WARNING: Could not fetch the manifest. Either there was an authentication issue or trying to pull an image with OCI image media types.",
+            "Could not reach any registry endpoint",
+            r#"failed commit on ref "layer-sha256:a3ed95ca": unexpected status: 400 Bad Request: blob upload invalid"#,
+        ] {
+            assert_eq!(name(line), Some("registry-failed"), "{line}");
+        }
     }
 
     #[test]
