@@ -54,9 +54,16 @@ fn region(word: &str) -> Option<String> {
     let parts: Vec<&str> = w.split('-').collect();
     let shaped = parts.len() >= 2
         && parts[0].len() == 2
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
         && w.ends_with(|c: char| c.is_ascii_digit())
-        && parts[1].bytes().next().is_some_and(|b| b.is_ascii_lowercase());
+        && parts[1]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase());
     shaped.then(|| w.to_owned())
 }
 
@@ -72,7 +79,9 @@ pub(crate) fn registries(line: &str) -> Vec<Registry> {
         let start = head
             .char_indices()
             .rev()
-            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '{' | '}' | '<' | '>')))
+            .find(|(_, c)| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '{' | '}' | '<' | '>'))
+            })
             .map_or(0, |(i, c)| i + c.len_utf8());
         let account = &head[start..];
         let rest = &lower[from..];
@@ -82,8 +91,8 @@ pub(crate) fn registries(line: &str) -> Vec<Registry> {
         if rest[..end].contains(['/', ' ', '"', '\'', ':']) {
             continue;
         }
-        let account =
-            (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_owned());
+        let account = (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| account.to_owned());
         found.push(Registry {
             account,
             region: region(&rest[..end]),
@@ -117,8 +126,11 @@ pub(crate) fn get_login_region(line: &str) -> Option<Registry> {
         .filter(|w| !w.is_empty())
         .collect();
     let value = words.iter().enumerate().find_map(|(i, w)| {
-        w.strip_prefix("--region=")
-            .or_else(|| (*w == "--region").then(|| words.get(i + 1).copied()).flatten())
+        w.strip_prefix("--region=").or_else(|| {
+            (*w == "--region")
+                .then(|| words.get(i + 1).copied())
+                .flatten()
+        })
     })?;
     Some(Registry {
         account: None,
@@ -166,7 +178,9 @@ mod tests {
 
     #[test]
     fn registries_are_read_with_their_account_and_region() {
-        let r = registries(&format!("docker pull {HOST}/app:1 and 222222222222.dkr.ecr.eu-west-1.amazonaws.com/x"));
+        let r = registries(&format!(
+            "docker pull {HOST}/app:1 and 222222222222.dkr.ecr.eu-west-1.amazonaws.com/x"
+        ));
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].account.as_deref(), Some("123456789012"));
         assert_eq!(r[0].region.as_deref(), Some("us-west-2"));
@@ -175,7 +189,13 @@ mod tests {
         assert_eq!(p[0].account, None);
         assert_eq!(p[0].region.as_deref(), Some("us-west1"));
         let q = registries("<id>.dkr.ecr.REGION.amazonaws.com");
-        assert_eq!(q[0], Registry { account: None, region: None });
+        assert_eq!(
+            q[0],
+            Registry {
+                account: None,
+                region: None
+            }
+        );
     }
 
     #[test]
@@ -191,15 +211,24 @@ mod tests {
     fn get_login_names_its_region_and_get_login_password_none() {
         let r = get_login_region("eval $(aws ecr get-login --region eu-west-1 --no-include-email)");
         assert_eq!(r.and_then(|r| r.region).as_deref(), Some("eu-west-1"));
-        assert!(get_login_region("aws ecr get-login-password --region eu-west-1 | docker login").is_none());
+        assert!(
+            get_login_region("aws ecr get-login-password --region eu-west-1 | docker login")
+                .is_none()
+        );
         assert!(get_login_region("$(aws ecr get-login --region=$AWS_REGION)").is_none());
     }
 
     #[test]
     fn login_lines_and_advice() {
-        assert!(is_login_line(&format!("docker login -u AWS --password-stdin {HOST}")));
-        assert!(is_login_line(&format!("Authenticating {HOST}: Login Succeeded")));
-        assert!(!is_login_line(&format!("pull access denied for {HOST}/app, repository does not exist or may require 'docker login'")));
+        assert!(is_login_line(&format!(
+            "docker login -u AWS --password-stdin {HOST}"
+        )));
+        assert!(is_login_line(&format!(
+            "Authenticating {HOST}: Login Succeeded"
+        )));
+        assert!(!is_login_line(&format!(
+            "pull access denied for {HOST}/app, repository does not exist or may require 'docker login'"
+        )));
         assert!(!is_login_line(&format!("docker pull {HOST}/app:1")));
     }
 }
