@@ -128,7 +128,14 @@ pub(crate) struct Tracker {
     push_announced: Vec<usize>,
     /// The last line that showed the token request to the challenge's realm.
     last_token_request: Option<usize>,
+    /// ECR registries logged in to, and their lines (the first [`MAX_ECR_LOGINS`]).
+    ecr_logins: Vec<(ecr::Registry, usize)>,
+    /// The last ECR registry a line other than a login named, and its line.
+    ecr_named: Option<(ecr::Registry, usize)>,
 }
+
+/// At most this many ECR logins are remembered.
+const MAX_ECR_LOGINS: usize = 64;
 
 /// How many lines after the token request's URL (or the `HEAD` whose error shows its HTML
 /// answer) the failure may follow: a page or a terminal breaks Go's nested error there.
@@ -440,6 +447,25 @@ impl Tracker {
                 }
             }
             Trigger::ContainerUpdate => self.signals.insert(Signal::UpdatePull),
+            Trigger::EcrHost => {
+                let found = ecr::registries(cleaned);
+                if ecr::is_login_line(cleaned) {
+                    for r in found {
+                        if self.ecr_logins.len() < MAX_ECR_LOGINS {
+                            self.ecr_logins.push((r, line_no));
+                        }
+                    }
+                } else if let Some(r) = found.into_iter().last() {
+                    self.ecr_named = Some((r, line_no));
+                }
+            }
+            Trigger::EcrGetLogin => {
+                if let Some(r) = ecr::get_login_region(cleaned)
+                    && self.ecr_logins.len() < MAX_ECR_LOGINS
+                {
+                    self.ecr_logins.push((r, line_no));
+                }
+            }
             // Docker's hints come between `Pulling from` and the error: they do not count
             // in the distance from one to the other. A hint line can carry the error a
             // terminal wrapped onto it, so the pull stays one line before it.
@@ -614,7 +640,35 @@ impl Tracker {
         if aim::push_reference(text).is_some_and(|r| self.configured.elsewhere(&r)) {
             s.insert(Signal::LoginOtherHost);
         }
+        if self.ecr_login_elsewhere(text, line) {
+            s.insert(Signal::LoginOtherHost);
+        }
         s
+    }
+
+    /// True when the error first seen on `line` (reading `text`) concerns an ECR registry,
+    /// named on its line or last named before it, and the log logged in to ECR before it, but
+    /// only to registries of another account or region. docker keeps a credential per host,
+    /// and an ECR host is one account's registry in one region: a login to
+    /// `111111111111.dkr.ecr.us-east-1.amazonaws.com` (or `aws ecr get-login --region
+    /// eu-west-1`) gives nothing to send to `222222222222.dkr.ecr.us-east-1.amazonaws.com`.
+    fn ecr_login_elsewhere(&self, text: &str, line: usize) -> bool {
+        let target = ecr::registries(text).into_iter().last().or_else(|| {
+            self.ecr_named
+                .as_ref()
+                .filter(|(_, l)| *l <= line && line - l <= CONTEXT_LINES)
+                .map(|(r, _)| r.clone())
+        });
+        let Some(target) = target else {
+            return false;
+        };
+        let mut logins = self
+            .ecr_logins
+            .iter()
+            .filter(|(_, l)| *l < line)
+            .map(|(r, _)| r)
+            .peekable();
+        logins.peek().is_some() && !logins.any(|r| r.covers(&target))
     }
 
     /// The signals for an error first seen on `line` about `host`.

@@ -95,6 +95,12 @@ pub(crate) enum Trigger {
     /// A tool that pulls the image of a running container to update it (watchtower's `Unable
     /// to update container /NAME`): the image existed when the container was created.
     ContainerUpdate,
+    /// An Amazon ECR registry host (`ACCOUNT.dkr.ecr.REGION.amazonaws.com`): a login to it,
+    /// or a line that names it as the pull's or push's registry.
+    EcrHost,
+    /// AWS CLI v1's `aws ecr get-login --region REGION`, whose output (a `docker login` to
+    /// the account's registry in that region) a script runs.
+    EcrGetLogin,
 }
 
 /// Literals (lowercase) that announce context.
@@ -198,6 +204,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("pushing image", Trigger::PushActivity),
     ("checking push permission", Trigger::PushCheck),
     ("docker push ", Trigger::PushActivity),
+    (".dkr.ecr.", Trigger::EcrHost),
+    ("ecr get-login", Trigger::EcrGetLogin),
     ("podman push ", Trigger::PushActivity),
     ("buildah push ", Trigger::PushActivity),
     ("nerdctl push ", Trigger::PushActivity),
