@@ -67,6 +67,13 @@ fn region(word: &str) -> Option<String> {
     shaped.then(|| w.to_owned())
 }
 
+/// The domain after an ECR host's region.
+const AMAZONAWS: &str = ".amazonaws.com";
+
+/// How far after `.dkr.ecr.` the region's end is looked for (the longest region,
+/// `ap-southeast-1`, or a placeholder, is far shorter).
+const REGION_WINDOW: usize = 64;
+
 /// The ECR registries `line` names (`ACCOUNT.dkr.ecr.REGION.amazonaws.com`), in order.
 pub(crate) fn registries(line: &str) -> Vec<Registry> {
     const MARK: &str = ".dkr.ecr.";
@@ -85,7 +92,13 @@ pub(crate) fn registries(line: &str) -> Vec<Registry> {
             .map_or(0, |(i, c)| i + c.len_utf8());
         let account = &head[start..];
         let rest = &lower[from..];
-        let Some(end) = rest.find(".amazonaws.com") else {
+        // The region between the two marks is a short word: looking further would read the
+        // whole rest of a long line again at every mark.
+        let window = &rest.as_bytes()[..rest.len().min(REGION_WINDOW)];
+        let Some(end) = window
+            .windows(AMAZONAWS.len())
+            .position(|w| w == AMAZONAWS.as_bytes())
+        else {
             continue;
         };
         if rest[..end].contains(['/', ' ', '"', '\'', ':']) {
@@ -196,6 +209,18 @@ mod tests {
                 region: None
             }
         );
+    }
+
+    #[test]
+    fn a_mark_far_from_its_domain_names_no_registry() {
+        let far = format!("x.dkr.ecr.{}.amazonaws.com", "a".repeat(REGION_WINDOW));
+        assert!(registries(&far).is_empty());
+        // Many marks without the domain on one long line: none is read, the line is read once
+        // per mark only as far as the window.
+        let many = "123456789012.dkr.ecr.us-east-1 ".repeat(20_000);
+        assert!(registries(&many).is_empty());
+        let last = format!("{many}{HOST}/app");
+        assert_eq!(registries(&last).len(), 1);
     }
 
     #[test]
