@@ -175,19 +175,18 @@ fn patterns() -> Option<&'static Patterns> {
                 r"/v2/|\bregistry\b|\bregistries\b|\bmanifests?\b|\bblobs?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b|\b(?:unable to|failed to|could not|cannot) (?:pull|push) image\b",
             )?,
             // What makes a bare `registry`, `manifest` or `blob` a registry's conversation
-            // rather than a word in a build's, a chart's or a local store's message: the API
-            // path, an image reference (`HOST/NAMESPACE/NAME`, `HOST:PORT/NAME:TAG`,
-            // `HOST/NAME@sha256:...`; not inside a URL, as a request to a cache or an API host
-            // is not an image, and not a bare `PREFIX/NAME`, which is also how a Kubernetes
-            // label key such as `app.kubernetes.io/managed-by` is written), docker's `registry
-            // endpoint`, the registry's `manifest unknown` / `blob unknown` / `blob upload
-            // invalid`, containerd's `unexpected status` for a registry's answer, or a transfer of a
-            // manifest, blob or image (`pulling manifest`, `fetch the manifest`, `uploading
-            // blob`, `Error reading config blob`). The work expression's own client forms
-            // (`docker push`, `push to HOST`, `failed to pull image`, a token URL) are
-            // conversations already.
+            // rather than a word in a build's, a chart's or a local store's message, besides
+            // the work expression's own stronger forms (the API path, a client's push, pull or
+            // login, a token URL): an image reference (`HOST/NAMESPACE/NAME`,
+            // `HOST:PORT/NAME:TAG`, `HOST/NAME@sha256:...`; not inside a URL, as a request to a
+            // cache or an API host is not an image, and not a bare `PREFIX/NAME`, which is
+            // also how a Kubernetes label key such as `app.kubernetes.io/managed-by` is
+            // written), docker's `registry endpoint`, the registry's `manifest unknown` /
+            // `blob unknown` / `blob upload invalid`, containerd's `unexpected status` for a
+            // registry's answer, or a transfer of a manifest, blob or image (`pulling
+            // manifest`, `fetch the manifest`, `uploading blob`, `Error reading config blob`).
             conversation: ci(
-                r#"/v2/|(?:^|[\s"'(\[=]|docker://|oci://)(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost)(?::\d+)?/[a-z0-9_][\w.-]*(?:/[a-z0-9_]|:\w|@sha256:)|\bregistry endpoints?\b|\b(?:manifest|blob) unknown\b|\bblob upload\b|\bunexpected status\b|\b(?:pull|push|fetch|upload|download|get|head|put|read|resolv|copy)\w*\s+(?:(?:the|an?|image|config|layer|docker|container|bundle|remote)\s+)*(?:manifest|blob|image)s?\b|\b(?:docker|podman|buildah|helm|oras) (?:push|pull|login)\b|\b(?:push|pull|login)(?:ing)? (?:to|from|for|into) (?:registry\b|'?[a-z0-9-]+(?:\.[a-z0-9-]+)+)|https?://[^\s/]+/(?:v2/)?token\b"#,
+                r#"(?:^|[\s"'(\[=]|docker://|oci://)(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost)(?::\d+)?/[a-z0-9_][\w.-]*(?:/[a-z0-9_]|:\w|@sha256:)|\bregistry endpoints?\b|\b(?:manifest|blob) unknown\b|\bblob upload\b|\bunexpected status\b|\b(?:pull|push|fetch|upload|download|get|head|put|read|resolv|copy)\w*\s+(?:(?:the|an?|image|config|layer|docker|container|bundle|remote)\s+)*(?:manifest|blob|image)s?\b"#,
             )?,
             // A credential helper or the credential store it serves, named.
             helper: ci(
@@ -368,10 +367,13 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     }
     // A word that is part of a name (`secret "registry-creds"`, `REGISTRY_PASSWORD`) names a
     // thing, not registry work.
-    let work = p.work.find_iter(message).find(|m| {
+    let mut works = p.work.find_iter(message).filter(|m| {
         !super::lines::part_of_name(message, m.start(), m.end())
             && !names_other_work(lower, m.start(), m.end())
-    })?;
+    });
+    let work = works.next()?;
+    // Is some word of registry work more than a bare `registry`, `manifest` or `blob`?
+    let strong = !is_bare_work(work.as_str()) || works.any(|m| !is_bare_work(m.as_str()));
     // A daemon that cannot be reached is not a registry's failure, nor is a local build's, nor
     // an image the tool looked up in its own store (podman's `error retrieving local image`).
     if lower.contains("docker daemon")
@@ -391,7 +393,7 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     // written to a build cache, a manifest list an exporter cannot write, a chart's rendered
     // manifests, a manifest a tool cannot decode from a local directory all carry them. The
     // message must also show the registry's conversation, or the registry's refusal.
-    if refusal.is_none() && !p.conversation.is_match(message) {
+    if refusal.is_none() && !strong && !p.conversation.is_match(message) {
         return None;
     }
     if let Some(r) = refusal {
@@ -406,6 +408,22 @@ fn never_silent(p: &Patterns, message: &str, lower: &str) -> Option<Detected> {
     }
     let (start, end) = (fail.start().min(work.start()), fail.end().max(work.end()));
     Some(found("registry-failed", start, end))
+}
+
+/// True when a match of the work expression is only a bare `registry`, `registries`,
+/// `manifest(s)` or `blob(s)`: a word that a build's, a chart's or a local store's message
+/// carries too.
+fn is_bare_work(word: &str) -> bool {
+    [
+        "registry",
+        "registries",
+        "manifest",
+        "manifests",
+        "blob",
+        "blobs",
+    ]
+    .iter()
+    .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// True when the word of registry work at `start..end` of the lower-cased message means
@@ -818,6 +836,8 @@ mod tests {
             r#"failed to copy: httpReadSeeker: failed open: content at https://ghcr.io/v2/o/app/manifests/sha256:a1b4"#,
             "WARNING: Could not fetch the manifest. Either there was an authentication issue or trying to pull an image with OCI image media types.",
             "Could not reach any registry endpoint",
+            // A bare word first, a client's push later on the message.
+            "fatal: registry error while running docker push",
             r#"failed commit on ref "layer-sha256:a3ed95ca": unexpected status: 400 Bad Request: blob upload invalid"#,
         ] {
             assert_eq!(name(line), Some("registry-failed"), "{line}");

@@ -116,13 +116,9 @@ pub(crate) fn registries(line: &str) -> Vec<Registry> {
 
 /// True when `line` logs in to a registry: a login command (`docker login HOST`) or a tool's
 /// report of one (`Authenticating HOST: Login Succeeded`). docker's advice `may require
-/// 'docker login'` is none.
+/// 'docker login'` is none: its quoted `login'` is no command word.
 pub(crate) fn is_login_line(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    if lower.contains("require 'docker login'") || lower.contains("require \"docker login\"") {
-        return false;
-    }
-    login_args(line).is_some() || lower.contains("login succeeded")
+    login_args(line).is_some() || line.to_ascii_lowercase().contains("login succeeded")
 }
 
 /// The registry AWS CLI v1's `aws ecr get-login --region REGION` logs in to (its output, a
