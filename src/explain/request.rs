@@ -32,7 +32,9 @@ const BLOB_CHECKS: &[&str] = &[
 /// The signals of a refused request's message: `read-request` when the request it names is a
 /// read of a blob or a manifest (`HEAD`/`GET .../blobs/...`, `.../manifests/...`);
 /// `package-create` when the registry refused to create the package the push would have
-/// created (ghcr.io's `installation not allowed to Create organization package`).
+/// created (ghcr.io's `installation not allowed to Create organization package`);
+/// `dependency-proxy` when the request went to GitLab's dependency proxy
+/// (`HOST/v2/GROUP/dependency_proxy/containers/NAME/manifests/TAG`).
 pub(crate) fn signals(message: &str) -> Signals {
     let mut s = Signals::default();
     if is_read(message) {
@@ -46,6 +48,12 @@ pub(crate) fn signals(message: &str) -> Signals {
     }
     if hub_official_read_refused(message) {
         s.insert(Signal::HubOfficialRead);
+    }
+    if message
+        .to_ascii_lowercase()
+        .contains("/dependency_proxy/containers/")
+    {
+        s.insert(Signal::DependencyProxy);
     }
     s
 }
@@ -171,6 +179,14 @@ fn compose_status(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_to_gitlabs_dependency_proxy() {
+        let proxy = r#"Error response from daemon: Head "https://gitlab.example.com/v2/acme/dependency_proxy/containers/alpine/manifests/3.20": denied: access forbidden"#;
+        assert!(signals(proxy).contains(Signal::DependencyProxy));
+        let project = r#"Error response from daemon: Head "https://registry.gitlab.com/v2/acme/app/manifests/1.0": denied: access forbidden"#;
+        assert!(!signals(project).contains(Signal::DependencyProxy));
+    }
 
     #[test]
     fn a_refused_read_of_an_official_image_on_docker_hub() {

@@ -185,11 +185,15 @@ pub enum Signal {
     /// the image existed when the container was created, and the tool sends only the
     /// credential of its own configuration, so a refusal is a credential it did not have.
     UpdatePull,
+    /// The refused request went to GitLab's dependency proxy (`/dependency_proxy/containers/`):
+    /// it serves only members of the group who authenticate, with a token that may read the
+    /// registry, so its refusal is about the caller's rights, whatever else the log shows.
+    DependencyProxy,
 }
 
 impl Signal {
     /// Every signal, in a stable order.
-    pub const ALL: [Signal; 63] = [
+    pub const ALL: [Signal; 64] = [
         Signal::PullRequest,
         Signal::Dependabot,
         Signal::FineGrainedPat,
@@ -253,6 +257,7 @@ impl Signal {
         Signal::PushedBefore,
         Signal::TokenRequest,
         Signal::UpdatePull,
+        Signal::DependencyProxy,
     ];
 
     /// The stable kebab-case name.
@@ -321,6 +326,7 @@ impl Signal {
             Signal::PushedBefore => "pushed-before",
             Signal::TokenRequest => "token-request",
             Signal::UpdatePull => "update-pull",
+            Signal::DependencyProxy => "dependency-proxy",
         }
     }
 
