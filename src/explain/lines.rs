@@ -570,7 +570,9 @@ pub(crate) fn named_for_arch(image: &str, arch: &str) -> bool {
     let names: &[&str] = match arch.to_ascii_lowercase().as_str() {
         "arm64" => &["arm64", "aarch64", "arm64v8"],
         "amd64" => &["amd64", "x86_64", "x86-64"],
-        "arm" => &["arm", "armhf", "armel", "armv6", "armv7", "arm32v6", "arm32v7"],
+        "arm" => &[
+            "arm", "armhf", "armel", "armv6", "armv7", "arm32v6", "arm32v7",
+        ],
         "386" => &["386", "i386", "i686"],
         "ppc64le" => &["ppc64le"],
         "s390x" => &["s390x"],
@@ -836,7 +838,9 @@ mod tests {
     #[test]
     fn an_image_named_for_its_architecture() {
         assert_eq!(
-            pulled_image("Status: Downloaded newer image for quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc"),
+            pulled_image(
+                "Status: Downloaded newer image for quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc"
+            ),
             Some("quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc")
         );
         assert_eq!(
@@ -844,16 +848,24 @@ mod tests {
             Some("arm64v8/alpine:3.19")
         );
         assert_eq!(
-            warned_image_arch("WARNING: The requested image's platform (linux/arm64/v8) does not match the detected host platform (linux/amd64/v3) and no specific platform was requested"),
+            warned_image_arch(
+                "WARNING: The requested image's platform (linux/arm64/v8) does not match the detected host platform (linux/amd64/v3) and no specific platform was requested"
+            ),
             Some("arm64")
         );
-        assert!(named_for_arch("quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc", "arm64"));
+        assert!(named_for_arch(
+            "quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc",
+            "arm64"
+        ));
         assert!(named_for_arch("arm64v8/alpine:3.19", "arm64"));
         assert!(named_for_arch("registry:5000/example/tool-amd64", "amd64"));
         // A tag is no repository name, and a word inside another is not the architecture's.
         assert!(!named_for_arch("example/tool:arm64", "arm64"));
         assert!(!named_for_arch("example/farm64tool", "arm64"));
-        assert!(!named_for_arch("quay.io/pypa/manylinux2014_x86_64", "arm64"));
+        assert!(!named_for_arch(
+            "quay.io/pypa/manylinux2014_x86_64",
+            "arm64"
+        ));
         assert!(!named_for_arch("example/app:latest", "amd64"));
     }
 }

@@ -378,7 +378,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // fails after it is the workflow's choice of image, not the registry's.
         if m.entries[found.entry].cause.id == "image-platform-missing"
             && let Some(arch) = lines::warned_image_arch(&cleaned)
-            && pulled.iter().any(|image| lines::named_for_arch(image, arch))
+            && pulled
+                .iter()
+                .any(|image| lines::named_for_arch(image, arch))
         {
             return;
         }

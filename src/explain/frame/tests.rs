@@ -347,7 +347,10 @@ fn the_catalogs_literals_join_a_wrapped_message_and_nothing_else() {
 #[test]
 fn a_page_breaks_right_after_a_url_wider_than_itself() {
     let first = "failed to copy: httpReadSeeker: failed open: content at";
-    let url = format!("https://ghcr.io/v2/o/app/manifests/sha256:{}", "a1".repeat(32));
+    let url = format!(
+        "https://ghcr.io/v2/o/app/manifests/sha256:{}",
+        "a1".repeat(32)
+    );
     assert!(url.len() > 120);
     let log = format!("{first}\n{url}\nnot found: not found\n");
     assert_eq!(
