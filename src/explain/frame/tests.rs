@@ -348,7 +348,7 @@ fn the_catalogs_literals_join_a_wrapped_message_and_nothing_else() {
 fn a_page_breaks_right_after_a_url_wider_than_itself() {
     let first = "failed to copy: httpReadSeeker: failed open: content at";
     let url = format!(
-        "https://ghcr.io/v2/o/app/manifests/sha256:{}",
+        "https://ghcr.io/v2/octo-org/some-application/manifests/sha256:{}",
         "a1".repeat(32)
     );
     assert!(url.len() > 120);
