@@ -96,6 +96,9 @@ struct Lines {
     held_cut: bool,
     /// The width of the last line added to the held one, frame included, in characters.
     held_width: usize,
+    /// The last line added to the held one is a URL alone that a page moved there whole from
+    /// the end of the line before.
+    held_moved_url: bool,
     window: Vec<u8>,
 }
 
@@ -118,6 +121,7 @@ impl Lines {
                 self.held.extend_from_slice(text);
                 self.held_cut |= cut;
                 self.held_width = line.width();
+                self.held_moved_url = lone_url(text);
                 return;
             }
             self.flush(f);
@@ -128,6 +132,7 @@ impl Lines {
             self.held_line = no;
             self.held_cut = cut;
             self.held_width = line.width();
+            self.held_moved_url = false;
             self.holding = true;
         } else {
             self.at += 1;
@@ -149,7 +154,8 @@ impl Lines {
 
     /// True when the held line is as a page that wraps at one of [`PAGE_WIDTHS`] leaves a
     /// line it broke between words: no longer than the width, too long to take the next
-    /// line's first word, near the width (unless that word is a long URL), not ending a
+    /// line's first word, near the width (unless that word is a long URL), or a URL wider
+    /// than every width that the page had moved whole from the line before; not ending a
     /// sentence (a colon may end it: a message goes on after `unauthorized:`); and the next
     /// goes on in lower case with a word that heads no message (`denied:`, `error:`) nor
     /// record (`time=...`).
@@ -170,6 +176,12 @@ impl Lines {
         let url = first.windows(3).any(|w| w == b"://");
         if !url && (first.ends_with(b":") || first.contains(&b'=')) {
             return false;
+        }
+        // A URL wider than any page, moved whole to a line of its own: the page broke right
+        // after it, whatever width it wraps at (`content at` / `https://HOST/v2/...` /
+        // `not found`).
+        if self.held_moved_url && PAGE_WIDTHS.iter().all(|w| self.held_width > *w) {
+            return true;
         }
         let words = std::str::from_utf8(&next[..word]).map_or(word, |w| w.chars().count());
         let long_url = url && words >= LONG_WORD;
@@ -228,6 +240,12 @@ impl Lines {
         self.window.extend_from_slice(head);
         straddles(&self.window, tail.len(), tail.len() + sep.len()).then_some(sep)
     }
+}
+
+/// True when `text` is one URL and nothing else.
+fn lone_url(text: &[u8]) -> bool {
+    (text.starts_with(b"https://") || text.starts_with(b"http://"))
+        && !text.iter().any(u8::is_ascii_whitespace)
 }
 
 /// True when `line` starts a structured log's record (`time="..." level=error msg=...`), as

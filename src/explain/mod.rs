@@ -259,6 +259,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // trivy's database repositories that failed, and the last database download that completed.
     let mut trivy_failures: Vec<usize> = Vec::new();
     let mut trivy_done: Option<usize> = None;
+    // The images docker pulls finished with (`Status: Downloaded newer image for REF`).
+    let mut pulled: Vec<String> = Vec::new();
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
     let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
@@ -347,6 +349,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         for (trigger, start, end) in &hits.triggers {
             tracker.trigger(*trigger, no, line, *start, *end, &cleaned);
         }
+        if !hits.triggers.is_empty()
+            && pulled.len() < MAX_DISTINCT
+            && let Some(image) = lines::pulled_image(&cleaned)
+        {
+            pulled.push(image.to_owned());
+        }
         if hits.context {
             tracker.saw_context(no, line);
         }
@@ -361,6 +369,18 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             return;
         };
         if is_daemon_connection(&cleaned) && m.entries[found.entry].cause.id.starts_with("network-")
+        {
+            return;
+        }
+        // The daemon's platform warning for an image pulled under a name of its own for that
+        // architecture (`quay.io/pypa/manylinux2014_aarch64` run on an amd64 host): its author
+        // builds it for that one architecture on purpose, and the pull succeeded; a run that
+        // fails after it is the workflow's choice of image, not the registry's.
+        if m.entries[found.entry].cause.id == "image-platform-missing"
+            && let Some(arch) = lines::warned_image_arch(&cleaned)
+            && pulled
+                .iter()
+                .any(|image| lines::named_for_arch(image, arch))
         {
             return;
         }

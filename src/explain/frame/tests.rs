@@ -343,3 +343,21 @@ fn the_catalogs_literals_join_a_wrapped_message_and_nothing_else() {
     let log = "cp: cannot stat 'dist/extra': No such file or directory\ntest registry::tests::unauthorized_returns_401 ... ok\nnpm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.\n   Compiling serde_json v1.0.128\nwarning: unused variable: `denied` in src/registry/client.rs\n";
     assert_eq!(joined_by_catalog(log).len(), 5);
 }
+
+#[test]
+fn a_page_breaks_right_after_a_url_wider_than_itself() {
+    let first = "failed to copy: httpReadSeeker: failed open: content at";
+    let url = format!(
+        "https://ghcr.io/v2/octo-org/some-application/manifests/sha256:{}",
+        "a1".repeat(32)
+    );
+    assert!(url.len() > 120);
+    let log = format!("{first}\n{url}\nnot found: not found\n");
+    assert_eq!(
+        joined(&log, "no such literal"),
+        vec![(1, 1, format!("{first} {url} not found: not found"))]
+    );
+    // A wide URL on a line of its own from the start is the tool's line: the next stays apart.
+    let log = format!("{url}\nnot found: not found\n");
+    assert_eq!(joined(&log, "no such literal").len(), 2);
+}
