@@ -350,6 +350,13 @@ impl fmt::Display for Signal {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Signals(u64);
 
+// One bit per signal: a sixty-fifth signal needs a wider set, and the build says so rather than
+// letting two signals share a bit.
+const _: () = assert!(
+    Signal::ALL.len() <= u64::BITS as usize,
+    "Signals holds one bit per signal in a u64: widen it before adding a signal"
+);
+
 impl Signals {
     pub fn insert(&mut self, s: Signal) {
         self.0 |= s.bit();
