@@ -3,6 +3,8 @@
 //! repositories; and the code word a registry's answer leads with.
 
 use super::{Host, scan};
+use crate::image::manifest::Platform;
+use crate::reference::RawReference;
 use std::sync::OnceLock;
 
 /// True when the line is the docker CLI failing to reach its own daemon (`error during
@@ -542,32 +544,33 @@ pub(super) fn is_git_remote(cleaned: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("remote:"))
 }
 
-/// The image a docker pull ended with (`Status: Downloaded newer image for REF`, `Status:
-/// Image is up to date for REF`), as the line writes it.
-pub(crate) fn pulled_image(cleaned: &str) -> Option<&str> {
+/// The repository a docker pull ended with (`Status: Downloaded newer image for REF`,
+/// `Status: Image is up to date for REF`), as the reference grammar reads it: `domain/path`,
+/// without the tag or digest.
+pub(crate) fn pulled_repository(cleaned: &str) -> Option<String> {
     let lower = cleaned.to_ascii_lowercase();
     let at = ["downloaded newer image for ", "image is up to date for "]
         .iter()
         .find_map(|w| lower.find(w).map(|i| i + w.len()))?;
     let image = cleaned.get(at..)?.split_whitespace().next()?;
-    (!image.is_empty()).then_some(image)
+    RawReference::parse(image).ok().map(|r| r.name())
 }
 
 /// The architecture of the image in the daemon's platform warning (`The requested image's
 /// platform (linux/arm64/v8) does not match the detected host platform ...`): `arm64`.
-pub(crate) fn warned_image_arch(cleaned: &str) -> Option<&str> {
+pub(crate) fn warned_image_arch(cleaned: &str) -> Option<String> {
     const WARNING: &str = "the requested image's platform (";
     let at = cleaned.to_ascii_lowercase().find(WARNING)? + WARNING.len();
     let platform = cleaned.get(at..)?.split(')').next()?;
-    platform.split('/').nth(1).filter(|a| !a.is_empty())
+    Platform::parse(platform).map(|p| p.architecture)
 }
 
-/// True when the repository of `image` names the architecture `arch` (Go's name, as docker's
-/// platform gives it) as a word of its own (`quay.io/pypa/manylinux2014_aarch64`,
+/// True when `repository` (a reference's `domain/path`) names the architecture `arch` (Go's
+/// name, as docker's platform gives it) as a word of its own (`quay.io/pypa/manylinux2014_aarch64`,
 /// `arm64v8/alpine`, `example/tool-amd64`): an image its author builds for that architecture
 /// alone, published under a name of its own per architecture.
-pub(crate) fn named_for_arch(image: &str, arch: &str) -> bool {
-    let names: &[&str] = match arch.to_ascii_lowercase().as_str() {
+pub(crate) fn named_for_arch(repository: &str, arch: &str) -> bool {
+    let names: &[&str] = match arch {
         "arm64" => &["arm64", "aarch64", "arm64v8"],
         "amd64" => &["amd64", "x86_64", "x86-64"],
         "arm" => &[
@@ -579,13 +582,7 @@ pub(crate) fn named_for_arch(image: &str, arch: &str) -> bool {
         "riscv64" => &["riscv64"],
         _ => return false,
     };
-    // The repository: the reference without its tag or digest.
-    let repo = image.split('@').next().unwrap_or(image);
-    let repo = match repo.rfind(':') {
-        Some(i) if !repo[i..].contains('/') => &repo[..i],
-        _ => repo,
-    };
-    let repo = repo.to_ascii_lowercase();
+    let repo = repository.to_ascii_lowercase();
     names.iter().any(|name| {
         repo.match_indices(name).any(|(i, m)| {
             let before = repo[..i].chars().next_back();
@@ -838,34 +835,50 @@ mod tests {
     #[test]
     fn an_image_named_for_its_architecture() {
         assert_eq!(
-            pulled_image(
+            pulled_repository(
                 "Status: Downloaded newer image for quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc"
-            ),
-            Some("quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc")
+            )
+            .as_deref(),
+            Some("quay.io/pypa/manylinux2014_aarch64")
         );
         assert_eq!(
-            pulled_image("Status: Image is up to date for arm64v8/alpine:3.19"),
-            Some("arm64v8/alpine:3.19")
+            pulled_repository("Status: Image is up to date for arm64v8/alpine:3.19").as_deref(),
+            Some("arm64v8/alpine")
+        );
+        assert_eq!(
+            pulled_repository("Status: Image is up to date for registry:5000/example/tool-amd64@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").as_deref(),
+            Some("registry:5000/example/tool-amd64")
+        );
+        assert_eq!(
+            pulled_repository("Status: Downloaded newer image for"),
+            None
         );
         assert_eq!(
             warned_image_arch(
                 "WARNING: The requested image's platform (linux/arm64/v8) does not match the detected host platform (linux/amd64/v3) and no specific platform was requested"
-            ),
+            )
+            .as_deref(),
             Some("arm64")
         );
+        assert_eq!(
+            warned_image_arch("WARNING: The requested image's platform (linux) does not match"),
+            None
+        );
         assert!(named_for_arch(
-            "quay.io/pypa/manylinux2014_aarch64:2024-01-23-12ffabc",
+            "quay.io/pypa/manylinux2014_aarch64",
             "arm64"
         ));
-        assert!(named_for_arch("arm64v8/alpine:3.19", "arm64"));
+        assert!(named_for_arch("arm64v8/alpine", "arm64"));
         assert!(named_for_arch("registry:5000/example/tool-amd64", "amd64"));
         // A tag is no repository name, and a word inside another is not the architecture's.
-        assert!(!named_for_arch("example/tool:arm64", "arm64"));
+        let tagged = pulled_repository("Status: Image is up to date for example/tool:arm64");
+        assert_eq!(tagged.as_deref(), Some("example/tool"));
+        assert!(!tagged.is_some_and(|r| named_for_arch(&r, "arm64")));
         assert!(!named_for_arch("example/farm64tool", "arm64"));
         assert!(!named_for_arch(
             "quay.io/pypa/manylinux2014_x86_64",
             "arm64"
         ));
-        assert!(!named_for_arch("example/app:latest", "amd64"));
+        assert!(!named_for_arch("example/app", "amd64"));
     }
 }

@@ -259,7 +259,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // trivy's database repositories that failed, and the last database download that completed.
     let mut trivy_failures: Vec<usize> = Vec::new();
     let mut trivy_done: Option<usize> = None;
-    // The images docker pulls finished with (`Status: Downloaded newer image for REF`).
+    // The repositories docker pulls finished with (`Status: Downloaded newer image for REF`).
     let mut pulled: Vec<String> = Vec::new();
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
@@ -351,9 +351,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         }
         if !hits.triggers.is_empty()
             && pulled.len() < MAX_DISTINCT
-            && let Some(image) = lines::pulled_image(&cleaned)
+            && let Some(repository) = lines::pulled_repository(&cleaned)
+            && !pulled.contains(&repository)
         {
-            pulled.push(image.to_owned());
+            pulled.push(repository);
         }
         if hits.context {
             tracker.saw_context(no, line);
@@ -380,7 +381,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             && let Some(arch) = lines::warned_image_arch(&cleaned)
             && pulled
                 .iter()
-                .any(|image| lines::named_for_arch(image, arch))
+                .any(|repository| lines::named_for_arch(repository, &arch))
         {
             return;
         }
