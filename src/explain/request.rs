@@ -40,19 +40,14 @@ pub(crate) fn signals(message: &str) -> Signals {
     if is_read(message) {
         s.insert(Signal::ReadRequest);
     }
-    if message
-        .to_ascii_lowercase()
-        .contains("not allowed to create organization package")
-    {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("not allowed to create organization package") {
         s.insert(Signal::PackageCreate);
     }
     if hub_official_read_refused(message) {
         s.insert(Signal::HubOfficialRead);
     }
-    if message
-        .to_ascii_lowercase()
-        .contains("/dependency_proxy/containers/")
-    {
+    if lower.contains("/dependency_proxy/containers/") {
         s.insert(Signal::DependencyProxy);
     }
     s
