@@ -260,6 +260,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let mut trivy_failures: Vec<usize> = Vec::new();
     let mut trivy_done: Option<usize> = None;
     // The repositories docker pulls finished with (`Status: Downloaded newer image for REF`).
+    // The first `MAX_DISTINCT` are kept.
     let mut pulled: Vec<String> = Vec::new();
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
@@ -352,7 +353,6 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if !hits.triggers.is_empty()
             && pulled.len() < MAX_DISTINCT
             && let Some(repository) = lines::pulled_repository(&cleaned)
-            && !pulled.contains(&repository)
         {
             pulled.push(repository);
         }
