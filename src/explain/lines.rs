@@ -3,7 +3,6 @@
 //! repositories; and the code word a registry's answer leads with.
 
 use super::{Host, scan};
-use crate::image::manifest::Platform;
 use crate::reference::RawReference;
 use std::sync::OnceLock;
 
@@ -562,7 +561,12 @@ pub(crate) fn warned_image_arch(cleaned: &str) -> Option<String> {
     const WARNING: &str = "the requested image's platform (";
     let at = cleaned.to_ascii_lowercase().find(WARNING)? + WARNING.len();
     let platform = cleaned.get(at..)?.split(')').next()?;
-    Platform::parse(platform).map(|p| p.architecture)
+    // `os/arch[/variant]`; `image::manifest::Platform` reads the same, in a layer above this one.
+    platform
+        .split('/')
+        .nth(1)
+        .filter(|a| !a.is_empty())
+        .map(str::to_ascii_lowercase)
 }
 
 /// True when `repository` (a reference's `domain/path`) names the architecture `arch` (Go's
