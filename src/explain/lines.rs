@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 /// True when the line is the docker CLI failing to reach its own daemon (`error during
 /// connect: Post http://docker:2375/v1.40/auth: dial tcp: lookup docker ...`, `Cannot connect
 /// to the Docker daemon`): a network error there is about the daemon's socket or host, not a
-/// registry, even inside `docker login` or `docker pull`.
+/// registry, even inside `docker login` or `docker pull`. So is crictl reaching the runtime's
+/// CRI endpoint and any client reaching a Kubernetes API server.
 pub(super) fn is_daemon_connection(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     if lower.contains("error during connect")
@@ -29,7 +30,65 @@ pub(super) fn is_daemon_connection(line: &str) -> bool {
     // loopback connection with no URL on the line is the client reaching its own machine or
     // service; a registry request names its URL.
     let loopback = lower.contains("dial tcp 127.") || lower.contains("dial tcp [::1]");
-    loopback && !lower.contains("http://") && !lower.contains("https://")
+    if loopback && !lower.contains("http://") && !lower.contains("https://") {
+        return true;
+    }
+    reaches_runtime_endpoint(&lower) || requests_kubernetes_api(&lower)
+}
+
+/// True when the (lowercase) line is crictl failing to reach the container runtime's CRI
+/// endpoint: `connect endpoint 'unix:///run/containerd/containerd.sock', make sure you are
+/// running as root and the endpoint has been started: ...` (cri-tools `getConnection`), or the
+/// older `failed to connect: failed to connect: context deadline exceeded`, a gRPC dial
+/// that names no address because it blocks until its timeout. A registry request names its
+/// URL or the address it dialled; a connect error that names neither is the local endpoint.
+fn reaches_runtime_endpoint(lower: &str) -> bool {
+    if lower.contains("make sure you are running as root and the endpoint has been started")
+        || lower.contains("unix:///")
+    {
+        return true;
+    }
+    lower.contains("failed to connect: ")
+        && !lower.contains("://")
+        && !lower.contains("dial tcp")
+        && !lower.contains("lookup ")
+        && !lower.contains("failed to connect to ")
+}
+
+/// True when the (lowercase) line's request goes to a Kubernetes API server: its resource
+/// paths (`/api/v1/namespaces/...`, `/api/v1/nodes`, `/apis/GROUP/...`, the discovery
+/// `/api?timeout=`), as client-go and kubectl print a failed request (`Get
+/// http://localhost:8080/api/v1/namespaces/kube-system/pods?...: dial tcp 127.0.0.1:8080:
+/// connect: connection refused`, helm 2 with no kubeconfig; helm 3's `Kubernetes cluster
+/// unreachable: Get "http://localhost:8080/version?timeout=32s": ...`), or kubectl's own `The
+/// connection to the server HOST was refused`. The cluster's API is not a registry, whatever
+/// tool (helm, a deploy step) made the request.
+fn requests_kubernetes_api(lower: &str) -> bool {
+    if lower.contains("the connection to the server ")
+        || lower.contains("kubernetes cluster unreachable")
+    {
+        return true;
+    }
+    if lower.contains("/v2/") {
+        return false;
+    }
+    lower.match_indices("://").any(|(i, _)| {
+        let rest = &lower[i + 3..];
+        let Some(slash) = rest.find(['/', ' ', '"', '\'']) else {
+            return false;
+        };
+        let path = &rest[slash..];
+        [
+            "/api/v1/namespaces",
+            "/api/v1/nodes",
+            "/api/v1/pods",
+            "/apis/",
+            "/api?",
+            "/version?",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
+    })
 }
 
 /// True when the line's request goes to the Docker Engine API (`GET
@@ -833,6 +892,33 @@ mod tests {
         ));
         assert!(!is_daemon_connection(
             "Get \"https://ghcr.io/v2/\": dial tcp 140.82.112.33:443: connect: connection refused"
+        ));
+        // crictl reaching the runtime's CRI endpoint, old and new wordings.
+        assert!(is_daemon_connection(
+            "FATA[0010] failed to connect: failed to connect: context deadline exceeded"
+        ));
+        assert!(is_daemon_connection(
+            "FATA[0002] connect endpoint 'unix:///var/run/dockershim.sock', make sure you are running as root and the endpoint has been started: context deadline exceeded"
+        ));
+        assert!(!is_daemon_connection(
+            "failed to connect: dial tcp 10.1.2.3:443: i/o timeout"
+        ));
+        // A Kubernetes API server, not a registry.
+        assert!(is_daemon_connection(
+            "Error: Get http://localhost:8080/api/v1/namespaces/kube-system/pods?labelSelector=app%3Dhelm: dial tcp 127.0.0.1:8080: connect: connection refused"
+        ));
+        assert!(is_daemon_connection(
+            "Get \"https://10.0.0.1:443/apis/apps/v1/namespaces/default/deployments\": dial tcp 10.0.0.1:443: i/o timeout"
+        ));
+        assert!(is_daemon_connection(
+            "The connection to the server localhost:8080 was refused - did you specify the right host or port?"
+        ));
+        assert!(is_daemon_connection(
+            "Error: Kubernetes cluster unreachable: Get \"http://localhost:8080/version?timeout=32s\": dial tcp 127.0.0.1:8080: connect: connection refused"
+        ));
+        // Quay's own API is a registry's.
+        assert!(!is_daemon_connection(
+            "Get \"https://quay.io/api/v1/repository/o/app\": dial tcp 52.1.2.3:443: i/o timeout"
         ));
     }
 
