@@ -5,6 +5,7 @@
 //! Permissions` block, a `pull_request` event, Dependabot, the kind of token, a successful
 //! login, the registry host. Each fact is a [`Signal`]; catalog `rank` rules name them.
 
+mod acr;
 mod aim;
 mod config;
 mod credential;
@@ -132,6 +133,12 @@ pub(crate) struct Tracker {
     ecr_logins: Vec<(ecr::Registry, usize)>,
     /// The last ECR registry a line other than a login named, and its line.
     ecr_named: Option<(ecr::Registry, usize)>,
+    /// ACR registries logged in to by name, and their lines (the first [`MAX_ECR_LOGINS`]).
+    acr_logins: Vec<(String, usize)>,
+    /// The last ACR registry a line other than a login named, and its line.
+    acr_named: Option<(String, usize)>,
+    /// The last line read for ACR registries (a line with two of its literals is read once).
+    acr_line: Option<usize>,
 }
 
 /// At most this many ECR logins are remembered.
@@ -459,6 +466,23 @@ impl Tracker {
                     self.ecr_named = Some((r, line_no));
                 }
             }
+            Trigger::Acr => {
+                if self.acr_line != Some(line_no) {
+                    self.acr_line = Some(line_no);
+                    let logins = acr::logins(cleaned);
+                    if logins.is_empty() {
+                        if let Some(r) = acr::registries(cleaned).into_iter().last() {
+                            self.acr_named = Some((r, line_no));
+                        }
+                    } else {
+                        for r in logins {
+                            if self.acr_logins.len() < MAX_ECR_LOGINS {
+                                self.acr_logins.push((r, line_no));
+                            }
+                        }
+                    }
+                }
+            }
             Trigger::EcrGetLogin => {
                 if let Some(r) = ecr::get_login_region(cleaned)
                     && self.ecr_logins.len() < MAX_ECR_LOGINS
@@ -640,10 +664,33 @@ impl Tracker {
         if aim::push_reference(text).is_some_and(|r| self.configured.elsewhere(&r)) {
             s.insert(Signal::LoginOtherHost);
         }
-        if self.ecr_login_elsewhere(text, line) {
+        if self.ecr_login_elsewhere(text, line) || self.acr_login_elsewhere(text, line) {
             s.insert(Signal::LoginOtherHost);
         }
         s
+    }
+
+    /// True when the error first seen on `line` (reading `text`) concerns an ACR registry,
+    /// named on its line or last named before it, and the log logged in to ACR registries
+    /// before it, none of them that one: `az acr login --name foo` gives docker a credential
+    /// for `foo.azurecr.io` only, nothing to send to `bar.azurecr.io`.
+    fn acr_login_elsewhere(&self, text: &str, line: usize) -> bool {
+        let target = acr::registries(text).into_iter().last().or_else(|| {
+            self.acr_named
+                .as_ref()
+                .filter(|(_, l)| *l <= line && line - l <= CONTEXT_LINES)
+                .map(|(r, _)| r.clone())
+        });
+        let Some(target) = target else {
+            return false;
+        };
+        let mut logins = self
+            .acr_logins
+            .iter()
+            .filter(|(_, l)| *l < line)
+            .map(|(r, _)| r)
+            .peekable();
+        logins.peek().is_some() && !logins.any(|r| *r == target)
     }
 
     /// True when the error first seen on `line` (reading `text`) concerns an ECR registry,

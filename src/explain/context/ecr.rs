@@ -123,11 +123,22 @@ pub(crate) fn is_login_line(line: &str) -> bool {
 
 /// The registry AWS CLI v1's `aws ecr get-login --region REGION` logs in to (its output, a
 /// `docker login` command, is what scripts run): the account's registry in that region.
-/// `get-login-password` prints a password only; the `docker login` it feeds names the host.
+/// v2's `aws ecr get-login-password --region REGION` prints the password only, but that
+/// password is GetAuthorizationToken's for REGION: the credential the `docker login` it feeds
+/// stores is good for that region's registries alone (ECR answers a token from another
+/// region with `400 Bad Request`). When the line names the host the login goes to, that host,
+/// with its account, is the login, and the region alone is not read.
 pub(crate) fn get_login_region(line: &str) -> Option<Registry> {
     let lower = line.to_ascii_lowercase();
-    let at = lower.find("ecr get-login")? + "ecr get-login".len();
-    if lower[at..].starts_with('-') {
+    let mut at = lower.find("ecr get-login")? + "ecr get-login".len();
+    if let Some(rest) = lower[at..].strip_prefix("-password") {
+        at += "-password".len();
+        if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+            || !registries(rest).is_empty()
+        {
+            return None;
+        }
+    } else if lower[at..].starts_with('-') {
         return None;
     }
     let words: Vec<&str> = lower[at..]
@@ -229,13 +240,20 @@ mod tests {
     }
 
     #[test]
-    fn get_login_names_its_region_and_get_login_password_none() {
+    fn get_login_and_get_login_password_name_their_region() {
         let r = get_login_region("eval $(aws ecr get-login --region eu-west-1 --no-include-email)");
         assert_eq!(r.and_then(|r| r.region).as_deref(), Some("eu-west-1"));
+        let p = get_login_region("aws ecr get-login-password --region eu-west-1 | docker login");
+        assert_eq!(p.and_then(|r| r.region).as_deref(), Some("eu-west-1"));
+        assert!(get_login_region("aws ecr get-login-password | docker login").is_none());
         assert!(
-            get_login_region("aws ecr get-login-password --region eu-west-1 | docker login")
-                .is_none()
+            get_login_region(&format!(
+                "aws ecr get-login-password --region us-west-2 | docker login -u AWS --password-stdin {HOST}"
+            ))
+            .is_none(),
+            "the host on the line is the login"
         );
+        assert!(get_login_region("aws ecr get-login-passwords --region eu-west-1").is_none());
         assert!(get_login_region("$(aws ecr get-login --region=$AWS_REGION)").is_none());
     }
 

@@ -101,6 +101,9 @@ pub(crate) enum Trigger {
     /// AWS CLI v1's `aws ecr get-login --region REGION`, whose output (a `docker login` to
     /// the account's registry in that region) a script runs.
     EcrGetLogin,
+    /// An Azure Container Registry host (`NAME.azurecr.io`) or `az acr login`: a login to one
+    /// registry, or a line that names the pull's or push's registry.
+    Acr,
 }
 
 /// Literals (lowercase) that announce context.
@@ -206,6 +209,8 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("docker push ", Trigger::PushActivity),
     (".dkr.ecr.", Trigger::EcrHost),
     ("ecr get-login", Trigger::EcrGetLogin),
+    (".azurecr.io", Trigger::Acr),
+    ("az acr login", Trigger::Acr),
     ("podman push ", Trigger::PushActivity),
     ("buildah push ", Trigger::PushActivity),
     ("nerdctl push ", Trigger::PushActivity),
