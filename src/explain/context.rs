@@ -675,22 +675,13 @@ impl Tracker {
     /// before it, none of them that one: `az acr login --name foo` gives docker a credential
     /// for `foo.azurecr.io` only, nothing to send to `bar.azurecr.io`.
     fn acr_login_elsewhere(&self, text: &str, line: usize) -> bool {
-        let target = acr::registries(text).into_iter().last().or_else(|| {
-            self.acr_named
-                .as_ref()
-                .filter(|(_, l)| *l <= line && line - l <= CONTEXT_LINES)
-                .map(|(r, _)| r.clone())
-        });
-        let Some(target) = target else {
-            return false;
-        };
-        let mut logins = self
-            .acr_logins
-            .iter()
-            .filter(|(_, l)| *l < line)
-            .map(|(r, _)| r)
-            .peekable();
-        logins.peek().is_some() && !logins.any(|r| *r == target)
+        login_elsewhere(
+            acr::registries(text).into_iter().last(),
+            self.acr_named.as_ref(),
+            &self.acr_logins,
+            line,
+            |login, target| login == target,
+        )
     }
 
     /// True when the error first seen on `line` (reading `text`) concerns an ECR registry,
@@ -700,22 +691,13 @@ impl Tracker {
     /// `111111111111.dkr.ecr.us-east-1.amazonaws.com` (or `aws ecr get-login --region
     /// eu-west-1`) gives nothing to send to `222222222222.dkr.ecr.us-east-1.amazonaws.com`.
     fn ecr_login_elsewhere(&self, text: &str, line: usize) -> bool {
-        let target = ecr::registries(text).into_iter().last().or_else(|| {
-            self.ecr_named
-                .as_ref()
-                .filter(|(_, l)| *l <= line && line - l <= CONTEXT_LINES)
-                .map(|(r, _)| r.clone())
-        });
-        let Some(target) = target else {
-            return false;
-        };
-        let mut logins = self
-            .ecr_logins
-            .iter()
-            .filter(|(_, l)| *l < line)
-            .map(|(r, _)| r)
-            .peekable();
-        logins.peek().is_some() && !logins.any(|r| r.covers(&target))
+        login_elsewhere(
+            ecr::registries(text).into_iter().last(),
+            self.ecr_named.as_ref(),
+            &self.ecr_logins,
+            line,
+            ecr::Registry::covers,
+        )
     }
 
     /// The signals for an error first seen on `line` about `host`.
@@ -783,6 +765,34 @@ fn logout_host(cleaned: &str) -> Option<Host> {
         .split_whitespace()
         .any(|w| !w.starts_with('-') && (w.contains('.') || w.contains(':')));
     (!named).then_some(Host::DockerHub)
+}
+
+/// True when an error on `line` concerns a registry (`on_line`, named on the error's line, or
+/// `named`, the last one a line named before it within [`CONTEXT_LINES`]) and the log logged in
+/// before that line to registries of the same kind (`logins`), none of which `covers` it:
+/// docker keeps a credential per host, so a login to one such registry gives nothing to send
+/// to another.
+fn login_elsewhere<R: Clone>(
+    on_line: Option<R>,
+    named: Option<&(R, usize)>,
+    logins: &[(R, usize)],
+    line: usize,
+    covers: impl Fn(&R, &R) -> bool,
+) -> bool {
+    let target = on_line.or_else(|| {
+        named
+            .filter(|(_, l)| *l <= line && line - l <= CONTEXT_LINES)
+            .map(|(r, _)| r.clone())
+    });
+    let Some(target) = target else {
+        return false;
+    };
+    let mut before = logins
+        .iter()
+        .filter(|(_, l)| *l < line)
+        .map(|(r, _)| r)
+        .peekable();
+    before.peek().is_some() && !before.any(|r| covers(r, &target))
 }
 
 #[cfg(test)]
