@@ -129,11 +129,11 @@ pub(crate) struct Tracker {
     push_announced: Vec<usize>,
     /// The last line that showed the token request to the challenge's realm.
     last_token_request: Option<usize>,
-    /// ECR registries logged in to, and their lines (the first [`MAX_ECR_LOGINS`]).
+    /// ECR registries logged in to, and their lines (the first [`MAX_LOGINS`]).
     ecr_logins: Vec<(ecr::Registry, usize)>,
     /// The last ECR registry a line other than a login named, and its line.
     ecr_named: Option<(ecr::Registry, usize)>,
-    /// ACR registries logged in to by name, and their lines (the first [`MAX_ECR_LOGINS`]).
+    /// ACR registries logged in to by name, and their lines (the first [`MAX_LOGINS`]).
     acr_logins: Vec<(String, usize)>,
     /// The last ACR registry a line other than a login named, and its line.
     acr_named: Option<(String, usize)>,
@@ -141,8 +141,8 @@ pub(crate) struct Tracker {
     acr_line: Option<usize>,
 }
 
-/// At most this many ECR logins are remembered.
-const MAX_ECR_LOGINS: usize = 64;
+/// At most this many logins to ECR registries, and as many to ACR registries, are remembered.
+const MAX_LOGINS: usize = 64;
 
 /// How many lines after the token request's URL (or the `HEAD` whose error shows its HTML
 /// answer) the failure may follow: a page or a terminal breaks Go's nested error there.
@@ -458,7 +458,7 @@ impl Tracker {
                 let found = ecr::registries(cleaned);
                 if ecr::is_login_line(cleaned) {
                     for r in found {
-                        if self.ecr_logins.len() < MAX_ECR_LOGINS {
+                        if self.ecr_logins.len() < MAX_LOGINS {
                             self.ecr_logins.push((r, line_no));
                         }
                     }
@@ -476,7 +476,7 @@ impl Tracker {
                         }
                     } else {
                         for r in logins {
-                            if self.acr_logins.len() < MAX_ECR_LOGINS {
+                            if self.acr_logins.len() < MAX_LOGINS {
                                 self.acr_logins.push((r, line_no));
                             }
                         }
@@ -485,7 +485,7 @@ impl Tracker {
             }
             Trigger::EcrGetLogin => {
                 if let Some(r) = ecr::get_login_region(cleaned)
-                    && self.ecr_logins.len() < MAX_ECR_LOGINS
+                    && self.ecr_logins.len() < MAX_LOGINS
                 {
                     self.ecr_logins.push((r, line_no));
                 }

@@ -41,10 +41,12 @@ pub(super) fn is_daemon_connection(line: &str) -> bool {
 /// running as root and the endpoint has been started: ...` (cri-tools `getConnection`), or the
 /// older `failed to connect: failed to connect: context deadline exceeded`, a gRPC dial
 /// that names no address because it blocks until its timeout. A registry request names its
-/// URL or the address it dialled; a connect error that names neither is the local endpoint.
+/// URL or the address it dialled; a connect error that names neither is the local endpoint,
+/// and so is a line naming a `unix:///` socket and no URL.
 fn reaches_runtime_endpoint(lower: &str) -> bool {
+    let url = lower.contains("http://") || lower.contains("https://");
     if lower.contains("make sure you are running as root and the endpoint has been started")
-        || lower.contains("unix:///")
+        || (lower.contains("unix:///") && !url)
     {
         return true;
     }
@@ -902,6 +904,10 @@ mod tests {
         ));
         assert!(!is_daemon_connection(
             "failed to connect: dial tcp 10.1.2.3:443: i/o timeout"
+        ));
+        // A socket on a line that also names a registry's URL: the request is the registry's.
+        assert!(!is_daemon_connection(
+            "pull via unix:///run/containerd/containerd.sock: Get \"https://registry.example.com/v2/\": dial tcp 10.1.2.3:443: i/o timeout"
         ));
         // A Kubernetes API server, not a registry.
         assert!(is_daemon_connection(

@@ -14,6 +14,8 @@ const DOMAIN: &str = ".azurecr.io";
 
 /// A registry's name as a line writes it, lowercased, or `None` for what is no name: a
 /// placeholder (`<registry-name>`, `$ACR_NAME`, `{acr}`) or a word with other characters.
+/// Names shorter than ACR's five characters are taken: logs posted in threads rename the
+/// registry (`az acr login --name="foo"`), and the rename still tells one registry from another.
 fn name(word: &str) -> Option<String> {
     let w = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
     let w = w
@@ -92,6 +94,11 @@ mod tests {
         assert!(logins("az acr login --name <registry-name>").is_empty());
         assert!(logins("az acr login --name $ACR_NAME").is_empty());
         assert!(logins("az acr login").is_empty());
+        assert_eq!(
+            logins("az acr login --name=\"foo\""),
+            ["foo"],
+            "a renamed registry, as posted logs show it"
+        );
     }
 
     #[test]
