@@ -265,6 +265,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
     let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
+    let mut lower: Vec<u8> = Vec::new();
     // The line before ended after a colon: a message a page or a terminal broke goes on here.
     let mut after_colon = false;
     // Each line is read with the one after it known: a client's usage hint there names the
@@ -287,7 +288,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if lines::starts_step(scan::without_timestamp(line)) {
             tracker.step_started(no);
         }
-        if !m.quick(line) {
+        // The line in ASCII lower case, as the automaton reads it: lowered once for both its
+        // searches, in one buffer reused for every line.
+        matcher::lower_into(line, &mut lower);
+        if !m.quick_lowered(line, &lower) {
             return;
         }
         if trivy::completes_download(line) {
@@ -307,7 +311,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             }
             return;
         }
-        let hits = m.hits(line);
+        let hits = m.hits_lowered(line, &lower);
         if hits.recovery {
             recovery.line(shown, line);
         }
