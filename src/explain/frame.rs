@@ -291,7 +291,8 @@ impl Unframed<'_> {
 pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     let mut text = Cow::Borrowed(raw);
     // Most lines have no escape, bracket nor ampersand: one look for all three.
-    if memchr::memchr3(0x1b, b'[', b'&', raw).is_some() {
+    let marked = memchr::memchr3(0x1b, b'[', b'&', raw).is_some();
+    if marked {
         if memchr::memchr(0x1b, &text).is_some() {
             text = Cow::Owned(scan::strip_ansi(&text));
         }
@@ -308,7 +309,11 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     if let Some(decoded) = decode_escaped_quotes(&text) {
         text = Cow::Owned(decoded);
     }
-    if let Some(unlinked) = link::without_run_links(&text) {
+    // A run link is a Markdown link (`[50](...)`): a line left as it came, without a
+    // bracket, has none.
+    if (marked || matches!(text, Cow::Owned(_)))
+        && let Some(unlinked) = link::without_run_links(&text)
+    {
         text = Cow::Owned(unlinked);
     }
     let (start, tool_frame) = prefix_len(&text);

@@ -608,10 +608,19 @@ pub(super) fn is_git_remote(cleaned: &str) -> bool {
 /// `Status: Image is up to date for REF`), as the reference grammar reads it: `domain/path`,
 /// without the tag or digest.
 pub(crate) fn pulled_repository(cleaned: &str) -> Option<String> {
+    // Asked of every line with a context trigger: the searchers are built once, not per call
+    // (`str::find` builds one for each search).
+    static DONE: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let done = DONE.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new(b"downloaded newer image for "),
+            memchr::memmem::Finder::new(b"image is up to date for "),
+        ]
+    });
     let lower = cleaned.to_ascii_lowercase();
-    let at = ["downloaded newer image for ", "image is up to date for "]
+    let at = done
         .iter()
-        .find_map(|w| lower.find(w).map(|i| i + w.len()))?;
+        .find_map(|w| w.find(lower.as_bytes()).map(|i| i + w.needle().len()))?;
     let image = cleaned.get(at..)?.split_whitespace().next()?;
     RawReference::parse(image).ok().map(|r| r.name())
 }

@@ -126,9 +126,34 @@ fn gram_bit(gram: &[u8]) -> usize {
         as usize
 }
 
+/// `text` in ASCII lower case (the same length, every other byte as it is), as the automaton of
+/// ASCII literals reads it, in `out`.
+pub(crate) fn lower_into(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(text);
+    out.make_ascii_lowercase();
+}
+
+/// Calls `f` with `text` in ASCII lower case ([`lower_into`]): on the stack for a text of up
+/// to 512 bytes.
+fn lowered<R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    const STACK: usize = 512;
+    if text.len() <= STACK {
+        let mut buf = [0u8; STACK];
+        let lower = &mut buf[..text.len()];
+        lower.copy_from_slice(text);
+        lower.make_ascii_lowercase();
+        f(lower)
+    } else {
+        f(&text.to_ascii_lowercase())
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    /// The ASCII literals (all but a few), searched on every line.
+    /// The ASCII literals (all but a few), in ASCII lower case, searched on every line as
+    /// [`lowered`] gives it: without case folding in the automaton its alphabet is half as
+    /// large, and so are its tables and the time to build them.
     ac: AhoCorasick,
     /// The literal index of each of `ac`'s patterns.
     ascii_ids: Vec<usize>,
@@ -204,8 +229,13 @@ impl Matcher {
                         literal: pattern.literal.clone(),
                     });
                 }
-                // Only the syntax here; the regex is compiled when a line first needs it.
-                if let Some(r) = &pattern.regex
+                // Only the syntax here, and only in tests and debug builds: parsing every
+                // regex of the embedded catalog costs a release run about 58 million
+                // instructions at its start; the test suite compiles every one
+                // (`embedded_catalog_compiles`), and a regex that does not compile confirms
+                // nothing. The regex is compiled when a line first needs it.
+                if cfg!(any(test, debug_assertions))
+                    && let Some(r) = &pattern.regex
                     && let Err(e) = regex_syntax::ParserBuilder::new()
                         .case_insensitive(true)
                         .build()
@@ -243,20 +273,20 @@ impl Matcher {
         // tables built once.
         let (ascii_ids, wide_ids): (Vec<usize>, Vec<usize>) =
             (0..literals.len()).partition(|&i| literals[i].is_ascii());
-        let builder = |kind, ids: &[usize]| {
+        let builder = |kind, ids: &[usize], fold: bool| {
             AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
+                .ascii_case_insensitive(fold)
                 .match_kind(MatchKind::Standard)
                 .kind(kind)
                 .build(ids.iter().map(|&i| &literals[i]))
         };
-        let ac = builder(Some(AhoCorasickKind::DFA), &ascii_ids)
-            .or_else(|_| builder(None, &ascii_ids))
+        let ac = builder(Some(AhoCorasickKind::DFA), &ascii_ids, false)
+            .or_else(|_| builder(None, &ascii_ids, false))
             .map_err(|e| BuildError::Automaton(e.to_string()))?;
         let wide = if wide_ids.is_empty() {
             None
         } else {
-            Some(builder(None, &wide_ids).map_err(|e| BuildError::Automaton(e.to_string()))?)
+            Some(builder(None, &wide_ids, true).map_err(|e| BuildError::Automaton(e.to_string()))?)
         };
         let mut grams = vec![0u64; (1 << GRAM_BITS) / 64].into_boxed_slice();
         let mut short = Vec::new();
@@ -285,8 +315,14 @@ impl Matcher {
     }
 
     /// True when the line holds any literal (the fast path: most lines stop here).
+    #[cfg(test)]
     pub(crate) fn quick(&self, line: &[u8]) -> bool {
-        self.ac.is_match(line) || self.wide_in(line).is_some_and(|w| w.is_match(line))
+        lowered(line, |lower| self.quick_lowered(line, lower))
+    }
+
+    /// [`Matcher::quick`] of `line`, whose ASCII lower case ([`lower_into`]) is `lower`.
+    pub(crate) fn quick_lowered(&self, line: &[u8], lower: &[u8]) -> bool {
+        self.ac.is_match(lower) || self.wide_in(line).is_some_and(|w| w.is_match(line))
     }
 
     /// The automaton of the non-ASCII literals, when `text` holds a byte that may start one.
@@ -294,11 +330,16 @@ impl Matcher {
         self.wide.as_ref().filter(|_| !text.is_ascii())
     }
 
-    /// Every literal in `text`, overlapping ones too: (literal index, start, end).
-    fn found<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    /// Every literal in `text`, overlapping ones too: (literal index, start, end). `lower` is
+    /// `text` as [`lowered`] gives it.
+    fn found<'a>(
+        &'a self,
+        text: &'a [u8],
+        lower: &'a [u8],
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
         let ascii = self
             .ac
-            .find_overlapping_iter(text)
+            .find_overlapping_iter(lower)
             .map(|m| (self.ascii_ids[m.pattern().as_usize()], m.start(), m.end()));
         let wide = self
             .wide_in(text)
@@ -315,8 +356,10 @@ impl Matcher {
         if !self.might_straddle(text, from, to) {
             return false;
         }
-        self.found(text)
-            .any(|(_, start, end)| start < from && end > to)
+        lowered(text, |lower| {
+            self.found(text, lower)
+                .any(|(_, start, end)| start < from && end > to)
+        })
     }
 
     /// False when no literal can run across the join at `from..to` of `text` (most joins
@@ -351,9 +394,15 @@ impl Matcher {
 
     /// Everything the line holds: pattern literals, context triggers, registry fragments and
     /// protocol literals.
+    #[cfg(test)]
     pub(crate) fn hits(&self, line: &[u8]) -> Hits {
+        lowered(line, |lower| self.hits_lowered(line, lower))
+    }
+
+    /// [`Matcher::hits`] of `line`, whose ASCII lower case ([`lower_into`]) is `lower`.
+    pub(crate) fn hits_lowered(&self, line: &[u8], lower: &[u8]) -> Hits {
         let mut hits = Hits::default();
-        for (literal, start, end) in self.found(line) {
+        for (literal, start, end) in self.found(line, lower) {
             for kind in &self.kinds[literal] {
                 match *kind {
                     Kind::Pattern(i) => {
@@ -497,6 +546,22 @@ mod tests {
     }
 
     #[test]
+    fn a_line_is_lowered_byte_for_byte_on_the_stack_or_off_it() {
+        for text in [
+            &b""[..],
+            b"Error: DENIED 403 Forbidden",
+            "镜像推送失败 DENIED".as_bytes(),
+            &[b'X'; 513][..],
+            &[0xff, b'A', 0x80, b'z'][..],
+        ] {
+            lowered(text, |lower| assert_eq!(lower, text.to_ascii_lowercase()));
+            let mut out = b"left over".to_vec();
+            lower_into(text, &mut out);
+            assert_eq!(out, text.to_ascii_lowercase());
+        }
+    }
+
+    #[test]
     fn the_most_specific_message_on_a_line_wins() {
         let m = Matcher::get().expect("catalog compiles");
         let line = "docker: invalid reference format: repository name must be lowercase.";
@@ -595,7 +660,11 @@ mod tests {
                 format!("X {} Y", literal.to_ascii_uppercase()),
             ] {
                 assert!(m.quick(line.as_bytes()), "{line}");
-                assert!(m.found(line.as_bytes()).any(|(j, _, _)| j == i), "{line}");
+                let text = line.as_bytes();
+                assert!(
+                    lowered(text, |lower| m.found(text, lower).any(|(j, _, _)| j == i)),
+                    "{line}"
+                );
             }
         }
         // A non-ASCII literal split across a join is still found there.

@@ -265,17 +265,19 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
     let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
+    let mut lower: Vec<u8> = Vec::new();
     // The line before ended after a colon: a message a page or a terminal broke goes on here.
     let mut after_colon = false;
     // Each line is read with the one after it known: a client's usage hint there names the
     // command a usage error on this line came from ([`lines::is_registry_usage_hint`]), and
     // a kubelet's failed-pull event there makes this line the pull's error
-    // ([`lines::is_kubelet_pull_failure`]). `alone`: the line is the whole log.
+    // ([`lines::is_kubelet_pull_failure`]); both are asked only of the line after one that
+    // holds a literal and names no registry itself. `alone`: the line is the whole log.
     let mut read_line = |no: usize,
                          shown: usize,
                          line: &[u8],
                          truncated: bool,
-                         hint_after: bool,
+                         next: Option<&[u8]>,
                          alone: bool| {
         let goes_on = std::mem::replace(&mut after_colon, line.trim_ascii_end().ends_with(b":"));
         if tracker.in_permissions_block() {
@@ -287,7 +289,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if lines::starts_step(scan::without_timestamp(line)) {
             tracker.step_started(no);
         }
-        if !m.quick(line) {
+        // The line in ASCII lower case, as the automaton reads it: lowered once for both its
+        // searches, in one buffer reused for every line.
+        matcher::lower_into(line, &mut lower);
+        if !m.quick_lowered(line, &lower) {
             return;
         }
         if trivy::completes_download(line) {
@@ -307,7 +312,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             }
             return;
         }
-        let hits = m.hits(line);
+        let hits = m.hits_lowered(line, &lower);
         if hits.recovery {
             recovery.line(shown, line);
         }
@@ -315,7 +320,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // line is a registry's error as the docker and podman clients print it, the code
         // word first (`unauthorized: ...`, `denied: ...`).
         let context = hits.context
-            || hint_after
+            || next.is_some_and(|n| {
+                lines::is_registry_usage_hint(n) || lines::is_kubelet_pull_failure(n)
+            })
             || tracker.context_near(no)
             || (hits.protocol && leads_with_code(body))
             || lines::is_bare_https_socket_error(body)
@@ -498,15 +505,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let stats = frame::for_each_line(reader, straddles, |no, shown, line, truncated| {
         count += 1;
         if let Some((h_no, h_shown, h_truncated)) = held.take() {
-            let hint = lines::is_registry_usage_hint(line) || lines::is_kubelet_pull_failure(line);
-            read_line(h_no, h_shown, &held_line, h_truncated, hint, false);
+            read_line(h_no, h_shown, &held_line, h_truncated, Some(line), false);
         }
         held_line.clear();
         held_line.extend_from_slice(line);
         held = Some((no, shown, truncated));
     })?;
     if let Some((h_no, h_shown, h_truncated)) = held.take() {
-        read_line(h_no, h_shown, &held_line, h_truncated, false, count == 1);
+        read_line(h_no, h_shown, &held_line, h_truncated, None, count == 1);
     }
 
     let mut explanations = Vec::new();

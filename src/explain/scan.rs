@@ -127,18 +127,21 @@ pub fn strip_ansi(line: &[u8]) -> Vec<u8> {
 
 /// The line without a leading GitHub Actions timestamp (`2024-05-01T10:00:00.1234567Z `).
 pub fn without_timestamp(b: &[u8]) -> &[u8] {
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() >= 20
-        && digits(0..4)
+    // Asked of every line, twice of a timestamped one: the fixed places first, then one
+    // search for the `Z` within the first 40 bytes.
+    if b.len() < 20 {
+        return b;
+    }
+    let digits = |from: usize, to: usize| b[from..to].iter().all(u8::is_ascii_digit);
+    if digits(0, 4)
         && b[4] == b'-'
-        && digits(5..7)
+        && digits(5, 7)
         && b[7] == b'-'
-        && digits(8..10)
+        && digits(8, 10)
         && b[10] == b'T'
-        && digits(11..13)
+        && digits(11, 13)
         && b[13] == b':'
-        && let Some(z) = b.iter().take(40).position(|c| *c == b'Z')
+        && let Some(z) = memchr::memchr(b'Z', &b[..b.len().min(40)])
     {
         let rest = &b[z + 1..];
         let spaces = rest.iter().take_while(|c| **c == b' ').count();
@@ -265,6 +268,36 @@ mod tests {
             clean("2024-05-01T10:00:00.1Z 镜像推送失败".as_bytes()),
             "镜像推送失败"
         );
+    }
+
+    #[test]
+    fn a_timestamp_comes_off_only_where_it_is_whole() {
+        let cases: [(&[u8], &[u8]); 7] = [
+            (b"2024-05-14T08:21:00.1234567Z   denied", b"denied"),
+            (b"2024-05-14T08:21:00Z", b""),
+            (
+                b"2024-05-14T08:21:00.1234567 denied: x",
+                b"2024-05-14T08:21:00.1234567 denied: x",
+            ),
+            (
+                b"2024-05-14 08:21:00.1234567Z denied",
+                b"2024-05-14 08:21:00.1234567Z denied",
+            ),
+            (b"2024-05-14T08:21", b"2024-05-14T08:21"),
+            (b"2024-05-14T08:21:00.1111111111111111111Z x", b"x"),
+            (
+                b"2024-05-14T08:21:00.11111111111111111111Z x",
+                b"2024-05-14T08:21:00.11111111111111111111Z x",
+            ),
+        ];
+        for (line, rest) in cases {
+            assert_eq!(
+                without_timestamp(line),
+                rest,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
     }
 
     #[test]

@@ -361,3 +361,22 @@ fn a_page_breaks_right_after_a_url_wider_than_itself() {
     let log = format!("{url}\nnot found: not found\n");
     assert_eq!(joined(&log, "no such literal").len(), 2);
 }
+
+#[test]
+fn a_run_link_comes_off_whether_the_line_came_with_a_bracket_or_a_decode_made_one() {
+    let link = "[50](https://github.com/o/r/runs/1?check_suite_focus=true#step:3:50)";
+    assert_eq!(
+        plain(format!("unexpected status: {link}3 Service Unavailable").as_bytes()),
+        "unexpected status: 503 Service Unavailable"
+    );
+    // A JSON string's escapes decoded: the bracket was `\u005b` in the line.
+    assert_eq!(
+        plain(br#"msg: \"x\" unexpected status: \u005b50](https://github.com/o/r/runs/1#step:3:50)3 Service Unavailable"#),
+        r#"msg: "x" unexpected status: 503 Service Unavailable"#
+    );
+    // No bracket, no escape, no entity: the line is the message.
+    assert_eq!(
+        plain(b"see https://github.com/o/r/runs/1#step:3:50 for the step"),
+        "see https://github.com/o/r/runs/1#step:3:50 for the step"
+    );
+}
