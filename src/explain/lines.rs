@@ -597,10 +597,16 @@ pub(super) fn is_bare_lookup_error(body: &[u8]) -> bool {
 }
 
 /// True when the line is a git server's message (`remote: HTTP Basic: Access denied`): git
-/// prints what the server says after `remote:`; a registry client never does.
+/// prints what the server says after `remote:`; a registry client never does. Jenkins' git
+/// client plugin reports a failed git command's output after `stdout: ` and `stderr: `
+/// (`hudson.plugins.git.GitException: Command "git fetch ..." returned status code 128:`,
+/// then `stderr: remote: HTTP Basic: Access denied`), so the server's line may follow it.
 pub(super) fn is_git_remote(cleaned: &str) -> bool {
-    cleaned
-        .get(..7)
+    let line = cleaned
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("stderr: "))
+        .map_or(cleaned, |_| &cleaned[8..]);
+    line.get(..7)
         .is_some_and(|p| p.eq_ignore_ascii_case("remote:"))
 }
 
@@ -810,6 +816,10 @@ mod tests {
         assert!(!starts_step(b"npm run build"));
         assert!(!starts_step(b"  Running in 0c1d2e3f"));
         assert!(is_git_remote("remote: HTTP Basic: Access denied."));
+        assert!(is_git_remote("stderr: remote: HTTP Basic: Access denied"));
+        assert!(!is_git_remote(
+            "stderr: unauthorized: HTTP Basic: Access denied"
+        ));
         assert!(!is_git_remote(
             "denied: requested access to the resource is denied"
         ));

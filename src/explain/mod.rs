@@ -99,6 +99,9 @@ pub struct Explanation {
     net: bool,
     /// Read only from lines a progress display cut short ([`lines::is_progress_cut`]).
     cut: bool,
+    /// One of its lines is in the error report of the CLI failing to reach its daemon (a
+    /// wrapper's `Docker pull failed with exit code 1` repeated after each attempt).
+    daemon: bool,
     /// Where the message was first seen among the lines as read ([`frame`]): the distance
     /// between two messages.
     at: usize,
@@ -172,6 +175,8 @@ struct Seen {
     first_at: usize,
     first_line: usize,
     lines: Vec<usize>,
+    /// Where each of its lines (the first [`MAX_LINES_KEPT`]) was seen among the lines as read.
+    ats: Vec<usize>,
     count: usize,
     text: String,
     matched: String,
@@ -309,6 +314,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             s.count += 1;
             if s.lines.len() < MAX_LINES_KEPT && s.lines.last() != Some(&shown) {
                 s.lines.push(shown);
+                s.ats.push(no);
             }
             return;
         }
@@ -453,6 +459,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 s.count += 1;
                 if s.lines.len() < MAX_LINES_KEPT && s.lines.last() != Some(&shown) {
                     s.lines.push(shown);
+                    s.ats.push(no);
                 }
                 s.host = s.host.or(host);
                 s.cut &= lines::is_progress_cut(&cleaned);
@@ -473,6 +480,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         first_at: no,
                         first_line: shown,
                         lines: vec![shown],
+                        ats: vec![no],
                         count: 1,
                         text: quote(&found.segment, found.start),
                         matched: redact(&found.matched),
@@ -577,6 +585,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 .as_deref()
                 .is_some_and(|p| protocol::NET.contains(&p)),
             cut: s.cut,
+            daemon: s.ats.iter().any(|&at| tracker.daemon_near(at, BLOCK_LINES)),
         };
         match recovery.recovered(&key) {
             Some(how) => recovered.push(Recovered::new(explanation, how)),
@@ -601,8 +610,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     if explanations.iter().any(|e| !e.net) {
         explanations.retain(|e| !e.net);
     }
-    // Nor when the error report it belongs to is the CLI failing to reach its daemon.
-    explanations.retain(|e| !e.net || !tracker.daemon_near(e.at, BLOCK_LINES));
+    // Nor when the error report it belongs to is the CLI failing to reach its daemon: the
+    // same message printed again is the same failure, so any of its lines decides (the
+    // Actions runner's `Docker pull failed with exit code 1` summary sits apart from the
+    // attempt it reports, its retry warning next to the daemon's refusal).
+    explanations.retain(|e| !e.net || !e.daemon);
     // Nor when it follows the client saying it has no local image to push: the command failed
     // before it sent anything.
     explanations.retain(|e| !e.net || !tracker.local_image_missing_before(e.at));

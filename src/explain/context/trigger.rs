@@ -189,6 +189,11 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     // sealer's pull of a cluster image (`sealer pull NAME:TAG`, then `Start to Pull Image
     // NAME:TAG`).
     ("sealer pull ", Trigger::PullActivity),
+    // modctl, the CNCF ModelPack client, pulls and pushes model artifacts as OCI images
+    // (`modctl pull HOST/NAME:TAG`, then oras-go's `REF: not found` for a tag the registry
+    // does not hold).
+    ("modctl pull ", Trigger::PullActivity),
+    ("modctl push ", Trigger::PushActivity),
     // The daemon's log of a layer download that failed and is retried.
     ("download failed, retrying", Trigger::PullActivity),
     // docker-compose 1 announces each service's pull (`Pulling web (ghcr.io/o/app:1)...`).
