@@ -66,6 +66,9 @@ const PERMISSIONS_BLOCK_LINES: u32 = 40;
 #[derive(Debug, Default)]
 pub(crate) struct Tracker {
     signals: Signals,
+    /// The caller sent a credential, given or stored ([`Tracker::credential_sent`]): a log's
+    /// want of a login says nothing then.
+    sent: bool,
     block_left: u32,
     block_seen: bool,
     block_packages: bool,
@@ -608,10 +611,16 @@ impl Tracker {
         }
     }
 
+    /// Records that the caller sent a credential with the request whose answer is read (a
+    /// live answer: `check` knows, where a log only shows whether a login came before).
+    pub(crate) fn credential_sent(&mut self) {
+        self.sent = true;
+    }
+
     /// The signals that hold for the whole log.
     pub(crate) fn global(&self) -> Signals {
         let mut s = self.signals;
-        if !s.contains(Signal::LoginAttempted) {
+        if !s.contains(Signal::LoginAttempted) && !self.sent {
             s.insert(Signal::NoLogin);
             // containerd asks for an OAuth token only when it holds a credential for the
             // host; with no login in the log (and outside Actions, whose runners start

@@ -146,9 +146,13 @@ impl Hints {
             _ => {}
         }
         // A credential given for this run was just used to log in, so a stored, stale one
-        // is not the suspect.
-        if self.token_kind.is_some() && !self.stored_credentials {
-            s.insert(Signal::LoginAttempted);
+        // is not the suspect; a stored one was sent as it is.
+        if self.token_kind.is_some() {
+            s.insert(if self.stored_credentials {
+                Signal::StoredCredentials
+            } else {
+                Signal::LoginAttempted
+            });
         }
         s
     }
@@ -254,6 +258,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         });
     };
     let mut tracker = context::Tracker::default();
+    // A caller that sent a credential says so ([`Hints`]); `no-login` would contradict it.
+    if extra.contains(Signal::LoginAttempted) || extra.contains(Signal::StoredCredentials) {
+        tracker.credential_sent();
+    }
     let mut seen: HashMap<Key, Seen> = HashMap::new();
     let mut order: Vec<Key> = Vec::new();
     // The last error line (without its timestamp) and its key.

@@ -482,3 +482,24 @@ fn a_registry_that_names_what_it_does_not_hold_names_a_missing_image() {
     let s = scan(git.as_bytes()).expect("scan");
     assert!(s.explanations.is_empty());
 }
+
+#[test]
+fn a_live_answer_with_a_credential_sent_is_never_read_as_no_credential_sent() {
+    // GitHub Packages' 401 names `no-credentials` in a log with no login (nothing was sent);
+    // `check` knows whether it sent one, given or stored, and a stored one counts as sent.
+    let message = "unauthorized: Your request could not be authenticated by the GitHub Packages \
+                   service. Please ensure your access token is valid and has the appropriate \
+                   scopes configured.";
+    let cause = |hints: &Hints| classify(message, hints).map(|c| c.cause);
+    let ghcr = |token_kind, stored_credentials| Hints {
+        token_kind,
+        host: Some("ghcr.io".to_owned()),
+        stored_credentials,
+        ..Hints::default()
+    };
+    assert_eq!(cause(&ghcr(None, false)).as_deref(), Some("no-credentials"));
+    let given = cause(&ghcr(Some(TokenKind::ClassicPat), false));
+    let stored = cause(&ghcr(Some(TokenKind::ClassicPat), true));
+    assert_eq!(given.as_deref(), Some("token-invalid"));
+    assert_eq!(stored.as_deref(), Some("token-invalid"));
+}
