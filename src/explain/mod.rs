@@ -207,6 +207,18 @@ struct Seen {
     cut: bool,
 }
 
+impl Seen {
+    /// The message seen again, on the log's line `shown` (`no` among the lines as read): one
+    /// more occurrence, and the line kept while fewer than [`MAX_LINES_KEPT`] are.
+    fn again(&mut self, shown: usize, no: usize) {
+        self.count += 1;
+        if self.lines.len() < MAX_LINES_KEPT && self.lines.last() != Some(&shown) {
+            self.lines.push(shown);
+            self.ats.push(no);
+        }
+    }
+}
+
 /// Hides credentials a log line may carry (a token echoed by a script, an Authorization
 /// header in a Go error or a curl trace), by the one secret policy, so evidence never repeats
 /// a secret.
@@ -319,11 +331,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             && let Some(s) = seen.get_mut(key)
         {
             recovery.repeat(shown, key);
-            s.count += 1;
-            if s.lines.len() < MAX_LINES_KEPT && s.lines.last() != Some(&shown) {
-                s.lines.push(shown);
-                s.ats.push(no);
-            }
+            s.again(shown, no);
             return;
         }
         let hits = m.hits_lowered(line, &lower);
@@ -464,11 +472,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         last = Some((body.to_vec(), key.clone()));
         match seen.get_mut(&key) {
             Some(s) => {
-                s.count += 1;
-                if s.lines.len() < MAX_LINES_KEPT && s.lines.last() != Some(&shown) {
-                    s.lines.push(shown);
-                    s.ats.push(no);
-                }
+                s.again(shown, no);
                 s.host = s.host.or(host);
                 s.cut &= lines::is_progress_cut(&cleaned);
                 for o in found.others {
