@@ -7,7 +7,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::context::{TRIGGERS, Trigger};
@@ -95,6 +97,15 @@ pub enum BuildError {
     },
 }
 
+/// Where [`Matcher::first_lowered`] found a line's first literal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum First {
+    /// An ASCII literal ends at `end`, where the automaton is in state `sid`.
+    Ascii { end: usize, sid: StateID },
+    /// The line holds no ASCII literal, but a non-ASCII one.
+    Wide,
+}
+
 /// The best message on one line.
 #[derive(Debug, Clone)]
 pub(crate) struct LineMatch {
@@ -113,8 +124,9 @@ pub(crate) struct LineMatch {
 /// covering the join.
 const GRAM: usize = 4;
 
-/// The table of grams has `1 << GRAM_BITS` bits (16 KiB).
-const GRAM_BITS: u32 = 17;
+/// The table of grams has `1 << GRAM_BITS` bits (128 KiB): about one bit in a hundred is
+/// set, so few ordinary joins pass for a literal's.
+const GRAM_BITS: u32 = 20;
 
 /// The bit of a gram in the table, ASCII case ignored (the automaton ignores it).
 fn gram_bit(gram: &[u8]) -> usize {
@@ -153,8 +165,10 @@ fn lowered<R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
 pub(crate) struct Matcher {
     /// The ASCII literals (all but a few), in ASCII lower case, searched on every line as
     /// [`lowered`] gives it: without case folding in the automaton its alphabet is half as
-    /// large, and so are its tables and the time to build them.
-    ac: AhoCorasick,
+    /// large, and so are its tables and the time to build them. A DFA walked by [`Matcher`]
+    /// itself: one walk of a line answers both whether it holds a literal and, going on from
+    /// the first, which ones ([`Matcher::first_lowered`], [`Matcher::hits_from`]).
+    ac: DFA,
     /// The literal index of each of `ac`'s patterns.
     ascii_ids: Vec<usize>,
     /// The literals with other bytes (Chinese-locale Windows errors and the like), searched
@@ -273,20 +287,21 @@ impl Matcher {
         // tables built once.
         let (ascii_ids, wide_ids): (Vec<usize>, Vec<usize>) =
             (0..literals.len()).partition(|&i| literals[i].is_ascii());
-        let builder = |kind, ids: &[usize], fold: bool| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(fold)
-                .match_kind(MatchKind::Standard)
-                .kind(kind)
-                .build(ids.iter().map(|&i| &literals[i]))
-        };
-        let ac = builder(Some(AhoCorasickKind::DFA), &ascii_ids, false)
-            .or_else(|_| builder(None, &ascii_ids, false))
+        let ac = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(ascii_ids.iter().map(|&i| &literals[i]))
             .map_err(|e| BuildError::Automaton(e.to_string()))?;
         let wide = if wide_ids.is_empty() {
             None
         } else {
-            Some(builder(None, &wide_ids, true).map_err(|e| BuildError::Automaton(e.to_string()))?)
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(wide_ids.iter().map(|&i| &literals[i]))
+                    .map_err(|e| BuildError::Automaton(e.to_string()))?,
+            )
         };
         let mut grams = vec![0u64; (1 << GRAM_BITS) / 64].into_boxed_slice();
         let mut short = Vec::new();
@@ -317,12 +332,23 @@ impl Matcher {
     /// True when the line holds any literal (the fast path: most lines stop here).
     #[cfg(test)]
     pub(crate) fn quick(&self, line: &[u8]) -> bool {
-        lowered(line, |lower| self.quick_lowered(line, lower))
+        lowered(line, |lower| self.first_lowered(line, lower).is_some())
     }
 
-    /// [`Matcher::quick`] of `line`, whose ASCII lower case ([`lower_into`]) is `lower`.
-    pub(crate) fn quick_lowered(&self, line: &[u8], lower: &[u8]) -> bool {
-        self.ac.is_match(lower) || self.wide_in(line).is_some_and(|w| w.is_match(line))
+    /// Where the first literal of `line` ends, when it holds one (the quick test: most lines
+    /// stop here); `lower` is `line` in ASCII lower case ([`lower_into`]). What it returns
+    /// lets [`Matcher::hits_from`] go on from there instead of searching the line again.
+    pub(crate) fn first_lowered(&self, line: &[u8], lower: &[u8]) -> Option<First> {
+        let mut sid = self.ac.start_state(Anchored::No).ok()?;
+        for (at, &byte) in lower.iter().enumerate() {
+            sid = self.ac.next_state(Anchored::No, sid, byte);
+            if self.ac.is_match(sid) {
+                return Some(First::Ascii { end: at + 1, sid });
+            }
+        }
+        self.wide_in(line)
+            .is_some_and(|w| w.is_match(line))
+            .then_some(First::Wide)
     }
 
     /// The automaton of the non-ASCII literals, when `text` holds a byte that may start one.
@@ -330,23 +356,66 @@ impl Matcher {
         self.wide.as_ref().filter(|_| !text.is_ascii())
     }
 
-    /// Every literal in `text`, overlapping ones too: (literal index, start, end). `lower` is
-    /// `text` as [`lowered`] gives it.
-    fn found<'a>(
-        &'a self,
-        text: &'a [u8],
-        lower: &'a [u8],
-    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
-        let ascii = self
-            .ac
-            .find_overlapping_iter(lower)
-            .map(|m| (self.ascii_ids[m.pattern().as_usize()], m.start(), m.end()));
-        let wide = self
-            .wide_in(text)
-            .into_iter()
-            .flat_map(move |w| w.find_overlapping_iter(text))
-            .map(|m| (self.wide_ids[m.pattern().as_usize()], m.start(), m.end()));
-        ascii.chain(wide)
+    /// Calls `f(literal, start, end)` for every literal of `lower` that ends after byte `at`,
+    /// overlapping ones too, in the order of their ends (at one end, in the automaton's
+    /// order), walking on from state `sid` at byte `at`: the order and offsets of the crate's
+    /// overlapping search. Stops, returning true, when `f` does.
+    fn walk(
+        &self,
+        lower: &[u8],
+        mut at: usize,
+        mut sid: StateID,
+        f: &mut impl FnMut(usize, usize, usize) -> bool,
+    ) -> bool {
+        while at < lower.len() {
+            sid = self.ac.next_state(Anchored::No, sid, lower[at]);
+            at += 1;
+            if self.ac.is_match(sid) && self.matches_at(sid, at, f) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Calls `f` for each literal that match state `sid` holds, ending at `end`.
+    fn matches_at(
+        &self,
+        sid: StateID,
+        end: usize,
+        f: &mut impl FnMut(usize, usize, usize) -> bool,
+    ) -> bool {
+        (0..self.ac.match_len(sid)).any(|i| {
+            let pid = self.ac.match_pattern(sid, i);
+            f(
+                self.ascii_ids[pid.as_usize()],
+                end - self.ac.pattern_len(pid),
+                end,
+            )
+        })
+    }
+
+    /// Calls `f(literal, start, end)` for every literal in `text`, overlapping ones too, the
+    /// ASCII ones first; stops, returning true, when `f` does. `lower` is `text` as
+    /// [`lowered`] gives it.
+    fn each_found(
+        &self,
+        text: &[u8],
+        lower: &[u8],
+        mut f: impl FnMut(usize, usize, usize) -> bool,
+    ) -> bool {
+        match self.ac.start_state(Anchored::No) {
+            Ok(sid) if self.walk(lower, 0, sid, &mut f) => return true,
+            _ => {}
+        }
+        self.each_wide(text, &mut f)
+    }
+
+    /// [`Matcher::each_found`] for the non-ASCII literals.
+    fn each_wide(&self, text: &[u8], f: &mut impl FnMut(usize, usize, usize) -> bool) -> bool {
+        self.wide_in(text).is_some_and(|w| {
+            w.find_overlapping_iter(text)
+                .any(|m| f(self.wide_ids[m.pattern().as_usize()], m.start(), m.end()))
+        })
     }
 
     /// True when a literal (of any kind) in `text` starts before byte `from` and ends after
@@ -357,8 +426,7 @@ impl Matcher {
             return false;
         }
         lowered(text, |lower| {
-            self.found(text, lower)
-                .any(|(_, start, end)| start < from && end > to)
+            self.each_found(text, lower, |_, start, end| start < from && end > to)
         })
     }
 
@@ -396,13 +464,17 @@ impl Matcher {
     /// protocol literals.
     #[cfg(test)]
     pub(crate) fn hits(&self, line: &[u8]) -> Hits {
-        lowered(line, |lower| self.hits_lowered(line, lower))
+        lowered(line, |lower| match self.first_lowered(line, lower) {
+            Some(first) => self.hits_from(line, lower, first),
+            None => Hits::default(),
+        })
     }
 
-    /// [`Matcher::hits`] of `line`, whose ASCII lower case ([`lower_into`]) is `lower`.
-    pub(crate) fn hits_lowered(&self, line: &[u8], lower: &[u8]) -> Hits {
+    /// [`Matcher::hits`] of `line`, whose ASCII lower case ([`lower_into`]) is `lower`, going
+    /// on from where [`Matcher::first_lowered`] found its first literal.
+    pub(crate) fn hits_from(&self, line: &[u8], lower: &[u8], first: First) -> Hits {
         let mut hits = Hits::default();
-        for (literal, start, end) in self.found(line, lower) {
+        let mut add = |literal: usize, start: usize, end: usize| {
             for kind in &self.kinds[literal] {
                 match *kind {
                     Kind::Pattern(i) => {
@@ -421,7 +493,14 @@ impl Matcher {
                     Kind::Recovery => hits.recovery = true,
                 }
             }
+            false
+        };
+        // Every ASCII literal ends at or after the first one's end.
+        if let First::Ascii { end, sid } = first {
+            self.matches_at(sid, end, &mut add);
+            self.walk(lower, end, sid, &mut add);
         }
+        self.each_wide(line, &mut add);
         hits
     }
 
@@ -662,7 +741,7 @@ mod tests {
                 assert!(m.quick(line.as_bytes()), "{line}");
                 let text = line.as_bytes();
                 assert!(
-                    lowered(text, |lower| m.found(text, lower).any(|(j, _, _)| j == i)),
+                    lowered(text, |lower| m.each_found(text, lower, |j, _, _| j == i)),
                     "{line}"
                 );
             }
@@ -671,6 +750,54 @@ mod tests {
         let wide = &m.literals[m.wide_ids[0]];
         let cut = wide.char_indices().nth(1).map_or(1, |(at, _)| at);
         assert!(m.straddles(wide.as_bytes(), cut, cut), "{wide}");
+    }
+
+    #[test]
+    fn the_walk_finds_what_the_crates_overlapping_search_finds_in_its_order() {
+        let m = Matcher::get().expect("catalog compiles");
+        let ascii: Vec<&String> = m.ascii_ids.iter().map(|&i| &m.literals[i]).collect();
+        assert!(ascii.iter().all(|l| !l.is_empty()));
+        let crate_ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&ascii)
+            .expect("builds");
+        let mut lines: Vec<String> = vec![
+            "Error response from daemon: denied: requested access to the resource is denied".into(),
+            "test registry::tests::unauthorized_returns_401 ... ok".into(),
+            "##[group]Run actions/checkout@v4".into(),
+            "nothing here at all".into(),
+            String::new(),
+        ];
+        // Every literal alone, inside text, twice, and the catalog's literals run together.
+        for l in &m.literals {
+            lines.push(l.clone());
+            lines.push(format!("x {l} y {l}z"));
+        }
+        lines.push(m.literals.join(""));
+        for line in &lines {
+            let text = line.as_bytes();
+            lowered(text, |lower| {
+                let expected: Vec<(usize, usize, usize)> = crate_ac
+                    .find_overlapping_iter(lower)
+                    .map(|x| (m.ascii_ids[x.pattern().as_usize()], x.start(), x.end()))
+                    .chain(m.wide_in(text).into_iter().flat_map(|w| {
+                        w.find_overlapping_iter(text)
+                            .map(|x| (m.wide_ids[x.pattern().as_usize()], x.start(), x.end()))
+                    }))
+                    .collect();
+                let mut walked = Vec::new();
+                m.each_found(text, lower, |i, s, e| {
+                    walked.push((i, s, e));
+                    false
+                });
+                assert_eq!(walked, expected, "{line}");
+                let first = m.first_lowered(text, lower);
+                assert_eq!(first.is_some(), !expected.is_empty(), "{line}");
+                if let Some(First::Ascii { end, .. }) = first {
+                    assert_eq!(Some(end), expected.iter().map(|x| x.2).min(), "{line}");
+                }
+            });
+        }
     }
 
     #[test]

@@ -317,9 +317,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // The line in ASCII lower case, as the automaton reads it: lowered once for both its
         // searches, in one buffer reused for every line.
         matcher::lower_into(line, &mut lower);
-        if !m.quick_lowered(line, &lower) {
+        let Some(first) = m.first_lowered(line, &lower) else {
             return;
-        }
+        };
         if trivy::completes_download(line) {
             trivy_done = Some(no);
         }
@@ -334,7 +334,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             s.again(shown, no);
             return;
         }
-        let hits = m.hits_lowered(line, &lower);
+        let hits = m.hits_from(line, &lower, first);
         if hits.recovery {
             recovery.line(shown, line);
         }
