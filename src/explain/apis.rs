@@ -21,6 +21,10 @@
 //!   SAML enforcement. ...","documentation_url":"https://help.github.com/..."}`; docs: REST API
 //!   troubleshooting, client errors). A registry's error body is the distribution
 //!   specification's `{"errors":[{"code":...}]}`, and ghcr.io answers in that shape.
+//! - a repository's README or description sent to Docker Hub's or Quay's web API (`Failed to
+//!   update Quay.io README for o/app with status code 403`, peter-evans/dockerhub-description
+//!   and release scripts): the hub's web API answers it, no pull or push is made, and its
+//!   refusal says nothing of the registry's.
 
 /// True when `line` is a refusal or failure of a cluster's, a cloud's or GitHub's API that no
 /// registry answered (see the module's documentation).
@@ -29,7 +33,7 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
     if lower.contains("error from server (forbidden)") || lower.contains(" is forbidden: user \"") {
         return true;
     }
-    if is_github_rest_error(&lower) || is_github_graphql_error(&lower) {
+    if is_github_rest_error(&lower) || is_github_graphql_error(&lower) || is_readme_update(&lower) {
         return true;
     }
     ["operation error ecr: ", "operation error ecr public: "]
@@ -39,6 +43,22 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
                 .find(prefix)
                 .is_some_and(|i| !lower[i + prefix.len()..].starts_with("getauthorizationtoken"))
         })
+}
+
+/// True when the (lower-cased) line reports an update of a repository's README or description
+/// (`Failed to update Docker Hub README for o/app with status code 401`, `Error updating the
+/// repository description`): a hub's web API, not the registry.
+fn is_readme_update(lower: &str) -> bool {
+    ["readme", "description"].iter().any(|w| {
+        lower.match_indices(w).any(|(i, _)| {
+            let mut from = i.saturating_sub(40);
+            while !lower.is_char_boundary(from) {
+                from -= 1;
+            }
+            let before = &lower[from..i];
+            before.contains("updat") || before.contains("setting ")
+        })
+    })
 }
 
 /// True when the (lower-cased) line is an error of GitHub's GraphQL API as gh prints it (`GraphQL
@@ -70,6 +90,23 @@ fn is_github_rest_error(lower: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::is_other_api_failure;
+
+    #[test]
+    fn a_readme_sent_to_a_hubs_web_api_is_not_registry_work() {
+        assert!(is_other_api_failure(
+            "  🛑 Failed to update Quay.io README for o/app with status code 403"
+        ));
+        assert!(is_other_api_failure(
+            "Error: Failed to update the repository description: 401 Unauthorized"
+        ));
+        // A push's refusal stays the registry's.
+        assert!(!is_other_api_failure(
+            "denied: requested access to the resource is denied"
+        ));
+        assert!(!is_other_api_failure(
+            "Error: failed to push ghcr.io/o/readme-tools:1: unexpected status: 403 Forbidden"
+        ));
+    }
 
     #[test]
     fn githubs_rest_api_error_body_is_not_a_registrys() {

@@ -200,7 +200,7 @@ impl Lines {
         spaced: bool,
         straddles: &impl Fn(&[u8], usize, usize) -> bool,
     ) -> Option<&'static [u8]> {
-        if next.is_empty() {
+        if next.is_empty() || is_layer_progress(&self.held) {
             return None;
         }
         let tail = &self.held[self.held.len().saturating_sub(JOIN_WINDOW)..];
@@ -246,6 +246,18 @@ impl Lines {
 fn lone_url(text: &[u8]) -> bool {
     (text.starts_with(b"https://") || text.starts_with(b"http://"))
         && !text.iter().any(u8::is_ascii_whitespace)
+}
+
+/// True when `line` is a layer's progress bar as docker and podman draw it (`fb395f539ec6:
+/// Extracting [==>      ]  28.41MB/521.3MB`): a line the client drew whole, however wide, so
+/// what follows it (`unexpected EOF` when the transfer broke) is a message of its own.
+fn is_layer_progress(line: &[u8]) -> bool {
+    line.len() > 14
+        && line[..12].iter().all(u8::is_ascii_hexdigit)
+        && line[12..].starts_with(b": ")
+        && [&b"Downloading ["[..], b"Extracting [", b"Pushing ["]
+            .iter()
+            .any(|w| line[14..].starts_with(w))
 }
 
 /// True when `line` starts a structured log's record (`time="..." level=error msg=...`), as

@@ -438,13 +438,17 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         {
             return;
         }
-        // The never-silence net does not speak for the local store's failure to apply a layer.
+        // The never-silence net does not speak for the local store's failure to apply a layer,
+        // nor is a network error read there the network's: the daemon's untar of a layer it
+        // already downloaded ends `Error processing tar file(exit status 1): unexpected EOF`
+        // when the disk fills or the layer file is cut.
         if storage::is_local_layer_failure(&cleaned)
-            && m.entries[found.entry]
+            && (m.entries[found.entry]
                 .pattern
                 .protocol
                 .as_deref()
                 .is_some_and(|p| protocol::NET.contains(&p))
+                || m.entries[found.entry].cause.id.starts_with("network-"))
         {
             return;
         }

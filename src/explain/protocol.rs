@@ -144,9 +144,10 @@ fn patterns() -> Option<&'static Patterns> {
             )?,
             // A status number after the words clients put before it: `status 401`, `status
             // code 403`, `got 401`, `HTTP code 502`, `status: 502`, `Response Status: "401`,
-            // `invalid status code from registry 403`, `error parsing HTTP 405 response body`.
+            // `invalid status code from registry 403`, `error parsing HTTP 405 response body`,
+            // sigstore-js's OCI client (`Error fetching URL - expected 200, received 401`).
             status: ci(
-                r#"(?:status|http code|http|\bgot|returned|response code|server error)(?:\s*code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
+                r#"(?:status|http code|http|\bgot|returned|response code|server error|\bexpected [1-5]\d\d,? received)(?:\s*code)?(?:\s+from\s+registry)?\s*[:=]?\s*[{("\\]*\s*([1-5]\d\d)\b"#,
             )?,
             // A status number with its reason phrase: `401 Unauthorized`, `403 (Forbidden)`,
             // Python's `401 Client Error: UNAUTHORIZED for url: ...`.
@@ -507,6 +508,14 @@ mod tests {
 
     #[test]
     fn http_statuses_in_any_wording() {
+        // sigstore-js's OCI client (actions/attest-build-provenance's push of an attestation).
+        assert_eq!(
+            name(
+                "Error fetching https://acme.azurecr.io/oauth2/token?scope=repository%3Aapp%3Apull - expected 200, received 401"
+            ),
+            Some("status-401")
+        );
+        assert_eq!(name("expected 200, received"), None);
         assert_eq!(
             name("error: POST failed; expected status {202} but got 401: Unauthorized"),
             Some("status-401")

@@ -172,6 +172,9 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     (": pull complete", Trigger::PullActivity),
     (": download complete", Trigger::PullActivity),
     (": downloading", Trigger::PullActivity),
+    // A layer being unpacked (`fb395f539ec6: Extracting [==>   ]  28.41MB/521.3MB`): docker and
+    // podman extract each layer while the pull's other layers still download.
+    (": extracting", Trigger::PullActivity),
     ("docker pull ", Trigger::PullActivity),
     ("podman pull ", Trigger::PullActivity),
     ("buildah pull ", Trigger::PullActivity),

@@ -320,6 +320,22 @@ fn a_structured_logs_record_is_a_line_of_its_own() {
     assert!(!starts_record(b"mage=mcr.microsoft.com"));
 }
 
+#[test]
+fn a_layers_progress_bar_is_a_line_of_its_own() {
+    // 95 characters, as wide as a page that wraps at 100 leaves a line: still drawn whole.
+    let bar = "fb395f539ec6: Extracting [==>                                                ]  28.41MB/521.3MB";
+    let log = format!("{bar}\nunexpected EOF\n");
+    assert_eq!(
+        joined_by_catalog(&log),
+        vec![bar.to_owned(), "unexpected EOF".to_owned()]
+    );
+    assert!(is_layer_progress(
+        b"2c7a9be0e2c1: Downloading [=>   ]  1.2MB/30MB"
+    ));
+    assert!(!is_layer_progress(b"2c7a9be0e2c1: Pull complete"));
+    assert!(!is_layer_progress(b"Extracting [==>   ]"));
+}
+
 /// Every logical line of `log`, a join looked at with the catalog's literals.
 fn joined_by_catalog(log: &str) -> Vec<String> {
     let m = crate::explain::matcher::Matcher::get().expect("catalog compiles");
