@@ -503,3 +503,26 @@ fn a_live_answer_with_a_credential_sent_is_never_read_as_no_credential_sent() {
     assert_eq!(given.as_deref(), Some("token-invalid"));
     assert_eq!(stored.as_deref(), Some("token-invalid"));
 }
+
+#[test]
+fn ghcr_unauthenticated_with_no_login_names_the_login_but_not_for_a_live_answer() {
+    // A log with no login: the request carried no credential of the user's.
+    let log = "Error response from daemon: denied: unauthenticated: User cannot be authenticated with the token provided.\n";
+    let s = scan(log.as_bytes()).expect("scan");
+    assert_eq!(s.explanations[0].cause, "login-missing");
+    // `check` sent a token, given or stored: the token is the suspect, never the login.
+    let message =
+        "unauthorized: unauthenticated: User cannot be authenticated with the token provided.";
+    let cause = |hints: &Hints| classify(message, hints).map(|c| c.cause);
+    let ghcr = |token_kind, stored_credentials| Hints {
+        token_kind,
+        host: Some("ghcr.io".to_owned()),
+        stored_credentials,
+        ..Hints::default()
+    };
+    assert_eq!(cause(&ghcr(None, false)).as_deref(), Some("login-missing"));
+    for stored in [false, true] {
+        let sent = cause(&ghcr(Some(TokenKind::ClassicPat), stored));
+        assert_eq!(sent.as_deref(), Some("token-invalid"));
+    }
+}
