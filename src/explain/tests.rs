@@ -490,18 +490,30 @@ fn a_live_answer_with_a_credential_sent_is_never_read_as_no_credential_sent() {
     let message = "unauthorized: Your request could not be authenticated by the GitHub Packages \
                    service. Please ensure your access token is valid and has the appropriate \
                    scopes configured.";
-    let cause = |hints: &Hints| classify(message, hints).map(|c| c.cause);
-    let ghcr = |token_kind, stored_credentials| Hints {
+    assert_eq!(
+        live_ghcr_cause(message, None, false).as_deref(),
+        Some("no-credentials")
+    );
+    for stored in [false, true] {
+        let sent = live_ghcr_cause(message, Some(TokenKind::ClassicPat), stored);
+        assert_eq!(sent.as_deref(), Some("token-invalid"));
+    }
+}
+
+/// The cause `check` names for ghcr.io's live answer `message`, given the token it sent (if
+/// any) and whether a stored credential was used.
+fn live_ghcr_cause(
+    message: &str,
+    token_kind: Option<TokenKind>,
+    stored_credentials: bool,
+) -> Option<String> {
+    let hints = Hints {
         token_kind,
         host: Some("ghcr.io".to_owned()),
         stored_credentials,
         ..Hints::default()
     };
-    assert_eq!(cause(&ghcr(None, false)).as_deref(), Some("no-credentials"));
-    let given = cause(&ghcr(Some(TokenKind::ClassicPat), false));
-    let stored = cause(&ghcr(Some(TokenKind::ClassicPat), true));
-    assert_eq!(given.as_deref(), Some("token-invalid"));
-    assert_eq!(stored.as_deref(), Some("token-invalid"));
+    classify(message, &hints).map(|c| c.cause)
 }
 
 #[test]
@@ -513,16 +525,12 @@ fn ghcr_unauthenticated_with_no_login_names_the_login_but_not_for_a_live_answer(
     // `check` sent a token, given or stored: the token is the suspect, never the login.
     let message =
         "unauthorized: unauthenticated: User cannot be authenticated with the token provided.";
-    let cause = |hints: &Hints| classify(message, hints).map(|c| c.cause);
-    let ghcr = |token_kind, stored_credentials| Hints {
-        token_kind,
-        host: Some("ghcr.io".to_owned()),
-        stored_credentials,
-        ..Hints::default()
-    };
-    assert_eq!(cause(&ghcr(None, false)).as_deref(), Some("login-missing"));
+    assert_eq!(
+        live_ghcr_cause(message, None, false).as_deref(),
+        Some("login-missing")
+    );
     for stored in [false, true] {
-        let sent = cause(&ghcr(Some(TokenKind::ClassicPat), stored));
+        let sent = live_ghcr_cause(message, Some(TokenKind::ClassicPat), stored);
         assert_eq!(sent.as_deref(), Some("token-invalid"));
     }
 }
