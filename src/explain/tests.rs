@@ -490,30 +490,26 @@ fn a_live_answer_with_a_credential_sent_is_never_read_as_no_credential_sent() {
     let message = "unauthorized: Your request could not be authenticated by the GitHub Packages \
                    service. Please ensure your access token is valid and has the appropriate \
                    scopes configured.";
-    assert_eq!(
-        live_ghcr_cause(message, None, false).as_deref(),
-        Some("no-credentials")
-    );
-    for stored in [false, true] {
-        let sent = live_ghcr_cause(message, Some(TokenKind::ClassicPat), stored);
-        assert_eq!(sent.as_deref(), Some("token-invalid"));
-    }
+    assert_live_ghcr_causes(message, "no-credentials");
 }
 
-/// The cause `check` names for ghcr.io's live answer `message`, given the token it sent (if
-/// any) and whether a stored credential was used.
-fn live_ghcr_cause(
-    message: &str,
-    token_kind: Option<TokenKind>,
-    stored_credentials: bool,
-) -> Option<String> {
-    let hints = Hints {
-        token_kind,
-        host: Some("ghcr.io".to_owned()),
-        stored_credentials,
-        ..Hints::default()
+/// Asserts the cause `check` names for ghcr.io's live answer `message`: `unsent` when it sent
+/// no credential, `token-invalid` when it sent a token, given or stored.
+fn assert_live_ghcr_causes(message: &str, unsent: &str) {
+    let cause = |token_kind, stored_credentials| {
+        let hints = Hints {
+            token_kind,
+            host: Some("ghcr.io".to_owned()),
+            stored_credentials,
+            ..Hints::default()
+        };
+        classify(message, &hints).map(|c| c.cause)
     };
-    classify(message, &hints).map(|c| c.cause)
+    assert_eq!(cause(None, false).as_deref(), Some(unsent));
+    for stored in [false, true] {
+        let sent = cause(Some(TokenKind::ClassicPat), stored);
+        assert_eq!(sent.as_deref(), Some("token-invalid"), "stored: {stored}");
+    }
 }
 
 #[test]
@@ -525,12 +521,5 @@ fn ghcr_unauthenticated_with_no_login_names_the_login_but_not_for_a_live_answer(
     // `check` sent a token, given or stored: the token is the suspect, never the login.
     let message =
         "unauthorized: unauthenticated: User cannot be authenticated with the token provided.";
-    assert_eq!(
-        live_ghcr_cause(message, None, false).as_deref(),
-        Some("login-missing")
-    );
-    for stored in [false, true] {
-        let sent = live_ghcr_cause(message, Some(TokenKind::ClassicPat), stored);
-        assert_eq!(sent.as_deref(), Some("token-invalid"));
-    }
+    assert_live_ghcr_causes(message, "login-missing");
 }
