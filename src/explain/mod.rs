@@ -145,14 +145,13 @@ impl Hints {
             Some(TokenKind::Installation) => s.insert(Signal::InstallationToken),
             _ => {}
         }
-        // A credential given for this run was just used to log in, so a stored, stale one
-        // is not the suspect; a stored one was sent as it is.
-        if self.token_kind.is_some() {
-            s.insert(if self.stored_credentials {
-                Signal::StoredCredentials
-            } else {
-                Signal::LoginAttempted
-            });
+        // A stored credential was sent as it is, whatever its kind (a caller may not know
+        // it); a credential given for this run was just used to log in, so a stored, stale
+        // one is not the suspect.
+        if self.stored_credentials {
+            s.insert(Signal::StoredCredentials);
+        } else if self.token_kind.is_some() {
+            s.insert(Signal::LoginAttempted);
         }
         s
     }

@@ -510,6 +510,9 @@ fn assert_live_ghcr_causes(message: &str, unsent: &str) {
         let sent = cause(Some(TokenKind::ClassicPat), stored);
         assert_eq!(sent.as_deref(), Some("token-invalid"), "stored: {stored}");
     }
+    // A stored credential whose kind the caller does not know was sent all the same.
+    let stored_unknown = cause(None, true);
+    assert_ne!(stored_unknown.as_deref(), Some(unsent));
 }
 
 #[test]
