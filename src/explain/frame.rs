@@ -99,6 +99,9 @@ struct Lines {
     /// The last line added to the held one is a URL alone that a page moved there whole from
     /// the end of the line before.
     held_moved_url: bool,
+    /// A line held or joined to it may hold a bracket ([`Unframed`]'s `bracket`): without
+    /// one, the held line has no run link to look for.
+    held_bracket: bool,
     window: Vec<u8>,
 }
 
@@ -122,6 +125,7 @@ impl Lines {
                 self.held_cut |= cut;
                 self.held_width = line.width();
                 self.held_moved_url = lone_url(text);
+                self.held_bracket |= line.bracket;
                 return;
             }
             self.flush(f);
@@ -133,6 +137,7 @@ impl Lines {
             self.held_cut = cut;
             self.held_width = line.width();
             self.held_moved_url = false;
+            self.held_bracket = line.bracket;
             self.holding = true;
         } else {
             self.at += 1;
@@ -145,7 +150,12 @@ impl Lines {
             self.holding = false;
             self.at += 1;
             // A link a terminal broke is whole again only once its lines are joined.
-            match link::without_run_links(&self.held) {
+            let unlinked = if self.held_bracket {
+                link::without_run_links(&self.held)
+            } else {
+                None
+            };
+            match unlinked {
                 Some(unlinked) => f(self.at, self.held_line, &unlinked, self.held_cut),
                 None => f(self.at, self.held_line, &self.held, self.held_cut),
             }
@@ -277,6 +287,8 @@ pub(crate) struct Unframed<'a> {
     /// event's columns, a GitLab section), not only a page's (whitespace, quote marks,
     /// bullets).
     tool_frame: bool,
+    /// `text` may hold a bracket: it is not the line as it came, or that had one.
+    bracket: bool,
 }
 
 impl Unframed<'_> {
@@ -328,38 +340,53 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     {
         text = Cow::Owned(unlinked);
     }
+    let bracket = marked || matches!(text, Cow::Owned(_));
     let (start, tool_frame) = prefix_len(&text);
     Unframed {
         text,
         start,
         tool_frame,
+        bracket,
     }
 }
+
+type Peel = fn(&[u8]) -> Option<usize>;
+
+/// The frames [`prefix_len`] takes off, in the order it tries them, each with whether it is a
+/// tool's prefix, written on every line the tool prints.
+const PEELS: [(Peel, bool); 9] = [
+    (whitespace, false),
+    (timestamp, true),
+    (bracketed_timestamp, true),
+    (quote_mark, false),
+    (bullet, false),
+    (buildkit_progress, true),
+    (service_bar, true),
+    (event_columns, true),
+    (gitlab_section, true),
+];
 
 /// How many bytes of frame lead the line (whitespace, timestamps, quote marks, bullets and
 /// the prefixes of BuildKit, `docker compose`, Kubernetes events and GitLab sections, in any
 /// order and nesting), and whether a tool's own prefix was among them.
 pub(crate) fn prefix_len(line: &[u8]) -> (usize, bool) {
-    type Peel = fn(&[u8]) -> Option<usize>;
-    // Each with whether it is a tool's prefix, written on every line the tool prints.
-    const PEELS: [(Peel, bool); 9] = [
-        (whitespace, false),
-        (timestamp, true),
-        (bracketed_timestamp, true),
-        (quote_mark, false),
-        (bullet, false),
-        (buildkit_progress, true),
-        (service_bar, true),
-        (event_columns, true),
-        (gitlab_section, true),
-    ];
     let mut start = 0;
     let mut tool = false;
     for _ in 0..MAX_PREFIXES {
         let rest = &line[start..];
-        let cut = PEELS
-            .iter()
-            .find_map(|(peel, by_tool)| peel(rest).filter(|n| *n > 0).map(|n| (n, *by_tool)));
+        // Every line is asked: each peel starts with a byte it names, so the first byte
+        // tells which may cut (in the order of `PEELS`), and most lines are settled by it.
+        let Some(&first) = rest.first() else {
+            break;
+        };
+        let may = peels_for(first);
+        let cut = PEELS.iter().enumerate().find_map(|(i, (peel, by_tool))| {
+            (may & (1 << i) != 0)
+                .then(|| peel(rest))
+                .flatten()
+                .filter(|n| *n > 0)
+                .map(|n| (n, *by_tool))
+        });
         match cut {
             Some((n, by_tool)) => {
                 start += n;
@@ -369,6 +396,33 @@ pub(crate) fn prefix_len(line: &[u8]) -> (usize, bool) {
         }
     }
     (start, tool)
+}
+
+/// The peels of [`prefix_len`] (bits in the order of its `PEELS`) that may cut a line whose
+/// first byte is `first`: each of the others needs another first byte.
+fn peels_for(first: u8) -> u16 {
+    const WHITESPACE: u16 = 1;
+    const TIMESTAMP: u16 = 1 << 1;
+    const BRACKETED_TIMESTAMP: u16 = 1 << 2;
+    const QUOTE_MARK: u16 = 1 << 3;
+    const BULLET: u16 = 1 << 4;
+    const BUILDKIT_PROGRESS: u16 = 1 << 5;
+    const SERVICE_BAR: u16 = 1 << 6;
+    const EVENT_COLUMNS: u16 = 1 << 7;
+    const GITLAB_SECTION: u16 = 1 << 8;
+    match first {
+        b' ' | b'\t' => WHITESPACE,
+        b'0'..=b'9' => TIMESTAMP | SERVICE_BAR | EVENT_COLUMNS,
+        b'[' => BRACKETED_TIMESTAMP,
+        b'>' => QUOTE_MARK,
+        b'-' | b'*' => BULLET,
+        b'#' => BUILDKIT_PROGRESS,
+        b'N' | b'W' => SERVICE_BAR | EVENT_COLUMNS,
+        b's' => SERVICE_BAR | GITLAB_SECTION,
+        b'<' => EVENT_COLUMNS,
+        c if c.is_ascii_alphabetic() => SERVICE_BAR,
+        _ => 0,
+    }
 }
 
 fn whitespace(b: &[u8]) -> Option<usize> {

@@ -508,6 +508,11 @@ pub(super) fn part_of_name(text: &str, start: usize, end: usize) -> bool {
             || joined(text.as_bytes().get(end)))
 }
 
+/// The first bytes of every start [`starts_step`] accepts, compared as they are (case
+/// matters): `##[group]` and BuildKit's `#N [...]`, `Run `, `Post job cleanup.`, `+ `, `$ `,
+/// `[Pipeline] { (` and `Step `.
+const STEP_FIRST_BYTES: [u8; 7] = [b'#', b'R', b'P', b'+', b'$', b'[', b'S'];
+
 /// True when the line (without its timestamp) starts a step: a GitHub Actions step (`Run
 /// ...`, `##[group]Run ...`, `Post job cleanup.`), a new command (a shell's `+ ` trace, a
 /// `$ ` prompt, a Jenkins stage) or a build's `RUN` instruction (`Step 5/9 : RUN make test`,
@@ -515,6 +520,10 @@ pub(super) fn part_of_name(text: &str, start: usize, end: usize) -> bool {
 /// before it lends no context to what the step prints; a step that itself shows registry work
 /// (`+ docker push ...`) lends its own.
 pub(super) fn starts_step(body: &[u8]) -> bool {
+    // Every line is asked: most are answered by their first byte.
+    if !body.first().is_some_and(|b| STEP_FIRST_BYTES.contains(b)) {
+        return false;
+    }
     let body = body.strip_prefix(b"##[group]").unwrap_or(body);
     if body.starts_with(b"Run ") || body.starts_with(b"Post job cleanup.") {
         return true;
@@ -802,6 +811,36 @@ mod tests {
     }
 
     #[test]
+    fn the_first_byte_gate_admits_every_start_of_a_step() {
+        // One line for each start `starts_step` accepts, each branch of it; the gate on the
+        // first byte must let every one through.
+        let starts: [&[u8]; 10] = [
+            b"##[group]Run docker/login-action@v3",
+            b"##[group]Post job cleanup.",
+            b"Run docker push ghcr.io/o/app",
+            b"Post job cleanup.",
+            b"+ docker push ghcr.io/o/app",
+            b"$ docker push ghcr.io/o/app",
+            b"[Pipeline] { (Push)",
+            b"#12 [build 3/5] RUN make",
+            b"Step 4/7 : RUN make",
+            b"##[group]+ make",
+        ];
+        for line in starts {
+            assert!(STEP_FIRST_BYTES.contains(&line[0]));
+            assert!(starts_step(line), "{}", String::from_utf8_lossy(line));
+        }
+        // The starts are compared with their case, so no other case is to be let through.
+        for line in [
+            &b"run docker push"[..],
+            b"post job cleanup.",
+            b"step 4/7 : RUN make",
+        ] {
+            assert!(!starts_step(line));
+        }
+    }
+
+    #[test]
     fn steps_and_git_remote_messages_are_told_apart() {
         assert!(starts_step(b"Run peter-evans/dockerhub-description@v4"));
         assert!(starts_step(b"##[group]Run docker/build-push-action@v5"));
@@ -813,6 +852,8 @@ mod tests {
         assert!(starts_step(b"+ kubectl rollout status deployment/app"));
         assert!(starts_step(b"$ make deploy"));
         assert!(starts_step(b"[Pipeline] { (Deploy)"));
+        assert!(!starts_step(b"npm WARN deprecated inflight@1.0.6"));
+        assert!(!starts_step(b""));
         assert!(!starts_step(b"npm run build"));
         assert!(!starts_step(b"  Running in 0c1d2e3f"));
         assert!(is_git_remote("remote: HTTP Basic: Access denied."));

@@ -342,7 +342,9 @@ impl Matcher {
         let mut sid = self.ac.start_state(Anchored::No).ok()?;
         for (at, &byte) in lower.iter().enumerate() {
             sid = self.ac.next_state(Anchored::No, sid, byte);
-            if self.ac.is_match(sid) {
+            // One comparison a byte: without a prefilter the special states are the dead one
+            // (never reached by an unanchored search) and the match states.
+            if self.ac.is_special(sid) && self.ac.is_match(sid) {
                 return Some(First::Ascii { end: at + 1, sid });
             }
         }
@@ -370,7 +372,7 @@ impl Matcher {
         while at < lower.len() {
             sid = self.ac.next_state(Anchored::No, sid, lower[at]);
             at += 1;
-            if self.ac.is_match(sid) && self.matches_at(sid, at, f) {
+            if self.ac.is_special(sid) && self.ac.is_match(sid) && self.matches_at(sid, at, f) {
                 return true;
             }
         }

@@ -26,6 +26,10 @@ pub(super) const MAX_FAILURES: usize = 64;
 /// True when `line` is trivy's report of a database download that completed.
 /// It runs on every line that passes the matcher's quick test, so its searcher is built once.
 pub(super) fn completes_download(line: &[u8]) -> bool {
+    // The words and the database's tag, which share no byte, need this many bytes.
+    if line.len() < COMPLETED.len() + "[vulndb]".len() {
+        return false;
+    }
     static COMPLETED_FINDER: LazyLock<Finder<'static>> =
         LazyLock::new(|| Finder::new(COMPLETED.as_bytes()));
     COMPLETED_FINDER.find(line).is_some()
@@ -59,6 +63,13 @@ mod tests {
         ));
         assert!(!completes_download(
             b"Artifact successfully downloaded from https://example.com/app.zip"
+        ));
+        // The shortest line that holds both the words and a tag passes the length test.
+        assert!(completes_download(
+            b"[javadb]Artifact successfully downloaded"
+        ));
+        assert!(!completes_download(
+            b"[javadb]Artifact successfully downloade"
         ));
     }
 }

@@ -10,6 +10,8 @@ use memchr::memmem::Finder;
 /// The line with every Markdown link to a run's log line (`#step:N:N` in its target) replaced
 /// by its text; `None` when the line has none.
 pub(super) fn without_run_links(line: &[u8]) -> Option<Vec<u8>> {
+    // A link opens with a bracket: one look for a byte settles most lines.
+    memchr::memchr(b'[', line)?;
     // Every line is asked: the searcher is built once, not per line.
     static STEP: OnceLock<Finder<'static>> = OnceLock::new();
     STEP.get_or_init(|| Finder::new(b"#step:")).find(line)?;
@@ -79,6 +81,11 @@ mod tests {
             None
         );
         assert_eq!(without_run_links(b"#step:3 [a](b)"), None);
+        // No bracket, no link text: the first look settles it.
+        assert_eq!(
+            without_run_links(b"50](https://github.com/o/r/runs/9#step:4:50)3"),
+            None
+        );
         assert_eq!(
             without_run_links(b"unexpected status: 503 Service Unavailable"),
             None

@@ -396,3 +396,58 @@ fn a_run_link_comes_off_whether_the_line_came_with_a_bracket_or_a_decode_made_on
         "see https://github.com/o/r/runs/1#step:3:50 for the step"
     );
 }
+
+#[test]
+fn the_first_byte_names_every_peel_that_may_cut() {
+    // One line each peel cuts, in the order of `PEELS`; with its first byte replaced by each
+    // byte, a peel that still cuts must be among those the byte names.
+    let cut: [&[u8]; 9] = [
+        b"  denied",
+        b"2024-05-01T12:34:56.1234567Z denied",
+        b"[12:34:56] denied",
+        b"> denied",
+        b"- denied",
+        b"#12 0.512 denied",
+        b"app-1  | denied",
+        b"Warning  Failed  12s (x3 over 2m)  kubelet  denied",
+        b"section_start:1714566896:step_script\rdenied",
+    ];
+    for (i, line) in cut.iter().enumerate() {
+        let (peel, _) = PEELS[i];
+        assert!(peel(line).is_some_and(|n| n > 0), "{i}");
+        assert!(peels_for(line[0]) & (1 << i) != 0, "{i}");
+        for first in 0..=u8::MAX {
+            let mut other = line.to_vec();
+            other[0] = first;
+            if peel(&other).is_some_and(|n| n > 0) {
+                assert!(peels_for(first) & (1 << i) != 0, "{i} {first}");
+            }
+        }
+    }
+    // The other columns of an event table, and a timestamp the service bar would take.
+    for line in [
+        &b"12s  Warning  Failed  pod/app  denied"[..],
+        b"<unknown>  Normal  Pulled  pod/app  x",
+    ] {
+        let (peel, _) = PEELS[7];
+        assert!(peel(line).is_some_and(|n| n > 0));
+        assert!(peels_for(line[0]) & (1 << 7) != 0);
+    }
+    assert_eq!(peels_for(b'!'), 0);
+    assert_eq!(peels_for(0xe2), 0);
+}
+
+#[test]
+fn a_line_may_hold_a_bracket_only_where_one_came_or_the_text_changed() {
+    assert!(!unframe(b"npm WARN deprecated inflight@1.0.6").bracket);
+    assert!(unframe(b"see [12](https://github.com/o/r/runs/9#step:4:12)").bracket);
+    // A decoded escape may make one (`\u005b`): the decoded text is looked at.
+    assert!(unframe(b"msg=\\\"\\u005b12](https://x/r/runs/9#step:4:12)\\\"").bracket);
+    // A run link a terminal broke at 80 columns: the bracket came on the first line only.
+    let head = "[50](https://github.com/o/r/runs/9#st";
+    let pad = "x".repeat(80 - head.len());
+    let log = format!("{pad}{head}\nep:3:50)3 Service Unavailable\n");
+    let out = lines(log.as_bytes());
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].2, format!("{pad}503 Service Unavailable"));
+}
