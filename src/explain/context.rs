@@ -751,9 +751,11 @@ impl Tracker {
                 s.insert(Signal::LoggedOut);
             }
         }
+        // An error that names no registry is about the one the tool announced it had nothing
+        // for, when it announced exactly one.
         let unprovided = match host {
             Some(h) => self.unprovided & h.bit() != 0,
-            None => self.unprovided_other,
+            None => self.unprovided_other || self.unprovided.count_ones() == 1,
         };
         if self.unprovided_any || unprovided {
             s.insert(Signal::CredentialsNotProvided);

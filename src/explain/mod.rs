@@ -292,6 +292,10 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let mut lower: Vec<u8> = Vec::new();
     // The line before ended after a colon: a message a page or a terminal broke goes on here.
     let mut after_colon = false;
+    // What the line before showed of its request when it ended after a colon (its reason
+    // follows here, as docker's `pull access denied for public.ecr.aws/o/app:` does when a page
+    // breaks it): the operation it named and whether it went to a public registry.
+    let mut colon_request: Option<(Option<Signal>, bool)> = None;
     // Each line is read with the one after it known: a client's usage hint there names the
     // command a usage error on this line came from ([`lines::is_registry_usage_hint`]), and
     // a kubelet's failed-pull event there makes this line the pull's error
@@ -304,6 +308,13 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                          next: Option<&[u8]>,
                          alone: bool| {
         let goes_on = std::mem::replace(&mut after_colon, line.trim_ascii_end().ends_with(b":"));
+        let carried = std::mem::replace(
+            &mut colon_request,
+            after_colon
+                .then(|| colon_request_of(&scan::clean(line)))
+                .flatten(),
+        )
+        .filter(|_| goes_on);
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(line));
         }
@@ -460,12 +471,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if request::compose_pull(&cleaned) {
             tracker.saw_op(context::Op::Pull, no);
         }
-        let op = context::op_of(&found.segment).or_else(|| {
-            tracker.recent_op(no).map(|op| match op {
-                context::Op::Pull => Signal::Pull,
-                context::Op::Push => Signal::Push,
-            })
-        });
+        let op = context::op_of(&found.segment)
+            .or_else(|| carried.and_then(|(op, _)| op))
+            .or_else(|| {
+                tracker.recent_op(no).map(|op| match op {
+                    context::Op::Pull => Signal::Pull,
+                    context::Op::Push => Signal::Push,
+                })
+            });
         let mut image = image::image_of(&found.segment).map(|i| redact(&i));
         if image.is_some() && seen.len() >= MAX_DISTINCT {
             image = None;
@@ -504,7 +517,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         others: found.others,
                         typo: context::names_mistyped_host(&cleaned) || tracker.recent_typo(no),
                         mirror: context::is_mirror_request(&found.segment),
-                        public: context::names_public_registry(&cleaned),
+                        public: context::names_public_registry(&cleaned)
+                            || carried.is_some_and(|(_, public)| public),
                         official: context::pushes_to_official_namespace(&cleaned)
                             || tracker.recent_official_push(no),
                         hub_bare: context::requests_hub_without_namespace(&found.segment),
@@ -663,6 +677,15 @@ const BLOCK_LINES: usize = 2;
 /// Orders the messages of one error report (lines at most [`BLOCK_LINES`] apart) most
 /// specific first: a specific message before a generic one, then by pattern weight. Reports
 /// stay in the order of the log.
+/// What a line that ends after a colon shows of its request, for the reason on the next line:
+/// the operation it names and whether it went to a registry that serves anyone without a
+/// login. `None` when it shows neither.
+fn colon_request_of(line: &str) -> Option<(Option<Signal>, bool)> {
+    let op = context::op_of(line).filter(|op| *op != Signal::LoginRequest);
+    let public = context::names_public_registry(line);
+    (op.is_some() || public).then_some((op, public))
+}
+
 fn in_blocks(explanations: Vec<Explanation>) -> Vec<Explanation> {
     let mut out: Vec<Explanation> = Vec::with_capacity(explanations.len());
     let mut block: Vec<Explanation> = Vec::new();

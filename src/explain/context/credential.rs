@@ -34,8 +34,12 @@ pub(crate) enum Announced {
 
 /// The registry a "no credential" announcement on `line` is about. go-containerregistry (ko,
 /// crane, kaniko) prints `No matching credentials were found for "HOST"` only when a request
-/// that it sent without a credential was refused; its older wording (`..., falling back on
-/// anonymous`) is printed for every base image and names nothing, so it is not one.
+/// that it sent without a credential was refused; its wording of 2019 (`No matching credentials
+/// were found, falling back on anonymous`) is printed for every base image and names nothing,
+/// so it is not one. Its first keychain (2018, kaniko 0.1 to 0.3) named the registry it found
+/// nothing for, `No matching credentials found for HOST, falling back on anonymous`, for the
+/// base image's and the destination's registry alike: whatever goes to that registry goes
+/// without a credential.
 /// containers/image (podman, buildah, skopeo, at debug level) and the Drone and Woodpecker
 /// docker plugins print `No credentials for HOST found` once every place a credential could
 /// come from was looked at (`No credentials matching HOST found in FILE` is one file only).
@@ -44,8 +48,9 @@ pub(crate) fn announced(line: &str) -> Option<Announced> {
     if lower.contains("registry credentials not provided") || empty_fields(&lower) {
         return Some(Announced::Any);
     }
-    const NAMED: [&str; 2] = [
+    const NAMED: [&str; 3] = [
         "no matching credentials were found for ",
+        "no matching credentials found for ",
         "no credentials for ",
     ];
     let rest = NAMED
@@ -135,6 +140,16 @@ mod tests {
         assert_eq!(
             announced("No matching credentials were found, falling back on anonymous"),
             None
+        );
+        assert_eq!(
+            announced("No matching credentials found for gcr.io, falling back on anonymous"),
+            Some(Announced::Family(Host::Google))
+        );
+        assert_eq!(
+            announced(
+                "2018/07/04 07:02:51 No matching credentials found for 10.0.0.5:5000, falling back on anonymous"
+            ),
+            Some(Announced::Other)
         );
         assert_eq!(
             announced("level=debug msg=\"No credentials for docker.io/octo/app found\""),

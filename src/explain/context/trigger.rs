@@ -346,6 +346,10 @@ pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
         "no matching credentials were found for ",
         Trigger::CredentialsNotProvided,
     ),
+    (
+        "no matching credentials found for ",
+        Trigger::CredentialsNotProvided,
+    ),
     ("no credentials for ", Trigger::CredentialsNotProvided),
     // A structured log printing the credential fields empty (`password= username=`).
     ("password=", Trigger::CredentialsNotProvided),
