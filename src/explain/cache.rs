@@ -22,9 +22,32 @@ pub(super) fn is_skipped_import(line: &str) -> bool {
     })
 }
 
+/// True when the line prints a request to the GitHub Actions cache's storage: BuildKit's `gha`
+/// cache exporter and importer (`cache-to: type=gha`) read and write layers through GitHub's
+/// cache service, whose blobs live in Azure storage under the fixed container `actions-cache`
+/// (`GET https://productionresultssa0.blob.core.windows.net/actions-cache/65d-...`), and the
+/// older service's `artifactcache.actions.githubusercontent.com`. A 403 or 404 there (a signed
+/// URL that expired during a long build, a cache entry evicted) is the cache's, even when
+/// BuildKit wraps it in the push it was copying a layer for (`failed to push REF: failed to
+/// copy: GET https://...blob.core.windows.net/actions-cache/...`). A registry's own storage
+/// (Azure Container Registry's blobs on `*.blob.core.windows.net`) is not under that container.
+pub(super) fn requests_actions_cache(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    lower.match_indices("://").any(|(i, _)| {
+        let rest = &lower[i + 3..];
+        let url = rest
+            .split([' ', '"', '\'', '\t', '`'])
+            .next()
+            .unwrap_or_default();
+        let host = url.split(['/', ':']).next().unwrap_or_default();
+        (host.ends_with(".blob.core.windows.net") && url.contains("/actions-cache/"))
+            || host == "artifactcache.actions.githubusercontent.com"
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_skipped_import;
+    use super::{is_skipped_import, requests_actions_cache};
 
     #[test]
     fn a_cache_import_buildkit_skipped_is_recognised() {
@@ -40,6 +63,26 @@ mod tests {
         ));
         assert!(!is_skipped_import(
             "ERROR: failed to configure registry cache exporter: invalid reference format"
+        ));
+    }
+
+    #[test]
+    fn a_request_to_the_actions_cache_storage_is_recognised() {
+        assert!(requests_actions_cache(
+            "ERROR: failed to solve: failed to push ghcr.io/o/app:pr-17: failed to copy: GET https://productionresultssa0.blob.core.windows.net/actions-cache/65d-285998874"
+        ));
+        assert!(requests_actions_cache(
+            "ERROR: failed to solve: error writing layer blob: GET https://productionresultssa16.blob.core.windows.net/actions-cache/d00-700429531"
+        ));
+        assert!(requests_actions_cache(
+            "error: Put \"https://artifactcache.actions.githubusercontent.com/abc/_apis/artifactcache/caches/12\": EOF"
+        ));
+        // Azure Container Registry's own blobs are on Azure storage too, in other containers.
+        assert!(!requests_actions_cache(
+            "failed to copy: httpReadSeeker: failed open: unexpected status code https://myreg.blob.core.windows.net/abc-123/docker/registry/v2/blobs/sha256/aa/data: 403 Forbidden"
+        ));
+        assert!(!requests_actions_cache(
+            "ERROR: failed to solve: failed to push ghcr.io/o/app:1: unexpected status: 403 Forbidden"
         ));
     }
 }

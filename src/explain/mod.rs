@@ -443,6 +443,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || lines::is_git_remote(&cleaned)
             || lines::requests_engine_api(&cleaned)
             || cache::is_skipped_import(&cleaned)
+            || cache::requests_actions_cache(&cleaned)
             || sigstore::is_sigstore_service_failure(&cleaned)
             || apis::is_other_api_failure(&cleaned)
         {
