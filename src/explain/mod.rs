@@ -675,9 +675,6 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
 /// its error over several lines: `Unauthorized for ...`, then the registry's answer).
 const BLOCK_LINES: usize = 2;
 
-/// Orders the messages of one error report (lines at most [`BLOCK_LINES`] apart) most
-/// specific first: a specific message before a generic one, then by pattern weight. Reports
-/// stay in the order of the log.
 /// What a line that ends after a colon shows of its request, for the reason on the next line:
 /// the operation it names and whether it went to a registry that serves anyone without a
 /// login. `None` when it shows neither.
@@ -687,6 +684,9 @@ fn colon_request_of(line: &str) -> Option<(Option<Signal>, bool)> {
     (op.is_some() || public).then_some((op, public))
 }
 
+/// Orders the messages of one error report (lines at most [`BLOCK_LINES`] apart) most
+/// specific first: a specific message before a generic one, then by pattern weight. Reports
+/// stay in the order of the log.
 fn in_blocks(explanations: Vec<Explanation>) -> Vec<Explanation> {
     let mut out: Vec<Explanation> = Vec::with_capacity(explanations.len());
     let mut block: Vec<Explanation> = Vec::new();
