@@ -308,13 +308,13 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                          next: Option<&[u8]>,
                          alone: bool| {
         let goes_on = std::mem::replace(&mut after_colon, line.trim_ascii_end().ends_with(b":"));
+        // Set only for a line that ends after a colon, so what it carries is for this line.
         let carried = std::mem::replace(
             &mut colon_request,
             after_colon
                 .then(|| colon_request_of(&scan::clean(line)))
                 .flatten(),
-        )
-        .filter(|_| goes_on);
+        );
         if tracker.in_permissions_block() {
             tracker.permissions_line(&scan::clean(line));
         }
