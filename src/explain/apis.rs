@@ -45,6 +45,20 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
         })
 }
 
+/// How many lines after a failed README or description update the web API's answer may
+/// follow (`🛑 Full response: {"message":"A personal access token ... cannot be used as a
+/// bearer. A proper bearer token must be obtained via /v2/auth/token. ..."}`): the answer of
+/// the hub's web API (Docker Hub's `/v2/auth/token` is its API's login, not a registry's
+/// token endpoint), printed after the failure it explains.
+pub(super) const WEB_API_ANSWER_LINES: usize = 2;
+
+/// True when the line reports a failed update of a repository's README or description on a
+/// hub's web API (see [`is_readme_update`]).
+pub(super) fn is_failed_readme_update(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    is_readme_update(&lower)
+}
+
 /// True when the (lower-cased) line reports an update of a repository's README or description
 /// (`Failed to update Docker Hub README for o/app with status code 401`, `Error updating the
 /// repository description`): a hub's web API, not the registry.
@@ -105,6 +119,16 @@ mod tests {
         ));
         assert!(!is_other_api_failure(
             "Error: failed to push ghcr.io/o/readme-tools:1: unexpected status: 403 Forbidden"
+        ));
+    }
+
+    #[test]
+    fn a_failed_readme_update_announces_the_web_apis_answer() {
+        assert!(super::is_failed_readme_update(
+            "  🛑 Failed to update Docker Hub README for o/app with status code 401"
+        ));
+        assert!(!super::is_failed_readme_update(
+            "Error response from daemon: Get \"https://registry-1.docker.io/v2/\": unauthorized: incorrect username or password"
         ));
     }
 

@@ -251,6 +251,72 @@ pub(super) const NOT_REGISTRY_HOSTS: &[&str] = &[
     "archive.ubuntu.com",
 ];
 
+/// True when the line is a system package manager's report of a repository it could not
+/// read: apt's `E: Failed to fetch URL  404  Not Found` and `W: Failed to fetch ...`
+/// (apt-pkg's acquire, `Failed to fetch %s  %s`), its per-item `Err:3 URL` and `Ign:3 URL`,
+/// dnf's and yum's `Errors during downloading metadata for repository 'ID'`, `Failed to
+/// download metadata for repo 'ID'` and `Cannot find a valid baseurl for repo`. A Debian,
+/// Ubuntu or RPM repository is no container registry: its status or network error (an S3
+/// bucket's `404`, `Connection timed out [IP: ...]`) names no registry cause, also when a
+/// `docker build` step runs the package manager.
+pub(super) fn is_package_repository_fetch(line: &str) -> bool {
+    let body = line.trim_start();
+    let b = body.as_bytes();
+    let starts = |p: &[u8]| scan::starts_with_ignore_case(b, p);
+    if starts(b"E: Failed to fetch ") || starts(b"W: Failed to fetch ") {
+        return true;
+    }
+    // `Err:3 http://...` / `Ign:3 http://...`: apt's line per item it could not get.
+    for head in [&b"Err:"[..], &b"Ign:"[..]] {
+        if b.starts_with(head) {
+            let rest = &b[head.len()..];
+            let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0 && rest.get(digits) == Some(&b' ') {
+                return true;
+            }
+        }
+    }
+    let lower = body.to_ascii_lowercase();
+    [
+        "errors during downloading metadata for repository",
+        "failed to download metadata for repo",
+        "cannot find a valid baseurl for repo",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// True when the line's failure is Go's OAuth2 token fetch for a request that is no registry
+/// request (`Get https://storage.googleapis.com/BUCKET/context.tar.gz: oauth2: cannot fetch
+/// token: Post https://accounts.google.com/o/oauth2/token: x509: ...`; golang.org/x/oauth2's
+/// `oauth2: cannot fetch token: %v`): a cloud API client (a build context or a bucket read
+/// from storage) failed to log in to the cloud, whatever the network error after it. A
+/// registry request carries `/v2/`, and a registry's credential helper names itself
+/// (`docker-credential-gcr/helper: could not retrieve GCR's access token: oauth2: ...`).
+pub(super) fn is_cloud_api_token_failure(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let Some(at) = lower.find("oauth2: cannot fetch token") else {
+        return false;
+    };
+    let before = &lower[..at];
+    before.contains("://")
+        && !before.contains("/v2/")
+        && !before.contains("credential")
+        && !before.contains("token?")
+}
+
+/// True when the client says it retries the request without the credential it sent (act's
+/// `pulling image 'REF' (PLATFORM) failed with credentials ERR retrying without them, please
+/// check for stale docker config files`, nektos/act pkg/container/docker_pull.go): the
+/// refusal it quotes is not the step's failure; the anonymous retry's own error, if it fails,
+/// is printed after it and read there.
+pub(super) fn retries_without_credentials(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["retrying without them", "retrying without credentials"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// True when the line's first URL comes before the matched message: the request that failed,
 /// not a link printed after the error (`denied: ... See https://github.com/...`).
 pub(super) fn url_before(line: &str, matched: &str) -> bool {
@@ -705,6 +771,49 @@ mod tests {
         ));
         assert!(!prints_failed_non_registry_request(
             "denied: permission_denied: write_package (see https://api.github.com/ for the packages API)"
+        ));
+    }
+
+    #[test]
+    fn a_package_managers_repository_is_no_registry() {
+        for line in [
+            "E: Failed to fetch https://cf-cli-debian-repo.s3.amazonaws.com/dists/stable/main/binary-all/Packages.lz4  404  Not Found",
+            "W: Failed to fetch http://deb.example.org/dists/stable/Release  Connection timed out [IP: 34.193.240.80 80]",
+            "Err:3 http://archive.ubuntu.com/ubuntu jammy InRelease",
+            "Error: Failed to download metadata for repo 'appstream': Cannot prepare internal mirrorlist",
+        ] {
+            assert!(is_package_repository_fetch(line), "{line}");
+        }
+        for line in [
+            "Error response from daemon: Get \"https://registry-1.docker.io/v2/\": net/http: request canceled",
+            "ERROR: failed to fetch anonymous token: unexpected status: 401 Unauthorized",
+            "Err: 401 Unauthorized",
+        ] {
+            assert!(!is_package_repository_fetch(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_cloud_apis_oauth2_login_is_no_registry_request() {
+        assert!(is_cloud_api_token_failure(
+            "[kaniko] Error: Get https://storage.googleapis.com/b/context.tar.gz: oauth2: cannot fetch token: Post https://accounts.google.com/o/oauth2/token: x509: failed to load system roots and no roots provided"
+        ));
+        // A credential helper's token, and a registry request, are registry work.
+        assert!(!is_cloud_api_token_failure(
+            "error getting credentials - err: exit status 1, out: `docker-credential-gcr/helper: could not retrieve GCR's access token: oauth2: cannot fetch token: 400 Bad Request`"
+        ));
+        assert!(!is_cloud_api_token_failure(
+            "Get https://gcr.io/v2/p/app/manifests/1: oauth2: cannot fetch token: Post https://oauth2.googleapis.com/token: dial tcp: i/o timeout"
+        ));
+    }
+
+    #[test]
+    fn a_pull_retried_without_credentials_is_not_the_failure() {
+        assert!(retries_without_credentials(
+            "pulling image 'docker.io/o/app:1' () failed with credentials Error response from daemon: Head \"https://registry-1.docker.io/v2/o/app/manifests/1\": unauthorized: incorrect username or password retrying without them, please check for stale docker config files"
+        ));
+        assert!(!retries_without_credentials(
+            "Error response from daemon: Head \"https://registry-1.docker.io/v2/o/app/manifests/1\": unauthorized: incorrect username or password"
         ));
     }
 

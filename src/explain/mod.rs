@@ -279,6 +279,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     let mut last: Option<(Vec<u8>, Key)> = None;
     // The last line that requested a host which is not a registry.
     let mut non_registry_request: Option<usize> = None;
+    // The last line that reported a failed README or description update on a hub's web API.
+    let mut web_api_failure: Option<usize> = None;
     let mut recovery = recovery::Tracker::<Key>::default();
     // trivy's database repositories that failed, and the last database download that completed.
     let mut trivy_failures: Vec<usize> = Vec::new();
@@ -361,6 +363,16 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || (!goes_on && lines::is_bare_tls_error(body))
             || (alone && lines::is_bare_lookup_error(body));
         let protocol = hits.protocol && context;
+        // A failed README update names no registry, so it has no hits of its own to reach the
+        // reading below; the web API's answer after it must still be known as its.
+        if hits.protocol
+            && !context
+            && (memchr::memmem::find(line, b"EADME").is_some()
+                || memchr::memmem::find(line, b"eadme").is_some())
+            && apis::is_failed_readme_update(&scan::clean(line))
+        {
+            web_api_failure = Some(no);
+        }
         if hits.triggers.is_empty() && hits.patterns.is_empty() && !protocol {
             if hits.context {
                 // A request for a classic chart repository's index or archive with no error on
@@ -385,6 +397,9 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // its status on the next line when the line breaks after the URL.
         if requests_non_registry_host(&cleaned) || lines::requests_chart_repository(&cleaned) {
             non_registry_request = Some(no);
+        }
+        if apis::is_failed_readme_update(&cleaned) {
+            web_api_failure = Some(no);
         }
         for (trigger, start, end) in &hits.triggers {
             tracker.trigger(*trigger, no, line, *start, *end, &cleaned);
@@ -446,6 +461,16 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || cache::requests_actions_cache(&cleaned)
             || sigstore::is_sigstore_service_failure(&cleaned)
             || apis::is_other_api_failure(&cleaned)
+            || lines::is_package_repository_fetch(&cleaned)
+            || lines::retries_without_credentials(&cleaned)
+            || lines::is_cloud_api_token_failure(&cleaned)
+        {
+            return;
+        }
+        // The web API's answer printed after a failed README update (`Full response:
+        // {"message":"..."}`), with no request of its own before the message.
+        if web_api_failure.is_some_and(|at| no > at && no - at <= apis::WEB_API_ANSWER_LINES)
+            && !url_before(&cleaned, &found.matched)
         {
             return;
         }
