@@ -710,13 +710,22 @@ fn colon_request_of(line: &str) -> Option<(Option<Signal>, bool)> {
 }
 
 /// Orders the messages of one error report (lines at most [`BLOCK_LINES`] apart) most
-/// specific first: a specific message before a generic one, then by pattern weight. Reports
-/// stay in the order of the log.
+/// specific first: a specific message before a generic one, then by pattern weight, then a
+/// message whose line ends after a colon after the lines that follow it (its reason is
+/// there: BuildKit's `failed to fetch anonymous token:` broken before `unexpected status from
+/// GET request to URL: 403 Forbidden`). Reports stay in the order of the log.
 fn in_blocks(explanations: Vec<Explanation>) -> Vec<Explanation> {
     let mut out: Vec<Explanation> = Vec::with_capacity(explanations.len());
     let mut block: Vec<Explanation> = Vec::new();
     let flush = |block: &mut Vec<Explanation>, out: &mut Vec<Explanation>| {
-        block.sort_by_key(|e| (e.weak, std::cmp::Reverse(e.weight), e.at));
+        block.sort_by_key(|e| {
+            (
+                e.weak,
+                std::cmp::Reverse(e.weight),
+                ends_after_colon(&e.text),
+                e.at,
+            )
+        });
         out.append(block);
     };
     for e in explanations {
@@ -729,6 +738,11 @@ fn in_blocks(explanations: Vec<Explanation>) -> Vec<Explanation> {
     }
     flush(&mut block, &mut out);
     out
+}
+
+/// True when a message's line ends after a colon: what it failed with is on the lines after it.
+fn ends_after_colon(text: &str) -> bool {
+    text.trim_end().ends_with(':')
 }
 
 /// One explanation per cause, in order of first appearance: the messages that name the same
