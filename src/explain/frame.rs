@@ -723,9 +723,20 @@ const RECORD_KEYS: [&str; 5] = ["time", "timestamp", "ts", "level", "stream"];
 /// `{"level":"error","msg":"..."}`) or an answer carrying a whole log in one string: the
 /// string, decoded. `None` for any other line, and for a JSON error body (`{"errors":[...]}`,
 /// `{"message":"Bad credentials"}`), whose keys and values are the registry's words.
+#[inline]
 fn json_record(line: &[u8]) -> Option<String> {
     let start = line.iter().position(|c| !c.is_ascii_whitespace())?;
-    let body = line[start..].trim_ascii_end();
+    // Asked of every line, and most start with another byte: the brace before anything else.
+    if line[start] != b'{' {
+        return None;
+    }
+    json_body(&line[start..])
+}
+
+/// [`json_record`] of a line that starts with a brace.
+#[inline(never)]
+fn json_body(line: &[u8]) -> Option<String> {
+    let body = line.trim_ascii_end();
     if !body.starts_with(b"{\"") || !body.ends_with(b"}") {
         return None;
     }

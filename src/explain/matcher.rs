@@ -129,13 +129,28 @@ const GRAM: usize = 4;
 const GRAM_BITS: u32 = 20;
 
 /// The bit of a gram in the table, ASCII case ignored (the automaton ignores it).
-fn gram_bit(gram: &[u8]) -> usize {
-    let mut word = [0u8; GRAM];
-    for (w, b) in word.iter_mut().zip(gram) {
-        *w = b.to_ascii_lowercase();
-    }
-    (u64::from(u32::from_le_bytes(word)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - GRAM_BITS))
-        as usize
+fn gram_bit(gram: [u8; GRAM]) -> usize {
+    (u64::from(lower_word(u32::from_le_bytes(gram))).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        >> (64 - GRAM_BITS)) as usize
+}
+
+/// The four bytes of `word` in ASCII lower case, all at once: the bytes `A` to `Z` get their
+/// 0x20 bit, every other byte stays as it is.
+fn lower_word(word: u32) -> u32 {
+    const ONES: u32 = 0x0101_0101;
+    // Each byte's low seven bits plus a bias sets the byte's top bit when those bits are at
+    // least `A` (0x41), and again when they are above `Z` (0x5a); no sum carries into the
+    // next byte (0x7f + 0x3f < 0x100).
+    let low = word & (0x7f * ONES);
+    let at_least_a = low.wrapping_add(0x3f * ONES);
+    let above_z = low.wrapping_add(0x25 * ONES);
+    let upper = (at_least_a ^ above_z) & !word & (0x80 * ONES);
+    word | (upper >> 2)
+}
+
+/// The [`GRAM`] bytes of `text` from `at`.
+fn gram_at(text: &[u8], at: usize) -> Option<[u8; GRAM]> {
+    text.get(at..at + GRAM).and_then(|g| g.try_into().ok())
 }
 
 /// `text` in ASCII lower case (the same length, every other byte as it is), as the automaton of
@@ -147,10 +162,17 @@ pub(crate) fn lower_into(text: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Calls `f` with `text` in ASCII lower case ([`lower_into`]): on the stack for a text of up
-/// to 512 bytes.
+/// to 512 bytes, in a buffer of 128 for the join test's windows (a buffer is zeroed first).
 fn lowered<R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    const SMALL: usize = 128;
     const STACK: usize = 512;
-    if text.len() <= STACK {
+    if text.len() <= SMALL {
+        let mut buf = [0u8; SMALL];
+        let lower = &mut buf[..text.len()];
+        lower.copy_from_slice(text);
+        lower.make_ascii_lowercase();
+        f(lower)
+    } else if text.len() <= STACK {
         let mut buf = [0u8; STACK];
         let lower = &mut buf[..text.len()];
         lower.copy_from_slice(text);
@@ -186,6 +208,8 @@ pub(crate) struct Matcher {
     grams: Box<[u64]>,
     /// The literals shorter than [`GRAM`], ASCII lower case.
     short: Vec<Vec<u8>>,
+    /// The bytes of the literals shorter than [`GRAM`] (ASCII lower case).
+    short_bytes: [bool; 256],
     /// Every literal, ASCII lower case.
     #[cfg(test)]
     literals: Vec<String>,
@@ -305,11 +329,20 @@ impl Matcher {
         };
         let mut grams = vec![0u64; (1 << GRAM_BITS) / 64].into_boxed_slice();
         let mut short = Vec::new();
+        let mut short_bytes = [false; 256];
         for literal in &literals {
             if literal.len() < GRAM {
                 short.push(literal.as_bytes().to_vec());
             }
-            for gram in literal.as_bytes().windows(GRAM) {
+            if literal.len() < GRAM {
+                for &b in literal.as_bytes() {
+                    short_bytes[usize::from(b)] = true;
+                }
+            }
+            for at in 0..literal.len().saturating_sub(GRAM - 1) {
+                let Some(gram) = gram_at(literal.as_bytes(), at) else {
+                    continue;
+                };
                 let i = gram_bit(gram);
                 grams[i / 64] |= 1 << (i % 64);
             }
@@ -324,6 +357,7 @@ impl Matcher {
             protocol,
             grams,
             short,
+            short_bytes,
             #[cfg(test)]
             literals,
         })
@@ -449,8 +483,13 @@ impl Matcher {
         let has = |i: usize| self.grams[i / 64] & (1 << (i % 64)) != 0;
         let lowest = (last + 1).saturating_sub(GRAM);
         let highest = first.min(text.len().saturating_sub(GRAM));
-        if (lowest..=highest).any(|s| s + GRAM <= text.len() && has(gram_bit(&text[s..s + GRAM]))) {
+        if (lowest..=highest).any(|s| gram_at(text, s).is_some_and(|g| has(gram_bit(g)))) {
             return true;
+        }
+        // A short literal across the join holds the bytes on both sides of it.
+        let in_short = |b: u8| self.short_bytes[usize::from(b.to_ascii_lowercase())];
+        if !in_short(text[first]) || !in_short(text[last]) {
+            return false;
         }
         self.short.iter().any(|literal| {
             let n = literal.len();
@@ -627,9 +666,26 @@ mod tests {
     }
 
     #[test]
+    fn a_word_is_lowered_as_each_of_its_bytes_is() {
+        // Every byte in every place, beside bytes that carry into it or out of it.
+        for b in 0..=255u8 {
+            for other in [0x00, 0x40, 0x41, 0x5a, 0x5b, 0x7f, 0x80, 0xc1, 0xda, 0xff] {
+                for place in 0..GRAM {
+                    let mut word = [other; GRAM];
+                    word[place] = b;
+                    let lower = lower_word(u32::from_le_bytes(word)).to_le_bytes();
+                    assert_eq!(lower, word.map(|c| c.to_ascii_lowercase()), "{word:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_line_is_lowered_byte_for_byte_on_the_stack_or_off_it() {
         for text in [
             &b""[..],
+            &[b'Q'; 128][..],
+            &[b'Q'; 129][..],
             b"Error: DENIED 403 Forbidden",
             "镜像推送失败 DENIED".as_bytes(),
             &[b'X'; 513][..],
