@@ -167,20 +167,22 @@ fn lowered<R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
     const SMALL: usize = 128;
     const STACK: usize = 512;
     if text.len() <= SMALL {
-        let mut buf = [0u8; SMALL];
-        let lower = &mut buf[..text.len()];
-        lower.copy_from_slice(text);
-        lower.make_ascii_lowercase();
-        f(lower)
+        lowered_on_stack::<SMALL, R>(text, f)
     } else if text.len() <= STACK {
-        let mut buf = [0u8; STACK];
-        let lower = &mut buf[..text.len()];
-        lower.copy_from_slice(text);
-        lower.make_ascii_lowercase();
-        f(lower)
+        lowered_on_stack::<STACK, R>(text, f)
     } else {
         f(&text.to_ascii_lowercase())
     }
+}
+
+/// [`lowered`] in a stack buffer of `N` bytes; `text` is at most `N` bytes long.
+#[inline(always)]
+fn lowered_on_stack<const N: usize, R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    let mut buf = [0u8; N];
+    let lower = &mut buf[..text.len()];
+    lower.copy_from_slice(text);
+    lower.make_ascii_lowercase();
+    f(lower)
 }
 
 #[derive(Debug)]
@@ -333,8 +335,6 @@ impl Matcher {
         for literal in &literals {
             if literal.len() < GRAM {
                 short.push(literal.as_bytes().to_vec());
-            }
-            if literal.len() < GRAM {
                 for &b in literal.as_bytes() {
                     short_bytes[usize::from(b)] = true;
                 }
