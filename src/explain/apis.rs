@@ -55,8 +55,19 @@ pub(super) const WEB_API_ANSWER_LINES: usize = 2;
 /// True when the line reports a failed update of a repository's README or description on a
 /// hub's web API (see [`is_readme_update`]).
 pub(super) fn is_failed_readme_update(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    is_readme_update(&lower)
+    mentions_readme(line.as_bytes()) && is_readme_update(&line.to_ascii_lowercase())
+}
+
+/// True when the line holds `readme` or `description` in any case: every line
+/// [`is_failed_readme_update`] takes holds one. Asked of many lines before a lowered copy, in
+/// one search for the `d` both words hold.
+pub(super) fn mentions_readme(line: &[u8]) -> bool {
+    let holds = |from: usize, word: &[u8]| {
+        line.get(from..from + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    memchr::memchr2_iter(b'd', b'D', line)
+        .any(|at| holds(at, b"description") || (at >= 3 && holds(at - 3, b"readme")))
 }
 
 /// True when the (lower-cased) line reports an update of a repository's README or description
@@ -120,6 +131,23 @@ mod tests {
         assert!(!is_other_api_failure(
             "Error: failed to push ghcr.io/o/readme-tools:1: unexpected status: 403 Forbidden"
         ));
+    }
+
+    #[test]
+    fn readme_and_description_are_found_in_any_case() {
+        for (text, found) in [
+            ("Failed to update Docker Hub README for o/app", true),
+            ("see the ReadMe", true),
+            ("readme", true),
+            ("Error updating the repository DESCRIPTION", true),
+            ("eadme", false),
+            ("readm", false),
+            ("descriptio", false),
+            ("dddd readmd", false),
+            ("", false),
+        ] {
+            assert_eq!(super::mentions_readme(text.as_bytes()), found, "{text}");
+        }
     }
 
     #[test]

@@ -367,8 +367,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // reading below; the web API's answer after it must still be known as its.
         if hits.protocol
             && !context
-            && (memchr::memmem::find(line, b"EADME").is_some()
-                || memchr::memmem::find(line, b"eadme").is_some())
+            && apis::mentions_readme(line)
             && apis::is_failed_readme_update(&scan::clean(line))
         {
             web_api_failure = Some(no);
