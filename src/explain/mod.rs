@@ -363,11 +363,11 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || (!goes_on && lines::is_bare_tls_error(body))
             || (alone && lines::is_bare_lookup_error(body));
         let protocol = hits.protocol && context;
-        // A failed README update names no registry, so it has no hits of its own to reach the
-        // reading below; the web API's answer after it must still be known as its.
-        if hits.protocol
-            && !context
-            && apis::mentions_readme(line)
+        // A failed README update (a status, or a pattern's words, on a line that names no
+        // registry): the web API's answer printed after it is its, not a registry's. Looked
+        // for here, before a line without a reading of its own returns.
+        if (hits.protocol || !hits.triggers.is_empty() || !hits.patterns.is_empty())
+            && apis::mentions_readme(body)
             && apis::is_failed_readme_update(&scan::clean(line))
         {
             web_api_failure = Some(no);
@@ -396,9 +396,6 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // its status on the next line when the line breaks after the URL.
         if requests_non_registry_host(&cleaned) || lines::requests_chart_repository(&cleaned) {
             non_registry_request = Some(no);
-        }
-        if apis::is_failed_readme_update(&cleaned) {
-            web_api_failure = Some(no);
         }
         for (trigger, start, end) in &hits.triggers {
             tracker.trigger(*trigger, no, line, *start, *end, &cleaned);
