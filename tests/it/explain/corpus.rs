@@ -487,6 +487,24 @@ fn twenty_fifth_held_out_part_scores_at_least_its_recorded_accuracy() {
     held_out("heldout25");
 }
 
+/// How many of a part's excerpts its recorded share names right: the one count that rounds to
+/// it (one decimal).
+fn right_of(figure: &Figure) -> usize {
+    let matches = |right: usize| {
+        format!("{:.1}", 100.0 * right as f64 / figure.cases as f64)
+            == format!("{:.1}", figure.accuracy)
+    };
+    let counts: Vec<usize> = (0..=figure.cases).filter(|&r| matches(r)).collect();
+    assert_eq!(
+        counts.len(),
+        1,
+        "docs/accuracy.toml: {} % of {} is no single count of excerpts: {counts:?}",
+        figure.accuracy,
+        figure.cases
+    );
+    counts[0]
+}
+
 /// `owner/repo#N`, compared without case as GitHub does.
 fn thread_key(source: &str) -> String {
     source.trim().to_lowercase()
@@ -549,6 +567,13 @@ fn the_accuracy_page_shows_the_recorded_figures() {
                 assert!(
                     page.contains(&held),
                     "docs/accuracy.md lacks the {part} figure {held}"
+                );
+                // The share alone may stand on the page for another part: the count too.
+                let right = right_of(figure);
+                let count = format!("{right} of {}", figure.cases);
+                assert!(
+                    page.contains(&count),
+                    "docs/accuracy.md lacks the {part} count {count} ({held})"
                 );
             }
             // Not scored yet: the page describes the part but shows no figure for it.
