@@ -276,6 +276,9 @@ pub(super) fn is_package_repository_fetch(line: &str) -> bool {
             }
         }
     }
+    if ends_with_apt_address(body) {
+        return true;
+    }
     let lower = body.to_ascii_lowercase();
     [
         "errors during downloading metadata for repository",
@@ -284,6 +287,49 @@ pub(super) fn is_package_repository_fetch(line: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w))
+}
+
+/// True when the line ends with the address apt appends to a failed item's reason (`  403
+/// Forbidden [IP: 52.218.179.1 443]`, `Connection timed out [IP: 10.0.0.1 80]`): apt's
+/// acquire progress prints `Err:N URI` and then, indented on a line of its own, the reason
+/// with `[IP: ADDRESS PORT]` (apt-private/acqprogress.cc), so the status there is the package
+/// repository's even when the `Err:` line came before it. No container client prints it.
+fn ends_with_apt_address(body: &str) -> bool {
+    let body = body.trim_end();
+    let Some(inner) = body.strip_suffix(']') else {
+        return false;
+    };
+    let Some(at) = inner.rfind("[IP: ") else {
+        return false;
+    };
+    let mut parts = inner[at + 5..].split(' ');
+    let (Some(address), Some(port), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !address.is_empty()
+        && address
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() || c == b'.' || c == b':')
+        && !port.is_empty()
+        && port.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// True when the reference a build could not parse is a Dockerfile's `FROM IMAGE AS STAGE`
+/// read whole (`Error parsing reference: "maven:3-jdk-8 AS builder" is not a valid
+/// repository/tag: invalid reference format`): a docker older than 17.05 knows no build
+/// stages and takes the stage name for part of the reference. The registry never saw it;
+/// the daemon's version is the cause, not the image's name.
+pub(super) fn is_stage_name_read_as_reference(line: &str) -> bool {
+    line.split('"').skip(1).step_by(2).any(|quoted| {
+        let mut words = quoted.split_whitespace();
+        matches!(
+            (words.next(), words.next(), words.next(), words.next()),
+            (Some(image), Some(as_), Some(stage), None)
+                if as_.eq_ignore_ascii_case("as")
+                    && !image.contains("://")
+                    && !stage.contains(['/', ':'])
+        )
+    })
 }
 
 /// True when the line's failure is Go's OAuth2 token fetch for a request that is no registry
@@ -781,6 +827,8 @@ mod tests {
             "W: Failed to fetch http://deb.example.org/dists/stable/Release  Connection timed out [IP: 34.193.240.80 80]",
             "Err:3 http://archive.ubuntu.com/ubuntu jammy InRelease",
             "Error: Failed to download metadata for repo 'appstream': Cannot prepare internal mirrorlist",
+            "    403  Forbidden [IP: 52.218.179.1 443]",
+            "  Connection timed out [IP: 2a04:4e42::644 80]",
         ] {
             assert!(is_package_repository_fetch(line), "{line}");
         }
@@ -788,8 +836,27 @@ mod tests {
             "Error response from daemon: Get \"https://registry-1.docker.io/v2/\": net/http: request canceled",
             "ERROR: failed to fetch anonymous token: unexpected status: 401 Unauthorized",
             "Err: 401 Unauthorized",
+            "denied: requested access to the resource is denied [IP: unknown]",
+            "403 Forbidden [IP: 52.218.179.1 443] retrying",
         ] {
             assert!(!is_package_repository_fetch(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_build_stage_name_read_as_a_reference_is_an_old_daemon() {
+        assert!(is_stage_name_read_as_reference(
+            "Error parsing reference: \"maven:3.5.4-jdk-8-alpine AS builder\" is not a valid repository/tag: invalid reference format"
+        ));
+        assert!(is_stage_name_read_as_reference(
+            "Error parsing reference: \"golang:1.10 as build\" is not a valid repository/tag"
+        ));
+        for line in [
+            "Error parsing reference: \"ghcr.io/Owner/app:latest\" is not a valid repository/tag: invalid reference format",
+            "invalid reference format: \"ghcr.io/o/app: latest\"",
+            "Error parsing reference: \"a as b c\" is not a valid repository/tag",
+        ] {
+            assert!(!is_stage_name_read_as_reference(line), "{line}");
         }
     }
 

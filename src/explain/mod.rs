@@ -460,6 +460,8 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             || lines::is_package_repository_fetch(&cleaned)
             || lines::retries_without_credentials(&cleaned)
             || lines::is_cloud_api_token_failure(&cleaned)
+            || (m.entries[found.entry].cause.id == "reference-invalid"
+                && lines::is_stage_name_read_as_reference(&cleaned))
         {
             return;
         }

@@ -37,6 +37,11 @@ pub(crate) const LITERALS: &[&str] = &[
     " token",
     " got 4",
     " got 5",
+    // A status after `returned` with no other literal on its line (`you are not authorized to
+    // perform this operation: server returned 401.`, notary's trust-server client under a
+    // `docker pull`); the status expression already reads `returned NNN`.
+    " returned 4",
+    " returned 5",
     " not found",
     "client error",
     "server error",
