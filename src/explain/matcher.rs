@@ -7,14 +7,19 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::{Automaton, StateID};
+#[cfg(test)]
 use aho_corasick::dfa::DFA;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
+use aho_corasick::nfa::noncontiguous;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::context::{TRIGGERS, Trigger};
 use super::{lines, protocol, scan};
 use crate::catalog::{self, Catalog, Cause, Pattern};
+
+mod table;
+
+use table::Table;
 
 /// One catalog pattern, ready to confirm.
 #[derive(Debug)]
@@ -97,11 +102,11 @@ pub enum BuildError {
     },
 }
 
-/// Where [`Matcher::first_lowered`] found a line's first literal.
+/// Where [`Matcher::first`] found a line's first literal.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum First {
     /// An ASCII literal ends at `end`, where the automaton is in state `sid`.
-    Ascii { end: usize, sid: StateID },
+    Ascii { end: usize, sid: u32 },
     /// The line holds no ASCII literal, but a non-ASCII one.
     Wide,
 }
@@ -153,46 +158,27 @@ fn gram_at(text: &[u8], at: usize) -> Option<[u8; GRAM]> {
     text.get(at..at + GRAM).and_then(|g| g.try_into().ok())
 }
 
-/// `text` in ASCII lower case (the same length, every other byte as it is), as the automaton of
-/// ASCII literals reads it, in `out`.
-pub(crate) fn lower_into(text: &[u8], out: &mut Vec<u8>) {
-    out.clear();
-    out.extend_from_slice(text);
-    out.make_ascii_lowercase();
-}
-
-/// Calls `f` with `text` in ASCII lower case ([`lower_into`]): on the stack for a text of up
-/// to 512 bytes, in a buffer of 128 for the join test's windows (a buffer is zeroed first).
-fn lowered<R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-    const SMALL: usize = 128;
-    const STACK: usize = 512;
-    if text.len() <= SMALL {
-        lowered_on_stack::<SMALL, R>(text, f)
-    } else if text.len() <= STACK {
-        lowered_on_stack::<STACK, R>(text, f)
-    } else {
-        f(&text.to_ascii_lowercase())
-    }
-}
-
-/// [`lowered`] in a stack buffer of `N` bytes; `text` is at most `N` bytes long.
-#[inline(always)]
-fn lowered_on_stack<const N: usize, R>(text: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-    let mut buf = [0u8; N];
-    let lower = &mut buf[..text.len()];
-    lower.copy_from_slice(text);
-    lower.make_ascii_lowercase();
-    f(lower)
+/// The crate's DFA over the ASCII literals (in lower case), as the matcher searched them
+/// before it read its own table from the NFA: an unanchored search for overlapping matches,
+/// without a prefilter.
+#[cfg(test)]
+fn ascii_dfa<I: AsRef<[u8]>>(literals: impl IntoIterator<Item = I>) -> Result<DFA, BuildError> {
+    DFA::builder()
+        .match_kind(MatchKind::Standard)
+        .prefilter(false)
+        .build(literals)
+        .map_err(|e| BuildError::Automaton(e.to_string()))
 }
 
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    /// The ASCII literals (all but a few), in ASCII lower case, searched on every line as
-    /// [`lowered`] gives it: without case folding in the automaton its alphabet is half as
-    /// large, and so are its tables and the time to build them. A DFA walked by [`Matcher`]
-    /// itself: one walk of a line answers both whether it holds a literal and, going on from
-    /// the first, which ones ([`Matcher::first_lowered`], [`Matcher::hits_from`]).
-    ac: DFA,
+    /// The ASCII literals (all but a few), in ASCII lower case: the crate's DFA over them
+    /// (built without case folding, so its alphabet is half as large and so is the time to
+    /// build it) read into a table with ASCII case folded into its byte classes, walked by
+    /// [`Matcher`] itself over the line as it is: one walk of a line answers both whether it
+    /// holds a literal and, going on from the first, which ones ([`Matcher::first`],
+    /// [`Matcher::hits_from`]).
+    ac: Table,
     /// The literal index of each of `ac`'s patterns.
     ascii_ids: Vec<usize>,
     /// The literals with other bytes (Chinese-locale Windows errors and the like), searched
@@ -313,11 +299,17 @@ impl Matcher {
         // tables built once.
         let (ascii_ids, wide_ids): (Vec<usize>, Vec<usize>) =
             (0..literals.len()).partition(|&i| literals[i].is_ascii());
-        let ac = DFA::builder()
+        // The table is read from the crate's noncontiguous NFA (the DFA's own source): it
+        // holds the same transitions and matches, and building a DFA first would cost the
+        // start of a run most of its instructions and hold about 6 MiB more.
+        let nfa = noncontiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .prefilter(false)
             .build(ascii_ids.iter().map(|&i| &literals[i]))
             .map_err(|e| BuildError::Automaton(e.to_string()))?;
+        let ac = Table::build(&nfa, ascii_ids.iter().map(|&i| literals[i].as_bytes()))
+            .ok_or_else(|| BuildError::Automaton("the automaton has no unanchored start".into()))?;
+        drop(nfa);
         let wide = if wide_ids.is_empty() {
             None
         } else {
@@ -366,21 +358,15 @@ impl Matcher {
     /// True when the line holds any literal (the fast path: most lines stop here).
     #[cfg(test)]
     pub(crate) fn quick(&self, line: &[u8]) -> bool {
-        lowered(line, |lower| self.first_lowered(line, lower).is_some())
+        self.first(line).is_some()
     }
 
     /// Where the first literal of `line` ends, when it holds one (the quick test: most lines
-    /// stop here); `lower` is `line` in ASCII lower case ([`lower_into`]). What it returns
-    /// lets [`Matcher::hits_from`] go on from there instead of searching the line again.
-    pub(crate) fn first_lowered(&self, line: &[u8], lower: &[u8]) -> Option<First> {
-        let mut sid = self.ac.start_state(Anchored::No).ok()?;
-        for (at, &byte) in lower.iter().enumerate() {
-            sid = self.ac.next_state(Anchored::No, sid, byte);
-            // One comparison a byte: without a prefilter the special states are the dead one
-            // (never reached by an unanchored search) and the match states.
-            if self.ac.is_special(sid) && self.ac.is_match(sid) {
-                return Some(First::Ascii { end: at + 1, sid });
-            }
+    /// stop here), ASCII case ignored. What it returns lets [`Matcher::hits_from`] go on
+    /// from there instead of searching the line again.
+    pub(crate) fn first(&self, line: &[u8]) -> Option<First> {
+        if let Some((end, sid)) = self.ac.first(line, 0, self.ac.start()) {
+            return Some(First::Ascii { end, sid });
         }
         self.wide_in(line)
             .is_some_and(|w| w.is_match(line))
@@ -392,23 +378,22 @@ impl Matcher {
         self.wide.as_ref().filter(|_| !text.is_ascii())
     }
 
-    /// Calls `f(literal, start, end)` for every literal of `lower` that ends after byte `at`,
-    /// overlapping ones too, in the order of their ends (at one end, in the automaton's
-    /// order), walking on from state `sid` at byte `at`: the order and offsets of the crate's
-    /// overlapping search. Stops, returning true, when `f` does.
+    /// Calls `f(literal, start, end)` for every ASCII literal of `text` that ends after byte
+    /// `at`, overlapping ones too, ASCII case ignored, in the order of their ends (at one
+    /// end, in the automaton's order), walking on from state `sid` at byte `at`: the order
+    /// and offsets of the crate's overlapping search. Stops, returning true, when `f` does.
     fn walk(
         &self,
-        lower: &[u8],
+        text: &[u8],
         mut at: usize,
-        mut sid: StateID,
+        mut sid: u32,
         f: &mut impl FnMut(usize, usize, usize) -> bool,
     ) -> bool {
-        while at < lower.len() {
-            sid = self.ac.next_state(Anchored::No, sid, lower[at]);
-            at += 1;
-            if self.ac.is_special(sid) && self.ac.is_match(sid) && self.matches_at(sid, at, f) {
+        while let Some((end, next)) = self.ac.first(text, at, sid) {
+            if self.matches_at(next, end, f) {
                 return true;
             }
+            (at, sid) = (end, next);
         }
         false
     }
@@ -416,34 +401,20 @@ impl Matcher {
     /// Calls `f` for each literal that match state `sid` holds, ending at `end`.
     fn matches_at(
         &self,
-        sid: StateID,
+        sid: u32,
         end: usize,
         f: &mut impl FnMut(usize, usize, usize) -> bool,
     ) -> bool {
-        (0..self.ac.match_len(sid)).any(|i| {
-            let pid = self.ac.match_pattern(sid, i);
-            f(
-                self.ascii_ids[pid.as_usize()],
-                end - self.ac.pattern_len(pid),
-                end,
-            )
-        })
+        self.ac
+            .matches(sid)
+            .iter()
+            .any(|&(pid, len)| f(self.ascii_ids[pid as usize], end - len as usize, end))
     }
 
     /// Calls `f(literal, start, end)` for every literal in `text`, overlapping ones too, the
-    /// ASCII ones first; stops, returning true, when `f` does. `lower` is `text` as
-    /// [`lowered`] gives it.
-    fn each_found(
-        &self,
-        text: &[u8],
-        lower: &[u8],
-        mut f: impl FnMut(usize, usize, usize) -> bool,
-    ) -> bool {
-        match self.ac.start_state(Anchored::No) {
-            Ok(sid) if self.walk(lower, 0, sid, &mut f) => return true,
-            _ => {}
-        }
-        self.each_wide(text, &mut f)
+    /// ASCII ones first; stops, returning true, when `f` does.
+    fn each_found(&self, text: &[u8], mut f: impl FnMut(usize, usize, usize) -> bool) -> bool {
+        self.walk(text, 0, self.ac.start(), &mut f) || self.each_wide(text, &mut f)
     }
 
     /// [`Matcher::each_found`] for the non-ASCII literals.
@@ -461,9 +432,7 @@ impl Matcher {
         if !self.might_straddle(text, from, to) {
             return false;
         }
-        lowered(text, |lower| {
-            self.each_found(text, lower, |_, start, end| start < from && end > to)
-        })
+        self.each_found(text, |_, start, end| start < from && end > to)
     }
 
     /// False when no literal can run across the join at `from..to` of `text` (most joins
@@ -505,15 +474,15 @@ impl Matcher {
     /// protocol literals.
     #[cfg(test)]
     pub(crate) fn hits(&self, line: &[u8]) -> Hits {
-        lowered(line, |lower| match self.first_lowered(line, lower) {
-            Some(first) => self.hits_from(line, lower, first),
+        match self.first(line) {
+            Some(first) => self.hits_from(line, first),
             None => Hits::default(),
-        })
+        }
     }
 
-    /// [`Matcher::hits`] of `line`, whose ASCII lower case ([`lower_into`]) is `lower`, going
-    /// on from where [`Matcher::first_lowered`] found its first literal.
-    pub(crate) fn hits_from(&self, line: &[u8], lower: &[u8], first: First) -> Hits {
+    /// [`Matcher::hits`] of `line`, going on from where [`Matcher::first`] found its first
+    /// literal.
+    pub(crate) fn hits_from(&self, line: &[u8], first: First) -> Hits {
         let mut hits = Hits::default();
         let mut add = |literal: usize, start: usize, end: usize| {
             for kind in &self.kinds[literal] {
@@ -539,7 +508,7 @@ impl Matcher {
         // Every ASCII literal ends at or after the first one's end.
         if let First::Ascii { end, sid } = first {
             self.matches_at(sid, end, &mut add);
-            self.walk(lower, end, sid, &mut add);
+            self.walk(line, end, sid, &mut add);
         }
         self.each_wide(line, &mut add);
         hits
@@ -681,24 +650,6 @@ mod tests {
     }
 
     #[test]
-    fn a_line_is_lowered_byte_for_byte_on_the_stack_or_off_it() {
-        for text in [
-            &b""[..],
-            &[b'Q'; 128][..],
-            &[b'Q'; 129][..],
-            b"Error: DENIED 403 Forbidden",
-            "镜像推送失败 DENIED".as_bytes(),
-            &[b'X'; 513][..],
-            &[0xff, b'A', 0x80, b'z'][..],
-        ] {
-            lowered(text, |lower| assert_eq!(lower, text.to_ascii_lowercase()));
-            let mut out = b"left over".to_vec();
-            lower_into(text, &mut out);
-            assert_eq!(out, text.to_ascii_lowercase());
-        }
-    }
-
-    #[test]
     fn the_most_specific_message_on_a_line_wins() {
         let m = Matcher::get().expect("catalog compiles");
         let line = "docker: invalid reference format: repository name must be lowercase.";
@@ -798,10 +749,7 @@ mod tests {
             ] {
                 assert!(m.quick(line.as_bytes()), "{line}");
                 let text = line.as_bytes();
-                assert!(
-                    lowered(text, |lower| m.each_found(text, lower, |j, _, _| j == i)),
-                    "{line}"
-                );
+                assert!(m.each_found(text, |j, _, _| j == i), "{line}");
             }
         }
         // A non-ASCII literal split across a join is still found there.
@@ -832,29 +780,158 @@ mod tests {
             lines.push(format!("x {l} y {l}z"));
         }
         lines.push(m.literals.join(""));
+        // The same lines in upper case and in mixed case: the walk folds case itself.
+        let mixed: Vec<String> = lines
+            .iter()
+            .flat_map(|l| [l.to_ascii_uppercase(), mixed_case(l)])
+            .collect();
+        lines.extend(mixed);
         for line in &lines {
             let text = line.as_bytes();
-            lowered(text, |lower| {
-                let expected: Vec<(usize, usize, usize)> = crate_ac
-                    .find_overlapping_iter(lower)
-                    .map(|x| (m.ascii_ids[x.pattern().as_usize()], x.start(), x.end()))
-                    .chain(m.wide_in(text).into_iter().flat_map(|w| {
-                        w.find_overlapping_iter(text)
-                            .map(|x| (m.wide_ids[x.pattern().as_usize()], x.start(), x.end()))
-                    }))
-                    .collect();
-                let mut walked = Vec::new();
-                m.each_found(text, lower, |i, s, e| {
-                    walked.push((i, s, e));
-                    false
-                });
-                assert_eq!(walked, expected, "{line}");
-                let first = m.first_lowered(text, lower);
-                assert_eq!(first.is_some(), !expected.is_empty(), "{line}");
-                if let Some(First::Ascii { end, .. }) = first {
-                    assert_eq!(Some(end), expected.iter().map(|x| x.2).min(), "{line}");
-                }
+            let lower = text.to_ascii_lowercase();
+            let expected: Vec<(usize, usize, usize)> = crate_ac
+                .find_overlapping_iter(&lower)
+                .map(|x| (m.ascii_ids[x.pattern().as_usize()], x.start(), x.end()))
+                .chain(m.wide_in(text).into_iter().flat_map(|w| {
+                    w.find_overlapping_iter(text)
+                        .map(|x| (m.wide_ids[x.pattern().as_usize()], x.start(), x.end()))
+                }))
+                .collect();
+            let mut walked = Vec::new();
+            m.each_found(text, |i, s, e| {
+                walked.push((i, s, e));
+                false
             });
+            assert_eq!(walked, expected, "{line}");
+            let first = m.first(text);
+            assert_eq!(first.is_some(), !expected.is_empty(), "{line}");
+            if let Some(First::Ascii { end, .. }) = first {
+                assert_eq!(Some(end), expected.iter().map(|x| x.2).min(), "{line}");
+            }
+        }
+    }
+
+    /// `text` with every other ASCII letter in upper case.
+    fn mixed_case(text: &str) -> String {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i % 2 == 0 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
+    /// Every match state the crate's DFA enters on `text` in ASCII lower case, walked as the
+    /// matcher walked it before it had a table of its own: where, and the literals there
+    /// (the DFA's pattern id and length).
+    fn crate_dfa_walk(dfa: &DFA, text: &[u8]) -> Vec<(usize, Vec<(u32, u32)>)> {
+        use aho_corasick::Anchored;
+        use aho_corasick::automaton::Automaton;
+        let mut out = Vec::new();
+        let mut sid = dfa.start_state(Anchored::No).expect("an unanchored start");
+        for (at, byte) in text.to_ascii_lowercase().into_iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, byte);
+            if dfa.is_special(sid) && dfa.is_match(sid) {
+                let found = (0..dfa.match_len(sid))
+                    .map(|i| {
+                        let pid = dfa.match_pattern(sid, i);
+                        (pid.as_u32(), dfa.pattern_len(pid) as u32)
+                    })
+                    .collect();
+                out.push((at + 1, found));
+            }
+        }
+        out
+    }
+
+    /// [`crate_dfa_walk`] through the matcher's table.
+    fn table_walk(table: &Table, text: &[u8]) -> Vec<(usize, Vec<(u32, u32)>)> {
+        let mut out = Vec::new();
+        let (mut at, mut sid) = (0, table.start());
+        while let Some((end, next)) = table.first(text, at, sid) {
+            out.push((end, table.matches(next).to_vec()));
+            (at, sid) = (end, next);
+        }
+        out
+    }
+
+    #[test]
+    fn the_table_enters_the_crates_match_states_where_its_dfa_does_whatever_the_case() {
+        let m = Matcher::get().expect("catalog compiles");
+        let ascii: Vec<&str> = m
+            .ascii_ids
+            .iter()
+            .map(|&i| m.literals[i].as_str())
+            .collect();
+        let dfa = ascii_dfa(&ascii).expect("builds");
+        // The matcher's table (read from the NFA) and one read from the DFA.
+        let table = &m.ac;
+        let from_dfa = Table::build(&dfa, ascii.iter().map(|l| l.as_bytes())).expect("a table");
+        // A few MiB at most, built once.
+        assert!(table.bytes() < 8 << 20, "{} bytes", table.bytes());
+        let mut lines: Vec<Vec<u8>> = vec![
+            b"Error response from daemon: denied: requested access to the resource is denied"
+                .to_vec(),
+            b"".to_vec(),
+            (0..=255u8).collect(),
+            (0..=255u8).rev().collect(),
+        ];
+        // Every literal of every kind (catalog, context, protocol, trigger, recovery), alone,
+        // inside text and run together, in its case variants.
+        for l in &m.literals {
+            for v in [l.clone(), l.to_ascii_uppercase(), mixed_case(l)] {
+                lines.push(v.clone().into_bytes());
+                lines.push(format!("x {v} y {v}z").into_bytes());
+            }
+        }
+        lines.push(m.literals.join("").into_bytes());
+        lines.push(m.literals.join(" ").to_ascii_uppercase().into_bytes());
+        // Random lines: pieces of literals, cut anywhere and in any case, among random bytes.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut line = Vec::new();
+            for _ in 0..random(12) {
+                match random(4) {
+                    0 => line.push(random(256) as u8),
+                    1 => line.extend(b"Error: ".iter().map(|b| b ^ (random(2) as u8 * 0x20))),
+                    _ => {
+                        let l = m.literals[random(m.literals.len())].as_bytes();
+                        let (a, b) = (random(l.len() + 1), random(l.len() + 1));
+                        let piece = &l[a.min(b)..a.max(b).max(random(l.len() + 1))];
+                        line.extend(piece.iter().map(|&c| {
+                            if random(2) == 0 {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c
+                            }
+                        }));
+                    }
+                }
+            }
+            lines.push(line);
+        }
+        for line in &lines {
+            let walked = table_walk(table, line);
+            assert_eq!(
+                walked,
+                crate_dfa_walk(&dfa, line),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+            assert_eq!(walked, table_walk(&from_dfa, line));
+            // The first match too: where it ends and the literals there.
+            let first = table.first(line, 0, table.start());
+            assert_eq!(first.map(|(end, _)| end), walked.first().map(|w| w.0));
         }
     }
 

@@ -291,7 +291,6 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
     // `no` counts the lines as read, a log carried in a JSON string split into its own
     // lines ([`frame`]); `shown` is the log's line the user is pointed at.
     let straddles = |text: &[u8], from: usize, to: usize| m.straddles(text, from, to);
-    let mut lower: Vec<u8> = Vec::new();
     // The line before ended after a colon: a message a page or a terminal broke goes on here.
     let mut after_colon = false;
     // What the line before showed of its request when it ended after a colon (its reason
@@ -326,10 +325,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if lines::starts_step(scan::without_timestamp(line)) {
             tracker.step_started(no);
         }
-        // The line in ASCII lower case, as the automaton reads it: lowered once for both its
-        // searches, in one buffer reused for every line.
-        matcher::lower_into(line, &mut lower);
-        let Some(first) = m.first_lowered(line, &lower) else {
+        let Some(first) = m.first(line) else {
             return;
         };
         if trivy::completes_download(line) {
@@ -346,7 +342,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
             s.again(shown, no);
             return;
         }
-        let hits = m.hits_from(line, &lower, first);
+        let hits = m.hits_from(line, first);
         if hits.recovery {
             recovery.line(shown, line);
         }
