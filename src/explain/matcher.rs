@@ -172,9 +172,9 @@ fn ascii_dfa<I: AsRef<[u8]>>(literals: impl IntoIterator<Item = I>) -> Result<DF
 
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    /// The ASCII literals (all but a few), in ASCII lower case: the crate's DFA over them
-    /// (built without case folding, so its alphabet is half as large and so is the time to
-    /// build it) read into a table with ASCII case folded into its byte classes, walked by
+    /// The ASCII literals (all but a few), in ASCII lower case: the crate's noncontiguous NFA
+    /// over them (built without case folding, so its alphabet is half as large and so is the
+    /// time to build it) read into a table with ASCII case folded into its byte classes, walked by
     /// [`Matcher`] itself over the line as it is: one walk of a line answers both whether it
     /// holds a literal and, going on from the first, which ones ([`Matcher::first`],
     /// [`Matcher::hits_from`]).
@@ -182,7 +182,7 @@ pub(crate) struct Matcher {
     /// The literal index of each of `ac`'s patterns.
     ascii_ids: Vec<usize>,
     /// The literals with other bytes (Chinese-locale Windows errors and the like), searched
-    /// only on lines that hold such a byte: with them the DFA's tables are twice as large
+    /// only on lines that hold such a byte: with them the table would be twice as large
     /// (every byte of their UTF-8 becomes a class of its own), and every line pays for that.
     wide: Option<AhoCorasick>,
     /// The literal index of each of `wide`'s patterns.
@@ -294,9 +294,8 @@ impl Matcher {
         for literal in super::recovery::words().chain(super::trivy::WORDS.iter().copied()) {
             add(literal, Kind::Recovery);
         }
-        // A DFA: every line is searched, and a DFA searches in about two thirds of the time
-        // of the contiguous NFA the crate picks for this many literals, for about 5 MiB of
-        // tables built once.
+        // Every line is searched: the ASCII literals' automaton is walked from a table the
+        // matcher owns, one load a byte (about 4 MiB, built once).
         let (ascii_ids, wide_ids): (Vec<usize>, Vec<usize>) =
             (0..literals.len()).partition(|&i| literals[i].is_ascii());
         // The table is read from the crate's noncontiguous NFA (the DFA's own source): it

@@ -3,7 +3,8 @@
 //! The crate's DFA answers each byte through its `next_state` (a bounds check, a class
 //! lookup, and tests for its dead and match states), and it reads the literals in lower case
 //! only, so a line had to be lowered into a copy first. [`Table`] holds the same transitions,
-//! read once from the DFA through its `Automaton` trait, with ASCII case folded into its byte
+//! read once through the `Automaton` trait from the crate's noncontiguous NFA (the automaton
+//! the crate builds its DFA from), with ASCII case folded into its byte
 //! classes (`A` has `a`'s class) and its states numbered so that every match state comes
 //! after every other: a walk loads the next state and compares it with one threshold.
 
