@@ -289,6 +289,8 @@ pub(crate) struct Unframed<'a> {
     tool_frame: bool,
     /// `text` may hold a bracket: it is not the line as it came, or that had one.
     bracket: bool,
+    /// `text` is known to be ASCII: it is the line as it came, and that had no other byte.
+    ascii: bool,
 }
 
 impl Unframed<'_> {
@@ -299,7 +301,7 @@ impl Unframed<'_> {
     /// The line's width in characters, frame included, as a terminal counts it (colours
     /// take none).
     fn width(&self) -> usize {
-        if self.text.is_ascii() {
+        if self.ascii || self.text.is_ascii() {
             return self.text.len();
         }
         std::str::from_utf8(&self.text).map_or(self.text.len(), |t| t.chars().count())
@@ -314,8 +316,10 @@ impl Unframed<'_> {
 /// The line without its frame.
 pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     let mut text = Cow::Borrowed(raw);
-    // Most lines have no escape, bracket nor ampersand: one look for all three.
-    let marked = memchr::memchr3(0x1b, b'[', b'&', raw).is_some();
+    // Most lines have no escape, bracket, ampersand nor backslash, and are ASCII: one pass
+    // over the line tells all of it.
+    let found = marks(raw);
+    let marked = found & MARKED != 0;
     if marked {
         if memchr::memchr(0x1b, &text).is_some() {
             text = Cow::Owned(scan::strip_ansi(&text));
@@ -330,7 +334,10 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
             }
         }
     }
-    if let Some(decoded) = decode_escaped_quotes(&text) {
+    // An escaped quote needs a backslash: the line as it came has one, or the text changed.
+    if (found & BACKSLASH != 0 || matches!(text, Cow::Owned(_)))
+        && let Some(decoded) = decode_escaped_quotes(&text)
+    {
         text = Cow::Owned(decoded);
     }
     // A run link is a Markdown link (`[50](...)`): a line left as it came, without a
@@ -341,13 +348,36 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
         text = Cow::Owned(unlinked);
     }
     let bracket = marked || matches!(text, Cow::Owned(_));
+    let ascii = found & NON_ASCII == 0 && matches!(text, Cow::Borrowed(_));
     let (start, tool_frame) = prefix_len(&text);
     Unframed {
         text,
         start,
         tool_frame,
         bracket,
+        ascii,
     }
+}
+
+/// [`marks`]: the line holds an escape, a bracket or an ampersand (a colour, a colour's
+/// remnant, a run link or an HTML entity may be in it).
+const MARKED: u8 = 1;
+/// [`marks`]: the line holds a backslash (an escaped quote may be in it).
+const BACKSLASH: u8 = 1 << 1;
+/// [`marks`]: the line holds a byte outside ASCII.
+const NON_ASCII: u8 = 1 << 2;
+
+/// The bytes of `line` that [`unframe`] asks about ([`MARKED`], [`BACKSLASH`], [`NON_ASCII`]),
+/// found in one pass without a branch per byte, which the compiler turns into vector
+/// comparisons: most lines are short, where a search per byte costs more in its call than
+/// in its loop.
+fn marks(line: &[u8]) -> u8 {
+    line.iter().fold(0, |found, &b| {
+        found
+            | u8::from((b == 0x1b) | (b == b'[') | (b == b'&'))
+            | (u8::from(b == b'\\') << 1)
+            | ((b >> 7) << 2)
+    })
 }
 
 type Peel = fn(&[u8]) -> Option<usize>;

@@ -451,3 +451,31 @@ fn a_line_may_hold_a_bracket_only_where_one_came_or_the_text_changed() {
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].2, format!("{pad}503 Service Unavailable"));
 }
+
+#[test]
+fn one_pass_marks_what_the_searches_found() {
+    // Every byte alone, at every position of lines of several lengths (the vector loop and
+    // its tail): the marks are what a search for each byte finds.
+    for len in [0, 1, 7, 15, 16, 17, 31, 32, 33, 64, 100] {
+        for at in 0..len {
+            for b in 0..=u8::MAX {
+                let mut line = vec![b'x'; len];
+                line[at] = b;
+                let want = u8::from(memchr::memchr3(0x1b, b'[', b'&', &line).is_some())
+                    | (u8::from(memchr::memchr(b'\\', &line).is_some()) << 1)
+                    | (u8::from(!line.is_ascii()) << 2);
+                assert_eq!(marks(&line), want, "{len} {at} {b}");
+            }
+        }
+    }
+    assert_eq!(marks(b""), 0);
+    assert_eq!(
+        marks(b"\x1b[31mx\\\"\xc3\xa9"),
+        MARKED | BACKSLASH | NON_ASCII
+    );
+    assert!(unframe(b"plain text").ascii);
+    assert!(!unframe("caf\u{e9}".as_bytes()).ascii);
+    // A decode may make a byte outside ASCII: the changed text is not taken as ASCII.
+    assert!(!unframe(b"x &#233; y").ascii);
+    assert_eq!(unframe("caf\u{e9} \u{2014} x".as_bytes()).width(), 8);
+}
