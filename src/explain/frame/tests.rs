@@ -479,3 +479,23 @@ fn one_pass_marks_what_the_searches_found() {
     assert!(!unframe(b"x &#233; y").ascii);
     assert_eq!(unframe("caf\u{e9} \u{2014} x".as_bytes()).width(), 8);
 }
+
+#[test]
+fn marks_reads_the_last_block_of_any_length() {
+    // A byte of each mark alone at each place of lines around the block's width.
+    for len in 0..80 {
+        for at in 0..len {
+            for b in [0x1b, b'[', b'&', b'\\', 0x80, 0xff, b'x'] {
+                let mut line = vec![b' '; len];
+                line[at] = b;
+                let want = match b {
+                    0x1b | b'[' | b'&' => MARKED,
+                    b'\\' => BACKSLASH,
+                    b'x' => 0,
+                    _ => NON_ASCII,
+                };
+                assert_eq!(marks(&line), want, "{len} {at} {b}");
+            }
+        }
+    }
+}
