@@ -91,10 +91,12 @@ pub fn strip_ansi(line: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(line.len());
     let mut i = 0;
     while i < line.len() {
-        if line[i] != 0x1b {
-            out.push(line[i]);
-            i += 1;
-            continue;
+        // The text up to the next escape, copied whole.
+        let run = memchr::memchr(0x1b, &line[i..]).unwrap_or(line.len() - i);
+        out.extend_from_slice(&line[i..i + run]);
+        i += run;
+        if i == line.len() {
+            break;
         }
         match line.get(i + 1) {
             Some(b'[') => {
@@ -220,6 +222,77 @@ mod tests {
         let stats = for_each_line(input, |n, l, cut| out.push((n, l.to_vec(), cut)))
             .expect("in-memory read");
         (out, stats)
+    }
+
+    /// [`strip_ansi`] a byte at a time, as it was written first.
+    fn strip_ansi_bytewise(line: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < line.len() {
+            if line[i] != 0x1b {
+                out.push(line[i]);
+                i += 1;
+                continue;
+            }
+            match line.get(i + 1) {
+                Some(b'[') => {
+                    i += 2;
+                    while i < line.len() && !(0x40..=0x7e).contains(&line[i]) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                Some(b']') => {
+                    i += 2;
+                    while i < line.len() {
+                        if line[i] == 0x07 {
+                            i += 1;
+                            break;
+                        }
+                        if line[i] == 0x1b && line.get(i + 1) == Some(&b'\\') {
+                            i += 2;
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+                Some(_) => i += 2,
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn strip_ansi_copies_the_text_between_escapes_as_a_byte_at_a_time() {
+        let fixed: [&[u8]; 10] = [
+            b"",
+            b"\x1b",
+            b"x\x1b",
+            b"\x1b[",
+            b"\x1b[31",
+            b"\x1b[36;1m#12 [build 4/9] RUN npm ci\x1b[0m",
+            b"a\x1b]8;;https://x\x07link\x1b]8;;\x1b\\b",
+            b"a\x1b]unterminated",
+            b"\x1b(Bx\x1b\x1b[0Ky",
+            b"plain text without an escape",
+        ];
+        for line in fixed {
+            assert_eq!(strip_ansi(line), strip_ansi_bytewise(line), "{line:?}");
+        }
+        // Every short line over a few bytes that matter, escapes at every place.
+        let alphabet = [0x1b, b'[', b']', b'm', b'3', b'\\', 0x07, b'x'];
+        for len in 0..=6u32 {
+            for n in 0..alphabet.len().pow(len) {
+                let mut line = Vec::new();
+                let mut k = n;
+                for _ in 0..len {
+                    line.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                assert_eq!(strip_ansi(&line), strip_ansi_bytewise(&line), "{line:?}");
+            }
+        }
     }
 
     #[test]
