@@ -98,33 +98,39 @@ pub fn strip_ansi(line: &[u8]) -> Vec<u8> {
         if i == line.len() {
             break;
         }
-        match line.get(i + 1) {
-            Some(b'[') => {
-                i += 2;
-                while i < line.len() && !(0x40..=0x7e).contains(&line[i]) {
-                    i += 1;
+        i = after_escape(line, i);
+    }
+    out
+}
+
+/// Where the escape sequence that starts at `line[i]` (an ESC) ends: after a CSI's final
+/// byte, after an OSC's BEL or `ESC \`, after a two-byte escape's second byte, or at the
+/// line's end when the sequence is cut.
+fn after_escape(line: &[u8], mut i: usize) -> usize {
+    match line.get(i + 1) {
+        Some(b'[') => {
+            i += 2;
+            while i < line.len() && !(0x40..=0x7e).contains(&line[i]) {
+                i += 1;
+            }
+            i + 1
+        }
+        Some(b']') => {
+            i += 2;
+            while i < line.len() {
+                if line[i] == 0x07 {
+                    return i + 1;
+                }
+                if line[i] == 0x1b && line.get(i + 1) == Some(&b'\\') {
+                    return i + 2;
                 }
                 i += 1;
             }
-            Some(b']') => {
-                i += 2;
-                while i < line.len() {
-                    if line[i] == 0x07 {
-                        i += 1;
-                        break;
-                    }
-                    if line[i] == 0x1b && line.get(i + 1) == Some(&b'\\') {
-                        i += 2;
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            Some(_) => i += 2,
-            None => i += 1,
+            i
         }
+        Some(_) => i + 2,
+        None => i + 1,
     }
-    out
 }
 
 /// The line without a leading GitHub Actions timestamp (`2024-05-01T10:00:00.1234567Z `).
@@ -229,35 +235,11 @@ mod tests {
         let mut out = Vec::new();
         let mut i = 0;
         while i < line.len() {
-            if line[i] != 0x1b {
+            if line[i] == 0x1b {
+                i = after_escape(line, i);
+            } else {
                 out.push(line[i]);
                 i += 1;
-                continue;
-            }
-            match line.get(i + 1) {
-                Some(b'[') => {
-                    i += 2;
-                    while i < line.len() && !(0x40..=0x7e).contains(&line[i]) {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                Some(b']') => {
-                    i += 2;
-                    while i < line.len() {
-                        if line[i] == 0x07 {
-                            i += 1;
-                            break;
-                        }
-                        if line[i] == 0x1b && line.get(i + 1) == Some(&b'\\') {
-                            i += 2;
-                            break;
-                        }
-                        i += 1;
-                    }
-                }
-                Some(_) => i += 2,
-                None => i += 1,
             }
         }
         out
