@@ -43,6 +43,9 @@ pub(crate) fn op_of(message: &str) -> Option<Signal> {
         // authorize: ...`).
         "installation failed:",
         "upgrade failed:",
+        // The tag list is read, never written (distribution's `GET /v2/NAME/tags/list`):
+        // Flux's image scanners, skopeo's `list-tags`, crane's `ls` ask for it.
+        "/tags/list",
     ];
     if PUSH.iter().any(|w| lower.contains(w)) {
         Some(Signal::Push)

@@ -114,6 +114,20 @@ fn op_of_reads_the_operation_from_the_message() {
 }
 
 #[test]
+fn op_of_reads_a_tag_list_request_as_a_read() {
+    assert_eq!(
+        op_of(
+            r#"requesting tags: Get "https://registry.gitlab.com/v2/o/a/tags/list": denied: access forbidden"#
+        ),
+        Some(Signal::Pull)
+    );
+    assert_eq!(
+        op_of("GET https://quay.io/v2/o/a/tags/list?n=100: UNAUTHORIZED"),
+        Some(Signal::Pull)
+    );
+}
+
+#[test]
 fn op_of_reads_a_manifest_upload_and_a_helm_release_from_a_chart() {
     assert_eq!(
         op_of(
