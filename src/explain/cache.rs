@@ -26,7 +26,10 @@ pub(super) fn is_skipped_import(line: &str) -> bool {
 /// cache exporter and importer (`cache-to: type=gha`) read and write layers through GitHub's
 /// cache service, whose blobs live in Azure storage under the fixed container `actions-cache`
 /// (`GET https://productionresultssa0.blob.core.windows.net/actions-cache/65d-...`), and the
-/// older service's `artifactcache.actions.githubusercontent.com`. A 403 or 404 there (a signed
+/// older service's hosts under `actions.githubusercontent.com` (`artifactcache.`, per-region
+/// ones such as `acghubeus1.` with `/_apis/artifactcache/` paths, the results service's
+/// `results-receiver.`; the pipelines service's uploads are there too), none of which serves
+/// images (ghcr.io's blobs come from `pkg-containers.githubusercontent.com`). A 403 or 404 there (a signed
 /// URL that expired during a long build, a cache entry evicted) is the cache's, even when
 /// BuildKit wraps it in the push it was copying a layer for (`failed to push REF: failed to
 /// copy: GET https://...blob.core.windows.net/actions-cache/...`). A registry's own storage
@@ -41,7 +44,7 @@ pub(super) fn requests_actions_cache(line: &str) -> bool {
             .unwrap_or_default();
         let host = url.split(['/', ':']).next().unwrap_or_default();
         (host.ends_with(".blob.core.windows.net") && url.contains("/actions-cache/"))
-            || host == "artifactcache.actions.githubusercontent.com"
+            || host.ends_with(".actions.githubusercontent.com")
     })
 }
 
@@ -76,6 +79,17 @@ mod tests {
         ));
         assert!(requests_actions_cache(
             "error: Put \"https://artifactcache.actions.githubusercontent.com/abc/_apis/artifactcache/caches/12\": EOF"
+        ));
+        // A per-region cache host, and the results service's.
+        assert!(requests_actions_cache(
+            "Error: buildx failed with: ERROR: failed to solve: Get \"https://acghubeus1.actions.githubusercontent.com/k/_apis/artifactcache/cache?keys=buildkit-blob-1-sha256%3Aab&version=1\": net/http: TLS handshake timeout"
+        ));
+        assert!(requests_actions_cache(
+            "#20 ERROR: Post \"https://results-receiver.actions.githubusercontent.com/twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL\": dial tcp 140.82.112.21:443: i/o timeout"
+        ));
+        // ghcr.io's blob host is under githubusercontent.com, not under its Actions services.
+        assert!(!requests_actions_cache(
+            "failed to copy: httpReadSeeker: failed open: unexpected status code https://pkg-containers.githubusercontent.com/ghcr1/blobs/sha256:ab: 403 Forbidden"
         ));
         // Azure Container Registry's own blobs are on Azure storage too, in other containers.
         assert!(!requests_actions_cache(

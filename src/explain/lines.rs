@@ -408,7 +408,108 @@ pub(super) fn requests_non_registry_host(line: &str) -> bool {
     if host == "github.com" && is_issue_link(&lower[i + 3..]) {
         return false;
     }
-    NOT_REGISTRY_HOSTS.contains(&host) || is_packages_ecosystem_host(host)
+    is_non_registry_host(host)
+}
+
+/// True when the line logs a request to a host that serves no images the way an HTTP client's
+/// or a server's request log does, the method and protocol quoted after the host (urllib3's
+/// debug line `https://HOST:443 "GET /PATH HTTP/1.1" 403 0`, a combined access log's `"GET
+/// /PATH HTTP/1.1" 403`): the request that the status and the client's error under it belong
+/// to.
+pub(super) fn logs_non_registry_request(line: &str) -> bool {
+    const METHODS: [&str; 6] = [
+        "\"get /",
+        "\"post /",
+        "\"put /",
+        "\"head /",
+        "\"patch /",
+        "\"delete /",
+    ];
+    let lower = line.to_ascii_lowercase();
+    METHODS.iter().any(|m| {
+        lower
+            .find(m)
+            .is_some_and(|at| lower[at..].contains(" http/"))
+    }) && requests_non_registry_host(line)
+}
+
+/// True when the host (lowercase, without port) serves no images: one of
+/// [`NOT_REGISTRY_HOSTS`], a GitHub Packages host of another ecosystem, an Artifact Registry
+/// language-package host or an AWS service's API other than ECR's.
+fn is_non_registry_host(host: &str) -> bool {
+    NOT_REGISTRY_HOSTS.contains(&host)
+        || is_packages_ecosystem_host(host)
+        || is_artifact_registry_package_host(host)
+        || is_aws_service_api_host(host)
+}
+
+/// Artifact Registry serves each repository format on a host of its own, `LOCATION-FORMAT.pkg.dev`:
+/// only `-docker` serves images (and OCI charts); `-python` (and the older `-pypi`), `-npm`,
+/// `-maven`, `-go`, `-apt`, `-yum`, `-kfp` and `-generic` serve language packages, OS packages,
+/// pipeline templates and files, whose refusals (pip's `403 Client Error: Forbidden for url:
+/// https://europe-pypi.pkg.dev/...`) are a package manager's.
+fn is_artifact_registry_package_host(host: &str) -> bool {
+    const FORMATS: [&str; 9] = [
+        "python", "pypi", "npm", "maven", "go", "apt", "yum", "kfp", "generic",
+    ];
+    host.strip_suffix(".pkg.dev")
+        .filter(|label| !label.contains('.'))
+        .and_then(|label| label.rsplit_once('-'))
+        .is_some_and(|(location, format)| !location.is_empty() && FORMATS.contains(&format))
+}
+
+/// AWS service endpoints are `SERVICE.REGION.amazonaws.com` (`.amazonaws.com.cn` in China) or,
+/// for global services, `SERVICE.amazonaws.com`. ECR's are `api.ecr.REGION`, `ecr.REGION`,
+/// `api.ecr-public.REGION` and `ACCOUNT.dkr.ecr.REGION`, and its layers come from S3; STS
+/// issues the credential an ECR login exchanges. The APIs listed here (ECS, EC2, Lambda,
+/// CloudFormation, ...) and CodeArtifact's package hosts (`DOMAIN-ACCOUNT.d.codeartifact.REGION`)
+/// serve no images: a cloud CLI's failed request to them (`ecs-cli`'s `Post
+/// https://ecs.REGION.amazonaws.com/: dial tcp: lookup ...: no such host`) is not a registry's.
+fn is_aws_service_api_host(host: &str) -> bool {
+    const SERVICES: [&str; 27] = [
+        "ecs",
+        "ec2",
+        "lambda",
+        "cloudformation",
+        "logs",
+        "ssm",
+        "secretsmanager",
+        "eks",
+        "iam",
+        "sqs",
+        "sns",
+        "dynamodb",
+        "monitoring",
+        "codebuild",
+        "codepipeline",
+        "codedeploy",
+        "codecommit",
+        "elasticloadbalancing",
+        "autoscaling",
+        "route53",
+        "kms",
+        "events",
+        "states",
+        "apprunner",
+        "batch",
+        "elasticbeanstalk",
+        "servicediscovery",
+    ];
+    let Some(rest) = host
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))
+    else {
+        return false;
+    };
+    if rest.contains(".codeartifact.") {
+        return true;
+    }
+    let mut labels = rest.split('.');
+    let (Some(service), region, None) = (labels.next(), labels.next(), labels.next()) else {
+        return false;
+    };
+    SERVICES.contains(&service)
+        && region.is_none_or(|r| r.contains('-') && r.ends_with(|c: char| c.is_ascii_digit()))
 }
 
 /// True when the line prints a failed request to one of [`NOT_REGISTRY_HOSTS`] (or a GitHub
@@ -439,7 +540,7 @@ pub(super) fn prints_failed_non_registry_request(line: &str) -> bool {
             .split(['/', ':', '"', '\'', ' '])
             .next()
             .unwrap_or_default();
-        NOT_REGISTRY_HOSTS.contains(&host) || is_packages_ecosystem_host(host)
+        is_non_registry_host(host)
     })
 }
 
@@ -1212,5 +1313,55 @@ mod tests {
             "arm64"
         ));
         assert!(!named_for_arch("example/app", "amd64"));
+    }
+
+    #[test]
+    fn a_logged_request_to_a_host_serving_no_images_is_recognised() {
+        assert!(logs_non_registry_request(
+            "https://europe-pypi.pkg.dev:443 \"GET /p/python/simple/x/ HTTP/1.1\" 403 0"
+        ));
+        // A registry's request, or a line with no request on it, is not.
+        assert!(!logs_non_registry_request(
+            "https://us-docker.pkg.dev:443 \"GET /v2/p/r/app/manifests/1 HTTP/1.1\" 403 0"
+        ));
+        assert!(!logs_non_registry_request(
+            "Found index url https://europe-pypi.pkg.dev/p/python/simple/"
+        ));
+    }
+
+    #[test]
+    fn artifact_registry_package_hosts_and_aws_apis_are_no_registries() {
+        // pip's refusal from Artifact Registry's Python host; the Docker host is a registry.
+        assert!(requests_non_registry_host(
+            "Could not fetch URL https://europe-pypi.pkg.dev/p/python/simple/x/: 403 Client Error: Forbidden for url: https://europe-pypi.pkg.dev/p/python/simple/x/ - skipping"
+        ));
+        assert!(requests_non_registry_host(
+            "npm ERR! 403 Forbidden - GET https://us-central1-npm.pkg.dev/p/r/@s%2fpkg"
+        ));
+        assert!(!requests_non_registry_host(
+            "Get \"https://us-central1-docker.pkg.dev/v2/p/r/app/manifests/1\": denied"
+        ));
+        assert!(!requests_non_registry_host(
+            "Head \"https://europe-docker.pkg.dev/p/r/app\": dial tcp: lookup europe-docker.pkg.dev: no such host"
+        ));
+        // A cloud CLI's request to an AWS service API; ECR's hosts, STS and S3 stay.
+        assert!(requests_non_registry_host(
+            "caused by: Post https://ecs.ap-southeast-1.amazonaws.com/: dial tcp: lookup ecs.ap-southeast-1.amazonaws.com on 8.8.8.8:53: no such host"
+        ));
+        assert!(requests_non_registry_host(
+            "Get https://d-123456789012.d.codeartifact.us-east-1.amazonaws.com/npm/r/: 401"
+        ));
+        assert!(requests_non_registry_host(
+            "Post \"https://iam.amazonaws.com/\": dial tcp: i/o timeout"
+        ));
+        for registry in [
+            "Post https://api.ecr.us-east-1.amazonaws.com/: dial tcp: lookup api.ecr.us-east-1.amazonaws.com: no such host",
+            "Post https://ecr.us-east-1.amazonaws.com/: dial tcp: i/o timeout",
+            "Post https://sts.us-east-1.amazonaws.com/: dial tcp: i/o timeout",
+            "Get https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/x: EOF",
+            "Get https://ec2-3-4-5-6.compute-1.amazonaws.com/v1/_ping: EOF",
+        ] {
+            assert!(!requests_non_registry_host(registry), "{registry}");
+        }
     }
 }

@@ -374,9 +374,14 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 // its line (`curl -I https://OWNER.github.io/charts/index.yaml`) is no registry
                 // work: the status printed under it (`HTTP/1.1 404 Not Found`) is that
                 // repository's.
-                if memchr::memmem::find(line, b"://").is_some()
-                    && lines::requests_chart_repository(&scan::clean(line))
-                {
+                // So is a request to a host that serves no images, logged with its method and
+                // status (urllib3's `https://europe-pypi.pkg.dev:443 "GET /p/simple/x/ HTTP/1.1"
+                // 403 0`): the status its client reports under it is that host's.
+                if memchr::memmem::find(line, b"://").is_some() && {
+                    let cleaned = scan::clean(line);
+                    lines::requests_chart_repository(&cleaned)
+                        || lines::logs_non_registry_request(&cleaned)
+                } {
                     non_registry_request = Some(no);
                 } else {
                     tracker.saw_context(no, line);
