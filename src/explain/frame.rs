@@ -320,17 +320,23 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     // over the line tells all of it.
     let found = marks(raw);
     let marked = found & MARKED != 0;
+    // Each step below looks for a byte first (an escape, a bracket, an ampersand) and only
+    // takes bytes away before the next: a byte the line as it came lacks, it lacks still.
     if marked {
-        if memchr::memchr(0x1b, &text).is_some() {
+        if found & ESCAPE != 0 {
             text = Cow::Owned(scan::strip_ansi(&text));
         }
-        if let Some(stripped) = without_colour_remnants(&text) {
+        if found & BRACKET != 0
+            && let Some(stripped) = without_colour_remnants(&text)
+        {
             text = Cow::Owned(stripped);
         }
-        for _ in 0..MAX_DECODES {
-            match decode_entities(&text) {
-                Some(decoded) => text = Cow::Owned(decoded),
-                None => break,
+        if found & AMPERSAND != 0 {
+            for _ in 0..MAX_DECODES {
+                match decode_entities(&text) {
+                    Some(decoded) => text = Cow::Owned(decoded),
+                    None => break,
+                }
             }
         }
     }
@@ -349,7 +355,13 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     }
     let bracket = marked || matches!(text, Cow::Owned(_));
     let ascii = found & NON_ASCII == 0 && matches!(text, Cow::Borrowed(_));
-    let (start, tool_frame) = prefix_len(&text);
+    // A service's bar needs a `|`: a line left as it came without one has none to peel.
+    let allowed = if found & BAR == 0 && matches!(text, Cow::Borrowed(_)) {
+        !SERVICE_BAR
+    } else {
+        ALL_PEELS
+    };
+    let (start, tool_frame) = peeled(&text, allowed);
     Unframed {
         text,
         start,
@@ -359,34 +371,56 @@ pub(crate) fn unframe(raw: &[u8]) -> Unframed<'_> {
     }
 }
 
-/// [`marks`]: the line holds an escape, a bracket or an ampersand (a colour, a colour's
-/// remnant, a run link or an HTML entity may be in it).
-const MARKED: u8 = 1;
+/// [`marks`]: the line holds an escape (a colour may be in it).
+const ESCAPE: u8 = 1;
 /// [`marks`]: the line holds a backslash (an escaped quote may be in it).
 const BACKSLASH: u8 = 1 << 1;
 /// [`marks`]: the line holds a byte outside ASCII.
 const NON_ASCII: u8 = 1 << 2;
+/// [`marks`]: the line holds a bracket (a colour's remnant or a run link may be in it).
+const BRACKET: u8 = 1 << 3;
+/// [`marks`]: the line holds an ampersand (an HTML entity may be in it).
+const AMPERSAND: u8 = 1 << 4;
+/// [`marks`]: the line holds a `|` (a service's bar may lead it).
+const BAR: u8 = 1 << 5;
+/// [`marks`]: the line holds an escape, a bracket or an ampersand (a colour, a colour's
+/// remnant, a run link or an HTML entity may be in it).
+const MARKED: u8 = ESCAPE | BRACKET | AMPERSAND;
 
-/// The bytes of `line` that [`unframe`] asks about ([`MARKED`], [`BACKSLASH`], [`NON_ASCII`]),
-/// found in one pass without a branch per byte: blocks of 16 bytes, each byte's marks added
-/// to its lane, which the compiler turns into vector comparisons, and the last 16 bytes as
-/// one more block (a byte read twice marks the same). Most lines are short, where a search
-/// for each byte costs more in its call than in its loop.
+/// The bytes of `line` that [`unframe`] asks about ([`ESCAPE`], [`BACKSLASH`], [`NON_ASCII`],
+/// [`BRACKET`], [`AMPERSAND`], [`BAR`]), found in one pass without a branch per byte: blocks
+/// of 16 bytes, each byte's marks added to its lane, which the compiler turns into vector
+/// comparisons, and the last 16 bytes as one more block (a byte read twice marks the same);
+/// a line shorter than a block is read as one block padded with zeros (which mark nothing).
+/// Most lines are short, where a search for each byte costs more in its call than in its
+/// loop.
 fn marks(line: &[u8]) -> u8 {
     const LANES: usize = 16;
     let mark = |c: u8| {
-        u8::from((c == 0x1b) | (c == b'[') | (c == b'&'))
+        u8::from(c == 0x1b)
             | (u8::from(c == b'\\') << 1)
             | ((c >> 7) << 2)
-    };
-    let Some(last) = line.last_chunk::<LANES>() else {
-        return line.iter().fold(0, |found, &c| found | mark(c));
+            | (u8::from(c == b'[') << 3)
+            | (u8::from(c == b'&') << 4)
+            | (u8::from(c == b'|') << 5)
     };
     let mut lanes = [0u8; LANES];
-    let (blocks, _) = line.as_chunks::<LANES>();
-    for block in blocks.iter().chain([last]) {
+    let mut add = |block: &[u8; LANES]| {
         for (lane, &c) in lanes.iter_mut().zip(block) {
             *lane |= mark(c);
+        }
+    };
+    match line.last_chunk::<LANES>() {
+        Some(last) => {
+            let (blocks, _) = line.as_chunks::<LANES>();
+            for block in blocks.iter().chain([last]) {
+                add(block);
+            }
+        }
+        None => {
+            let mut block = [0u8; LANES];
+            block[..line.len()].copy_from_slice(line);
+            add(&block);
         }
     }
     lanes.iter().fold(0, |found, lane| found | lane)
@@ -412,6 +446,18 @@ const PEELS: [(Peel, bool); 9] = [
 /// the prefixes of BuildKit, `docker compose`, Kubernetes events and GitLab sections, in any
 /// order and nesting), and whether a tool's own prefix was among them.
 pub(crate) fn prefix_len(line: &[u8]) -> (usize, bool) {
+    peeled(line, ALL_PEELS)
+}
+
+/// Every peel of [`PEELS`] (bits in its order).
+const ALL_PEELS: u16 = (1 << PEELS.len()) - 1;
+
+/// [`PEELS`]' bit for [`service_bar`].
+const SERVICE_BAR: u16 = 1 << 6;
+
+/// [`prefix_len`] with only the peels whose bits `allowed` holds: the same answer wherever
+/// the others cut nothing.
+fn peeled(line: &[u8], allowed: u16) -> (usize, bool) {
     let mut start = 0;
     let mut tool = false;
     for _ in 0..MAX_PREFIXES {
@@ -421,7 +467,7 @@ pub(crate) fn prefix_len(line: &[u8]) -> (usize, bool) {
         let Some(&first) = rest.first() else {
             break;
         };
-        let may = peels_for(first);
+        let may = peels_for(first) & allowed;
         let cut = PEELS.iter().enumerate().find_map(|(i, (peel, by_tool))| {
             (may & (1 << i) != 0)
                 .then(|| peel(rest))
@@ -449,7 +495,6 @@ fn peels_for(first: u8) -> u16 {
     const QUOTE_MARK: u16 = 1 << 3;
     const BULLET: u16 = 1 << 4;
     const BUILDKIT_PROGRESS: u16 = 1 << 5;
-    const SERVICE_BAR: u16 = 1 << 6;
     const EVENT_COLUMNS: u16 = 1 << 7;
     const GITLAB_SECTION: u16 = 1 << 8;
     match first {

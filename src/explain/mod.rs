@@ -349,20 +349,23 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         // The line, or one just before it, names a registry or shows registry work; or the
         // line is a registry's error as the docker and podman clients print it, the code
         // word first (`unauthorized: ...`, `denied: ...`).
+        // Asked only of a line with something to read: a line with only a registry's name
+        // or an operation's word returns below whatever the answer.
+        let readable = hits.protocol || !hits.triggers.is_empty() || !hits.patterns.is_empty();
         let context = hits.context
-            || next.is_some_and(|n| {
-                lines::is_registry_usage_hint(n) || lines::is_kubelet_pull_failure(n)
-            })
-            || tracker.context_near(no)
-            || (hits.protocol && leads_with_code(body))
-            || lines::is_bare_https_socket_error(body)
-            || (!goes_on && lines::is_bare_tls_error(body))
-            || (alone && lines::is_bare_lookup_error(body));
+            || (readable
+                && (next.is_some_and(|n| {
+                    lines::is_registry_usage_hint(n) || lines::is_kubelet_pull_failure(n)
+                }) || tracker.context_near(no)
+                    || (hits.protocol && leads_with_code(body))
+                    || lines::is_bare_https_socket_error(body)
+                    || (!goes_on && lines::is_bare_tls_error(body))
+                    || (alone && lines::is_bare_lookup_error(body))));
         let protocol = hits.protocol && context;
         // A failed README update (a status, or a pattern's words, on a line that names no
         // registry): the web API's answer printed after it is its, not a registry's. Looked
         // for here, before a line without a reading of its own returns.
-        if (hits.protocol || !hits.triggers.is_empty() || !hits.patterns.is_empty())
+        if readable
             && apis::mentions_readme(body)
             && apis::is_failed_readme_update(&scan::clean(line))
         {

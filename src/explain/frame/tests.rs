@@ -461,9 +461,13 @@ fn one_pass_marks_what_the_searches_found() {
             for b in 0..=u8::MAX {
                 let mut line = vec![b'x'; len];
                 line[at] = b;
-                let want = u8::from(memchr::memchr3(0x1b, b'[', b'&', &line).is_some())
-                    | (u8::from(memchr::memchr(b'\\', &line).is_some()) << 1)
-                    | (u8::from(!line.is_ascii()) << 2);
+                let has = |c: u8| memchr::memchr(c, &line).is_some();
+                let want = u8::from(has(0x1b))
+                    | (u8::from(has(b'\\')) << 1)
+                    | (u8::from(!line.is_ascii()) << 2)
+                    | (u8::from(has(b'[')) << 3)
+                    | (u8::from(has(b'&')) << 4)
+                    | (u8::from(has(b'|')) << 5);
                 assert_eq!(marks(&line), want, "{len} {at} {b}");
             }
         }
@@ -471,8 +475,9 @@ fn one_pass_marks_what_the_searches_found() {
     assert_eq!(marks(b""), 0);
     assert_eq!(
         marks(b"\x1b[31mx\\\"\xc3\xa9"),
-        MARKED | BACKSLASH | NON_ASCII
+        ESCAPE | BRACKET | BACKSLASH | NON_ASCII
     );
+    assert_eq!(marks(b"a &amp; b | c"), AMPERSAND | BAR);
     assert!(unframe(b"plain text").ascii);
     assert!(!unframe("caf\u{e9}".as_bytes()).ascii);
     // A decode may make a byte outside ASCII: the changed text is not taken as ASCII.
@@ -485,11 +490,14 @@ fn marks_reads_the_last_block_of_any_length() {
     // A byte of each mark alone at each place of lines around the block's width.
     for len in 0..80 {
         for at in 0..len {
-            for b in [0x1b, b'[', b'&', b'\\', 0x80, 0xff, b'x'] {
+            for b in [0x1b, b'[', b'&', b'|', b'\\', 0x80, 0xff, b'x'] {
                 let mut line = vec![b' '; len];
                 line[at] = b;
                 let want = match b {
-                    0x1b | b'[' | b'&' => MARKED,
+                    0x1b => ESCAPE,
+                    b'[' => BRACKET,
+                    b'&' => AMPERSAND,
+                    b'|' => BAR,
                     b'\\' => BACKSLASH,
                     b'x' => 0,
                     _ => NON_ASCII,
@@ -498,4 +506,41 @@ fn marks_reads_the_last_block_of_any_length() {
             }
         }
     }
+}
+
+#[test]
+fn a_line_without_a_bar_is_peeled_alike_without_the_service_bar() {
+    let lines: [&[u8]; 14] = [
+        b"app-1  | denied: requested access to the resource is denied",
+        b"app-1  |",
+        b"2024-05-01T10:00:00.1234567Z web_1  | unauthorized: authentication required",
+        b"   Compiling serde_json v1.0.128",
+        b"Downloading https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
+        b"npm WARN deprecated inflight@1.0.6: This module is not supported",
+        b"Warning  Failed  12s (x3 over 2m)  kubelet  Failed to pull image",
+        b"12s  Warning  Failed  pod/app  Back-off pulling image",
+        b"section_start:1714566896:step_script\r> - #12 0.123 denied",
+        b"> * [12:34:56] app  x",
+        b"ok  \tgithub.com/octo-org/app/internal/store\t0.412s",
+        b"#12 3.214 added 812 packages",
+        b"",
+        b"a",
+    ];
+    for line in lines {
+        let no_bar: Vec<u8> = line
+            .iter()
+            .map(|&c| if c == b'|' { b'!' } else { c })
+            .collect();
+        for text in [line, &no_bar[..]] {
+            let all = prefix_len(text);
+            if !text.contains(&b'|') {
+                assert_eq!(peeled(text, !SERVICE_BAR), all, "{text:?}");
+                assert_eq!(service_bar(text), None, "{text:?}");
+            }
+            assert_eq!(unframe(text).start, all.0, "{text:?}");
+            assert_eq!(unframe(text).tool_frame, all.1, "{text:?}");
+        }
+    }
+    assert_eq!(prefix_len(b"app-1  | denied"), (9, true));
+    assert_eq!(unframe(b"app-1  | denied").message(), b"denied");
 }

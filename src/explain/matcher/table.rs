@@ -11,6 +11,11 @@
 use aho_corasick::Anchored;
 use aho_corasick::automaton::{Automaton, StateID};
 
+/// The bit `next` adds to a match state, above every index of the table: a walk masks it
+/// off as it indexes (the mask it needs anyway), and one test of four states ORed together
+/// tells whether the walk entered a match state among them.
+const MATCH: u32 = 1 << 31;
+
 #[derive(Debug)]
 pub(crate) struct Table {
     /// The class of each byte: one class for each byte of a literal (literals are ASCII
@@ -25,7 +30,8 @@ pub(crate) struct Table {
     mask: usize,
     /// The start state of an unanchored search.
     start: u32,
-    /// The first match state: every state from it on is one, no state before it is.
+    /// The first match state: every state from it on is one, no state before it is. In
+    /// `next`, a match state is written with [`MATCH`] added.
     first_match: u32,
     /// The number of classes (the stride of `next`).
     stride: u32,
@@ -111,11 +117,17 @@ impl Table {
             number[i] = u32::try_from(n * stride).ok()?;
         }
         let mut next = vec![0u32; (order.len() * stride).next_power_of_two()].into_boxed_slice();
+        // The match bit is above every index (masking it off leaves the state's row).
+        if next.len() > MATCH as usize {
+            return None;
+        }
+        let first_match_id = u32::try_from(first_match * stride).ok()?;
         for (i, &sid) in order.iter().enumerate() {
             let row = number[i] as usize;
             for (class, &b) in reps.iter().enumerate() {
                 let to = dfa.next_state(Anchored::No, sid, b);
-                next[row + class] = number[slot[to.as_usize()] as usize];
+                let to = number[slot[to.as_usize()] as usize];
+                next[row + class] = if to >= first_match_id { to | MATCH } else { to };
             }
         }
         Some(Table {
@@ -123,7 +135,7 @@ impl Table {
             mask: next.len() - 1,
             next,
             start: number[0],
-            first_match: u32::try_from(first_match * stride).ok()?,
+            first_match: first_match_id,
             stride: u32::try_from(stride).ok()?,
             spans: spans.into_boxed_slice(),
             found: found.into_boxed_slice(),
@@ -136,30 +148,39 @@ impl Table {
     }
 
     /// Walks `text` from byte `from` in state `sid` (ASCII case ignored) and returns where
-    /// the walk first enters a match state (just after the byte) and that state.
+    /// the walk first enters a match state (just after the byte) and that state (with
+    /// [`MATCH`] added, which [`Table::first`] and [`Table::matches`] take as the state).
     #[inline]
     pub(crate) fn first(&self, text: &[u8], from: usize, mut sid: u32) -> Option<(usize, u32)> {
         let rest = text.get(from..)?;
-        // The table's length is `mask + 1`: the masked index is in it (no bounds check).
+        // The table's length is `mask + 1`: the masked index is in it (no bounds check), and
+        // the mask takes off the match bit.
         let next = &self.next[..=self.mask];
         let step = |sid: u32, byte: u8| {
             next[(sid as usize + usize::from(self.classes[usize::from(byte)])) & self.mask]
         };
-        // Four bytes a turn of the loop: one test of the line's end for four steps.
-        let mut chunks = rest.chunks_exact(4);
+        // Four bytes a turn of the loop, one test for the four states: which of them is a
+        // match state is asked only when one is.
+        let (chunks, tail) = rest.as_chunks::<4>();
         let mut at = from;
-        for chunk in &mut chunks {
-            for (i, &byte) in chunk.iter().enumerate() {
-                sid = step(sid, byte);
-                if sid >= self.first_match {
-                    return Some((at + i + 1, sid));
-                }
+        for &[a, b, c, d] in chunks {
+            let s1 = step(sid, a);
+            let s2 = step(s1, b);
+            let s3 = step(s2, c);
+            let s4 = step(s3, d);
+            if (s1 | s2 | s3 | s4) & MATCH != 0 {
+                let (i, s) = [s1, s2, s3, s4]
+                    .into_iter()
+                    .enumerate()
+                    .find(|(_, s)| s & MATCH != 0)?;
+                return Some((at + i + 1, s));
             }
+            sid = s4;
             at += 4;
         }
-        for (i, &byte) in chunks.remainder().iter().enumerate() {
+        for (i, &byte) in tail.iter().enumerate() {
             sid = step(sid, byte);
-            if sid >= self.first_match {
+            if sid & MATCH != 0 {
                 return Some((at + i + 1, sid));
             }
         }
@@ -169,7 +190,7 @@ impl Table {
     /// The literals match state `sid` holds, in the DFA's order: its pattern id and the
     /// literal's length.
     pub(crate) fn matches(&self, sid: u32) -> &[(u32, u32)] {
-        let (from, to) = self.spans[((sid - self.first_match) / self.stride) as usize];
+        let (from, to) = self.spans[(((sid & !MATCH) - self.first_match) / self.stride) as usize];
         &self.found[from as usize..to as usize]
     }
 
