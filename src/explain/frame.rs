@@ -428,7 +428,7 @@ fn marks(line: &[u8]) -> u8 {
 
 type Peel = fn(&[u8]) -> Option<usize>;
 
-/// The frames [`prefix_len`] takes off, in the order it tries them, each with whether it is a
+/// The frames [`peeled`] takes off, in the order it tries them, each with whether it is a
 /// tool's prefix, written on every line the tool prints.
 const PEELS: [(Peel, bool); 9] = [
     (whitespace, false),
@@ -442,21 +442,17 @@ const PEELS: [(Peel, bool); 9] = [
     (gitlab_section, true),
 ];
 
-/// How many bytes of frame lead the line (whitespace, timestamps, quote marks, bullets and
-/// the prefixes of BuildKit, `docker compose`, Kubernetes events and GitLab sections, in any
-/// order and nesting), and whether a tool's own prefix was among them.
-pub(crate) fn prefix_len(line: &[u8]) -> (usize, bool) {
-    peeled(line, ALL_PEELS)
-}
-
 /// Every peel of [`PEELS`] (bits in its order).
 const ALL_PEELS: u16 = (1 << PEELS.len()) - 1;
 
 /// [`PEELS`]' bit for [`service_bar`].
 const SERVICE_BAR: u16 = 1 << 6;
 
-/// [`prefix_len`] with only the peels whose bits `allowed` holds: the same answer wherever
-/// the others cut nothing.
+/// How many bytes of frame lead the line (whitespace, timestamps, quote marks, bullets and
+/// the prefixes of BuildKit, `docker compose`, Kubernetes events and GitLab sections, in any
+/// order and nesting), and whether a tool's own prefix was among them, trying only the peels
+/// whose bits `allowed` holds ([`ALL_PEELS`] for all): without one, the same answer wherever
+/// it cuts nothing.
 fn peeled(line: &[u8], allowed: u16) -> (usize, bool) {
     let mut start = 0;
     let mut tool = false;
@@ -486,7 +482,7 @@ fn peeled(line: &[u8], allowed: u16) -> (usize, bool) {
     (start, tool)
 }
 
-/// The peels of [`prefix_len`] (bits in the order of its `PEELS`) that may cut a line whose
+/// The peels of [`peeled`] (bits in the order of [`PEELS`]) that may cut a line whose
 /// first byte is `first`: each of the others needs another first byte.
 fn peels_for(first: u8) -> u16 {
     const WHITESPACE: u16 = 1;

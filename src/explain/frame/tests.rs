@@ -532,7 +532,7 @@ fn a_line_without_a_bar_is_peeled_alike_without_the_service_bar() {
             .map(|&c| if c == b'|' { b'!' } else { c })
             .collect();
         for text in [line, &no_bar[..]] {
-            let all = prefix_len(text);
+            let all = peeled(text, ALL_PEELS);
             if !text.contains(&b'|') {
                 assert_eq!(peeled(text, !SERVICE_BAR), all, "{text:?}");
                 assert_eq!(service_bar(text), None, "{text:?}");
@@ -541,6 +541,6 @@ fn a_line_without_a_bar_is_peeled_alike_without_the_service_bar() {
             assert_eq!(unframe(text).tool_frame, all.1, "{text:?}");
         }
     }
-    assert_eq!(prefix_len(b"app-1  | denied"), (9, true));
+    assert_eq!(peeled(b"app-1  | denied", ALL_PEELS), (9, true));
     assert_eq!(unframe(b"app-1  | denied").message(), b"denied");
 }
