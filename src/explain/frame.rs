@@ -442,11 +442,19 @@ const PEELS: [(Peel, bool); 9] = [
     (gitlab_section, true),
 ];
 
-/// Every peel of [`PEELS`] (bits in its order).
-const ALL_PEELS: u16 = (1 << PEELS.len()) - 1;
-
-/// [`PEELS`]' bit for [`service_bar`].
+// Each peel's bit, in the order of `PEELS` (bit `i` for `PEELS[i]`): `peels_for` names them.
+const WHITESPACE: u16 = 1;
+const TIMESTAMP: u16 = 1 << 1;
+const BRACKETED_TIMESTAMP: u16 = 1 << 2;
+const QUOTE_MARK: u16 = 1 << 3;
+const BULLET: u16 = 1 << 4;
+const BUILDKIT_PROGRESS: u16 = 1 << 5;
 const SERVICE_BAR: u16 = 1 << 6;
+const EVENT_COLUMNS: u16 = 1 << 7;
+const GITLAB_SECTION: u16 = 1 << 8;
+
+/// Every peel of [`PEELS`].
+const ALL_PEELS: u16 = (1 << PEELS.len()) - 1;
 
 /// How many bytes of frame lead the line (whitespace, timestamps, quote marks, bullets and
 /// the prefixes of BuildKit, `docker compose`, Kubernetes events and GitLab sections, in any
@@ -485,14 +493,6 @@ fn peeled(line: &[u8], allowed: u16) -> (usize, bool) {
 /// The peels of [`peeled`] (bits in the order of [`PEELS`]) that may cut a line whose
 /// first byte is `first`: each of the others needs another first byte.
 fn peels_for(first: u8) -> u16 {
-    const WHITESPACE: u16 = 1;
-    const TIMESTAMP: u16 = 1 << 1;
-    const BRACKETED_TIMESTAMP: u16 = 1 << 2;
-    const QUOTE_MARK: u16 = 1 << 3;
-    const BULLET: u16 = 1 << 4;
-    const BUILDKIT_PROGRESS: u16 = 1 << 5;
-    const EVENT_COLUMNS: u16 = 1 << 7;
-    const GITLAB_SECTION: u16 = 1 << 8;
     match first {
         b' ' | b'\t' => WHITESPACE,
         b'0'..=b'9' => TIMESTAMP | SERVICE_BAR | EVENT_COLUMNS,
