@@ -9,11 +9,12 @@
 //!   deployments.apps "app" is forbidden: User "system:serviceaccount:ci:deployer" cannot get
 //!   resource "deployments" ...`; kubernetes/kubernetes staging/src/k8s.io/apiserver
 //!   pkg/endpoints/handlers/responsewriters/errors.go, `%s is forbidden: User %q cannot %s`);
-//! - an AWS SDK call to the ECR API other than `GetAuthorizationToken` (`operation error ECR:
+//! - an AWS SDK call to the ECR API other than the registry's own (`operation error ECR:
 //!   ListTagsForResource, https response error StatusCode: 400, ... AccessDeniedException`;
 //!   aws/aws-sdk-go-v2 `operation error %s: %s`): listing, tagging or creating repositories
 //!   is the API's work. `GetAuthorizationToken` is the login a registry client (the ECR
-//!   credential helper, `aws ecr get-login-password`) depends on, and stays.
+//!   credential helper, `aws ecr get-login-password`) depends on, and the image and layer
+//!   calls (`BatchGetImage`, `PutImage`, ...) are a pull's or push's own; they stay.
 //! - GitHub's GraphQL API's errors as gh prints them (`GraphQL error: ...`, `GraphQL: ...`):
 //!   no registry speaks GraphQL.
 //! - GitHub's REST API answering with its error body, which always carries a
@@ -39,11 +40,30 @@ pub(super) fn is_other_api_failure(line: &str) -> bool {
     ["operation error ecr: ", "operation error ecr public: "]
         .iter()
         .any(|prefix| {
-            lower
-                .find(prefix)
-                .is_some_and(|i| !lower[i + prefix.len()..].starts_with("getauthorizationtoken"))
+            lower.find(prefix).is_some_and(|i| {
+                let operation = &lower[i + prefix.len()..];
+                !REGISTRY_OPERATIONS
+                    .iter()
+                    .any(|op| operation.starts_with(op))
+            })
         })
 }
+
+/// The ECR API operations (lower case) that are the registry's own work, not the management
+/// API's: the login every registry client depends on, and the calls that read or write an
+/// image's manifest and layers (what `docker pull` and `docker push` do through ECR's IAM
+/// actions of the same names; AWS docs: Amazon ECR API reference, "image" and "layer"
+/// actions). A failure of one of them is a failed pull, push or login.
+const REGISTRY_OPERATIONS: &[&str] = &[
+    "getauthorizationtoken",
+    "batchgetimage",
+    "getdownloadurlforlayer",
+    "batchchecklayeravailability",
+    "initiatelayerupload",
+    "uploadlayerpart",
+    "completelayerupload",
+    "putimage",
+];
 
 /// How many lines after a failed README or description update the web API's answer may
 /// follow (`🛑 Full response: {"message":"A personal access token ... cannot be used as a
@@ -200,12 +220,19 @@ mod tests {
     }
 
     #[test]
-    fn only_ecrs_login_call_is_registry_work() {
+    fn only_ecrs_login_and_image_calls_are_registry_work() {
         assert!(is_other_api_failure(
             "Error: listing tags for ECR (Elastic Container Registry) Repository (app): operation error ECR: ListTagsForResource, https response error StatusCode: 400, api error AccessDeniedException"
         ));
         assert!(!is_other_api_failure(
             "error getting credentials - err: exit status 1, out: `operation error ECR: GetAuthorizationToken, https response error StatusCode: 400, api error UnrecognizedClientException`"
+        ));
+        // The image reads and writes are a pull's and a push's own calls.
+        assert!(!is_other_api_failure(
+            "error getting an image: operation error ECR: BatchGetImage, https response error StatusCode: 400, api error ExpiredTokenException: The security token included in the request is expired"
+        ));
+        assert!(is_other_api_failure(
+            "operation error ECR: DescribeImages, https response error StatusCode: 400, api error ExpiredTokenException"
         ));
     }
 }

@@ -24,6 +24,7 @@ mod matcher;
 mod misaim;
 mod protocol;
 pub mod rank;
+mod ratelimit;
 mod recovered;
 mod recovery;
 mod refusal;
@@ -201,6 +202,8 @@ struct Seen {
     aim: Signals,
     /// A 401 after the push's uploads were accepted.
     expired: bool,
+    /// A line that carried it names a rate limit ([`ratelimit`]).
+    limited: bool,
     /// Every line that carried it was cut short by a progress display
     /// ([`lines::is_progress_cut`]).
     cut: bool,
@@ -519,6 +522,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                 s.again(shown, no);
                 s.host = s.host.or(host);
                 s.cut &= lines::is_progress_cut(&cleaned);
+                s.limited |= ratelimit::names_rate_limit(&cleaned);
                 for o in found.others {
                     if !s.others.contains(&o) {
                         s.others.push(o);
@@ -557,6 +561,7 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
                         expired: tracker.upload_accepted_before(no)
                             && credential::is_401(&found.segment),
                         cut: lines::is_progress_cut(&cleaned),
+                        limited: ratelimit::names_rate_limit(&cleaned),
                     },
                 );
             }
@@ -615,9 +620,12 @@ fn scan_with<R: Read>(reader: R, extra: Signals, default_host: Option<Host>) -> 
         if s.expired {
             signals.insert(Signal::UploadAccepted);
         }
-        let ranked = lead::lead_by_context(
-            rank::rank(e.pattern, &e.cause.id, &s.others, signals),
-            signals,
+        let ranked = ratelimit::first(
+            lead::lead_by_context(
+                rank::rank(e.pattern, &e.cause.id, &s.others, signals),
+                signals,
+            ),
+            s.limited,
         );
         let explanation = Explanation {
             cause: ranked.cause,
