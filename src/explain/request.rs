@@ -84,6 +84,7 @@ fn hub_official_read_refused(message: &str) -> bool {
         "unauthorized",
         "denied",
         "status=401",
+        "status code 401",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -191,6 +192,8 @@ mod tests {
             "GET https://index.docker.io/v2/library/example-tool/tags/list: UNAUTHORIZED: authentication required",
             // The status alone (a scanner's HEAD).
             r#"failed to get the manifest digest: Head "https://registry-1.docker.io/v2/library/example-tool/manifests/latest": http: non-successful response (status=401 body="")"#,
+            // rules_oci's fetch of a base image by curl.
+            "curl https://index.docker.io/v2/library/example/tool/manifests/sha256:0123 returned non-success status code 401",
             // The scopes alone, when the message names no request.
             "listing copied files: retrieving image config: getting image: UNAUTHORIZED: authentication required; [map[Type:repository Class: Name:library/builder Action:pull]]",
         ] {

@@ -62,6 +62,9 @@ pub(crate) struct Aim {
     hub_login_prompt: Option<usize>,
     /// The last push command whose destination has capitals in its repository path.
     uppercase_push: Option<usize>,
+    /// The line of the last login to a registry of no known family (`docker login
+    /// registry.example.com`, `docker login cloudhost1`).
+    own_login: Option<usize>,
 }
 
 impl Aim {
@@ -100,6 +103,9 @@ impl Aim {
             return;
         };
         let host = login_host(&args);
+        if host.as_deref().is_some_and(is_own_registry_host) {
+            self.own_login = Some(line_no);
+        }
         let hub = match host.as_deref() {
             None => true,
             Some(h) if HUB_NOT_REGISTRY.contains(&h) => {
@@ -186,6 +192,12 @@ impl Aim {
         }
         if self.hub_login_not_registry && !self.hub_login_registry {
             s.insert(Signal::LoginNotRegistryHost);
+        }
+        if self.own_login.is_some_and(|at| at < line)
+            && !self.hub_login_registry
+            && reference.as_deref().is_some_and(pushes_to_docker_hub)
+        {
+            s.insert(Signal::LoginOtherHost);
         }
         if self
             .hub_bare_request
@@ -328,6 +340,39 @@ pub(crate) fn hub_namespace(reference: &str) -> Option<String> {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     (!ns.is_empty() && readable).then(|| (*ns).to_owned())
+}
+
+/// True when `host` (a login's argument) names a registry of no known family: not Docker Hub,
+/// not a host the family model knows, and written as a host name (`registry.example.com`,
+/// `10.0.0.5:5000`, `cloudhost1`), not a variable.
+fn is_own_registry_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= MAX_NAME
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'))
+        && !is_hub_host(host)
+        && !HUB_NOT_REGISTRY.contains(&host)
+        && Host::detect(host).is_none()
+}
+
+/// True when a push of `reference` goes to Docker Hub: its first part names a Docker Hub host,
+/// or names no host at all. Docker reads the first part of a name as a registry only when it
+/// holds a `.` or a `:` or is `localhost` (distribution's reference grammar); otherwise the
+/// name is a Docker Hub repository, so `docker push cloudhost1/library/app` after `docker
+/// login cloudhost1` goes to `docker.io/cloudhost1/library/app`, where that login is no use.
+fn pushes_to_docker_hub(reference: &str) -> bool {
+    let reference = reference
+        .strip_prefix("docker://")
+        .unwrap_or(reference)
+        .split(['@', ' '])
+        .next()
+        .unwrap_or_default();
+    let Some((first, rest)) = reference.split_once('/') else {
+        return !reference.is_empty();
+    };
+    let is_host = first.contains('.') || first.contains(':') || first == "localhost";
+    !rest.is_empty() && (!is_host || is_hub_host(first))
 }
 
 /// True when `host` is one of Docker Hub's names, as the project's host model knows them.
@@ -629,6 +674,39 @@ mod tests {
         var.saw_login(1, "docker login -u $DOCKER_USER -p $DOCKER_PASS");
         var.saw_push(2, "docker push bob/app");
         assert_eq!(var.signals("denied", 3), Signals::default());
+    }
+
+    #[test]
+    fn a_login_to_an_own_registry_is_no_use_to_a_push_to_docker_hub() {
+        let mut aim = Aim::default();
+        aim.saw_login(1, "[root@cloudhost1 harbor]# docker login cloudhost1");
+        aim.saw_push(
+            5,
+            "The push refers to repository [docker.io/cloudhost1/library/app]",
+        );
+        let denied = "denied: requested access to the resource is denied";
+        assert!(aim.signals(denied, 7).contains(Signal::LoginOtherHost));
+        // The push went where the login did.
+        let mut same = Aim::default();
+        same.saw_login(1, "$ docker login registry.example.com:5000 -u ci");
+        same.saw_push(2, "docker push registry.example.com:5000/team/app:1");
+        assert!(!same.signals(denied, 4).contains(Signal::LoginOtherHost));
+        // A login to Docker Hub as well covers the push.
+        let mut both = Aim::default();
+        both.saw_login(1, "$ docker login registry.example.com -u ci");
+        both.saw_login(2, "$ docker login -u alice");
+        both.saw_push(3, "docker push alice/app");
+        assert!(!both.signals(denied, 5).contains(Signal::LoginOtherHost));
+        // A login to a known family is read by the host model, and a variable is no host.
+        let mut var = Aim::default();
+        var.saw_login(1, "$ docker login $REGISTRY -u ci");
+        var.saw_push(2, "docker push team/app");
+        assert!(!var.signals(denied, 4).contains(Signal::LoginOtherHost));
+        assert!(pushes_to_docker_hub("cloudhost1/library/busybox:latest"));
+        assert!(pushes_to_docker_hub("app"));
+        assert!(pushes_to_docker_hub("index.docker.io/o/app"));
+        assert!(!pushes_to_docker_hub("localhost/app"));
+        assert!(!pushes_to_docker_hub("10.0.0.5:5000/app"));
     }
 
     #[test]
