@@ -79,15 +79,63 @@ pub(super) fn is_failed_readme_update(line: &str) -> bool {
 }
 
 /// True when the line holds `readme` or `description` in any case: every line
-/// [`is_failed_readme_update`] takes holds one. Asked of many lines before a lowered copy, in
-/// one search for the `d` both words hold.
+/// [`is_failed_readme_update`] takes holds one. Asked of every line with a reading, before a
+/// lowered copy: [`holds_readme_pair`] first, and the words looked for only on a line it
+/// passes.
 pub(super) fn mentions_readme(line: &[u8]) -> bool {
+    if !holds_readme_pair(line) {
+        return false;
+    }
     let holds = |from: usize, word: &[u8]| {
         line.get(from..from + word.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
     memchr::memchr2_iter(b'd', b'D', line)
         .any(|at| holds(at, b"description") || (at >= 3 && holds(at - 3, b"readme")))
+}
+
+/// False when `line` holds neither `readme` nor `description` in any case (most lines): either
+/// word holds a pair of adjacent letters rare in a log, `dm` (`rea[dm]e`) and `pt`
+/// (`descri[pt]ion`), and a line without one, case folded, holds neither word. One pass over
+/// blocks of 16 pairs without a branch per byte (the compiler turns it into vector
+/// comparisons), the last 16 pairs as one more block; a line of 16 bytes or fewer is read as
+/// one block padded with zeros. True may still be wrong (`script`, `admin`).
+fn holds_readme_pair(line: &[u8]) -> bool {
+    const LANES: usize = 16;
+    // `| 0x20` folds an ASCII capital to its lower case (and maps some other bytes onto
+    // letters, which only lets more lines through).
+    let pair = |a: u8, b: u8| {
+        let (a, b) = (a | 0x20, b | 0x20);
+        u8::from(a == b'd') & u8::from(b == b'm') | u8::from(a == b'p') & u8::from(b == b't')
+    };
+    let mut lanes = [0u8; LANES];
+    let mut add = |first: &[u8; LANES], second: &[u8; LANES]| {
+        for ((lane, &a), &b) in lanes.iter_mut().zip(first).zip(second) {
+            *lane |= pair(a, b);
+        }
+    };
+    if line.len() <= LANES {
+        // One block padded with zeros, which fold onto a space: no pair with one matches.
+        let mut block = [0u8; LANES + 1];
+        block[..line.len()].copy_from_slice(line);
+        if let (Some(first), Some(second)) = (block.first_chunk(), block.last_chunk()) {
+            add(first, second);
+        }
+        return lanes.iter().any(|lane| *lane != 0);
+    }
+    // The pairs at `i` and `i + 1` for every `i` below `line.len() - 1`.
+    let (firsts, _) = line[..line.len() - 1].as_chunks::<LANES>();
+    let (seconds, _) = line[1..].as_chunks::<LANES>();
+    for (first, second) in firsts.iter().zip(seconds) {
+        add(first, second);
+    }
+    if let (Some(first), Some(second)) = (
+        line[..line.len() - 1].last_chunk::<LANES>(),
+        line.last_chunk::<LANES>(),
+    ) {
+        add(first, second);
+    }
+    lanes.iter().any(|lane| *lane != 0)
 }
 
 /// True when the (lower-cased) line reports an update of a repository's README or description
@@ -151,6 +199,73 @@ mod tests {
         assert!(!is_other_api_failure(
             "Error: failed to push ghcr.io/o/readme-tools:1: unexpected status: 403 Forbidden"
         ));
+    }
+
+    /// [`super::mentions_readme`] without its pair test, as it was written first.
+    fn mentions_readme_searched(line: &[u8]) -> bool {
+        let holds = |from: usize, word: &[u8]| {
+            line.get(from..from + word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        };
+        memchr::memchr2_iter(b'd', b'D', line)
+            .any(|at| holds(at, b"description") || (at >= 3 && holds(at - 3, b"readme")))
+    }
+
+    #[test]
+    fn the_pair_test_lets_every_line_with_either_word_through() {
+        // Each word in every case, at every place of lines of every length around the
+        // block's, among bytes that fold onto letters.
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for word in [&b"readme"[..], b"description"] {
+            for mask in 0..1u32 << word.len() {
+                words.push(
+                    word.iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            if mask & (1 << i) != 0 {
+                                c.to_ascii_uppercase()
+                            } else {
+                                *c
+                            }
+                        })
+                        .collect(),
+                );
+            }
+        }
+        for word in &words {
+            for len in word.len()..=40 {
+                for at in 0..=len - word.len() {
+                    let mut line = vec![b'x'; len];
+                    line[at..at + word.len()].copy_from_slice(word);
+                    assert!(super::holds_readme_pair(&line), "{line:?}");
+                    assert!(super::mentions_readme(&line), "{line:?}");
+                }
+            }
+        }
+        // Lines without either word: the answer is the search's, whatever the pair test says.
+        let alphabet = [b'd', b'D', b'm', b'p', b'T', b'e', b'@', 0xc4, b'r', b'a'];
+        for len in 0..=20usize {
+            for seed in 0..200u64 {
+                let mut k = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ len as u64;
+                let line: Vec<u8> = (0..len)
+                    .map(|_| {
+                        k = k.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                        alphabet[(k >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                assert_eq!(
+                    super::mentions_readme(&line),
+                    mentions_readme_searched(&line),
+                    "{line:?}"
+                );
+            }
+        }
+        for line in [
+            &b"npm WARN deprecated inflight@1.0.6: This module is not supported"[..],
+            b"",
+        ] {
+            assert!(!super::holds_readme_pair(line));
+        }
     }
 
     #[test]

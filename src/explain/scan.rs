@@ -5,6 +5,7 @@
 //! megabytes. The reader hands out one line at a time from a fixed buffer and keeps at most
 //! [`MAX_LINE`] bytes of any line, so memory stays bounded whatever the input.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};
 
 /// The longest part of one line that is kept; the rest of the line is skipped.
@@ -167,9 +168,10 @@ fn strip_timestamp(s: &str) -> &str {
 /// Strips the runner's and the workflow commands' prefixes: `##[error]`, `##[warning]`,
 /// `::error::`, `::error file=...,line=...::`.
 fn strip_command(s: &str) -> &str {
+    // Only a `]` within the first 13 bytes closes a command (the first `]` of the line,
+    // looked for no further).
     if let Some(rest) = s.strip_prefix("##[")
-        && let Some(close) = rest.find(']')
-        && close <= 12
+        && let Some(close) = rest.bytes().take(13).position(|c| c == b']')
     {
         return &rest[close + 1..];
     }
@@ -199,7 +201,12 @@ pub fn clean(raw: &[u8]) -> String {
     } else {
         raw
     };
-    let text = String::from_utf8_lossy(raw);
+    // Most lines are valid UTF-8: validated at once, as `from_utf8_lossy` would find them,
+    // without its pass by chunks.
+    let text = match std::str::from_utf8(raw) {
+        Ok(valid) => Cow::Borrowed(valid),
+        Err(_) => String::from_utf8_lossy(raw),
+    };
     let mut s = text.trim_end_matches(['\r', '\n']);
     s = strip_timestamp(s);
     s = strip_command(s);
@@ -275,6 +282,55 @@ mod tests {
                 assert_eq!(strip_ansi(&line), strip_ansi_bytewise(&line), "{line:?}");
             }
         }
+    }
+
+    /// [`strip_command`] as it was written first: the line's first `]`, wherever it is.
+    fn strip_command_found(s: &str) -> &str {
+        if let Some(rest) = s.strip_prefix("##[")
+            && let Some(close) = rest.find(']')
+            && close <= 12
+        {
+            return &rest[close + 1..];
+        }
+        for kind in ["::error", "::warning", "::notice"] {
+            if let Some(rest) = s.strip_prefix(kind)
+                && let Some(end) = rest.find("::")
+            {
+                return &rest[end + 2..];
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn a_command_closes_within_its_first_thirteen_bytes_as_before() {
+        let mut lines = vec![
+            String::new(),
+            "##[".to_owned(),
+            "##[]".to_owned(),
+            "##[error]denied".to_owned(),
+            "##[group]Run actions/checkout@v4".to_owned(),
+            "##[é]x".to_owned(),
+            "##[ééééééé]x".to_owned(),
+            "::error file=a.yml::denied".to_owned(),
+            "plain ]".to_owned(),
+        ];
+        for n in 0..=16 {
+            lines.push(format!("##[{}]rest]", "a".repeat(n)));
+            lines.push(format!("##[{}", "a".repeat(n)));
+            lines.push(format!("##[{}é]x", "a".repeat(n)));
+        }
+        for line in &lines {
+            assert_eq!(strip_command(line), strip_command_found(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn clean_replaces_invalid_utf8_as_before() {
+        let raw: &[u8] = b"##[error]denied \xff\xfe: caf\xc3\xa9 \xc3";
+        let lossy = String::from_utf8_lossy(raw);
+        assert_eq!(clean(raw), strip_command(&lossy).trim());
+        assert_eq!(clean("café ok".as_bytes()), "café ok");
     }
 
     #[test]
