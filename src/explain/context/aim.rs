@@ -314,15 +314,10 @@ pub(crate) fn read_repository(text: &str) -> Option<String> {
 /// `docker.io/library/app` → `library`), or `None` when the reference names another registry
 /// or has no namespace.
 pub(crate) fn hub_namespace(reference: &str) -> Option<String> {
-    let reference = reference
-        .strip_prefix("docker://")
-        .unwrap_or(reference)
-        .split(['@', ' '])
-        .next()
-        .unwrap_or_default();
+    let reference = bare_reference(reference);
     let parts: Vec<&str> = reference.split('/').collect();
     let first = *parts.first()?;
-    let is_host = first.contains('.') || first.contains(':') || first == "localhost";
+    let is_host = names_host(first);
     let path = if is_host {
         if !is_hub_host(first) {
             return None;
@@ -362,17 +357,28 @@ fn is_own_registry_host(host: &str) -> bool {
 /// name is a Docker Hub repository, so `docker push cloudhost1/library/app` after `docker
 /// login cloudhost1` goes to `docker.io/cloudhost1/library/app`, where that login is no use.
 fn pushes_to_docker_hub(reference: &str) -> bool {
-    let reference = reference
+    let reference = bare_reference(reference);
+    let Some((first, rest)) = reference.split_once('/') else {
+        return !reference.is_empty();
+    };
+    !rest.is_empty() && (!names_host(first) || is_hub_host(first))
+}
+
+/// `reference` without a `docker://` transport, a digest or what follows a space.
+fn bare_reference(reference: &str) -> &str {
+    reference
         .strip_prefix("docker://")
         .unwrap_or(reference)
         .split(['@', ' '])
         .next()
-        .unwrap_or_default();
-    let Some((first, rest)) = reference.split_once('/') else {
-        return !reference.is_empty();
-    };
-    let is_host = first.contains('.') || first.contains(':') || first == "localhost";
-    !rest.is_empty() && (!is_host || is_hub_host(first))
+        .unwrap_or_default()
+}
+
+/// True when the first part of a name is a registry host to docker: it holds a `.` or a `:`
+/// or is `localhost` (distribution's reference grammar); any other first part is a Docker Hub
+/// namespace.
+fn names_host(first: &str) -> bool {
+    first.contains('.') || first.contains(':') || first == "localhost"
 }
 
 /// True when `host` is one of Docker Hub's names, as the project's host model knows them.
