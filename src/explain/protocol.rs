@@ -230,7 +230,9 @@ fn code_name(code: &str) -> Option<&'static str> {
         "DENIED" => Some("status-403"),
         "NAME_UNKNOWN" | "MANIFEST_UNKNOWN" => Some("status-404"),
         "BLOB_UNKNOWN" | "BLOB_UPLOAD_UNKNOWN" => Some("blob-unknown"),
-        "TOOMANYREQUESTS" => Some("status-429"),
+        // `TooManyRequests`, a typed client's spelling, becomes `TOO_MANY_REQUESTS` by
+        // [`camel_to_code`].
+        "TOOMANYREQUESTS" | "TOO_MANY_REQUESTS" => Some("status-429"),
         "NAME_INVALID" | "TAG_INVALID" => Some("name-invalid"),
         "UNAVAILABLE" => Some("status-5xx"),
         _ => None,
@@ -263,6 +265,32 @@ fn is_challenge_ping(lower: &str) -> bool {
 /// True when the message carries an HTML page (a web server's or a proxy's error page).
 fn is_html(lower: &str) -> bool {
     lower.contains("<html") || lower.contains("<title>") || lower.contains("<h1>")
+}
+
+/// True when `message` carries the status `signal` (`status-429`, ...) in any form [`detect`]
+/// reads one: an OCI error code, a typed client's code, a status with its reason phrase, a
+/// status after a client's words, an HTML page's title; also when [`detect`]'s first signal in
+/// the message is another one (`denied: ... 429 Too Many Requests`).
+pub(crate) fn carries_status(message: &str, signal: &str) -> bool {
+    let Some(p) = patterns() else {
+        return false;
+    };
+    let codes = p
+        .code
+        .captures_iter(message)
+        .filter_map(|c| c.get(1).and_then(|m| code_name(m.as_str())));
+    let camels = p
+        .camel
+        .captures_iter(message)
+        .filter_map(|c| c.get(1).and_then(|m| code_name(&camel_to_code(m.as_str()))));
+    let statuses = [&p.reason, &p.status, &p.html].into_iter().flat_map(|re| {
+        re.captures_iter(message)
+            .filter_map(|c| c.get(1).and_then(|m| status_name(m.as_str())))
+    });
+    codes
+        .chain(camels)
+        .chain(statuses)
+        .any(|name| name == signal)
 }
 
 /// The protocol-level signal in one message (a segment of a cleaned line), if any: an OCI
@@ -646,6 +674,10 @@ mod tests {
         );
         assert_eq!(name(r#""code": "TOOMANYREQUESTS","#), Some("status-429"));
         assert_eq!(
+            name("ErrorInfo { code: TooManyRequests, message: None }"),
+            Some("status-429")
+        );
+        assert_eq!(
             name(
                 "GET https://ghcr.io/token?scope=repository%3Ao%2Fdb%3Apull&service=ghcr.io: UNAVAILABLE: service unavailable"
             ),
@@ -872,5 +904,29 @@ mod tests {
         );
         // Not every 5xx-looking number is a status.
         assert_eq!(name("error parsing HTTP 599 response body"), None);
+    }
+
+    #[test]
+    fn a_status_is_found_behind_the_first_signal() {
+        // `detect` names the refusal first; the 429 later in the message is still there.
+        let denied = "DENIED: limit hit (remote response: 429 Too Many Requests)";
+        assert_eq!(name(denied), Some("status-403"));
+        assert!(carries_status(denied, "status-429"));
+        for (message, carried) in [
+            (
+                "unexpected status code https://r/v2/a/manifests/1: 429 Too Many Requests",
+                true,
+            ),
+            (
+                r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}"#,
+                true,
+            ),
+            ("ErrorInfo { code: TooManyRequests, message: None }", true),
+            ("received unexpected HTTP status: 429", true),
+            ("upload rate 3.2 MB/s; 429 layers exported", false),
+            ("denied: requested access to the resource is denied", false),
+        ] {
+            assert_eq!(carries_status(message, "status-429"), carried, "{message}");
+        }
     }
 }

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 
+use super::protocol;
 use super::rank::Ranked;
 
 /// The cause this module leads.
@@ -23,7 +24,7 @@ fn limit() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         RegexBuilder::new(
-            r"\btoomanyrequests\b|\b(?:status|status code|response code|http|got|returned)\s*[:=]?\s*429\b|\btoo many requests\b|\b(?:reached|exceeded|exceeds|hit)\s+(?:(?:your|the|its|a|an|anonymous|unauthenticated|authenticated|pull|push|download|api|request)\s+)*rate[- ]limits?\b|\brate[- ]limits?\s+(?:(?:has|have|was|is)\s+(?:been\s+)?)?(?:exceeded|reached)\b",
+            r"\btoomanyrequests\b|\btoo many requests\b|\b(?:reached|exceeded|exceeds|hit)\s+(?:(?:your|the|its|a|an|anonymous|unauthenticated|authenticated|pull|push|download|api|request)\s+)*rate[- ]limits?\b|\brate[- ]limits?\s+(?:(?:has|have|was|is)\s+(?:been\s+)?)?(?:exceeded|reached)\b",
         )
         .case_insensitive(true)
         .build()
@@ -39,7 +40,7 @@ pub(crate) fn names_rate_limit(line: &str) -> bool {
     if !(lower.contains("request") || lower.contains("rate") || lower.contains("429")) {
         return false;
     }
-    limit().is_some_and(|re| re.is_match(line))
+    limit().is_some_and(|re| re.is_match(line)) || protocol::carries_status(line, "status-429")
 }
 
 /// `ranked` with `rate-limited` first when the failing line named a rate limit (`limited`),
